@@ -1,0 +1,61 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .enums import Role
+
+
+class User(AbstractUser):
+    role = models.CharField(_("peran"), max_length=32, choices=Role.choices, default=Role.REGENCY_VIEWER)
+    must_change_password = models.BooleanField(
+        _("wajib ganti kata sandi"), default=False,
+        help_text=_("Akun baru dan kata sandi yang direset harus diganti saat masuk pertama kali."),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class RegionAssignment(models.Model):
+    """One region a user works in. A user's scope is the union of their assignments: the region
+    itself and everything below it. Exactly one of the three regions is set."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="region_assignments")
+    province = models.ForeignKey("villages.Province", null=True, blank=True, on_delete=models.PROTECT)
+    regency = models.ForeignKey("villages.Regency", null=True, blank=True, on_delete=models.PROTECT)
+    village = models.ForeignKey(
+        "villages.Village", null=True, blank=True, on_delete=models.PROTECT, related_name="assignments",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("wilayah tugas")
+        verbose_name_plural = _("wilayah tugas")
+        constraints = [
+            models.CheckConstraint(
+                name="assignment_exactly_one_region",
+                condition=(
+                    Q(province__isnull=False, regency__isnull=True, village__isnull=True)
+                    | Q(province__isnull=True, regency__isnull=False, village__isnull=True)
+                    | Q(province__isnull=True, regency__isnull=True, village__isnull=False)
+                ),
+            ),
+            models.UniqueConstraint(fields=["user", "province"], name="assignment_unique_province"),
+            models.UniqueConstraint(fields=["user", "regency"], name="assignment_unique_regency"),
+            models.UniqueConstraint(fields=["user", "village"], name="assignment_unique_village"),
+        ]
+
+    @property
+    def region(self):
+        return self.village or self.regency or self.province
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.region}"

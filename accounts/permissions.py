@@ -1,0 +1,24 @@
+"""Pure predicates on who may do what. Views and services both call them; scope (which regions)
+comes from villages.selectors, the role from the user."""
+
+from villages.selectors import region_scope
+
+from .enums import REGENCY_ROLES, Role
+
+
+def can_manage_regency(user, regency) -> bool:
+    """Edit the regency's settings and create its village accounts."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.SYSTEM_ADMIN or user.is_superuser:
+        return True
+    return user.role == Role.REGENCY_ADMIN and regency.pk in region_scope(user).regency_ids
+
+
+def can_browse_regency(user) -> bool:
+    """See the regency overview and its subdistricts (everyone above the village)."""
+    return user.is_authenticated and user.role != Role.VILLAGE_OFFICER
+
+
+def is_regency_staff(user) -> bool:
+    return user.is_authenticated and user.role in REGENCY_ROLES

@@ -1,0 +1,116 @@
+"""Writes on users and their regions."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.crypto import get_random_string
+
+from villages.models import Province, Regency, Village
+
+from .enums import PROVINCE_ROLES, REGENCY_ROLES, VILLAGE_ROLES, Role
+from .exports import CredentialRow
+from .hashers import InitialPasswordHasher
+from .models import RegionAssignment, User
+
+logger = logging.getLogger(__name__)
+
+# No 0/O, 1/l/I: village officers copy these from paper.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+INITIAL_PASSWORD_LENGTH = 10
+
+
+def _region_field(role: str) -> tuple[str, type]:
+    if role in VILLAGE_ROLES:
+        return "village", Village
+    if role in REGENCY_ROLES:
+        return "regency", Regency
+    if role in PROVINCE_ROLES:
+        return "province", Province
+    return "", type(None)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    role: str,
+    regions: list,
+    password: str | None = None,
+    full_name: str = "",
+    must_change_password: bool = True,
+) -> User:
+    """Creates a user with their regions. The regions must match the role's level: villages for a
+    village officer, regencies for regency roles, provinces for the province viewer, none for the
+    system administrator. Raises ValidationError otherwise."""
+    field, region_model = _region_field(role)
+    if role == Role.SYSTEM_ADMIN and regions:
+        raise ValidationError("Administrator sistem tidak dibatasi wilayah.")
+    if role != Role.SYSTEM_ADMIN and not regions:
+        raise ValidationError("Pengguna ini harus diberi minimal satu wilayah tugas.")
+    for region in regions:
+        if not isinstance(region, region_model):
+            raise ValidationError(f"Wilayah {region} tidak cocok untuk peran {Role(role).label}.")
+    first_name, _, last_name = full_name.partition(" ")
+    user = User(
+        username=username, role=role, first_name=first_name, last_name=last_name,
+        must_change_password=must_change_password, is_staff=role == Role.SYSTEM_ADMIN,
+        is_superuser=role == Role.SYSTEM_ADMIN,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    RegionAssignment.objects.bulk_create(RegionAssignment(user=user, **{field: region}) for region in regions)
+    return user
+
+
+def village_officer_username(village: Village) -> str:
+    return "op-" + village.code.replace(".", "")
+
+
+@transaction.atomic
+def village_officers_create_for_regency(*, regency: Regency, created_by: User) -> list[CredentialRow]:
+    """Creates one village officer account for every active village of the regency that has none,
+    each with a random initial password that must be changed at first login. Returns the
+    credentials, which exist nowhere else: the caller hands them over once (as an Excel file).
+    Callers check `accounts.permissions.can_manage_regency` first."""
+    villages = list(
+        Village.objects.filter(subdistrict__regency=regency, is_retired=False)
+        .exclude(assignments__user__role=Role.VILLAGE_OFFICER)
+        .select_related("subdistrict")
+        .order_by("code")
+    )
+    taken = set(User.objects.filter(username__in=[village_officer_username(v) for v in villages])
+                .values_list("username", flat=True))
+    rows, users, assignments = [], [], []
+    for village in villages:
+        username = village_officer_username(village)
+        if username in taken:  # an account left without its village: do not reuse it silently
+            continue
+        password = get_random_string(INITIAL_PASSWORD_LENGTH, PASSWORD_ALPHABET)
+        user = User(username=username, role=Role.VILLAGE_OFFICER, must_change_password=True,
+                    first_name="Operator", last_name=village.name)
+        user.password = make_password(password, hasher=InitialPasswordHasher.algorithm)
+        users.append(user)
+        assignments.append(village)
+        rows.append(CredentialRow(village.code, village.name, village.subdistrict.name, username, password))
+    User.objects.bulk_create(users, batch_size=500)
+    RegionAssignment.objects.bulk_create(
+        [RegionAssignment(user=user, village=village) for user, village in zip(users, assignments)],
+        batch_size=500,
+    )
+    logger.info("%s created %d village officer accounts for regency %s", created_by.username, len(rows), regency.code)
+    return rows
+
+
+def user_password_changed(*, user: User) -> None:
+    """Called after a successful password change: the first-login obligation is met."""
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])

@@ -1,0 +1,15 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("masuk/", views.LoginView.as_view(), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("kata-sandi/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("kabupaten/<int:pk>/akun/", views.regency_accounts, name="regency-accounts"),
+    path("kabupaten/<int:pk>/akun/buat-akun-desa/", views.regency_village_accounts_create,
+         name="regency-village-accounts-create"),
+]

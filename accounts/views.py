@@ -1,0 +1,112 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from villages.selectors import (
+    provinces_for_user,
+    regencies_for_user,
+    regency_get_for_user,
+    villages_for_user,
+)
+
+from . import services
+from .enums import PROVINCE_ROLES, REGENCY_ROLES, Role
+from .exports import credentials_workbook
+from .forms import LoginForm, PasswordChangeIndonesianForm
+from .models import RegionAssignment
+from .permissions import can_manage_regency
+from .selectors import users_of_regency
+from .session import remember_regency
+
+ACCOUNTS_PER_PAGE = 50
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = PasswordChangeIndonesianForm
+    success_url = reverse_lazy("accounts:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_password_changed(user=self.request.user)
+        messages.success(self.request, "Kata sandi sudah diganti.")
+        return response
+
+
+@login_required
+def home(request):
+    """Each role starts where its work is."""
+    user = request.user
+    if user.role == Role.VILLAGE_OFFICER:
+        villages = list(villages_for_user(user).order_by("code"))
+        if len(villages) == 1:
+            return redirect("villages:village-detail", pk=villages[0].pk)
+        return render(request, "accounts/home_villages.html", {"villages": villages})
+    if user.role in REGENCY_ROLES:
+        regencies = list(regencies_for_user(user)[:2])
+        if len(regencies) == 1:
+            return redirect("villages:regency-detail", pk=regencies[0].pk)
+        return render(request, "accounts/home_regencies.html", {"regencies": regencies_for_user(user)})
+    if user.role in PROVINCE_ROLES:
+        provinces = list(provinces_for_user(user)[:2])
+        if len(provinces) == 1:
+            return redirect("villages:province-detail", pk=provinces[0].pk)
+    return redirect("villages:index")
+
+
+@login_required
+def regency_accounts(request, pk):
+    regency = regency_get_for_user(request.user, pk)
+    if not can_manage_regency(request.user, regency):
+        raise Http404
+    users = users_of_regency(regency).prefetch_related(
+        Prefetch(
+            "region_assignments",
+            queryset=RegionAssignment.objects.select_related("village", "regency", "province"),
+        )
+    )
+    page = Paginator(users, ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/regency_accounts.html", {"regency": regency, "page": page})
+
+
+@login_required
+@require_POST
+def regency_village_accounts_create(request, pk):
+    """Creates the missing village officer accounts and answers with their credentials as Excel."""
+    regency = regency_get_for_user(request.user, pk)
+    if not can_manage_regency(request.user, regency):
+        raise Http404
+    rows = services.village_officers_create_for_regency(regency=regency, created_by=request.user)
+    if not rows:
+        messages.info(request, "Semua desa/kelurahan sudah punya akun operator. Tidak ada akun baru.")
+        return redirect("accounts:regency-accounts", pk=regency.pk)
+    content = credentials_workbook(
+        regency_name=regency.name,
+        login_url=request.build_absolute_uri(reverse("accounts:login")),
+        rows=rows,
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="akun-desa-{regency.code}-{stamp}.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def refresh_session_regency(request):
+    """After the regency settings change, the editor's own header and clock follow at once."""
+    remember_regency(request, request.user)

@@ -1,0 +1,220 @@
+"""Shared fixtures: the services check, the personas, a real Celery worker and a real browser.
+
+Personas (healthchecks-style, one per role and scope) live in Kabupaten Seluma (17.05), loaded
+from the real Kemendagri data, with a second regency, Bengkulu Selatan (17.01), for "someone
+else's" regency:
+  officer            — village officer of Desa Niur (17.05.01.2002)
+  neighbour_officer  — village officer of Desa Lubuk Sahung (17.05.01.2003), same subdistrict
+  regency_admin, reviewer, approver, viewer (bupati's office), bpjs_officer — Seluma
+  province_viewer    — Provinsi Bengkulu (17)
+  other_reviewer, other_admin — Bengkulu Selatan
+  sysadmin           — system administrator
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from accounts.enums import Role
+from accounts.services import user_create
+from villages.loader import load_regions
+from villages.models import Province, Regency, Village
+
+from .services import IN_CI, reachable, require
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "rahasia-uji-123"
+
+
+def pytest_configure(config):
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        message = "the suite runs on PostgreSQL: set DATABASE_URL (make test does) "
+        if IN_CI:
+            pytest.exit(f"CI: {message}", returncode=3)
+    elif not reachable(database_url, 5432):
+        pytest.exit(
+            f"PostgreSQL is not reachable at {database_url.rsplit('@', 1)[-1]}: start it "
+            "(see README, 'Running the tests') and run make test again.",
+            returncode=3,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Persona passwords need no brute-force resistance; PBKDF2's million rounds would slow every login.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "accounts.hashers.InitialPasswordHasher",
+    ]
+
+
+@pytest.fixture
+def seluma(db):
+    load_regions(["17.05", "17.01"])
+    return Regency.objects.get(code="17.05")
+
+
+@pytest.fixture
+def other_regency(seluma):
+    return Regency.objects.get(code="17.01")
+
+
+@pytest.fixture
+def niur(seluma):
+    return Village.objects.get(code="17.05.01.2002")
+
+
+@pytest.fixture
+def lubuk_sahung(seluma):
+    return Village.objects.get(code="17.05.01.2003")
+
+
+def _persona(username, role, regions, **extra):
+    return user_create(username=username, role=role, regions=regions, password=PASSWORD,
+                       must_change_password=False, **extra)
+
+
+@pytest.fixture
+def officer(niur):
+    return _persona("op-niur", Role.VILLAGE_OFFICER, [niur], full_name="Siti Aminah")
+
+
+@pytest.fixture
+def neighbour_officer(lubuk_sahung):
+    return _persona("op-lubuk-sahung", Role.VILLAGE_OFFICER, [lubuk_sahung], full_name="Joko Susilo")
+
+
+@pytest.fixture
+def regency_admin(seluma):
+    return _persona("admin-seluma", Role.REGENCY_ADMIN, [seluma], full_name="Rahmat Hidayat")
+
+
+@pytest.fixture
+def reviewer(seluma):
+    return _persona("verifikator-seluma", Role.REGENCY_REVIEWER, [seluma], full_name="Sri Wahyuni")
+
+
+@pytest.fixture
+def approver(seluma):
+    return _persona("penyetuju-seluma", Role.REGENCY_APPROVER, [seluma], full_name="Bambang Irawan")
+
+
+@pytest.fixture
+def viewer(seluma):
+    return _persona("bupati-seluma", Role.REGENCY_VIEWER, [seluma])
+
+
+@pytest.fixture
+def bpjs_officer(seluma):
+    return _persona("bpjs-seluma", Role.BPJS_OFFICER, [seluma])
+
+
+@pytest.fixture
+def province_viewer(seluma):
+    return _persona("provinsi-bengkulu", Role.PROVINCE_VIEWER, [Province.objects.get(code="17")])
+
+
+@pytest.fixture
+def other_reviewer(other_regency):
+    return _persona("verifikator-bs", Role.REGENCY_REVIEWER, [other_regency])
+
+
+@pytest.fixture
+def other_admin(other_regency):
+    return _persona("admin-bs", Role.REGENCY_ADMIN, [other_regency])
+
+
+@pytest.fixture
+def sysadmin(seluma):
+    return _persona("sysadmin", Role.SYSTEM_ADMIN, [])
+
+
+@pytest.fixture
+def login(client):
+    """login(user) → a client logged in as that user."""
+    def _login(user):
+        client.force_login(user)
+        return client
+    return _login
+
+
+# --- Celery: a real worker process on Redis, reading the test database -----------------------
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    redis_url = os.environ.get("REDIS_URL", "")
+    require(bool(redis_url) and reachable(redis_url, 6379), f"Redis ({redis_url or 'REDIS_URL unset'})")
+    database = settings.DATABASES["default"]
+    test_database_url = (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    env = {**os.environ, "DATABASE_URL": test_database_url, "REDIS_URL": redis_url,
+           "CELERY_BROKER_URL": redis_url, "CELERY_RESULT_BACKEND": redis_url}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "jamsostek_portal", "worker", "--pool=solo",
+         "--loglevel=WARNING", "--hostname=pytest@%h", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env,
+    )
+    from jamsostek_portal.celery import app
+
+    try:
+        deadline = time.monotonic() + 30
+        while not app.control.ping(timeout=0.5):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Celery worker did not start", pytrace=False)
+        yield app
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+
+
+# --- Browser: Playwright driving Debian's Chromium against the live server ---------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(Path(CHROMIUM).exists() or bool(shutil.which("chromium")), f"Chromium ({CHROMIUM})")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make next
+    # to it are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A page on a 360 px wide phone screen, pointed at the live server."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True, locale="id-ID",
+                                  base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    def _save(page, name):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    return _save
