@@ -16,7 +16,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="jamsostek_portal.health", time_limit=30)
+@app.task(name="jamsostek_portal.health", soft_time_limit=20, time_limit=30)
 def health() -> dict:
     """Proves a worker is alive and reaches the database: returns the worker's name and `db: ok`."""
     from django.db import connection
