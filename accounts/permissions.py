@@ -22,3 +22,13 @@ def can_browse_regency(user) -> bool:
 
 def is_regency_staff(user) -> bool:
     return user.is_authenticated and user.role in REGENCY_ROLES
+
+
+def can_reset_password(admin, user, regency) -> bool:
+    """A regency admin resets the passwords of the regency's non-admin accounts; the system
+    administrator resets anyone's. `user` must already be known to work in `regency`."""
+    if admin.pk == user.pk or not can_manage_regency(admin, regency):
+        return False
+    if admin.role == Role.SYSTEM_ADMIN or admin.is_superuser:
+        return True
+    return user.role not in (Role.SYSTEM_ADMIN, Role.REGENCY_ADMIN) and not user.is_superuser

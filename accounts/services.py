@@ -93,7 +93,7 @@ def village_officers_create_for_regency(*, regency: Regency, created_by: User) -
         username = village_officer_username(village)
         if username in taken:  # an account left without its village: do not reuse it silently
             continue
-        password = get_random_string(INITIAL_PASSWORD_LENGTH, PASSWORD_ALPHABET)
+        password = initial_password_generate()
         user = User(username=username, role=Role.VILLAGE_OFFICER, must_change_password=True,
                     first_name="Operator", last_name=village.name)
         user.password = make_password(password, hasher=InitialPasswordHasher.algorithm)
@@ -107,6 +107,27 @@ def village_officers_create_for_regency(*, regency: Regency, created_by: User) -
     )
     logger.info("%s created %d village officer accounts for regency %s", created_by.username, len(rows), regency.code)
     return rows
+
+
+def initial_password_generate() -> str:
+    return get_random_string(INITIAL_PASSWORD_LENGTH, PASSWORD_ALPHABET)
+
+
+@transaction.atomic
+def user_password_reset(*, user: User, reset_by: User) -> str:
+    """Gives the user a new random initial password that must be changed at next login, unlocks a
+    django-axes lockout, and returns the password (shown once to the admin, stored nowhere).
+    Callers check `accounts.permissions.can_reset_password` first."""
+    from axes.utils import reset as axes_reset
+
+    password = initial_password_generate()
+    user.password = make_password(password, hasher=InitialPasswordHasher.algorithm)
+    user.must_change_password = True
+    user._history_user = reset_by
+    user.save(update_fields=["password", "must_change_password"])
+    axes_reset(username=user.username)
+    logger.info("%s reset the password of %s", reset_by.username, user.username)
+    return password
 
 
 def user_password_changed(*, user: User) -> None:

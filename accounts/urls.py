@@ -12,4 +12,6 @@ urlpatterns = [
     path("kabupaten/<int:pk>/akun/", views.regency_accounts, name="regency-accounts"),
     path("kabupaten/<int:pk>/akun/buat-akun-desa/", views.regency_village_accounts_create,
          name="regency-village-accounts-create"),
+    path("kabupaten/<int:pk>/akun/<int:user_pk>/reset-kata-sandi/", views.regency_account_password_reset,
+         name="regency-account-password-reset"),
 ]

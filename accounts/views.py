@@ -21,7 +21,7 @@ from .enums import PROVINCE_ROLES, REGENCY_ROLES, Role
 from .exports import credentials_workbook
 from .forms import LoginForm, PasswordChangeIndonesianForm
 from .models import RegionAssignment
-from .permissions import can_manage_regency
+from .permissions import can_manage_regency, can_reset_password
 from .selectors import users_of_regency
 from .session import remember_regency
 
@@ -105,6 +105,19 @@ def regency_village_accounts_create(request, pk):
     response["Content-Disposition"] = f'attachment; filename="akun-desa-{regency.code}-{stamp}.xlsx"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def regency_account_password_reset(request, pk, user_pk):
+    regency = regency_get_for_user(request.user, pk)
+    account = users_of_regency(regency).filter(pk=user_pk).first()
+    if account is None or not can_reset_password(request.user, account, regency):
+        raise Http404
+    password = services.user_password_reset(user=account, reset_by=request.user)
+    return render(request, "accounts/password_reset_done.html", {
+        "regency": regency, "account": account, "password": password,
+    })
 
 
 def refresh_session_regency(request):

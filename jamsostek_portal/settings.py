@@ -9,6 +9,7 @@ Transactions: ATOMIC_REQUESTS stays off. Services and workflow functions own the
 (`transaction.atomic` inside the service), so a view never holds a lock longer than the write.
 """
 
+import base64
 import secrets
 from pathlib import Path
 
@@ -23,7 +24,7 @@ env = environ.Env()
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 IS_PRODUCTION = DJANGO_ENV == "production"
 
-PRODUCTION_REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+PRODUCTION_REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "PERSONAL_DATA_KEY")
 if IS_PRODUCTION:
     for name in PRODUCTION_REQUIRED:
         if not env.str(name, default=""):
@@ -32,16 +33,21 @@ if IS_PRODUCTION:
             )
 
 
-def _development_secret() -> str:
-    """A secret generated once per checkout, so sessions survive restarts of `make demo`."""
-    path = VAR_DIR / "dev-secret-key"
+def _development_secret(name: str, generate) -> str:
+    """A secret generated once per checkout into ./var, so sessions and encrypted demo data
+    survive restarts of `make demo`. Never used with DJANGO_ENV=production."""
+    path = VAR_DIR / name
     if not path.exists():
         VAR_DIR.mkdir(exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
+        path.write_text(generate())
     return path.read_text().strip()
 
 
-SECRET_KEY = env.str("SECRET_KEY", default="") or _development_secret()
+SECRET_KEY = env.str("SECRET_KEY", default="") or _development_secret("dev-secret-key", lambda: secrets.token_urlsafe(50))
+# Fernet key for NIK, KK and other personal identifiers at rest (registrations/crypto.py).
+PERSONAL_DATA_KEY = env.str("PERSONAL_DATA_KEY", default="") or _development_secret(
+    "dev-personal-data-key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+)
 DEBUG = env.bool("DEBUG", default=not IS_PRODUCTION)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -1,0 +1,70 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NomineeStatus(models.TextChoices):
+    """DOMAIN.md §7: the lifecycle of a nomination."""
+
+    DRAFT = "draft", _("draf")
+    SUBMITTED = "submitted", _("dikirim ke kabupaten")
+    VERIFIED = "verified", _("terverifikasi")
+    RETURNED = "returned", _("dikembalikan untuk diperbaiki")
+    REJECTED = "rejected", _("ditolak")
+    APPROVED = "approved", _("disetujui")
+    SENT_TO_BPJS = "sent_to_bpjs", _("dikirim ke BPJS")
+    REGISTERED = "registered", _("terdaftar di BPJS")
+    REFUSED_BY_BPJS = "refused_by_bpjs", _("ditolak BPJS")
+    ACTIVE = "active", _("aktif")
+    LAPSED = "lapsed", _("menunggak")
+    ENDED = "ended", _("berhenti")
+
+
+# A nomination in one of these holds its NIK (one person, one active nomination) and a quota place.
+# Rejected, refused by BPJS and ended nominations free both, so the village may replace them.
+INACTIVE_STATES = frozenset({NomineeStatus.REJECTED, NomineeStatus.REFUSED_BY_BPJS, NomineeStatus.ENDED})
+ACTIVE_STATES = frozenset(set(NomineeStatus) - INACTIVE_STATES)
+# The village officer may still change these; everything later is locked.
+EDITABLE_STATES = frozenset({NomineeStatus.DRAFT, NomineeStatus.RETURNED})
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
+
+
+class FundingSource(models.TextChoices):
+    APBD = "apbd", "APBD"
+    APBD_P = "apbd_p", "APBD-P"
+    APBDES = "apbdes", "APBDes"
+    DANA_DESA = "dana_desa", _("Dana Desa")
+    CSR = "csr", "CSR"
+    OTHER = "other", _("Lainnya")
+
+
+class BpjsFundingCode(models.TextChoices):
+    """The collective ("wadah") code BPJS records government-funded vulnerable workers under."""
+
+    SG = "SG", _("SG — pemerintah kabupaten/kota atau provinsi")
+    SA = "SA", _("SA — desa, dana APBD")
+    SD = "SD", _("SD — desa, dana APBDes")
+    SL = "SL", _("SL — desa, dana lain")
+
+
+class QuotaRule(models.TextChoices):
+    PER_VILLAGE = "per_village", _("N orang per desa/kelurahan")
+    REGENCY_TOTAL = "regency_total", _("Satu jumlah untuk seluruh kabupaten/kota")
+    NONE = "none", _("Tanpa kuota")
+
+
+class DataSource(models.TextChoices):
+    DTSEN = "dtsen", "DTSEN"
+    DTKS = "dtks", "DTKS"
+    P3KE = "p3ke", "P3KE"
+    VILLAGE = "usulan_desa", _("Usulan desa")
+
+
+class MonthsPaid(models.IntegerChoices):
+    ONE = 1, _("1 bulan")
+    THREE = 3, _("3 bulan")
+    SIX = 6, _("6 bulan")
+    TWELVE = 12, _("12 bulan")

@@ -1,0 +1,133 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .enums import MonthsPaid
+from .models import Nominee, OccupationCategory, Programme
+from .validation import check_nominee
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class NomineeForm(forms.ModelForm):
+    """The one validation path for a nominee: the village page, the Excel import (one form per
+    row) and the import command all bind this form. `clean()` runs validation.check_nominee."""
+
+    nik = forms.CharField(label=_("NIK"), max_length=24, help_text=_("16 digit sesuai KTP."),
+                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    kk = forms.CharField(label=_("No. KK"), max_length=24, help_text=_("16 digit sesuai kartu keluarga."),
+                         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    phone = forms.CharField(label=_("Nomor HP"), max_length=24, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    consent = forms.BooleanField(
+        label=_("Calon peserta setuju datanya dipakai untuk pendaftaran BPJS Ketenagakerjaan"),
+        error_messages={"required": _("Persetujuan calon peserta wajib dicatat sebelum data disimpan.")},
+    )
+    confirm_warnings = forms.BooleanField(
+        label=_("Saya sudah mencocokkan data ini dengan KTP; simpan walaupun ada peringatan"), required=False,
+    )
+
+    class Meta:
+        model = Nominee
+        fields = ["nik", "kk", "full_name", "birth_place", "birth_date", "sex", "address", "rt", "rw",
+                  "postal_code", "phone", "email", "occupation", "monthly_income", "data_source", "decile",
+                  "mother_maiden_name"]
+        widgets = {"birth_date": DateInput()}
+        error_messages = {
+            "full_name": {"required": _("Isi nama lengkap sesuai KTP.")},
+            "birth_place": {"required": _("Isi tempat lahir.")},
+            "birth_date": {"required": _("Isi tanggal lahir."), "invalid": _("Tanggal lahir tidak valid.")},
+            "sex": {"required": _("Pilih jenis kelamin.")},
+            "address": {"required": _("Isi alamat.")},
+            "rt": {"required": _("Isi RT.")},
+            "occupation": {"required": _("Pilih pekerjaan.")},
+        }
+
+    def __init__(self, *args, programme, village, instance=None, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        self.programme, self.village = programme, village
+        self.fields["occupation"].queryset = OccupationCategory.objects.filter(is_active=True)
+        self.fields["decile"].widget.attrs.update(min=1, max=10)
+        self.fields["rt"].widget.attrs["inputmode"] = "numeric"
+        self.fields["rw"].widget.attrs["inputmode"] = "numeric"
+        self.fields["postal_code"].widget.attrs["inputmode"] = "numeric"
+        if instance is not None and instance.pk:
+            self.initial.setdefault("consent", True)
+        if not self.is_bound and not (instance and instance.pk) and village.postal_code:
+            self.initial.setdefault("postal_code", village.postal_code)
+        self.nominee_check = None
+
+    def clean_rt(self):
+        return _pad_neighbourhood(self.cleaned_data["rt"], "RT")
+
+    def clean_rw(self):
+        return _pad_neighbourhood(self.cleaned_data["rw"], "RW") if self.cleaned_data["rw"] else ""
+
+    def clean_decile(self):
+        decile = self.cleaned_data["decile"]
+        if decile is not None and not 1 <= decile <= 10:
+            raise forms.ValidationError(_("Desil antara 1 dan 10."))
+        return decile
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors.get("nik") or self.errors.get("kk"):
+            return cleaned
+        self.nominee_check = check_nominee(
+            programme=self.programme, village=self.village, nik=cleaned.get("nik", ""), kk=cleaned.get("kk", ""),
+            birth_date=cleaned.get("birth_date"), sex=cleaned.get("sex"), phone=cleaned.get("phone", ""),
+            exclude_pk=self.instance.pk,
+        )
+        for issue in self.nominee_check.errors:
+            self.add_error(issue.field if issue.field in self.fields else None, issue.message)
+        if self.nominee_check.warnings and not cleaned.get("confirm_warnings") and not self.errors:
+            self.add_error("confirm_warnings", _("Ada peringatan di atas. Cocokkan dengan KTP, lalu centang kotak ini."))
+        return cleaned
+
+    @property
+    def warnings(self):
+        return self.nominee_check.warnings if self.nominee_check else []
+
+    def service_kwargs(self) -> dict:
+        """What services.nominee_create / nominee_update take, from a valid form."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name not in ("nik", "kk", "phone")}
+        return {**data, "nik": self.nominee_check.nik, "nik_hash": self.nominee_check.nik_hash, "kk": self.nominee_check.kk,
+                "phone": self.nominee_check.phone, "confirmed_warnings": self.nominee_check.warning_codes}
+
+
+def _pad_neighbourhood(value: str, label: str) -> str:
+    digits = value.strip().lstrip("0") or "0"
+    if not digits.isdigit() or len(digits) > 3:
+        raise forms.ValidationError(f"{label} diisi angka, mis. 3 atau 003.")
+    return digits.zfill(3)
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "year", "stage", "legal_basis", "implementing_office", "funding_source",
+                  "bpjs_funding_code", "includes_jht", "income_tier", "months_paid", "coverage_start",
+                  "nomination_opens", "nomination_closes", "min_age", "max_age_exclusive", "quota_rule",
+                  "quota_per_village", "quota_total", "requires_minutes"]
+        widgets = {"coverage_start": DateInput(), "nomination_opens": DateInput(), "nomination_closes": DateInput(),
+                   "months_paid": forms.Select(choices=MonthsPaid.choices)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["implementing_office"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("nomination_opens"), cleaned.get("nomination_closes")
+        if opens and closes and opens > closes:
+            self.add_error("nomination_closes", _("Tanggal tutup harus sesudah tanggal buka."))
+        if cleaned.get("quota_rule") == "regency_total" and not cleaned.get("quota_total"):
+            self.add_error("quota_total", _("Isi kuota seluruh kabupaten untuk aturan kuota ini."))
+        low, high = cleaned.get("min_age"), cleaned.get("max_age_exclusive")
+        if low is not None and high is not None and low >= high:
+            self.add_error("max_age_exclusive", _("Batas atas usia harus lebih besar dari usia minimal."))
+        return cleaned

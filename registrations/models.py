@@ -1,0 +1,219 @@
+"""Programmes (with their stages and quotas) and the nominees villages put forward."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .crypto import EncryptedTextField
+from .enums import (
+    ACTIVE_STATES,
+    BpjsFundingCode,
+    DataSource,
+    FundingSource,
+    MonthsPaid,
+    NomineeStatus,
+    QuotaRule,
+    Sex,
+)
+
+
+class PremiumRate(models.Model):
+    """BPU premium rates in force from a date (PP 44/2015 as amended by PP 82/2019). A programme
+    snapshots the premium computed from the rate in force at its coverage start."""
+
+    valid_from = models.DateField(_("berlaku mulai"), unique=True)
+    jkk_percent = models.DecimalField(_("JKK (% penghasilan)"), max_digits=5, decimal_places=2)
+    jkm_amount = models.PositiveIntegerField(_("JKM (Rp per bulan)"))
+    jht_percent = models.DecimalField(_("JHT (% penghasilan)"), max_digits=5, decimal_places=2)
+    legal_basis = models.CharField(_("dasar hukum"), max_length=200)
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("tarif iuran BPU")
+        verbose_name_plural = _("tarif iuran BPU")
+
+    def __str__(self) -> str:
+        return f"Tarif sejak {self.valid_from:%d-%m-%Y}"
+
+
+class OccupationCategory(models.Model):
+    """Kategori pekerja rentan; the list is editable (regencies set it in their Perbup)."""
+
+    name = models.CharField(_("nama"), max_length=80, unique=True)
+    is_active = models.BooleanField(_("dipakai"), default=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("kategori pekerjaan")
+        verbose_name_plural = _("kategori pekerjaan")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(models.Model):
+    """One stage (tahap) of a regency's programme, e.g. "Perlindungan Pekerja Rentan 2025 — Tahap I"."""
+
+    regency = models.ForeignKey("villages.Regency", on_delete=models.PROTECT, related_name="programmes")
+    name = models.CharField(_("nama program"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    stage = models.PositiveSmallIntegerField(_("tahap"), default=1)
+    legal_basis = models.CharField(_("dasar hukum (Perbup/Perwal)"), max_length=200, blank=True)
+    implementing_office = models.CharField(_("dinas pelaksana"), max_length=200)
+    funding_source = models.CharField(_("sumber dana"), max_length=12, choices=FundingSource.choices,
+                                      default=FundingSource.APBD)
+    bpjs_funding_code = models.CharField(_("kode wadah BPJS"), max_length=2, choices=BpjsFundingCode.choices,
+                                         default=BpjsFundingCode.SG)
+    includes_jht = models.BooleanField(_("termasuk JHT"), default=False)
+    income_tier = models.PositiveIntegerField(_("penghasilan yang dilaporkan (Rp/bulan)"), default=1_000_000)
+    premium_per_month = models.PositiveIntegerField(
+        _("iuran per pekerja per bulan (Rp)"), editable=False,
+        help_text=_("Dihitung dari tarif yang berlaku pada tanggal mulai kepesertaan, lalu disimpan."),
+    )
+    months_paid = models.PositiveSmallIntegerField(_("lama iuran dibayar"), choices=MonthsPaid.choices,
+                                                   default=MonthsPaid.THREE)
+    coverage_start = models.DateField(_("mulai kepesertaan"))
+    nomination_opens = models.DateField(_("pengusulan dibuka"))
+    nomination_closes = models.DateField(_("pengusulan ditutup"))
+    min_age = models.PositiveSmallIntegerField(_("usia minimal"), default=18)
+    max_age_exclusive = models.PositiveSmallIntegerField(_("usia harus di bawah"), default=65)
+    quota_rule = models.CharField(_("aturan kuota"), max_length=16, choices=QuotaRule.choices,
+                                  default=QuotaRule.PER_VILLAGE)
+    quota_per_village = models.PositiveIntegerField(_("kuota per desa"), default=10)
+    quota_total = models.PositiveIntegerField(_("kuota seluruh kabupaten"), null=True, blank=True)
+    requires_minutes = models.BooleanField(
+        _("wajib unggah berita acara musdes"), default=False,
+        help_text=_("Desa harus mengunggah berita acara musyawarah desa (PDF atau foto) saat mengirim daftar."),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "-stage", "name"]
+        verbose_name = _("program")
+        verbose_name_plural = _("program")
+        constraints = [
+            models.CheckConstraint(name="programme_window_in_order",
+                                   condition=Q(nomination_opens__lte=models.F("nomination_closes"))),
+            models.CheckConstraint(name="programme_age_limits_in_order",
+                                   condition=Q(min_age__lt=models.F("max_age_exclusive"))),
+            models.CheckConstraint(
+                name="programme_total_quota_set",
+                condition=~Q(quota_rule=QuotaRule.REGENCY_TOTAL) | Q(quota_total__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} — Tahap {self.stage}"
+
+
+class VillageQuota(models.Model):
+    """A village whose quota differs from the programme's per-village number."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="village_quotas")
+    village = models.ForeignKey("villages.Village", on_delete=models.PROTECT, related_name="+")
+    quota = models.PositiveIntegerField(_("kuota"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme", "village"], name="village_quota_unique")]
+
+
+class VillageSubmission(models.Model):
+    """A village sent its list to the regency ("kirim ke kabupaten"); resent after corrections."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="submissions")
+    village = models.ForeignKey("villages.Village", on_delete=models.PROTECT, related_name="submissions")
+    first_submitted_at = models.DateTimeField()
+    last_submitted_at = models.DateTimeField()
+    last_submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    minutes = models.FileField(_("berita acara musdes"), upload_to="musdes/%Y/", blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme", "village"], name="village_submission_unique")]
+
+
+class Nominee(models.Model):
+    """A worker a village puts forward for a programme (DOMAIN.md §6).
+
+    NIK, KK and mother's maiden name are encrypted at rest; `nik_hash` (keyed) serves exact search
+    and the rule "one person, one active nomination" as a partial unique index.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="nominees")
+    village = models.ForeignKey("villages.Village", on_delete=models.PROTECT, related_name="nominees")
+    status = models.CharField(_("status"), max_length=16, choices=NomineeStatus.choices,
+                              default=NomineeStatus.DRAFT)
+    status_reason = models.TextField(_("alasan status"), blank=True)
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="replaced_by", verbose_name=_("pengganti untuk"))
+
+    nik = EncryptedTextField(_("NIK"))
+    nik_hash = models.CharField(max_length=64, editable=False)
+    nik_masked = models.CharField(_("NIK (disamarkan)"), max_length=16, editable=False)
+    kk = EncryptedTextField(_("No. KK"))
+    full_name = models.CharField(_("nama lengkap (sesuai KTP)"), max_length=120)
+    birth_place = models.CharField(_("tempat lahir"), max_length=80)
+    birth_date = models.DateField(_("tanggal lahir"))
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    address = models.CharField(_("alamat"), max_length=200)
+    rt = models.CharField(_("RT"), max_length=3)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    postal_code = models.CharField(_("kode pos"), max_length=5, blank=True)
+    phone = models.CharField(_("nomor HP"), max_length=16, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    occupation = models.ForeignKey(OccupationCategory, on_delete=models.PROTECT, verbose_name=_("pekerjaan"))
+    monthly_income = models.PositiveIntegerField(_("penghasilan per bulan (Rp)"), null=True, blank=True)
+    data_source = models.CharField(_("sumber data"), max_length=12, choices=DataSource.choices,
+                                   default=DataSource.VILLAGE)
+    decile = models.PositiveSmallIntegerField(_("desil"), null=True, blank=True)
+    mother_maiden_name = EncryptedTextField(_("nama ibu kandung"), blank=True)
+    confirmed_warnings = models.JSONField(_("peringatan yang sudah dikonfirmasi"), default=list, blank=True)
+    consent_at = models.DateTimeField(_("persetujuan dicatat"))
+    consent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["nik", "kk", "mother_maiden_name", "nik_hash"])
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("calon peserta")
+        verbose_name_plural = _("calon peserta")
+        constraints = [
+            # One person, one active nomination, anywhere. The form checks first and says where;
+            # this index is what holds when two officers save the same NIK at the same moment.
+            models.UniqueConstraint(
+                fields=["nik_hash"], condition=Q(status__in=sorted(ACTIVE_STATES)),
+                name="nominee_one_active_nomination_per_nik",
+            ),
+            models.CheckConstraint(name="nominee_decile_range",
+                                   condition=Q(decile__isnull=True) | Q(decile__gte=1, decile__lte=10)),
+        ]
+        indexes = [
+            # The village officer's page and the quota count: one village's nominees in a programme.
+            models.Index(fields=["programme", "village", "status"], name="nominee_programme_village"),
+            # Exact NIK search by staff, and the duplicate check's lookup of inactive history.
+            models.Index(fields=["nik_hash"], name="nominee_nik_hash"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.nik_masked})"
+
+
+class NomineeEvent(models.Model):
+    """One step of a nominee's lifecycle: who, when, from, to, why (written by workflow.py only)."""
+
+    nominee = models.ForeignKey(Nominee, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(max_length=16, choices=NomineeStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=NomineeStatus.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["nominee", "created_at"], name="nominee_event_timeline")]

@@ -1,0 +1,95 @@
+"""NIK and KK checks (DOMAIN.md §5), on top of lokal-id's structural NIK parser.
+
+Errors stop a nominee from being saved; warnings (sex or birth date that disagree with the KTP
+data entered, a regency code Kemendagri no longer has) must be confirmed by the officer, because
+the KTP is authoritative and old codes survive regency splits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from lokal import parse_nik
+from lokal.wilayah import wilayah_name
+
+_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+@dataclass(frozen=True)
+class Issue:
+    field: str
+    code: str
+    message: str
+
+
+@dataclass
+class NikCheck:
+    nik: str | None = None
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    birth_date: dt.date | None = None
+    sex: str | None = None
+
+
+def strip_separators(raw: str) -> str:
+    return _SEPARATORS.sub("", str(raw or ""))
+
+
+def mask_nik(nik: str) -> str:
+    """1705014508950001 → 1705********0001: region and serial only, never the birth date."""
+    return nik[:4] + "*" * 8 + nik[12:] if len(nik) == 16 else "*" * len(nik)
+
+
+def check_nik(raw: str, *, birth_date: dt.date | None = None, sex: str | None = None,
+              today: dt.date | None = None) -> NikCheck:
+    """Validates a NIK and compares it with the birth date and sex entered from the KTP."""
+    info = parse_nik(strip_separators(raw), lookup_wilayah=wilayah_name, reference_date=today)
+    result = NikCheck(nik=info.nik)
+    for issue in info.errors:
+        message = {
+            "format": "NIK harus 16 digit angka. Periksa lagi di KTP, jangan ada huruf atau digit yang kurang.",
+            "province": f"Dua digit pertama NIK ({(info.nik or '')[:2]}) bukan kode provinsi. Periksa lagi di KTP.",
+            "wilayah": "Digit 3–6 NIK (kode kabupaten dan kecamatan) tidak boleh 00. Periksa lagi di KTP.",
+            "birth_date": "Digit 7–12 NIK bukan tanggal lahir yang sah. Periksa lagi di KTP.",
+            "serial": "Empat digit terakhir NIK tidak boleh 0000. Periksa lagi di KTP.",
+        }.get(issue.code, issue.message)
+        result.errors.append(Issue("nik", issue.code, message))
+    if result.errors:
+        return result
+    for issue in info.warnings:
+        result.warnings.append(Issue(
+            "nik", "nik_region_unknown",
+            f"Kode wilayah di NIK ({info.regency_code}) tidak ada di data Kemendagri terbaru; "
+            "bisa jadi kode lama sebelum pemekaran. Pastikan NIK sama dengan KTP.",
+        ))
+    result.birth_date = dt.date.fromisoformat(info.birth_date) if info.birth_date else None
+    result.sex = info.gender
+    if birth_date and result.birth_date and birth_date != result.birth_date:
+        result.warnings.append(Issue(
+            "birth_date", "nik_birth_date_mismatch",
+            f"Tanggal lahir di NIK ({result.birth_date:%d-%m-%Y}) berbeda dengan tanggal lahir yang diisi "
+            f"({birth_date:%d-%m-%Y}). Cocokkan dengan KTP.",
+        ))
+    if sex and result.sex and sex != result.sex:
+        result.warnings.append(Issue(
+            "sex", "nik_sex_mismatch",
+            "Jenis kelamin menurut NIK ({}) berbeda dengan yang diisi. Cocokkan dengan KTP.".format(
+                "perempuan" if result.sex == "P" else "laki-laki"),
+        ))
+    return result
+
+
+def check_kk(raw: str) -> tuple[str | None, list[Issue]]:
+    """A KK number is 16 digits; its first 6 are the issuing subdistrict. Never an identity key."""
+    digits = strip_separators(raw)
+    if not re.fullmatch(r"\d{16}", digits):
+        return None, [Issue("kk", "format", "No. KK harus 16 digit angka. Periksa lagi di kartu keluarga.")]
+    if digits[:2] == "00" or digits[12:] == "0000":
+        return None, [Issue("kk", "format", "No. KK tidak sah. Periksa lagi di kartu keluarga.")]
+    return digits, []
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))

@@ -1,0 +1,35 @@
+"""Who may do what with programmes and nominees. Scope (which villages) is villages.selectors'."""
+
+from accounts.enums import Role
+from villages.selectors import region_scope
+
+from .enums import EDITABLE_STATES
+
+PROGRAMME_MANAGERS = frozenset({Role.REGENCY_ADMIN, Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER})
+# Roles that work with the person, not the statistics, and so see NIK and KK in full.
+FULL_IDENTIFIER_ROLES = frozenset({
+    Role.VILLAGE_OFFICER, Role.REGENCY_ADMIN, Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER, Role.BPJS_OFFICER,
+})
+
+
+def can_edit_village_list(user, village) -> bool:
+    """Add, edit, remove and submit nominees: only the village's own officer."""
+    return (user.is_authenticated and user.role == Role.VILLAGE_OFFICER
+            and village.pk in region_scope(user).village_ids)
+
+
+def can_edit_nominee(user, nominee) -> bool:
+    return nominee.status in EDITABLE_STATES and can_edit_village_list(user, nominee.village)
+
+
+def can_manage_programmes(user, regency) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.SYSTEM_ADMIN or user.is_superuser:
+        return True
+    return user.role in PROGRAMME_MANAGERS and regency.pk in region_scope(user).regency_ids
+
+
+def can_see_full_identifiers(user) -> bool:
+    """NIK and KK unmasked; everyone else sees 1705********0001."""
+    return user.is_authenticated and user.role in FULL_IDENTIFIER_ROLES

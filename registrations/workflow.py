@@ -1,0 +1,57 @@
+"""The only code that changes a nominee's status.
+
+One transition table maps (from, to) to the permission that allows it. `_transition` locks the
+row, checks the table and the permission, saves the status with `update_fields`, writes the
+NomineeEvent (actor, from, to, reason) and queues side effects with `transaction.on_commit`.
+
+Side effects: none yet in this module; coverage recomputation and notices hang here later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from .enums import NomineeStatus as S
+from .models import Nominee, NomineeEvent
+from .permissions import can_edit_village_list
+
+
+class TransitionError(Exception):
+    """The change is impossible or not the actor's to make; the message is for the user."""
+
+
+def _village_officer(user, nominee) -> bool:
+    return can_edit_village_list(user, nominee.village)
+
+
+TRANSITIONS: dict[tuple[str, str], Callable] = {
+    (S.DRAFT, S.SUBMITTED): _village_officer,
+    (S.RETURNED, S.SUBMITTED): _village_officer,
+}
+
+
+def _transition(*, nominee_pk: int, to: str, actor, reason: str = "") -> Nominee:
+    with transaction.atomic():
+        nominee = Nominee.objects.select_for_update().select_related("village").get(pk=nominee_pk)
+        allowed = TRANSITIONS.get((nominee.status, to))
+        if allowed is None:
+            raise TransitionError(
+                f"{nominee.full_name}: status '{S(nominee.status).label}' tidak bisa diubah menjadi '{S(to).label}'."
+            )
+        if not allowed(actor, nominee):
+            raise TransitionError(f"Anda tidak berwenang mengubah status {nominee.full_name}.")
+        from_status = nominee.status
+        nominee.status = to
+        nominee.status_reason = reason
+        nominee._history_user = actor
+        nominee.save(update_fields=["status", "status_reason", "updated_at"])
+        NomineeEvent.objects.create(nominee=nominee, actor=actor, from_status=from_status, to_status=to,
+                                    reason=reason)
+    return nominee
+
+
+def nominee_submit(*, nominee: Nominee, actor) -> Nominee:
+    """Draft or returned → submitted (the village sends its list to the regency)."""
+    return _transition(nominee_pk=nominee.pk, to=S.SUBMITTED, actor=actor)
