@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", include("accounts.urls")),
     path("wilayah/", include("villages.urls")),
+    path("usulan/", include("registrations.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

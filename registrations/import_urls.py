@@ -1,0 +1,2 @@
+# The nominee Excel template and import (import_views.py).
+urlpatterns = []

@@ -1,0 +1,2 @@
+# Programme pages for regency staff (programme_views.py).
+urlpatterns = []
