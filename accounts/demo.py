@@ -1,7 +1,9 @@
-"""The demo scenario `make demo` loads: Seluma's real regions and one user per role."""
+"""The demo scenario `make demo` loads: Seluma's real regions, one user per role, and an open
+Seluma programme with sample nominees in every state of the lifecycle (DOMAIN.md §7)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -38,6 +40,9 @@ DEMO_USERS = [
     # Two neighbouring desa of Kecamatan Sukaraja: an officer and the neighbouring village's officer.
     DemoUser("op-1705012002", Role.VILLAGE_OFFICER, "Operator Desa Niur", "17.05.01.2002"),
     DemoUser("op-1705012003", Role.VILLAGE_OFFICER, "Operator Desa Lubuk Sahung", "17.05.01.2003"),
+    # Two more villages with sample nominees further along (BPJS registration, active, lapsed …).
+    DemoUser("op-1705021010", Role.VILLAGE_OFFICER, "Operator Kelurahan Pasar Tais", "17.05.02.1010"),
+    DemoUser("op-1705032002", Role.VILLAGE_OFFICER, "Operator Desa Napal Melintang", "17.05.03.2002"),
 ]
 
 
@@ -77,4 +82,172 @@ def demo_load() -> list[DemoUser]:
         if region is not None:
             field = {Province: "province", Regency: "regency", Village: "village"}[type(region)]
             RegionAssignment.objects.create(user=user, **{field: region})
+    demo_programme_load(seluma)
     return DEMO_USERS
+
+
+# --- The demo programme and its nominees ----------------------------------------------------------
+
+DEMO_PROGRAMME_NAME = "Perlindungan Pekerja Rentan 2026 — Tahap I"
+
+
+@dataclass(frozen=True)
+class DemoNominee:
+    village_code: str
+    serial: int  # the NIK's last four digits; unique across the demo, so every NIK differs
+    full_name: str
+    sex: str  # "L" / "P"
+    birth_date: dt.date
+    occupation: str
+    status: str
+    reason: str = ""
+    phone: str = ""
+
+
+# The way each final state is reached: the village submits (workflow.nominee_submit, through
+# services.village_list_submit), then the regency and BPJS steps (workflow.demo_set_status).
+# Each step: (status, who acts: a DEMO_USERS username, "reason" → the nominee's reason).
+_REVIEWER, _APPROVER, _ADMIN, _BPJS = "verifikator.seluma", "penyetuju.seluma", "admin.seluma", "bpjs.seluma"
+_AFTER_SUBMIT = {
+    "submitted": [],
+    "verified": [("verified", _REVIEWER)],
+    "returned": [("returned", _REVIEWER)],
+    "rejected": [("rejected", _REVIEWER)],
+    "approved": [("verified", _REVIEWER), ("approved", _APPROVER)],
+    "sent_to_bpjs": [("verified", _REVIEWER), ("approved", _APPROVER), ("sent_to_bpjs", _ADMIN)],
+    "registered": [("verified", _REVIEWER), ("approved", _APPROVER), ("sent_to_bpjs", _ADMIN),
+                   ("registered", _BPJS)],
+    "refused_by_bpjs": [("verified", _REVIEWER), ("approved", _APPROVER), ("sent_to_bpjs", _ADMIN),
+                        ("refused_by_bpjs", _BPJS)],
+    "active": [("verified", _REVIEWER), ("approved", _APPROVER), ("sent_to_bpjs", _ADMIN),
+               ("registered", _BPJS), ("active", _BPJS)],
+    "lapsed": [("verified", _REVIEWER), ("approved", _APPROVER), ("sent_to_bpjs", _ADMIN),
+               ("registered", _BPJS), ("active", _BPJS), ("lapsed", _BPJS)],
+    "ended": [("verified", _REVIEWER), ("approved", _APPROVER), ("sent_to_bpjs", _ADMIN),
+              ("registered", _BPJS), ("active", _BPJS), ("ended", _BPJS)],
+}
+
+_D = dt.date
+DEMO_NOMINEES = [
+    # Desa Niur, the demo officer's village: 7 of its 10 places taken, one returned, one rejected.
+    DemoNominee("17.05.01.2002", 1, "Ahmad Fauzi", "L", _D(1984, 3, 12), "Petani", "draft", phone="081234560001"),
+    DemoNominee("17.05.01.2002", 2, "Sumarni", "P", _D(1979, 8, 23), "Buruh tani", "draft"),
+    DemoNominee("17.05.01.2002", 3, "Darmawan", "L", _D(1990, 1, 5), "Nelayan", "returned",
+                "Nomor KK tidak sama dengan foto kartu keluarga. Periksa lagi, lalu kirim ulang."),
+    DemoNominee("17.05.01.2002", 4, "Yuliana", "P", _D(1987, 11, 30), "Pedagang kecil/keliling", "submitted",
+                phone="085267890004"),
+    DemoNominee("17.05.01.2002", 5, "Rusdi", "L", _D(1972, 6, 17), "Buruh harian lepas", "submitted"),
+    DemoNominee("17.05.01.2002", 6, "Hendra Saputra", "L", _D(1995, 9, 9), "Ojek", "verified"),
+    DemoNominee("17.05.01.2002", 7, "Marlina", "P", _D(1983, 4, 2), "Kader posyandu", "approved"),
+    DemoNominee("17.05.01.2002", 8, "Suparman", "L", _D(1976, 12, 14), "Buruh tani", "rejected",
+                "Sudah peserta aktif BPJS Ketenagakerjaan sebagai karyawan perusahaan sawit (PU)."),
+    # Desa Lubuk Sahung, the neighbour: a list waiting in the reviewer's queue.
+    DemoNominee("17.05.01.2003", 9, "Siti Rohani", "P", _D(1981, 2, 18), "Petani", "submitted"),
+    DemoNominee("17.05.01.2003", 10, "Bambang Sutrisno", "L", _D(1969, 7, 7), "Tukang becak", "submitted"),
+    DemoNominee("17.05.01.2003", 11, "Eka Pratiwi", "P", _D(1998, 10, 21), "Guru ngaji", "submitted"),
+    DemoNominee("17.05.01.2003", 12, "Joni Iskandar", "L", _D(1986, 5, 28), "Juru parkir", "verified"),
+    DemoNominee("17.05.01.2003", 13, "Nurhayati", "P", _D(1974, 3, 3), "Pemulung", "returned",
+                "Umur di KTP dan di formulir berbeda; cocokkan tanggal lahir dengan KTP."),
+    # Kelurahan Pasar Tais: a list that has been through BPJS.
+    DemoNominee("17.05.02.1010", 14, "Agus Salim", "L", _D(1980, 8, 17), "Sopir", "sent_to_bpjs"),
+    DemoNominee("17.05.02.1010", 15, "Rina Marlina", "P", _D(1991, 12, 1), "Pedagang kecil/keliling", "registered"),
+    DemoNominee("17.05.02.1010", 16, "Zulkifli", "L", _D(1975, 4, 25), "Marbot", "refused_by_bpjs",
+                "BPJS: NIK sudah terdaftar sebagai peserta BPU aktif."),
+    DemoNominee("17.05.02.1010", 17, "Dewi Lestari", "P", _D(1988, 6, 6), "Buruh harian lepas", "active",
+                phone="081377770017"),
+    DemoNominee("17.05.02.1010", 18, "Supriyadi", "L", _D(1970, 9, 19), "Ojek", "active"),
+    DemoNominee("17.05.02.1010", 19, "Hasanudin", "L", _D(1968, 1, 30), "Ketua RT/RW", "lapsed",
+                "Iuran belum dibayar lebih dari 3 bulan."),
+    DemoNominee("17.05.02.1010", 20, "Sarmini", "P", _D(1973, 11, 11), "Pemulung", "ended",
+                "Pindah domisili ke luar kabupaten."),
+    # Desa Napal Melintang.
+    DemoNominee("17.05.03.2002", 21, "Rahmad Hidayat", "L", _D(1993, 2, 14), "Nelayan", "submitted"),
+    DemoNominee("17.05.03.2002", 22, "Fitriani", "P", _D(1996, 7, 31), "Pekerja disabilitas", "submitted"),
+    DemoNominee("17.05.03.2002", 23, "Syamsul Bahri", "L", _D(1977, 10, 10), "Petani", "approved"),
+    DemoNominee("17.05.03.2002", 24, "Ani Suryani", "P", _D(1985, 3, 27), "Buruh tani", "active"),
+    DemoNominee("17.05.03.2002", 25, "Mulyadi", "L", _D(1971, 5, 5), "Lainnya", "rejected",
+                "Bekerja sebagai pegawai honorer dengan upah tetap; bukan pekerja rentan."),
+]
+
+
+def demo_nik(nominee: DemoNominee) -> str:
+    """A structurally valid Seluma NIK: 1705 + the village's subdistrict + birth date (day + 40 for
+    women) + serial. Fake people: the NIK is made up, the region and date are consistent."""
+    subdistrict = nominee.village_code.split(".")[2]
+    day = nominee.birth_date.day + (40 if nominee.sex == "P" else 0)
+    return (f"1705{subdistrict}{day:02d}{nominee.birth_date:%m}{nominee.birth_date:%y}"
+            f"{nominee.serial:04d}")
+
+
+def demo_kk(nominee: DemoNominee) -> str:
+    """A 16-digit KK: issuing subdistrict, a date, a serial (never 0000)."""
+    subdistrict = nominee.village_code.replace(".", "")[:6]
+    return f"{subdistrict}150320{nominee.serial:04d}"
+
+
+def demo_programme_load(seluma: Regency):
+    """Creates the open demo programme and its sample nominees, once. Nominees are created through
+    services.nominee_create as their village's officer and submitted through
+    services.village_list_submit; later states are set with workflow.demo_set_status, which writes
+    the event rows. A village that already has demo nominees is left alone, so a second run changes
+    nothing. Returns the programme."""
+    # Imported here: registrations depends on accounts, not the other way round.
+    from registrations import services, workflow
+    from registrations.enums import BpjsFundingCode, FundingSource, QuotaRule
+    from registrations.models import Nominee, OccupationCategory, Programme
+    from registrations.validation import check_nominee
+
+    users = {u.username: u for u in User.objects.filter(username__in=[d.username for d in DEMO_USERS])}
+    today = dt.date.today()
+    programme = Programme.objects.filter(regency=seluma, name=DEMO_PROGRAMME_NAME).first()
+    if programme is None:
+        next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        programme = services.programme_create(
+            regency=seluma, created_by=users["admin.seluma"], name=DEMO_PROGRAMME_NAME, year=2026, stage=1,
+            legal_basis="Perbup Seluma Nomor 15 Tahun 2025 (contoh)", implementing_office="",
+            funding_source=FundingSource.APBD, bpjs_funding_code=BpjsFundingCode.SG, includes_jht=False,
+            income_tier=1_000_000, months_paid=3, coverage_start=next_month,
+            nomination_opens=today - dt.timedelta(days=14), nomination_closes=today + dt.timedelta(days=30),
+            min_age=18, max_age_exclusive=65, quota_rule=QuotaRule.PER_VILLAGE, quota_per_village=10,
+            quota_total=None, requires_minutes=False,
+        )
+    # The services refuse entries outside the window; a rerun weeks later still sees an open day.
+    day = min(max(today, programme.nomination_opens), programme.nomination_closes)
+    occupations = {o.name: o for o in OccupationCategory.objects.all()}
+    officers = {d.region_code: users[d.username] for d in DEMO_USERS if d.role == Role.VILLAGE_OFFICER}
+
+    by_village: dict[str, list[DemoNominee]] = {}
+    for demo in DEMO_NOMINEES:
+        by_village.setdefault(demo.village_code, []).append(demo)
+    for village_code, demos in by_village.items():
+        village = Village.objects.select_related("subdistrict").get(code=village_code)
+        if Nominee.objects.filter(programme=programme, village=village).exists():
+            continue
+        officer = officers[village_code]
+
+        def create(demo: DemoNominee) -> Nominee:
+            check = check_nominee(programme=programme, village=village, nik=demo_nik(demo), kk=demo_kk(demo),
+                                  birth_date=demo.birth_date, sex=demo.sex, phone=demo.phone)
+            if check.errors or check.warnings:
+                raise ImproperlyConfigured(f"Demo nominee {demo.full_name}: {check.errors + check.warnings}")
+            return services.nominee_create(
+                programme=programme, village=village, created_by=officer, today=day,
+                nik=check.nik, nik_hash=check.nik_hash, kk=check.kk, phone=check.phone,
+                full_name=demo.full_name, birth_place="Seluma", birth_date=demo.birth_date, sex=demo.sex,
+                address=f"Jalan Desa {village.name} No. {demo.serial}", rt=f"{demo.serial % 5 + 1:03d}",
+                rw="001", postal_code=village.postal_code or "", occupation=occupations[demo.occupation],
+            )
+
+        # The whole list goes to the regency in one "kirim ke kabupaten", as a village would send it;
+        # the drafts are entered afterwards, so they stay drafts.
+        sent = [(demo, create(demo)) for demo in demos if demo.status != "draft"]
+        if sent:
+            services.village_list_submit(programme=programme, village=village, submitted_by=officer, today=day)
+        for demo, nominee in sent:
+            for status, actor in _AFTER_SUBMIT[demo.status]:
+                reason = demo.reason if status == demo.status else ""
+                workflow.demo_set_status(nominee=nominee, to=status, actor=users[actor], reason=reason)
+        for demo in demos:
+            if demo.status == "draft":
+                create(demo)
+    return programme

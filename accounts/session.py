@@ -3,6 +3,7 @@ no extra queries for it: the regency's time zone and the office's name for the h
 
 from django.conf import settings
 
+from villages.enums import time_zone_for_province
 from villages.selectors import home_regency_for_user, regency_settings_get
 
 TIME_ZONE_KEY = "time_zone"
@@ -12,7 +13,10 @@ OFFICE_LABEL_KEY = "office_label"
 def remember_regency(request, user) -> None:
     regency = home_regency_for_user(user)
     if regency is None:
-        request.session[TIME_ZONE_KEY] = settings.DEFAULT_REGENCY_TIME_ZONE
+        province = user.region_assignments.filter(province__isnull=False).values_list("province__code", flat=True).first()
+        request.session[TIME_ZONE_KEY] = (
+            time_zone_for_province(province).value if province else settings.DEFAULT_REGENCY_TIME_ZONE
+        )
         request.session[OFFICE_LABEL_KEY] = ""
         return
     regency_settings = regency_settings_get(regency)

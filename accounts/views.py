@@ -53,7 +53,8 @@ def home(request):
     if user.role == Role.VILLAGE_OFFICER:
         villages = list(villages_for_user(user).order_by("code"))
         if len(villages) == 1:
-            return redirect("villages:village-detail", pk=villages[0].pk)
+            # The village officer's work is the nominee list ("Desa saya").
+            return redirect("registrations:village", village_pk=villages[0].pk)
         return render(request, "accounts/home_villages.html", {"villages": villages})
     if user.role in REGENCY_ROLES:
         regencies = list(regencies_for_user(user)[:2])

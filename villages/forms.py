@@ -4,6 +4,11 @@ from .models import RegencySettings
 
 
 class RegencySettingsForm(forms.ModelForm):
+    # NIPs are printed "19700101 199003 1 002": accept the 21 characters people type, store 18 digits.
+    head_nip = forms.CharField(
+        label=RegencySettings._meta.get_field("head_nip").verbose_name, max_length=21, required=False,
+    )
+
     class Meta:
         model = RegencySettings
         fields = ["office_name", "office_short_name", "head_name", "head_title", "head_nip", "time_zone"]

@@ -30,7 +30,7 @@ def index(request):
     """Provinces with the regencies loaded in them, for the system administrator and viewers."""
     provinces = provinces_for_user(request.user).annotate(
         regency_count=Count("regencies", filter=Q(regencies__is_retired=False)),
-    ).filter(regency_count__gt=0)
+    ).filter(regency_count__gt=0).order_by("code")  # Meta.ordering does not apply to GROUP BY queries
     return render(request, "villages/region_index.html", {"provinces": provinces})
 
 
@@ -39,7 +39,7 @@ def province_detail(request, pk):
     province = province_get_for_user(request.user, pk)
     regencies = regencies_for_user(request.user).filter(province=province, is_retired=False).annotate(
         subdistrict_count=Count("subdistricts", filter=Q(subdistricts__is_retired=False)),
-    )
+    ).order_by("code")
     return render(request, "villages/province_detail.html", {"province": province, "regencies": regencies})
 
 

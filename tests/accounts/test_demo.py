@@ -1,0 +1,81 @@
+"""accounts/demo.py and the load_demo command: Seluma and one user per role, never in production."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+
+from accounts.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
+from accounts.enums import Role
+from accounts.models import RegionAssignment, User
+from villages.models import Regency, Village
+
+
+def demo_logins_that_work() -> list[str]:
+    request = RequestFactory().post("/masuk/")
+    return [demo.username for demo in DEMO_USERS
+            if authenticate(request, username=demo.username, password=DEMO_PASSWORD) is not None]
+
+
+def test_demo_refuses_to_run_in_production(db, settings):
+    settings.IS_PRODUCTION = True
+
+    with pytest.raises(ImproperlyConfigured) as error:
+        demo_load()
+
+    assert "tidak boleh di produksi" in str(error.value)
+    assert not User.objects.exists()
+    assert not Regency.objects.exists()
+
+
+def test_load_demo_command_refuses_in_production(db, settings):
+    settings.IS_PRODUCTION = True
+
+    with pytest.raises(CommandError) as error:
+        call_command("load_demo", stdout=StringIO())
+
+    assert str(error.value) == "load_demo membuat akun dengan kata sandi umum: tidak boleh di produksi."
+    assert not User.objects.exists()
+
+
+def test_demo_loads_seluma_and_one_user_per_role(db):
+    demo_load()
+
+    assert Village.objects.filter(subdistrict__regency__code="17.05").count() == 202
+    assert sorted(User.objects.values_list("role", flat=True).distinct()) == sorted(Role.values)
+    assert demo_logins_that_work() == [demo.username for demo in DEMO_USERS]
+    niur_officer = User.objects.get(username="op-1705012002")
+    assert [a.region.code for a in niur_officer.region_assignments.all()] == ["17.05.01.2002"]
+    assert Regency.objects.get(code="17.05").settings.head_name == "Drs. Kepala Dinas Contoh"
+
+
+def test_demo_loads_again_without_duplicates_and_puts_the_passwords_back(db):
+    demo_load()
+    users_after_first = User.objects.count()
+    assignments_after_first = RegionAssignment.objects.count()
+    changed = User.objects.get(username="verifikator.seluma")
+    changed.set_password("sudah-diganti-123")
+    changed.is_active = False
+    changed.save()
+
+    demo_load()
+
+    assert User.objects.count() == users_after_first == len(DEMO_USERS)
+    assert RegionAssignment.objects.count() == assignments_after_first == len(DEMO_USERS) - 1  # admin has none
+    assert demo_logins_that_work() == [demo.username for demo in DEMO_USERS]
+
+
+def test_load_demo_command_lists_the_accounts(db):
+    out = StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[:2] == [
+        "Wilayah Kabupaten Seluma (17.05) dimuat.",
+        f"Pengguna demo (kata sandi semuanya: {DEMO_PASSWORD}):",
+    ]
+    assert [line.split()[0] for line in lines[2:-1]] == [demo.username for demo in DEMO_USERS]

@@ -1,0 +1,348 @@
+"""accounts/views.py: logging in and out, the first password change, the home page by role, and the
+regency admin's account pages."""
+
+import re
+from io import BytesIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.test import RequestFactory
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.enums import Role
+from accounts.exports import CREDENTIAL_HEADERS
+from accounts.models import User
+from accounts.services import user_create
+from tests.conftest import PASSWORD
+from villages.models import Village
+
+from .conftest import INITIAL_PASSWORD
+
+WRONG_PASSWORD_MESSAGE = (
+    "Nama pengguna atau kata sandi salah. Periksa huruf besar/kecil. "
+    "Setelah beberapa kali salah, akun dikunci sementara."
+)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def log_in(client, username, password, **kwargs):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password}, **kwargs)
+
+
+def is_logged_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+# --- logging in ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("persona", "landing", "region_fixture"), [
+    ("officer", "registrations:village", "niur"),
+    ("regency_admin", "villages:regency-detail", "seluma"),
+    ("reviewer", "villages:regency-detail", "seluma"),
+    ("approver", "villages:regency-detail", "seluma"),
+    ("viewer", "villages:regency-detail", "seluma"),
+    ("bpjs_officer", "villages:regency-detail", "seluma"),
+    ("province_viewer", "villages:province-detail", "bengkulu"),
+    ("sysadmin", "villages:index", None),
+])
+def test_login_page_logs_in_and_home_sends_each_role_to_its_work(request, client, persona, landing, region_fixture):
+    user = request.getfixturevalue(persona)
+    landing_url = reverse(landing, args=[request.getfixturevalue(region_fixture).pk] if region_fixture else [])
+
+    response = log_in(client, user.username, PASSWORD, follow=True)
+
+    assert response.redirect_chain == [(reverse("accounts:home"), 302), (landing_url, 302)]
+    assert response.status_code == 200
+    assert response.context["user"] == user
+
+
+def test_login_remembers_the_office_for_the_page_header(client, reviewer):
+    response = log_in(client, reviewer.username, PASSWORD, follow=True)
+
+    assert '<span class="office">Disnakertrans Kabupaten Seluma</span>' in response.content.decode()
+    assert "Sri Wahyuni · Verifikator dinas" in response.content.decode()
+
+
+def test_login_page_is_in_indonesian(client):
+    response = client.get(reverse("accounts:login"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Masuk</h1>" in page
+    assert "Nama pengguna" in page and "Kata sandi" in page
+
+
+def test_logged_in_user_opening_the_login_page_goes_home(login, reviewer):
+    response = login(reviewer).get(reverse("accounts:login"))
+
+    assert response["Location"] == reverse("accounts:home")
+
+
+def test_wrong_password_is_refused_with_a_hint(client, officer):
+    response = log_in(client, officer.username, "salah-sekali")
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [WRONG_PASSWORD_MESSAGE]
+    assert not is_logged_in(client)
+
+
+def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(client, officer, neighbour_officer):
+    statuses = [log_in(client, officer.username, "salah-sekali").status_code for _ in range(5)]
+
+    response = log_in(client, officer.username, PASSWORD)
+
+    assert statuses == [200, 200, 200, 200, 429]
+    assert response.status_code == 429
+    assert "<h1>Akun dikunci sementara</h1>" in response.content.decode()
+    assert "dikunci sementara (30 menit)" in response.content.decode()
+    assert not is_logged_in(client)
+    # The lock is per username and address: the neighbouring officer on the same network still gets in.
+    assert log_in(client, neighbour_officer.username, PASSWORD).status_code == 302
+    assert client.session["_auth_user_id"] == str(neighbour_officer.pk)
+
+
+def test_a_successful_login_clears_earlier_failures(client, officer):
+    for _ in range(4):
+        log_in(client, officer.username, "salah-sekali")
+    log_in(client, officer.username, PASSWORD)
+    client.post(reverse("accounts:logout"))
+
+    for _ in range(4):
+        log_in(client, officer.username, "salah-sekali")
+    response = log_in(client, officer.username, PASSWORD)
+
+    assert response.status_code == 302
+    assert is_logged_in(client)
+
+
+def test_logout_is_a_post(login, officer):
+    client = login(officer)
+    page = client.get(reverse("villages:index")).content.decode()
+    assert f'<form method="post" action="{reverse("accounts:logout")}"' in page
+
+    refused = client.get(reverse("accounts:logout"))
+    assert (refused.status_code, is_logged_in(client)) == (405, True)
+
+    response = client.post(reverse("accounts:logout"))
+
+    assert response["Location"] == reverse("accounts:login")
+    assert not is_logged_in(client)
+
+
+# --- the first password change -------------------------------------------------------------------
+
+def test_new_officer_changes_the_initial_password_and_reaches_the_village(client, new_officer, niur):
+    log_in(client, new_officer.username, INITIAL_PASSWORD)
+
+    response = client.post(reverse("accounts:password-change"), {
+        "old_password": INITIAL_PASSWORD,
+        "new_password1": "Niur-Sejahtera-88",
+        "new_password2": "Niur-Sejahtera-88",
+    }, follow=True)
+
+    assert response.redirect_chain == [
+        (reverse("accounts:home"), 302),
+        (reverse("registrations:village", args=[niur.pk]), 302),
+    ]
+    assert "Kata sandi sudah diganti." in response.content.decode()
+    new_officer.refresh_from_db()
+    assert new_officer.must_change_password is False
+    assert new_officer.check_password("Niur-Sejahtera-88")
+    assert is_logged_in(client)
+
+
+def test_password_change_page_explains_why(client, new_officer):
+    log_in(client, new_officer.username, INITIAL_PASSWORD)
+
+    response = client.get(reverse("accounts:password-change"))
+
+    assert "Ganti dulu kata sandi awal sebelum melanjutkan." in response.content.decode()
+
+
+@pytest.mark.parametrize(("old", "new1", "new2", "field", "message"), [
+    ("salah-sekali", "Niur-Sejahtera-88", "Niur-Sejahtera-88", "old_password", "Kata sandi lama salah. Ketik ulang."),
+    (INITIAL_PASSWORD, "Niur-Sejahtera-88", "Niur-Sejahtera-99", "new_password2",
+     "Dua isian kata sandi baru tidak sama."),
+])
+def test_password_change_mistakes_keep_the_obligation(client, new_officer, old, new1, new2, field, message):
+    log_in(client, new_officer.username, INITIAL_PASSWORD)
+
+    response = client.post(reverse("accounts:password-change"),
+                           {"old_password": old, "new_password1": new1, "new_password2": new2})
+
+    assert response.context["form"].errors[field] == [message]
+    new_officer.refresh_from_db()
+    assert new_officer.must_change_password is True
+    assert new_officer.check_password(INITIAL_PASSWORD)
+
+
+def test_password_change_needs_a_login(client):
+    response = client.get(reverse("accounts:password-change"))
+
+    assert response["Location"] == f"{reverse('accounts:login')}?next={reverse('accounts:password-change')}"
+
+
+# --- home ------------------------------------------------------------------------------------------
+
+def test_home_sends_strangers_to_the_login_page(client):
+    response = client.get(reverse("accounts:home"))
+
+    assert response["Location"] == f"{reverse('accounts:login')}?next=/"
+
+
+def test_officer_of_two_villages_chooses_one(login, niur, lubuk_sahung):
+    two_villages = user_create(username="op-dua", role=Role.VILLAGE_OFFICER, regions=[niur, lubuk_sahung],
+                               password=PASSWORD, must_change_password=False)
+
+    response = login(two_villages).get(reverse("accounts:home"))
+
+    assert response.status_code == 200
+    assert response.context["villages"] == [niur, lubuk_sahung]
+
+
+def test_reviewer_of_two_regencies_chooses_one(login, seluma, other_regency):
+    two_regencies = user_create(username="verifikator-dua", role=Role.REGENCY_REVIEWER,
+                                regions=[seluma, other_regency], password=PASSWORD, must_change_password=False)
+
+    response = login(two_regencies).get(reverse("accounts:home"))
+
+    assert response.status_code == 200
+    assert list(response.context["regencies"]) == [other_regency, seluma]
+
+
+# --- the regency's accounts ----------------------------------------------------------------------
+
+def village_accounts_url(regency):
+    return reverse("accounts:regency-village-accounts-create", args=[regency.pk])
+
+
+def credential_rows(response):
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[4]] == CREDENTIAL_HEADERS
+    return list(sheet.iter_rows(min_row=5))
+
+
+@pytest.mark.parametrize(("persona", "status"), [
+    ("regency_admin", 200),
+    ("sysadmin", 200),
+    ("viewer", 404),
+    ("reviewer", 404),
+    ("officer", 404),
+    ("other_admin", 404),
+])
+def test_regency_accounts_page_is_for_the_regency_admin(request, login, seluma, persona, status):
+    response = login(request.getfixturevalue(persona)).get(reverse("accounts:regency-accounts", args=[seluma.pk]))
+
+    assert response.status_code == status
+
+
+def test_regency_accounts_page_lists_the_regency_people_only(login, regency_admin, reviewer, officer, other_reviewer,
+                                                              seluma):
+    response = login(regency_admin).get(reverse("accounts:regency-accounts", args=[seluma.pk]))
+
+    assert [user.username for user in response.context["page"].object_list] == [
+        "admin-seluma", "verifikator-seluma", "op-niur",  # ordered by role, then username
+    ]
+
+
+@pytest.mark.parametrize("officers", [1, 3])
+def test_regency_accounts_page_query_count_does_not_grow_with_accounts(login, regency_admin, seluma, officers,
+                                                                       django_assert_num_queries):
+    for village in Village.objects.filter(subdistrict__regency=seluma).order_by("code")[:officers]:
+        user_create(username=f"op-{village.code}", role=Role.VILLAGE_OFFICER, regions=[village])
+    client = login(regency_admin)
+
+    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
+    # 5 the paginator's count, 6 the page of users, 7 their region assignments with the regions.
+    with django_assert_num_queries(7):
+        response = client.get(reverse("accounts:regency-accounts", args=[seluma.pk]))
+
+    assert len(response.context["page"].object_list) == officers + 1
+
+
+def test_regency_admin_creates_an_account_for_every_village_as_excel(login, regency_admin, seluma):
+    response = login(regency_admin).post(village_accounts_url(seluma))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert re.fullmatch(r'attachment; filename="akun-desa-17\.05-\d{8}-\d{4}\.xlsx"',
+                        response["Content-Disposition"])
+    assert response["Cache-Control"] == "no-store"
+    rows = credential_rows(response)
+    seluma_villages = list(Village.objects.filter(subdistrict__regency=seluma).order_by("code"))
+    assert len(rows) == 202
+    assert [row[0].value for row in rows] == [village.code for village in seluma_villages]
+    assert [row[3].value for row in rows] == ["op-" + village.code.replace(".", "") for village in seluma_villages]
+    for row in rows:
+        for cell in row:
+            assert (cell.data_type, cell.number_format) == ("s", "@"), cell.coordinate
+    factory = RequestFactory()
+    for row in rows:
+        user = authenticate(factory.post(reverse("accounts:login")), username=row[3].value, password=row[4].value)
+        assert user is not None, row[3].value
+        assert (user.role, user.must_change_password) == (Role.VILLAGE_OFFICER, True)
+        assert [a.village.code for a in user.region_assignments.all()] == [row[0].value]
+
+
+def test_new_village_account_logs_in_and_must_change_the_password(login, regency_admin, seluma, niur):
+    client = login(regency_admin)
+    rows = credential_rows(client.post(village_accounts_url(seluma)))
+    client.post(reverse("accounts:logout"))
+    niur_row = next(row for row in rows if row[0].value == niur.code)
+
+    response = log_in(client, niur_row[3].value, niur_row[4].value, follow=True)
+    elsewhere = client.get(reverse("villages:village-detail", args=[niur.pk]))
+
+    assert response.redirect_chain == [(reverse("accounts:home"), 302), (reverse("accounts:password-change"), 302)]
+    assert elsewhere["Location"] == reverse("accounts:password-change")
+
+
+def test_second_request_creates_nothing_and_says_so(login, regency_admin, seluma):
+    client = login(regency_admin)
+    client.post(village_accounts_url(seluma))
+    users_after_first = User.objects.count()
+
+    response = client.post(village_accounts_url(seluma), follow=True)
+
+    assert response.redirect_chain == [(reverse("accounts:regency-accounts", args=[seluma.pk]), 302)]
+    assert "Semua desa/kelurahan sudah punya akun operator. Tidak ada akun baru." in response.content.decode()
+    assert User.objects.count() == users_after_first
+
+
+def test_village_that_has_an_officer_is_skipped(login, regency_admin, officer, seluma, niur):
+    response = login(regency_admin).post(village_accounts_url(seluma))
+
+    codes = [row[0].value for row in credential_rows(response)]
+    assert len(codes) == 201
+    assert niur.code not in codes
+    assert list(niur.assignments.values_list("user__username", flat=True)) == ["op-niur"]
+    officer.refresh_from_db()
+    assert officer.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("persona", ["viewer", "other_admin", "reviewer"])
+def test_village_accounts_out_of_scope_is_404_and_creates_nothing(request, login, seluma, persona):
+    client = login(request.getfixturevalue(persona))
+    users_before = User.objects.count()
+
+    response = client.post(village_accounts_url(seluma))
+
+    assert response.status_code == 404
+    assert User.objects.count() == users_before
+
+
+def test_village_accounts_are_created_by_post_only(login, regency_admin, seluma):
+    response = login(regency_admin).get(village_accounts_url(seluma))
+
+    assert response.status_code == 405
+    assert not User.objects.filter(role=Role.VILLAGE_OFFICER).exists()
+
+
+@pytest.mark.parametrize("url_name", ["accounts:regency-accounts", "accounts:regency-village-accounts-create"])
+def test_account_pages_send_strangers_to_the_login_page(client, seluma, url_name):
+    url = reverse(url_name, args=[seluma.pk])
+
+    response = client.post(url)
+
+    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
