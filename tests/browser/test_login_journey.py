@@ -38,7 +38,7 @@ def test_new_village_officer_logs_in_changes_password_and_sees_the_village(phone
 
     expect(phone.get_by_role("heading", name="Desa Niur")).to_be_visible()
     expect(phone.get_by_text("Kata sandi sudah diganti.")).to_be_visible()
-    assert re.search(r"/wilayah/desa/\d+/$", phone.url)
+    assert re.search(r"/usulan/desa/\d+/$", phone.url)
     # Nothing on a 360 px screen scrolls sideways.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(phone, "home-village-officer-phone")

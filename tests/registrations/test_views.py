@@ -1,0 +1,448 @@
+"""The village officer's pages (registrations/views.py): "Desa saya", add / edit / remove / replace a
+nominee and "kirim ke kabupaten", tried by the officer of the village and by everyone else."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from registrations import services
+from registrations.enums import NomineeStatus as S
+from registrations.forms import NomineeForm
+from registrations.models import Nominee, OccupationCategory, VillageSubmission
+
+pytestmark = pytest.mark.django_db
+
+KK = "1705010101200001"
+
+
+def nik_for(serial: int, *, day: int = 15, month: int = 5, year: int = 90, woman: bool = False) -> str:
+    """A valid Seluma NIK (170501 = Kec. Sukaraja): birth date DDMMYY (+40 on the day for women), serial."""
+    return f"170501{day + 40 if woman else day:02d}{month:02d}{year:02d}{serial:04d}"
+
+
+def nominee_data(serial: int = 1, **overrides) -> dict:
+    """What the officer types for a man born 15-05-1990: NIK and birth date agree, so no warnings."""
+    data = {
+        "nik": nik_for(serial), "kk": KK, "full_name": f"Budi Santoso {serial}", "birth_place": "Tais",
+        "birth_date": "1990-05-15", "sex": "L", "address": "Jl. Raya Niur", "rt": "2", "rw": "1",
+        "postal_code": "", "phone": "0812 3456 7890", "email": "", "occupation": OccupationCategory.objects.first().pk,
+        "monthly_income": "", "data_source": "usulan_desa", "decile": "", "mother_maiden_name": "", "consent": "on",
+    }
+    return {**data, **overrides}
+
+
+@pytest.fixture
+def programme(regency_admin, seluma):
+    # Opened yesterday so that "today" holds in both UTC (the test) and WIB (the page).
+    today = timezone.localdate()
+    return services.programme_create(
+        regency=seluma, created_by=regency_admin, name="Perlindungan Pekerja Rentan", year=today.year + 1, stage=1,
+        coverage_start=today + dt.timedelta(days=40), nomination_opens=today - dt.timedelta(days=1),
+        nomination_closes=today + dt.timedelta(days=30),
+    )
+
+
+@pytest.fixture
+def add(programme, niur, officer):
+    """add(serial, **overrides) → a draft nominee of Niur, entered the way the page enters it."""
+    def _add(serial, **overrides):
+        form = NomineeForm(nominee_data(serial, **overrides), programme=programme, village=niur)
+        assert form.is_valid(), form.errors
+        return services.nominee_create(programme=programme, village=niur, created_by=officer, **form.service_kwargs())
+    return _add
+
+
+def set_status(nominee, status, reason=""):
+    # The regency's transitions (return, reject, end) are not built yet; put the row where a
+    # reviewer would have left it.
+    Nominee.objects.filter(pk=nominee.pk).update(status=status, status_reason=reason)
+    nominee.refresh_from_db()
+    return nominee
+
+
+def village_url(village):
+    return reverse("registrations:village", args=[village.pk])
+
+
+# --- "Desa saya" -------------------------------------------------------------------------------
+
+def test_village_page_without_programme_says_so(login, officer, niur):
+    response = login(officer).get(village_url(niur))
+
+    assert response.status_code == 200
+    assert response.context["programme"] is None
+    assert "Belum ada program pekerja rentan di Kabupaten Seluma" in response.content.decode()
+
+
+def test_village_page_with_programme_and_no_nominee(login, officer, niur, programme):
+    response = login(officer).get(village_url(niur))
+
+    page = response.content.decode()
+    assert response.context["rows"] == []
+    assert "Belum ada calon di daftar desa ini." in page
+    assert "0 dari 10" in page
+    assert response.context["working_days_left"] >= 1
+    assert "hari kerja" in page
+    assert reverse("registrations:nominee-create", args=[niur.pk]) in page
+
+
+def test_officer_home_lands_on_the_village_page(login, officer, niur):
+    response = login(officer).get(reverse("accounts:home"))
+
+    assert response["Location"] == village_url(niur)
+
+
+def test_village_detail_links_to_the_nominee_list(login, viewer, niur):
+    response = login(viewer).get(reverse("villages:village-detail", args=[niur.pk]))
+
+    assert village_url(niur) in response.content.decode()
+
+
+# --- Adding -----------------------------------------------------------------------------------
+
+def test_officer_adds_a_nominee_and_sees_it(login, officer, niur, programme):
+    client = login(officer)
+
+    response = client.post(reverse("registrations:nominee-create", args=[niur.pk]), nominee_data(1))
+
+    assert response.status_code == 302
+    assert response["Location"] == village_url(niur)
+    nominee = Nominee.objects.get()
+    assert (nominee.full_name, nominee.status, nominee.village, nominee.programme) == (
+        "Budi Santoso 1", S.DRAFT, niur, programme)
+    assert (nominee.nik, nominee.phone, nominee.rt, nominee.created_by) == (
+        nik_for(1), "+6281234567890", "002", officer)
+    page = client.get(village_url(niur)).content.decode()
+    assert "Budi Santoso 1" in page
+    assert nik_for(1) in page  # the officer works with the person: full NIK
+    assert "1 dari 10" in page
+    assert "ditambahkan ke daftar" in page
+
+
+@pytest.mark.parametrize(("nik", "message"), [
+    ("1705011505900000", "Empat digit terakhir NIK tidak boleh 0000."),
+    ("17050115059", "NIK harus 16 digit angka."),
+    ("1705013205900001", "Digit 7–12 NIK bukan tanggal lahir yang sah."),
+])
+def test_invalid_nik_shows_the_indonesian_message_and_saves_nothing(login, officer, niur, programme, nik, message):
+    response = login(officer).post(reverse("registrations:nominee-create", args=[niur.pk]),
+                                   nominee_data(1, nik=nik, full_name="Sari Dewi"))
+
+    assert response.status_code == 200
+    assert message in response.context["form"].errors["nik"][0]
+    page = response.content.decode()
+    assert message in page
+    assert 'value="Sari Dewi"' in page  # nothing typed is lost
+    assert Nominee.objects.count() == 0
+
+
+def test_nik_that_disagrees_with_the_birth_date_needs_confirmation(login, officer, niur, programme):
+    client = login(officer)
+    url = reverse("registrations:nominee-create", args=[niur.pk])
+    data = nominee_data(1, birth_date="1990-05-16")
+
+    first = client.post(url, data)
+
+    assert first.status_code == 200
+    assert "Tanggal lahir di NIK (15-05-1990) berbeda" in first.content.decode()
+    assert 'name="confirm_warnings"' in first.content.decode()
+    assert Nominee.objects.count() == 0
+
+    second = client.post(url, {**data, "confirm_warnings": "on"})
+
+    assert second.status_code == 302
+    assert Nominee.objects.get().confirmed_warnings == ["nik_birth_date_mismatch"]
+
+
+def test_quota_full_message_when_the_eleventh_is_added(login, officer, niur, programme, add):
+    for serial in range(1, 11):
+        add(serial)
+    client = login(officer)
+    url = reverse("registrations:nominee-create", args=[niur.pk])
+
+    response = client.post(url, nominee_data(11, full_name="Orang Kesebelas"))
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Kuota desa sudah penuh (10 dari 10). Ganti calon yang ditolak atau berhenti, atau minta dinas menambah kuota."]
+    assert 'value="Orang Kesebelas"' in response.content.decode()
+    assert Nominee.objects.count() == 10
+    # Before typing the next one, the officer is told at once, and the page has no add button.
+    assert "Kuota desa sudah penuh (10 dari 10)" in client.get(url).content.decode()
+    page = client.get(village_url(niur)).content.decode()
+    assert "10 dari 10" in page
+    assert url not in page
+
+
+def test_adding_after_the_window_closed_is_refused_with_the_dates(login, officer, niur, programme):
+    services.programme_update(programme=programme, changed_by=programme.created_by,
+                              nomination_opens=programme.nomination_opens - dt.timedelta(days=20),
+                              nomination_closes=programme.nomination_opens - dt.timedelta(days=10))
+
+    response = login(officer).post(reverse("registrations:nominee-create", args=[niur.pk]), nominee_data(1))
+
+    assert response.status_code == 200
+    assert "hari ini di luar jadwal" in response.context["form"].non_field_errors()[0]
+    assert Nominee.objects.count() == 0
+
+
+# --- Editing, removing, replacing ----------------------------------------------------------------
+
+def test_officer_edits_a_draft(login, officer, add):
+    nominee = add(1)
+
+    response = login(officer).post(reverse("registrations:nominee-update", args=[nominee.pk]),
+                                   nominee_data(1, full_name="Budi Santosa"))
+
+    assert response.status_code == 302
+    nominee.refresh_from_db()
+    assert nominee.full_name == "Budi Santosa"
+
+
+def test_edit_page_shows_the_current_values(login, officer, add):
+    nominee = add(1)
+
+    page = login(officer).get(reverse("registrations:nominee-update", args=[nominee.pk])).content.decode()
+
+    assert f'value="{nik_for(1)}"' in page
+    assert 'value="Budi Santoso 1"' in page
+
+
+def test_officer_removes_a_draft_after_confirming(login, officer, niur, add):
+    nominee = add(1)
+    client = login(officer)
+    url = reverse("registrations:nominee-delete", args=[nominee.pk])
+
+    confirm = client.get(url)
+    assert "Hapus Budi Santoso 1?" in confirm.content.decode()
+    assert Nominee.objects.filter(pk=nominee.pk).exists()
+
+    response = client.post(url)
+
+    assert response["Location"] == village_url(niur)
+    assert not Nominee.objects.filter(pk=nominee.pk).exists()
+
+
+def test_officer_replaces_a_rejected_nominee(login, officer, niur, add):
+    old = set_status(add(1), S.REJECTED, "Sudah peserta aktif BPJS TK.")
+    client = login(officer)
+    url = reverse("registrations:nominee-replace", args=[old.pk])
+    page = client.get(village_url(niur)).content.decode()
+    assert url in page
+    assert "Alasan ditolak:</strong> Sudah peserta aktif BPJS TK." in page
+
+    response = client.post(url, nominee_data(2, full_name="Andi Pengganti"))
+
+    assert response.status_code == 302
+    new = Nominee.objects.get(full_name="Andi Pengganti")
+    assert (new.replaces, new.status) == (old, S.DRAFT)
+    assert url not in client.get(village_url(niur)).content.decode()
+    # Replaced once: a second replacement is refused with a message.
+    again = client.post(url, nominee_data(3), follow=True)
+    assert "tidak bisa diganti" in again.content.decode()
+    assert Nominee.objects.count() == 2
+
+
+def test_a_draft_cannot_be_replaced(login, officer, add):
+    nominee = add(1)
+
+    response = login(officer).post(reverse("registrations:nominee-replace", args=[nominee.pk]), nominee_data(2),
+                                   follow=True)
+
+    assert "tidak bisa diganti" in response.content.decode()
+    assert Nominee.objects.count() == 1
+
+
+# --- Submitting ------------------------------------------------------------------------------------
+
+def test_submit_locks_the_list(login, officer, niur, programme, add):
+    nominee = add(1)
+    client = login(officer)
+
+    response = client.post(reverse("registrations:village-submit", args=[niur.pk]))
+
+    assert response["Location"] == village_url(niur)
+    nominee.refresh_from_db()
+    assert nominee.status == S.SUBMITTED
+    submission = VillageSubmission.objects.get()
+    assert (submission.programme, submission.village, submission.last_submitted_by) == (programme, niur, officer)
+    page = client.get(village_url(niur)).content.decode()
+    assert "1 calon dikirim ke kabupaten" in page
+    assert reverse("registrations:nominee-update", args=[nominee.pk]) not in page
+    assert reverse("registrations:village-submit", args=[niur.pk]) not in page
+
+    edit_url = reverse("registrations:nominee-update", args=[nominee.pk])
+    refused = client.get(edit_url, follow=True)
+    assert "tidak bisa diubah lagi (status: dikirim ke kabupaten)" in refused.content.decode()
+    client.post(edit_url, nominee_data(1, full_name="Nama Diganti"))
+    client.post(reverse("registrations:nominee-delete", args=[nominee.pk]))
+    nominee.refresh_from_db()
+    assert (nominee.full_name, nominee.status) == ("Budi Santoso 1", S.SUBMITTED)
+
+
+def test_submit_with_nothing_pending_says_so(login, officer, niur, programme):
+    client = login(officer)
+
+    assert "Tidak ada calon berstatus draf" in client.get(reverse("registrations:village-submit",
+                                                                  args=[niur.pk])).content.decode()
+    response = client.post(reverse("registrations:village-submit", args=[niur.pk]))
+    assert response.context["form"].non_field_errors() == [
+        "Tidak ada calon berstatus draf atau dikembalikan yang bisa dikirim."]
+
+
+@pytest.fixture
+def minutes_required(programme, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return services.programme_update(programme=programme, changed_by=programme.created_by, requires_minutes=True)
+
+
+def upload(name, content, content_type):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.mark.parametrize(("file", "message"), [
+    (None, "Unggah berita acara musyawarah desa (PDF atau foto) sebelum mengirim daftar."),
+    (("ba.docx", b"PK\x03\x04word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+     "Berita acara harus berupa PDF atau foto JPG/PNG."),
+    (("ba.pdf", b"PK\x03\x04 not a pdf", "application/pdf"),
+     "Isi berkas bukan PDF atau foto JPG/PNG yang sah. Pilih berkas lain."),
+    (("foto.jpg", b"\xff\xd8\xff" + b"0" * (5 * 1024 * 1024), "image/jpeg"),
+     "Berkas terlalu besar (5,0 MB). Paling besar 5 MB: kecilkan foto atau pindai ulang."),
+])
+def test_minutes_must_be_a_pdf_or_photo_up_to_5_mb(login, officer, niur, minutes_required, add, file, message):
+    nominee = add(1)
+    data = {"minutes": upload(*file)} if file else {}
+
+    response = login(officer).post(reverse("registrations:village-submit", args=[niur.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["minutes"] == [message]
+    nominee.refresh_from_db()
+    assert nominee.status == S.DRAFT
+    assert not VillageSubmission.objects.exists()
+
+
+@pytest.mark.parametrize(("name", "content", "content_type"), [
+    ("berita-acara.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+    ("FOTO BA.JPG", b"\xff\xd8\xff\xe0jpeg", "image/jpeg"),
+    ("ba.png", b"\x89PNG\r\n\x1a\npng", "image/png"),
+])
+def test_minutes_as_pdf_or_photo_are_kept(login, officer, niur, minutes_required, add, name, content, content_type):
+    nominee = add(1)
+
+    response = login(officer).post(reverse("registrations:village-submit", args=[niur.pk]),
+                                   {"minutes": upload(name, content, content_type)})
+
+    assert response.status_code == 302
+    nominee.refresh_from_db()
+    assert nominee.status == S.SUBMITTED
+    submission = VillageSubmission.objects.get()
+    assert submission.minutes.read() == content
+
+
+# --- Returned first -------------------------------------------------------------------------------
+
+def test_returned_nominees_come_first_with_the_reviewers_reason(login, officer, niur, add):
+    first, second, third = add(1), add(2), add(3)
+    set_status(second, S.RETURNED, "Foto KTP tidak terbaca, periksa tanggal lahir.")
+
+    response = login(officer).get(village_url(niur))
+
+    assert [row["nominee"] for row in response.context["rows"]] == [second, first, third]
+    page = response.content.decode()
+    assert "Alasan dikembalikan:</strong> Foto KTP tidak terbaca, periksa tanggal lahir." in page
+    assert "1 calon dikembalikan oleh dinas untuk diperbaiki" in page
+    assert page.index("Budi Santoso 2") < page.index("Budi Santoso 1")
+    # A returned nominee can be corrected and sent again.
+    assert reverse("registrations:nominee-update", args=[second.pk]) in page
+
+
+# --- Who sees what --------------------------------------------------------------------------------
+
+def test_viewer_sees_the_list_with_masked_nik_and_no_editing(login, viewer, niur, add):
+    nominee = add(1)
+
+    response = login(viewer).get(village_url(niur))
+
+    page = response.content.decode()
+    assert [row["nik"] for row in response.context["rows"]] == ["1705********0001"]
+    assert "1705********0001" in page
+    assert nik_for(1) not in page
+    assert reverse("registrations:nominee-create", args=[niur.pk]) not in page
+    assert reverse("registrations:nominee-update", args=[nominee.pk]) not in page
+
+
+def test_reviewer_sees_the_full_nik(login, reviewer, niur, add):
+    add(1)
+
+    response = login(reviewer).get(village_url(niur))
+
+    assert [row["nik"] for row in response.context["rows"]] == [nik_for(1)]
+    assert nik_for(1) in response.content.decode()
+
+
+def nominee_urls(village, nominee):
+    return [
+        ("get", reverse("registrations:village", args=[village.pk])),
+        ("get", reverse("registrations:nominee-create", args=[village.pk])),
+        ("post", reverse("registrations:nominee-create", args=[village.pk])),
+        ("get", reverse("registrations:village-submit", args=[village.pk])),
+        ("post", reverse("registrations:village-submit", args=[village.pk])),
+        ("get", reverse("registrations:nominee-update", args=[nominee.pk])),
+        ("post", reverse("registrations:nominee-update", args=[nominee.pk])),
+        ("get", reverse("registrations:nominee-delete", args=[nominee.pk])),
+        ("post", reverse("registrations:nominee-delete", args=[nominee.pk])),
+        ("get", reverse("registrations:nominee-replace", args=[nominee.pk])),
+        ("post", reverse("registrations:nominee-replace", args=[nominee.pk])),
+    ]
+
+
+@pytest.mark.parametrize("persona", ["neighbour_officer", "other_reviewer"])
+@pytest.mark.parametrize("status", [S.DRAFT, S.REJECTED])
+def test_out_of_scope_gets_404_on_every_url(request, login, niur, add, persona, status):
+    nominee = set_status(add(1), status)
+    client = login(request.getfixturevalue(persona))
+
+    answers = [getattr(client, method)(url, nominee_data(2)).status_code for method, url in nominee_urls(niur, nominee)]
+
+    assert answers == [404] * len(answers)
+    assert list(Nominee.objects.values_list("full_name", "status")) == [("Budi Santoso 1", status)]
+
+
+@pytest.mark.parametrize("persona", ["viewer", "reviewer"])
+def test_in_scope_staff_may_look_but_not_change(request, login, niur, add, persona):
+    nominee = set_status(add(1), S.REJECTED)
+    client = login(request.getfixturevalue(persona))
+
+    answers = [getattr(client, method)(url, nominee_data(2)).status_code for method, url in nominee_urls(niur, nominee)]
+
+    assert answers == [200] + [404] * (len(answers) - 1)
+    assert Nominee.objects.count() == 1
+
+
+def test_anonymous_is_sent_to_login(client, niur):
+    response = client.get(village_url(niur))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# --- Queries --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_village_page_queries_do_not_grow_with_the_list(login, officer, niur, add, django_assert_num_queries, count):
+    for serial in range(1, count + 1):
+        set_status(add(serial), S.REJECTED if serial == 1 else S.DRAFT)
+    client = login(officer)
+
+    # 1 session, 2 user, 3 region assignments (scope), 4 village, 5 current programme,
+    # 6 village quota override, 7 places taken, 8 nominees with occupation and replaced_by,
+    # 9 the village's submission.
+    with django_assert_num_queries(9):
+        response = client.get(village_url(niur))
+
+    assert len(response.context["rows"]) == count
