@@ -88,7 +88,7 @@ def demo_load() -> list[DemoUser]:
 
 # --- The demo programme and its nominees ----------------------------------------------------------
 
-DEMO_PROGRAMME_NAME = "Perlindungan Pekerja Rentan 2026 — Tahap I"
+DEMO_PROGRAMME_NAME = "Perlindungan Pekerja Rentan 2026"
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from villages.selectors import regency_settings_get
 from . import workflow
 from .enums import EDITABLE_STATES, INACTIVE_STATES, QuotaRule
 from .enums import NomineeStatus as S
-from .models import Nominee, NomineeEvent, Programme, VillageSubmission
+from .models import Nominee, NomineeEvent, Programme, VillageQuota, VillageSubmission
 from .nik import mask_nik
 from .permissions import can_edit_nominee, can_edit_village_list, can_manage_programmes
 from .premiums import premium_per_month, rate_on
-from .quotas import quota_full_message
+from .quotas import places_taken, quota_full_message
 from .validation import duplicate_message
 
 logger = logging.getLogger(__name__)
@@ -56,6 +56,8 @@ def programme_update(*, programme: Programme, changed_by, **fields) -> Programme
         raise PermissionDenied
     for name, value in fields.items():
         setattr(programme, name, value)
+    if not programme.implementing_office:  # the form allows it blank, as on create
+        programme.implementing_office = regency_settings_get(programme.regency).office_name
     _set_premium(programme)
     programme._history_user = changed_by
     programme.full_clean()
@@ -186,3 +188,37 @@ def village_list_submit(*, programme: Programme, village: Village, submitted_by,
             submission.minutes = minutes
         submission.save()
     return len(pending)
+
+
+# --- Village quota overrides ------------------------------------------------------------------
+
+
+@transaction.atomic
+def village_quota_set(*, programme: Programme, village: Village, quota: int, changed_by) -> VillageQuota | None:
+    """Gives one village a quota other than the programme's per-village number (regency staff who
+    may manage programmes). Setting it back to that number removes the override. Refuses a quota
+    below the places the village already holds, so no active nominee is ever over quota.
+    Returns the override, or None when the village follows the programme's number again."""
+    if not can_manage_programmes(changed_by, programme.regency):
+        raise PermissionDenied
+    if programme.quota_rule != QuotaRule.PER_VILLAGE:
+        raise ValidationError("Kuota per desa hanya berlaku untuk program dengan aturan kuota per desa.")
+    if village.subdistrict.regency_id != programme.regency_id:
+        raise ValidationError(f"{village.name} bukan desa/kelurahan di {programme.regency.name}.")
+    if quota < 0:
+        raise ValidationError("Kuota tidak boleh negatif.")
+    # The same lock nominee_create takes, so no officer fills a place while we lower the quota.
+    _lock_quota(programme, village)
+    taken = places_taken(programme, village)
+    if quota < taken:
+        raise ValidationError(
+            f"{village.name} sudah punya {taken} calon aktif; kuota tidak bisa kurang dari {taken}."
+        )
+    logger.info("%s set the quota of village %s in programme %s to %s",
+                changed_by.username, village.code, programme.pk, quota)
+    if quota == programme.quota_per_village:
+        VillageQuota.objects.filter(programme=programme, village=village).delete()
+        return None
+    override, _ = VillageQuota.objects.update_or_create(programme=programme, village=village,
+                                                         defaults={"quota": quota})
+    return override

@@ -5,12 +5,17 @@ row, checks the table and the permission, saves the status with `update_fields`,
 NomineeEvent (actor, from, to, reason) and queues side effects with `transaction.on_commit`.
 
 Side effects: none yet in this module; coverage recomputation and notices hang here later.
+
+The one exception to the table is `demo_set_status`, which only the demo loader may call and which
+refuses to run in production.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from .enums import NomineeStatus as S
@@ -55,3 +60,30 @@ def _transition(*, nominee_pk: int, to: str, actor, reason: str = "") -> Nominee
 def nominee_submit(*, nominee: Nominee, actor) -> Nominee:
     """Draft or returned → submitted (the village sends its list to the regency)."""
     return _transition(nominee_pk=nominee.pk, to=S.SUBMITTED, actor=actor)
+
+
+# --- Demo only ----------------------------------------------------------------------------------
+
+def demo_set_status(*, nominee: Nominee, to: str, actor, reason: str = "") -> Nominee:
+    """DEMO ONLY (accounts.demo.demo_load): puts a sample nominee in a state the real transitions
+    of this module cannot reach yet (verified, returned, approved, sent to BPJS, registered, active,
+    lapsed, ended …), so a newcomer sees a living village page and review queue.
+
+    It skips the transition table and the permission check on purpose, but otherwise behaves like
+    `_transition`: locks the row, saves with `update_fields` and writes the NomineeEvent (actor,
+    from, to, reason), so the demo's timelines look like real ones. No side effects are queued.
+    Refuses to run in production; never call it from a page, the import, a command or the admin.
+    """
+    if settings.IS_PRODUCTION:
+        raise ImproperlyConfigured("workflow.demo_set_status hanya untuk data demo: tidak boleh di produksi.")
+    to = S(to)
+    with transaction.atomic():
+        nominee = Nominee.objects.select_for_update().get(pk=nominee.pk)
+        from_status = nominee.status
+        nominee.status = to
+        nominee.status_reason = reason
+        nominee._history_user = actor
+        nominee.save(update_fields=["status", "status_reason", "updated_at"])
+        NomineeEvent.objects.create(nominee=nominee, actor=actor, from_status=from_status, to_status=to,
+                                    reason=reason)
+    return nominee

@@ -23,6 +23,7 @@ from django.conf import settings
 
 from accounts.enums import Role
 from accounts.services import user_create
+from registrations.reference_data import seed_reference_data
 from villages.loader import load_regions
 from villages.models import Province, Regency, Village
 
@@ -53,6 +54,22 @@ def _fast_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "accounts.hashers.InitialPasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test (browser, Celery, concurrency) flushes every table when it ends,
+    migration-seeded rows included; put the premium rate and categories back before each test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server"))
+    if marker is None and not transactional and "db" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from registrations.models import OccupationCategory, PremiumRate
+
+    if not (PremiumRate.objects.exists() and OccupationCategory.objects.exists()):
+        seed_reference_data(PremiumRate, OccupationCategory)
 
 
 @pytest.fixture

@@ -1,0 +1,105 @@
+"""The Django admin for system administrators: reference data (rates, occupation categories) and a
+read-only view of nominees and their events. Status changes and nominee data go through the pages,
+which call services.py and workflow.py; the admin never shows a full NIK or KK."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .crypto import keyed_hash
+from .models import Nominee, NomineeEvent, OccupationCategory, PremiumRate, Programme, VillageQuota
+from .nik import strip_separators
+
+
+class VillageQuotaInline(admin.TabularInline):
+    """Read-only here: overrides are set on the programme page (services.village_quota_set, which
+    refuses a quota below the places already taken)."""
+
+    model = VillageQuota
+    extra = 0
+    fields = ["village", "quota"]
+    readonly_fields = ["village", "quota"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "stage", "year", "regency", "quota_rule", "premium_per_month", "nomination_opens",
+                    "nomination_closes"]
+    list_filter = ["year", "quota_rule", "funding_source"]
+    search_fields = ["name", "regency__name", "regency__code"]
+    raw_id_fields = ["regency"]
+    readonly_fields = ["premium_per_month", "created_by", "created_at"]
+    inlines = [VillageQuotaInline]
+
+    def save_model(self, request, obj, form, change):
+        # The same service as the programme page: it checks the permission, recomputes the premium
+        # from the rate in force at coverage start, validates and saves with the history user.
+        if not change:
+            obj.created_by = request.user
+        services.programme_update(programme=obj, changed_by=request.user)
+
+
+@admin.register(PremiumRate)
+class PremiumRateAdmin(admin.ModelAdmin):
+    list_display = ["valid_from", "jkk_percent", "jkm_amount", "jht_percent", "legal_basis"]
+
+
+@admin.register(OccupationCategory)
+class OccupationCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active", "order"]
+    list_editable = ["is_active", "order"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(Nominee)
+class NomineeAdmin(SimpleHistoryAdmin):
+    """Read-only listing. Search takes a full NIK (matched on its keyed hash) or a name."""
+
+    list_display = ["full_name", "nik_masked", "village", "programme", "status", "created_at"]
+    list_filter = ["status", "programme"]
+    list_select_related = ["village", "programme"]
+    search_fields = ["full_name"]
+    # Never nik, kk, nik_hash or mother_maiden_name: the admin is not a way around the masking.
+    fields = ["programme", "village", "status", "status_reason", "replaces", "nik_masked", "full_name",
+              "birth_place", "birth_date", "sex", "address", "rt", "rw", "postal_code", "phone", "email",
+              "occupation", "monthly_income", "data_source", "decile", "confirmed_warnings", "consent_at",
+              "consent_by", "created_by", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    def get_search_results(self, request, queryset, search_term):
+        digits = strip_separators(search_term)
+        if len(digits) == 16 and digits.isdigit():
+            return queryset.filter(nik_hash=keyed_hash(digits)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NomineeEvent)
+class NomineeEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "nominee", "from_status", "to_status", "actor", "reason"]
+    list_filter = ["to_status"]
+    list_select_related = ["nominee", "actor"]
+    raw_id_fields = ["nominee"]
+    readonly_fields = ["nominee", "actor", "from_status", "to_status", "reason", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,53 @@
+"""registrations/crypto.py: NIK and KK encrypted at rest, found through a keyed hash."""
+
+from django.db import connection
+
+from registrations.crypto import decrypt, encrypt, keyed_hash
+from registrations.models import Nominee
+
+from .conftest import KK, NIK_MAN
+
+
+def test_encrypt_round_trip_is_not_deterministic():
+    first, second = encrypt(NIK_MAN), encrypt(NIK_MAN)
+
+    assert first != second
+    assert NIK_MAN not in first
+    assert decrypt(first) == decrypt(second) == NIK_MAN
+
+
+def test_keyed_hash_is_stable_and_not_the_plain_value():
+    assert keyed_hash(NIK_MAN) == keyed_hash(NIK_MAN) != keyed_hash("1705015505900002")
+    assert len(keyed_hash(NIK_MAN)) == 64
+
+
+def test_keyed_hash_depends_on_the_key(settings):
+    before = keyed_hash(NIK_MAN)
+    settings.PERSONAL_DATA_KEY = "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg="
+
+    assert keyed_hash(NIK_MAN) != before
+
+
+def test_database_holds_no_plain_nik_or_kk(open_programme, niur, officer, make_nominee):
+    nominee = make_nominee(open_programme, niur, officer, kk=KK)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nik, kk, nik_hash, nik_masked FROM registrations_nominee")
+        rows = cursor.fetchall()
+    [(raw_nik, raw_kk, raw_hash, raw_masked)] = rows
+    assert NIK_MAN not in raw_nik and KK not in raw_kk
+    assert NIK_MAN not in raw_hash and raw_hash == keyed_hash(NIK_MAN)
+    assert raw_masked == "1705********0001"
+    saved = Nominee.objects.get(pk=nominee.pk)
+    assert (saved.nik, saved.kk) == (NIK_MAN, KK)
+
+
+def test_history_keeps_no_identifiers(open_programme, niur, officer, make_nominee):
+    make_nominee(open_programme, niur, officer)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT column_name FROM information_schema.columns "
+                       "WHERE table_name = 'registrations_historicalnominee'")
+        columns = {row[0] for row in cursor.fetchall()}
+    assert {"nik", "kk", "mother_maiden_name", "nik_hash"} & columns == set()
+    assert "nik_masked" in columns
