@@ -119,16 +119,25 @@ def upload(request, village_pk):
     })
 
 
-@login_required
-def preview(request, village_pk, token):
-    village = _village_for_officer(request, village_pk)
+def _pending_upload(request, village, token):
+    """(entry, programme, file bytes) of an upload awaiting confirmation, or (redirect, None, None)
+    when it was already applied or its file has expired."""
     entry, programme = _pending(request, village, token)
     if entry["applied"]:
-        return redirect("registrations:import-result", village_pk=village.pk, token=token)
+        return redirect("registrations:import-result", village_pk=village.pk, token=token), None, None
     content = imports.import_upload_read(token)
     if content is None:
         messages.warning(request, "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi.")
-        return redirect("registrations:import-upload", village_pk=village.pk)
+        return redirect("registrations:import-upload", village_pk=village.pk), None, None
+    return entry, programme, content
+
+
+@login_required
+def preview(request, village_pk, token):
+    village = _village_for_officer(request, village_pk)
+    entry, programme, content = _pending_upload(request, village, token)
+    if content is None:
+        return entry  # the redirect _pending_upload chose
     try:
         report = imports.import_preview(content=content, programme=programme, village=village)
     except excel.WorkbookError as error:  # e.g. the occupation list changed; still nothing saved
@@ -149,13 +158,9 @@ def preview(request, village_pk, token):
 @require_POST
 def confirm(request, village_pk, token):
     village = _village_for_officer(request, village_pk)
-    entry, programme = _pending(request, village, token)
-    if entry["applied"]:
-        return redirect("registrations:import-result", village_pk=village.pk, token=token)
-    content = imports.import_upload_read(token)
+    entry, programme, content = _pending_upload(request, village, token)
     if content is None:
-        messages.warning(request, "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi.")
-        return redirect("registrations:import-upload", village_pk=village.pk)
+        return entry  # the redirect _pending_upload chose
     try:
         report = imports.import_apply(content=content, programme=programme, village=village, created_by=request.user)
     except excel.WorkbookError as error:

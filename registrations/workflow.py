@@ -47,14 +47,18 @@ def _transition(*, nominee_pk: int, to: str, actor, reason: str = "") -> Nominee
             )
         if not allowed(actor, nominee):
             raise TransitionError(f"Anda tidak berwenang mengubah status {nominee.full_name}.")
-        from_status = nominee.status
-        nominee.status = to
-        nominee.status_reason = reason
-        nominee._history_user = actor
-        nominee.save(update_fields=["status", "status_reason", "updated_at"])
-        NomineeEvent.objects.create(nominee=nominee, actor=actor, from_status=from_status, to_status=to,
-                                    reason=reason)
+        _write_status(nominee, to=to, actor=actor, reason=reason)
     return nominee
+
+
+def _write_status(nominee: Nominee, *, to: str, actor, reason: str) -> None:
+    """Saves the new status and its event row; the caller holds the row lock."""
+    from_status = nominee.status
+    nominee.status = to
+    nominee.status_reason = reason
+    nominee._history_user = actor
+    nominee.save(update_fields=["status", "status_reason", "updated_at"])
+    NomineeEvent.objects.create(nominee=nominee, actor=actor, from_status=from_status, to_status=to, reason=reason)
 
 
 def nominee_submit(*, nominee: Nominee, actor) -> Nominee:
@@ -79,11 +83,5 @@ def demo_set_status(*, nominee: Nominee, to: str, actor, reason: str = "") -> No
     to = S(to)
     with transaction.atomic():
         nominee = Nominee.objects.select_for_update().get(pk=nominee.pk)
-        from_status = nominee.status
-        nominee.status = to
-        nominee.status_reason = reason
-        nominee._history_user = actor
-        nominee.save(update_fields=["status", "status_reason", "updated_at"])
-        NomineeEvent.objects.create(nominee=nominee, actor=actor, from_status=from_status, to_status=to,
-                                    reason=reason)
+        _write_status(nominee, to=to, actor=actor, reason=reason)
     return nominee
