@@ -40,7 +40,7 @@ browser:
 
 # Figures in docs/BENCHMARKS.md.
 bench: install-dev
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python scripts/bench_load_regions.py
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/jamsostek_bench $(BIN)/python scripts/bench_load_regions.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

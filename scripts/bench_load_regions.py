@@ -1,0 +1,142 @@
+#!/usr/bin/env python
+"""Times the region loader on PostgreSQL: the whole country cold, again (idempotent), then Seluma.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jamsostek_bench .venv/bin/python scripts/bench_load_regions.py
+
+It deletes every region (and the region assignments and regency settings that point at them)
+before the cold run, so it refuses any database not named jamsostek_bench. It creates that
+database when it is missing and migrates it. The figures go in docs/BENCHMARKS.md; the target is
+the whole country in under 10 s on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DATABASE = "jamsostek_bench"
+TARGET_SECONDS = 10.0
+USAGE = (
+    f"Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE} "
+    ".venv/bin/python scripts/bench_load_regions.py"
+)
+
+
+def bench_database_config() -> dict:
+    """The parsed DATABASE_URL, or exit: this script deletes regions, so only jamsostek_bench will do."""
+    import environ
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        sys.exit(f"DATABASE_URL is not set.\n{USAGE}")
+    try:
+        config = environ.Env.db_url_config(url)
+    except Exception as error:  # noqa: BLE001 - any unparsable URL gets the same answer
+        sys.exit(f"DATABASE_URL cannot be read ({error}).\n{USAGE}")
+    if config.get("ENGINE") != "django.db.backends.postgresql" or config.get("NAME") != BENCH_DATABASE:
+        sys.exit(
+            f"Refusing to run: this benchmark deletes every region, so it only runs on a PostgreSQL "
+            f"database named {BENCH_DATABASE} (DATABASE_URL names {config.get('NAME')!r}).\n{USAGE}"
+        )
+    return config
+
+
+def database_ensure(config: dict) -> None:
+    """Creates jamsostek_bench through the server's `postgres` database when it does not exist yet."""
+    import psycopg
+    from psycopg import sql
+
+    params = {"dbname": "postgres", "user": config.get("USER") or None, "password": config.get("PASSWORD") or None,
+              "host": config.get("HOST") or None, "port": config.get("PORT") or None}
+    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
+            print(f"Created database {BENCH_DATABASE}.")
+
+
+def django_setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "jamsostek_portal.settings"
+    os.environ.pop("DJANGO_ENV", None)  # the embedded defaults for everything but the database
+    import django
+
+    django.setup()
+
+
+def regions_delete() -> None:
+    """Empties the region tables, children first, so the next load starts from nothing."""
+    from django.db import connection, transaction
+
+    from accounts.models import RegionAssignment
+    from villages.models import Province, Regency, RegencySettings, Subdistrict, Village
+
+    with transaction.atomic():
+        RegionAssignment.objects.all().delete()
+        RegencySettings.objects.all().delete()
+        with connection.cursor() as cursor:
+            for model in (Village, Subdistrict, Regency, Province):
+                # Nothing points at a region any more, so a plain DELETE does it; QuerySet.delete()
+                # would first fetch 83,000 villages to check their PROTECTed assignments.
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def region_counts() -> str:
+    from villages.models import Province, Regency, Subdistrict, Village
+
+    return (f"{Province.objects.count()} provinsi, {Regency.objects.count()} kabupaten/kota, "
+            f"{Subdistrict.objects.count()} kecamatan, {Village.objects.count()} desa/kelurahan")
+
+
+def timed_load(title: str, codes):
+    """Runs load_regions(codes) once; prints and returns its duration in seconds and its report."""
+    from villages.loader import load_regions
+
+    started = time.perf_counter()
+    report = load_regions(codes)
+    seconds = time.perf_counter() - started
+    print(f"\n{title}: {seconds:.2f} s")
+    for line in report.lines():
+        print(f"  {line}")
+    return seconds, report
+
+
+def main() -> int:
+    config = bench_database_config()
+    database_ensure(config)
+    django_setup()
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from villages.models import Regency, Village
+
+    call_command("migrate", interactive=False, verbosity=0)
+    regions_delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        server = cursor.fetchone()[0].split(" on ")[0]
+    print(f"Database {BENCH_DATABASE} on {config.get('HOST') or 'local socket'} ({server}); regions emptied.")
+
+    cold, _ = timed_load("1. Whole country, empty tables (cold)", None)
+    print(f"  in the database: {region_counts()}")
+    again, again_report = timed_load("2. Whole country again (nothing to change)", None)
+    seluma, seluma_report = timed_load("3. Kabupaten Seluma only: load_regions(['17.05'])", ["17.05"])
+    regency = Regency.objects.get(code="17.05")
+    print(f"  Seluma: {regency.subdistricts.count()} kecamatan, "
+          f"{Village.objects.filter(subdistrict__regency=regency).count()} desa/kelurahan")
+
+    verdict = "met" if cold < TARGET_SECONDS else "MISSED"
+    print(f"\nSummary: cold {cold:.2f} s · again {again:.2f} s · Seluma {seluma:.2f} s · "
+          f"target < {TARGET_SECONDS:.0f} s for the cold run: {verdict}")
+    if again_report.changed or seluma_report.changed:
+        print("Not idempotent: a repeated load changed rows (see the reports above).", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
