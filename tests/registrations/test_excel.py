@@ -9,6 +9,8 @@ from openpyxl import Workbook, load_workbook
 
 from registrations import excel
 
+from .workbooks import workbook_bytes
+
 HEADERS = ["NIK", "No. KK", "Nama lengkap", "Tempat lahir", "Tanggal lahir", "Jenis kelamin (L/P)", "Alamat", "RT",
            "RW", "Kode pos", "No. HP", "Email", "Pekerjaan", "Penghasilan per bulan", "Sumber data", "Desil",
            "Nama ibu kandung", "Persetujuan (Ya)"]
@@ -22,19 +24,6 @@ VALID_ROW = {
 OPENSID_HEADERS = ["Peserta", "No. Peserta", "NIK", "Nama", "Tempat Lahir", "Tanggal Lahir", "Alamat"]
 
 
-def workbook_bytes(rows, *, headers=HEADERS, title="Calon peserta", extra_sheets=()):
-    """A workbook like an officer's: a header row, then one row per dict (missing keys blank)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    for name in extra_sheets:
-        workbook.create_sheet(name, 0)
-    sheet.append(headers)
-    for row in rows:
-        sheet.append([row.get(header) for header in headers])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def template(**kwargs):
@@ -257,3 +246,4 @@ def test_rejected_workbook_has_the_template_columns_and_alasan_and_reads_back():
     assert (sheet["A2"].value, sheet["A2"].number_format, sheet["R2"].value, sheet["S2"].value) == (
         "1705011505900001", "@", "Ya", "Baris 2: RT: Isi RT.")
     assert excel.read_workbook(content).rows[0].values["nik"] == "1705011505900001"
+

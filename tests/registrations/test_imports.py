@@ -12,6 +12,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from registrations import excel, imports, services
+
+from .workbooks import workbook_bytes
 from registrations.import_views import SESSION_KEY
 from registrations.models import Nominee
 
@@ -30,18 +32,6 @@ def row(**changes):
     return {**VALID_ROW, **{key.replace("_", " "): value for key, value in changes.items()}}
 
 
-def workbook_bytes(rows, *, headers=HEADERS, title="Calon peserta", extra_sheets=()):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    for name in extra_sheets:
-        workbook.create_sheet(name, 0)
-    sheet.append(headers)
-    for values in rows:
-        sheet.append([values.get(header) for header in headers])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def upload(content, name="calon.xlsx"):
@@ -350,3 +340,4 @@ def test_stale_uploads_are_purged(media):
 @pytest.mark.parametrize("token", ["../../etc/passwd", "short", ""])
 def test_tokens_cannot_name_other_files(token):
     assert imports.import_upload_read(token) is None
+
