@@ -36,9 +36,7 @@ PASSWORD = "rahasia-uji-123"
 def pytest_configure(config):
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
-        message = "the suite runs on PostgreSQL: set DATABASE_URL (make test does) "
-        if IN_CI:
-            pytest.exit(f"CI: {message}", returncode=3)
+        pytest.exit("The suite runs on PostgreSQL: set DATABASE_URL=postgres://… (make test does).", returncode=3)
     elif not reachable(database_url, 5432):
         pytest.exit(
             f"PostgreSQL is not reachable at {database_url.rsplit('@', 1)[-1]}: start it "
