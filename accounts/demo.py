@@ -101,30 +101,28 @@ class DemoNominee:
     occupation: str
     status: str
     reason: str = ""
+    reason_code: str = ""  # registrations.enums.ReviewReason / EndReason, where the step needs one
     phone: str = ""
 
 
 # The way each final state is reached: the village submits (workflow.nominee_submit, through
-# services.village_list_submit), then the regency and BPJS steps (workflow.demo_set_status).
-# Each step: (status, who acts: a DEMO_USERS username, "reason" → the nominee's reason).
+# services.village_list_submit), then the regency and BPJS steps, each through
+# workflow.nominee_decide as the person whose job it is. Each step: (action, who acts: a DEMO_USERS
+# username); the last step carries the nominee's reason.
 _REVIEWER, _APPROVER, _ADMIN, _BPJS = "verifikator.seluma", "penyetuju.seluma", "admin.seluma", "bpjs.seluma"
+_BEFORE_BPJS = [("verify", _REVIEWER), ("approve", _APPROVER), ("send_to_bpjs", _ADMIN)]
 _AFTER_SUBMIT = {
     "submitted": [],
-    "verified": [("verified", _REVIEWER)],
-    "returned": [("returned", _REVIEWER)],
-    "rejected": [("rejected", _REVIEWER)],
-    "approved": [("verified", _REVIEWER), ("approved", _APPROVER)],
-    "sent_to_bpjs": [("verified", _REVIEWER), ("approved", _APPROVER), ("sent_to_bpjs", _ADMIN)],
-    "registered": [("verified", _REVIEWER), ("approved", _APPROVER), ("sent_to_bpjs", _ADMIN),
-                   ("registered", _BPJS)],
-    "refused_by_bpjs": [("verified", _REVIEWER), ("approved", _APPROVER), ("sent_to_bpjs", _ADMIN),
-                        ("refused_by_bpjs", _BPJS)],
-    "active": [("verified", _REVIEWER), ("approved", _APPROVER), ("sent_to_bpjs", _ADMIN),
-               ("registered", _BPJS), ("active", _BPJS)],
-    "lapsed": [("verified", _REVIEWER), ("approved", _APPROVER), ("sent_to_bpjs", _ADMIN),
-               ("registered", _BPJS), ("active", _BPJS), ("lapsed", _BPJS)],
-    "ended": [("verified", _REVIEWER), ("approved", _APPROVER), ("sent_to_bpjs", _ADMIN),
-              ("registered", _BPJS), ("active", _BPJS), ("ended", _BPJS)],
+    "verified": [("verify", _REVIEWER)],
+    "returned": [("return", _REVIEWER)],
+    "rejected": [("reject", _REVIEWER)],
+    "approved": [("verify", _REVIEWER), ("approve", _APPROVER)],
+    "sent_to_bpjs": _BEFORE_BPJS,
+    "registered": [*_BEFORE_BPJS, ("register", _BPJS)],
+    "refused_by_bpjs": [*_BEFORE_BPJS, ("refuse_by_bpjs", _BPJS)],
+    "active": [*_BEFORE_BPJS, ("register", _BPJS), ("activate", _BPJS)],
+    "lapsed": [*_BEFORE_BPJS, ("register", _BPJS), ("activate", _BPJS), ("lapse", _BPJS)],
+    "ended": [*_BEFORE_BPJS, ("register", _BPJS), ("activate", _BPJS), ("end", _ADMIN)],
 }
 
 _D = dt.date
@@ -133,21 +131,21 @@ DEMO_NOMINEES = [
     DemoNominee("17.05.01.2002", 1, "Ahmad Fauzi", "L", _D(1984, 3, 12), "Petani", "draft", phone="081234560001"),
     DemoNominee("17.05.01.2002", 2, "Sumarni", "P", _D(1979, 8, 23), "Buruh tani", "draft"),
     DemoNominee("17.05.01.2002", 3, "Darmawan", "L", _D(1990, 1, 5), "Nelayan", "returned",
-                "Nomor KK tidak sama dengan foto kartu keluarga. Periksa lagi, lalu kirim ulang."),
+                "Nomor KK tidak sama dengan foto kartu keluarga. Periksa lagi, lalu kirim ulang.", "kk_mismatch"),
     DemoNominee("17.05.01.2002", 4, "Yuliana", "P", _D(1987, 11, 30), "Pedagang kecil/keliling", "submitted",
                 phone="085267890004"),
     DemoNominee("17.05.01.2002", 5, "Rusdi", "L", _D(1972, 6, 17), "Buruh harian lepas", "submitted"),
     DemoNominee("17.05.01.2002", 6, "Hendra Saputra", "L", _D(1995, 9, 9), "Ojek", "verified"),
     DemoNominee("17.05.01.2002", 7, "Marlina", "P", _D(1983, 4, 2), "Kader posyandu", "approved"),
     DemoNominee("17.05.01.2002", 8, "Suparman", "L", _D(1976, 12, 14), "Buruh tani", "rejected",
-                "Sudah peserta aktif BPJS Ketenagakerjaan sebagai karyawan perusahaan sawit (PU)."),
+                "Terdaftar sebagai karyawan perusahaan sawit (PU).", "already_covered"),
     # Desa Lubuk Sahung, the neighbour: a list waiting in the reviewer's queue.
     DemoNominee("17.05.01.2003", 9, "Siti Rohani", "P", _D(1981, 2, 18), "Petani", "submitted"),
     DemoNominee("17.05.01.2003", 10, "Bambang Sutrisno", "L", _D(1969, 7, 7), "Tukang becak", "submitted"),
     DemoNominee("17.05.01.2003", 11, "Eka Pratiwi", "P", _D(1998, 10, 21), "Guru ngaji", "submitted"),
     DemoNominee("17.05.01.2003", 12, "Joni Iskandar", "L", _D(1986, 5, 28), "Juru parkir", "verified"),
     DemoNominee("17.05.01.2003", 13, "Nurhayati", "P", _D(1974, 3, 3), "Pemulung", "returned",
-                "Umur di KTP dan di formulir berbeda; cocokkan tanggal lahir dengan KTP."),
+                "Umur di KTP dan di formulir berbeda; cocokkan tanggal lahir dengan KTP.", "data_incomplete"),
     # Kelurahan Pasar Tais: a list that has been through BPJS.
     DemoNominee("17.05.02.1010", 14, "Agus Salim", "L", _D(1980, 8, 17), "Sopir", "sent_to_bpjs"),
     DemoNominee("17.05.02.1010", 15, "Rina Marlina", "P", _D(1991, 12, 1), "Pedagang kecil/keliling", "registered"),
@@ -159,14 +157,14 @@ DEMO_NOMINEES = [
     DemoNominee("17.05.02.1010", 19, "Hasanudin", "L", _D(1968, 1, 30), "Ketua RT/RW", "lapsed",
                 "Iuran belum dibayar lebih dari 3 bulan."),
     DemoNominee("17.05.02.1010", 20, "Sarmini", "P", _D(1973, 11, 11), "Pemulung", "ended",
-                "Pindah domisili ke luar kabupaten."),
+                "Pindah ke luar kabupaten.", "moved"),
     # Desa Napal Melintang.
     DemoNominee("17.05.03.2002", 21, "Rahmad Hidayat", "L", _D(1993, 2, 14), "Nelayan", "submitted"),
     DemoNominee("17.05.03.2002", 22, "Fitriani", "P", _D(1996, 7, 31), "Pekerja disabilitas", "submitted"),
     DemoNominee("17.05.03.2002", 23, "Syamsul Bahri", "L", _D(1977, 10, 10), "Petani", "approved"),
     DemoNominee("17.05.03.2002", 24, "Ani Suryani", "P", _D(1985, 3, 27), "Buruh tani", "active"),
     DemoNominee("17.05.03.2002", 25, "Mulyadi", "L", _D(1971, 5, 5), "Lainnya", "rejected",
-                "Bekerja sebagai pegawai honorer dengan upah tetap; bukan pekerja rentan."),
+                "Pegawai honorer dengan upah tetap.", "not_vulnerable"),
 ]
 
 
@@ -188,8 +186,8 @@ def demo_kk(nominee: DemoNominee) -> str:
 def demo_programme_load(seluma: Regency):
     """Creates the open demo programme and its sample nominees, once. Nominees are created through
     services.nominee_create as their village's officer and submitted through
-    services.village_list_submit; later states are set with workflow.demo_set_status, which writes
-    the event rows. A village that already has demo nominees is left alone, so a second run changes
+    services.village_list_submit; later states are reached through workflow.nominee_decide by the
+    demo user whose job each step is, so the timelines are real ones. A village that already has demo nominees is left alone, so a second run changes
     nothing. Returns the programme."""
     # Imported here: registrations depends on accounts, not the other way round.
     from registrations import services, workflow
@@ -244,9 +242,12 @@ def demo_programme_load(seluma: Regency):
         if sent:
             services.village_list_submit(programme=programme, village=village, submitted_by=officer, today=day)
         for demo, nominee in sent:
-            for status, actor in _AFTER_SUBMIT[demo.status]:
-                reason = demo.reason if status == demo.status else ""
-                workflow.demo_set_status(nominee=nominee, to=status, actor=users[actor], reason=reason)
+            steps = _AFTER_SUBMIT[demo.status]
+            for number, (action, actor) in enumerate(steps, start=1):
+                last = number == len(steps)
+                workflow.nominee_decide(nominee=nominee, action=action, actor=users[actor],
+                                        reason_code=demo.reason_code if last else "",
+                                        reason=demo.reason if last else "")
         for demo in demos:
             if demo.status == "draft":
                 create(demo)

@@ -68,3 +68,45 @@ class MonthsPaid(models.IntegerChoices):
     THREE = 3, _("3 bulan")
     SIX = 6, _("6 bulan")
     TWELVE = 12, _("12 bulan")
+
+
+class Action(models.TextChoices):
+    """What a person does to a nominee; workflow.ACTION_TARGETS maps each to the status it leads to."""
+
+    SUBMIT = "submit", _("kirim ke kabupaten")
+    VERIFY = "verify", _("verifikasi")
+    APPROVE = "approve", _("setujui")
+    RETURN = "return", _("kembalikan ke desa")
+    REJECT = "reject", _("tolak")
+    REOPEN = "reopen", _("buka kembali")
+    SEND_TO_BPJS = "send_to_bpjs", _("catat dikirim ke BPJS")
+    REGISTER = "register", _("catat terdaftar di BPJS")
+    REFUSE_BY_BPJS = "refuse_by_bpjs", _("catat ditolak BPJS")
+    ACTIVATE = "activate", _("catat aktif")
+    LAPSE = "lapse", _("catat menunggak")
+    END = "end", _("hentikan kepesertaan")
+
+
+class ReviewReason(models.TextChoices):
+    """Why the regency returns or rejects a nominee (chosen from the list, plus free text)."""
+
+    NIK_MISMATCH = "nik_mismatch", _("NIK tidak sesuai KTP/KK")
+    KK_MISMATCH = "kk_mismatch", _("Nomor KK tidak sesuai kartu keluarga")
+    DATA_INCOMPLETE = "data_incomplete", _("Data belum lengkap atau tidak terbaca")
+    AGE = "age", _("Usia di luar batas program")
+    NOT_RESIDENT = "not_resident", _("Bukan warga desa/kelurahan ini")
+    ALREADY_COVERED = "already_covered", _("Sudah peserta BPJS Ketenagakerjaan")
+    NOT_VULNERABLE = "not_vulnerable", _("Bukan pekerja rentan (berpenghasilan tetap/penerima upah)")
+    DUPLICATE = "duplicate", _("Terdaftar ganda")
+    OTHER = "other", _("Lainnya")
+
+
+class EndReason(models.TextChoices):
+    """DOMAIN.md §7: why a membership ends."""
+
+    DIED = "died", _("Meninggal dunia")
+    MOVED = "moved", _("Pindah domisili")
+    TURNED_65 = "turned_65", _("Berusia 65 tahun")
+    WAGED = "waged", _("Menjadi pekerja penerima upah")
+    REPLACED = "replaced", _("Diganti peserta lain")
+

@@ -148,6 +148,7 @@ class Nominee(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=NomineeStatus.choices,
                               default=NomineeStatus.DRAFT)
     status_reason = models.TextField(_("alasan status"), blank=True)
+    status_changed_at = models.DateTimeField(_("status berubah"), null=True, blank=True, editable=False)
     replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="replaced_by", verbose_name=_("pengganti untuk"))
 
@@ -211,9 +212,36 @@ class NomineeEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     from_status = models.CharField(max_length=16, choices=NomineeStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=NomineeStatus.choices)
+    # The reason picked from the list (enums.ReviewReason, EndReason); `reason` is the text shown.
+    reason_code = models.CharField(max_length=20, blank=True)
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["nominee", "created_at"], name="nominee_event_timeline")]
+        indexes = [
+            models.Index(fields=["nominee", "created_at"], name="nominee_event_timeline"),
+            # The auditor's export: a regency's events in a period (joined through the nominee).
+            models.Index(fields=["created_at"], name="nominee_event_created"),
+        ]
+
+
+class Notice(models.Model):
+    """An in-app message (pemberitahuan): the village officer learns what was returned and why, a
+    reviewer learns of a new submission. Written by registrations.notices after commit."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    text = models.CharField(_("pesan"), max_length=500)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The unread badge on every page and the recipient's list.
+            models.Index(fields=["recipient", "read_at", "created_at"], name="notice_recipient_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

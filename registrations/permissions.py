@@ -33,3 +33,30 @@ def can_manage_programmes(user, regency) -> bool:
 def can_see_full_identifiers(user) -> bool:
     """NIK and KK unmasked; everyone else sees 1705********0001."""
     return user.is_authenticated and user.role in FULL_IDENTIFIER_ROLES
+
+
+# Regency staff who read the review pages (queue, village review, nominee page, submission
+# tracking, the event export); deciding is workflow.TRANSITIONS' business.
+REVIEW_PAGE_ROLES = frozenset({
+    Role.REGENCY_ADMIN, Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER, Role.REGENCY_VIEWER,
+})
+DECISION_ROLES = frozenset({Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER})
+
+
+def can_see_review_pages(user, regency) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.SYSTEM_ADMIN or user.is_superuser:
+        return True
+    return user.role in REVIEW_PAGE_ROLES and regency.pk in region_scope(user).regency_ids
+
+
+def can_decide_in(user, regency) -> bool:
+    """Shows the decision controls (the workflow still checks each nominee)."""
+    return (user.is_authenticated and user.role in DECISION_ROLES
+            and regency.pk in region_scope(user).regency_ids)
+
+
+def can_export_events(user, regency) -> bool:
+    """The auditor's export of a regency's workflow events (names and masked NIKs only)."""
+    return can_see_review_pages(user, regency)

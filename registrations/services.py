@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -13,7 +14,7 @@ from django.utils import timezone
 from villages.models import Regency, Village
 from villages.selectors import regency_settings_get
 
-from . import workflow
+from . import notices, workflow
 from .enums import EDITABLE_STATES, INACTIVE_STATES, QuotaRule
 from .enums import NomineeStatus as S
 from .models import Nominee, NomineeEvent, Programme, VillageQuota, VillageSubmission
@@ -162,8 +163,8 @@ def nominee_can_be_replaced(nominee: Nominee) -> bool:
 
 def village_list_submit(*, programme: Programme, village: Village, submitted_by, minutes=None,
                         today: dt.date | None = None) -> int:
-    """Sends the village's draft and corrected nominees to the regency and locks them.
-    Returns how many were sent. Raises ValidationError with the reason when it cannot."""
+    """Sends the village's draft and corrected nominees to the regency and locks them; after
+    commit the regency's reviewers get a notice. Returns how many were sent. Raises ValidationError with the reason when it cannot."""
     if not can_edit_village_list(submitted_by, village):
         raise PermissionDenied
     pending = list(Nominee.objects.filter(programme=programme, village=village, status__in=EDITABLE_STATES))
@@ -187,6 +188,8 @@ def village_list_submit(*, programme: Programme, village: Village, submitted_by,
         if minutes:
             submission.minutes = minutes
         submission.save()
+        transaction.on_commit(partial(notices.list_submitted, programme_pk=programme.pk, village_pk=village.pk,
+                                      count=len(pending)))
     return len(pending)
 
 

@@ -1,23 +1,42 @@
-"""The only code that changes a nominee's status.
+"""The only code that changes a nominee's status (DOMAIN.md §7).
 
-One transition table maps (from, to) to the permission that allows it. `_transition` locks the
-row, checks the table and the permission, saves the status with `update_fields`, writes the
-NomineeEvent (actor, from, to, reason) and queues side effects with `transaction.on_commit`.
+One transition table, `TRANSITIONS`, maps (from, to) to the rule that allows it: who may make the
+move and which reason it needs. `_transition` locks the row (`select_for_update`), refuses a status
+the person did not see ("sudah diputuskan oleh … pada …"), checks the table and the permission,
+saves with `update_fields`, writes the NomineeEvent (actor, time, from, to, reason) and queues the
+side effects with `transaction.on_commit`.
 
-Side effects: none yet in this module; coverage recomputation and notices hang here later.
+Side effects (after commit, never for a rolled-back change):
+- returned or rejected → a notice to the village's officers with the reason (notices.py);
+- refused by BPJS or ended → the same notice, so the village knows it may replace the person.
+(A village's "kirim ke kabupaten" notifies the regency's reviewers once per list, in
+services.village_list_submit, not once per nominee.)
 
-The one exception to the table is `demo_set_status`, which only the demo loader may call and which
-refuses to run in production.
+Rules that live here and nowhere else:
+- two steps by default: a reviewer or approver verifies, an approver approves, and the approver may
+  not be the person who verified (four eyes); a regency set to one step approves from "submitted";
+- return and reject need a reason from enums.ReviewReason ("Lainnya" needs the text), reopen and a
+  BPJS refusal need a text, ending needs an enums.EndReason;
+- approved data is locked (only draft and returned are editable, permissions.can_edit_nominee);
+  `Action.REOPEN` sends an approved or rejected nominee back to the queue, with a reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import TextChoices
+from django.utils import timezone
 
+from accounts.enums import Role
+from villages.selectors import region_scope
+from villages.enums import ApprovalSteps
+
+from . import notices
+from .enums import Action, EndReason, ReviewReason
 from .enums import NomineeStatus as S
 from .models import Nominee, NomineeEvent
 from .permissions import can_edit_village_list
@@ -27,61 +46,242 @@ class TransitionError(Exception):
     """The change is impossible or not the actor's to make; the message is for the user."""
 
 
+# --- Who may move a nominee ------------------------------------------------------------------------
+
+REVIEW_ROLES = frozenset({Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER})
+APPROVE_ROLES = frozenset({Role.REGENCY_APPROVER})
+# Export batches and the end of a membership: the office that pays.
+OFFICE_ROLES = frozenset({Role.REGENCY_ADMIN, Role.REGENCY_APPROVER})
+# BPJS answers (registered, refused, active, lapsed): the branch, or the office importing its file.
+BPJS_ROLES = frozenset({Role.BPJS_OFFICER, Role.REGENCY_ADMIN})
+
+
+def _in_regency(user, nominee) -> bool:
+    return nominee.village.subdistrict.regency_id in region_scope(user).regency_ids
+
+
+def _role_in(roles: frozenset) -> Callable:
+    def allowed(user, nominee) -> bool:
+        return user.is_authenticated and user.role in roles and _in_regency(user, nominee)
+    return allowed
+
+
 def _village_officer(user, nominee) -> bool:
     return can_edit_village_list(user, nominee.village)
 
 
-TRANSITIONS: dict[tuple[str, str], Callable] = {
-    (S.DRAFT, S.SUBMITTED): _village_officer,
-    (S.RETURNED, S.SUBMITTED): _village_officer,
+def _one_step_approval(user, nominee) -> bool:
+    return (_role_in(REVIEW_ROLES)(user, nominee)
+            and _approval_steps(nominee) == ApprovalSteps.ONE)
+
+
+def _approval_steps(nominee) -> int:
+    regency_settings = getattr(nominee.village.subdistrict.regency, "settings", None)
+    return regency_settings.approval_steps if regency_settings else ApprovalSteps.TWO
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: Callable  # (user, nominee) -> bool
+    reasons: type[TextChoices] | None = None  # a code from this list is required
+    text_required: bool = False  # a free text is required (always, or with the code "other")
+
+
+_review, _approve, _office, _bpjs = (_role_in(REVIEW_ROLES), _role_in(APPROVE_ROLES), _role_in(OFFICE_ROLES),
+                                     _role_in(BPJS_ROLES))
+_return_or_reject = Rule(_review, reasons=ReviewReason)
+_end = Rule(_office, reasons=EndReason)
+
+TRANSITIONS: dict[tuple[str, str], Rule] = {
+    # The village sends its list (again, after corrections).
+    (S.DRAFT, S.SUBMITTED): Rule(_village_officer),
+    (S.RETURNED, S.SUBMITTED): Rule(_village_officer),
+    # The regency reviews.
+    (S.SUBMITTED, S.VERIFIED): Rule(_review),
+    (S.SUBMITTED, S.RETURNED): _return_or_reject,
+    (S.SUBMITTED, S.REJECTED): _return_or_reject,
+    (S.SUBMITTED, S.APPROVED): Rule(_one_step_approval),
+    (S.VERIFIED, S.APPROVED): Rule(_approve),  # and not the verifier: see _four_eyes
+    (S.VERIFIED, S.RETURNED): _return_or_reject,
+    (S.VERIFIED, S.REJECTED): _return_or_reject,
+    # Reopen: a decision taken by mistake goes back to the queue.
+    (S.APPROVED, S.SUBMITTED): Rule(_approve, text_required=True),
+    (S.REJECTED, S.SUBMITTED): Rule(_approve, text_required=True),
+    # BPJS: the export batch, then the branch's answer.
+    (S.APPROVED, S.SENT_TO_BPJS): Rule(_office),
+    (S.SENT_TO_BPJS, S.REGISTERED): Rule(_bpjs),
+    (S.SENT_TO_BPJS, S.REFUSED_BY_BPJS): Rule(_bpjs, text_required=True),
+    (S.REGISTERED, S.ACTIVE): Rule(_bpjs),
+    (S.ACTIVE, S.LAPSED): Rule(_bpjs),
+    (S.LAPSED, S.ACTIVE): Rule(_bpjs),
+    (S.REGISTERED, S.ENDED): _end,
+    (S.ACTIVE, S.ENDED): _end,
+    (S.LAPSED, S.ENDED): _end,
 }
 
+# The status each action leads to; the nominee's current status picks the row of TRANSITIONS.
+ACTION_TARGETS: dict[str, str] = {
+    Action.SUBMIT: S.SUBMITTED,
+    Action.VERIFY: S.VERIFIED,
+    Action.APPROVE: S.APPROVED,
+    Action.RETURN: S.RETURNED,
+    Action.REJECT: S.REJECTED,
+    Action.REOPEN: S.SUBMITTED,
+    Action.SEND_TO_BPJS: S.SENT_TO_BPJS,
+    Action.REGISTER: S.REGISTERED,
+    Action.REFUSE_BY_BPJS: S.REFUSED_BY_BPJS,
+    Action.ACTIVATE: S.ACTIVE,
+    Action.LAPSE: S.LAPSED,
+    Action.END: S.ENDED,
+}
+# The decisions the review pages offer, in the order the buttons appear.
+REVIEW_ACTIONS = (Action.VERIFY, Action.APPROVE, Action.RETURN, Action.REJECT, Action.REOPEN)
 
-def _transition(*, nominee_pk: int, to: str, actor, reason: str = "") -> Nominee:
+
+def rule_for(action: str, from_status: str) -> Rule | None:
+    if action == Action.SUBMIT and from_status not in (S.DRAFT, S.RETURNED):
+        return None
+    if action == Action.REOPEN and from_status not in (S.APPROVED, S.REJECTED):
+        return None
+    return TRANSITIONS.get((from_status, ACTION_TARGETS[action]))
+
+
+def can_act(user, nominee: Nominee, action: str) -> bool:
+    """Would `action` be allowed for `user` on the nominee as it stands (buttons on the pages)?
+    The nominee needs village__subdistrict__regency__settings loaded to avoid queries."""
+    rule = rule_for(action, nominee.status)
+    return rule is not None and rule.allowed(user, nominee)
+
+
+def available_actions(user, nominee: Nominee) -> list[str]:
+    return [action for action in REVIEW_ACTIONS if can_act(user, nominee, action)]
+
+
+# --- The one place a status changes -----------------------------------------------------------------
+
+def _check_reason(rule: Rule, reason_code: str, reason: str) -> str:
+    """Validates the reason and returns the text kept on the nominee (label, then the free text)."""
+    reason = reason.strip()
+    if rule.reasons is not None:
+        if reason_code not in rule.reasons.values:
+            raise TransitionError("Pilih alasan dari daftar.")
+        if reason_code == "other" and not reason:
+            raise TransitionError("Tuliskan alasannya bila memilih 'Lainnya'.")
+        label = str(rule.reasons(reason_code).label)
+        return f"{label}: {reason}" if reason and reason_code != "other" else (reason or label)
+    if reason_code:
+        raise TransitionError("Langkah ini tidak memakai daftar alasan.")
+    if rule.text_required and not reason:
+        raise TransitionError("Tuliskan alasannya.")
+    return reason
+
+
+def _who_and_when(nominee: Nominee) -> str:
+    event = nominee.events.select_related("actor").order_by("-created_at", "-pk").first()
+    if event is None:
+        return ""
+    name = event.actor.get_full_name() or event.actor.username
+    return f" oleh {name} pada {timezone.localtime(event.created_at):%d-%m-%Y %H:%M}"
+
+
+def _four_eyes(nominee: Nominee, actor) -> None:
+    verified = nominee.events.filter(to_status=S.VERIFIED).order_by("-created_at", "-pk").first()
+    if verified is not None and verified.actor_id == actor.pk:
+        raise TransitionError(
+            f"{nominee.full_name}: Anda yang memverifikasi calon ini; persetujuan harus oleh penyetuju lain."
+        )
+
+
+def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", reason: str = "",
+                seen_status: str | None = None) -> Nominee:
+    to = ACTION_TARGETS[action]
     with transaction.atomic():
-        nominee = Nominee.objects.select_for_update().select_related("village").get(pk=nominee_pk)
-        allowed = TRANSITIONS.get((nominee.status, to))
-        if allowed is None:
+        nominee = (Nominee.objects.select_for_update(of=("self",))
+                   .select_related("village__subdistrict__regency__settings").get(pk=nominee_pk))
+        if seen_status is not None and nominee.status != seen_status:
             raise TransitionError(
-                f"{nominee.full_name}: status '{S(nominee.status).label}' tidak bisa diubah menjadi '{S(to).label}'."
+                f"{nominee.full_name} sudah diputuskan{_who_and_when(nominee)}: "
+                f"status sekarang '{S(nominee.status).label}'. Muat ulang halaman."
             )
-        if not allowed(actor, nominee):
+        rule = rule_for(action, nominee.status)
+        if rule is None:
+            if nominee.status == to:
+                raise TransitionError(
+                    f"{nominee.full_name} sudah diputuskan{_who_and_when(nominee)}: status '{S(to).label}'."
+                )
+            raise TransitionError(
+                f"{nominee.full_name}: status '{S(nominee.status).label}' tidak bisa diubah menjadi "
+                f"'{S(to).label}'."
+            )
+        if not rule.allowed(actor, nominee):
             raise TransitionError(f"Anda tidak berwenang mengubah status {nominee.full_name}.")
-        _write_status(nominee, to=to, actor=actor, reason=reason)
+        if (nominee.status, to) == (S.VERIFIED, S.APPROVED):
+            _four_eyes(nominee, actor)
+        text = _check_reason(rule, reason_code, reason)
+        try:
+            with transaction.atomic():
+                _write_status(nominee, to=to, actor=actor, reason=text, reason_code=reason_code)
+        except IntegrityError:
+            # Reopening a rejected nominee whose NIK has since been nominated again elsewhere.
+            raise TransitionError(
+                f"{nominee.full_name}: NIK ini sudah diusulkan lagi di tempat lain, jadi tidak bisa dibuka kembali."
+            ) from None
+        transaction.on_commit(partial(notices.status_changed, nominee_pk=nominee.pk))
     return nominee
 
 
-def _write_status(nominee: Nominee, *, to: str, actor, reason: str) -> None:
+def _write_status(nominee: Nominee, *, to: str, actor, reason: str, reason_code: str = "") -> None:
     """Saves the new status and its event row; the caller holds the row lock."""
     from_status = nominee.status
     nominee.status = to
     nominee.status_reason = reason
+    nominee.status_changed_at = timezone.now()
     nominee._history_user = actor
-    nominee.save(update_fields=["status", "status_reason", "updated_at"])
-    NomineeEvent.objects.create(nominee=nominee, actor=actor, from_status=from_status, to_status=to, reason=reason)
+    nominee.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+    NomineeEvent.objects.create(nominee=nominee, actor=actor, from_status=from_status, to_status=to,
+                                reason=reason, reason_code=reason_code)
 
+
+# --- Public functions -------------------------------------------------------------------------------
 
 def nominee_submit(*, nominee: Nominee, actor) -> Nominee:
-    """Draft or returned → submitted (the village sends its list to the regency)."""
-    return _transition(nominee_pk=nominee.pk, to=S.SUBMITTED, actor=actor)
+    """Draft or returned → submitted (the village sends its list; services.village_list_submit)."""
+    return _transition(nominee_pk=nominee.pk, action=Action.SUBMIT, actor=actor)
 
 
-# --- Demo only ----------------------------------------------------------------------------------
+def nominee_decide(*, nominee: Nominee, action: str, actor, reason_code: str = "", reason: str = "",
+                   seen_status: str | None = None) -> Nominee:
+    """One decision on one nominee (the nominee page, the admin, the BPJS import). `seen_status`
+    is the status the person saw: if someone else changed it meanwhile, the decision is refused
+    with who and when. Raises TransitionError with a message for the user."""
+    if action not in ACTION_TARGETS:
+        raise TransitionError("Tindakan tidak dikenal.")
+    return _transition(nominee_pk=nominee.pk, action=action, actor=actor, reason_code=reason_code,
+                       reason=reason, seen_status=seen_status)
 
-def demo_set_status(*, nominee: Nominee, to: str, actor, reason: str = "") -> Nominee:
-    """DEMO ONLY (accounts.demo.demo_load): puts a sample nominee in a state the real transitions
-    of this module cannot reach yet (verified, returned, approved, sent to BPJS, registered, active,
-    lapsed, ended …), so a newcomer sees a living village page and review queue.
 
-    It skips the transition table and the permission check on purpose, but otherwise behaves like
-    `_transition`: locks the row, saves with `update_fields` and writes the NomineeEvent (actor,
-    from, to, reason), so the demo's timelines look like real ones. No side effects are queued.
-    Refuses to run in production; never call it from a page, the import, a command or the admin.
-    """
-    if settings.IS_PRODUCTION:
-        raise ImproperlyConfigured("workflow.demo_set_status hanya untuk data demo: tidak boleh di produksi.")
-    to = S(to)
-    with transaction.atomic():
-        nominee = Nominee.objects.select_for_update().get(pk=nominee.pk)
-        _write_status(nominee, to=to, actor=actor, reason=reason)
-    return nominee
+@dataclass
+class BulkResult:
+    changed: list[Nominee] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)  # (pk, why)
+
+
+def nominees_decide(*, nominee_pks: Iterable[int], action: str, actor, reason_code: str = "",
+                    reason: str = "", seen: dict[int, str] | None = None) -> BulkResult:
+    """The same decision on many nominees (a selection or a whole village). Each nominee is
+    decided in its own transaction, so one refusal does not undo the others; the result says how
+    many changed and why each refused one could not. `seen` maps pk → the status shown."""
+    result = BulkResult()
+    seen = seen or {}
+    for pk in nominee_pks:
+        try:
+            result.changed.append(nominee_decide(
+                nominee=Nominee(pk=pk), action=action, actor=actor, reason_code=reason_code, reason=reason,
+                seen_status=seen.get(pk),
+            ))
+        except TransitionError as error:
+            result.refused.append((pk, str(error)))
+        except Nominee.DoesNotExist:
+            result.refused.append((pk, "Calon peserta tidak ditemukan."))
+    return result
+

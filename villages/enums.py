@@ -47,3 +47,11 @@ def time_zone_for_province(province_code: str) -> TimeZone:
     if province_code in _WIT_PROVINCES:
         return TimeZone.WIT
     return TimeZone.WIB
+
+
+class ApprovalSteps(models.IntegerChoices):
+    """Two steps by default (a reviewer verifies, an approver approves, never the same person);
+    a small office may approve in one step."""
+
+    TWO = 2, _("Dua tahap: verifikator memverifikasi, penyetuju menyetujui")
+    ONE = 1, _("Satu tahap: verifikator atau penyetuju langsung menyetujui")

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .enums import RegencyKind, TimeZone, VillageKind
+from .enums import ApprovalSteps, RegencyKind, TimeZone, VillageKind
 
 
 class Region(models.Model):
@@ -81,6 +81,8 @@ class RegencySettings(models.Model):
     head_title = models.CharField(_("jabatan kepala dinas"), max_length=120, blank=True, default="Kepala Dinas")
     head_nip = models.CharField(_("NIP kepala dinas"), max_length=18, blank=True)
     time_zone = models.CharField(_("zona waktu"), max_length=20, choices=TimeZone.choices, default=TimeZone.WIB)
+    approval_steps = models.PositiveSmallIntegerField(_("alur persetujuan"), choices=ApprovalSteps.choices,
+                                                      default=ApprovalSteps.TWO)
     history = HistoricalRecords()
 
     class Meta:

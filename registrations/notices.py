@@ -1,0 +1,57 @@
+"""In-app notices (pemberitahuan). Called after commit by workflow.py and
+services.village_list_submit; each function takes ids and reads what it needs, so a notice always
+describes what was committed. Names only: a notice never carries a NIK, KK or phone number."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.enums import Role
+from villages.models import Village
+
+from .enums import NomineeStatus as S
+from .models import Nominee, Notice, Programme
+
+# The statuses a village officer must hear about, because they ask something of the village.
+VILLAGE_NEEDS_TO_KNOW = frozenset({S.RETURNED, S.REJECTED, S.REFUSED_BY_BPJS, S.ENDED})
+
+
+def _active_users() -> QuerySet:
+    return get_user_model().objects.filter(is_active=True)
+
+
+def status_changed(*, nominee_pk: int) -> None:
+    """Tells the village's officers that a nominee was returned, rejected, refused or ended, and why."""
+    nominee = Nominee.objects.select_related("village").get(pk=nominee_pk)
+    if nominee.status not in VILLAGE_NEEDS_TO_KNOW:
+        return
+    officers = _active_users().filter(role=Role.VILLAGE_OFFICER, region_assignments__village=nominee.village)
+    text = f"{nominee.full_name}: {S(nominee.status).label}."
+    if nominee.status_reason:
+        text += f" Alasan: {nominee.status_reason}"
+    url = reverse("registrations:village", args=[nominee.village_id])
+    Notice.objects.bulk_create([Notice(recipient=officer, text=text[:500], url=url) for officer in officers])
+
+
+def list_submitted(*, programme_pk: int, village_pk: int, count: int) -> None:
+    """Tells the regency's reviewers and approvers that a village sent its list."""
+    programme = Programme.objects.select_related("regency").get(pk=programme_pk)
+    village = Village.objects.get(pk=village_pk)
+    staff = _active_users().filter(
+        Q(role__in=[Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER]),
+        region_assignments__regency=programme.regency,
+    )
+    text = f"{village.get_kind_display()} {village.name} mengirim {count} calon untuk {programme}."
+    url = reverse("registrations:review-village", args=[programme.pk, village.pk])
+    Notice.objects.bulk_create([Notice(recipient=user, text=text[:500], url=url) for user in staff])
+
+
+def unread_count(user) -> int:
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notices_mark_read(*, user) -> int:
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
