@@ -96,13 +96,21 @@ class DemoNominee:
     village_code: str
     serial: int  # the NIK's last four digits; unique across the demo, so every NIK differs
     full_name: str
-    sex: str  # "L" / "P"
-    birth_date: dt.date
+    sex: str  # "L" / "P", as the officer entered it
+    birth_date: dt.date | None  # None: computed from the programme, see reaches_age_limit_after_months
     occupation: str
     status: str
     reason: str = ""
     reason_code: str = ""  # registrations.enums.ReviewReason / EndReason, where the step needs one
     phone: str = ""
+    # The sex the NIK encodes, when it differs from the form (a NIK warning the officer confirmed).
+    nik_sex: str = ""
+    # The NIK warnings (nik.check_nik codes) the officer confirmed; the demo checks they are exactly
+    # what check_nominee gives.
+    confirmed_warnings: tuple[str, ...] = ()
+    # Born so that the person reaches the programme's upper age limit this many months after the
+    # coverage start (checks.ReviewFlag.AGE_LIMIT); the dates move with the programme.
+    reaches_age_limit_after_months: int | None = None
 
 
 # The way each final state is reached: the village submits (workflow.nominee_submit, through
@@ -146,6 +154,12 @@ DEMO_NOMINEES = [
     DemoNominee("17.05.01.2003", 12, "Joni Iskandar", "L", _D(1986, 5, 28), "Juru parkir", "verified"),
     DemoNominee("17.05.01.2003", 13, "Nurhayati", "P", _D(1974, 3, 3), "Pemulung", "returned",
                 "Umur di KTP dan di formulir berbeda; cocokkan tanggal lahir dengan KTP.", "data_incomplete"),
+    # Two for the reviewer's checks: the NIK says male, the form says female (the officer confirmed
+    # the warning), and a man who turns 65 six months into the coverage.
+    DemoNominee("17.05.01.2003", 26, "Rosmawati", "P", _D(1982, 9, 14), "Buruh tani", "submitted", nik_sex="L",
+                confirmed_warnings=("nik_sex_mismatch",)),
+    DemoNominee("17.05.01.2003", 27, "Sukardi", "L", None, "Petani", "submitted",
+                reaches_age_limit_after_months=6),
     # Kelurahan Pasar Tais: a list that has been through BPJS.
     DemoNominee("17.05.02.1010", 14, "Agus Salim", "L", _D(1980, 8, 17), "Sopir", "sent_to_bpjs"),
     DemoNominee("17.05.02.1010", 15, "Rina Marlina", "P", _D(1991, 12, 1), "Pedagang kecil/keliling", "registered"),
@@ -168,13 +182,24 @@ DEMO_NOMINEES = [
 ]
 
 
-def demo_nik(nominee: DemoNominee) -> str:
+def demo_birth_date(nominee: DemoNominee, *, coverage_start: dt.date, max_age_exclusive: int = 65) -> dt.date:
+    """The nominee's birth date; for one who reaches the age limit N months into the coverage, the
+    day they turn `max_age_exclusive` is N months after `coverage_start` (so they are still below
+    it at the start)."""
+    if nominee.reaches_age_limit_after_months is None:
+        return nominee.birth_date
+    month = coverage_start.month - 1 + nominee.reaches_age_limit_after_months
+    birthday = coverage_start.replace(year=coverage_start.year + month // 12, month=month % 12 + 1,
+                                      day=min(coverage_start.day, 28))
+    return birthday.replace(year=birthday.year - max_age_exclusive)
+
+
+def demo_nik(nominee: DemoNominee, birth_date: dt.date) -> str:
     """A structurally valid Seluma NIK: 1705 + the village's subdistrict + birth date (day + 40 for
     women) + serial. Fake people: the NIK is made up, the region and date are consistent."""
     subdistrict = nominee.village_code.split(".")[2]
-    day = nominee.birth_date.day + (40 if nominee.sex == "P" else 0)
-    return (f"1705{subdistrict}{day:02d}{nominee.birth_date:%m}{nominee.birth_date:%y}"
-            f"{nominee.serial:04d}")
+    day = birth_date.day + (40 if (nominee.nik_sex or nominee.sex) == "P" else 0)
+    return f"1705{subdistrict}{day:02d}{birth_date:%m}{birth_date:%y}{nominee.serial:04d}"
 
 
 def demo_kk(nominee: DemoNominee) -> str:
@@ -187,8 +212,8 @@ def demo_programme_load(seluma: Regency):
     """Creates the open demo programme and its sample nominees, once. Nominees are created through
     services.nominee_create as their village's officer and submitted through
     services.village_list_submit; later states are reached through workflow.nominee_decide by the
-    demo user whose job each step is, so the timelines are real ones. A village that already has demo nominees is left alone, so a second run changes
-    nothing. Returns the programme."""
+    demo user whose job each step is, so the timelines are real ones. A village that already has
+    demo nominees is left alone, so a second run changes nothing. Returns the programme."""
     # Imported here: registrations depends on accounts, not the other way round.
     from registrations import services, workflow
     from registrations.enums import BpjsFundingCode, FundingSource, QuotaRule
@@ -224,14 +249,18 @@ def demo_programme_load(seluma: Regency):
         officer = officers[village_code]
 
         def create(demo: DemoNominee) -> Nominee:
-            check = check_nominee(programme=programme, village=village, nik=demo_nik(demo), kk=demo_kk(demo),
-                                  birth_date=demo.birth_date, sex=demo.sex, phone=demo.phone)
-            if check.errors or check.warnings:
+            birth_date = demo_birth_date(demo, coverage_start=programme.coverage_start,
+                                         max_age_exclusive=programme.max_age_exclusive)
+            check = check_nominee(programme=programme, village=village, nik=demo_nik(demo, birth_date),
+                                  kk=demo_kk(demo), birth_date=birth_date, sex=demo.sex, phone=demo.phone)
+            # Warnings only where the demo says the officer confirmed them, as the form would ask.
+            if check.errors or check.warning_codes != sorted(demo.confirmed_warnings):
                 raise ImproperlyConfigured(f"Demo nominee {demo.full_name}: {check.errors + check.warnings}")
             return services.nominee_create(
                 programme=programme, village=village, created_by=officer, today=day,
                 nik=check.nik, nik_hash=check.nik_hash, kk=check.kk, phone=check.phone,
-                full_name=demo.full_name, birth_place="Seluma", birth_date=demo.birth_date, sex=demo.sex,
+                confirmed_warnings=check.warning_codes,
+                full_name=demo.full_name, birth_place="Seluma", birth_date=birth_date, sex=demo.sex,
                 address=f"Jalan Desa {village.name} No. {demo.serial}", rt=f"{demo.serial % 5 + 1:03d}",
                 rw="001", postal_code=village.postal_code or "", occupation=occupations[demo.occupation],
             )

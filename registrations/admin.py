@@ -1,8 +1,11 @@
 """The Django admin for system administrators: reference data (rates, occupation categories) and a
 read-only view of nominees and their events. Status changes and nominee data go through the pages,
-which call services.py and workflow.py; the admin never shows a full NIK or KK."""
+which call services.py and workflow.py; the admin never shows a full NIK or KK. It has no actions
+on nominees: a system administrator decides nothing in the workflow (workflow.TRANSITIONS), and an
+action added later must call workflow.nominees_decide, as the review pages do."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -65,11 +68,12 @@ class NomineeAdmin(SimpleHistoryAdmin):
     list_select_related = ["village", "programme"]
     search_fields = ["full_name"]
     # Never nik, kk, nik_hash or mother_maiden_name: the admin is not a way around the masking.
-    fields = ["programme", "village", "status", "status_reason", "replaces", "nik_masked", "full_name",
-              "birth_place", "birth_date", "sex", "address", "rt", "rw", "postal_code", "phone", "email",
-              "occupation", "monthly_income", "data_source", "decile", "confirmed_warnings", "consent_at",
+    fields = ["programme", "village", "status", "status_reason", "status_changed_at", "replaces", "nik_masked",
+              "full_name", "birth_place", "birth_date", "sex", "address", "rt", "rw", "postal_code", "phone",
+              "email", "occupation", "monthly_income", "data_source", "decile", "confirmed_warnings", "consent_at",
               "consent_by", "created_by", "created_at", "updated_at"]
     readonly_fields = fields
+    actions = None
 
     def get_search_results(self, request, queryset, search_term):
         digits = strip_separators(search_term)
@@ -86,14 +90,27 @@ class NomineeAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history saves a POST to a past version ("revert") with the view permission alone:
+        # that would put back an old status with no event. Looking at a past version is fine.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        raise PermissionDenied  # statuses change in workflow.py, data in services.py
+
 
 @admin.register(NomineeEvent)
 class NomineeEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "nominee", "from_status", "to_status", "actor", "reason"]
+    """The timeline written by workflow.py; nobody adds, edits or deletes a step here."""
+
+    list_display = ["created_at", "nominee", "from_status", "to_status", "actor", "reason_code", "reason"]
     list_filter = ["to_status"]
     list_select_related = ["nominee", "actor"]
-    raw_id_fields = ["nominee"]
-    readonly_fields = ["nominee", "actor", "from_status", "to_status", "reason", "created_at"]
+    fields = ["nominee", "actor", "from_status", "to_status", "reason_code", "reason", "created_at"]
+    readonly_fields = fields
+    actions = None
 
     def has_add_permission(self, request):
         return False

@@ -1,6 +1,107 @@
-"""STUB: being written."""
-from django.http import HttpResponse
+"""The auditor's export of a regency's workflow events ("Riwayat keputusan") as a workbook.
+
+GET shows the period form (the last 30 days by default); with valid dates and `unduh=1` it
+returns the .xlsx. Scope: the regency from villages.selectors.regency_get_for_user, then
+permissions.can_export_events; 404 for everyone else. Each export is logged without personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from villages.selectors import regency_get_for_user
+
+from . import audit
+from .exports import table_workbook
+from .permissions import can_export_events
+
+logger = logging.getLogger(__name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DEFAULT_DAYS = 30
 
 
-def events_export(request, *args, **kwargs):
-    return HttpResponse("todo", status=501)
+class AuditPeriodForm(forms.Form):
+    dari = forms.DateField(label="Dari tanggal", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           error_messages={"required": "Isi tanggal awal.", "invalid": "Tanggal awal tidak valid."})
+    sampai = forms.DateField(label="Sampai tanggal",
+                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                             error_messages={"required": "Isi tanggal akhir.", "invalid": "Tanggal akhir tidak valid."})
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("dari"), data.get("sampai")
+        if start and end:
+            if start > end:
+                self.add_error("sampai", "Tanggal akhir tidak boleh sebelum tanggal awal.")
+            elif end >= _one_year_after(start):
+                self.add_error("sampai", "Rentang paling lama satu tahun. Unduh per tahun bila perlu lebih.")
+        return data
+
+
+def _one_year_after(day: dt.date) -> dt.date:
+    """The same calendar day a year later (29 February → 1 March): the first day too many."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, month=3, day=1)
+
+
+class _Counted:
+    """Passes rows through and counts them, for the log line."""
+
+    def __init__(self, rows):
+        self.rows, self.count = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+@login_required
+def events_export(request, regency_pk):
+    regency = regency_get_for_user(request.user, regency_pk)
+    if not can_export_events(request.user, regency):
+        raise Http404("Kabupaten/kota tidak ditemukan.")
+    zone = audit.regency_time_zone(regency)
+    today = timezone.localtime(timezone.now(), zone).date()
+    if "dari" in request.GET or "sampai" in request.GET:
+        form = AuditPeriodForm(request.GET)
+    else:
+        form = AuditPeriodForm(initial={"dari": today - dt.timedelta(days=DEFAULT_DAYS - 1), "sampai": today})
+    if request.GET.get("unduh") and form.is_valid():
+        return _workbook_response(request, regency, zone, form.cleaned_data["dari"], form.cleaned_data["sampai"])
+    return render(request, "registrations/audit_events.html",
+                  {"regency": regency, "form": form, "zone_label": _zone_label(zone)})
+
+
+def _zone_label(zone) -> str:
+    return {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}.get(zone.key, zone.key)
+
+
+def _workbook_response(request, regency, zone, start: dt.date, end: dt.date) -> HttpResponse:
+    rows = _Counted(audit.events_for_export(request.user, regency, start, end, zone=zone))
+    period = f"{start:%d-%m-%Y}–{end:%d-%m-%Y}"
+    content = table_workbook(
+        sheet_title="Riwayat keputusan",
+        heading=[f"Riwayat keputusan calon peserta — {regency.name}",
+                 f"Periode {start:%d-%m-%Y} s.d. {end:%d-%m-%Y} (waktu {_zone_label(zone)})",
+                 f"Diunduh oleh {request.user.display_name} pada "
+                 f"{timezone.localtime(timezone.now(), zone):%d-%m-%Y %H:%M}. NIK disamarkan."],
+        headers=audit.HEADERS, rows=rows, widths=audit.WIDTHS,
+    )
+    logger.info("%s exported %d workflow events of regency %s from %s to %s",
+                request.user.username, rows.count, regency.code, start.isoformat(), end.isoformat())
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"Riwayat keputusan {regency.name} {period}.xlsx")
+    return response

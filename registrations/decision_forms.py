@@ -20,6 +20,11 @@ class DecisionForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Ditampilkan ke operator desa. Wajib untuk 'Lainnya' dan buka kembali."))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required for some decisions only: includes/field.html must not call them "boleh kosong".
+        self.fields["reason_code"].conditional = self.fields["reason"].conditional = True
+
     def clean(self):
         data = super().clean()
         if data.get("action") in (Action.RETURN, Action.REJECT) and not data.get("reason_code"):
@@ -36,5 +41,6 @@ class BulkDecisionForm(DecisionForm):
 
 
 class EndForm(forms.Form):
-    reason_code = forms.ChoiceField(label=_("Alasan berhenti"), choices=EndReason.choices)
+    # No reason preselected: ending a membership is chosen, never defaulted.
+    reason_code = forms.ChoiceField(label=_("Alasan berhenti"), choices=[("", "— pilih alasan —"), *EndReason.choices])
     reason = forms.CharField(label=_("Keterangan"), required=False, max_length=1000)

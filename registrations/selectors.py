@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, replace
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from villages.models import Village
-from villages.selectors import region_scope
+from villages.models import Subdistrict, Village
+from villages.selectors import region_scope, village_get_for_user
 
+from . import workflow
+from .checks import flag_filter
+from .crypto import keyed_hash
 from .enums import NomineeStatus
-from .models import Nominee, Programme
+from .models import Nominee, NomineeEvent, Programme, VillageSubmission
+from .nik import strip_separators
+from .permissions import can_see_review_pages
 
 
 def programmes_for_user(user) -> QuerySet[Programme]:
@@ -65,3 +71,158 @@ def village_nominees(programme: Programme, village: Village) -> QuerySet[Nominee
                                       output_field=IntegerField()))
         .order_by("returned_first", "created_at", "pk")
     )
+
+
+# --- The regency's review pages (review_views.py) ---------------------------------------------------
+
+@dataclass(frozen=True)
+class ReviewFilters:
+    """The queue's filters, already parsed; None or "" means "not filtered"."""
+
+    subdistrict_id: int | None = None
+    village_id: int | None = None
+    status: str | None = None
+    occupation_id: int | None = None
+    flag: str = ""
+    data_source: str = ""
+    q: str = ""  # a name, never a NIK: the search turns a NIK into `nik_hash` before it reaches a URL
+    nik_hash: str = ""
+    sort: str = "waiting"
+
+
+# The lifecycle order, for sorting by status.
+_STATUS_ORDER = Case(*[When(status=status, then=Value(number)) for number, status in enumerate(NomineeStatus)],
+                     output_field=IntegerField())
+# Whitelist: a sort key from the page → the ORDER BY it means (never a field name from the URL).
+REVIEW_SORTS: dict[str, tuple] = {
+    # Oldest first is the fair order of a queue; a nominee never sent has no date and goes last.
+    "waiting": (F("status_changed_at").asc(nulls_last=True), "pk"),
+    "-waiting": (F("status_changed_at").desc(nulls_last=True), "-pk"),
+    "name": ("full_name", "pk"),
+    "village": ("village__name", "full_name", "pk"),
+    "status": (_STATUS_ORDER, "full_name", "pk"),
+}
+
+
+def review_programmes(user) -> list[Programme]:
+    """The programmes whose review pages the user may read, newest first, each with its regency and
+    the regency's settings (the approval steps) loaded. One query."""
+    programmes = (programmes_for_user(user).select_related("regency__settings")
+                  .order_by("-coverage_start", "-pk"))
+    return [programme for programme in programmes if can_see_review_pages(user, programme.regency)]
+
+
+def review_programme_get(user, pk) -> Programme:
+    """A programme whose review pages the user may read; 404 for missing, out of scope, or a
+    role that does not review (village officer, BPJS, province)."""
+    try:
+        programme = programmes_for_user(user).select_related("regency__settings").get(pk=pk)
+    except (Programme.DoesNotExist, ValueError):
+        raise Http404("Program tidak ditemukan.") from None
+    if not can_see_review_pages(user, programme.regency):
+        raise Http404("Program tidak ditemukan.")
+    return programme
+
+
+def nik_search_hash(q: str) -> str | None:
+    """The keyed hash of a search text that is a NIK (16 digits, separators allowed), else None."""
+    digits = strip_separators(q)
+    return keyed_hash(digits) if len(digits) == 16 and digits.isdigit() else None
+
+
+def review_queue(user, programme: Programme, filters: ReviewFilters) -> QuerySet[Nominee]:
+    """The regency's queue for one programme: the user's nominees with the filters applied and the
+    rows ready to show (village, subdistrict, occupation loaded). `q` searches names; a NIK search
+    comes as its keyed hash (`nik_hash`), so the NIK is neither in the URL nor compared in clear."""
+    nominees = (nominees_for_user(user).filter(programme=programme)
+                .select_related("village__subdistrict", "occupation"))
+    if filters.subdistrict_id:
+        nominees = nominees.filter(village__subdistrict_id=filters.subdistrict_id)
+    if filters.village_id:
+        nominees = nominees.filter(village_id=filters.village_id)
+    if filters.status:
+        nominees = nominees.filter(status=filters.status)
+    if filters.occupation_id:
+        nominees = nominees.filter(occupation_id=filters.occupation_id)
+    if filters.flag:
+        nominees = nominees.filter(flag_filter(filters.flag, programme))
+    if filters.data_source:
+        nominees = nominees.filter(data_source=filters.data_source)
+    if filters.nik_hash:
+        # Compared as given: a value edited by hand in the URL is no keyed hash and matches nobody.
+        nominees = nominees.filter(nik_hash=filters.nik_hash)
+    q = filters.q.strip()
+    if q:
+        nominees = nominees.filter(full_name__icontains=q)
+    return nominees.order_by(*REVIEW_SORTS.get(filters.sort, REVIEW_SORTS["waiting"]))
+
+
+def review_status_counts(user, programme: Programme, filters: ReviewFilters) -> dict[str, int]:
+    """How many nominees per status under the queue's filters, the status filter aside. One query."""
+    nominees = review_queue(user, programme, replace(filters, status=None)).order_by()
+    return nominees.aggregate(**{status.value: Count("pk", filter=Q(status=status)) for status in NomineeStatus})
+
+
+def _nominee_in(programme: Programme) -> Nominee:
+    """A stand-in nominee of the programme's regency, to ask workflow rules that depend only on the
+    person and the regency (role, scope, approval steps), not on one nominee. Built on the
+    programme's own regency object, so its loaded settings cost no query."""
+    return Nominee(programme=programme, village=Village(subdistrict=Subdistrict(regency=programme.regency)))
+
+
+def action_from_states(user, programme: Programme, action: str) -> list[str]:
+    """The statuses from which `user` may take `action` in the programme's regency (the four-eyes
+    rule, which depends on the nominee's history, is left to the workflow)."""
+    nominee = _nominee_in(programme)
+    return [status for status in NomineeStatus
+            if (rule := workflow.rule_for(action, status)) is not None and rule.allowed(user, nominee)]
+
+
+def review_actions_for(user, programme: Programme) -> list[str]:
+    """The review decisions the user may take on some nominee of the programme (the bulk form's list)."""
+    return [action for action in workflow.REVIEW_ACTIONS if action_from_states(user, programme, action)]
+
+
+def review_selection(user, programme: Programme, pks) -> dict[int, str]:
+    """The selected nominees the user may see in this programme, pk → name; anything else is
+    dropped silently (a tampered or stale pk is not an error the person can act on)."""
+    return dict(nominees_for_user(user).filter(programme=programme, pk__in=pks).order_by("full_name", "pk")
+                .values_list("pk", "full_name"))
+
+
+def review_village_get(user, programme: Programme, village_pk) -> Village:
+    """A village of the programme's regency that the user sees; 404 otherwise."""
+    village = village_get_for_user(user, village_pk)
+    if village.subdistrict.regency_id != programme.regency_id:
+        raise Http404("Desa/kelurahan tidak ditemukan.")
+    return village
+
+
+def village_action_targets(user, programme: Programme, village: Village, action: str) -> list[Nominee]:
+    """The village's nominees in the programme that `action` applies to for this user ("verifikasi
+    semua yang dikirim", "setujui semua yang terverifikasi"), with pk, name and status only."""
+    states = action_from_states(user, programme, action)
+    return list(nominees_for_user(user).filter(programme=programme, village=village, status__in=states)
+                .order_by("full_name", "pk").only("pk", "full_name", "status"))
+
+
+def review_village_nominees(user, programme: Programme, village: Village) -> list[Nominee]:
+    """The village's whole list for the programme, in the order the village entered it."""
+    return list(nominees_for_user(user).filter(programme=programme, village=village)
+                .select_related("occupation").order_by("created_at", "pk"))
+
+
+def last_verifiers(nominees: list[Nominee]) -> dict[int, object]:
+    """pk → the user who last verified each verified nominee (the approver must be someone else).
+    One query."""
+    verified = [n.pk for n in nominees if n.status == NomineeStatus.VERIFIED]
+    if not verified:
+        return {}
+    events = (NomineeEvent.objects.filter(nominee_id__in=verified, to_status=NomineeStatus.VERIFIED)
+              .select_related("actor").order_by("nominee_id", "created_at", "pk"))
+    return {event.nominee_id: event.actor for event in events}  # the latest wins
+
+
+def village_submission(programme: Programme, village: Village) -> VillageSubmission | None:
+    return (VillageSubmission.objects.filter(programme=programme, village=village)
+            .select_related("last_submitted_by").first())

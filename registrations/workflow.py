@@ -46,6 +46,9 @@ class TransitionError(Exception):
     """The change is impossible or not the actor's to make; the message is for the user."""
 
 
+NOT_FOUND = "Calon peserta tidak ditemukan."
+
+
 # --- Who may move a nominee ------------------------------------------------------------------------
 
 REVIEW_ROLES = frozenset({Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER})
@@ -196,8 +199,14 @@ def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", r
                 seen_status: str | None = None) -> Nominee:
     to = ACTION_TARGETS[action]
     with transaction.atomic():
-        nominee = (Nominee.objects.select_for_update(of=("self",))
-                   .select_related("village__subdistrict__regency__settings").get(pk=nominee_pk))
+        try:
+            # Only nominees in the actor's regions: the messages below name the person and who
+            # decided, so someone else's nominee gets the same answer as a missing one.
+            nominee = (Nominee.objects.filter(region_scope(actor).village_filter("village__"))
+                       .select_for_update(of=("self",))
+                       .select_related("village__subdistrict__regency__settings").get(pk=nominee_pk))
+        except Nominee.DoesNotExist:
+            raise TransitionError(NOT_FOUND) from None
         if seen_status is not None and nominee.status != seen_status:
             raise TransitionError(
                 f"{nominee.full_name} sudah diputuskan{_who_and_when(nominee)}: "
@@ -214,6 +223,11 @@ def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", r
                 f"'{S(to).label}'."
             )
         if not rule.allowed(actor, nominee):
+            if (nominee.status, to) == (S.SUBMITTED, S.APPROVED) and _role_in(APPROVE_ROLES)(actor, nominee):
+                raise TransitionError(
+                    f"{nominee.full_name} belum diverifikasi. Dinas ini memakai dua tahap: verifikator "
+                    "memverifikasi dulu, lalu penyetuju menyetujui."
+                )
             raise TransitionError(f"Anda tidak berwenang mengubah status {nominee.full_name}.")
         if (nominee.status, to) == (S.VERIFIED, S.APPROVED):
             _four_eyes(nominee, actor)
@@ -226,7 +240,8 @@ def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", r
             raise TransitionError(
                 f"{nominee.full_name}: NIK ini sudah diusulkan lagi di tempat lain, jadi tidak bisa dibuka kembali."
             ) from None
-        transaction.on_commit(partial(notices.status_changed, nominee_pk=nominee.pk))
+        if to in notices.VILLAGE_NEEDS_TO_KNOW:
+            transaction.on_commit(partial(notices.status_changed, nominee_pk=nominee.pk))
     return nominee
 
 
@@ -253,7 +268,8 @@ def nominee_decide(*, nominee: Nominee, action: str, actor, reason_code: str = "
                    seen_status: str | None = None) -> Nominee:
     """One decision on one nominee (the nominee page, the admin, the BPJS import). `seen_status`
     is the status the person saw: if someone else changed it meanwhile, the decision is refused
-    with who and when. Raises TransitionError with a message for the user."""
+    with who and when. Raises TransitionError with a message for the user; a nominee outside the
+    actor's regions gets the same "tidak ditemukan" as a missing one."""
     if action not in ACTION_TARGETS:
         raise TransitionError("Tindakan tidak dikenal.")
     return _transition(nominee_pk=nominee.pk, action=action, actor=actor, reason_code=reason_code,
@@ -281,7 +297,5 @@ def nominees_decide(*, nominee_pks: Iterable[int], action: str, actor, reason_co
             ))
         except TransitionError as error:
             result.refused.append((pk, str(error)))
-        except Nominee.DoesNotExist:
-            result.refused.append((pk, "Calon peserta tidak ditemukan."))
     return result
 

@@ -229,6 +229,17 @@ def phone(browser, live_server):
 
 
 @pytest.fixture
+def desk(browser, live_server):
+    """A page on an office computer's screen (the regency staff work at desks), on the live server."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID",
+                                  base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def screenshot():
     def _save(page, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
 from accounts.enums import Role
 from accounts.models import RegionAssignment, User
+from registrations.models import NomineeEvent
 from villages.models import Regency, Village
 
 
@@ -79,3 +80,26 @@ def test_load_demo_command_lists_the_accounts(db):
         f"Pengguna demo (kata sandi semuanya: {DEMO_PASSWORD}):",
     ]
     assert [line.split()[0] for line in lines[2:-1]] == [demo.username for demo in DEMO_USERS]
+
+
+def test_demo_decisions_are_made_by_the_demo_user_whose_job_it_is(db):
+    demo_load()
+
+    actors = {}
+    for to_status, username in NomineeEvent.objects.values_list("to_status", "actor__username"):
+        actors.setdefault(to_status, set()).add(username)
+    village_officers = {demo.username for demo in DEMO_USERS if demo.role == Role.VILLAGE_OFFICER}
+    assert actors == {
+        "draft": village_officers,
+        "submitted": village_officers,
+        "verified": {"verifikator.seluma"},
+        "returned": {"verifikator.seluma"},
+        "rejected": {"verifikator.seluma"},
+        "approved": {"penyetuju.seluma"},
+        "sent_to_bpjs": {"admin.seluma"},
+        "registered": {"bpjs.seluma"},
+        "refused_by_bpjs": {"bpjs.seluma"},
+        "active": {"bpjs.seluma"},
+        "lapsed": {"bpjs.seluma"},
+        "ended": {"admin.seluma"},
+    }

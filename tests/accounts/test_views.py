@@ -254,8 +254,9 @@ def test_regency_accounts_page_query_count_does_not_grow_with_accounts(login, re
     client = login(regency_admin)
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
-    # 5 the paginator's count, 6 the page of users, 7 their region assignments with the regions.
-    with django_assert_num_queries(7):
+    # 5 the paginator's count, 6 the page of users, 7 their region assignments with the regions,
+    # 8 the unread notices (header).
+    with django_assert_num_queries(8):
         response = client.get(reverse("accounts:regency-accounts", args=[seluma.pk]))
 
     assert len(response.context["page"].object_list) == officers + 1

@@ -6,18 +6,28 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from accounts.demo import DEMO_NOMINEES, DEMO_PROGRAMME_NAME, demo_kk, demo_nik
+from accounts.demo import DEMO_NOMINEES, DEMO_PROGRAMME_NAME, demo_birth_date, demo_kk, demo_nik
+from accounts.models import User
+from registrations import workflow
+from registrations.checks import ReviewFlag, flag_filter, review_checks
 from registrations.enums import ACTIVE_STATES, NomineeStatus
 from registrations.models import Nominee, NomineeEvent, Programme
-from registrations.nik import check_kk, check_nik
+from registrations.nik import age_on, check_kk, check_nik
 from registrations.quotas import places_taken
 from villages.models import Village
+
+S = NomineeStatus
 
 
 @pytest.fixture
 def demo(db):
     call_command("load_demo", stdout=StringIO())
     return Programme.objects.get(name=DEMO_PROGRAMME_NAME)
+
+
+def birth_date(demo_nominee, programme):
+    return demo_birth_date(demo_nominee, coverage_start=programme.coverage_start,
+                           max_age_exclusive=programme.max_age_exclusive)
 
 
 def test_demo_programme_is_open_seluma_stage_one(demo):
@@ -31,7 +41,7 @@ def test_demo_programme_is_open_seluma_stage_one(demo):
 
 def test_demo_has_every_state(demo):
     assert set(Nominee.objects.filter(programme=demo).values_list("status", flat=True)) == set(NomineeStatus)
-    assert Nominee.objects.filter(programme=demo).count() == len(DEMO_NOMINEES)
+    assert Nominee.objects.filter(programme=demo).count() == len(DEMO_NOMINEES) == 27
 
 
 def test_demo_officers_village_has_seven_of_ten_places_taken(demo):
@@ -41,38 +51,85 @@ def test_demo_officers_village_has_seven_of_ten_places_taken(demo):
     assert places_taken(demo, niur) == 7
     assert statuses == sorted(["draft", "draft", "returned", "submitted", "submitted", "verified", "approved",
                                "rejected"])
-    returned = Nominee.objects.get(programme=demo, village=niur, status=NomineeStatus.RETURNED)
-    assert returned.status_reason.startswith("Nomor KK tidak sama")
+    returned = Nominee.objects.get(programme=demo, village=niur, status=S.RETURNED)
+    assert returned.status_reason == ("Nomor KK tidak sesuai kartu keluarga: Nomor KK tidak sama dengan foto "
+                                      "kartu keluarga. Periksa lagi, lalu kirim ulang.")
+    assert returned.events.last().reason_code == "kk_mismatch"
+
+
+def test_demo_neighbours_queue_has_two_nominees_to_check(demo):
+    lubuk_sahung = Village.objects.get(code="17.05.01.2003")
+    queue = list(Nominee.objects.filter(programme=demo, village=lubuk_sahung, status=S.SUBMITTED))
+
+    checks = review_checks(demo, queue)
+
+    assert places_taken(demo, lubuk_sahung) == 7
+    assert sorted(n.full_name for n in queue if checks[n.pk].has_warnings) == ["Rosmawati", "Sukardi"]
+    assert list(Nominee.objects.filter(programme=demo).filter(flag_filter(ReviewFlag.NIK_WARNING, demo))
+                .values_list("full_name", "confirmed_warnings")) == [("Rosmawati", ["nik_sex_mismatch"])]
+    assert list(Nominee.objects.filter(programme=demo).filter(flag_filter(ReviewFlag.AGE_LIMIT, demo))
+                .values_list("full_name", flat=True)) == ["Sukardi"]
+    sukardi = Nominee.objects.get(programme=demo, full_name="Sukardi")
+    assert age_on(sukardi.birth_date, demo.coverage_start) == 64
+    assert checks[sukardi.pk].near_age_limit and checks[sukardi.pk].age_at_start == 64
 
 
 def test_every_demo_nominee_has_a_consistent_timeline(demo):
     for nominee in Nominee.objects.filter(programme=demo):
         steps = list(nominee.events.values_list("from_status", "to_status"))
-        assert steps[0] == ("", NomineeStatus.DRAFT)
+        assert steps[0] == ("", S.DRAFT)
         assert all(before[1] == after[0] for before, after in zip(steps, steps[1:], strict=False))
         assert steps[-1][1] == nominee.status
-        if nominee.status != NomineeStatus.DRAFT:
-            assert steps[1] == (NomineeStatus.DRAFT, NomineeStatus.SUBMITTED)
-        if nominee.status in (NomineeStatus.RETURNED, NomineeStatus.REJECTED, NomineeStatus.ENDED):
+        if nominee.status != S.DRAFT:
+            assert steps[1] == (S.DRAFT, S.SUBMITTED)
+        if nominee.status in (S.RETURNED, S.REJECTED, S.REFUSED_BY_BPJS, S.ENDED):
             assert nominee.status_reason != "" and nominee.events.last().reason == nominee.status_reason
 
 
+def test_every_demo_step_is_a_transition_its_actor_may_make(demo):
+    """Each event after the draft is a row of workflow.TRANSITIONS, made by someone that row allows,
+    with the reason it asks for; an approval is never by the person who verified."""
+    for nominee in Nominee.objects.filter(programme=demo).select_related("village__subdistrict__regency"):
+        events = list(nominee.events.select_related("actor"))
+        verified_by = None
+        for event in events[1:]:
+            rule = workflow.TRANSITIONS.get((event.from_status, event.to_status))
+            step = f"{nominee.full_name}: {event.from_status} → {event.to_status} by {event.actor.username}"
+            assert rule is not None, step
+            assert rule.allowed(User.objects.get(pk=event.actor_id), nominee), step
+            if rule.reasons is not None:
+                assert event.reason_code in rule.reasons.values, step
+            if rule.text_required:
+                assert event.reason != "", step
+            if event.to_status == S.VERIFIED:
+                verified_by = event.actor_id
+            if event.to_status == S.APPROVED:
+                assert verified_by is not None and event.actor_id != verified_by, step
+
+
 def test_demo_identifiers_are_valid_and_unique(demo):
-    niks = [demo_nik(d) for d in DEMO_NOMINEES]
+    niks = [demo_nik(d, birth_date(d, demo)) for d in DEMO_NOMINEES]
     assert len(set(niks)) == len(niks)
     for demo_nominee, nik in zip(DEMO_NOMINEES, niks, strict=True):
-        result = check_nik(nik, birth_date=demo_nominee.birth_date, sex=demo_nominee.sex)
-        assert (nik[:4], result.errors, result.warnings) == ("1705", [], [])
+        result = check_nik(nik, birth_date=birth_date(demo_nominee, demo), sex=demo_nominee.sex)
+        assert (nik[:4], result.errors, sorted(w.code for w in result.warnings)) == (
+            "1705", [], sorted(demo_nominee.confirmed_warnings))
         assert check_kk(demo_kk(demo_nominee))[1] == []
     assert sorted(Nominee.objects.filter(programme=demo).values_list("nik_masked", flat=True)) == sorted(
         f"{nik[:4]}********{nik[12:]}" for nik in niks)
+
+
+def test_only_the_confirmed_demo_nominee_carries_warnings(demo):
+    assert list(Nominee.objects.exclude(confirmed_warnings=[]).values_list("full_name", "sex", "confirmed_warnings")
+                ) == [("Rosmawati", "P", ["nik_sex_mismatch"])]
 
 
 def test_second_run_changes_nothing(demo):
     def snapshot():
         return (
             list(Programme.objects.values_list("pk", "nomination_opens", "nomination_closes", "premium_per_month")),
-            list(Nominee.objects.order_by("pk").values_list("pk", "status", "status_reason", "updated_at")),
+            list(Nominee.objects.order_by("pk").values_list("pk", "status", "status_reason", "updated_at",
+                                                            "birth_date")),
             NomineeEvent.objects.count(),
             Nominee.history.count(),
         )

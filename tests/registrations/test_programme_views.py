@@ -53,8 +53,8 @@ def test_list_query_count_does_not_grow(login, reviewer, seluma, regency_admin, 
     client = login(reviewer)
     url = reverse("registrations:programme-list", args=[seluma.pk])
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency,
-    # 5 the programmes with their active-nominee counts.
-    with django_assert_num_queries(5):
+    # 5 the programmes with their active-nominee counts, 6 the unread notices (header).
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["programmes"]) == count
 

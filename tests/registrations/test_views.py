@@ -441,8 +441,8 @@ def test_village_page_queries_do_not_grow_with_the_list(login, officer, niur, ad
 
     # 1 session, 2 user, 3 region assignments (scope), 4 village, 5 current programme,
     # 6 village quota override, 7 places taken, 8 nominees with occupation and replaced_by,
-    # 9 the village's submission.
-    with django_assert_num_queries(9):
+    # 9 the village's submission, 10 the unread notices (header).
+    with django_assert_num_queries(10):
         response = client.get(village_url(niur))
 
     assert len(response.context["rows"]) == count

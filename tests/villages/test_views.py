@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.enums import Role
 from accounts.services import user_create
 
-from villages.enums import TimeZone
+from villages.enums import ApprovalSteps, TimeZone
 from villages.loader import load_regions
 from villages.models import Province, Regency, RegencySettings, Subdistrict, Village
 from villages.services import regency_settings_ensure
@@ -154,8 +154,8 @@ def test_regency_page_query_count_does_not_grow_with_subdistricts(login, provinc
     client = login(province_viewer)
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
-    # 5 the subdistricts with village counts, 6 the regency settings.
-    with django_assert_num_queries(6):
+    # 5 the subdistricts with village counts, 6 the regency settings, 7 the unread notices (header).
+    with django_assert_num_queries(7):
         response = client.get(reverse("villages:regency-detail", args=[regency.pk]))
 
     assert response.status_code == 200
@@ -179,8 +179,8 @@ def test_subdistrict_page_query_count_does_not_grow_with_villages(login, reviewe
     client = login(reviewer)
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the subdistrict with its regency,
-    # 5 the paginator's count, 6 the page of villages with officer counts.
-    with django_assert_num_queries(6):
+    # 5 the paginator's count, 6 the page of villages with officer counts, 7 the unread notices (header).
+    with django_assert_num_queries(7):
         response = client.get(reverse("villages:subdistrict-detail", args=[subdistrict.pk]))
 
     assert len(response.context["page"].object_list) == subdistrict.villages.count()
@@ -203,8 +203,8 @@ def test_village_page_query_count_does_not_grow_with_officers(login, reviewer, n
     client = login(reviewer)
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the village with its subdistrict
-    # and regency, 5 the officers with their users.
-    with django_assert_num_queries(5):
+    # and regency, 5 the officers with their users, 6 the unread notices (header).
+    with django_assert_num_queries(6):
         response = client.get(reverse("villages:village-detail", args=[niur.pk]))
 
     assert len(response.context["officers"]) == officers
@@ -228,6 +228,7 @@ def settings_form(**changes) -> dict:
         "head_title": "Kepala Dinas",
         "head_nip": "",
         "time_zone": TimeZone.WIB,
+        "approval_steps": ApprovalSteps.TWO,
     }
     return {**form, **changes}
 
@@ -296,3 +297,36 @@ def test_time_zone_change_shows_at_once_in_the_admins_pages(login, regency_admin
     )
 
     assert "waktu ditampilkan dalam WITA" in response.content.decode()
+
+
+def test_settings_page_offers_the_approval_steps_as_radio_buttons(login, regency_admin, seluma):
+    page = login(regency_admin).get(reverse("villages:regency-settings-edit", args=[seluma.pk])).content.decode()
+
+    assert '<legend>Alur persetujuan</legend>' in page
+    assert '<input type="radio" name="approval_steps" id="id_approval_steps_0" value="2" checked>' in page
+    assert '<label for="id_approval_steps_0">Dua tahap: verifikator memverifikasi, penyetuju menyetujui</label>' in page
+    assert '<input type="radio" name="approval_steps" id="id_approval_steps_1" value="1">' in page
+    assert "prinsip empat mata" in page
+
+
+def test_regency_admin_switches_to_one_step_approval(login, regency_admin, seluma):
+    response = login(regency_admin).post(
+        reverse("villages:regency-settings-edit", args=[seluma.pk]),
+        settings_form(approval_steps=ApprovalSteps.ONE),
+    )
+
+    assert response.status_code == 302
+    saved = RegencySettings.objects.get(regency=seluma)
+    assert saved.approval_steps == ApprovalSteps.ONE
+    assert saved.history.latest().history_user == regency_admin
+
+
+def test_approval_steps_must_be_chosen(login, regency_admin, seluma):
+    form = settings_form()
+    del form["approval_steps"]
+
+    response = login(regency_admin).post(reverse("villages:regency-settings-edit", args=[seluma.pk]), form)
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["approval_steps"]
+    assert RegencySettings.objects.get(regency=seluma).approval_steps == ApprovalSteps.TWO
