@@ -9,7 +9,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from registrations import tracking
+from registrations.permissions import DECISION_ROLES
 from villages.selectors import (
     provinces_for_user,
     regencies_for_user,
@@ -57,39 +57,20 @@ def home(request):
             # The village officer's work is the nominee list ("Desa saya").
             return redirect("registrations:village", village_pk=villages[0].pk)
         return render(request, "accounts/home_villages.html", {"villages": villages})
+    if user.role in DECISION_ROLES:
+        # Reviewers and approvers work in the queue; it counts what waits for them per status.
+        return redirect("registrations:review-queue")
     if user.role in REGENCY_ROLES:
         regencies = list(regencies_for_user(user)[:2])
         if len(regencies) == 1:
             return redirect("villages:regency-detail", pk=regencies[0].pk)
         regencies = list(regencies_for_user(user))
-        return render(request, "accounts/home_regencies.html", {
-            "regencies": regencies, "work": _review_work(user, regencies),
-        })
+        return render(request, "accounts/home_regencies.html", {"regencies": regencies})
     if user.role in PROVINCE_ROLES:
         provinces = list(provinces_for_user(user)[:2])
         if len(provinces) == 1:
             return redirect("villages:province-detail", pk=provinces[0].pk)
     return redirect("villages:index")
-
-
-# What waits for whom in the current programme: the reviewer verifies, the approver approves.
-WAITING_FOR = {Role.REGENCY_REVIEWER: ("submitted", "menunggu verifikasi"),
-               Role.REGENCY_APPROVER: ("verified", "menunggu persetujuan")}
-
-
-def _review_work(user, regencies) -> list[dict]:
-    """"Pekerjaan hari ini" for a reviewer or approver: per regency, how many nominees of the
-    current programme wait for them (one query for all the regencies); empty for other roles."""
-    if user.role not in WAITING_FOR:
-        return []
-    field, label = WAITING_FOR[user.role]
-    work = tracking.review_work([regency.pk for regency in regencies], today=timezone.localdate())
-    return [
-        {"regency": regency, "programme": item.programme if item else None,
-         "count": getattr(item, field) if item else 0, "label": label}
-        for regency in regencies
-        for item in [work.get(regency.pk)]
-    ]
 
 
 @login_required

@@ -156,6 +156,8 @@ class Nominee(models.Model):
     nik_hash = models.CharField(max_length=64, editable=False)
     nik_masked = models.CharField(_("NIK (disamarkan)"), max_length=16, editable=False)
     kk = EncryptedTextField(_("No. KK"))
+    # The one trace a KK correction leaves in the history (the KK itself is never there).
+    kk_masked = models.CharField(_("No. KK (disamarkan)"), max_length=16, editable=False, blank=True)
     full_name = models.CharField(_("nama lengkap (sesuai KTP)"), max_length=120)
     birth_place = models.CharField(_("tempat lahir"), max_length=80)
     birth_date = models.DateField(_("tanggal lahir"))

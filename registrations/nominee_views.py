@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from lokal import format_rupiah
@@ -71,8 +70,6 @@ def decide(request, pk):
         )
     except workflow.TransitionError as error:
         messages.error(request, str(error))
-    except Nominee.DoesNotExist:  # removed by its village between the page and the click
-        raise Http404("Calon peserta tidak ditemukan.") from None
     else:
         messages.success(request, DONE[action].format(name=decided.full_name))
     return redirect("registrations:nominee-detail", pk=nominee.pk)

@@ -111,6 +111,7 @@ def nominee_create(*, programme: Programme, village: Village, created_by, nik: s
                 raise ValidationError(full)
             nominee = Nominee(
                 programme=programme, village=village, nik=nik, nik_hash=nik_hash, nik_masked=mask_nik(nik), kk=kk,
+                kk_masked=mask_nik(kk),
                 phone=phone, confirmed_warnings=confirmed_warnings or [], replaces=replaces,
                 consent_at=now, consent_by=created_by, created_by=created_by, **fields,
             )
@@ -132,6 +133,7 @@ def nominee_update(*, nominee: Nominee, changed_by, nik: str, nik_hash: str, kk:
     if not can_edit_nominee(changed_by, nominee):
         raise PermissionDenied
     nominee.nik, nominee.nik_hash, nominee.nik_masked, nominee.kk = nik, nik_hash, mask_nik(nik), kk
+    nominee.kk_masked = mask_nik(kk)
     nominee.phone = phone
     nominee.confirmed_warnings = confirmed_warnings or []
     for name, value in fields.items():

@@ -4,7 +4,6 @@ regency stands with its list, so the office knows whom to chase before the windo
 Read-only. `submission_rows` answers with one row per village in two queries however many villages
 and nominees there are (the villages with their counts, then the village officers' usernames);
 the page and the Excel export both call it, so the export never says more than the page.
-`review_work` does the same for the "Pekerjaan hari ini" box on the regency staff's home page.
 Callers check `permissions.can_see_review_pages` first.
 """
 
@@ -166,34 +165,3 @@ def deadline(programme: Programme, today: dt.date) -> Deadline:
     return Deadline(is_open=False, is_closed=True, working_days=days,
                     label=f"{since} ({format_date(closes, 'j F Y')})")
 
-
-# --- "Pekerjaan hari ini" for reviewers and approvers -------------------------------------------------
-
-@dataclass(frozen=True)
-class ReviewWork:
-    programme: Programme
-    submitted: int  # waiting for verification
-    verified: int  # waiting for approval
-
-
-def review_work(regency_ids: Iterable[int], *, today: dt.date) -> dict[int, ReviewWork]:
-    """Regency id → the current programme's nominees waiting for the reviewer and the approver.
-    One query: all the regencies' programmes with their counts; the current one is picked by the
-    rule of selectors.current_programme (the stage open today, else the latest), applied to the
-    loaded rows so the count of queries does not grow with the regencies."""
-    programmes = (
-        Programme.objects.filter(regency_id__in=list(regency_ids))
-        .annotate(submitted=Count("nominees", filter=Q(nominees__status=S.SUBMITTED)),
-                  verified=Count("nominees", filter=Q(nominees__status=S.VERIFIED)))
-        .order_by("-coverage_start", "-pk")
-    )
-    work: dict[int, ReviewWork] = {}
-    latest: dict[int, Programme] = {}
-    for programme in programmes:
-        latest.setdefault(programme.regency_id, programme)
-        is_open = programme.nomination_opens <= today <= programme.nomination_closes
-        if is_open and programme.regency_id not in work:
-            work[programme.regency_id] = ReviewWork(programme, programme.submitted, programme.verified)
-    for regency_id, programme in latest.items():
-        work.setdefault(regency_id, ReviewWork(programme, programme.submitted, programme.verified))
-    return work

@@ -151,9 +151,12 @@ def rule_for(action: str, from_status: str) -> Rule | None:
 
 def can_act(user, nominee: Nominee, action: str) -> bool:
     """Would `action` be allowed for `user` on the nominee as it stands (buttons on the pages)?
-    The nominee needs village__subdistrict__regency__settings loaded to avoid queries."""
+    The nominee needs village__subdistrict__regency__settings loaded to avoid queries; approving a
+    verified nominee costs one more (who verified it: the four-eyes rule)."""
     rule = rule_for(action, nominee.status)
-    return rule is not None and rule.allowed(user, nominee)
+    if rule is None or not rule.allowed(user, nominee):
+        return False
+    return not (action == Action.APPROVE and nominee.status == S.VERIFIED and _verifier_id(nominee) == user.pk)
 
 
 def available_actions(user, nominee: Nominee) -> list[str]:
@@ -187,9 +190,14 @@ def _who_and_when(nominee: Nominee) -> str:
     return f" oleh {name} pada {timezone.localtime(event.created_at):%d-%m-%Y %H:%M}"
 
 
+def _verifier_id(nominee: Nominee) -> int | None:
+    """Who verified the nominee last (the actor of its latest "verified" event)."""
+    return (nominee.events.filter(to_status=S.VERIFIED).order_by("-created_at", "-pk")
+            .values_list("actor_id", flat=True).first())
+
+
 def _four_eyes(nominee: Nominee, actor) -> None:
-    verified = nominee.events.filter(to_status=S.VERIFIED).order_by("-created_at", "-pk").first()
-    if verified is not None and verified.actor_id == actor.pk:
+    if _verifier_id(nominee) == actor.pk:
         raise TransitionError(
             f"{nominee.full_name}: Anda yang memverifikasi calon ini; persetujuan harus oleh penyetuju lain."
         )

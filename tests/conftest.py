@@ -27,7 +27,7 @@ from registrations.reference_data import seed_reference_data
 from villages.loader import load_regions
 from villages.models import Province, Regency, Village
 
-from .services import IN_CI, reachable, require
+from .services import reachable, require
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "rahasia-uji-123"

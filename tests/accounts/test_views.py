@@ -39,8 +39,8 @@ def is_logged_in(client) -> bool:
 @pytest.mark.parametrize(("persona", "landing", "region_fixture"), [
     ("officer", "registrations:village", "niur"),
     ("regency_admin", "villages:regency-detail", "seluma"),
-    ("reviewer", "villages:regency-detail", "seluma"),
-    ("approver", "villages:regency-detail", "seluma"),
+    ("reviewer", "registrations:review-queue", None),
+    ("approver", "registrations:review-queue", None),
     ("viewer", "villages:regency-detail", "seluma"),
     ("bpjs_officer", "villages:regency-detail", "seluma"),
     ("province_viewer", "villages:province-detail", "bengkulu"),
@@ -201,8 +201,8 @@ def test_officer_of_two_villages_chooses_one(login, niur, lubuk_sahung):
     assert response.context["villages"] == [niur, lubuk_sahung]
 
 
-def test_reviewer_of_two_regencies_chooses_one(login, seluma, other_regency):
-    two_regencies = user_create(username="verifikator-dua", role=Role.REGENCY_REVIEWER,
+def test_viewer_of_two_regencies_chooses_one(login, seluma, other_regency):
+    two_regencies = user_create(username="pemantau-dua", role=Role.REGENCY_VIEWER,
                                 regions=[seluma, other_regency], password=PASSWORD, must_change_password=False)
 
     response = login(two_regencies).get(reverse("accounts:home"))

@@ -1,5 +1,5 @@
 """registrations/tracking.py and tracking_views.py: where every village stands with its list, the
-page, the Excel export the office chases villages with, and the "Pekerjaan hari ini" box.
+page, the Excel export the office chases villages with.
 
 The villages: Niur and Lubuk Sahung (Kec. Sukaraja, their officers are personas), Babatan (a
 kelurahan in Sukaraja) and Air Periukan (Kec. Air Periukan, first in the sorted list).
@@ -374,64 +374,3 @@ def test_programme_page_links_the_queue_and_the_tracking(request, login, program
     assert (f'{reverse("registrations:review-queue")}?programme={programme.pk}' in page) is shown
     assert (page_url(programme) in page) is shown
 
-
-# --- "Pekerjaan hari ini" on the home page of staff with two regencies ---------------------------------
-
-@pytest.fixture
-def two_regency_reviewer(seluma, other_regency):
-    return user_create(username="verifikator-dua", role=Role.REGENCY_REVIEWER, regions=[seluma, other_regency],
-                       password="x-12345678", must_change_password=False)
-
-
-@pytest.mark.parametrize("submitted", [1, 3])
-def test_home_shows_what_waits_for_the_reviewer(login, two_regency_reviewer, programme, make_nominee, niur,
-                                                officer, django_assert_num_queries, submitted):
-    nominees = fill(make_nominee, programme, niur, officer, 4, submit=True)
-    set_statuses(nominees, [S.SUBMITTED] * submitted + [S.VERIFIED] * (4 - submitted))
-    client = login(two_regency_reviewer)
-
-    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the first two regencies,
-    # 5 all the regencies, 6 the programmes with their waiting counts, 7 the unread notices.
-    with django_assert_num_queries(7):
-        response = client.get(reverse("accounts:home"))
-
-    page = response.content.decode()
-    assert [(item["regency"].name, item["programme"], item["count"]) for item in response.context["work"]] == [
-        ("Kabupaten Bengkulu Selatan", None, 0), ("Kabupaten Seluma", programme, submitted),
-    ]
-    assert "Pekerjaan hari ini" in page
-    assert f"<strong>{submitted}</strong> calon menunggu verifikasi" in page
-    assert f'{reverse("registrations:review-queue")}?programme={programme.pk}' in page
-
-
-def test_home_shows_the_approver_what_was_verified(login, seluma, other_regency, programme, make_nominee, niur,
-                                                  officer):
-    set_statuses(fill(make_nominee, programme, niur, officer, 3, submit=True), [S.VERIFIED, S.VERIFIED, S.SUBMITTED])
-    approver = user_create(username="penyetuju-dua", role=Role.REGENCY_APPROVER, regions=[seluma, other_regency],
-                           password="x-12345678", must_change_password=False)
-
-    response = login(approver).get(reverse("accounts:home"))
-
-    assert "<strong>2</strong> calon menunggu persetujuan" in response.content.decode()
-
-
-def test_home_of_a_viewer_of_two_regencies_has_no_work_box(login, seluma, other_regency):
-    viewer = user_create(username="pemantau-dua", role=Role.REGENCY_VIEWER, regions=[seluma, other_regency],
-                         password="x-12345678", must_change_password=False)
-
-    response = login(viewer).get(reverse("accounts:home"))
-
-    assert response.context["work"] == []
-    assert "Pekerjaan hari ini" not in response.content.decode()
-
-
-def test_review_work_picks_the_open_stage_over_a_later_one(seluma, regency_admin, programme):
-    today = view_today()
-    later = services.programme_create(
-        regency=seluma, created_by=regency_admin, name="Tahap berikutnya", year=2027, stage=2,
-        implementing_office="Disnakertrans", coverage_start=today + dt.timedelta(days=200),
-        nomination_opens=today + dt.timedelta(days=100), nomination_closes=today + dt.timedelta(days=120),
-    )
-
-    assert tracking.review_work([seluma.pk], today=today)[seluma.pk].programme == programme
-    assert tracking.review_work([seluma.pk], today=today + dt.timedelta(days=30))[seluma.pk].programme == later

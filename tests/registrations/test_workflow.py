@@ -368,6 +368,14 @@ def test_the_buttons_follow_the_table_and_the_regency_setting(seluma, submitted,
                                                            Action.REJECT]
 
 
+def test_the_verifier_is_not_offered_the_approval(submitted, approver, second_approver):
+    workflow.nominee_decide(nominee=submitted, action=Action.VERIFY, actor=approver)
+    verified = Nominee.objects.get(pk=submitted.pk)
+
+    assert workflow.available_actions(approver, verified) == [Action.RETURN, Action.REJECT]
+    assert workflow.available_actions(second_approver, verified) == [Action.APPROVE, Action.RETURN, Action.REJECT]
+
+
 # --- Reasons ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("action", [Action.RETURN, Action.REJECT])
