@@ -22,12 +22,17 @@ def can_edit_nominee(user, nominee) -> bool:
     return nominee.status in EDITABLE_STATES and can_edit_village_list(user, nominee.village)
 
 
-def can_manage_programmes(user, regency) -> bool:
+def _regency_staff_or_sysadmin(user, regency, roles: frozenset) -> bool:
+    """One of `roles` working in the regency, or the system administrator (who sees everything)."""
     if not user.is_authenticated:
         return False
     if user.role == Role.SYSTEM_ADMIN or user.is_superuser:
         return True
-    return user.role in PROGRAMME_MANAGERS and regency.pk in region_scope(user).regency_ids
+    return user.role in roles and regency.pk in region_scope(user).regency_ids
+
+
+def can_manage_programmes(user, regency) -> bool:
+    return _regency_staff_or_sysadmin(user, regency, PROGRAMME_MANAGERS)
 
 
 def can_see_full_identifiers(user) -> bool:
@@ -44,11 +49,7 @@ DECISION_ROLES = frozenset({Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER})
 
 
 def can_see_review_pages(user, regency) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.SYSTEM_ADMIN or user.is_superuser:
-        return True
-    return user.role in REVIEW_PAGE_ROLES and regency.pk in region_scope(user).regency_ids
+    return _regency_staff_or_sysadmin(user, regency, REVIEW_PAGE_ROLES)
 
 
 def can_decide_in(user, regency) -> bool:

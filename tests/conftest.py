@@ -25,7 +25,7 @@ from accounts.enums import Role
 from accounts.services import user_create
 from registrations.reference_data import seed_reference_data
 from villages.loader import load_regions
-from villages.models import Province, Regency, Village
+from villages.models import Province, Regency, Subdistrict, Village
 
 from .services import reachable, require
 
@@ -79,6 +79,12 @@ def seluma(db):
 @pytest.fixture
 def other_regency(seluma):
     return Regency.objects.get(code="17.01")
+
+
+@pytest.fixture
+def sukaraja(seluma):
+    """Kecamatan Sukaraja (17.05.01), where Niur and Lubuk Sahung lie: 21 villages."""
+    return Subdistrict.objects.get(code="17.05.01")
 
 
 @pytest.fixture
@@ -241,7 +247,7 @@ def desk(browser, live_server):
 
 @pytest.fixture
 def screenshot():
-    def _save(page, name):
+    def _save(page, name, *, full_page=True):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
     return _save

@@ -24,7 +24,7 @@ from registrations.enums import NomineeStatus as S
 from registrations.enums import QuotaRule
 from registrations.models import Nominee, Programme, VillageSubmission
 from registrations.tracking import SubmissionState as State
-from villages.models import Subdistrict, Village
+from villages.models import Village
 
 from .conftest import nik_for
 
@@ -46,11 +46,6 @@ def programme(open_programme):
         nomination_opens=today - dt.timedelta(days=7), nomination_closes=today + dt.timedelta(days=7))
     open_programme.refresh_from_db()
     return open_programme
-
-
-@pytest.fixture
-def sukaraja(seluma):
-    return Subdistrict.objects.get(code="17.05.01")
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from villages.models import Province, Subdistrict
+from villages.models import Province
 
 
 @pytest.fixture
@@ -10,8 +10,3 @@ def bengkulu(seluma):
     """Provinsi Bengkulu (17): the province of both loaded regencies."""
     return Province.objects.get(code="17")
 
-
-@pytest.fixture
-def sukaraja(seluma):
-    """Kecamatan Sukaraja (17.05.01), where Niur and Lubuk Sahung lie: 21 villages."""
-    return Subdistrict.objects.get(code="17.05.01")
