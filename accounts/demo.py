@@ -274,6 +274,10 @@ def demo_programme_load(seluma: Regency):
             steps = _AFTER_SUBMIT[demo.status]
             for number, (action, actor) in enumerate(steps, start=1):
                 last = number == len(steps)
+                if action == "register":  # BPJS's answer: a made-up 11-digit KPJ, membership from the start
+                    workflow.nominee_register(nominee=nominee, actor=users[actor], kpj_number=f"{demo.serial:011d}",
+                                              registered_on=programme.coverage_start)
+                    continue
                 workflow.nominee_decide(nominee=nominee, action=action, actor=users[actor],
                                         reason_code=demo.reason_code if last else "",
                                         reason=demo.reason if last else "")

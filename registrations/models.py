@@ -174,6 +174,9 @@ class Nominee(models.Model):
                                    default=DataSource.VILLAGE)
     decile = models.PositiveSmallIntegerField(_("desil"), null=True, blank=True)
     mother_maiden_name = EncryptedTextField(_("nama ibu kandung"), blank=True)
+    # BPJS's answer: the membership number (KPJ, text: leading zeros matter) and the membership date.
+    kpj_number = models.CharField(_("nomor KPJ"), max_length=20, blank=True)
+    registered_on = models.DateField(_("tanggal kepesertaan BPJS"), null=True, blank=True)
     confirmed_warnings = models.JSONField(_("peringatan yang sudah dikonfirmasi"), default=list, blank=True)
     consent_at = models.DateTimeField(_("persetujuan dicatat"))
     consent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

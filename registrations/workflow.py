@@ -204,7 +204,7 @@ def _four_eyes(nominee: Nominee, actor) -> None:
 
 
 def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", reason: str = "",
-                seen_status: str | None = None) -> Nominee:
+                seen_status: str | None = None, fields: dict | None = None) -> Nominee:
     to = ACTION_TARGETS[action]
     with transaction.atomic():
         try:
@@ -242,7 +242,8 @@ def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", r
         text = _check_reason(rule, reason_code, reason)
         try:
             with transaction.atomic():
-                _write_status(nominee, to=to, actor=actor, reason=text, reason_code=reason_code)
+                _write_status(nominee, to=to, actor=actor, reason=text, reason_code=reason_code,
+                              fields=fields or {})
         except IntegrityError:
             # Reopening a rejected nominee whose NIK has since been nominated again elsewhere.
             raise TransitionError(
@@ -253,14 +254,18 @@ def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", r
     return nominee
 
 
-def _write_status(nominee: Nominee, *, to: str, actor, reason: str, reason_code: str = "") -> None:
-    """Saves the new status and its event row; the caller holds the row lock."""
+def _write_status(nominee: Nominee, *, to: str, actor, reason: str, reason_code: str = "",
+                  fields: dict | None = None) -> None:
+    """Saves the new status (and the fields the step brings, e.g. the KPJ number) and its event row;
+    the caller holds the row lock."""
     from_status = nominee.status
     nominee.status = to
     nominee.status_reason = reason
     nominee.status_changed_at = timezone.now()
+    for name, value in (fields or {}).items():
+        setattr(nominee, name, value)
     nominee._history_user = actor
-    nominee.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+    nominee.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at", *(fields or {})])
     NomineeEvent.objects.create(nominee=nominee, actor=actor, from_status=from_status, to_status=to,
                                 reason=reason, reason_code=reason_code)
 
@@ -280,8 +285,21 @@ def nominee_decide(*, nominee: Nominee, action: str, actor, reason_code: str = "
     actor's regions gets the same "tidak ditemukan" as a missing one."""
     if action not in ACTION_TARGETS:
         raise TransitionError("Tindakan tidak dikenal.")
+    if action == Action.REGISTER:
+        raise TransitionError("Pendaftaran di BPJS dicatat bersama nomor KPJ dan tanggal kepesertaannya.")
     return _transition(nominee_pk=nominee.pk, action=action, actor=actor, reason_code=reason_code,
                        reason=reason, seen_status=seen_status)
+
+
+def nominee_register(*, nominee: Nominee, actor, kpj_number: str, registered_on, seen_status: str | None = None,
+                     ) -> Nominee:
+    """Sent to BPJS → registered, with the branch's answer: the KPJ number (kept as text) and the
+    membership date, which decides whether an official coverage figure already counts the worker."""
+    kpj_number = kpj_number.strip()
+    if not kpj_number.isdigit():
+        raise TransitionError(f"Nomor KPJ '{kpj_number}' harus berupa angka.")
+    return _transition(nominee_pk=nominee.pk, action=Action.REGISTER, actor=actor, seen_status=seen_status,
+                       fields={"kpj_number": kpj_number, "registered_on": registered_on})
 
 
 @dataclass

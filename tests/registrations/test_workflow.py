@@ -151,6 +151,10 @@ def decided_at(nominee):
 
 
 def decide(nominee, step, actor, **overrides):
+    if step.action == Action.REGISTER:  # BPJS's answer comes with the KPJ number and the date
+        return workflow.nominee_register(nominee=nominee, actor=actor, kpj_number="00012345678",
+                                         registered_on=dt.date(2026, 1, 1),
+                                         **{k: v for k, v in overrides.items() if k == "seen_status"})
     arguments = {"reason_code": step.reason_code, "reason": step.reason, **overrides}
     return workflow.nominee_decide(nominee=nominee, action=step.action, actor=actor, **arguments)
 
@@ -206,7 +210,11 @@ def test_forbidden_transition(request, nominee, status, action):
     before = state(nominee)
 
     with pytest.raises(workflow.TransitionError) as error:
-        workflow.nominee_decide(nominee=nominee, action=action, actor=actor, reason_code="", reason="alasan")
+        if action == Action.REGISTER:
+            workflow.nominee_register(nominee=nominee, actor=actor, kpj_number="00012345678",
+                                      registered_on=dt.date(2026, 1, 1))
+        else:
+            workflow.nominee_decide(nominee=nominee, action=action, actor=actor, reason_code="", reason="alasan")
 
     if status == target:
         # The creation event (by the officer) is the last thing that happened to it here.
@@ -374,6 +382,35 @@ def test_the_verifier_is_not_offered_the_approval(submitted, approver, second_ap
 
     assert workflow.available_actions(approver, verified) == [Action.RETURN, Action.REJECT]
     assert workflow.available_actions(second_approver, verified) == [Action.APPROVE, Action.RETURN, Action.REJECT]
+
+
+def test_registering_keeps_the_kpj_number_as_text_and_the_membership_date(nominee, bpjs_officer):
+    put_in(nominee, S.SENT_TO_BPJS)
+
+    workflow.nominee_register(nominee=nominee, actor=bpjs_officer, kpj_number=" 00012345678 ",
+                              registered_on=dt.date(2026, 2, 1))
+
+    saved = Nominee.objects.get(pk=nominee.pk)
+    assert (saved.status, saved.kpj_number, saved.registered_on) == (S.REGISTERED, "00012345678", dt.date(2026, 2, 1))
+
+
+@pytest.mark.parametrize("kpj", ["", "KPJ-123", "12 34"])
+def test_registering_refuses_a_kpj_that_is_not_digits(nominee, bpjs_officer, kpj):
+    put_in(nominee, S.SENT_TO_BPJS)
+
+    with pytest.raises(workflow.TransitionError):
+        workflow.nominee_register(nominee=nominee, actor=bpjs_officer, kpj_number=kpj, registered_on=dt.date(2026, 2, 1))
+
+    assert Nominee.objects.get(pk=nominee.pk).status == S.SENT_TO_BPJS
+
+
+def test_registering_needs_the_kpj_number(nominee, bpjs_officer):
+    put_in(nominee, S.SENT_TO_BPJS)
+
+    with pytest.raises(workflow.TransitionError) as error:
+        workflow.nominee_decide(nominee=nominee, action=Action.REGISTER, actor=bpjs_officer)
+
+    assert str(error.value) == "Pendaftaran di BPJS dicatat bersama nomor KPJ dan tanggal kepesertaannya."
 
 
 # --- Reasons ------------------------------------------------------------------------------------------
