@@ -39,8 +39,11 @@ browser:
 	@bash scripts/ensure_chromium.sh
 
 # Figures in docs/BENCHMARKS.md.
+BENCH_DATABASE_URL := postgres://postgres@127.0.0.1:5432/jamsostek_bench
 bench: install-dev
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/jamsostek_bench $(BIN)/python scripts/bench_load_regions.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_load_regions.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_review.py
+	@if [ -f scripts/bench_coverage.py ]; then DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_coverage.py; fi
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -82,8 +82,32 @@ def demo_load() -> list[DemoUser]:
         if region is not None:
             field = {Province: "province", Regency: "regency", Village: "village"}[type(region)]
             RegionAssignment.objects.create(user=user, **{field: region})
-    demo_programme_load(seluma)
+    from reports.triggers import coverage_batch
+
+    with coverage_batch():  # one coverage recompute for the whole demo, not one per nominee
+        demo_programme_load(seluma)
+    demo_coverage_load(seluma)
     return DEMO_USERS
+
+
+def demo_coverage_load(seluma: Regency) -> None:
+    """The year's UCJ target and one official figure for Seluma (made-up numbers of a plausible
+    size), then a recompute, so the coverage page has something to show. Upserts: a rerun writes
+    the same values."""
+    from decimal import Decimal
+
+    from reports import coverage, services as coverage_services
+
+    admin = User.objects.get(username="admin.seluma")
+    today = dt.date.today()
+    coverage_services.coverage_target_set(
+        region=seluma, year=today.year, target_percent=Decimal("35.00"), working_population=104_000,
+        population_source="BPS Sakernas Agustus (contoh)", entered_by=admin)
+    coverage_services.official_figure_record(
+        region=seluma, as_of=today - dt.timedelta(days=30), active_pu=19_250, active_bpu=8_310,
+        active_jakon=1_140, active_pmi=85, denominator=104_000, published_percent=Decimal("27.68"),
+        source_document="Laporan BPJS Ketenagakerjaan Cabang Bengkulu (contoh)", entered_by=admin)
+    coverage.recompute_regency(seluma.pk)
 
 
 # --- The demo programme and its nominees ----------------------------------------------------------
@@ -274,9 +298,9 @@ def demo_programme_load(seluma: Regency):
             steps = _AFTER_SUBMIT[demo.status]
             for number, (action, actor) in enumerate(steps, start=1):
                 last = number == len(steps)
-                if action == "register":  # BPJS's answer: a made-up 11-digit KPJ, membership from the start
+                if action == "register":  # BPJS's answer: a made-up 11-digit KPJ, a member since the load day
                     workflow.nominee_register(nominee=nominee, actor=users[actor], kpj_number=f"{demo.serial:011d}",
-                                              registered_on=programme.coverage_start)
+                                              registered_on=day)
                     continue
                 workflow.nominee_decide(nominee=nominee, action=action, actor=users[actor],
                                         reason_code=demo.reason_code if last else "",

@@ -14,6 +14,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -192,8 +193,54 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=14 * 60)
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
-CELERY_TIMEZONE = "UTC"
+# Beat reads crontab hours in the regencies' zone: "01:00" is 01:00 WIB by default, not UTC.
+CELERY_TIMEZONE = DEFAULT_REGENCY_TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    # After midnight, so each regency gets the new day's snapshot row (history accumulates even on
+    # days without changes) and any recompute a change failed to schedule is repaired.
+    "recompute-all-coverage-nightly": {"task": "reports.recompute_all_coverage", "schedule": crontab(hour=1, minute=0)},
+}
+# Coverage recomputes wait this long after the first change of a burst, so the rest of the burst
+# joins the same recompute (reports/triggers.py). Inline tasks (no broker) do not wait at all.
+COVERAGE_RECOMPUTE_DELAY_SECONDS = (0 if CELERY_TASK_ALWAYS_EAGER
+                                    else env.int("COVERAGE_RECOMPUTE_DELAY_SECONDS", default=5))
+
+
+def _database_name() -> str:
+    """The name of the database in use, read when a key or message is made rather than at settings
+    load, because the test runner renames the database afterwards ("test_…")."""
+    from django.db import connections
+
+    return Path(str(connections["default"].settings_dict["NAME"])).name
+
+
+# Tasks go to a queue named after the database, and cache keys start with it: the web, worker and
+# beat processes of one installation share the database, while two installations (or two test
+# runs on separate databases) sharing one Redis never run each other's tasks nor see each other's
+# keys. The worker reads its queue name here, at start, from its own DATABASE_URL.
+CELERY_TASK_DEFAULT_QUEUE = Path(str(DATABASES["default"]["NAME"])).name
+
+
+def _route_to_database_queue(name, args, kwargs, options, task=None, **extra) -> dict:
+    return {"queue": _database_name()}
+
+
+CELERY_TASK_ROUTES = (_route_to_database_queue,)
+
+
+def _cache_key(key: str, key_prefix: str, version: int) -> str:
+    return f"{_database_name()}:{key_prefix}:{version}:{key}"
+
+
+# The cache holds coverage's "recompute pending" marks (reports/triggers.py), which the web
+# process sets and the worker clears: Redis when there is one, so both see the same marks;
+# process memory in the embedded default, where tasks run inline in the web process.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_FUNCTION": _cache_key}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Uploads: a village officer's photo of the musdes minutes or a nominee sheet, never more.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("wilayah/", include("villages.urls")),
     path("usulan/", include("registrations.urls")),
+    path("cakupan/", include("reports.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

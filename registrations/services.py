@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from reports import triggers
 from villages.models import Regency, Village
 from villages.selectors import regency_settings_get
 
@@ -119,6 +120,8 @@ def nominee_create(*, programme: Programme, village: Village, created_by, nik: s
             nominee.save()
             NomineeEvent.objects.create(nominee=nominee, actor=created_by, from_status="", to_status=S.DRAFT,
                                         reason=f"menggantikan {replaces.full_name}" if replaces else "")
+            # A nominee takes a place: the programme figures move (reports.triggers).
+            transaction.on_commit(triggers.coverage_changed_callback(programme.regency_id))
     except IntegrityError:
         # Another officer saved the same NIK between our check and our insert; the index held.
         raise ValidationError(duplicate_message(nik_hash, village=village) or "NIK ini sudah diusulkan.") from None
@@ -150,13 +153,16 @@ def nominee_update(*, nominee: Nominee, changed_by, nik: str, nik_hash: str, kk:
 
 @transaction.atomic
 def nominee_delete(*, nominee: Nominee, deleted_by) -> None:
-    """Removes a nominee the regency has not yet received (draft or returned)."""
-    nominee = Nominee.objects.select_for_update().select_related("village").get(pk=nominee.pk)
+    """Removes a nominee the regency has not yet received (draft or returned). After commit the
+    regency's coverage is recomputed (the place is free again)."""
+    nominee = Nominee.objects.select_for_update().select_related("village__subdistrict").get(pk=nominee.pk)
     if not can_edit_nominee(deleted_by, nominee):
         raise PermissionDenied
     nominee._history_user = deleted_by
     logger.info("%s removed nominee %s from village %s", deleted_by.username, nominee.pk, nominee.village.code)
+    regency_id = nominee.village.subdistrict.regency_id
     nominee.delete()
+    transaction.on_commit(triggers.coverage_changed_callback(regency_id))
 
 
 def nominee_can_be_replaced(nominee: Nominee) -> bool:
@@ -166,7 +172,8 @@ def nominee_can_be_replaced(nominee: Nominee) -> bool:
 def village_list_submit(*, programme: Programme, village: Village, submitted_by, minutes=None,
                         today: dt.date | None = None) -> int:
     """Sends the village's draft and corrected nominees to the regency and locks them; after
-    commit the regency's reviewers get a notice. Returns how many were sent. Raises ValidationError with the reason when it cannot."""
+    commit the regency's reviewers get a notice and the regency's coverage is recomputed once (not
+    once per nominee). Returns how many were sent. Raises ValidationError with the reason when it cannot."""
     if not can_edit_village_list(submitted_by, village):
         raise PermissionDenied
     pending = list(Nominee.objects.filter(programme=programme, village=village, status__in=EDITABLE_STATES))
@@ -179,7 +186,7 @@ def village_list_submit(*, programme: Programme, village: Village, submitted_by,
     if programme.requires_minutes and not minutes and not (submission and submission.minutes):
         raise ValidationError("Unggah berita acara musyawarah desa (PDF atau foto) sebelum mengirim daftar.")
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), triggers.coverage_batch():
         for nominee in pending:
             workflow.nominee_submit(nominee=nominee, actor=submitted_by)
         submission, _ = VillageSubmission.objects.get_or_create(

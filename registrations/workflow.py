@@ -6,7 +6,11 @@ the person did not see ("sudah diputuskan oleh … pada …"), checks the table 
 saves with `update_fields`, writes the NomineeEvent (actor, time, from, to, reason) and queues the
 side effects with `transaction.on_commit`.
 
-Side effects (after commit, never for a rolled-back change):
+Side effects (after commit, never for a rolled-back change; one on_commit callback per change):
+- every status change → the regency's coverage is recomputed (reports.triggers.coverage_changed:
+  each state moves a programme figure, and registered/active/lapsed/ended move UCJ). Coalesced:
+  one recompute per regency for a burst, and `nominees_decide` runs in a
+  reports.triggers.coverage_batch(), so a bulk decision schedules one recompute per regency;
 - returned or rejected → a notice to the village's officers with the reason (notices.py);
 - refused by BPJS or ended → the same notice, so the village knows it may replace the person.
 (A village's "kirim ke kabupaten" notifies the regency's reviewers once per list, in
@@ -32,6 +36,7 @@ from django.db.models import TextChoices
 from django.utils import timezone
 
 from accounts.enums import Role
+from reports import triggers
 from villages.selectors import region_scope
 from villages.enums import ApprovalSteps
 
@@ -249,9 +254,18 @@ def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", r
             raise TransitionError(
                 f"{nominee.full_name}: NIK ini sudah diusulkan lagi di tempat lain, jadi tidak bisa dibuka kembali."
             ) from None
+        side_effects = [triggers.coverage_changed_callback(nominee.village.subdistrict.regency_id)]
         if to in notices.VILLAGE_NEEDS_TO_KNOW:
-            transaction.on_commit(partial(notices.status_changed, nominee_pk=nominee.pk))
+            side_effects.append(partial(notices.status_changed, nominee_pk=nominee.pk))
+        transaction.on_commit(partial(_run_all, side_effects))
     return nominee
+
+
+def _run_all(callbacks: list[Callable[[], None]]) -> None:
+    """A change's side effects, in one on_commit callback. Coverage comes first: scheduling a
+    recompute never raises (reports.triggers logs its failures), so the notice always follows."""
+    for callback in callbacks:
+        callback()
 
 
 def _write_status(nominee: Nominee, *, to: str, actor, reason: str, reason_code: str = "",
@@ -315,13 +329,14 @@ def nominees_decide(*, nominee_pks: Iterable[int], action: str, actor, reason_co
     many changed and why each refused one could not. `seen` maps pk → the status shown."""
     result = BulkResult()
     seen = seen or {}
-    for pk in nominee_pks:
-        try:
-            result.changed.append(nominee_decide(
-                nominee=Nominee(pk=pk), action=action, actor=actor, reason_code=reason_code, reason=reason,
-                seen_status=seen.get(pk),
-            ))
-        except TransitionError as error:
-            result.refused.append((pk, str(error)))
+    with triggers.coverage_batch():  # one coverage recompute per regency, not one per nominee
+        for pk in nominee_pks:
+            try:
+                result.changed.append(nominee_decide(
+                    nominee=Nominee(pk=pk), action=action, actor=actor, reason_code=reason_code, reason=reason,
+                    seen_status=seen.get(pk),
+                ))
+            except TransitionError as error:
+                result.refused.append((pk, str(error)))
     return result
 

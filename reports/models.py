@@ -2,7 +2,7 @@
 denominators, and the dated snapshots the dashboards read.
 
 The official UCJ cannot be recomputed from public inputs, so OfficialFigure stores it as reported;
-reports/coverage.py computes on top of it and writes CoverageSnapshot rows (one per region and
+reports/coverage/ computes on top of it and writes CoverageSnapshot rows (one per region and
 day; a rerun the same day replaces that day's row, so history accumulates one row a day).
 """
 
@@ -122,7 +122,7 @@ class VillageDenominator(models.Model):
 
 class CoverageSnapshot(models.Model):
     """The figures of one region on one day, precomputed for the dashboards (written only by
-    reports/coverage.py, one transaction per regency)."""
+    reports/coverage/snapshots.py, one transaction per regency)."""
 
     level = models.CharField(max_length=12, choices=RegionLevel.choices)
     region_code = models.CharField(max_length=13)  # the Kemendagri code: "17", "17.05", "17.05.01"…
@@ -146,10 +146,12 @@ class CoverageSnapshot(models.Model):
     programme_addition = models.PositiveIntegerField(null=True)
     covered = models.PositiveIntegerField(null=True)
     denominator = models.PositiveIntegerField(null=True)
-    ucj_percent = models.DecimalField(max_digits=7, decimal_places=4, null=True)
-    contribution_points = models.DecimalField(max_digits=7, decimal_places=4, null=True)
+    # Ten digits: a village with a small hand-entered denominator, or a target set very low, can go
+    # well past 1,000 % and must still be stored rather than fail the whole regency's recompute.
+    ucj_percent = models.DecimalField(max_digits=10, decimal_places=4, null=True)
+    contribution_points = models.DecimalField(max_digits=10, decimal_places=4, null=True)
     target_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True)
-    target_achievement_percent = models.DecimalField(max_digits=7, decimal_places=4, null=True)
+    target_achievement_percent = models.DecimalField(max_digits=10, decimal_places=4, null=True)
     workers_needed_for_target = models.IntegerField(null=True)
 
     class Meta:

@@ -3,8 +3,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jamsostek_bench .venv/bin/python scripts/bench_load_regions.py
 
-It deletes every region (and the region assignments and regency settings that point at them)
-before the cold run, so it refuses any database not named jamsostek_bench. It creates that
+It empties the database (`flush`) before the cold run, so it refuses any database not named
+jamsostek_bench. It creates that
 database when it is missing and migrates it. The figures go in docs/BENCHMARKS.md; the target is
 the whole country in under 10 s on a 2-core machine.
 """
@@ -68,20 +68,11 @@ def django_setup() -> None:
 
 
 def regions_delete() -> None:
-    """Empties the region tables, children first, so the next load starts from nothing."""
-    from django.db import connection, transaction
+    """Empties the database (regions and everything that hangs off them: the review benchmark's
+    nominees, programmes, snapshots…), so the next load starts from nothing."""
+    from django.core.management import call_command
 
-    from accounts.models import RegionAssignment
-    from villages.models import Province, Regency, RegencySettings, Subdistrict, Village
-
-    with transaction.atomic():
-        RegionAssignment.objects.all().delete()
-        RegencySettings.objects.all().delete()
-        with connection.cursor() as cursor:
-            for model in (Village, Subdistrict, Regency, Province):
-                # Nothing points at a region any more, so a plain DELETE does it; QuerySet.delete()
-                # would first fetch 83,000 villages to check their PROTECTed assignments.
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+    call_command("flush", interactive=False, verbosity=0)
 
 
 def region_counts() -> str:

@@ -64,6 +64,10 @@ def _reference_data(request):
     if marker is None and not transactional and "db" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db" if transactional else "db")
+    ensure_reference_data()
+
+
+def ensure_reference_data():
     from registrations.models import OccupationCategory, PremiumRate
 
     if not (PremiumRate.objects.exists() and OccupationCategory.objects.exists()):
@@ -72,6 +76,8 @@ def _reference_data(request):
 
 @pytest.fixture
 def seluma(db):
+    # Also here: a test that reaches the database only through getfixturevalue() skips the autouse one.
+    ensure_reference_data()
     load_regions(["17.05", "17.01"])
     return Regency.objects.get(code="17.05")
 

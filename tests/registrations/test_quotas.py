@@ -108,7 +108,7 @@ def _create_at_once(programme_pk, jobs):
     return refusals
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_village_quota_holds_under_concurrent_entries(seluma, niur, officer, regency_admin):
     programme = services.programme_create(
         regency=seluma, created_by=regency_admin, name="Uji serentak", year=2026,
@@ -126,7 +126,7 @@ def test_village_quota_holds_under_concurrent_entries(seluma, niur, officer, reg
     ] * (THREADS - 3)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_regency_total_quota_holds_under_concurrent_entries(seluma, niur, lubuk_sahung, officer, neighbour_officer,
                                                             regency_admin):
     programme = services.programme_create(

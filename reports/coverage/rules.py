@@ -1,0 +1,205 @@
+"""The rules of the coverage engine, each in one named function with its DOMAIN.md reference
+(§3 premiums, §4 UCJ): which nominee states count for what, the official figure on a date, the
+programme addition (the double-counting rule), UCJ, contribution, target achievement, workers
+needed, their cost, rounding, and the Indonesian number formats of the commands. The live figures,
+the snapshots and the planner all go through these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from registrations.enums import ACTIVE_STATES, NomineeStatus, QuotaRule
+from registrations.models import Programme
+from registrations.premiums import premium_per_month, rate_on
+from villages.models import Province, Regency, Subdistrict
+
+from ..models import OfficialFigure
+
+HUNDRED = Decimal(100)
+MONTHS_PER_YEAR = 12
+DISPLAY_PLACES = Decimal("0.01")  # percentages shown and in JSON (DOMAIN §4, issue 5)
+STORED_PLACES = Decimal("0.0001")  # percentages kept in snapshots (CoverageSnapshot.ucj_percent)
+
+# --- Which nominee states count for what (DOMAIN.md §4 on top of the §7 lifecycle) -----------
+
+S = NomineeStatus
+#: nominated: holds a quota place (registrations.enums.ACTIVE_STATES).
+NOMINATED_STATES = ACTIVE_STATES
+#: submitted: reached the regency (every place-holding state but a draft still at the village).
+SUBMITTED_STATES = ACTIVE_STATES - {S.DRAFT}
+#: approved by the regency, whatever BPJS did next (a lapsed member was approved too).
+APPROVED_STATES = frozenset({S.APPROVED, S.SENT_TO_BPJS, S.REGISTERED, S.ACTIVE, S.LAPSED})
+#: registered with BPJS at some point and not ended: the premium was committed for them.
+REGISTERED_STATES = frozenset({S.REGISTERED, S.ACTIVE, S.LAPSED})
+#: active programme members; also the states that still count toward UCJ (lapsed and ended do not).
+ACTIVE_MEMBER_STATES = frozenset({S.REGISTERED, S.ACTIVE})
+COVERED_STATES = ACTIVE_MEMBER_STATES
+
+# A regency's programmes, newest first: the first one's premium is "the programme's rate".
+LATEST_PROGRAMME_ORDER = ("-year", "-stage", "-coverage_start", "-pk")
+
+
+# --- The rules ---------------------------------------------------------------------------------
+
+def coverage_today() -> dt.date:
+    """The date figures are computed for when none is given: today in the regencies' default time
+    zone (settings.DEFAULT_REGENCY_TIME_ZONE), so a recompute at 01:00 WIB is not dated yesterday."""
+    return timezone.localdate(timezone=ZoneInfo(settings.DEFAULT_REGENCY_TIME_ZONE))
+
+
+def period_for(*, year: int | None, on: dt.date | None) -> tuple[int | None, dt.date]:
+    """The date a question about `year` is answered on: the given date, else today, but for a past
+    year its 31 December (the figures at the end of that year). The year stays None when not given
+    (then `default_year` picks it)."""
+    today = coverage_today()
+    if on is None:
+        on = today if year is None or year >= today.year else dt.date(year, 12, 31)
+    return year, on
+
+
+def default_year(*, on: dt.date, targets: Iterable[int], programmes: Iterable[int]) -> int:
+    """The coverage year when none is asked for: the latest year, not after `on`, that has a target
+    or a programme (so in early January the dashboard still shows last year's target until this
+    year's is entered); `on`'s year when there is neither."""
+    years = [year for year in (*targets, *programmes) if year <= on.year]
+    return max(years, default=on.year)
+
+
+def official_figure_on(*, on: dt.date, province: Province | None = None, regency: Regency | None = None,
+                       subdistrict: Subdistrict | None = None) -> OfficialFigure | None:
+    """DOMAIN §4: the official numerator and denominator are those of the latest OfficialFigure of
+    the region with as_of on or before the date."""
+    region = {"province": province, "regency": regency, "subdistrict": subdistrict}
+    region = {key: value for key, value in region.items() if value is not None}
+    return OfficialFigure.objects.filter(**region, as_of__lte=on).order_by("-as_of").first()
+
+
+def covered_workers_q(*, on: dt.date, after: dt.date | None = None, prefix: str = "") -> Q:
+    """DOMAIN §4, the programme addition: the programme's workers registered with BPJS after the
+    official figure's as-of date (registered_on > after) and on or before `on`, and still covered
+    (registered or active; lapsed and ended no longer count). A worker registered on or before the
+    as-of date is already inside the official numerator and must not be counted twice. With no
+    official figure (`after` None) every covered worker registered by `on` is an addition."""
+    query = Q(**{f"{prefix}status__in": sorted(COVERED_STATES), f"{prefix}registered_on__lte": on})
+    if after is not None:
+        query &= Q(**{f"{prefix}registered_on__gt": after})
+    return query
+
+
+def programme_count_filters(*, programme_ids: Sequence[int], prefix: str = "") -> dict[str, Q]:
+    """DOMAIN §4, the programme figures of a region: nominees of the year's programmes, counted by
+    the state groups above. Keys are the CoverageSnapshot field names."""
+    of_year = Q(**{f"{prefix}programme_id__in": list(programme_ids)})
+    states = {"nominated": NOMINATED_STATES, "submitted": SUBMITTED_STATES, "approved": APPROVED_STATES,
+              "registered": REGISTERED_STATES, "active": ACTIVE_MEMBER_STATES}
+    return {name: of_year & Q(**{f"{prefix}status__in": sorted(group)}) for name, group in states.items()}
+
+
+def premium_committed_expression(*, programme_ids: Sequence[int], prefix: str = ""):
+    """DOMAIN §3: premium committed = Σ over registered workers of their programme's premium per
+    month (the snapshot taken at enrolment) × the months it pays. Seluma: 2,020 × Rp16,800 × 3 =
+    Rp101,808,000."""
+    registered = programme_count_filters(programme_ids=programme_ids, prefix=prefix)["registered"]
+    return Coalesce(Sum(F(f"{prefix}programme__premium_per_month") * F(f"{prefix}programme__months_paid"),
+                        filter=registered), 0)
+
+
+def village_quota(*, programmes: Sequence[Programme], village_id: int, regency_id: int, is_retired: bool,
+                  overrides: dict[tuple[int, int], int]) -> int | None:
+    """The village's places over its regency's per-village programmes of the year
+    (registrations.quotas rule: the programme's number unless the village has its own); None when
+    no programme gives villages a quota. A retired village has none, as in programme_quota_total."""
+    per_village = [programme for programme in programmes
+                   if programme.quota_rule == QuotaRule.PER_VILLAGE and programme.regency_id == regency_id]
+    if not per_village or is_retired:
+        return None
+    return sum(overrides.get((programme.pk, village_id), programme.quota_per_village) for programme in per_village)
+
+
+def regency_wide_quota(programmes: Sequence[Programme]) -> int | None:
+    """The places of programmes with one regency-wide total; they count only at regency level
+    (and above), never split over subdistricts or villages."""
+    totals = [programme.quota_total for programme in programmes if programme.quota_rule == QuotaRule.REGENCY_TOTAL]
+    return sum(totals) if totals else None
+
+
+def premium_per_month_rp(programmes_latest_first: Sequence[Programme], on: dt.date) -> int:
+    """DOMAIN §3: the premium used for workers still to be funded: the regency's latest programme's
+    premium per month (its snapshot), else the rate in force on `on` at the default tier without
+    JHT (Rp16,800 with the 2019 rates)."""
+    if programmes_latest_first:
+        return programmes_latest_first[0].premium_per_month
+    tier = Programme._meta.get_field("income_tier").default
+    includes_jht = Programme._meta.get_field("includes_jht").default
+    return premium_per_month(rate=rate_on(on), income_tier=tier, includes_jht=includes_jht)
+
+
+def ucj_percent(*, covered: int, denominator: int) -> Decimal:
+    """DOMAIN §4: UCJ % = covered ÷ working population × 100 (full precision)."""
+    return Decimal(covered) * HUNDRED / Decimal(denominator)
+
+
+def contribution_points(*, addition: int, denominator: int) -> Decimal:
+    """DOMAIN §4: the programme's contribution in UCJ points = addition ÷ denominator × 100."""
+    return Decimal(addition) * HUNDRED / Decimal(denominator)
+
+
+def target_achievement_percent(*, ucj: Decimal, target_percent: Decimal) -> Decimal | None:
+    """DOMAIN §4: target achievement = UCJ ÷ target × 100 (Serdang Bedagai: 38.45 ÷ 46.80 → 82.16 %);
+    None for a zero target."""
+    if not target_percent:
+        return None
+    return ucj * HUNDRED / Decimal(target_percent)
+
+
+def workers_needed_for_target(*, target_percent: Decimal, denominator: int, covered: int) -> int:
+    """DOMAIN §4: workers still needed = ceil(target % × denominator ÷ 100) − covered, never below 0."""
+    needed_total = (Decimal(target_percent) * Decimal(denominator) / HUNDRED).to_integral_value(ROUND_CEILING)
+    return max(0, int(needed_total) - covered)
+
+
+def premium_cost_rp(*, workers: int, premium_per_month_rp: int, months: int = 1) -> int:
+    """DOMAIN §3: cost = workers × premium per month × months, in whole Rupiah."""
+    return workers * premium_per_month_rp * months
+
+
+def display_percent(value: Decimal | None) -> Decimal | None:
+    """Percentages for people and JSON: 2 decimals, half up (snapshots keep 4)."""
+    return None if value is None else Decimal(value).quantize(DISPLAY_PLACES, rounding=ROUND_HALF_UP)
+
+
+def stored_percent(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
+
+
+# --- Indonesian number formatting (the commands' text output) -------------------------------------
+
+def format_number(value: int) -> str:
+    """2020 → "2.020" (Indonesian thousands separator)."""
+    return f"{int(value):,}".replace(",", ".")
+
+
+def format_rupiah(value: int | None) -> str:
+    return "—" if value is None else f"Rp{format_number(value)}"
+
+
+def format_decimal(value: Decimal | None) -> str:
+    """Decimal("1234.567") → "1.234,57" (2 decimals, half up, Indonesian separators)."""
+    if value is None:
+        return "—"
+    whole, _, fraction = f"{display_percent(value):.2f}".partition(".")
+    return f"{format_number(int(whole))},{fraction}"
+
+
+def format_percent(value: Decimal | None) -> str:
+    """Decimal("82.158") → "82,16%"."""
+    return "—" if value is None else f"{format_decimal(value)}%"

@@ -1,0 +1,116 @@
+"""The budget planner (issue 5): pure functions on CoverageFigures, no database.
+
+- "What if we fund N more workers?" → `fund_more_workers(figures, n)`: projected covered, UCJ %,
+  and the premium per month and per year at the region's premium (DOMAIN §3).
+- "What does a target of T % cost?" → `cost_of_target(figures, t)`: workers still needed and the
+  premium per month and per year.
+
+Both need a region with a denominator (an official figure or a target's working population).
+Input errors are ValidationError with Indonesian messages, for the planner form and the command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from .coverage import (
+    MONTHS_PER_YEAR,
+    CoverageFigures,
+    premium_cost_rp,
+    ucj_percent,
+    workers_needed_for_target,
+)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """N more workers funded on top of today's figures."""
+
+    added_workers: int
+    covered: int
+    ucj_percent: Decimal  # full precision; display with coverage.display_percent
+    points_gained: Decimal
+    premium_per_month_rp: int
+    monthly_premium_rp: int
+    annual_premium_rp: int
+
+
+@dataclass(frozen=True)
+class TargetCost:
+    """What reaching a UCJ target costs from today's figures."""
+
+    target_percent: Decimal
+    workers_needed: int
+    premium_per_month_rp: int
+    monthly_premium_rp: int
+    annual_premium_rp: int
+
+
+def _require_denominator(figures: CoverageFigures) -> None:
+    if not figures.has_ucj:
+        raise ValidationError(
+            f"{figures.region_name} belum memiliki angka penduduk bekerja (angka resmi UCJ atau target tahun "
+            f"{figures.year}), jadi UCJ belum dapat dihitung."
+        )
+
+
+def validate_workers(value) -> int:
+    """A number of workers: a whole number, 0 or more."""
+    try:
+        workers = int(value)
+        if workers != Decimal(str(value)):
+            raise ValueError
+    except (TypeError, ValueError, InvalidOperation):
+        raise ValidationError(f"Jumlah pekerja '{value}' harus bilangan bulat.") from None
+    if workers < 0:
+        raise ValidationError("Jumlah pekerja tidak boleh negatif.")
+    return workers
+
+
+def validate_target(value) -> Decimal:
+    """A UCJ target in percent, from 0 to 100."""
+    try:
+        target = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(f"Target UCJ '{value}' harus berupa angka persen, mis. 46,80.") from None
+    if not target.is_finite() or target < 0 or target > 100:
+        raise ValidationError("Target UCJ harus antara 0 dan 100 persen.")
+    return target
+
+
+def fund_more_workers(figures: CoverageFigures, workers) -> Projection:
+    """N more workers registered and active: covered + N over the same denominator; their premium
+    at the region's premium per month, for a month and for 12 months."""
+    workers = validate_workers(workers)
+    _require_denominator(figures)
+    covered = figures.covered + workers
+    premium = figures.premium_per_month_rp
+    return Projection(
+        added_workers=workers,
+        covered=covered,
+        ucj_percent=ucj_percent(covered=covered, denominator=figures.denominator),
+        points_gained=ucj_percent(covered=workers, denominator=figures.denominator),
+        premium_per_month_rp=premium,
+        monthly_premium_rp=premium_cost_rp(workers=workers, premium_per_month_rp=premium),
+        annual_premium_rp=premium_cost_rp(workers=workers, premium_per_month_rp=premium, months=MONTHS_PER_YEAR),
+    )
+
+
+def cost_of_target(figures: CoverageFigures, target_percent) -> TargetCost:
+    """Workers still needed to reach `target_percent` (DOMAIN §4: ceil(T × denominator ÷ 100) −
+    covered, at least 0) and their premium per month and per year."""
+    target = validate_target(target_percent)
+    _require_denominator(figures)
+    needed = workers_needed_for_target(target_percent=target, denominator=figures.denominator,
+                                       covered=figures.covered)
+    premium = figures.premium_per_month_rp
+    return TargetCost(
+        target_percent=target,
+        workers_needed=needed,
+        premium_per_month_rp=premium,
+        monthly_premium_rp=premium_cost_rp(workers=needed, premium_per_month_rp=premium),
+        annual_premium_rp=premium_cost_rp(workers=needed, premium_per_month_rp=premium, months=MONTHS_PER_YEAR),
+    )

@@ -1,0 +1,66 @@
+"""Reads of the stored coverage snapshots (written by reports.coverage.recompute_regency).
+
+Scope is the caller's: check `permissions.can_view_coverage(user, region)` (or start from
+villages.selectors' `*_get_for_user`) before handing a region to these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Max, QuerySet, Subquery
+
+from villages.loader import RegionCodeError, normalize_codes
+from villages.models import Province, Regency
+
+from .models import CoverageSnapshot, RegionLevel
+
+
+def latest_snapshot_day(regency: Regency) -> dt.date | None:
+    return CoverageSnapshot.objects.filter(regency=regency).aggregate(day=Max("computed_on"))["day"]
+
+
+def latest_snapshots(regency: Regency, *, level: str | None = None) -> QuerySet[CoverageSnapshot]:
+    """The regency's rows of its latest computed day (regency, subdistricts, villages; or one
+    `level` of RegionLevel), by level then code: one query when evaluated. Empty when the regency
+    was never computed."""
+    if level is not None and level not in RegionLevel.values:
+        raise ValueError(f"unknown region level {level!r}")
+    latest_day = (CoverageSnapshot.objects.filter(regency=regency).order_by("-computed_on")
+                  .values("computed_on")[:1])
+    rows = CoverageSnapshot.objects.filter(regency=regency, computed_on=Subquery(latest_day))
+    if level is not None:
+        rows = rows.filter(level=level)
+    return rows.order_by("level", "region_code")
+
+
+def snapshot_trend(region_code: str) -> QuerySet[CoverageSnapshot]:
+    """One region's rows, oldest day first (the trend chart): one row per computed day."""
+    return CoverageSnapshot.objects.filter(region_code=region_code).order_by("computed_on")
+
+
+def data_as_of(regency: Regency) -> dt.datetime | None:
+    """When the regency's figures shown on the dashboard were computed ("data per …")."""
+    return (CoverageSnapshot.objects.filter(regency=regency, level=RegionLevel.REGENCY)
+            .aggregate(at=Max("computed_at"))["at"])
+
+
+class UnknownRegion(LookupError):
+    """A province or regency code that is malformed or not loaded (message in Indonesian)."""
+
+
+def region_by_code(code: str) -> Province | Regency:
+    """The province ("17") or regency ("17.05" or "1705") a command names. Normalised with the
+    region loader's rules; raises UnknownRegion for a malformed code or one not in the database."""
+    try:
+        (dotted,) = normalize_codes([code])
+    except RegionCodeError as error:
+        raise UnknownRegion(str(error)) from None
+    model = Province if "." not in dotted else Regency
+    region = model.objects.filter(code=dotted).first()
+    if region is None:
+        raise UnknownRegion(
+            f"Wilayah dengan kode {dotted} belum ada di basis data: periksa kodenya, atau muat wilayahnya "
+            f"dengan 'manage.py load_regions {dotted[:2]}'."
+        )
+    return region

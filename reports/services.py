@@ -1,0 +1,189 @@
+"""Writes of coverage inputs (DOMAIN.md §4): yearly targets, official figures as BPJS reports them,
+village denominators. The entry pages, the official-figure import and the `set_coverage` command
+call these; each checks `permissions.can_enter_coverage(entered_by, region)` itself and raises
+PermissionDenied, and raises ValidationError (Indonesian) for impossible values.
+
+Each runs in its own transaction and, when the write moves a regency's numbers, schedules that
+regency's recompute after commit (reports.triggers.coverage_changed). Province targets and figures
+schedule nothing: snapshots are per regency, and province figures are computed live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from villages.models import Province, Regency, Subdistrict, Village
+
+from .coverage import coverage_today
+from .models import CoverageTarget, OfficialFigure, VillageDenominator
+from .permissions import can_enter_coverage
+
+FIRST_YEAR = 2015  # BPJS Ketenagakerjaan started under that name in 2014; UCJ figures come later
+LAST_YEAR_AHEAD = 1  # a target may be entered for next year, not beyond
+
+
+def _check_permission(user, region) -> None:
+    if not can_enter_coverage(user, region):
+        raise PermissionDenied(f"Anda tidak berwenang mengisi data cakupan untuk {region.name}.")
+
+
+def _check_year(year: int) -> None:
+    last = coverage_today().year + LAST_YEAR_AHEAD
+    if not isinstance(year, int) or not FIRST_YEAR <= year <= last:
+        raise ValidationError(f"Tahun {year} tidak valid: isi tahun antara {FIRST_YEAR} dan {last}.")
+
+
+def _whole_number(value, label: str, *, positive: bool) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{label} harus bilangan bulat.")
+    if positive and value <= 0:
+        raise ValidationError(f"{label} harus lebih dari 0.")
+    if value < 0:
+        raise ValidationError(f"{label} tidak boleh negatif.")
+    return value
+
+
+def _percent(value, label: str) -> Decimal:
+    try:
+        percent = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(f"{label} '{value}' harus berupa angka persen.") from None
+    if not percent.is_finite() or not 0 <= percent <= 100:
+        raise ValidationError(f"{label} harus antara 0 dan 100 persen.")
+    if percent != percent.quantize(Decimal("0.01")):
+        raise ValidationError(f"{label} paling banyak dua angka di belakang koma.")
+    return percent
+
+
+def _region_keys(region, allowed: tuple[type, ...]) -> dict:
+    if not isinstance(region, allowed):
+        names = ", ".join(str(kind._meta.verbose_name) for kind in allowed)
+        raise ValidationError(f"Wilayah harus salah satu dari: {names}.")
+    field = {Province: "province", Regency: "regency", Subdistrict: "subdistrict"}[type(region)]
+    return {field: region}
+
+
+def _regency_id_of(region) -> int | None:
+    if isinstance(region, Regency):
+        return region.pk
+    if isinstance(region, Subdistrict):
+        return region.regency_id
+    if isinstance(region, Village):
+        return region.subdistrict.regency_id
+    return None
+
+
+def _schedule_recompute(region) -> None:
+    """After commit, the regency whose numbers moved is recomputed (coalesced by reports.triggers)."""
+    regency_id = _regency_id_of(region)
+    if regency_id is None:
+        return
+    from . import triggers  # lazily: triggers imports the tasks, which import the coverage engine
+
+    transaction.on_commit(triggers.coverage_changed_callback(regency_id))
+
+
+@transaction.atomic
+def coverage_target_set(*, region: Regency | Province, year: int, target_percent, working_population: int,
+                        population_source: str, entered_by) -> CoverageTarget:
+    """Sets the year's UCJ target of a regency or province and the working population it is
+    measured against (e.g. "BPS Sakernas Agustus 2024"); replaces an earlier entry for that year.
+
+    Who: `can_enter_coverage` (regency admin or approver of the regency; system administrator; a
+    province: system administrator). Returns the target. Side effect: the regency's recompute is
+    scheduled after commit.
+    """
+    keys = _region_keys(region, (Regency, Province))
+    _check_permission(entered_by, region)
+    _check_year(year)
+    target = _percent(target_percent, "Target UCJ")
+    population = _whole_number(working_population, "Jumlah penduduk bekerja", positive=True)
+    coverage_target = CoverageTarget.objects.select_for_update().filter(**keys, year=year).first()
+    if coverage_target is None:
+        coverage_target = CoverageTarget(**keys, year=year)
+    coverage_target.target_percent = target
+    coverage_target.working_population = population
+    coverage_target.population_source = population_source.strip()[:200]
+    coverage_target.entered_by = entered_by
+    coverage_target._history_user = entered_by
+    coverage_target.save()
+    _schedule_recompute(region)
+    return coverage_target
+
+
+@transaction.atomic
+def official_figure_record(*, region: Regency | Province | Subdistrict, as_of: dt.date, active_pu: int = 0,
+                           active_bpu: int = 0, active_jakon: int = 0, active_pmi: int = 0, denominator: int,
+                           published_percent=None, source_document: str = "", entered_by) -> OfficialFigure:
+    """Records an official UCJ figure as BPJS reports it for a province, regency or subdistrict on
+    `as_of`; a second entry for the same region and date replaces the first (a corrected report).
+    The published % is kept as printed: BPJS adjusts its denominator, so it is not checked against
+    numerator ÷ denominator.
+
+    Who: `can_enter_coverage`. Returns the figure. Side effect: the regency's recompute is
+    scheduled after commit (for a subdistrict, its regency's).
+    """
+    keys = _region_keys(region, (Regency, Province, Subdistrict))
+    _check_permission(entered_by, region)
+    if not isinstance(as_of, dt.date):
+        raise ValidationError("Tanggal angka resmi harus diisi.")
+    if as_of > coverage_today():
+        raise ValidationError(f"Tanggal angka resmi ({as_of:%d-%m-%Y}) tidak boleh di masa depan.")
+    if as_of.year < FIRST_YEAR:
+        raise ValidationError(f"Tanggal angka resmi ({as_of:%d-%m-%Y}) terlalu lama: paling awal {FIRST_YEAR}.")
+    segments = {
+        "active_pu": _whole_number(active_pu, "Peserta aktif PU", positive=False),
+        "active_bpu": _whole_number(active_bpu, "Peserta aktif BPU", positive=False),
+        "active_jakon": _whole_number(active_jakon, "Peserta aktif Jakon", positive=False),
+        "active_pmi": _whole_number(active_pmi, "Peserta aktif PMI", positive=False),
+    }
+    denominator = _whole_number(denominator, "Jumlah penduduk bekerja (penyebut)", positive=True)
+    if sum(segments.values()) > denominator:
+        raise ValidationError(
+            f"Jumlah peserta aktif ({sum(segments.values()):,}) melebihi penduduk bekerja ({denominator:,}): "
+            "periksa kembali angkanya.".replace(",", ".")
+        )
+    published = None if published_percent in (None, "") else _percent(published_percent, "UCJ yang dipublikasikan")
+    figure = OfficialFigure.objects.select_for_update().filter(**keys, as_of=as_of).first()
+    if figure is None:
+        figure = OfficialFigure(**keys, as_of=as_of)
+    for name, value in segments.items():
+        setattr(figure, name, value)
+    figure.denominator = denominator
+    figure.published_percent = published
+    figure.source_document = source_document.strip()[:200]
+    figure.entered_by = entered_by
+    figure._history_user = entered_by
+    figure.save()
+    _schedule_recompute(region)
+    return figure
+
+
+@transaction.atomic
+def village_denominator_set(*, village: Village, year: int, working_residents: int, source: str = "",
+                            entered_by) -> VillageDenominator:
+    """Sets a village's working residents for a year (the denominator of its own UCJ); replaces an
+    earlier entry for that year.
+
+    Who: `can_enter_coverage` for the village's regency. Returns the row. Side effect: the regency's
+    recompute is scheduled after commit.
+    """
+    if not isinstance(village, Village):
+        raise ValidationError("Wilayah harus desa/kelurahan.")
+    _check_permission(entered_by, village)
+    _check_year(year)
+    residents = _whole_number(working_residents, "Jumlah penduduk bekerja desa", positive=True)
+    denominator = VillageDenominator.objects.select_for_update().filter(village=village, year=year).first()
+    if denominator is None:
+        denominator = VillageDenominator(village=village, year=year)
+    denominator.working_residents = residents
+    denominator.source = source.strip()[:200]
+    denominator.entered_by = entered_by
+    denominator._history_user = entered_by
+    denominator.save()
+    _schedule_recompute(village)
+    return denominator

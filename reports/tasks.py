@@ -1,0 +1,58 @@
+"""Celery tasks of the coverage engine. Thin: the rules are reports/coverage.py's.
+
+- `reports.recompute_regency_coverage(regency_id)`: scheduled by reports.triggers after a change
+  that moves a regency's numbers (coalesced per regency), and by the nightly task below.
+- `reports.recompute_all_coverage()`: the nightly beat entry (settings.CELERY_BEAT_SCHEDULE); one
+  recompute task per regency with coverage data.
+
+Both are idempotent: coverage.recompute_regency upserts the day's rows in one transaction under a
+row lock on the regency, so a redelivered message (acks_late, a worker killed mid-task) or two runs
+at once leave one row per region and day with the same values.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from villages.models import Regency
+
+from . import coverage, triggers
+
+logger = logging.getLogger(__name__)
+
+# A lost connection, a failover, a lock or statement timeout: worth another try. Other errors are
+# bugs or bad data, which a retry would only repeat.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+@shared_task(name="reports.recompute_regency_coverage", acks_late=True, autoretry_for=DATABASE_ERRORS,
+             max_retries=5, retry_backoff=2, retry_backoff_max=120, retry_jitter=True)
+def recompute_regency_coverage(regency_id: int) -> dict | None:
+    """Recomputes today's snapshot rows of one regency. Returns what was written (the task result),
+    or None for a regency that no longer exists (a message older than the data it names)."""
+    # Before reading anything: a change committed from now on schedules another recompute.
+    triggers.recompute_started(regency_id)
+    try:
+        result = coverage.recompute_regency(regency_id)
+    except Regency.DoesNotExist:
+        logger.warning("coverage recompute skipped: regency %s does not exist", regency_id)
+        return None
+    triggers.recompute_finished(regency_id)
+    return {"regency": result.regency_code, "computed_on": result.computed_on.isoformat(),
+            "rows_written": result.rows_written}
+
+
+@shared_task(name="reports.recompute_all_coverage", acks_late=True, autoretry_for=DATABASE_ERRORS,
+             max_retries=5, retry_backoff=2, retry_backoff_max=120, retry_jitter=True)
+def recompute_all_coverage() -> int:
+    """Queues a recompute of every regency with coverage data (coverage.regencies_to_recompute), one
+    task each, so a failing regency retries alone and none waits for the others' time limit. Runs
+    nightly, which writes each day's history row and repairs any recompute a change failed to
+    schedule. Returns how many were queued."""
+    regency_ids = coverage.regencies_to_recompute()
+    for regency_id in regency_ids:
+        recompute_regency_coverage.delay(regency_id)
+    return len(regency_ids)

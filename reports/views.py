@@ -1,0 +1,429 @@
+"""Coverage pages (UCJ, DOMAIN.md §4): a regency's and a subdistrict's figures with the planner, and
+the staff's entry of targets, official figures (by hand or from the branch's spreadsheet) and
+village denominators.
+
+Who: the pages are for `permissions.can_view_coverage` (everyone above the village, within scope);
+entry is for `permissions.can_enter_coverage` (the regency's admin or approver, the system
+administrator). Anyone else gets a 404, as for a missing region, on GET and POST alike.
+
+What the pages read: the latest stored snapshots (selectors.latest_snapshots), so a page costs the
+same few queries however many subdistricts or villages there are. Before the first recompute the
+page says so and shows live figures (coverage.regency_figures). The headline figures, the needed
+workers and the planner all go through reports.coverage / reports.planner, built from the regency's
+snapshot row, so they agree with what the snapshot stored.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from lokal import format_rupiah
+
+from villages.models import Subdistrict
+from villages.selectors import regency_get_for_user, subdistrict_get_for_user
+
+from . import excel, imports, planner, services
+from .coverage import (
+    CoverageFigures,
+    ProgrammeFigures,
+    coverage_today,
+    display_percent,
+    regency_figures,
+    ucj_percent,
+)
+from .forms import CoverageTargetForm, FigureUploadForm, OfficialFigureForm, PlannerForm, VillageDenominatorsForm
+from .models import CoverageSnapshot, CoverageTarget, OfficialFigure, RegionLevel, VillageDenominator
+from .permissions import can_enter_coverage, can_view_coverage
+from .selectors import latest_snapshots
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_SESSION_KEY = "coverage_figure_imports"
+KEEP_IN_SESSION = 5
+
+
+# --- Scope --------------------------------------------------------------------------------------
+
+def _regency_to_view(request, pk):
+    regency = regency_get_for_user(request.user, pk)
+    if not can_view_coverage(request.user, regency):
+        raise Http404("Kabupaten/kota tidak ditemukan.")
+    return regency
+
+
+def _regency_to_enter(request, pk):
+    regency = regency_get_for_user(request.user, pk)
+    if not can_enter_coverage(request.user, regency):
+        raise Http404("Kabupaten/kota tidak ditemukan.")
+    return regency
+
+
+def _subdistrict_to_view(request, pk):
+    subdistrict = subdistrict_get_for_user(request.user, pk)
+    if not can_view_coverage(request.user, subdistrict):
+        raise Http404("Kecamatan tidak ditemukan.")
+    return subdistrict
+
+
+# --- The rows shown ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RegionRow:
+    """One line of a coverage table, from a snapshot or from live figures."""
+
+    code: str
+    name: str
+    quota: int | None
+    nominated: int
+    submitted: int
+    approved: int
+    registered: int
+    active: int
+    premium_committed_rp: int
+    denominator: int | None
+    ucj_percent: object  # Decimal, 2 places, or None where the region has no denominator
+    pk: int | None = None
+
+    @property
+    def premium_committed_label(self) -> str:
+        return format_rupiah(self.premium_committed_rp)
+
+    @classmethod
+    def from_snapshot(cls, row: CoverageSnapshot, pk=None) -> RegionRow:
+        return cls(code=row.region_code, name=row.region_name, quota=row.quota, nominated=row.nominated,
+                   submitted=row.submitted, approved=row.approved, registered=row.registered, active=row.active,
+                   premium_committed_rp=row.premium_committed_rp, denominator=row.denominator,
+                   ucj_percent=display_percent(row.ucj_percent), pk=pk)
+
+    @classmethod
+    def from_figures(cls, figures: CoverageFigures, pk=None) -> RegionRow:
+        programme = figures.programme
+        return cls(code=figures.region_code, name=figures.region_name, quota=programme.quota,
+                   nominated=programme.nominated, submitted=programme.submitted, approved=programme.approved,
+                   registered=programme.registered, active=programme.active,
+                   premium_committed_rp=programme.premium_committed_rp, denominator=figures.denominator,
+                   ucj_percent=display_percent(figures.ucj_percent), pk=pk)
+
+
+def _figures_from_snapshot(row: CoverageSnapshot) -> CoverageFigures:
+    """The snapshot's stored inputs as CoverageFigures, so the derived numbers (UCJ, needed workers,
+    their premium, the planner) come from the engine's own rules."""
+    return CoverageFigures(
+        level=row.level, region_code=row.region_code, region_name=row.region_name, year=row.year,
+        on=row.computed_on, premium_per_month_rp=row.premium_per_month_rp,
+        programme=ProgrammeFigures(quota=row.quota, nominated=row.nominated, submitted=row.submitted,
+                                   approved=row.approved, registered=row.registered, active=row.active,
+                                   premium_committed_rp=row.premium_committed_rp),
+        denominator=row.denominator, official_as_of=row.official_as_of, official_numerator=row.official_numerator,
+        programme_addition=row.programme_addition, target_percent=row.target_percent,
+    )
+
+
+def _coverage_rows(regency, *, levels, code_prefix=None):
+    """(snapshot of the regency or None, [(level, CoverageFigures)…]) from the latest snapshots in
+    one query, or from live figures when the regency was never computed (then the snapshot is None)."""
+    rows = latest_snapshots(regency).filter(level__in=[RegionLevel.REGENCY, *levels])
+    if code_prefix:
+        rows = rows.filter(Q(level=RegionLevel.REGENCY) | Q(region_code=code_prefix)
+                           | Q(region_code__startswith=f"{code_prefix}."))
+    rows = list(rows)
+    head = next((row for row in rows if row.level == RegionLevel.REGENCY), None)
+    if head is not None:
+        return head, [(row.level, row) for row in rows]
+    live = [figures for figures in regency_figures(regency) if figures.level in (RegionLevel.REGENCY, *levels)]
+    if code_prefix:
+        live = [figures for figures in live if figures.level == RegionLevel.REGENCY
+                or figures.region_code == code_prefix or figures.region_code.startswith(f"{code_prefix}.")]
+    return None, [(figures.level, figures) for figures in live]
+
+
+def _headline(figures: CoverageFigures) -> dict:
+    return {
+        "figures": figures,
+        "ucj": display_percent(figures.ucj_percent),
+        "target": figures.target_percent,
+        "achievement": display_percent(figures.target_achievement_percent),
+        "contribution": display_percent(figures.contribution_points),
+        "needed": figures.workers_needed_for_target,
+        "needed_monthly_label": _rupiah(figures.monthly_premium_for_needed_rp),
+        "needed_annual_label": _rupiah(figures.annual_premium_for_needed_rp),
+        "premium_label": format_rupiah(figures.premium_per_month_rp),
+    }
+
+
+def _rupiah(value):
+    return None if value is None else format_rupiah(value)
+
+
+def _planner(request, figures: CoverageFigures) -> dict:
+    """The planner's form and answers; asked by GET (tambah=N, target=T), so a result can be linked."""
+    asked = any(name in request.GET for name in ("tambah", "target"))
+    form = PlannerForm(request.GET if asked else None)
+    projection = target_cost = None
+    if asked and form.is_valid():
+        workers, target = form.cleaned_data["tambah"], form.cleaned_data["target"]
+        for name, value, run in (("tambah", workers, planner.fund_more_workers),
+                                 ("target", target, planner.cost_of_target)):
+            if value is None:
+                continue
+            try:
+                result = run(figures, value)
+            except ValidationError as error:
+                form.add_error(name, error)
+                continue
+            if name == "tambah":
+                projection = result
+            else:
+                target_cost = result
+    return {
+        "planner_form": form,
+        "projection": projection and {
+            "result": projection, "ucj": display_percent(projection.ucj_percent),
+            "points": display_percent(projection.points_gained),
+            "monthly_label": format_rupiah(projection.monthly_premium_rp),
+            "annual_label": format_rupiah(projection.annual_premium_rp),
+        },
+        "target_cost": target_cost and {
+            "result": target_cost, "monthly_label": format_rupiah(target_cost.monthly_premium_rp),
+            "annual_label": format_rupiah(target_cost.annual_premium_rp),
+        },
+    }
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def regency_detail(request, pk):
+    """The regency's UCJ against its target, the programme's contribution, the workers still needed,
+    the planner, and a line per subdistrict. Queries: the regency, the latest snapshots of the
+    regency and its subdistricts, the subdistricts' ids (links); nothing per subdistrict."""
+    regency = _regency_to_view(request, pk)
+    head, rows = _coverage_rows(regency, levels=[RegionLevel.SUBDISTRICT])
+    subdistrict_ids = dict(Subdistrict.objects.filter(regency=regency).values_list("code", "pk"))
+    figures = total = None
+    subdistrict_rows = []
+    for level, row in rows:
+        make = RegionRow.from_snapshot if head is not None else RegionRow.from_figures
+        if level == RegionLevel.REGENCY:
+            figures = _figures_from_snapshot(row) if head is not None else row
+            total = make(row)
+        else:
+            subdistrict_rows.append(make(row, pk=subdistrict_ids.get(row.region_code)))
+    return render(request, "reports/regency_detail.html", {
+        "regency": regency, "snapshot": head, "rows": subdistrict_rows, "total": total,
+        "can_enter": can_enter_coverage(request.user, regency),
+        **_headline(figures), **_planner(request, figures),
+    })
+
+
+@login_required
+@require_GET
+def subdistrict_detail(request, pk):
+    """A subdistrict's programme figures (and UCJ where it has an official figure) and a line per
+    village, UCJ where the village has a denominator. Queries do not grow with the villages."""
+    subdistrict = _subdistrict_to_view(request, pk)
+    regency = subdistrict.regency
+    head, rows = _coverage_rows(regency, levels=[RegionLevel.SUBDISTRICT, RegionLevel.VILLAGE],
+                                code_prefix=subdistrict.code)
+    own, village_rows = None, []
+    for level, row in rows:
+        make = RegionRow.from_snapshot if head is not None else RegionRow.from_figures
+        if level == RegionLevel.SUBDISTRICT and row.region_code == subdistrict.code:
+            own = make(row)
+        elif level == RegionLevel.VILLAGE:
+            village_rows.append(make(row))
+    return render(request, "reports/subdistrict_detail.html", {
+        "subdistrict": subdistrict, "regency": regency, "snapshot": head, "own": own, "rows": village_rows,
+        "can_enter": can_enter_coverage(request.user, regency),
+    })
+
+
+# --- Entry: target, official figures, village denominators ----------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request, pk):
+    regency = _regency_to_enter(request, pk)
+    targets = list(CoverageTarget.objects.filter(regency=regency).order_by("-year"))
+    initial = {"year": coverage_today().year}
+    asked_year = request.GET.get("tahun", "")
+    if asked_year.isdigit():
+        initial["year"] = int(asked_year)
+    existing = next((target for target in targets if target.year == initial["year"]), None)
+    if existing is not None:
+        initial.update(target_percent=existing.target_percent, working_population=existing.working_population,
+                       population_source=existing.population_source)
+    form = CoverageTargetForm(request.POST or None, initial=initial, today=coverage_today())
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = services.coverage_target_set(region=regency, entered_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Target UCJ {target.year} disimpan: {_percent_text(target.target_percent)} "
+                                      f"dari {target.working_population:,} penduduk bekerja.".replace(",", "."))
+            return redirect("reports:regency-detail", pk=regency.pk)
+    return render(request, "reports/target_form.html", {"regency": regency, "form": form, "targets": targets})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figure_list(request, pk):
+    """The regency's official figures (its own and its subdistricts'), newest first, and the form to
+    add one."""
+    regency = _regency_to_enter(request, pk)
+    form = OfficialFigureForm(request.POST or None, regency=regency, today=coverage_today())
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        region = data.pop("subdistrict") or regency
+        try:
+            figure = services.official_figure_record(region=region, entered_by=request.user, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            label = f"Kecamatan {region.name}" if isinstance(region, Subdistrict) else region.name
+            messages.success(request, f"Angka resmi {label} per {figure.as_of:%d-%m-%Y} disimpan.")
+            return redirect("reports:figure-list", pk=regency.pk)
+    figures = list(
+        OfficialFigure.objects.filter(Q(regency=regency) | Q(subdistrict__regency=regency))
+        .select_related("subdistrict")
+        .order_by("-as_of", F("subdistrict__code").asc(nulls_first=True), "-pk")  # the regency's first
+    )
+    for figure in figures:
+        figure.computed_percent = display_percent(ucj_percent(covered=figure.numerator,
+                                                              denominator=figure.denominator))
+    return render(request, "reports/figure_list.html", {"regency": regency, "form": form, "figures": figures})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def denominator_edit(request, pk):
+    """Working residents of each village of a subdistrict for a year (the village's own UCJ)."""
+    subdistrict = _subdistrict_to_view(request, pk)
+    if not can_enter_coverage(request.user, subdistrict):
+        raise Http404("Kecamatan tidak ditemukan.")
+    villages = list(subdistrict.villages.filter(is_retired=False).order_by("code"))
+    year = _denominator_year(request, subdistrict)
+    stored = {row.village_id: row for row in VillageDenominator.objects.filter(village__in=villages, year=year)}
+    initial = {"year": year}
+    for village in villages:
+        if village.pk in stored:
+            initial[VillageDenominatorsForm.residents_name(village)] = stored[village.pk].working_residents
+            initial[VillageDenominatorsForm.source_name(village)] = stored[village.pk].source
+    form = VillageDenominatorsForm(request.POST or None, villages=villages, initial=initial, today=coverage_today())
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["year"]
+        stored = {row.village_id: row for row in VillageDenominator.objects.filter(village__in=villages, year=year)}
+        changed = [(village, residents, source) for village, residents, source in form.entries()
+                   if village.pk not in stored or (stored[village.pk].working_residents, stored[village.pk].source)
+                   != (residents, source)]
+        try:
+            with transaction.atomic():
+                for village, residents, source in changed:
+                    services.village_denominator_set(village=village, year=year, working_residents=residents,
+                                                     source=source, entered_by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Penduduk bekerja {year} disimpan untuk {len(changed)} desa/kelurahan.")
+            return redirect("reports:subdistrict-detail", pk=subdistrict.pk)
+    return render(request, "reports/denominator_form.html", {
+        "subdistrict": subdistrict, "regency": subdistrict.regency, "form": form, "year": year,
+        "years": form.fields["year"].choices,
+    })
+
+
+def _denominator_year(request, subdistrict) -> int:
+    """The year asked (?tahun=), else that of the latest snapshot (the year the pages show), else now."""
+    asked = request.POST.get("year") or request.GET.get("tahun") or ""
+    if asked.isdigit():
+        return int(asked)
+    year = (CoverageSnapshot.objects.filter(region_code=subdistrict.code).order_by("-computed_on")
+            .values_list("year", flat=True).first())
+    return year or coverage_today().year
+
+
+def _percent_text(value) -> str:
+    return f"{display_percent(value):.2f}".replace(".", ",") + "%"
+
+
+# --- Import of official figures ------------------------------------------------------------------
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def figure_template(request, pk):
+    regency = _regency_to_enter(request, pk)
+    return _xlsx_response(imports.template_bytes(regency), f"angka-resmi-ucj-{regency.code.replace('.', '')}.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figure_import(request, pk):
+    regency = _regency_to_enter(request, pk)
+    form = FigureUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = excel.read_workbook(form.cleaned_data["file"].read())
+        except excel.WorkbookError as error:
+            form.add_error("file", str(error))
+        else:
+            token = secrets.token_urlsafe(16)
+            pending = request.session.get(IMPORT_SESSION_KEY, {})
+            pending[token] = {"regency": regency.pk, "rows": imports.rows_to_json(rows)}
+            request.session[IMPORT_SESSION_KEY] = dict(list(pending.items())[-KEEP_IN_SESSION:])
+            return redirect("reports:figure-import-preview", pk=regency.pk, token=token)
+    return render(request, "reports/figure_import.html", {"regency": regency, "form": form})
+
+
+def _pending_rows(request, regency, token):
+    entry = request.session.get(IMPORT_SESSION_KEY, {}).get(token)
+    if not entry or entry["regency"] != regency.pk:
+        raise Http404("Unggahan tidak ditemukan.")
+    return imports.rows_from_json(entry["rows"])
+
+
+@login_required
+@require_GET
+def figure_import_preview(request, pk, token):
+    regency = _regency_to_enter(request, pk)
+    report = imports.import_preview(rows=_pending_rows(request, regency, token), regency=regency,
+                                    today=coverage_today())
+    return render(request, "reports/figure_import_preview.html", {
+        "regency": regency, "token": token, "report": report, "totals": report.totals,
+        "valid_count": len(report.valid_rows),
+    })
+
+
+@login_required
+@require_POST
+def figure_import_confirm(request, pk, token):
+    regency = _regency_to_enter(request, pk)
+    rows = _pending_rows(request, regency, token)
+    try:
+        report = imports.import_apply(rows=rows, regency=regency, entered_by=request.user, today=coverage_today())
+    except imports.ImportRefused as refused:
+        messages.error(request, f"Tidak ada yang disimpan. Baris {refused.row}: {refused.message}")
+        return redirect("reports:figure-import-preview", pk=regency.pk, token=token)
+    pending = request.session.get(IMPORT_SESSION_KEY, {})
+    pending.pop(token, None)
+    request.session[IMPORT_SESSION_KEY] = pending
+    totals = report.totals
+    messages.success(request, f"Impor selesai: {totals[imports.NEW]} angka resmi baru, {totals[imports.UPDATE]} "
+                              f"diperbarui, {totals[imports.UNCHANGED]} sudah sama, {totals[imports.ERROR]} baris "
+                              "ditolak.")
+    return redirect("reports:figure-list", pk=regency.pk)

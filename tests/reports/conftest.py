@@ -1,0 +1,54 @@
+"""Coverage fixtures on top of the personas in tests/conftest.py (Seluma 17.05, Bengkulu Selatan
+17.01).
+
+Dates are fixed (the 2026 programme year, figures computed ON 2026-09-30) so every number in the
+tests is exact whatever day they run; services that refuse future dates get past ones.
+"""
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from registrations import services as registration_services
+from registrations.enums import NomineeStatus, QuotaRule
+from registrations.models import Nominee, OccupationCategory
+
+YEAR = 2026
+ON = dt.date(2026, 9, 30)
+AS_OF = dt.date(2026, 6, 30)  # the official figure's date in most tests
+
+
+@pytest.fixture
+def programme(seluma, regency_admin):
+    """Seluma's 2026 stage I: 10 per village, lowest tier without JHT (Rp16,800), 3 months paid."""
+    return registration_services.programme_create(
+        regency=seluma, created_by=regency_admin, name="Perlindungan Pekerja Rentan 2026", year=YEAR, stage=1,
+        implementing_office="Dinas Tenaga Kerja Kabupaten Seluma", coverage_start=dt.date(2026, 3, 1),
+        nomination_opens=dt.date(2026, 1, 5), nomination_closes=dt.date(2026, 2, 20),
+        quota_rule=QuotaRule.PER_VILLAGE, quota_per_village=10,
+    )
+
+
+@pytest.fixture
+def add_nominees(regency_admin):
+    """add_nominees(programme, village, count, status, registered_on=None) → the nominees, written
+    with bulk_create (arbitrary NIK hashes): arrangement for counting tests, not the workflow's."""
+    occupation = OccupationCategory.objects.get(name="Petani")
+
+    def _add(programme, village, count, status=NomineeStatus.DRAFT, registered_on=None):
+        rows = [
+            Nominee(
+                programme=programme, village=village, status=status, registered_on=registered_on,
+                kpj_number=f"{index:011d}" if registered_on else "",
+                nik=f"1705010101900{index % 1000:03d}", nik_hash=uuid.uuid4().hex, nik_masked="1705********0001",
+                kk="1705010101200001", full_name=f"Pekerja {index}", birth_place="Tais",
+                birth_date=dt.date(1990, 1, 1), sex="L", address="Jalan Desa", rt="001", occupation=occupation,
+                consent_at=dt.datetime(2026, 1, 10, tzinfo=dt.UTC), consent_by=regency_admin,
+                created_by=regency_admin,
+            )
+            for index in range(count)
+        ]
+        return Nominee.objects.bulk_create(rows)
+
+    return _add

@@ -1,0 +1,191 @@
+"""reports/coverage/snapshots.py: recompute_regency writes one row per region and day,
+in one transaction, under a lock, with a constant number of queries; recompute_all."""
+
+import datetime as dt
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import QuerySet
+
+from registrations.enums import NomineeStatus as S
+from registrations.models import Nominee
+from reports import coverage
+from reports.models import CoverageSnapshot, CoverageTarget, OfficialFigure, RegionLevel
+from villages.models import Regency, Village
+
+from .conftest import AS_OF, ON, YEAR
+
+ROWS = 1 + 14 + 202  # Seluma, its subdistricts, its villages
+
+
+@pytest.fixture
+def official(seluma, regency_admin):
+    OfficialFigure.objects.create(regency=seluma, as_of=AS_OF, active_pu=38_450, denominator=100_000,
+                                  entered_by=regency_admin)
+    CoverageTarget.objects.create(regency=seluma, year=YEAR, target_percent=Decimal("46.80"),
+                                  working_population=100_000, entered_by=regency_admin)
+
+
+def regency_row(regency, day=ON) -> CoverageSnapshot:
+    return CoverageSnapshot.objects.get(region_code=regency.code, computed_on=day)
+
+
+def test_recompute_writes_every_region_of_the_regency(seluma, programme, official, niur, add_nominees):
+    add_nominees(programme, niur, 4, S.ACTIVE, dt.date(2026, 7, 1))
+    add_nominees(programme, niur, 6, S.REGISTERED, dt.date(2026, 6, 1))
+
+    result = coverage.recompute_regency(seluma.pk, on=ON)
+
+    assert (result.regency_code, result.computed_on, result.rows_written) == ("17.05", ON, ROWS)
+    assert CoverageSnapshot.objects.filter(regency=seluma, computed_on=ON).count() == ROWS
+    assert list(CoverageSnapshot.objects.order_by("level").values_list("level", flat=True).distinct()) == [
+        RegionLevel.REGENCY, RegionLevel.SUBDISTRICT, RegionLevel.VILLAGE]
+    row = regency_row(seluma)
+    assert {name: getattr(row, name) for name in (
+        "level", "region_name", "year", "quota", "nominated", "submitted", "approved", "registered", "active",
+        "premium_per_month_rp", "premium_committed_rp", "official_as_of", "official_numerator",
+        "programme_addition", "covered", "denominator", "ucj_percent", "contribution_points", "target_percent",
+        "target_achievement_percent", "workers_needed_for_target")} == {
+        "level": "regency", "region_name": "Kabupaten Seluma", "year": 2026, "quota": 2_020, "nominated": 10,
+        "submitted": 10, "approved": 10, "registered": 10, "active": 10, "premium_per_month_rp": 16_800,
+        "premium_committed_rp": 10 * 16_800 * 3, "official_as_of": AS_OF, "official_numerator": 38_450,
+        "programme_addition": 4, "covered": 38_454, "denominator": 100_000,
+        "ucj_percent": Decimal("38.4540"), "contribution_points": Decimal("0.0040"),
+        "target_percent": Decimal("46.80"), "target_achievement_percent": Decimal("82.1667"),
+        "workers_needed_for_target": 8_346,
+    }
+    niur_row = CoverageSnapshot.objects.get(region_code=niur.code, computed_on=ON)
+    assert (niur_row.level, niur_row.registered, niur_row.quota, niur_row.ucj_percent) == ("village", 10, 10, None)
+
+
+def test_the_same_day_twice_updates_the_days_row(seluma, programme, official, niur, add_nominees):
+    first = coverage.recompute_regency(seluma.pk, on=ON)
+    first_at = regency_row(seluma).computed_at
+    add_nominees(programme, niur, 3, S.ACTIVE, dt.date(2026, 7, 1))
+
+    second = coverage.recompute_regency(seluma.pk, on=ON)
+
+    assert CoverageSnapshot.objects.filter(region_code="17.05").count() == 1
+    assert CoverageSnapshot.objects.count() == ROWS
+    row = regency_row(seluma)
+    assert (row.programme_addition, row.covered, row.computed_at > first_at) == (3, 38_453, True)
+    assert first.changed == ["Kabupaten Seluma (17.05): dihitung pertama kali — UCJ 38,45%, terdaftar 0; "
+                             "14 kecamatan, 202 desa/kelurahan"]
+    assert second.changed == [
+        "Kabupaten Seluma (17.05): tercakup 38.450 → 38.453; tambahan program 0 → 3; "
+        "diusulkan 0 → 3; disetujui 0 → 3; terdaftar 0 → 3; aktif 0 → 3; "
+        "kebutuhan pekerja untuk target 8.350 → 8.347",
+        "Sukaraja (17.05.01): diusulkan 0 → 3; disetujui 0 → 3; terdaftar 0 → 3; aktif 0 → 3",
+        "Desa/kelurahan yang berubah: 1",
+    ]
+
+
+def test_recompute_is_idempotent(seluma, programme, official, niur, add_nominees):
+    add_nominees(programme, niur, 3, S.ACTIVE, dt.date(2026, 7, 1))
+    coverage.recompute_regency(seluma.pk, on=ON)
+    before = list(CoverageSnapshot.objects.order_by("region_code").values())
+
+    again = coverage.recompute_regency(seluma.pk, on=ON)
+
+    after = list(CoverageSnapshot.objects.order_by("region_code").values())
+    strip = lambda rows: [{k: v for k, v in row.items() if k != "computed_at"} for row in rows]  # noqa: E731
+    assert strip(after) == strip(before)
+    assert again.changed == []
+
+
+def test_two_days_give_two_rows_of_history(seluma, programme, official, niur, add_nominees):
+    coverage.recompute_regency(seluma.pk, on=ON)
+    add_nominees(programme, niur, 2, S.ACTIVE, dt.date(2026, 10, 1))
+
+    coverage.recompute_regency(seluma.pk, on=dt.date(2026, 10, 1))
+
+    trend = CoverageSnapshot.objects.filter(region_code="17.05").order_by("computed_on")
+    assert [(row.computed_on, row.covered) for row in trend] == [(ON, 38_450), (dt.date(2026, 10, 1), 38_452)]
+    assert CoverageSnapshot.objects.count() == 2 * ROWS
+
+
+def test_a_failure_half_way_leaves_nothing_written(seluma, programme, official, monkeypatch):
+    """One transaction per regency: an error after the rows were sent rolls all of them back."""
+    def crash(self):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(QuerySet, "delete", crash)  # runs after bulk_create, inside the transaction
+
+    with pytest.raises(RuntimeError):
+        coverage.recompute_regency(seluma.pk, on=ON)
+
+    assert CoverageSnapshot.objects.count() == 0
+
+
+def test_an_unknown_regency_raises_does_not_exist(db):
+    with pytest.raises(Regency.DoesNotExist):
+        coverage.recompute_regency(999_999, on=ON)
+
+
+@pytest.mark.parametrize("villages_with_nominees", [1, 3])
+def test_recompute_costs_the_same_queries_whatever_the_size(seluma, programme, official, add_nominees,
+                                                            django_assert_num_queries, villages_with_nominees):
+    for village in Village.objects.filter(subdistrict__regency=seluma).order_by("code")[:villages_with_nominees]:
+        add_nominees(programme, village, 5, S.ACTIVE, dt.date(2026, 7, 1))
+        add_nominees(programme, village, 2, S.SUBMITTED)
+
+    # SAVEPOINT; SELECT regency FOR UPDATE; programmes; targets; latest official figure; subdistrict
+    # figures; subdistricts; the grouped village query; quota overrides; previous snapshot rows;
+    # INSERT … ON CONFLICT DO UPDATE; DELETE rows of retired regions; RELEASE SAVEPOINT.
+    with django_assert_num_queries(13):
+        coverage.recompute_regency(seluma.pk, on=ON)
+
+    assert regency_row(seluma).programme_addition == 5 * villages_with_nominees
+
+
+def test_recompute_all_covers_regencies_with_coverage_data(seluma, other_regency, official, sysadmin):
+    result = coverage.recompute_all(on=ON)
+
+    assert [item.regency_code for item in result] == ["17.05"]  # Bengkulu Selatan has nothing yet
+    OfficialFigure.objects.create(subdistrict=other_regency.subdistricts.first(), as_of=AS_OF, active_bpu=10,
+                                  denominator=100, entered_by=sysadmin)
+    assert [item.regency_code for item in coverage.recompute_all(on=ON)] == ["17.01", "17.05"]
+
+
+# --- Two recomputes at the same moment, on real PostgreSQL ---------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_run_waits_for_the_first_and_writes_the_same_values(seluma, programme, official, niur,
+                                                                      add_nominees):
+    """The regency row lock: while another transaction holds it, a recompute waits; once released it
+    reads the committed data and writes the same figures."""
+    add_nominees(programme, niur, 3, S.ACTIVE, dt.date(2026, 7, 1))
+    finished = threading.Event()
+    errors = []
+
+    def recompute_in_thread():
+        try:
+            coverage.recompute_regency(seluma.pk, on=ON)
+        except Exception as error:  # noqa: BLE001 - reported in the main thread
+            errors.append(repr(error))
+        finally:
+            finished.set()
+            connection.close()
+
+    with transaction.atomic():
+        Regency.objects.select_for_update().get(pk=seluma.pk)  # a first run holding the lock
+        coverage_thread = threading.Thread(target=recompute_in_thread)
+        coverage_thread.start()
+        time.sleep(0.5)
+        assert not finished.is_set()  # waiting on the lock
+        # The first run writes (here: a registration it saw), then commits.
+        Nominee.objects.filter(pk=Nominee.objects.filter(village=niur).order_by("pk").first().pk).update(
+            status=S.LAPSED)
+    coverage_thread.join(timeout=30)
+
+    assert errors == []
+    assert finished.is_set()
+    row = regency_row(seluma)
+    assert (row.programme_addition, row.covered) == (2, 38_452)  # what was committed before it read
+    coverage.recompute_regency(seluma.pk, on=ON)
+    assert CoverageSnapshot.objects.filter(region_code="17.05").count() == 1
+    assert regency_row(seluma).covered == 38_452

@@ -1,0 +1,75 @@
+"""reports/selectors.py: the stored snapshots the dashboards read, and region codes for commands."""
+
+import datetime as dt
+
+import pytest
+
+from reports import coverage, selectors
+from reports.models import CoverageSnapshot, RegionLevel
+from villages.models import Province
+
+from .conftest import ON
+
+NEXT_DAY = ON + dt.timedelta(days=1)
+
+
+@pytest.fixture
+def two_days(seluma, other_regency, programme):
+    coverage.recompute_regency(seluma.pk, on=ON)
+    coverage.recompute_regency(seluma.pk, on=NEXT_DAY)
+    coverage.recompute_regency(other_regency.pk, on=NEXT_DAY + dt.timedelta(days=1))
+
+
+def test_latest_snapshots_are_the_regencys_latest_day(seluma, two_days, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rows = list(selectors.latest_snapshots(seluma))
+
+    assert len(rows) == 1 + 14 + 202
+    assert {row.computed_on for row in rows} == {NEXT_DAY}
+    assert {row.regency_id for row in rows} == {seluma.pk}
+    assert [row.region_code for row in rows[:3]] == ["17.05", "17.05.01", "17.05.02"]
+
+
+def test_latest_snapshots_of_one_level(seluma, two_days):
+    rows = selectors.latest_snapshots(seluma, level=RegionLevel.SUBDISTRICT)
+
+    assert [row.region_code for row in rows] == [f"17.05.{number:02d}" for number in range(1, 15)]
+    with pytest.raises(ValueError):
+        selectors.latest_snapshots(seluma, level="desa")
+
+
+def test_a_regency_never_computed_has_no_snapshots(seluma):
+    assert list(selectors.latest_snapshots(seluma)) == []
+    assert selectors.data_as_of(seluma) is None
+
+
+def test_snapshot_trend_is_one_row_per_day(seluma, two_days):
+    assert [row.computed_on for row in selectors.snapshot_trend("17.05.01")] == [ON, NEXT_DAY]
+
+
+def test_data_as_of_is_when_the_latest_figures_were_computed(seluma, two_days):
+    latest = CoverageSnapshot.objects.get(region_code="17.05", computed_on=NEXT_DAY)
+
+    assert selectors.data_as_of(seluma) == latest.computed_at
+
+
+@pytest.mark.parametrize("code", ["17.05", "1705", " 17.05 "])
+def test_region_by_code_finds_a_regency(seluma, code):
+    assert selectors.region_by_code(code) == seluma
+
+
+def test_region_by_code_finds_a_province(seluma):
+    assert selectors.region_by_code("17") == Province.objects.get(code="17")
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    ("17.05.01", "Kode wilayah '17.05.01' tidak valid: gunakan kode provinsi (mis. 17) atau kabupaten/kota "
+                 "(mis. 17.05 atau 1705)."),
+    ("17.99", "Wilayah dengan kode 17.99 belum ada di basis data: periksa kodenya, atau muat wilayahnya dengan "
+              "'manage.py load_regions 17'."),
+])
+def test_region_by_code_refuses_other_codes(seluma, code, message):
+    with pytest.raises(selectors.UnknownRegion) as error:
+        selectors.region_by_code(code)
+
+    assert str(error.value) == message

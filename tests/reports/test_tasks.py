@@ -1,0 +1,259 @@
+"""reports/tasks.py: the coverage recompute on a real Celery worker, concurrency, retries, beat.
+
+The worker tests (marker `celery`) use the session's real worker process on Redis, reading the
+test database; they poll the database and the cache instead of sleeping. Recomputes are counted
+with the task's own run counter (triggers.recompute_runs), which the worker increments in Redis
+after each completed recompute.
+"""
+
+import datetime as dt
+import threading
+import time
+
+import pytest
+from celery.schedules import crontab
+from celery.signals import task_retry
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connection, connections
+
+from jamsostek_portal.celery import app, health
+from registrations import workflow
+from registrations.enums import Action, NomineeStatus
+from reports import coverage, tasks, triggers
+from reports.models import CoverageSnapshot
+from villages.models import Regency
+
+S = NomineeStatus
+SELUMA_ROWS = 1 + 14 + 202  # the regency, its kecamatan and its desa/kelurahan
+
+
+@pytest.fixture
+def eager():
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
+def _no_marks_from_earlier_runs(seluma, other_regency):
+    """Each run of the suite creates a new test database whose ids start again at 1, while Redis
+    keeps its keys for hours: start from no mark and no count."""
+    for regency in (seluma, other_regency):
+        cache.delete_many([triggers.pending_key(regency.pk), triggers.runs_key(regency.pk)])
+
+
+@pytest.fixture
+def worker(celery_worker, seluma, other_regency):
+    """The session's worker, once it has run whatever was queued before this test: a message left
+    behind by an earlier run of the suite names ids that this run's new database has handed out
+    again, and must not be counted as this test's recompute."""
+    health.delay().get(timeout=30)
+    for regency in (seluma, other_regency):
+        cache.delete_many([triggers.pending_key(regency.pk), triggers.runs_key(regency.pk)])
+    return celery_worker
+
+
+def wait_for(condition, *, timeout=30.0, what="the condition"):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}", pytrace=False)
+        time.sleep(0.05)
+
+
+def regency_row(code="17.05"):
+    return CoverageSnapshot.objects.filter(region_code=code, computed_on=coverage.coverage_today()).first()
+
+
+def snapshot_values(regency):
+    return sorted(CoverageSnapshot.objects.filter(regency=regency).values_list(
+        "region_code", "computed_on", "level", "quota", "nominated", "submitted", "approved", "registered", "active",
+        "premium_committed_rp", "covered", "denominator", "ucj_percent"))
+
+
+# --- On the real worker ---------------------------------------------------------------------------
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_a_status_change_leads_to_a_snapshot_written_by_the_worker(
+        worker, settings, seluma, programme, niur, add_nominees, bpjs_officer):
+    settings.COVERAGE_RECOMPUTE_DELAY_SECONDS = 0
+    [nominee] = add_nominees(programme, niur, 1, status=S.SENT_TO_BPJS)  # arranged without a trigger
+    assert not worker.conf.task_always_eager  # so only the worker can write the snapshot
+
+    workflow.nominee_register(nominee=nominee, actor=bpjs_officer, kpj_number="00012345678",
+                              registered_on=dt.date(2026, 9, 1))
+
+    wait_for(lambda: triggers.recompute_runs(seluma.pk) == 1, what="the worker's recompute")
+    row = regency_row()
+    assert (row.nominated, row.approved, row.registered, row.active) == (1, 1, 1, 1)
+    assert CoverageSnapshot.objects.filter(regency=seluma).count() == SELUMA_ROWS
+    assert cache.get(triggers.pending_key(seluma.pk)) is None  # the worker cleared the mark
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_decision_on_30_nominees_is_one_recompute_on_the_worker(
+        worker, settings, seluma, programme, niur, add_nominees, approver):
+    settings.COVERAGE_RECOMPUTE_DELAY_SECONDS = 1
+    nominees = add_nominees(programme, niur, 30, status=S.VERIFIED)
+
+    result = workflow.nominees_decide(nominee_pks=[n.pk for n in nominees], action=Action.APPROVE, actor=approver)
+
+    assert (len(result.changed), result.refused) == (30, [])
+    wait_for(lambda: triggers.recompute_runs(seluma.pk) >= 1, what="the worker's recompute")
+    assert regency_row().approved == 30
+    # Give a second recompute, had one been scheduled, time to run (the delay plus its run).
+    time.sleep(django_settings.COVERAGE_RECOMPUTE_DELAY_SECONDS + 1.5)
+    assert triggers.recompute_runs(seluma.pk) == 1
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_changes_outside_a_batch_is_one_recompute_on_the_worker(worker, settings, seluma):
+    """The pending mark alone coalesces: the web process sets it, the worker clears it."""
+    settings.COVERAGE_RECOMPUTE_DELAY_SECONDS = 1
+
+    for _ in range(20):
+        triggers.coverage_changed(seluma.pk)
+
+    wait_for(lambda: triggers.recompute_runs(seluma.pk) >= 1, what="the worker's recompute")
+    time.sleep(django_settings.COVERAGE_RECOMPUTE_DELAY_SECONDS + 1.5)
+    assert triggers.recompute_runs(seluma.pk) == 1
+    assert cache.get(triggers.pending_key(seluma.pk)) is None
+
+    triggers.coverage_changed(seluma.pk)  # after the recompute started: a new one
+
+    wait_for(lambda: triggers.recompute_runs(seluma.pk) == 2, what="the second recompute")
+
+
+# --- Safe to run twice at once -----------------------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+def test_two_recomputes_at_once_leave_one_row_per_region_and_day_with_the_same_values(
+        seluma, programme, niur, add_nominees):
+    add_nominees(programme, niur, 3, status=S.ACTIVE, registered_on=dt.date(2026, 9, 1))
+    start = threading.Barrier(2)
+    results, errors = [], []
+
+    def recompute():
+        try:
+            start.wait(timeout=10)
+            results.append(tasks.recompute_regency_coverage(seluma.pk))
+        except Exception as error:  # reported below, not lost in the thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=recompute) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert [result["rows_written"] for result in results] == [SELUMA_ROWS, SELUMA_ROWS]
+    assert CoverageSnapshot.objects.filter(regency=seluma).count() == SELUMA_ROWS
+    first = snapshot_values(seluma)
+    assert regency_row().active == 3
+
+    tasks.recompute_regency_coverage(seluma.pk)  # and once more, alone: the same rows
+
+    assert snapshot_values(seluma) == first
+    assert triggers.recompute_runs(seluma.pk) == 3
+
+
+# --- Retried on database errors ----------------------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_makes_the_task_retry(seluma):
+    """A real lock timeout: another connection holds the snapshot table while the task runs with a
+    short lock_timeout. The task runs in this process (`apply`, which performs a retry at once
+    rather than after the backoff, and only with throw=False: the settings make inline tasks
+    propagate errors); the holder lets go when the first attempt has failed and asked to retry."""
+    holding, release = threading.Event(), threading.Event()
+    retries = []
+
+    def hold_the_snapshot_table():
+        try:
+            with connections["default"].cursor() as cursor:  # this thread's own connection
+                cursor.execute("BEGIN")
+                cursor.execute("LOCK TABLE reports_coveragesnapshot IN ACCESS EXCLUSIVE MODE")
+                holding.set()
+                release.wait(timeout=30)
+                cursor.execute("ROLLBACK")
+        finally:
+            connections.close_all()
+
+    def on_retry(sender=None, reason=None, **kwargs):
+        retries.append(type(reason.exc))  # reason: the Retry, carrying the error
+        release.set()
+
+    holder = threading.Thread(target=hold_the_snapshot_table)
+    holder.start()
+    assert holding.wait(timeout=10)
+    task_retry.connect(on_retry, sender=tasks.recompute_regency_coverage, weak=False)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '300ms'")
+        result = tasks.recompute_regency_coverage.apply((seluma.pk,), throw=False)
+    finally:
+        task_retry.disconnect(on_retry, sender=tasks.recompute_regency_coverage)
+        release.set()
+        holder.join(timeout=10)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+
+    assert retries == [OperationalError]
+    assert result.successful()
+    assert result.result["rows_written"] == SELUMA_ROWS
+    assert CoverageSnapshot.objects.filter(regency=seluma).count() == SELUMA_ROWS
+    assert triggers.recompute_runs(seluma.pk) == 1
+
+
+def test_the_tasks_are_configured_for_redelivery_and_retries():
+    for task in (tasks.recompute_regency_coverage, tasks.recompute_all_coverage):
+        assert task.acks_late is True
+        assert set(task.autoretry_for) == {OperationalError, InterfaceError}
+        assert task.max_retries == 5
+        assert task.retry_backoff
+    assert tasks.recompute_regency_coverage.name == "reports.recompute_regency_coverage"
+    assert tasks.recompute_all_coverage.name == "reports.recompute_all_coverage"
+
+
+def test_tasks_and_cache_keys_belong_to_this_database(settings):
+    """Two installations, or two test runs, sharing one Redis: each worker takes only its own
+    database's tasks, and the web process and the worker share the same pending marks."""
+    [route] = settings.CELERY_TASK_ROUTES
+    database = connection.settings_dict["NAME"]  # test_…, as the worker's DATABASE_URL names it
+
+    assert route("reports.recompute_regency_coverage", (1,), {}, {}) == {"queue": database}
+    assert cache.make_key(triggers.pending_key(1)) == f"{database}::1:coverage:pending:1"
+
+
+# --- The nightly run, and messages older than their data -------------------------------------------
+
+def test_beat_recomputes_everything_at_one_in_the_morning_jakarta_time(settings):
+    [entry] = [entry for entry in settings.CELERY_BEAT_SCHEDULE.values()
+               if entry["task"] == "reports.recompute_all_coverage"]
+
+    assert entry["schedule"] == crontab(hour=1, minute=0)
+    assert settings.CELERY_TIMEZONE == "Asia/Jakarta"
+    assert app.conf.beat_schedule == settings.CELERY_BEAT_SCHEDULE
+
+
+def test_the_nightly_task_recomputes_each_regency_with_coverage_data_once(eager, seluma, other_regency, programme):
+    queued = tasks.recompute_all_coverage()
+
+    assert queued == 1  # Seluma has a programme; Bengkulu Selatan has nothing to compute
+    assert (triggers.recompute_runs(seluma.pk), triggers.recompute_runs(other_regency.pk)) == (1, 0)
+    assert regency_row().computed_on == coverage.coverage_today()
+
+
+def test_a_message_for_a_regency_that_no_longer_exists_is_skipped(db):
+    missing = (Regency.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+
+    assert tasks.recompute_regency_coverage(missing) is None
+    assert not CoverageSnapshot.objects.exists()
