@@ -139,10 +139,12 @@ class DemoNominee:
 
 # The way each final state is reached: the village submits (workflow.nominee_submit, through
 # services.village_list_submit), then the regency and BPJS steps, each through
-# workflow.nominee_decide as the person whose job it is. Each step: (action, who acts: a DEMO_USERS
-# username); the last step carries the nominee's reason.
+# workflow.nominee_decide as the person whose job it is (sending: through an export batch). Each
+# step: (action, who acts: a DEMO_USERS username); the last step carries the nominee's reason.
 _REVIEWER, _APPROVER, _ADMIN, _BPJS = "verifikator.seluma", "penyetuju.seluma", "admin.seluma", "bpjs.seluma"
-_BEFORE_BPJS = [("verify", _REVIEWER), ("approve", _APPROVER), ("send_to_bpjs", _ADMIN)]
+# Sending is not a decision on one nominee: it is the village's export batch (demo_programme_load).
+_SEND = ("send_to_bpjs", _ADMIN)
+_BEFORE_BPJS = [("verify", _REVIEWER), ("approve", _APPROVER), _SEND]
 _AFTER_SUBMIT = {
     "submitted": [],
     "verified": [("verify", _REVIEWER)],
@@ -236,8 +238,9 @@ def demo_programme_load(seluma: Regency):
     """Creates the open demo programme and its sample nominees, once. Nominees are created through
     services.nominee_create as their village's officer and submitted through
     services.village_list_submit; later states are reached through workflow.nominee_decide by the
-    demo user whose job each step is, so the timelines are real ones. A village that already has
-    demo nominees is left alone, so a second run changes nothing. Returns the programme."""
+    demo user whose job each step is (sending: one services.export_batch_create per village), so
+    the timelines are real ones. A village that already has demo nominees is left alone, so a
+    second run changes nothing. Returns the programme."""
     # Imported here: registrations depends on accounts, not the other way round.
     from registrations import services, workflow
     from registrations.enums import BpjsFundingCode, FundingSource, QuotaRule
@@ -289,15 +292,10 @@ def demo_programme_load(seluma: Regency):
                 rw="001", postal_code=village.postal_code or "", occupation=occupations[demo.occupation],
             )
 
-        # The whole list goes to the regency in one "kirim ke kabupaten", as a village would send it;
-        # the drafts are entered afterwards, so they stay drafts.
-        sent = [(demo, create(demo)) for demo in demos if demo.status != "draft"]
-        if sent:
-            services.village_list_submit(programme=programme, village=village, submitted_by=officer, today=day)
-        for demo, nominee in sent:
-            steps = _AFTER_SUBMIT[demo.status]
-            for number, (action, actor) in enumerate(steps, start=1):
-                last = number == len(steps)
+        def run_steps(demo: DemoNominee, nominee: Nominee, steps, *, total: int, start: int = 1) -> None:
+            """Steps `start`…`start + len(steps) - 1` of the nominee's `total`; the last carries its reason."""
+            for number, (action, actor) in enumerate(steps, start=start):
+                last = number == total
                 if action == "register":  # BPJS's answer: a made-up 11-digit KPJ, a member since the load day
                     workflow.nominee_register(nominee=nominee, actor=users[actor], kpj_number=f"{demo.serial:011d}",
                                               registered_on=day)
@@ -305,6 +303,28 @@ def demo_programme_load(seluma: Regency):
                 workflow.nominee_decide(nominee=nominee, action=action, actor=users[actor],
                                         reason_code=demo.reason_code if last else "",
                                         reason=demo.reason if last else "")
+
+        # The whole list goes to the regency in one "kirim ke kabupaten", as a village would send it;
+        # the drafts are entered afterwards, so they stay drafts.
+        sent = [(demo, create(demo)) for demo in demos if demo.status != "draft"]
+        if sent:
+            services.village_list_submit(programme=programme, village=village, submitted_by=officer, today=day)
+        # Those bound for BPJS are approved first and handed over in one export batch for the
+        # village (services.export_batch_create, as the regency admin); everyone else's steps and
+        # BPJS's answers come after it, so a nominee meant to stay "approved" is not in the batch.
+        bpjs_bound = [(demo, nominee) for demo, nominee in sent if _SEND in _AFTER_SUBMIT[demo.status]]
+        for demo, nominee in bpjs_bound:
+            steps = _AFTER_SUBMIT[demo.status]
+            run_steps(demo, nominee, steps[:steps.index(_SEND)], total=len(steps))
+        if bpjs_bound:
+            services.export_batch_create(programme=programme, created_by=users[_SEND[1]], village=village)
+        for demo, nominee in sent:
+            steps = _AFTER_SUBMIT[demo.status]
+            if _SEND in steps:
+                run_steps(demo, nominee, steps[steps.index(_SEND) + 1:], total=len(steps),
+                          start=steps.index(_SEND) + 2)
+            else:
+                run_steps(demo, nominee, steps, total=len(steps))
         for demo in demos:
             if demo.status == "draft":
                 create(demo)

@@ -8,32 +8,31 @@ Two layouts are read:
   Nama, Tempat Lahir, Tanggal Lahir, Alamat; see OpenSID's Program_bantuan::expor). It lacks most
   of our fields; those rows come back as errors and the officer completes them in the rejected-rows
   workbook, which has our template's layout and so can be uploaded again as it is.
+
+What every upload workbook of the portal does the same way (the file checks, the header row, the
+"Petunjuk" sheet, dates in cells) is in xlsx.py, shared with the official-figures workbook.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from io import BytesIO
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import Workbook
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from . import xlsx
 from .nik import strip_separators
+from .xlsx import DATE, TEXT, Column, WorkbookError
 
-TEXT = "@"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 1000  # a village nominates tens of people; a thousand rows means the wrong file
 TEMPLATE_ROWS = 500  # rows pre-formatted as text and covered by the drop-downs
 DATA_SHEET = "Calon peserta"
-NOTES_SHEET = "Petunjuk"
 LISTS_SHEET = "Daftar"
 OPENSID_SHEET = "Peserta"
 TEMPLATE, OPENSID = "template", "opensid"
@@ -42,34 +41,22 @@ TEMPLATE, OPENSID = "template", "opensid"
 IDENTIFIER_FIELDS = ("nik", "kk", "phone")
 CONSENT_YES = "Ya"
 
-
-@dataclass(frozen=True)
-class Column:
-    field: str  # NomineeForm field name
-    header: str
-    required: bool
-    notes: str
-    example: str
-    width: int = 16
-    text: bool = False
-
-
 TEMPLATE_COLUMNS = [
     Column("nik", "NIK", True, "16 digit sesuai KTP. Kolom ini berformat Teks; jangan ubah menjadi Angka.",
-           "1705011505900001", 20, text=True),
+           "1705011505900001", 20, number_format=TEXT),
     Column("kk", "No. KK", True, "16 digit sesuai kartu keluarga. Kolom berformat Teks.", "1705010101200001",
-           20, text=True),
+           20, number_format=TEXT),
     Column("full_name", "Nama lengkap", True, "Sesuai KTP.", "Budi Santoso", 26),
     Column("birth_place", "Tempat lahir", True, "Sesuai KTP.", "Seluma", 16),
     Column("birth_date", "Tanggal lahir", True, "Tulis HH-BB-TTTT (mis. 15-05-1990) atau isi sebagai tanggal Excel.",
-           "15-05-1990", 14),
+           "15-05-1990", 14, number_format=DATE),
     Column("sex", "Jenis kelamin (L/P)", True, "L untuk laki-laki, P untuk perempuan (pilih dari daftar).", "L", 12),
     Column("address", "Alamat", True, "Dusun/jalan tempat tinggal sekarang.", "Dusun II", 28),
-    Column("rt", "RT", True, "Angka, mis. 3 atau 003.", "003", 6, text=True),
-    Column("rw", "RW", False, "Angka; kosongkan bila desa tidak memakai RW.", "001", 6, text=True),
-    Column("postal_code", "Kode pos", False, "5 digit.", "38876", 9, text=True),
+    Column("rt", "RT", True, "Angka, mis. 3 atau 003.", "003", 6, number_format=TEXT),
+    Column("rw", "RW", False, "Angka; kosongkan bila desa tidak memakai RW.", "001", 6, number_format=TEXT),
+    Column("postal_code", "Kode pos", False, "5 digit.", "38876", 9, number_format=TEXT),
     Column("phone", "No. HP", False, "Mis. 0812 3456 7890. Kolom berformat Teks agar angka 0 di depan tidak hilang.",
-           "081234567890", 16, text=True),
+           "081234567890", 16, number_format=TEXT),
     Column("email", "Email", False, "Boleh kosong.", "", 22),
     Column("occupation", "Pekerjaan", True, "Kategori pekerja rentan; pilih dari daftar.", "Petani", 22),
     Column("monthly_income", "Penghasilan per bulan", False, "Rupiah, angka saja (mis. 1500000). Boleh kosong.",
@@ -88,7 +75,7 @@ REASON_HEADER = "Alasan"
 VILLAGE_FIELD = "village_code"
 _OPENSID_PARTICIPANT = "_opensid_participant"  # "Peserta": the NIK, or the KK for household programmes
 
-# Header spellings we accept, after _normalise_header (lower case, no brackets, no punctuation).
+# Header spellings we accept, after normalise_header (lower case, no brackets, no punctuation).
 _ALIASES = {
     "nik": ["nik", "no nik", "nomor nik", "nomor induk kependudukan", "nik peserta", "kartu nik"],
     "kk": ["no kk", "nomor kk", "kk", "no kartu keluarga", "nomor kartu keluarga", "no kk peserta"],
@@ -115,10 +102,6 @@ _ALIASES = {
 _HEADER_TO_FIELD = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
 TEMPLATE_REQUIRED = [column.field for column in TEMPLATE_COLUMNS if column.required]
 OPENSID_REQUIRED = ["nik", "full_name"]
-
-
-class WorkbookError(Exception):
-    """The file as a whole cannot be read; nothing was imported. The message is for the officer."""
 
 
 @dataclass(frozen=True)
@@ -150,41 +133,27 @@ def template_workbook(*, occupations: Sequence[str], data_sources: Sequence[str]
     text for TEMPLATE_ROWS rows, drop-downs for sex, occupation, data source and consent, and a
     "Petunjuk" sheet explaining each column. With `rows` (and `reasons`, one per row) it is the
     rejected-rows workbook: the same layout plus an "Alasan" column, ready to fix and upload again."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = DATA_SHEET
-    headers = [column.header for column in TEMPLATE_COLUMNS] + ([REASON_HEADER] if reasons is not None else [])
-    sheet.append(headers)
-    header_fill = PatternFill("solid", fgColor="D9EAD3")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for index, row in enumerate(rows):
-        values = [row.get(column.field, "") or None for column in TEMPLATE_COLUMNS]
-        if reasons is not None:
-            values.append(reasons[index])
-        sheet.append(values)
-    last_row = max(TEMPLATE_ROWS, len(rows)) + 1
-    for position, column in enumerate(TEMPLATE_COLUMNS, start=1):
-        letter = get_column_letter(position)
-        sheet.column_dimensions[letter].width = column.width
-        number_format = TEXT if column.text else ("DD-MM-YYYY" if column.field == "birth_date" else None)
-        if number_format:
-            # Cell by cell (what Excel and LibreOffice honour when the officer types) and on the
-            # column, for rows beyond the pre-formatted ones.
-            sheet.column_dimensions[letter].number_format = number_format
-            for (cell,) in sheet.iter_rows(min_row=2, max_row=last_row, min_col=position, max_col=position):
-                cell.number_format = number_format
+    values = [[row.get(column.field, "") or None for column in TEMPLATE_COLUMNS] for row in rows]
     if reasons is not None:
-        sheet.column_dimensions[get_column_letter(len(headers))].width = 60
-        sheet.cell(row=1, column=len(headers)).fill = PatternFill("solid", fgColor="F4CCCC")
-    sheet.freeze_panes = "A2"
+        values = [row_values + [reason] for row_values, reason in zip(values, reasons, strict=True)]
+    last_row = max(TEMPLATE_ROWS, len(rows)) + 1
+    workbook = xlsx.data_workbook(title=DATA_SHEET, columns=TEMPLATE_COLUMNS, last_row=last_row, rows=values,
+                                  extra_headers=[REASON_HEADER] if reasons is not None else [])
+    sheet = workbook.active
+    if reasons is not None:
+        reason_position = len(TEMPLATE_COLUMNS) + 1
+        sheet.column_dimensions[get_column_letter(reason_position)].width = 60
+        sheet.cell(row=1, column=reason_position).fill = PatternFill("solid", fgColor="F4CCCC")
     _add_lists(workbook, sheet, occupations=occupations, data_sources=data_sources, last_row=last_row)
-    _add_notes(workbook)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    xlsx.add_notes_sheet(workbook, title="Cara mengisi template calon peserta BPJS Ketenagakerjaan", lines=[
+        f"Isi satu baris per calon peserta di lembar \"{DATA_SHEET}\", mulai baris 2. Jangan ubah judul kolom.",
+        "NIK, No. KK dan No. HP harus tetap berformat Teks. Excel hanya menyimpan 15 digit angka, jadi NIK "
+        "16 digit yang tersimpan sebagai angka sudah kehilangan digit terakhirnya dan akan ditolak.",
+        "Setelah diunggah, setiap baris diperiksa seperti formulir di portal. Tidak ada yang disimpan sebelum "
+        "Anda menekan tombol Simpan di halaman pratinjau. Baris yang ditolak bisa diunduh, diperbaiki, lalu "
+        "diunggah lagi.",
+    ], columns=TEMPLATE_COLUMNS, widths=[24, 14, 80, 20])
+    return xlsx.workbook_bytes(workbook)
 
 
 def _add_lists(workbook: Workbook, sheet, *, occupations, data_sources, last_row: int) -> None:
@@ -209,66 +178,18 @@ def _add_lists(workbook: Workbook, sheet, *, occupations, data_sources, last_row
     lists.sheet_state = "hidden"
 
 
-def _add_notes(workbook: Workbook) -> None:
-    notes = workbook.create_sheet(NOTES_SHEET)
-    notes.append(["Cara mengisi template calon peserta BPJS Ketenagakerjaan"])
-    notes["A1"].font = Font(bold=True, size=13)
-    for line in [
-        f"Isi satu baris per calon peserta di lembar \"{DATA_SHEET}\", mulai baris 2. Jangan ubah judul kolom.",
-        "NIK, No. KK dan No. HP harus tetap berformat Teks. Excel hanya menyimpan 15 digit angka, jadi NIK "
-        "16 digit yang tersimpan sebagai angka sudah kehilangan digit terakhirnya dan akan ditolak.",
-        "Setelah diunggah, setiap baris diperiksa seperti formulir di portal. Tidak ada yang disimpan sebelum "
-        "Anda menekan tombol Simpan di halaman pratinjau. Baris yang ditolak bisa diunduh, diperbaiki, lalu "
-        "diunggah lagi.",
-        "",
-    ]:
-        notes.append([line])
-    notes.append(["Kolom", "Wajib", "Cara mengisi", "Contoh"])
-    for cell in notes[notes.max_row]:
-        cell.font = Font(bold=True)
-    for column in TEMPLATE_COLUMNS:
-        notes.append([column.header, "Wajib" if column.required else "Boleh kosong", column.notes, column.example])
-        notes.cell(row=notes.max_row, column=4).number_format = TEXT
-    for letter, width in zip("ABCD", [24, 14, 80, 20], strict=True):
-        notes.column_dimensions[letter].width = width
-    for row in notes.iter_rows(min_row=6):
-        row[2].alignment = Alignment(wrap_text=True, vertical="top")
-
-
 # --- Reading an upload ----------------------------------------------------------------------
 
 def check_file(*, name: str, size: int) -> None:
     """Refuses by name and size before the content is read (WorkbookError)."""
-    if size > MAX_BYTES:
-        raise WorkbookError(
-            f"Berkas terlalu besar ({size / 1024 / 1024:.1f} MB); batasnya {MAX_BYTES // 1024 // 1024} MB. "
-            "Hapus gambar atau lembar lain, atau bagi data menjadi beberapa berkas."
-        )
-    if not name.lower().endswith(".xlsx"):
-        raise WorkbookError(_WRONG_TYPE)
-
-
-_WRONG_TYPE = ("Berkas harus berformat Excel .xlsx. Berkas .xls lama, .csv atau .ods: buka di Excel atau "
-               "LibreOffice, lalu simpan sebagai \"Excel Workbook (.xlsx)\".")
+    xlsx.check_file(name=name, size=size, max_bytes=MAX_BYTES)
 
 
 def read_workbook(content: bytes) -> SheetData:
     """Reads the nominee rows of an uploaded workbook, every value as text. Raises WorkbookError
     (wrong type, too large, missing columns, no data) with a message for the officer."""
-    if len(content) > MAX_BYTES:
-        check_file(name=".xlsx", size=len(content))
-    if not zipfile.is_zipfile(BytesIO(content)):
-        raise WorkbookError(_WRONG_TYPE)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "Data Validation extension is not supported" and the like
-            workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken or foreign zip
-        raise WorkbookError(_WRONG_TYPE) from error
-    try:
+    with xlsx.opened_workbook(content, max_bytes=MAX_BYTES) as workbook:
         return _read_sheet(workbook)
-    finally:
-        workbook.close()
 
 
 def _read_sheet(workbook) -> SheetData:
@@ -286,8 +207,8 @@ def _read_sheet(workbook) -> SheetData:
     # The header is the first row naming NIK; a title or two above it is fine.
     header_number, columns, seen_anything = 0, {}, False
     for number, cells in enumerate(rows, start=1):
-        seen_anything = seen_anything or any(_filled(value) for value in cells or ())
-        mapped = _map_header(cells)
+        seen_anything = seen_anything or any(xlsx.filled(value) for value in cells or ())
+        mapped = xlsx.map_header(cells, _HEADER_TO_FIELD)
         if len(mapped) > len(columns):
             columns = mapped
         if "nik" in mapped.values():
@@ -311,7 +232,7 @@ def _read_sheet(workbook) -> SheetData:
         if kind == OPENSID and cells and str(cells[0] or "").strip() == "###":
             break  # OpenSID's end-of-data marker
         raw = {name: cells[index] if index < len(cells) else None for index, name in columns.items()}
-        if not any(_filled(value) for value in raw.values()):
+        if not any(xlsx.filled(value) for value in raw.values()):
             blank_run += 1
             if blank_run > TEMPLATE_ROWS:
                 break
@@ -327,25 +248,6 @@ def _read_sheet(workbook) -> SheetData:
         )
     present = frozenset(columns.values()) - {_OPENSID_PARTICIPANT}
     return SheetData(kind=kind, sheet_name=sheet_name, columns=present, rows=result)
-
-
-def _filled(value) -> bool:
-    return value is not None and str(value).strip() != ""
-
-
-def _normalise_header(value) -> str:
-    text = re.sub(r"\(.*?\)", " ", str(value or "").lower())
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
-
-
-def _map_header(cells) -> dict[int, str]:
-    """Column index → field name; the first column wins when a header repeats."""
-    columns: dict[int, str] = {}
-    for index, value in enumerate(cells or ()):
-        name = _HEADER_TO_FIELD.get(_normalise_header(value))
-        if name and name not in columns.values():
-            columns[index] = name
-    return columns
 
 
 def _read_row(number: int, raw: dict, kind: str) -> SheetRow:
@@ -394,21 +296,9 @@ def _as_text(name: str, value) -> str:
 
 
 def _date_text(value) -> str:
-    """A date cell, or dd-mm-yyyy / dd/mm/yyyy / yyyy-mm-dd text, as ISO; anything else as written
-    (the form then says the date is invalid)."""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 80000:
-        return from_excel(value).date().isoformat()  # a date serial in a cell formatted as a number
-    text = str(value).strip()
-    for pattern in ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return dt.datetime.strptime(text, pattern).date().isoformat()
-        except ValueError:
-            continue
-    return text
+    """A date as ISO; anything else as written (the form then says the date is invalid)."""
+    date = xlsx.cell_date(value)
+    return date.isoformat() if date else str(value).strip()
 
 
 def _sex(text: str) -> str:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from villages.selectors import village_get_for_user
 
-from . import excel, imports
+from . import excel, imports, xlsx
 from .models import Programme
 from .permissions import can_edit_village_list
 from .quotas import places_taken, village_quota
@@ -38,12 +38,7 @@ class NomineeUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            excel.check_file(name=upload.name, size=upload.size)
-        except excel.WorkbookError as error:
-            raise forms.ValidationError(str(error)) from None
-        return upload
+        return xlsx.clean_upload(self.cleaned_data["file"], max_bytes=excel.MAX_BYTES)
 
 
 def _village_for_officer(request, village_pk):

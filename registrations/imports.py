@@ -23,6 +23,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,8 +45,10 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 _ROW_COLUMN = "Baris"  # a problem with the row as a whole
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
+    """A (column, message) pair, as the official-figures import has them too: the preview pages
+    share one template for the list (templates/registrations/includes_import_problems.html)."""
+
     column: str
     message: str
 

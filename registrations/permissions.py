@@ -61,3 +61,21 @@ def can_decide_in(user, regency) -> bool:
 def can_export_events(user, regency) -> bool:
     """The auditor's export of a regency's workflow events (names and masked NIKs only)."""
     return can_see_review_pages(user, regency)
+
+
+# The office that pays hands nominees over to BPJS and ends memberships (workflow.TRANSITIONS).
+OFFICE_ROLES = frozenset({Role.REGENCY_ADMIN, Role.REGENCY_APPROVER})
+# A batch file holds NIKs in clear: the regency's staff who see full identifiers and the BPJS branch.
+EXPORT_BATCH_DOWNLOAD_ROLES = frozenset({
+    Role.REGENCY_ADMIN, Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER, Role.BPJS_OFFICER,
+})
+
+
+def can_create_export_batch(user, regency) -> bool:
+    return (user.is_authenticated and user.role in OFFICE_ROLES
+            and regency.pk in region_scope(user).regency_ids)
+
+
+def can_download_export_batch(user, regency) -> bool:
+    return (can_see_full_identifiers(user) and user.role in EXPORT_BATCH_DOWNLOAD_ROLES
+            and regency.pk in region_scope(user).regency_ids)

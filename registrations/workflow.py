@@ -44,7 +44,7 @@ from . import notices
 from .enums import Action, EndReason, ReviewReason
 from .enums import NomineeStatus as S
 from .models import Nominee, NomineeEvent
-from .permissions import can_edit_village_list
+from .permissions import OFFICE_ROLES, can_edit_village_list
 
 
 class TransitionError(Exception):
@@ -58,8 +58,6 @@ NOT_FOUND = "Calon peserta tidak ditemukan."
 
 REVIEW_ROLES = frozenset({Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER})
 APPROVE_ROLES = frozenset({Role.REGENCY_APPROVER})
-# Export batches and the end of a membership: the office that pays.
-OFFICE_ROLES = frozenset({Role.REGENCY_ADMIN, Role.REGENCY_APPROVER})
 # BPJS answers (registered, refused, active, lapsed): the branch, or the office importing its file.
 BPJS_ROLES = frozenset({Role.BPJS_OFFICER, Role.REGENCY_ADMIN})
 
@@ -301,8 +299,17 @@ def nominee_decide(*, nominee: Nominee, action: str, actor, reason_code: str = "
         raise TransitionError("Tindakan tidak dikenal.")
     if action == Action.REGISTER:
         raise TransitionError("Pendaftaran di BPJS dicatat bersama nomor KPJ dan tanggal kepesertaannya.")
+    if action == Action.SEND_TO_BPJS:  # the file and the batch number go with it: services.export_batch_create
+        raise TransitionError("Calon dikirim ke BPJS hanya lewat batch kirim BPJS.")
     return _transition(nominee_pk=nominee.pk, action=action, actor=actor, reason_code=reason_code,
                        reason=reason, seen_status=seen_status)
+
+
+def nominee_send_to_bpjs(*, nominee: Nominee, actor, batch) -> Nominee:
+    """Approved → sent to BPJS, as a row of `batch` (an ExportBatch being made in the same
+    transaction by the export service)."""
+    return _transition(nominee_pk=nominee.pk, action=Action.SEND_TO_BPJS, actor=actor, seen_status=S.APPROVED,
+                       fields={"export_batch": batch})
 
 
 def nominee_register(*, nominee: Nominee, actor, kpj_number: str, registered_on, seen_status: str | None = None,

@@ -13,6 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registrations import xlsx
 from villages.models import Subdistrict
 
 from . import excel
@@ -221,9 +222,4 @@ class FigureUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            excel.check_file(name=upload.name, size=upload.size)
-        except excel.WorkbookError as error:
-            raise forms.ValidationError(str(error)) from None
-        return upload
+        return xlsx.clean_upload(self.cleaned_data["file"], max_bytes=excel.MAX_BYTES)

@@ -87,6 +87,20 @@ def _schedule_recompute(region) -> None:
     transaction.on_commit(triggers.coverage_changed_callback(regency_id))
 
 
+def _entry_save(model, *, keys: dict, values: dict, entered_by, region):
+    """Replaces the entry with `keys` (its row locked until commit) or creates it, records who
+    entered it (also as the history's author), and schedules the region's recompute. The three
+    setters below call it once they have checked the permission and the values."""
+    entry = model.objects.select_for_update().filter(**keys).first() or model(**keys)
+    for name, value in values.items():
+        setattr(entry, name, value)
+    entry.entered_by = entered_by
+    entry._history_user = entered_by  # the history row's author, also from a command (no request)
+    entry.save()
+    _schedule_recompute(region)
+    return entry
+
+
 @transaction.atomic
 def coverage_target_set(*, region: Regency | Province, year: int, target_percent, working_population: int,
                         population_source: str, entered_by) -> CoverageTarget:
@@ -102,17 +116,10 @@ def coverage_target_set(*, region: Regency | Province, year: int, target_percent
     _check_year(year)
     target = _percent(target_percent, "Target UCJ")
     population = _whole_number(working_population, "Jumlah penduduk bekerja", positive=True)
-    coverage_target = CoverageTarget.objects.select_for_update().filter(**keys, year=year).first()
-    if coverage_target is None:
-        coverage_target = CoverageTarget(**keys, year=year)
-    coverage_target.target_percent = target
-    coverage_target.working_population = population
-    coverage_target.population_source = population_source.strip()[:200]
-    coverage_target.entered_by = entered_by
-    coverage_target._history_user = entered_by
-    coverage_target.save()
-    _schedule_recompute(region)
-    return coverage_target
+    return _entry_save(CoverageTarget, keys={**keys, "year": year}, values={
+        "target_percent": target, "working_population": population,
+        "population_source": population_source.strip()[:200],
+    }, entered_by=entered_by, region=region)
 
 
 @transaction.atomic
@@ -148,19 +155,10 @@ def official_figure_record(*, region: Regency | Province | Subdistrict, as_of: d
             "periksa kembali angkanya.".replace(",", ".")
         )
     published = None if published_percent in (None, "") else _percent(published_percent, "UCJ yang dipublikasikan")
-    figure = OfficialFigure.objects.select_for_update().filter(**keys, as_of=as_of).first()
-    if figure is None:
-        figure = OfficialFigure(**keys, as_of=as_of)
-    for name, value in segments.items():
-        setattr(figure, name, value)
-    figure.denominator = denominator
-    figure.published_percent = published
-    figure.source_document = source_document.strip()[:200]
-    figure.entered_by = entered_by
-    figure._history_user = entered_by
-    figure.save()
-    _schedule_recompute(region)
-    return figure
+    return _entry_save(OfficialFigure, keys={**keys, "as_of": as_of}, values={
+        **segments, "denominator": denominator, "published_percent": published,
+        "source_document": source_document.strip()[:200],
+    }, entered_by=entered_by, region=region)
 
 
 @transaction.atomic
@@ -177,13 +175,6 @@ def village_denominator_set(*, village: Village, year: int, working_residents: i
     _check_permission(entered_by, village)
     _check_year(year)
     residents = _whole_number(working_residents, "Jumlah penduduk bekerja desa", positive=True)
-    denominator = VillageDenominator.objects.select_for_update().filter(village=village, year=year).first()
-    if denominator is None:
-        denominator = VillageDenominator(village=village, year=year)
-    denominator.working_residents = residents
-    denominator.source = source.strip()[:200]
-    denominator.entered_by = entered_by
-    denominator._history_user = entered_by
-    denominator.save()
-    _schedule_recompute(village)
-    return denominator
+    return _entry_save(VillageDenominator, keys={"village": village, "year": year}, values={
+        "working_residents": residents, "source": source.strip()[:200],
+    }, entered_by=entered_by, region=village)

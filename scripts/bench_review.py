@@ -11,7 +11,7 @@ Steps, each through the same code the pages call:
 4. the approver approves all 2,020 in one bulk decision;
 5. the review queue page (first page of 50 of 2,020, reviewer) rendered 5 times: median and the
    number of queries.
-Only runs on a database named jamsostek_bench (it deletes the nominees and programmes there).
+Only runs on a database named jamsostek_bench, which it empties first (`flush`).
 """
 
 from __future__ import annotations
@@ -47,27 +47,20 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.enums import Role
-    from accounts.models import User
     from accounts.services import user_create
     from registrations import services, workflow
     from registrations.enums import NomineeStatus
-    from registrations.models import (Nominee, NomineeEvent, Notice, OccupationCategory, PremiumRate, Programme,
-                                      VillageSubmission)
+    from registrations.models import Nominee, OccupationCategory, PremiumRate
     from registrations.reference_data import seed_reference_data
     from registrations.validation import check_nominee
     from villages.loader import load_regions
     from villages.models import Regency, Village
 
     call_command("migrate", interactive=False, verbosity=0)
+    # A clean slate: what the other benchmarks left in jamsostek_bench goes, the seeded rates return.
+    common.regions_delete()
     seed_reference_data(PremiumRate, OccupationCategory)
     load_regions([SELUMA])
-    # A clean slate for the review data (regions stay: the region benchmark owns them).
-    Notice.objects.all().delete()
-    NomineeEvent.objects.all().delete()
-    Nominee.objects.all().delete()
-    VillageSubmission.objects.all().delete()
-    Programme.objects.all().delete()
-    User.objects.filter(username__startswith="bench-").delete()
 
     seluma = Regency.objects.get(code=SELUMA)
     villages = list(Village.objects.filter(subdistrict__regency=seluma, is_retired=False)

@@ -23,50 +23,13 @@ many villages and nominees it has. Province rows are not written: a snapshot bel
 regency (CoverageSnapshot.regency), so province figures are computed live by `figures_for`.
 """
 
+from . import rules
 from .figures import CoverageFigures, ProgrammeFigures, figures_for, regency_figures
-from .rules import (
-    ACTIVE_MEMBER_STATES,
-    APPROVED_STATES,
-    COVERED_STATES,
-    DISPLAY_PLACES,
-    HUNDRED,
-    LATEST_PROGRAMME_ORDER,
-    MONTHS_PER_YEAR,
-    NOMINATED_STATES,
-    REGISTERED_STATES,
-    STORED_PLACES,
-    SUBMITTED_STATES,
-    contribution_points,
-    coverage_today,
-    covered_workers_q,
-    default_year,
-    display_percent,
-    format_decimal,
-    format_number,
-    format_percent,
-    format_rupiah,
-    official_figure_on,
-    period_for,
-    premium_committed_expression,
-    premium_cost_rp,
-    premium_per_month_rp,
-    programme_count_filters,
-    regency_wide_quota,
-    stored_percent,
-    target_achievement_percent,
-    ucj_percent,
-    village_quota,
-    workers_needed_for_target,
-)
+from .rules import *  # noqa: F403 (every rule, as listed in rules.__all__)
 from .snapshots import RecomputeResult, recompute_all, recompute_regency, regencies_to_recompute
 
 __all__ = [
-    "ACTIVE_MEMBER_STATES", "APPROVED_STATES", "COVERED_STATES", "DISPLAY_PLACES", "HUNDRED",
-    "LATEST_PROGRAMME_ORDER", "MONTHS_PER_YEAR", "NOMINATED_STATES", "REGISTERED_STATES", "STORED_PLACES",
-    "SUBMITTED_STATES", "CoverageFigures", "ProgrammeFigures", "RecomputeResult", "contribution_points",
-    "coverage_today", "covered_workers_q", "default_year", "display_percent", "figures_for", "format_decimal",
-    "format_number", "format_percent", "format_rupiah", "official_figure_on", "period_for",
-    "premium_committed_expression", "premium_cost_rp", "premium_per_month_rp", "programme_count_filters",
-    "recompute_all", "recompute_regency", "regencies_to_recompute", "regency_figures", "regency_wide_quota",
-    "stored_percent", "target_achievement_percent", "ucj_percent", "village_quota", "workers_needed_for_target",
+    "CoverageFigures", "ProgrammeFigures", "figures_for", "regency_figures",
+    "RecomputeResult", "recompute_all", "recompute_regency", "regencies_to_recompute",
+    *rules.__all__,
 ]

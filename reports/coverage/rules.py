@@ -24,6 +24,17 @@ from villages.models import Province, Regency, Subdistrict
 
 from ..models import OfficialFigure
 
+# The package re-exports these as reports.coverage.* (reports/coverage/__init__.py).
+__all__ = [
+    "HUNDRED", "MONTHS_PER_YEAR", "DISPLAY_PLACES", "STORED_PLACES", "NOMINATED_STATES", "SUBMITTED_STATES",
+    "APPROVED_STATES", "REGISTERED_STATES", "ACTIVE_MEMBER_STATES", "COVERED_STATES", "LATEST_PROGRAMME_ORDER",
+    "coverage_today", "period_for", "default_year", "official_figure_on", "covered_workers_q",
+    "programme_count_filters", "premium_committed_expression", "village_quota", "regency_wide_quota",
+    "premium_per_month_rp", "ucj_percent", "contribution_points", "target_achievement_percent",
+    "workers_needed_for_target", "premium_cost_rp", "display_percent", "stored_percent", "format_number",
+    "format_rupiah", "format_decimal", "format_percent",
+]
+
 HUNDRED = Decimal(100)
 MONTHS_PER_YEAR = 12
 DISPLAY_PLACES = Decimal("0.01")  # percentages shown and in JSON (DOMAIN §4, issue 5)

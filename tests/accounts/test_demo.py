@@ -15,6 +15,12 @@ from registrations.models import NomineeEvent
 from villages.models import Regency, Village
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """The demo stores its BPJS batch files (with NIKs) under MEDIA_ROOT: keep them out of the tree."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 def demo_logins_that_work() -> list[str]:
     request = RequestFactory().post("/masuk/")
     return [demo.username for demo in DEMO_USERS

@@ -11,12 +11,18 @@ from accounts.models import User
 from registrations import workflow
 from registrations.checks import ReviewFlag, flag_filter, review_checks
 from registrations.enums import ACTIVE_STATES, NomineeStatus
-from registrations.models import Nominee, NomineeEvent, Programme
+from registrations.models import ExportBatch, Nominee, NomineeEvent, Programme
 from registrations.nik import age_on, check_kk, check_nik
 from registrations.quotas import places_taken
 from villages.models import Village
 
 S = NomineeStatus
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """The demo stores its BPJS batch files (with NIKs) under MEDIA_ROOT: keep them out of the tree."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -144,3 +150,17 @@ def test_demo_active_nominees_fit_their_quotas(demo):
     for village_id in Nominee.objects.filter(programme=demo).values_list("village", flat=True).distinct():
         active = Nominee.objects.filter(programme=demo, village_id=village_id, status__in=ACTIVE_STATES).count()
         assert active <= 10
+
+
+def test_demo_hands_each_village_over_in_one_export_batch(demo):
+    """Everyone who reached BPJS went in their village's batch (services.export_batch_create);
+    the approved ones still wait for the next batch."""
+    sent_or_later = {S.SENT_TO_BPJS, S.REGISTERED, S.REFUSED_BY_BPJS, S.ACTIVE, S.LAPSED, S.ENDED}
+    rows = list(Nominee.objects.filter(programme=demo).values_list("village__code", "status", "export_batch__number"))
+
+    batches = {code: number for code, status, number in rows if status in sent_or_later}
+    assert sorted(set(batches.items())) == [("17.05.02.1010", f"BPJS-1705-{dt.date.today().year}-001"),
+                                            ("17.05.03.2002", f"BPJS-1705-{dt.date.today().year}-002")]
+    assert all(number is None for _, status, number in rows if status not in sent_or_later)
+    assert [(b.number, b.row_count) for b in ExportBatch.objects.order_by("number")] == [
+        (f"BPJS-1705-{dt.date.today().year}-001", 7), (f"BPJS-1705-{dt.date.today().year}-002", 1)]

@@ -231,7 +231,11 @@ def test_upload_preview_confirm_saves_only_after_confirmation(login, programme, 
     assert page.status_code == 200
     assert page.context["valid_count"] == 1 and page.context["error_count"] == 1
     assert [r.status for r in page.context["rows"]] == ["ok", "error"]
+    confirm_url = reverse("registrations:import-confirm", kwargs={"village_pk": niur.pk, "token": token})
+    assert f'<form method="post" action="{confirm_url}">' in page.content.decode()
     assert "Simpan 1 baris yang siap" in page.content.decode()
+    (problem, *_) = page.context["rows"][1].errors
+    assert f'<li class="error"><strong>{problem.column}:</strong> {problem.message}</li>' in page.content.decode()
     assert Nominee.objects.count() == 0
 
     confirmed = client.post(reverse("registrations:import-confirm", kwargs={"village_pk": niur.pk, "token": token}))

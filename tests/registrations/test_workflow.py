@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.services import user_create
 from registrations import services, workflow
 from registrations.enums import Action, NomineeStatus
-from registrations.models import Nominee, NomineeEvent, Notice
+from registrations.models import ExportBatch, Nominee, NomineeEvent, Notice
 from villages.enums import ApprovalSteps
 from villages.models import Village
 from villages.services import regency_settings_ensure
@@ -150,11 +150,20 @@ def decided_at(nominee):
     return f"{timezone.localtime(last.created_at):%d-%m-%Y %H:%M}"
 
 
+def a_batch(nominee, created_by):
+    """An export batch to send the nominee in (the file itself is test_bpjs_export.py's business)."""
+    return ExportBatch.objects.create(regency_id=nominee.programme.regency_id, programme_id=nominee.programme_id,
+                                      number=f"BPJS-TEST-{nominee.pk}", created_by=created_by, row_count=1,
+                                      file="bpjs/test.xlsx")
+
+
 def decide(nominee, step, actor, **overrides):
     if step.action == Action.REGISTER:  # BPJS's answer comes with the KPJ number and the date
         return workflow.nominee_register(nominee=nominee, actor=actor, kpj_number="00012345678",
                                          registered_on=dt.date(2026, 1, 1),
                                          **{k: v for k, v in overrides.items() if k == "seen_status"})
+    if step.action == Action.SEND_TO_BPJS:  # only as a row of an export batch
+        return workflow.nominee_send_to_bpjs(nominee=nominee, actor=actor, batch=a_batch(nominee, actor))
     arguments = {"reason_code": step.reason_code, "reason": step.reason, **overrides}
     return workflow.nominee_decide(nominee=nominee, action=step.action, actor=actor, **arguments)
 
@@ -213,10 +222,16 @@ def test_forbidden_transition(request, nominee, status, action):
         if action == Action.REGISTER:
             workflow.nominee_register(nominee=nominee, actor=actor, kpj_number="00012345678",
                                       registered_on=dt.date(2026, 1, 1))
+        elif action == Action.SEND_TO_BPJS:
+            workflow.nominee_send_to_bpjs(nominee=nominee, actor=actor, batch=a_batch(nominee, actor))
         else:
             workflow.nominee_decide(nominee=nominee, action=action, actor=actor, reason_code="", reason="alasan")
 
-    if status == target:
+    if action == Action.SEND_TO_BPJS:
+        # A batch takes approved nominees only: anything else was decided since the batch looked.
+        expected = (f"Budi Santoso sudah diputuskan oleh Siti Aminah pada {decided_at(nominee)}: "
+                    f"status sekarang '{S(status).label}'. Muat ulang halaman.")
+    elif status == target:
         # The creation event (by the officer) is the last thing that happened to it here.
         expected = (f"Budi Santoso sudah diputuskan oleh Siti Aminah pada {decided_at(nominee)}: "
                     f"status '{S(status).label}'.")

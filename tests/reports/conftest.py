@@ -9,10 +9,13 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.core.cache import cache
 
+from jamsostek_portal.celery import app
 from registrations import services as registration_services
 from registrations.enums import NomineeStatus, QuotaRule
 from registrations.models import Nominee, OccupationCategory
+from reports import triggers
 
 YEAR = 2026
 ON = dt.date(2026, 9, 30)
@@ -52,3 +55,28 @@ def add_nominees(regency_admin):
         return Nominee.objects.bulk_create(rows)
 
     return _add
+
+
+# --- Recompute triggers (test_triggers.py inline, test_tasks.py on the worker) -------------------
+
+@pytest.fixture
+def eager():
+    """Tasks run inline the moment they are enqueued, as with no broker (the embedded demo)."""
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def no_recompute_marks(seluma, other_regency):
+    """Seluma and the other regency start with no pending mark and no run count: each run of the
+    suite creates a new test database whose ids start again at 1, while the cache (Redis) keeps its
+    keys for hours. Returns the clearing function, for a fixture that must clear again later."""
+
+    def clear():
+        for regency in (seluma, other_regency):
+            cache.delete_many([triggers.pending_key(regency.pk), triggers.runs_key(regency.pk)])
+
+    clear()
+    return clear

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from registrations import xlsx
 from reports import excel, imports
 from reports.models import OfficialFigure
 from reports.views import IMPORT_SESSION_KEY
@@ -88,8 +89,21 @@ def test_reading_accepts_what_excel_makes_of_the_numbers():
                           "published_percent": Decimal("19.41"), "source_document": ""}
 
 
+def test_headers_are_matched_as_the_nominee_import_matches_them():
+    """Case, spacing, punctuation and a bracketed note do not matter (xlsx.normalise_header)."""
+    headers = ["KODE WILAYAH", "Per  tanggal", "PU", "BPU", "Jakon", "PMI", "Penduduk bekerja:",
+               "UCJ dipublikasikan", "Sumber (surat)"]
+    content = workbook_bytes([["17.05", "30-06-2026", 1, 2, 3, 4, 100, "5,5", "Surat"]], headers=headers)
+
+    (row,) = excel.read_workbook(content)
+
+    assert row.values == {"code": "17.05", "as_of": dt.date(2026, 6, 30), "active_pu": 1, "active_bpu": 2,
+                          "active_jakon": 3, "active_pmi": 4, "denominator": 100,
+                          "published_percent": Decimal("5.50"), "source_document": "Surat"}
+
+
 @pytest.mark.parametrize(("content", "message"), [
-    (b"Kode wilayah;Per tanggal\n17.05;30-06-2026\n", excel._WRONG_TYPE),
+    (b"Kode wilayah;Per tanggal\n17.05;30-06-2026\n", xlsx.WRONG_TYPE),
     (workbook_bytes([["17.05"]], headers=["Kode wilayah", "PU"]),
      "Kolom wajib tidak ditemukan di baris pertama lembar \"Angka resmi\": Per tanggal, Penduduk bekerja. "
      "Pakai template dari portal dan jangan ubah judul kolom."),

@@ -26,32 +26,16 @@ from villages.models import Regency
 
 S = NomineeStatus
 SELUMA_ROWS = 1 + 14 + 202  # the regency, its kecamatan and its desa/kelurahan
+pytestmark = pytest.mark.usefixtures("no_recompute_marks")
 
 
 @pytest.fixture
-def eager():
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = saved
-
-
-@pytest.fixture(autouse=True)
-def _no_marks_from_earlier_runs(seluma, other_regency):
-    """Each run of the suite creates a new test database whose ids start again at 1, while Redis
-    keeps its keys for hours: start from no mark and no count."""
-    for regency in (seluma, other_regency):
-        cache.delete_many([triggers.pending_key(regency.pk), triggers.runs_key(regency.pk)])
-
-
-@pytest.fixture
-def worker(celery_worker, seluma, other_regency):
+def worker(celery_worker, no_recompute_marks):
     """The session's worker, once it has run whatever was queued before this test: a message left
     behind by an earlier run of the suite names ids that this run's new database has handed out
     again, and must not be counted as this test's recompute."""
     health.delay().get(timeout=30)
-    for regency in (seluma, other_regency):
-        cache.delete_many([triggers.pending_key(regency.pk), triggers.runs_key(regency.pk)])
+    no_recompute_marks()
     return celery_worker
 
 

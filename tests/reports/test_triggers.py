@@ -13,7 +13,6 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from jamsostek_portal.celery import app
 from registrations import services, workflow
 from registrations.enums import Action, NomineeStatus
 from registrations.models import Nominee, OccupationCategory
@@ -25,23 +24,7 @@ from tests.registrations.conftest import NIK_MAN, nominee_fields
 
 S = NomineeStatus
 NOMINATION_DAY = dt.date(2026, 1, 10)  # inside the `programme` fixture's nomination window
-
-
-@pytest.fixture
-def eager():
-    """Tasks run inline the moment they are enqueued, as with no broker (the embedded demo)."""
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = saved
-
-
-@pytest.fixture(autouse=True)
-def _no_marks_from_earlier_runs(seluma, other_regency):
-    """Each run of the suite creates a new test database whose ids start again at 1, while the
-    cache (Redis) keeps its keys for hours: start from no mark and no count."""
-    for regency in (seluma, other_regency):
-        cache.delete_many([triggers.pending_key(regency.pk), triggers.runs_key(regency.pk)])
+pytestmark = pytest.mark.usefixtures("no_recompute_marks")
 
 
 def runs(regency) -> int:

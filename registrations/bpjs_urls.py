@@ -1,0 +1,11 @@
+# BPJS export batches (bpjs_views.py): the programme's batches, making one, the file, the hand-over record.
+from django.urls import path
+
+from . import bpjs_views
+
+urlpatterns = [
+    path("program/<int:pk>/bpjs/", bpjs_views.batch_list, name="export-batch-list"),
+    path("program/<int:pk>/bpjs/buat/", bpjs_views.batch_create, name="export-batch-create"),
+    path("bpjs/<int:batch_pk>/unduh/", bpjs_views.batch_download, name="export-batch-download"),
+    path("bpjs/<int:batch_pk>/berita-acara/", bpjs_views.batch_record, name="export-batch-record"),
+]

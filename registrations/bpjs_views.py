@@ -1,0 +1,122 @@
+"""BPJS export batches: a programme's batches, making the next one, the file, the hand-over record.
+
+Who:
+- the list and the hand-over record (berita acara serah terima data: counts per village, no
+  personal data): anyone who sees the programme's regency as a whole; out of scope is a 404;
+- making a batch: the regency admin or approver (can_create_export_batch), else 403;
+- the file (NIKs in clear): the regency's admin, reviewer, approver and BPJS officer
+  (can_download_export_batch); anyone else gets the same 404 as for a missing batch.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from lokal import format_rupiah
+
+from villages.selectors import regency_get_for_user, regency_settings_get
+
+from . import bpjs_export, services
+from .models import ExportBatch, Nominee
+from .permissions import can_create_export_batch, can_download_export_batch
+from .selectors import programme_get_for_user
+
+logger = logging.getLogger(__name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _programme_for_regency_staff(user, pk):
+    """The programme, if the user sees its regency as a whole (village officers do not): else 404."""
+    programme = programme_get_for_user(user, pk)
+    regency_get_for_user(user, programme.regency_id)
+    return programme
+
+
+def _batch_for_user(user, batch_pk) -> ExportBatch:
+    batch = ExportBatch.objects.select_related("regency", "programme", "created_by").filter(pk=batch_pk).first()
+    if batch is None:
+        raise Http404("Batch tidak ditemukan.")
+    regency_get_for_user(user, batch.regency_id)  # 404 outside the user's regions, like a missing batch
+    return batch
+
+
+@login_required
+def batch_list(request, pk):
+    programme = _programme_for_regency_staff(request.user, pk)
+    regency = programme.regency
+    batches = list(ExportBatch.objects.filter(programme=programme).select_related("created_by")
+                   .order_by("-created_at", "-pk"))
+    return render(request, "registrations/bpjs_batch_list.html", {
+        "programme": programme,
+        "regency": regency,
+        "batches": batches,
+        "pending_count": services.export_batch_pending(programme).count(),
+        "can_create": can_create_export_batch(request.user, regency),
+        "can_download": can_download_export_batch(request.user, regency),
+    })
+
+
+@login_required
+@require_POST
+def batch_create(request, pk):
+    programme = _programme_for_regency_staff(request.user, pk)
+    if not can_create_export_batch(request.user, programme.regency):
+        raise Http404
+    try:
+        batch = services.export_batch_create(programme=programme, created_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Batch {batch.number} dibuat: {batch.row_count} calon tercatat dikirim ke BPJS. "
+                                  "Unduh berkasnya dan cetak berita acara serah terima.")
+    return redirect("registrations:export-batch-list", pk=programme.pk)
+
+
+@login_required
+def batch_download(request, batch_pk):
+    """The file as it was stored when the batch was made, byte for byte."""
+    batch = _batch_for_user(request.user, batch_pk)
+    if not can_download_export_batch(request.user, batch.regency):
+        raise Http404("Batch tidak ditemukan.")
+    try:
+        handle = batch.file.open("rb")
+    except FileNotFoundError:
+        logger.error("the file of BPJS export batch %s is missing from storage", batch.number)
+        raise Http404("Berkas batch tidak ditemukan di penyimpanan.") from None
+    logger.info("%s downloaded BPJS export batch %s (%s rows)", request.user.username, batch.number,
+                batch.row_count)
+    response = FileResponse(handle, as_attachment=True, filename=f"{batch.number}.xlsx", content_type=XLSX)
+    response["Cache-Control"] = "no-store"  # NIKs in clear: no copy in a shared browser's cache
+    return response
+
+
+@login_required
+def batch_record(request, batch_pk):
+    """Berita acara serah terima data: printable, signed by the office head and the BPJS branch."""
+    batch = _batch_for_user(request.user, batch_pk)
+    programme = batch.programme
+    villages = list(
+        Nominee.objects.filter(export_batch=batch)
+        .values("village__code", "village__name", "village__subdistrict__name")
+        .annotate(count=Count("pk")).order_by("village__subdistrict__code", "village__code")
+    )
+    return render(request, "registrations/bpjs_batch_record.html", {
+        "batch": batch,
+        "programme": programme,
+        "regency": batch.regency,
+        "office": regency_settings_get(batch.regency),
+        "villages": villages,
+        "subdistrict_count": len({row["village__subdistrict__name"] for row in villages}),
+        "programmes_label": bpjs_export.programmes_label(programme),
+        "premium_label": format_rupiah(programme.premium_per_month),
+        "total_label": format_rupiah(batch.row_count * programme.premium_per_month * programme.months_paid),
+        "can_download": can_download_export_batch(request.user, batch.regency),
+    })

@@ -1,0 +1,189 @@
+"""What every upload workbook of the portal does the same way: the template's data sheet (shaded
+header row, widths, text and date columns) and its "Petunjuk" sheet, the file checks before and
+while opening an upload, the header row, and dates however Excel or the officer wrote them.
+
+Used by the nominee workbook (registrations/excel.py) and the official-figures workbook
+(reports/excel.py), which each keep their own columns, limits and messages. It lives here because
+reports already builds on registrations. Pure functions, no database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from io import BytesIO
+
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+
+TEXT = "@"
+DATE = "DD-MM-YYYY"
+NOTES_SHEET = "Petunjuk"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an upload template, and its line on the "Petunjuk" sheet."""
+
+    field: str  # what the reader calls the value: a NomineeForm field, an official_figure_record keyword
+    header: str
+    required: bool
+    notes: str
+    example: str
+    width: int = 16
+    number_format: str | None = None  # TEXT or DATE, on the column and on the pre-formatted cells
+
+
+class WorkbookError(Exception):
+    """The file as a whole cannot be read; nothing was imported. The message is for the officer."""
+
+
+WRONG_TYPE = ("Berkas harus berformat Excel .xlsx. Berkas .xls lama, .csv atau .ods: buka di Excel atau "
+              "LibreOffice, lalu simpan sebagai \"Excel Workbook (.xlsx)\".")
+_HEADER_FILL = PatternFill("solid", fgColor="D9EAD3")
+_DATE_PATTERNS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S")
+
+
+def data_workbook(*, title: str, columns: Sequence[Column], last_row: int, rows: Sequence[Sequence] = (),
+                  extra_headers: Sequence[str] = ()) -> Workbook:
+    """A workbook whose first sheet, `title`, has the headers in bold on a shaded first row (frozen),
+    then `rows`, and each column's width and number format down to `last_row`."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append([column.header for column in columns] + list(extra_headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for values in rows:
+        sheet.append(list(values))
+    for position, column in enumerate(columns, start=1):
+        letter = get_column_letter(position)
+        sheet.column_dimensions[letter].width = column.width
+        if column.number_format:
+            # Cell by cell (what Excel and LibreOffice honour when the officer types) and on the
+            # column, for rows beyond the pre-formatted ones.
+            sheet.column_dimensions[letter].number_format = column.number_format
+            for (cell,) in sheet.iter_rows(min_row=2, max_row=last_row, min_col=position, max_col=position):
+                cell.number_format = column.number_format
+    sheet.freeze_panes = "A2"
+    return workbook
+
+
+def add_notes_sheet(workbook: Workbook, *, title: str, lines: Sequence[str], columns: Sequence[Column],
+                    widths: Sequence[int]):
+    """The "Petunjuk" sheet: `title`, the `lines` of advice, then a table saying of each column
+    whether it is required, how to fill it in and an example. `widths` are those of columns A to D.
+    Returns the sheet, for a caller that lists more below the table."""
+    notes = workbook.create_sheet(NOTES_SHEET)
+    notes.append([title])
+    notes["A1"].font = Font(bold=True, size=13)
+    for line in [*lines, ""]:
+        notes.append([line])
+    notes.append(["Kolom", "Wajib", "Cara mengisi", "Contoh"])
+    table_start = notes.max_row
+    for cell in notes[table_start]:
+        cell.font = Font(bold=True)
+    for column in columns:
+        notes.append([column.header, "Wajib" if column.required else "Boleh kosong", column.notes, column.example])
+        notes.cell(row=notes.max_row, column=4).number_format = TEXT
+    for row in notes.iter_rows(min_row=table_start, max_row=notes.max_row):
+        row[2].alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCD", widths, strict=True):
+        notes.column_dimensions[letter].width = width
+    return notes
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def check_file(*, name: str, size: int, max_bytes: int) -> None:
+    """Refuses by name and size before the content is read (WorkbookError)."""
+    if size > max_bytes:
+        raise WorkbookError(
+            f"Berkas terlalu besar ({size / 1024 / 1024:.1f} MB); batasnya {max_bytes // 1024 // 1024} MB. "
+            "Hapus gambar atau lembar lain, atau bagi data menjadi beberapa berkas."
+        )
+    if not name.lower().endswith(".xlsx"):
+        raise WorkbookError(WRONG_TYPE)
+
+
+def clean_upload(upload, *, max_bytes: int):
+    """For an upload form's clean_file: the uploaded file, or check_file's refusal as the form's
+    ValidationError."""
+    try:
+        check_file(name=upload.name, size=upload.size, max_bytes=max_bytes)
+    except WorkbookError as error:
+        raise ValidationError(str(error)) from None
+    return upload
+
+
+@contextmanager
+def opened_workbook(content: bytes, *, max_bytes: int) -> Iterator[Workbook]:
+    """The uploaded workbook, read-only and with cell values rather than formulas, closed
+    afterwards. Raises WorkbookError for a file too large or not an .xlsx."""
+    check_file(name=".xlsx", size=len(content), max_bytes=max_bytes)
+    if not zipfile.is_zipfile(BytesIO(content)):
+        raise WorkbookError(WRONG_TYPE)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Data Validation extension is not supported" and the like
+            workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken or foreign zip
+        raise WorkbookError(WRONG_TYPE) from error
+    try:
+        yield workbook
+    finally:
+        workbook.close()
+
+
+def filled(value) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+def normalise_header(value) -> str:
+    """Lower case, without what is in brackets and without punctuation: "Tanggal lahir (HH-BB-TTTT)"
+    and "tanggal  lahir" are the same header."""
+    text = re.sub(r"\(.*?\)", " ", str(value or "").lower())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def map_header(values, fields_by_header: dict[str, str]) -> dict[int, str]:
+    """Column index → field name, for a header row's values; `fields_by_header` is keyed by
+    normalise_header. The first column wins when a header repeats."""
+    columns: dict[int, str] = {}
+    for index, value in enumerate(values or ()):
+        name = fields_by_header.get(normalise_header(value))
+        if name and name not in columns.values():
+            columns[index] = name
+    return columns
+
+
+def cell_date(value) -> dt.date | None:
+    """A date cell, a date serial in a cell formatted as a number, or a date written as text
+    (dd-mm-yyyy, dd/mm/yyyy, dd.mm.yyyy, yyyy-mm-dd); None for anything else."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return from_excel(value).date() if 1 <= value < 80000 else None
+    text = str(value).strip()
+    for pattern in _DATE_PATTERNS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None

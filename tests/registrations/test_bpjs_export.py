@@ -1,0 +1,333 @@
+"""The BPJS registration file and export batches: registrations/bpjs_export.py, the
+services.export_batch_create section and registrations/bpjs_views.py (issue 6, Excel exports 1)."""
+
+import datetime as dt
+import threading
+from io import BytesIO
+from types import SimpleNamespace
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from registrations import bpjs_export, services, workflow
+from registrations.enums import Action, NomineeStatus
+from registrations.models import ExportBatch, Nominee, NomineeEvent
+from reports import triggers
+from villages.services import regency_settings_ensure
+
+from .conftest import nik_for
+
+S = NomineeStatus
+HEADERS = ["No", "NIK", "Nama", "Tempat lahir", "Tanggal lahir", "Jenis kelamin", "Alamat", "Kode pos",
+           "Desa/Kelurahan", "Kecamatan", "No. HP", "Email", "Pekerjaan", "Penghasilan", "Program",
+           "Iuran per bulan", "Periode (bulan)", "Tanggal mulai", "Kode wadah"]
+YEAR = timezone.localdate().year
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def sheet_of(content: bytes):
+    return load_workbook(BytesIO(content)).active
+
+
+def column(sheet, header):
+    return [row[HEADERS.index(header)] for row in sheet.iter_rows(min_row=2)]
+
+
+# --- The file, without a database ---------------------------------------------------------------
+
+def fake_nominee(**overrides):
+    village = SimpleNamespace(name="Niur", postal_code="38876", subdistrict=SimpleNamespace(name="Sukaraja"))
+    fields = {"nik": "1705011505900001", "kk": "1705011503200001", "full_name": "Budi Santoso",
+              "birth_place": "Seluma", "birth_date": dt.date(1990, 5, 15), "sex": "L", "address": "Jalan Desa No. 1",
+              "rt": "001", "rw": "002", "postal_code": "", "phone": "081234560001", "email": "",
+              "occupation": SimpleNamespace(name="Petani"), "mother_maiden_name": "", "village": village}
+    return SimpleNamespace(**{**fields, **overrides})
+
+
+FAKE_PROGRAMME = SimpleNamespace(income_tier=1_000_000, includes_jht=False, premium_per_month=16_800, months_paid=3,
+                                 coverage_start=dt.date(2026, 7, 1), bpjs_funding_code="SG")
+
+
+def test_file_has_the_default_layout_with_text_identifiers_and_real_dates():
+    nominees = [fake_nominee(), fake_nominee(nik="1705015505900002", full_name="Sri", sex="P", phone="",
+                                             address="=HYPERLINK(\"http://x\")", rw="")]
+
+    sheet = sheet_of(bpjs_export.registration_workbook(
+        rows=bpjs_export.registration_rows(nominees, FAKE_PROGRAMME)))
+
+    assert [cell.value for cell in sheet[1]] == HEADERS == bpjs_export.headers()
+    niks = column(sheet, "NIK")
+    assert [(c.value, c.number_format, c.data_type) for c in niks] == [
+        ("1705011505900001", "@", "s"), ("1705015505900002", "@", "s")]
+    phone = column(sheet, "No. HP")[0]
+    assert (phone.value, phone.number_format) == ("081234560001", "@")  # the leading zero stays
+    assert column(sheet, "No. HP")[1].value is None
+    birth = column(sheet, "Tanggal lahir")[0]
+    assert birth.is_date and birth.value.date() == dt.date(1990, 5, 15)
+    assert column(sheet, "Tanggal mulai")[0].value.date() == dt.date(2026, 7, 1)
+    address = column(sheet, "Alamat")
+    assert [(c.value, c.data_type) for c in address] == [
+        ("Jalan Desa No. 1 RT 001/RW 002", "s"), ("'=HYPERLINK(\"http://x\") RT 001", "s")]
+    assert [c.value for c in sheet[2]] == [
+        1, "1705011505900001", "Budi Santoso", "Seluma", birth.value, "L", "Jalan Desa No. 1 RT 001/RW 002",
+        "38876", "Niur", "Sukaraja", "081234560001", None, "Petani", 1_000_000, "JKK, JKM", 16_800, 3,
+        column(sheet, "Tanggal mulai")[0].value, "SG"]
+
+
+def test_programme_with_jht_says_so():
+    programme = SimpleNamespace(**{**vars(FAKE_PROGRAMME), "includes_jht": True})
+    sheet = sheet_of(bpjs_export.registration_workbook(rows=bpjs_export.registration_rows([fake_nominee()],
+                                                                                          programme)))
+    assert column(sheet, "Program")[0].value == "JKK, JKM, JHT"
+
+
+# --- Making a batch ------------------------------------------------------------------------------
+
+@pytest.fixture
+def nominee_in(open_programme, make_nominee):
+    """nominee_in(village, officer, serial, status, **fields): a nominee put straight into a status
+    (these tests are about the batch, not the review before it)."""
+    def _make(village, officer, serial, status, full_name="", **fields):
+        nominee = make_nominee(open_programme, village, officer, nik=nik_for(dt.date(1990, 5, 15), serial=serial),
+                               full_name=full_name or f"Calon {serial}")
+        Nominee.objects.filter(pk=nominee.pk).update(status=status, **fields)
+        return Nominee.objects.get(pk=nominee.pk)
+    return _make
+
+
+@pytest.fixture
+def two_approved(nominee_in, niur, lubuk_sahung, officer, neighbour_officer):
+    """Approved: one in Lubuk Sahung, one in Niur (with an address a spreadsheet would run);
+    verified and submitted ones beside them in Niur."""
+    return {
+        "lubuk": nominee_in(lubuk_sahung, neighbour_officer, 2, S.APPROVED, full_name="Ani"),
+        "niur": nominee_in(niur, officer, 1, S.APPROVED, full_name="Budi", address="=1+1"),
+        "verified": nominee_in(niur, officer, 3, S.VERIFIED),
+        "submitted": nominee_in(niur, officer, 4, S.SUBMITTED),
+    }
+
+
+def test_batch_sends_exactly_the_approved_unsent_nominees(open_programme, two_approved, regency_admin,
+                                                          django_capture_on_commit_callbacks, monkeypatch):
+    scheduled = []
+    monkeypatch.setattr(triggers, "_schedule", scheduled.append)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.export_batch_create(programme=open_programme, created_by=regency_admin)
+
+    lubuk, niur = two_approved["lubuk"], two_approved["niur"]
+    assert (batch.number, batch.row_count, batch.created_by, batch.regency) == (
+        f"BPJS-1705-{YEAR}-001", 2, regency_admin, open_programme.regency)
+    assert list(Nominee.objects.filter(export_batch=batch).order_by("pk")) == sorted([lubuk, niur],
+                                                                                      key=lambda n: n.pk)
+    assert dict(Nominee.objects.values_list("full_name", "status")) == {
+        "Ani": S.SENT_TO_BPJS, "Budi": S.SENT_TO_BPJS, "Calon 3": S.VERIFIED, "Calon 4": S.SUBMITTED}
+    for nominee in (lubuk, niur):
+        assert (list(NomineeEvent.objects.filter(nominee=nominee).values_list("actor", "from_status", "to_status"))[-1]
+                == (regency_admin.pk, S.APPROVED, S.SENT_TO_BPJS))
+    assert scheduled == [open_programme.regency_id]  # one coverage recompute for the whole batch
+    # The stored file: Niur (17.05.01.2002) before Lubuk Sahung (.2003), the formula kept as text.
+    sheet = sheet_of(batch.file.open("rb").read())
+    assert [c.value for c in column(sheet, "NIK")] == [niur.nik, lubuk.nik]
+    assert [c.value for c in column(sheet, "Alamat")][0] == "'=1+1 RT 001/RW 002"
+    assert batch.file.name.endswith(f"{batch.number}.xlsx")
+
+
+def test_second_batch_takes_only_the_newly_approved(open_programme, two_approved, approver):
+    first = services.export_batch_create(programme=open_programme, created_by=approver)
+    Nominee.objects.filter(pk=two_approved["verified"].pk).update(status=S.APPROVED)
+
+    second = services.export_batch_create(programme=open_programme, created_by=approver)
+
+    assert second.number == f"BPJS-1705-{YEAR}-002"
+    assert list(second.nominees.all()) == [Nominee.objects.get(pk=two_approved["verified"].pk)]
+    assert first.nominees.count() == 2 and second.row_count == 1
+
+
+def test_nothing_to_send_is_refused(open_programme, nominee_in, niur, officer, regency_admin):
+    nominee_in(niur, officer, 1, S.VERIFIED)
+
+    with pytest.raises(ValidationError) as error:
+        services.export_batch_create(programme=open_programme, created_by=regency_admin)
+
+    assert error.value.messages == ["Tidak ada calon berstatus disetujui yang belum dikirim ke BPJS."]
+    assert ExportBatch.objects.count() == 0
+
+
+@pytest.mark.parametrize("persona", ["bpjs_officer", "reviewer", "viewer", "other_admin"])
+def test_only_the_office_makes_batches(request, open_programme, two_approved, persona):
+    with pytest.raises(ValidationError) as error:
+        services.export_batch_create(programme=open_programme, created_by=request.getfixturevalue(persona))
+
+    assert error.value.messages == ["Anda tidak berwenang membuat batch kirim BPJS untuk kabupaten/kota ini."]
+    assert (ExportBatch.objects.count(), Nominee.objects.filter(status=S.SENT_TO_BPJS).count()) == (0, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_offices_clicking_at_once_make_one_batch(open_programme, two_approved, regency_admin, approver):
+    """Two threads, two connections, the regency's row lock: one batch takes both nominees, the
+    other finds nothing left, and no nominee is in two batches."""
+    barrier = threading.Barrier(2)
+    outcome = {}
+
+    def create_in_thread(user):
+        try:
+            barrier.wait(timeout=10)
+            outcome[user.username] = services.export_batch_create(programme=open_programme, created_by=user).number
+        except ValidationError as error:
+            outcome[user.username] = error.messages[0]
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create_in_thread, args=(user,)) for user in (regency_admin, approver)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcome.values()) == [f"BPJS-1705-{YEAR}-001",
+                                        "Tidak ada calon berstatus disetujui yang belum dikirim ke BPJS."]
+    assert list(ExportBatch.objects.values_list("number", "row_count")) == [(f"BPJS-1705-{YEAR}-001", 2)]
+    assert Nominee.objects.filter(status=S.SENT_TO_BPJS, export_batch__isnull=False).count() == 2
+
+
+def test_sending_one_nominee_outside_a_batch_is_refused(two_approved, regency_admin):
+    with pytest.raises(workflow.TransitionError) as error:
+        workflow.nominee_decide(nominee=two_approved["niur"], action=Action.SEND_TO_BPJS, actor=regency_admin)
+
+    assert str(error.value) == "Calon dikirim ke BPJS hanya lewat batch kirim BPJS."
+    assert Nominee.objects.get(pk=two_approved["niur"].pk).status == S.APPROVED
+
+
+# --- The pages -----------------------------------------------------------------------------------
+
+def list_url(programme):
+    return reverse("registrations:export-batch-list", args=[programme.pk])
+
+
+def test_approver_makes_a_batch_from_the_list(login, open_programme, two_approved, approver):
+    client = login(approver)
+    page = client.get(list_url(open_programme))
+    assert "Buat batch kirim BPJS (2 calon disetujui)" in page.content.decode()
+
+    response = client.post(reverse("registrations:export-batch-create", args=[open_programme.pk]), follow=True)
+
+    batch = ExportBatch.objects.get()
+    assert response.redirect_chain == [(list_url(open_programme), 302)]
+    content = response.content.decode()
+    assert f"Batch {batch.number} dibuat: 2 calon tercatat dikirim ke BPJS." in content
+    assert batch.number in content and "Buat batch kirim BPJS" not in content
+    assert "Tidak ada calon disetujui yang menunggu dikirim ke BPJS." in content
+
+
+def test_making_a_batch_with_nothing_to_send_says_so(login, open_programme, regency_admin):
+    response = login(regency_admin).post(reverse("registrations:export-batch-create", args=[open_programme.pk]),
+                                         follow=True)
+
+    assert "Tidak ada calon berstatus disetujui yang belum dikirim ke BPJS." in response.content.decode()
+    assert ExportBatch.objects.count() == 0
+
+
+@pytest.fixture
+def batch(open_programme, two_approved, regency_admin):
+    return services.export_batch_create(programme=open_programme, created_by=regency_admin)
+
+
+@pytest.mark.parametrize("persona", ["regency_admin", "approver", "reviewer", "bpjs_officer"])
+def test_download_returns_the_stored_file_unchanged(request, login, batch, persona):
+    client = login(request.getfixturevalue(persona))
+    url = reverse("registrations:export-batch-download", args=[batch.pk])
+
+    first, again = client.get(url), client.get(url)
+
+    stored = batch.file.open("rb").read()
+    assert b"".join(first.streaming_content) == b"".join(again.streaming_content) == stored
+    assert first["Cache-Control"] == "no-store"
+    assert first["Content-Disposition"] == f'attachment; filename="{batch.number}.xlsx"'
+
+
+@pytest.mark.parametrize("persona", ["viewer", "province_viewer", "other_admin", "officer", "sysadmin"])
+def test_download_is_a_404_for_everyone_else(request, login, batch, persona):
+    response = login(request.getfixturevalue(persona)).get(
+        reverse("registrations:export-batch-download", args=[batch.pk]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("persona", "list_status", "create_status"), [
+    ("regency_admin", 200, 302), ("bpjs_officer", 200, 404), ("reviewer", 200, 404), ("viewer", 200, 404),
+    ("other_admin", 404, 404), ("officer", 404, 404),
+])
+def test_who_sees_the_list_and_who_makes_batches(request, login, open_programme, two_approved, persona,
+                                                 list_status, create_status):
+    client = login(request.getfixturevalue(persona))
+
+    listed = client.get(list_url(open_programme))
+    created = client.post(reverse("registrations:export-batch-create", args=[open_programme.pk]))
+
+    assert (listed.status_code, created.status_code) == (list_status, create_status)
+    assert ExportBatch.objects.count() == (1 if create_status == 302 else 0)
+    if list_status == 200:
+        assert ("Buat batch kirim BPJS" in listed.content.decode()) == (persona == "regency_admin")
+
+
+def test_bpjs_officer_sees_download_links_and_the_viewer_does_not(login, batch, bpjs_officer, viewer):
+    download = reverse("registrations:export-batch-download", args=[batch.pk])
+    record = reverse("registrations:export-batch-record", args=[batch.pk])
+
+    officer_page = login(bpjs_officer).get(list_url(batch.programme)).content.decode()
+    viewer_page = login(viewer).get(list_url(batch.programme)).content.decode()
+
+    assert download in officer_page and record in officer_page
+    assert download not in viewer_page and record in viewer_page
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_batch_list_query_count_is_constant(login, open_programme, regency_admin, django_assert_num_queries,
+                                            count):
+    for number in range(1, count + 1):
+        ExportBatch.objects.create(regency=open_programme.regency, programme=open_programme,
+                                   number=f"BPJS-1705-{YEAR}-{number:03d}", created_by=regency_admin,
+                                   row_count=number, file=f"bpjs/{number}.xlsx")
+    client = login(regency_admin)
+    url = list_url(open_programme)
+    # session, user, the user's regions, the programme, the regency, the batches with their makers,
+    # the approved nominees waiting (a count), the unread notices (base template).
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert response.content.decode().count("Berita acara") == count
+
+
+def test_programme_page_links_to_the_batches(login, open_programme, bpjs_officer):
+    page = login(bpjs_officer).get(reverse("registrations:programme-detail", args=[open_programme.pk]))
+    assert list_url(open_programme) in page.content.decode()
+
+
+def test_hand_over_record_shows_the_counts(login, batch, bpjs_officer, seluma):
+    office = regency_settings_ensure(regency=seluma)
+    office.head_name, office.head_nip = "Drs. Hendri Yanto", "197001011995031001"
+    office.save()
+
+    response = login(bpjs_officer).get(reverse("registrations:export-batch-record", args=[batch.pk]))
+
+    content = response.content.decode()
+    assert "Berita Acara Serah Terima Data" in content and batch.number in content
+    assert "<strong>2 orang</strong> dari 2 desa/kelurahan di 1 kecamatan" in content
+    rows = [(r["village__name"], r["count"]) for r in response.context["villages"]]
+    assert rows == [("Niur", 1), ("Lubuk Sahung", 1)]
+    assert "Drs. Hendri Yanto" in content and "NIP 197001011995031001" in content
+    assert "Rp100.800" in content  # 2 people × Rp16.800 × 3 months
+
+
+@pytest.mark.parametrize("persona", ["other_admin", "officer"])
+def test_hand_over_record_is_a_404_out_of_scope(request, login, batch, persona):
+    response = login(request.getfixturevalue(persona)).get(
+        reverse("registrations:export-batch-record", args=[batch.pk]))
+    assert response.status_code == 404
