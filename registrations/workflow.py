@@ -309,7 +309,7 @@ def nominee_send_to_bpjs(*, nominee: Nominee, actor, batch) -> Nominee:
     """Approved → sent to BPJS, as a row of `batch` (an ExportBatch being made in the same
     transaction by the export service)."""
     return _transition(nominee_pk=nominee.pk, action=Action.SEND_TO_BPJS, actor=actor, seen_status=S.APPROVED,
-                       fields={"export_batch": batch})
+                       reason=f"Batch {batch.number}", fields={"export_batch": batch})
 
 
 def nominee_register(*, nominee: Nominee, actor, kpj_number: str, registered_on, seen_status: str | None = None,
@@ -320,6 +320,7 @@ def nominee_register(*, nominee: Nominee, actor, kpj_number: str, registered_on,
     if not kpj_number.isdigit():
         raise TransitionError(f"Nomor KPJ '{kpj_number}' harus berupa angka.")
     return _transition(nominee_pk=nominee.pk, action=Action.REGISTER, actor=actor, seen_status=seen_status,
+                       reason=f"KPJ {kpj_number}, peserta sejak {registered_on:%d-%m-%Y}",
                        fields={"kpj_number": kpj_number, "registered_on": registered_on})
 
 

@@ -147,7 +147,8 @@ class CoverageFigures:
         integers, dates ISO, null where the region has no denominator or no target. With `add`, the
         planner's projection for N more workers at this premium for 12 months."""
         data = {
-            "region": {"code": self.region_code, "name": self.region_name, "level": str(self.level)},
+            # The code as typed on the command line; name and level beside it for people reading.
+            "region": self.region_code, "region_name": self.region_name, "region_level": str(self.level),
             "year": self.year,
             "on": self.on.isoformat(),
             "as_of": self.official_as_of.isoformat() if self.official_as_of else None,

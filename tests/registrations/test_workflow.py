@@ -189,9 +189,12 @@ def test_allowed_transition(request, seluma, nominee, move, persona):
     result = decide(nominee, step, actor, seen_status=from_status)
 
     saved = Nominee.objects.get(pk=nominee.pk)
-    assert (result.pk, saved.status, saved.status_reason) == (nominee.pk, to_status, step.status_reason)
+    # The BPJS steps write their own note: the batch, or the KPJ number and membership date.
+    kept = {Action.SEND_TO_BPJS: f"Batch BPJS-TEST-{nominee.pk}",
+            Action.REGISTER: "KPJ 00012345678, peserta sejak 01-01-2026"}.get(step.action, step.status_reason)
+    assert (result.pk, saved.status, saved.status_reason) == (nominee.pk, to_status, kept)
     assert saved.status_changed_at is not None and saved.status_changed_at > nominee.created_at
-    assert events(nominee) == [*before, (actor.pk, from_status, to_status, step.reason_code, step.status_reason)]
+    assert events(nominee) == [*before, (actor.pk, from_status, to_status, step.reason_code, kept)]
     assert saved.history.latest().history_user == actor
 
 

@@ -140,7 +140,7 @@ def test_regency_figures_on_top_of_the_official_figure(seluma, official, target,
 
 def test_regency_json(seluma, official, target, workers):
     assert coverage.figures_for(seluma, year=YEAR, on=ON).as_json(add=1_000) == {
-        "region": {"code": "17.05", "name": "Kabupaten Seluma", "level": "regency"},
+        "region": "17.05", "region_name": "Kabupaten Seluma", "region_level": "regency",
         "year": 2026, "on": "2026-09-30", "as_of": "2026-06-30",
         "working_population": 100_000, "official_numerator": 38_450, "programme_addition": 5, "covered": 38_455,
         "ucj_percent": 38.46,  # 38.455 half up
