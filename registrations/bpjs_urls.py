@@ -1,4 +1,5 @@
-# BPJS export batches (bpjs_views.py): the programme's batches, making one, the file, the hand-over record.
+# BPJS export batches (bpjs_views.py): the programme's batches, making one, the file, the hand-over record;
+# the branch's answer file: upload, preview, confirm.
 from django.urls import path
 
 from . import bpjs_views
@@ -8,4 +9,9 @@ urlpatterns = [
     path("program/<int:pk>/bpjs/buat/", bpjs_views.batch_create, name="export-batch-create"),
     path("bpjs/<int:batch_pk>/unduh/", bpjs_views.batch_download, name="export-batch-download"),
     path("bpjs/<int:batch_pk>/berita-acara/", bpjs_views.batch_record, name="export-batch-record"),
+    path("kabupaten/<int:regency_pk>/bpjs/jawaban/", bpjs_views.answer_upload, name="bpjs-answer-upload"),
+    path("kabupaten/<int:regency_pk>/bpjs/jawaban/<str:token>/", bpjs_views.answer_preview,
+         name="bpjs-answer-preview"),
+    path("kabupaten/<int:regency_pk>/bpjs/jawaban/<str:token>/simpan/", bpjs_views.answer_confirm,
+         name="bpjs-answer-confirm"),
 ]

@@ -5,27 +5,31 @@ Who:
   personal data): anyone who sees the programme's regency as a whole; out of scope is a 404;
 - making a batch: the regency admin or approver (can_create_export_batch), else 403;
 - the file (NIKs in clear): the regency's admin, reviewer, approver and BPJS officer
-  (can_download_export_batch); anyone else gets the same 404 as for a missing batch.
+  (can_download_export_batch); anyone else gets the same 404 as for a missing batch;
+- the branch's answer file (upload, preview, confirm): the BPJS officer and the regency admin of
+  the regency (can_import_bpjs_results); anyone else gets a 404. The file waits on disk
+  under a random token (imports.import_upload_store); the session holds only token → regency id.
 """
 
 from __future__ import annotations
 
 import logging
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from lokal import format_rupiah
 
 from villages.selectors import regency_get_for_user, regency_settings_get
 
-from . import bpjs_export, services
+from . import bpjs_export, bpjs_import, imports, services, xlsx
 from .models import ExportBatch, Nominee
-from .permissions import can_create_export_batch, can_download_export_batch
+from .permissions import can_create_export_batch, can_download_export_batch, can_import_bpjs_results
 from .selectors import programme_get_for_user
 
 logger = logging.getLogger(__name__)
@@ -61,6 +65,7 @@ def batch_list(request, pk):
         "pending_count": services.export_batch_pending(programme).count(),
         "can_create": can_create_export_batch(request.user, regency),
         "can_download": can_download_export_batch(request.user, regency),
+        "can_import": can_import_bpjs_results(request.user, regency),
     })
 
 
@@ -120,3 +125,95 @@ def batch_record(request, batch_pk):
         "total_label": format_rupiah(batch.row_count * programme.premium_per_month * programme.months_paid),
         "can_download": can_download_export_batch(request.user, batch.regency),
     })
+
+
+# --- The branch's answer file -----------------------------------------------------------------
+
+ANSWER_SESSION_KEY = "bpjs_answer_imports"  # token → regency id; never a NIK or a name
+KEEP_IN_SESSION = 10
+
+
+class AnswerUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Berkas jawaban BPJS (.xlsx)",
+        help_text="Kolom: NIK · Nama · Nomor KPJ · Tanggal kepesertaan · Masa iur s.d. · Status (aktif/ditolak) · "
+                  "Keterangan. Paling besar 5 MB.",
+        error_messages={"required": "Pilih berkas .xlsx yang akan diunggah."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        return xlsx.clean_upload(self.cleaned_data["file"], max_bytes=bpjs_import.MAX_BYTES)
+
+
+def _regency_for_importer(user, regency_pk):
+    """The regency, for its BPJS officer or admin: anyone else gets the 404 of a missing regency."""
+    regency = regency_get_for_user(user, regency_pk)
+    if not can_import_bpjs_results(user, regency):
+        raise Http404("Kabupaten/kota tidak ditemukan.")
+    return regency
+
+
+def _pending_answer(request, regency, token) -> bytes | None:
+    """The waiting file of this user's upload for this regency, or None (404 if not theirs)."""
+    if request.session.get(ANSWER_SESSION_KEY, {}).get(token) != regency.pk:
+        raise Http404("Unggahan tidak ditemukan.")
+    return imports.import_upload_read(token)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_upload(request, regency_pk):
+    regency = _regency_for_importer(request.user, regency_pk)
+    form = AnswerUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["file"].read()
+        try:
+            bpjs_import.read_rows(content)
+        except xlsx.WorkbookError as error:
+            form.add_error("file", str(error))
+        else:
+            token = imports.import_upload_store(content)
+            pending = request.session.get(ANSWER_SESSION_KEY, {})
+            pending[token] = regency.pk
+            request.session[ANSWER_SESSION_KEY] = dict(list(pending.items())[-KEEP_IN_SESSION:])
+            return redirect("registrations:bpjs-answer-preview", regency_pk=regency.pk, token=token)
+    return render(request, "registrations/bpjs_answer_upload.html", {"regency": regency, "form": form})
+
+
+@login_required
+def answer_preview(request, regency_pk, token):
+    regency = _regency_for_importer(request.user, regency_pk)
+    content = _pending_answer(request, regency, token)
+    if content is None:
+        messages.warning(request, "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi.")
+        return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
+    try:
+        report = bpjs_import.answer_preview(content=content, regency=regency)
+    except xlsx.WorkbookError as error:
+        messages.error(request, str(error))
+        return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
+    return render(request, "registrations/bpjs_answer_preview.html", {
+        "regency": regency, "token": token, "report": report, "rows": report.rows,
+        "matched_count": report.count(bpjs_import.MATCHED),
+    })
+
+
+@login_required
+@require_POST
+def answer_confirm(request, regency_pk, token):
+    regency = _regency_for_importer(request.user, regency_pk)
+    content = _pending_answer(request, regency, token)
+    if content is None:
+        messages.warning(request, "Berkas unggahan sudah tidak tersedia atau sudah diimpor. Unggah lagi bila perlu.")
+        return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
+    try:
+        report = bpjs_import.answer_apply(content=content, regency=regency, actor=request.user)
+    except xlsx.WorkbookError as error:
+        messages.error(request, str(error))
+        return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
+    # The token stays in the session: a second click on Simpan then hears "already imported".
+    imports.import_upload_delete(token)
+    logger.info("%s imported a BPJS answer file for %s: %s", request.user.username, regency.code, report.summary)
+    messages.success(request, f"Jawaban BPJS diimpor: {report.summary}.")
+    return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)

@@ -44,7 +44,7 @@ from . import notices
 from .enums import Action, EndReason, ReviewReason
 from .enums import NomineeStatus as S
 from .models import Nominee, NomineeEvent
-from .permissions import OFFICE_ROLES, can_edit_village_list
+from .permissions import BPJS_ROLES, OFFICE_ROLES, can_edit_village_list
 
 
 class TransitionError(Exception):
@@ -58,8 +58,6 @@ NOT_FOUND = "Calon peserta tidak ditemukan."
 
 REVIEW_ROLES = frozenset({Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER})
 APPROVE_ROLES = frozenset({Role.REGENCY_APPROVER})
-# BPJS answers (registered, refused, active, lapsed): the branch, or the office importing its file.
-BPJS_ROLES = frozenset({Role.BPJS_OFFICER, Role.REGENCY_ADMIN})
 
 
 def _in_regency(user, nominee) -> bool:

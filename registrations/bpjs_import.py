@@ -1,0 +1,362 @@
+"""The BPJS branch's answer file (DOMAIN.md §8): preview (no writes) and apply (on confirmation).
+
+The branch answers an export batch with a workbook: NIK · Nama · Nomor KPJ · Tanggal kepesertaan ·
+Masa iur s.d. · Status (aktif/ditolak) · Keterangan. Each row gets one outcome:
+- MATCHED: a nominee of the importer's regency, sent in a batch and still waiting: "aktif" will
+  register it (workflow.nominee_register, KPJ kept as text), "ditolak" will refuse it
+  (workflow.nominee_decide refuse_by_bpjs; the village gets a notice with the Keterangan);
+- UNKNOWN_NIK: no nominee with that NIK in the regency (another regency's NIK lands here too);
+- NOT_IN_BATCH: the nominee exists but was never sent in an export batch;
+- ALREADY_REGISTERED: registered with the same KPJ, unchanged. With ALREADY_DECIDED (refused
+  earlier, or any other state) this is what makes importing the same file twice change nothing;
+- MALFORMED: a NIK or KPJ that is not text digits, no KPJ or date for "aktif", an unknown status.
+
+Who: the BPJS officer and the regency admin of the regency (permissions.BPJS_ROLES), the same people
+the workflow lets record the branch's answer. Between preview and confirmation the file waits on
+disk under a random token (imports.import_upload_store), never in the session: it holds NIKs.
+"Masa iur s.d." is checked and shown but not stored: the nominee has no field for it yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from reports.triggers import coverage_batch
+
+from . import workflow, xlsx
+from .crypto import keyed_hash
+from .enums import Action, NomineeStatus
+from .excel import numeric_identifier_message
+from .models import Nominee
+from .nik import mask_nik, strip_separators
+from .permissions import can_import_bpjs_results
+
+S = NomineeStatus
+MAX_BYTES = 5 * 1024 * 1024
+
+MATCHED = "matched"
+UNKNOWN_NIK = "unknown_nik"
+NOT_IN_BATCH = "not_in_batch"
+ALREADY_REGISTERED = "already_registered"
+ALREADY_DECIDED = "already_decided"
+MALFORMED = "malformed"
+OUTCOMES = (MATCHED, UNKNOWN_NIK, NOT_IN_BATCH, ALREADY_REGISTERED, ALREADY_DECIDED, MALFORMED)
+OUTCOME_LABELS = {
+    MATCHED: "Cocok",
+    UNKNOWN_NIK: "NIK tidak dikenal",
+    NOT_IN_BATCH: "Belum pernah dikirim",
+    ALREADY_REGISTERED: "Sudah terdaftar",
+    ALREADY_DECIDED: "Sudah diputuskan",
+    MALFORMED: "Baris tidak sah",
+}
+# After apply, a matched row becomes one of these (or SKIPPED when the workflow refused it meanwhile).
+REGISTERED, REFUSED, SKIPPED = "registered", "refused", "skipped"
+
+REGISTER, REFUSE = "register", "refuse"
+_STATUS_WORDS = {"aktif": REGISTER, "ditolak": REFUSE}
+DEFAULT_REFUSAL = "Ditolak BPJS Ketenagakerjaan tanpa keterangan; hubungi dinas."
+_KPJ_HEADER = "Nomor KPJ"
+
+COLUMNS = {
+    "nik": "NIK",
+    "full_name": "Nama",
+    "kpj_number": _KPJ_HEADER,
+    "registered_on": "Tanggal kepesertaan",
+    "paid_until": "Masa iur s.d.",
+    "bpjs_status": "Status",
+    "remarks": "Keterangan",
+}
+REQUIRED = ("nik", "kpj_number", "bpjs_status")
+# Branches write the headers their own way; each is compared after xlsx.normalise_header.
+_ALIASES = {
+    "nik": ["nik", "no nik", "nomor nik", "nik ktp", "nomor induk kependudukan"],
+    "full_name": ["nama", "nama lengkap", "nama peserta", "nama tenaga kerja"],
+    "kpj_number": ["nomor kpj", "no kpj", "kpj", "nomor peserta", "no peserta", "kpj number", "nomor kartu"],
+    "registered_on": ["tanggal kepesertaan", "tgl kepesertaan", "tanggal kepesertaan bpjs", "tanggal terdaftar",
+                      "tgl terdaftar", "tmt", "tanggal mulai"],
+    "paid_until": ["masa iur s d", "masa iur sd", "masa iur sampai", "masa iur sampai dengan", "iur s d",
+                   "masa iuran s d", "masa iuran sd"],
+    "bpjs_status": ["status", "status kepesertaan", "status peserta"],
+    "remarks": ["keterangan", "ket", "alasan", "catatan"],
+}
+FIELDS_BY_HEADER = {header: name for name, headers in _ALIASES.items() for header in headers}
+_HEADER_ROWS = 10  # a title above the table is tolerated
+
+
+@dataclass
+class AnswerRow:
+    """One row of the answer file and what importing it does (or did)."""
+
+    row: int
+    outcome: str
+    message: str
+    nik: str = ""
+    full_name: str = ""
+    action: str = ""  # REGISTER or REFUSE when the status was read
+    kpj_number: str = ""
+    registered_on: dt.date | None = None
+    paid_until: dt.date | None = None
+    remarks: str = ""
+    nominee_pk: int | None = None
+    applied: str = ""  # after apply: REGISTERED, REFUSED or SKIPPED (matched rows only)
+
+    @property
+    def nik_masked(self) -> str:
+        return mask_nik(self.nik) if self.nik else ""
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOME_LABELS[self.outcome]
+
+    @property
+    def refusal_reason(self) -> str:
+        return self.remarks or DEFAULT_REFUSAL
+
+    def as_dict(self) -> dict:
+        """For --json: the NIK masked, no other identifier."""
+        return {"row": self.row, "outcome": self.outcome, "message": self.message, "nik": self.nik_masked,
+                "name": self.full_name, "action": self.action, "kpj_number": self.kpj_number,
+                "registered_on": self.registered_on.isoformat() if self.registered_on else None,
+                "paid_until": self.paid_until.isoformat() if self.paid_until else None,
+                **({"applied": self.applied} if self.applied else {})}
+
+
+@dataclass
+class AnswerReport:
+    rows: list[AnswerRow] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for row in self.rows if row.outcome == outcome)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {"rows": len(self.rows), **{outcome: self.count(outcome) for outcome in OUTCOMES}}
+
+    @property
+    def outcome_counts(self) -> list[tuple[str, str, int]]:
+        return [(outcome, OUTCOME_LABELS[outcome], self.count(outcome)) for outcome in OUTCOMES]
+
+    @property
+    def matched_rows(self) -> list[AnswerRow]:
+        return [row for row in self.rows if row.outcome == MATCHED]
+
+    @property
+    def applied_totals(self) -> dict[str, int]:
+        registered = sum(1 for row in self.rows if row.applied == REGISTERED)
+        refused = sum(1 for row in self.rows if row.applied == REFUSED)
+        return {REGISTERED: registered, REFUSED: refused, SKIPPED: len(self.rows) - registered - refused}
+
+    @property
+    def summary(self) -> str:
+        totals = self.applied_totals
+        return f"{totals[REGISTERED]} terdaftar, {totals[REFUSED]} ditolak BPJS, {totals[SKIPPED]} dilewati"
+
+    def as_dict(self) -> dict:
+        return {"totals": self.totals, "rows": [row.as_dict() for row in self.rows]}
+
+
+# --- Reading the file -----------------------------------------------------------------------
+
+def read_rows(content: bytes) -> list[tuple[int, dict]]:
+    """(row number, {field: raw cell value}) for each non-blank row under the header. Raises
+    xlsx.WorkbookError when the file is not an .xlsx, too large, or lacks a required column."""
+    with xlsx.opened_workbook(content, max_bytes=MAX_BYTES) as workbook:
+        sheet = workbook.worksheets[0]
+        columns: dict[int, str] = {}
+        rows: list[tuple[int, dict]] = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if not columns:
+                if number > _HEADER_ROWS:
+                    break
+                found = xlsx.map_header(values, FIELDS_BY_HEADER)
+                if "nik" in found.values():
+                    columns = found
+                    missing = [COLUMNS[name] for name in REQUIRED if name not in columns.values()]
+                    if missing:
+                        raise xlsx.WorkbookError(
+                            f"Kolom {', '.join(missing)} tidak ditemukan di baris judul. Berkas jawaban BPJS "
+                            f"harus berkolom: {' · '.join(COLUMNS.values())}.")
+                continue
+            if not any(xlsx.filled(value) for value in values):
+                continue
+            rows.append((number, {name: values[index] if index < len(values) else None
+                                  for index, name in columns.items()}))
+    if not columns:
+        raise xlsx.WorkbookError(f"Baris judul tidak ditemukan: lembar pertama harus berkolom "
+                                 f"{' · '.join(COLUMNS.values())}.")
+    if not rows:
+        raise xlsx.WorkbookError("Berkas tidak berisi baris data di bawah baris judul.")
+    return rows
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%d-%m-%Y")
+    return " ".join(str(value).split())
+
+
+def _parse(number: int, values: dict) -> AnswerRow:
+    """The row as read, MALFORMED with every problem found, or (provisionally) MATCHED."""
+    row = AnswerRow(row=number, outcome=MATCHED, message="", full_name=_text(values.get("full_name")),
+                    remarks=_text(values.get("remarks")))
+    problems: list[str] = []
+
+    raw_nik = values.get("nik")
+    if _is_number(raw_nik):
+        problems.append(numeric_identifier_message("nik"))
+    else:
+        nik = strip_separators(_text(raw_nik))
+        if not nik:
+            problems.append("NIK kosong.")
+        elif not (nik.isdigit() and len(nik) == 16):
+            problems.append(f"NIK harus 16 angka (terbaca {len(nik)} karakter).")
+        else:
+            row.nik = nik
+
+    status = _text(values.get("bpjs_status")).lower()
+    row.action = _STATUS_WORDS.get(status, "")
+    if not row.action:
+        problems.append(f"Status \"{_text(values.get('bpjs_status'))}\" tidak dikenal: isi aktif atau ditolak."
+                        if status else "Status kosong: isi aktif atau ditolak.")
+
+    raw_kpj = values.get("kpj_number")
+    if _is_number(raw_kpj):
+        # A number cell has dropped the KPJ's leading zeros (and past 15 digits, its last ones).
+        problems.append(f"{_KPJ_HEADER} tersimpan sebagai angka, sehingga angka 0 di depan bisa hilang dan "
+                        f"nomornya tidak bisa dipercaya. Format kolom {_KPJ_HEADER} sebagai Teks, lalu ketik ulang "
+                        f"nomornya dari data BPJS.")
+    else:
+        row.kpj_number = strip_separators(_text(raw_kpj))
+        if row.kpj_number and not row.kpj_number.isdigit():
+            problems.append(f"{_KPJ_HEADER} \"{row.kpj_number}\" harus berupa angka.")
+        elif len(row.kpj_number) > Nominee._meta.get_field("kpj_number").max_length:
+            problems.append(f"{_KPJ_HEADER} terlalu panjang ({len(row.kpj_number)} angka).")
+        elif row.action == REGISTER and not row.kpj_number:
+            problems.append(f"{_KPJ_HEADER} kosong, padahal status aktif.")
+
+    raw_date = values.get("registered_on")
+    if xlsx.filled(raw_date):
+        row.registered_on = xlsx.cell_date(raw_date)
+        if row.registered_on is None:
+            problems.append(f"Tanggal kepesertaan \"{_text(raw_date)}\" bukan tanggal (tulis HH-BB-TTTT).")
+    elif row.action == REGISTER:
+        problems.append("Tanggal kepesertaan kosong, padahal status aktif.")
+    raw_paid = values.get("paid_until")
+    if xlsx.filled(raw_paid):
+        row.paid_until = xlsx.cell_date(raw_paid)
+        if row.paid_until is None:
+            problems.append(f"Masa iur s.d. \"{_text(raw_paid)}\" bukan tanggal (tulis HH-BB-TTTT).")
+
+    if problems:
+        row.outcome, row.message = MALFORMED, " ".join(problems)
+    return row
+
+
+# --- Preview and apply ----------------------------------------------------------------------
+
+def answer_preview(*, content: bytes, regency) -> AnswerReport:
+    """Reads the file and says what importing it would do, row by row; writes nothing. Only the
+    nominees of `regency` are looked at. Raises xlsx.WorkbookError for an unusable file."""
+    report = AnswerReport(rows=[_parse(number, values) for number, values in read_rows(content)])
+    _flag_repeated_niks(report.rows)
+    candidates = [row for row in report.rows if row.outcome == MATCHED]
+    hashes = {row.nik: keyed_hash(row.nik) for row in candidates}
+    by_hash: dict[str, list[Nominee]] = defaultdict(list)
+    for nominee in (Nominee.objects.filter(nik_hash__in=set(hashes.values()), village__subdistrict__regency=regency)
+                    .only("pk", "nik_hash", "full_name", "status", "export_batch_id", "kpj_number")
+                    .order_by("-pk")):
+        by_hash[nominee.nik_hash].append(nominee)
+    for row in candidates:
+        nominee = _pick(by_hash.get(hashes[row.nik], []))
+        _classify(row, nominee)
+    return report
+
+
+def answer_apply(*, content: bytes, regency, actor) -> AnswerReport:
+    """Checks the file again (statuses may have moved since the preview) and records each matched
+    row through the workflow, each in its own transaction, inside one coverage_batch (the whole file
+    recomputes the regency's coverage once). A row the workflow refuses meanwhile (someone else
+    recorded it) is SKIPPED with its message. Importing the same file again changes nothing: its
+    rows come back ALREADY_REGISTERED or ALREADY_DECIDED."""
+    if not can_import_bpjs_results(actor, regency):
+        raise workflow.TransitionError("Anda tidak berwenang mengimpor jawaban BPJS untuk kabupaten/kota ini.")
+    report = answer_preview(content=content, regency=regency)
+    with coverage_batch():
+        for row in report.matched_rows:
+            nominee = Nominee(pk=row.nominee_pk)
+            try:
+                if row.action == REGISTER:
+                    workflow.nominee_register(nominee=nominee, actor=actor, kpj_number=row.kpj_number,
+                                              registered_on=row.registered_on, seen_status=S.SENT_TO_BPJS)
+                    row.applied = REGISTERED
+                else:
+                    workflow.nominee_decide(nominee=nominee, action=Action.REFUSE_BY_BPJS, actor=actor,
+                                            reason=row.refusal_reason, seen_status=S.SENT_TO_BPJS)
+                    row.applied = REFUSED
+            except workflow.TransitionError as error:
+                row.applied, row.message = SKIPPED, str(error)
+    for row in report.rows:
+        row.applied = row.applied or SKIPPED
+    return report
+
+
+def _pick(nominees: list[Nominee]) -> Nominee | None:
+    """Of one person's nominations in the regency (newest first), the one the branch answers: the
+    one waiting for BPJS, else the newest ever sent in a batch, else the newest."""
+    for nominee in nominees:
+        if nominee.status == S.SENT_TO_BPJS:
+            return nominee
+    for nominee in nominees:
+        if nominee.export_batch_id:
+            return nominee
+    return nominees[0] if nominees else None
+
+
+def _classify(row: AnswerRow, nominee: Nominee | None) -> None:
+    if nominee is None:
+        row.outcome, row.message = UNKNOWN_NIK, "Tidak ada calon peserta dengan NIK ini di kabupaten/kota ini."
+        return
+    row.nominee_pk = nominee.pk
+    label = S(nominee.status).label
+    if nominee.export_batch_id is None:
+        row.outcome = NOT_IN_BATCH
+        row.message = (f"{nominee.full_name} ada di portal (status '{label}') tetapi belum pernah dikirim dalam "
+                       "batch kirim BPJS.")
+    elif nominee.status == S.SENT_TO_BPJS:
+        row.outcome = MATCHED
+        if row.action == REGISTER:
+            row.message = (f"{nominee.full_name} akan dicatat terdaftar: KPJ {row.kpj_number}, peserta sejak "
+                           f"{row.registered_on:%d-%m-%Y}.")
+        else:
+            row.message = (f"{nominee.full_name} akan dicatat ditolak BPJS. Alasan yang dikirim ke desa: "
+                           f"{row.refusal_reason}")
+    elif row.action == REGISTER and nominee.kpj_number == row.kpj_number and nominee.status in (
+            S.REGISTERED, S.ACTIVE, S.LAPSED, S.ENDED):
+        row.outcome = ALREADY_REGISTERED
+        row.message = f"{nominee.full_name} sudah terdaftar dengan KPJ {row.kpj_number}; tidak diubah."
+    else:
+        row.outcome = ALREADY_DECIDED
+        extra = f" dengan KPJ {nominee.kpj_number}" if nominee.kpj_number else ""
+        row.message = f"{nominee.full_name} sudah berstatus '{label}'{extra}; tidak diubah."
+
+
+def _flag_repeated_niks(rows: list[AnswerRow]) -> None:
+    """One person, one answer: rows sharing a NIK are refused, the file cannot tell which is right."""
+    rows_by_nik: dict[str, list[AnswerRow]] = defaultdict(list)
+    for row in rows:
+        if row.nik and row.outcome != MALFORMED:
+            rows_by_nik[row.nik].append(row)
+    for repeated in rows_by_nik.values():
+        if len(repeated) > 1:
+            numbers = ", ".join(str(row.row) for row in repeated)
+            for row in repeated:
+                row.outcome = MALFORMED
+                row.message = f"NIK yang sama ada di baris {numbers}; perbaiki berkas dan unggah lagi."

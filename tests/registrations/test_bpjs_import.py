@@ -1,0 +1,307 @@
+"""The BPJS branch's answer file: registrations/bpjs_import.py, its pages in bpjs_views.py and the
+import_bpjs_results command (issue 6, Excel imports)."""
+
+import datetime as dt
+import json
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import Workbook
+
+from registrations import bpjs_import, services
+from registrations.enums import NomineeStatus
+from registrations.models import Nominee, NomineeEvent, Notice
+from reports import triggers
+
+from .conftest import nik_for
+
+S = NomineeStatus
+BORN = dt.date(1990, 5, 15)
+HEADERS = ["NIK", "Nama", "Nomor KPJ", "Tanggal kepesertaan", "Masa iur s.d.", "Status", "Keterangan"]
+REFUSAL = "NIK sudah terdaftar di perusahaan lain"
+
+
+def nik(serial):
+    return nik_for(BORN, serial=serial)
+
+
+def answer_file(rows, headers=HEADERS) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
+def scheduled(monkeypatch):
+    """The coverage recomputes the import asks for (one per regency per file)."""
+    calls = []
+    monkeypatch.setattr(triggers, "_schedule", calls.append)
+    return calls
+
+
+@pytest.fixture
+def nominees(open_programme, make_nominee, niur, officer, regency_admin):
+    """Serials 1, 2, 4, 5 sent in one batch, then 4 registered (KPJ 00000000099) and 5 refused by
+    the branch; serial 3 submitted, never sent."""
+    made = {}
+    for serial in (1, 2, 4, 5):
+        made[serial] = make_nominee(open_programme, niur, officer, nik=nik(serial), full_name=f"Calon {serial}")
+        Nominee.objects.filter(pk=made[serial].pk).update(status=S.APPROVED)
+    services.export_batch_create(programme=open_programme, created_by=regency_admin)
+    made[3] = make_nominee(open_programme, niur, officer, nik=nik(3), full_name="Calon 3")
+    Nominee.objects.filter(pk=made[3].pk).update(status=S.SUBMITTED)
+    Nominee.objects.filter(pk=made[4].pk).update(status=S.REGISTERED, kpj_number="00000000099",
+                                                 registered_on=dt.date(2026, 6, 1))
+    Nominee.objects.filter(pk=made[5].pk).update(status=S.REFUSED_BY_BPJS, status_reason="Data ganda")
+    return {serial: Nominee.objects.get(pk=nominee.pk) for serial, nominee in made.items()}
+
+
+def one_of_each():
+    """Rows 2-8: matched (register), matched (refuse), unknown NIK, not in a batch, already
+    registered, already decided, malformed (a numeric NIK cell)."""
+    return answer_file([
+        [nik(1), "Calon 1", "00012345678", "01-07-2026", "30-09-2026", "aktif", ""],
+        [nik(2), "Calon 2", "", "", "", "Ditolak", REFUSAL],
+        [nik(9), "Orang Lain", "00012345679", "01-07-2026", "", "aktif", ""],
+        [nik(3), "Calon 3", "00012345680", "01-07-2026", "", "aktif", ""],
+        [nik(4), "Calon 4", "00000000099", dt.date(2026, 6, 1), "", "aktif", ""],
+        [nik(5), "Calon 5", "", "", "", "ditolak", "Data ganda"],
+        [int(nik(6)), "Calon 6", "00012345681", "01-07-2026", "", "aktif", ""],
+    ])
+
+
+def outcomes(report):
+    return [(row.row, row.outcome, row.action) for row in report.rows]
+
+
+def test_preview_gives_each_row_its_outcome_and_writes_nothing(nominees, seluma):
+    events_before = NomineeEvent.objects.count()
+
+    report = bpjs_import.answer_preview(content=one_of_each(), regency=seluma)
+
+    assert outcomes(report) == [
+        (2, "matched", "register"), (3, "matched", "refuse"), (4, "unknown_nik", "register"),
+        (5, "not_in_batch", "register"), (6, "already_registered", "register"), (7, "already_decided", "refuse"),
+        (8, "malformed", "register")]
+    messages = [row.message for row in report.rows]
+    assert messages[0] == "Calon 1 akan dicatat terdaftar: KPJ 00012345678, peserta sejak 01-07-2026."
+    assert messages[1] == f"Calon 2 akan dicatat ditolak BPJS. Alasan yang dikirim ke desa: {REFUSAL}"
+    assert messages[2] == "Tidak ada calon peserta dengan NIK ini di kabupaten/kota ini."
+    assert "belum pernah dikirim dalam batch" in messages[3]
+    assert messages[4] == "Calon 4 sudah terdaftar dengan KPJ 00000000099; tidak diubah."
+    assert messages[5] == f"Calon 5 sudah berstatus '{S.REFUSED_BY_BPJS.label}'; tidak diubah."
+    assert "Excel hanya menyimpan 15 digit" in messages[6]
+    assert report.rows[0].paid_until == dt.date(2026, 9, 30)
+    assert report.rows[0].nik_masked == nik(1)[:4] + "********" + nik(1)[12:]
+    assert report.totals == {"rows": 7, "matched": 2, "unknown_nik": 1, "not_in_batch": 1,
+                             "already_registered": 1, "already_decided": 1, "malformed": 1}
+    assert NomineeEvent.objects.count() == events_before
+    assert Nominee.objects.get(pk=nominees[1].pk).status == S.SENT_TO_BPJS
+
+
+@pytest.mark.parametrize("row, words", [
+    ([nik(1), "A", "", "01-07-2026", "", "aktif", ""], "Nomor KPJ kosong, padahal status aktif."),
+    ([nik(1), "A", 12345678, "01-07-2026", "", "aktif", ""], "Nomor KPJ tersimpan sebagai angka"),
+    ([nik(1), "A", "0001A234", "01-07-2026", "", "aktif", ""], "harus berupa angka"),
+    ([nik(1), "A", "00012345678", "31-02-2026", "", "aktif", ""], "Tanggal kepesertaan \"31-02-2026\" bukan tanggal"),
+    ([nik(1), "A", "00012345678", "", "", "aktif", ""], "Tanggal kepesertaan kosong"),
+    ([nik(1), "A", "00012345678", "01-07-2026", "kapan-kapan", "aktif", ""], "Masa iur s.d."),
+    ([nik(1), "A", "00012345678", "01-07-2026", "", "pending", ""], "Status \"pending\" tidak dikenal"),
+    (["17050115", "A", "00012345678", "01-07-2026", "", "aktif", ""], "NIK harus 16 angka"),
+])
+def test_malformed_rows_say_why(nominees, seluma, row, words):
+    report = bpjs_import.answer_preview(content=answer_file([row]), regency=seluma)
+
+    assert [row.outcome for row in report.rows] == ["malformed"]
+    assert words in report.rows[0].message
+
+
+def test_the_same_nik_twice_is_refused(nominees, seluma):
+    row = [nik(1), "A", "00012345678", "01-07-2026", "", "aktif", ""]
+    report = bpjs_import.answer_preview(content=answer_file([row, row]), regency=seluma)
+
+    assert [(r.outcome, r.message) for r in report.rows] == [
+        ("malformed", "NIK yang sama ada di baris 2, 3; perbaiki berkas dan unggah lagi.")] * 2
+
+
+def test_headers_are_matched_leniently(nominees, seluma):
+    content = answer_file([[nik(1), "Calon 1", "00012345678", "01/07/2026", "", "AKTIF", ""]],
+                          headers=["nik ", "NAMA PESERTA", "No. KPJ", "Tgl Kepesertaan", "Masa Iur S/D", "status",
+                                   "ket"])
+
+    report = bpjs_import.answer_preview(content=content, regency=seluma)
+
+    assert [(r.outcome, r.kpj_number, r.registered_on) for r in report.rows] == [
+        ("matched", "00012345678", dt.date(2026, 7, 1))]
+
+
+def test_a_file_without_the_kpj_column_is_refused(seluma):
+    with pytest.raises(bpjs_import.xlsx.WorkbookError, match="Kolom Nomor KPJ tidak ditemukan"):
+        bpjs_import.answer_preview(content=answer_file([[nik(1)]], headers=["NIK", "Status"]), regency=seluma)
+
+
+def test_apply_registers_and_refuses_through_the_workflow(nominees, seluma, bpjs_officer, officer, scheduled,
+                                                          django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = bpjs_import.answer_apply(content=one_of_each(), regency=seluma, actor=bpjs_officer)
+
+    assert report.summary == "1 terdaftar, 1 ditolak BPJS, 5 dilewati"
+    registered = Nominee.objects.get(pk=nominees[1].pk)
+    assert (registered.status, registered.kpj_number, registered.registered_on) == (
+        S.REGISTERED, "00012345678", dt.date(2026, 7, 1))
+    refused = Nominee.objects.get(pk=nominees[2].pk)
+    assert (refused.status, refused.status_reason) == (S.REFUSED_BY_BPJS, REFUSAL)
+    assert list(NomineeEvent.objects.filter(nominee=refused).values_list("actor", "from_status", "to_status",
+                                                                          "reason"))[-1] == (
+        bpjs_officer.pk, S.SENT_TO_BPJS, S.REFUSED_BY_BPJS, REFUSAL)
+    assert list(Notice.objects.filter(recipient=officer).values_list("text", flat=True)) == [
+        f"Calon 2: {S.REFUSED_BY_BPJS.label}. Alasan: {REFUSAL}"]
+    # Untouched: the other rows' nominees.
+    assert [Nominee.objects.get(pk=nominees[n].pk).status for n in (3, 4, 5)] == [
+        S.SUBMITTED, S.REGISTERED, S.REFUSED_BY_BPJS]
+    assert scheduled == [seluma.pk]  # one coverage recompute for the whole file
+
+
+def test_reimporting_the_same_file_changes_nothing(nominees, seluma, regency_admin, scheduled,
+                                                   django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        bpjs_import.answer_apply(content=one_of_each(), regency=seluma, actor=regency_admin)
+    events, notices = NomineeEvent.objects.count(), Notice.objects.count()
+    statuses = dict(Nominee.objects.values_list("pk", "status"))
+    scheduled.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = bpjs_import.answer_apply(content=one_of_each(), regency=seluma, actor=regency_admin)
+
+    assert again.summary == "0 terdaftar, 0 ditolak BPJS, 7 dilewati"
+    assert [row.outcome for row in again.rows][:2] == ["already_registered", "already_decided"]
+    assert (NomineeEvent.objects.count(), Notice.objects.count()) == (events, notices)
+    assert dict(Nominee.objects.values_list("pk", "status")) == statuses
+    assert scheduled == []
+
+
+def test_another_regencys_import_does_not_see_these_niks(nominees, other_regency):
+    report = bpjs_import.answer_preview(content=one_of_each(), regency=other_regency)
+
+    assert [row.outcome for row in report.rows] == ["unknown_nik"] * 6 + ["malformed"]
+
+
+@pytest.mark.parametrize("persona", ["other_admin", "viewer", "reviewer"])
+def test_only_the_bpjs_officer_and_admin_may_apply(request, nominees, seluma, persona):
+    with pytest.raises(bpjs_import.workflow.TransitionError):
+        bpjs_import.answer_apply(content=one_of_each(), regency=seluma, actor=request.getfixturevalue(persona))
+    assert Nominee.objects.get(pk=nominees[1].pk).status == S.SENT_TO_BPJS
+
+
+# --- The pages ----------------------------------------------------------------------------------
+
+def upload_url(regency):
+    return reverse("registrations:bpjs-answer-upload", args=[regency.pk])
+
+
+@pytest.mark.parametrize("persona", ["bpjs_officer", "regency_admin"])
+def test_upload_preview_confirm(request, login, nominees, seluma, persona, django_capture_on_commit_callbacks):
+    client = login(request.getfixturevalue(persona))
+
+    response = client.post(upload_url(seluma), {"file": SimpleUploadedFile("jawaban.xlsx", one_of_each())})
+    assert response.status_code == 302
+    preview_url = response.url
+    page = client.get(preview_url).content.decode()
+    assert "Simpan 2 baris yang cocok" in page
+    assert nik(1)[:4] + "********" + nik(1)[12:] in page
+    assert nik(1) not in page  # NIKs masked in the preview
+    assert REFUSAL in page
+    assert Nominee.objects.get(pk=nominees[1].pk).status == S.SENT_TO_BPJS
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(preview_url + "simpan/", follow=True)
+
+    assert "Jawaban BPJS diimpor: 1 terdaftar, 1 ditolak BPJS, 5 dilewati." in response.content.decode()
+    assert Nominee.objects.get(pk=nominees[1].pk).kpj_number == "00012345678"
+    # The file is gone: confirming again imports nothing.
+    again = client.post(preview_url + "simpan/", follow=True)
+    assert "sudah tidak tersedia" in again.content.decode()
+
+
+def test_a_wrong_file_is_refused_on_the_form(login, seluma, bpjs_officer):
+    response = login(bpjs_officer).post(upload_url(seluma), {"file": SimpleUploadedFile("jawaban.csv", b"a,b")})
+
+    assert response.status_code == 200
+    assert "Berkas harus berformat Excel .xlsx" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["other_admin", "viewer", "reviewer", "officer"])
+def test_upload_page_is_a_404_for_everyone_else(request, login, seluma, persona):
+    client = login(request.getfixturevalue(persona))
+
+    assert client.get(upload_url(seluma)).status_code == 404
+    assert client.post(upload_url(seluma), {"file": SimpleUploadedFile("j.xlsx", one_of_each())}).status_code == 404
+
+
+def test_someone_elses_upload_is_a_404(login, nominees, seluma, bpjs_officer, regency_admin):
+    response = login(bpjs_officer).post(upload_url(seluma), {"file": SimpleUploadedFile("j.xlsx", one_of_each())})
+    preview_url = response.url
+
+    other = login(regency_admin)
+    assert other.get(preview_url).status_code == 404
+    assert other.post(preview_url + "simpan/").status_code == 404
+
+
+def test_batch_list_links_to_the_answer_import(login, open_programme, bpjs_officer, viewer, seluma):
+    url = reverse("registrations:export-batch-list", args=[open_programme.pk])
+
+    assert upload_url(seluma) in login(bpjs_officer).get(url).content.decode()
+    assert upload_url(seluma) not in login(viewer).get(url).content.decode()
+
+
+# --- The command --------------------------------------------------------------------------------
+
+@pytest.fixture
+def answer_path(tmp_path):
+    path = tmp_path / "jawaban.xlsx"
+    path.write_bytes(one_of_each())
+    return path
+
+
+def test_command_dry_run_json_writes_nothing(nominees, answer_path, capsys):
+    call_command("import_bpjs_results", str(answer_path), "--regency", "1705", "--dry-run", "--json")
+
+    data = json.loads(capsys.readouterr().out)
+    assert data["dry_run"] is True
+    assert data["totals"] == {"rows": 7, "matched": 2, "unknown_nik": 1, "not_in_batch": 1,
+                              "already_registered": 1, "already_decided": 1, "malformed": 1}
+    assert [(row["row"], row["outcome"], row["nik"]) for row in data["rows"]][:2] == [
+        (2, "matched", nik(1)[:4] + "********" + nik(1)[12:]), (3, "matched", nik(2)[:4] + "********" + nik(2)[12:])]
+    assert data["rows"][0]["kpj_number"] == "00012345678"
+    assert Nominee.objects.get(pk=nominees[1].pk).status == S.SENT_TO_BPJS
+
+
+def test_command_applies_as_the_bpjs_officer(nominees, answer_path, bpjs_officer, capsys):
+    call_command("import_bpjs_results", str(answer_path), "--regency", "17.05", "--as", bpjs_officer.username)
+
+    assert "Jawaban BPJS diimpor: 1 terdaftar, 1 ditolak BPJS, 5 dilewati." in capsys.readouterr().out
+    assert Nominee.objects.get(pk=nominees[1].pk).kpj_number == "00012345678"
+    assert Nominee.objects.get(pk=nominees[2].pk).status == S.REFUSED_BY_BPJS
+
+
+def test_command_refuses_without_an_account_or_out_of_scope(nominees, answer_path, other_admin):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--as USERNAME"):
+        call_command("import_bpjs_results", str(answer_path), "--regency", "17.05")
+    with pytest.raises(CommandError, match="bukan petugas BPJS atau admin dinas"):
+        call_command("import_bpjs_results", str(answer_path), "--regency", "17.05", "--as", other_admin.username)
+    assert Nominee.objects.get(pk=nominees[1].pk).status == S.SENT_TO_BPJS
