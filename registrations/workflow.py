@@ -34,6 +34,7 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.db.models import TextChoices
 from django.utils import timezone
+from lokal.samaran import mask_pii
 
 from accounts.enums import Role
 from reports import triggers
@@ -45,6 +46,9 @@ from .enums import Action, EndReason, ReviewReason
 from .enums import NomineeStatus as S
 from .models import Nominee, NomineeEvent
 from .permissions import BPJS_ROLES, OFFICE_ROLES, can_edit_village_list
+
+
+_IDENTIFIERS_IN_REASONS = ("NIK", "KK", "PHONE", "EMAIL")
 
 
 class TransitionError(Exception):
@@ -167,8 +171,10 @@ def available_actions(user, nominee: Nominee) -> list[str]:
 # --- The one place a status changes -----------------------------------------------------------------
 
 def _check_reason(rule: Rule, reason_code: str, reason: str) -> str:
-    """Validates the reason and returns the text kept on the nominee (label, then the free text)."""
-    reason = reason.strip()
+    """Validates the reason and returns the text kept on the nominee (label, then the free text).
+    The text goes to the village, notices and exports: a NIK, KK, phone number or e-mail address
+    typed into it is kept masked (1705********0002)."""
+    reason = mask_pii(reason.strip(), mode="partial", types=_IDENTIFIERS_IN_REASONS).text
     if rule.reasons is not None:
         if reason_code not in rule.reasons.values:
             raise TransitionError("Pilih alasan dari daftar.")

@@ -431,6 +431,13 @@ def test_registering_needs_the_kpj_number(nominee, bpjs_officer):
     assert str(error.value) == "Pendaftaran di BPJS dicatat bersama nomor KPJ dan tanggal kepesertaannya."
 
 
+def test_identifiers_typed_into_a_reason_are_kept_masked(submitted, reviewer):
+    workflow.nominee_decide(nominee=submitted, action=Action.RETURN, actor=reviewer, reason_code="other",
+                            reason="NIK 1705015208850002 tertukar; hubungi 081234567890")
+
+    assert Nominee.objects.get(pk=submitted.pk).status_reason == "NIK 1705********0002 tertukar; hubungi 0812****7890"
+
+
 # --- Reasons ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("action", [Action.RETURN, Action.REJECT])
