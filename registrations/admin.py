@@ -59,8 +59,24 @@ class OccupationCategoryAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class ReadOnlyAdminMixin:
+    """Shown, never added, changed or deleted here: nominees change through services.py and
+    workflow.py, their events are written by workflow.py alone."""
+
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Nominee)
-class NomineeAdmin(SimpleHistoryAdmin):
+class NomineeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only listing. Search takes a full NIK (matched on its keyed hash) or a name."""
 
     list_display = ["full_name", "nik_masked", "village", "programme", "status", "created_at"]
@@ -73,22 +89,12 @@ class NomineeAdmin(SimpleHistoryAdmin):
               "email", "occupation", "monthly_income", "data_source", "decile", "confirmed_warnings", "consent_at",
               "consent_by", "created_by", "created_at", "updated_at"]
     readonly_fields = fields
-    actions = None
 
     def get_search_results(self, request, queryset, search_term):
         digits = strip_separators(search_term)
         if len(digits) == 16 and digits.isdigit():
             return queryset.filter(nik_hash=keyed_hash(digits)), False
         return super().get_search_results(request, queryset, search_term)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history saves a POST to a past version ("revert") with the view permission alone:
@@ -102,7 +108,7 @@ class NomineeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NomineeEvent)
-class NomineeEventAdmin(admin.ModelAdmin):
+class NomineeEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The timeline written by workflow.py; nobody adds, edits or deletes a step here."""
 
     list_display = ["created_at", "nominee", "from_status", "to_status", "actor", "reason_code", "reason"]
@@ -110,13 +116,3 @@ class NomineeEventAdmin(admin.ModelAdmin):
     list_select_related = ["nominee", "actor"]
     fields = ["nominee", "actor", "from_status", "to_status", "reason_code", "reason", "created_at"]
     readonly_fields = fields
-    actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

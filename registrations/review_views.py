@@ -257,7 +257,7 @@ def village(request, programme_pk, village_pk):
     programme = selectors.review_programme_get(user, programme_pk)
     village = selectors.review_village_get(user, programme, village_pk)
     nominees = selectors.review_village_nominees(user, programme, village)
-    verifiers = selectors.last_verifiers(nominees)
+    verifiers = workflow.last_verifiers(nominees)
     rows = _rows(user, programme, nominees)
     can_decide = can_decide_in(user, programme.regency)
     may_approve = can_decide and bool(selectors.action_from_states(user, programme, Action.APPROVE))

@@ -16,7 +16,7 @@ from . import workflow
 from .checks import flag_filter
 from .crypto import keyed_hash
 from .enums import NomineeStatus
-from .models import Nominee, NomineeEvent, Programme, VillageSubmission
+from .models import Nominee, Programme, VillageSubmission
 from .nik import strip_separators
 from .permissions import can_see_review_pages
 
@@ -210,17 +210,6 @@ def review_village_nominees(user, programme: Programme, village: Village) -> lis
     """The village's whole list for the programme, in the order the village entered it."""
     return list(nominees_for_user(user).filter(programme=programme, village=village)
                 .select_related("occupation").order_by("created_at", "pk"))
-
-
-def last_verifiers(nominees: list[Nominee]) -> dict[int, object]:
-    """pk → the user who last verified each verified nominee (the approver must be someone else).
-    One query."""
-    verified = [n.pk for n in nominees if n.status == NomineeStatus.VERIFIED]
-    if not verified:
-        return {}
-    events = (NomineeEvent.objects.filter(nominee_id__in=verified, to_status=NomineeStatus.VERIFIED)
-              .select_related("actor").order_by("nominee_id", "created_at", "pk"))
-    return {event.nominee_id: event.actor for event in events}  # the latest wins
 
 
 def village_submission(programme: Programme, village: Village) -> VillageSubmission | None:

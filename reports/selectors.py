@@ -10,8 +10,7 @@ import datetime as dt
 
 from django.db.models import Max, QuerySet, Subquery
 
-from villages.loader import RegionCodeError, normalize_codes
-from villages.models import Province, Regency
+from villages.models import Regency
 
 from .models import CoverageSnapshot, RegionLevel
 
@@ -43,24 +42,3 @@ def data_as_of(regency: Regency) -> dt.datetime | None:
     """When the regency's figures shown on the dashboard were computed ("data per …")."""
     return (CoverageSnapshot.objects.filter(regency=regency, level=RegionLevel.REGENCY)
             .aggregate(at=Max("computed_at"))["at"])
-
-
-class UnknownRegion(LookupError):
-    """A province or regency code that is malformed or not loaded (message in Indonesian)."""
-
-
-def region_by_code(code: str) -> Province | Regency:
-    """The province ("17") or regency ("17.05" or "1705") a command names. Normalised with the
-    region loader's rules; raises UnknownRegion for a malformed code or one not in the database."""
-    try:
-        (dotted,) = normalize_codes([code])
-    except RegionCodeError as error:
-        raise UnknownRegion(str(error)) from None
-    model = Province if "." not in dotted else Regency
-    region = model.objects.filter(code=dotted).first()
-    if region is None:
-        raise UnknownRegion(
-            f"Wilayah dengan kode {dotted} belum ada di basis data: periksa kodenya, atau muat wilayahnya "
-            f"dengan 'manage.py load_regions {dotted[:2]}'."
-        )
-    return region

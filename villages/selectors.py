@@ -14,6 +14,7 @@ from django.http import Http404
 
 from accounts.enums import UNSCOPED_ROLES
 
+from .loader import RegionCodeError, normalize_codes
 from .models import Province, Regency, RegencySettings, Subdistrict, Village
 
 
@@ -160,3 +161,24 @@ def home_regency_for_user(user) -> Regency | None:
     if assignment.village_id:
         return assignment.village.subdistrict.regency
     return None
+
+
+class UnknownRegion(LookupError):
+    """A province or regency code that is malformed or not loaded (message in Indonesian)."""
+
+
+def region_by_code(code: str) -> Province | Regency:
+    """The province ("17") or regency ("17.05" or "1705") a management command names. Normalised with the
+    region loader's rules; raises UnknownRegion for a malformed code or one not in the database."""
+    try:
+        (dotted,) = normalize_codes([code])
+    except RegionCodeError as error:
+        raise UnknownRegion(str(error)) from None
+    model = Province if "." not in dotted else Regency
+    region = model.objects.filter(code=dotted).first()
+    if region is None:
+        raise UnknownRegion(
+            f"Wilayah dengan kode {dotted} belum ada di basis data: periksa kodenya, atau muat wilayahnya "
+            f"dengan 'manage.py load_regions {dotted[:2]}'."
+        )
+    return region

@@ -149,7 +149,7 @@ def test_command_errors_are_in_indonesian(seluma, args, message):
     (("--as-of", "31-08-2025"), "Tanggal --as-of '31-08-2025' tidak valid: tulis YYYY-MM-DD, mis. 2025-06-30."),
     (("--as-of", "2999-01-01"), "Tanggal angka resmi (01-01-2999) tidak boleh di masa depan."),
     (("--target", "146"), "Target UCJ harus antara 0 dan 100 persen."),
-    (("--as", "nobody"), "Akun aktif 'nobody' tidak ada."),
+    (("--as", "nobody"), "Pengguna aktif nobody tidak ada."),
     (("--as", "verifikator-seluma"), "Anda tidak berwenang mengisi data cakupan untuk Kabupaten Seluma."),
 ])
 def test_set_coverage_refuses_and_writes_nothing(seluma, sysadmin, reviewer, extra, message):

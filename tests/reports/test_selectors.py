@@ -1,4 +1,4 @@
-"""reports/selectors.py: the stored snapshots the dashboards read, and region codes for commands."""
+"""reports/selectors.py: the stored snapshots the dashboards read."""
 
 import datetime as dt
 
@@ -6,7 +6,6 @@ import pytest
 
 from reports import coverage, selectors
 from reports.models import CoverageSnapshot, RegionLevel
-from villages.models import Province
 
 from .conftest import ON
 
@@ -51,25 +50,3 @@ def test_data_as_of_is_when_the_latest_figures_were_computed(seluma, two_days):
     latest = CoverageSnapshot.objects.get(region_code="17.05", computed_on=NEXT_DAY)
 
     assert selectors.data_as_of(seluma) == latest.computed_at
-
-
-@pytest.mark.parametrize("code", ["17.05", "1705", " 17.05 "])
-def test_region_by_code_finds_a_regency(seluma, code):
-    assert selectors.region_by_code(code) == seluma
-
-
-def test_region_by_code_finds_a_province(seluma):
-    assert selectors.region_by_code("17") == Province.objects.get(code="17")
-
-
-@pytest.mark.parametrize(("code", "message"), [
-    ("17.05.01", "Kode wilayah '17.05.01' tidak valid: gunakan kode provinsi (mis. 17) atau kabupaten/kota "
-                 "(mis. 17.05 atau 1705)."),
-    ("17.99", "Wilayah dengan kode 17.99 belum ada di basis data: periksa kodenya, atau muat wilayahnya dengan "
-              "'manage.py load_regions 17'."),
-])
-def test_region_by_code_refuses_other_codes(seluma, code, message):
-    with pytest.raises(selectors.UnknownRegion) as error:
-        selectors.region_by_code(code)
-
-    assert str(error.value) == message

@@ -9,11 +9,13 @@ from accounts.models import User
 from villages.loader import load_regions
 from villages.models import Province, Subdistrict, Village
 from villages.selectors import (
+    UnknownRegion,
     home_regency_for_user,
     province_get_for_user,
     provinces_for_user,
     regencies_for_user,
     regency_get_for_user,
+    region_by_code,
     subdistrict_get_for_user,
     subdistricts_for_user,
     subdistricts_with_counts,
@@ -167,3 +169,26 @@ def test_villages_with_officer_counts_count_active_officers(sukaraja, officer, n
     assert counts[lubuk_sahung.code] == 0
     assert sum(counts.values()) == 1
 
+
+# --- region_by_code: the region a management command names ------------------------------------
+
+@pytest.mark.parametrize("code", ["17.05", "1705", " 17.05 "])
+def test_region_by_code_finds_a_regency(seluma, code):
+    assert region_by_code(code) == seluma
+
+
+def test_region_by_code_finds_a_province(seluma):
+    assert region_by_code("17") == Province.objects.get(code="17")
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    ("17.05.01", "Kode wilayah '17.05.01' tidak valid: gunakan kode provinsi (mis. 17) atau kabupaten/kota "
+                 "(mis. 17.05 atau 1705)."),
+    ("17.99", "Wilayah dengan kode 17.99 belum ada di basis data: periksa kodenya, atau muat wilayahnya dengan "
+              "'manage.py load_regions 17'."),
+])
+def test_region_by_code_refuses_other_codes(seluma, code, message):
+    with pytest.raises(UnknownRegion) as error:
+        region_by_code(code)
+
+    assert str(error.value) == message

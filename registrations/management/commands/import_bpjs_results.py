@@ -7,12 +7,13 @@ account, which must be the BPJS officer or the regency admin of --regency; a dry
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.command_options import command_actor
 from registrations import bpjs_import, workflow, xlsx
 from registrations.permissions import can_import_bpjs_results
 from villages.models import Regency
+from villages.selectors import UnknownRegion, region_by_code
 
 
 class Command(BaseCommand):
@@ -33,8 +34,13 @@ class Command(BaseCommand):
             content = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Tidak bisa membaca {path}: {error.strerror}.") from error
-        regency_obj = self._regency(regency)
-        actor = self._actor(as_username, required=not dry_run)
+        try:
+            regency_obj = region_by_code(regency)
+        except UnknownRegion as error:
+            raise CommandError(str(error)) from error
+        if not isinstance(regency_obj, Regency):
+            raise CommandError(f"{regency} adalah kode provinsi; sebutkan kode kabupaten/kota, mis. 17.05.")
+        actor = command_actor(as_username, required=not dry_run, who="petugas BPJS atau admin dinas")
         if actor is not None and not can_import_bpjs_results(actor, regency_obj):
             raise CommandError(f"{actor.username} bukan petugas BPJS atau admin dinas {regency_obj.name}.")
         try:
@@ -60,22 +66,3 @@ class Command(BaseCommand):
             self.stdout.write("Pemeriksaan saja (--dry-run): tidak ada yang disimpan.")
         else:
             self.stdout.write(self.style.SUCCESS(f"Jawaban BPJS diimpor: {report.summary}."))
-
-    def _regency(self, code) -> Regency:
-        digits = code.replace(".", "").strip()
-        normalised = f"{digits[:2]}.{digits[2:]}" if len(digits) == 4 and digits.isdigit() else code
-        regency = Regency.objects.filter(code=normalised).first()
-        if regency is None:
-            raise CommandError(f"Kabupaten/kota dengan kode {code} tidak ada.")
-        return regency
-
-    def _actor(self, username, *, required):
-        if not username:
-            if required:
-                raise CommandError("Sebutkan --as USERNAME (petugas BPJS atau admin dinas), "
-                                   "atau pakai --dry-run untuk hanya memeriksa.")
-            return None
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"Pengguna aktif {username} tidak ada.")
-        return user

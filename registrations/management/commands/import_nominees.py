@@ -9,10 +9,10 @@ A dry run only validates and needs no account. The village is --village CODE, el
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.command_options import command_actor
 from registrations import excel, imports
 from registrations.models import Programme
 from registrations.permissions import can_edit_village_list
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         programme_obj = Programme.objects.select_related("regency").filter(pk=programme).first()
         if programme_obj is None:
             raise CommandError(f"Program dengan ID {programme} tidak ada.")
-        actor = self._actor(as_username, required=not dry_run)
+        actor = command_actor(as_username, required=not dry_run, who="operator desa yang dicatat sebagai pengusul")
         village_obj = self._village(village, sheet, actor)
         if village_obj.subdistrict.regency_id != programme_obj.regency_id:
             raise CommandError(f"{village_obj.name} ({village_obj.code}) bukan wilayah program {programme_obj}.")
@@ -65,17 +65,6 @@ class Command(BaseCommand):
             self._write_json(report, path=path, programme=programme_obj, village=village_obj, dry_run=dry_run)
         else:
             self._write_text(report, village=village_obj, dry_run=dry_run)
-
-    def _actor(self, username, *, required):
-        if not username:
-            if required:
-                raise CommandError("Sebutkan --as USERNAME (operator desa yang dicatat sebagai pengusul), "
-                                   "atau pakai --dry-run untuk hanya memeriksa.")
-            return None
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"Pengguna aktif {username} tidak ada.")
-        return user
 
     def _village(self, code, sheet, actor) -> Village:
         if not code:

@@ -17,7 +17,7 @@ from reports.coverage import (
     format_percent,
     format_rupiah,
 )
-from reports.selectors import UnknownRegion, region_by_code
+from villages.selectors import UnknownRegion, region_by_code
 
 
 class Command(BaseCommand):

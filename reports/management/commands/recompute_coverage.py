@@ -6,7 +6,7 @@ regency's previous snapshot."""
 from django.core.management.base import BaseCommand, CommandError
 
 from reports import coverage
-from reports.selectors import UnknownRegion, region_by_code
+from villages.selectors import UnknownRegion, region_by_code
 from villages.models import Province, Regency
 
 

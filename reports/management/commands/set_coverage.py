@@ -19,11 +19,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts.command_options import command_actor
 from accounts.enums import Role
 from reports import services
 from reports.coverage import format_number, format_percent, ucj_percent
 from villages.models import Regency
-from reports.selectors import UnknownRegion, region_by_code
+from villages.selectors import UnknownRegion, region_by_code
 
 SEGMENTS_NOT_GIVEN = "segmen tidak dirinci: total peserta aktif dicatat sebagai PU"
 
@@ -86,13 +87,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Tersimpan. Angka provinsi dihitung langsung saat ditampilkan."))
 
     def _actor(self, username):
-        users = get_user_model().objects.filter(is_active=True)
         if username:
-            actor = users.filter(username=username).first()
-            if actor is None:
-                raise CommandError(f"Akun aktif '{username}' tidak ada.")
-            return actor
-        actor = users.filter(role=Role.SYSTEM_ADMIN).order_by("pk").first()
+            return command_actor(username, required=True, who="admin dinas, penyetuju atau administrator sistem")
+        actor = get_user_model().objects.filter(is_active=True, role=Role.SYSTEM_ADMIN).order_by("pk").first()
         if actor is None:
             raise CommandError("Belum ada administrator sistem yang aktif: sebutkan akun pengisi dengan --as USERNAME.")
         return actor
