@@ -198,3 +198,12 @@ def test_query_count_does_not_grow_with_events(login, reviewer, open_programme, 
         response = export(client, open_programme.regency)
 
     assert len(sheet_rows(response)[1]) == nominees
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("viewer", True), ("reviewer", True), ("regency_admin", True),
+                                                ("bpjs_officer", False)])
+def test_regency_page_links_the_export_for_those_who_may_use_it(request, login, seluma, persona, shown):
+    page = login(request.getfixturevalue(persona)).get(reverse("villages:regency-detail", args=[seluma.pk]))
+
+    link = f'href="{reverse("registrations:audit-events", args=[seluma.pk])}">Riwayat keputusan</a>'
+    assert (link in page.content.decode()) is shown
