@@ -43,6 +43,7 @@ BENCH_DATABASE_URL := postgres://postgres@127.0.0.1:5432/jamsostek_bench
 bench: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_load_regions.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_review.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_reports.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_coverage.py
 
 clean:

@@ -91,23 +91,30 @@ def demo_load() -> list[DemoUser]:
 
 
 def demo_coverage_load(seluma: Regency) -> None:
-    """The year's UCJ target and one official figure for Seluma (made-up numbers of a plausible
-    size), then a recompute, so the coverage page has something to show. Upserts: a rerun writes
-    the same values."""
+    """The year's UCJ target and four monthly official figures for Seluma (made-up numbers of a
+    plausible size, growing as the BPU segment grows), each computed on the day after it arrived and
+    again today, so the dashboard has a trend to draw. Upserts: a rerun writes the same values."""
     from decimal import Decimal
 
     from reports import coverage, services as coverage_services
 
     admin = User.objects.get(username="admin.seluma")
-    today = dt.date.today()
+    today = coverage.coverage_today()  # the regency's day, as the recompute counts it
     coverage_services.coverage_target_set(
         region=seluma, year=today.year, target_percent=Decimal("35.00"), working_population=104_000,
         population_source="BPS Sakernas Agustus (contoh)", entered_by=admin)
-    coverage_services.official_figure_record(
-        region=seluma, as_of=today - dt.timedelta(days=30), active_pu=19_250, active_bpu=8_310,
-        active_jakon=1_140, active_pmi=85, denominator=104_000, published_percent=Decimal("27.68"),
-        source_document="Laporan BPJS Ketenagakerjaan Cabang Bengkulu (contoh)", entered_by=admin)
+    for days_ago, active_bpu, published in DEMO_OFFICIAL_BPU:
+        as_of = today - dt.timedelta(days=days_ago)
+        coverage_services.official_figure_record(
+            region=seluma, as_of=as_of, active_pu=19_250, active_bpu=active_bpu, active_jakon=1_140,
+            active_pmi=85, denominator=104_000, published_percent=Decimal(published),
+            source_document="Laporan BPJS Ketenagakerjaan Cabang Bengkulu (contoh)", entered_by=admin)
+        coverage.recompute_regency(seluma.pk, on=as_of + dt.timedelta(days=1))
     coverage.recompute_regency(seluma.pk)
+
+
+# (days before today, active BPU participants, the UCJ % BPJS published) of the demo's official figures.
+DEMO_OFFICIAL_BPU = [(120, 6_050, "25.50"), (90, 6_900, "26.32"), (60, 7_640, "27.03"), (30, 8_310, "27.68")]
 
 
 # --- The demo programme and its nominees ----------------------------------------------------------

@@ -3,13 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from registrations.permissions import DECISION_ROLES
+from registrations.xlsx import xlsx_download
+from reports.export_log import ExportKind, export_record
 from villages.selectors import (
     provinces_for_user,
     regencies_for_user,
@@ -47,6 +49,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+# Where a regency role with one regency starts (URL name, its argument): the regent's office reads
+# the dashboard, the BPJS branch works on the batches; the others start on the regency's page.
+REGENCY_START_PAGES = {
+    Role.REGENCY_VIEWER: ("reports:regency-detail", "pk"),
+    Role.BPJS_OFFICER: ("registrations:bpjs-regency", "regency_pk"),
+}
+
+
 @login_required
 def home(request):
     """Each role starts where its work is."""
@@ -63,7 +73,8 @@ def home(request):
     if user.role in REGENCY_ROLES:
         regencies = list(regencies_for_user(user)[:2])
         if len(regencies) == 1:
-            return redirect("villages:regency-detail", pk=regencies[0].pk)
+            view, argument = REGENCY_START_PAGES.get(user.role, ("villages:regency-detail", "pk"))
+            return redirect(view, **{argument: regencies[0].pk})
         regencies = list(regencies_for_user(user))
         return render(request, "accounts/home_regencies.html", {"regencies": regencies})
     if user.role in PROVINCE_ROLES:
@@ -105,12 +116,10 @@ def regency_village_accounts_create(request, pk):
         rows=rows,
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="akun-desa-{regency.code}-{stamp}.xlsx"'
-    response["Cache-Control"] = "no-store"
-    return response
+    # Counted only: the file's passwords exist nowhere else and are never logged.
+    export_record(kind=ExportKind.VILLAGE_ACCOUNTS, requested_by=request.user, regency=regency, row_count=len(rows),
+                  filename=f"akun-desa-{regency.code}-{stamp}.xlsx")
+    return xlsx_download(content, f"akun-desa-{regency.code}-{stamp}.xlsx")
 
 
 @login_required

@@ -65,10 +65,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "villages",
     "registrations",
     "reports",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +183,44 @@ if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# The read-only JSON API (api/, /api/v1/): a token (`manage.py api_token USERNAME`, header
+# "Authorization: Token <key>") or the page's session; nothing for anonymous callers. Token first,
+# so an anonymous call is answered 401 with "WWW-Authenticate: Token" rather than a bare 403.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [],  # read-only: no request body is ever parsed
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiUserThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Out of scope and missing give one and the same 404 body.
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+}
+# Calls per authenticated user (DRF rate syntax, e.g. "3600/hour"); empty turns throttling off.
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="3600/hour") or None
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Jamsostek Portal API",
+    "DESCRIPTION": "Read-only figures of the Jamsostek Portal: UCJ coverage per region (current and history), "
+                   "programme figures per region, and BPJS export batch status. No personal data.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Schema and docs describe no data, but the portal is an office tool: signed-in users only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package through our static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
 # Celery. With no broker configured, tasks run inline in the web process (the embedded default).
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -205,6 +248,10 @@ CELERY_BEAT_SCHEDULE = {
 # joins the same recompute (reports/triggers.py). Inline tasks (no broker) do not wait at all.
 COVERAGE_RECOMPUTE_DELAY_SECONDS = (0 if CELERY_TASK_ALWAYS_EAGER
                                     else env.int("COVERAGE_RECOMPUTE_DELAY_SECONDS", default=5))
+
+# Exports with more rows than this (the nominative list, the coverage recap) are built by the
+# worker with a progress page (reports/export_jobs.py); smaller ones download at once.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
 
 
 def _database_name() -> str:

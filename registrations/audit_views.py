@@ -15,17 +15,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
+from reports.export_log import ExportKind, export_record
 from villages.selectors import regency_get_for_user
 
 from . import audit
 from .exports import table_workbook
 from .permissions import can_export_events
+from .xlsx import xlsx_download
 
 logger = logging.getLogger(__name__)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_DAYS = 30
 
 
@@ -101,7 +101,6 @@ def _workbook_response(request, regency, zone, start: dt.date, end: dt.date) -> 
     )
     logger.info("%s exported %d workflow events of regency %s from %s to %s",
                 request.user.username, rows.count, regency.code, start.isoformat(), end.isoformat())
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"Riwayat keputusan {regency.name} {period}.xlsx")
-    return response
+    export_record(kind=ExportKind.AUDIT_EVENTS, requested_by=request.user, regency=regency, row_count=rows.count,
+                  filename=f"Riwayat keputusan {regency.name} {period}.xlsx")
+    return xlsx_download(content, f"Riwayat keputusan {regency.name} {period}.xlsx")

@@ -5,16 +5,17 @@ subdistrict and occupation loaded into plain rows, and `registration_workbook` w
 bytes. services.export_batch_create calls both and stores the bytes with the batch, so a download
 is always the file that was handed over.
 
-The layout is one list of column keys, `DEFAULT_LAYOUT`, in the order of DOMAIN.md §8. Branches
-differ; a per-regency layout (a list of keys from `COLUMNS` on RegencySettings) is left for later,
-which is why the columns are looked up by key rather than written in a fixed order.
+The columns the app can fill are one catalogue, `COLUMNS`, and the default order is
+`DEFAULT_LAYOUT` (DOMAIN.md §8). Branches differ, so a regency may keep its own layout on
+RegencySettings.bpjs_export_layout: a list of {"key": …, "header": …} entries (the header only when
+the branch names the column differently), empty for the default. The settings page edits it as text,
+one column per line (`layout_parse`, `layout_text`); `layout_columns` turns it into columns.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -22,46 +23,33 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .exports import TEXT, safe_text
+from .exports import ExportColumn, address_line, safe_text, typed_cell
 
 SHEET_TITLE = "Pendaftaran BPJS"
-DATE_FORMAT = "dd-mm-yyyy"
-NUMBER_FORMAT = "#,##0"
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: int
-    # "text": what a person typed (formula-safe); "identifier": digits that must stay text
-    # (Excel keeps 15 significant digits, so a numeric NIK cell has lost its last digit, and a
-    # phone number its leading zero); "date"; "number".
-    kind: str = "text"
-
-
-COLUMNS: dict[str, Column] = {column.key: column for column in [
-    Column("no", "No", 6, "number"),
-    Column("nik", "NIK", 19, "identifier"),
-    Column("kk", "No. KK", 19, "identifier"),
-    Column("name", "Nama", 28),
-    Column("birth_place", "Tempat lahir", 16),
-    Column("birth_date", "Tanggal lahir", 13, "date"),
-    Column("sex", "Jenis kelamin", 8),
-    Column("address", "Alamat", 36),
-    Column("postal_code", "Kode pos", 9, "identifier"),
-    Column("village", "Desa/Kelurahan", 20),
-    Column("subdistrict", "Kecamatan", 18),
-    Column("phone", "No. HP", 15, "identifier"),
-    Column("email", "Email", 24),
-    Column("occupation", "Pekerjaan", 22),
-    Column("income", "Penghasilan", 13, "number"),
-    Column("programmes", "Program", 14),
-    Column("premium", "Iuran per bulan", 13, "number"),
-    Column("months", "Periode (bulan)", 9, "number"),
-    Column("start", "Tanggal mulai", 13, "date"),
-    Column("funding_code", "Kode wadah", 8),
-    Column("mother_maiden_name", "Nama ibu kandung", 24),
+COLUMNS: dict[str, ExportColumn] = {column.key: column for column in [
+    ExportColumn("no", "No", 6, "number"),
+    ExportColumn("nik", "NIK", 19, "identifier"),
+    ExportColumn("kk", "No. KK", 19, "identifier"),
+    ExportColumn("name", "Nama", 28),
+    ExportColumn("birth_place", "Tempat lahir", 16),
+    ExportColumn("birth_date", "Tanggal lahir", 13, "date"),
+    ExportColumn("sex", "Jenis kelamin", 8),
+    ExportColumn("address", "Alamat", 36),
+    ExportColumn("postal_code", "Kode pos", 9, "identifier"),
+    ExportColumn("village", "Desa/Kelurahan", 20),
+    ExportColumn("subdistrict", "Kecamatan", 18),
+    ExportColumn("phone", "No. HP", 15, "identifier"),
+    ExportColumn("email", "Email", 24),
+    ExportColumn("occupation", "Pekerjaan", 22),
+    ExportColumn("income", "Penghasilan", 13, "number"),
+    ExportColumn("programmes", "Program", 14),
+    ExportColumn("premium", "Iuran per bulan", 13, "number"),
+    ExportColumn("months", "Periode (bulan)", 9, "number"),
+    ExportColumn("start", "Tanggal mulai", 13, "date"),
+    ExportColumn("funding_code", "Kode wadah", 8),
+    ExportColumn("mother_maiden_name", "Nama ibu kandung", 24),
 ]}
 
 # DOMAIN.md §8's default: what most branches ask for.
@@ -71,17 +59,92 @@ DEFAULT_LAYOUT: list[str] = [
 ]
 
 
-def headers(layout: Sequence[str] = DEFAULT_LAYOUT) -> list[str]:
-    return [COLUMNS[key].header for key in layout]
+MAX_HEADER_LENGTH = 60
+RESET_LABEL = "Kembalikan ke susunan bawaan"
+
+
+class LayoutError(ValueError):
+    """The layout typed on the settings page is unusable; `messages` says why, line by line."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__(" ".join(messages))
+        self.messages = messages
+
+
+def layout_columns(layout: Sequence[Mapping[str, str]] = ()) -> list[ExportColumn]:
+    """The columns of a stored layout, in order, each with the branch's header where one is given;
+    the default layout when it is empty. An entry this version cannot read (a column dropped from
+    the catalogue, or JSON typed into the admin) is left out rather than failing the batch."""
+    entries = [entry for entry in layout or () if isinstance(entry, Mapping) and entry.get("key") in COLUMNS]
+    columns = [replace(COLUMNS[entry["key"]], header=str(entry.get("header") or "") or COLUMNS[entry["key"]].header)
+               for entry in entries]
+    return columns or [COLUMNS[key] for key in DEFAULT_LAYOUT]
+
+
+def headers(layout: Sequence[Mapping[str, str]] = ()) -> list[str]:
+    return [column.header for column in layout_columns(layout)]
+
+
+def layout_text(layout: Sequence[Mapping[str, str]] = ()) -> str:
+    """The stored layout as the settings page shows it: one `key` or `key: Judul` per line."""
+    lines = []
+    for column in layout_columns(layout):
+        custom = column.header != COLUMNS[column.key].header
+        lines.append(f"{column.key}: {column.header}" if custom else column.key)
+    return "\n".join(lines)
+
+
+def layout_parse(text: str) -> list[dict[str, str]]:
+    """The layout typed on the settings page, one column per line, `key` or `key: Judul kolom`
+    (blank lines ignored), as the list RegencySettings stores. Returns [] when it is the default
+    layout as it stands, so a regency that only saved the page keeps following the default. Raises
+    LayoutError with every problem found, in Indonesian, by line number."""
+    keys_by_header = {_normalised(column.header): column.key for column in COLUMNS.values()}
+    layout: list[dict[str, str]] = []
+    problems: list[str] = []
+    line_of_key: dict[str, int] = {}
+    line_of_header: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        key, _colon, header = line.partition(":")
+        key, header = key.strip().lower(), " ".join(header.split())
+        if key not in COLUMNS:
+            guess = keys_by_header.get(_normalised(key))  # the header typed instead of the key
+            hint = f"Maksud Anda \"{guess}\"?" if guess else "Pakai kode dari daftar kolom yang tersedia."
+            problems.append(f"Baris {number}: kolom \"{key}\" tidak dikenal. {hint}")
+            continue
+        if key in line_of_key:
+            problems.append(f"Baris {number}: kolom \"{key}\" sudah ada di baris {line_of_key[key]}; "
+                            "setiap kolom hanya sekali.")
+            continue
+        line_of_key[key] = number
+        if len(header) > MAX_HEADER_LENGTH:
+            problems.append(f"Baris {number}: judul kolom paling panjang {MAX_HEADER_LENGTH} karakter.")
+            continue
+        shown = header or COLUMNS[key].header
+        if _normalised(shown) in line_of_header:
+            # Branches read the file by its header row: two columns with one name cannot be told apart.
+            problems.append(f"Baris {number}: judul \"{shown}\" sudah dipakai di baris "
+                            f"{line_of_header[_normalised(shown)]}; judul kolom harus berbeda.")
+            continue
+        line_of_header[_normalised(shown)] = number
+        layout.append({"key": key, "header": header} if header and header != COLUMNS[key].header else {"key": key})
+    if not problems and not layout:
+        problems.append(f"Susunan kolom kosong. Tulis satu kolom per baris, atau pilih \"{RESET_LABEL}\".")
+    if not problems and "nik" not in line_of_key:
+        problems.append("Kolom \"nik\" wajib ada: BPJS mencocokkan setiap calon peserta dengan NIK-nya.")
+    if problems:
+        raise LayoutError(problems)
+    return [] if layout == [{"key": key} for key in DEFAULT_LAYOUT] else layout
+
+
+def _normalised(header: str) -> str:
+    return " ".join(header.lower().split())
 
 
 def programmes_label(programme) -> str:
     return "JKK, JKM, JHT" if programme.includes_jht else "JKK, JKM"
-
-
-def _address(nominee) -> str:
-    rt_rw = f"RT {nominee.rt}" + (f"/RW {nominee.rw}" if nominee.rw else "")
-    return f"{nominee.address} {rt_rw}".strip()
 
 
 def registration_rows(nominees: Iterable, programme) -> Iterator[dict[str, object]]:
@@ -97,7 +160,7 @@ def registration_rows(nominees: Iterable, programme) -> Iterator[dict[str, objec
             "birth_place": nominee.birth_place,
             "birth_date": nominee.birth_date,
             "sex": nominee.sex,
-            "address": _address(nominee),
+            "address": address_line(nominee),
             "postal_code": nominee.postal_code or village.postal_code,
             "village": village.name,
             "subdistrict": village.subdistrict.name,
@@ -114,30 +177,13 @@ def registration_rows(nominees: Iterable, programme) -> Iterator[dict[str, objec
         }
 
 
-def _cell(sheet, column: Column, value):
-    if value is None or value == "":
-        return WriteOnlyCell(sheet, value=None)
-    if column.kind in ("text", "identifier"):
-        cell = WriteOnlyCell(sheet, value=safe_text(str(value)))
-        cell.number_format = TEXT
-    elif column.kind == "date":
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-    else:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = NUMBER_FORMAT
-    return cell
-
-
-def registration_workbook(*, rows: Iterable[Mapping[str, object]], layout: Sequence[str] = DEFAULT_LAYOUT,
+def registration_workbook(*, rows: Iterable[Mapping[str, object]], layout: Sequence[Mapping[str, str]] = (),
                           ) -> bytes:
-    """The registration file: one sheet, the header row first (branches read it by machine, so
-    no heading above it), then one row per nominee. Write-only mode keeps a 2,000-row batch to a
-    few megabytes of memory. Text is formula-safe, NIK/KK/phone/postal code are text cells, dates
-    are date cells."""
-    columns = [COLUMNS[key] for key in layout]
+    """The registration file in `layout` (a stored layout; empty for the default): one sheet, the
+    header row first (branches read it by machine, so no heading above it), then one row per
+    nominee. Write-only mode keeps a 2,000-row batch to a few megabytes of memory. Text and headers
+    are formula-safe, NIK/KK/phone/postal code are text cells, dates are date cells."""
+    columns = layout_columns(layout)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
     # Write-only sheets take widths and frozen panes before the first row.
@@ -147,12 +193,12 @@ def registration_workbook(*, rows: Iterable[Mapping[str, object]], layout: Seque
     bold = Font(bold=True)
     header_cells = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
+        cell = WriteOnlyCell(sheet, value=safe_text(column.header))  # a branch's header is typed text
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_cell(sheet, column, row.get(column.key)) for column in columns])
+        sheet.append([typed_cell(sheet, column, row.get(column.key)) for column in columns])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

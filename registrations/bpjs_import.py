@@ -14,7 +14,7 @@ Masa iur s.d. · Status (aktif/ditolak) · Keterangan. Each row gets one outcome
 Who: the BPJS officer and the regency admin of the regency (permissions.BPJS_ROLES), the same people
 the workflow lets record the branch's answer. Between preview and confirmation the file waits on
 disk under a random token (imports.import_upload_store), never in the session: it holds NIKs.
-"Masa iur s.d." is checked and shown but not stored: the nominee has no field for it yet.
+"Masa iur s.d." (optional) is stored on the nominee with the KPJ number (Nominee.paid_until).
 """
 
 from __future__ import annotations
@@ -254,6 +254,9 @@ def _parse(number: int, values: dict) -> AnswerRow:
         row.paid_until = xlsx.cell_date(raw_paid)
         if row.paid_until is None:
             problems.append(f"Masa iur s.d. \"{_text(raw_paid)}\" bukan tanggal (tulis HH-BB-TTTT).")
+    if row.action == REGISTER and (problem := workflow.paid_until_problem(registered_on=row.registered_on,
+                                                                         paid_until=row.paid_until)):
+        problems.append(problem)
 
     if problems:
         row.outcome, row.message = MALFORMED, " ".join(problems)
@@ -295,7 +298,8 @@ def answer_apply(*, content: bytes, regency, actor) -> AnswerReport:
             try:
                 if row.action == REGISTER:
                     workflow.nominee_register(nominee=nominee, actor=actor, kpj_number=row.kpj_number,
-                                              registered_on=row.registered_on, seen_status=S.SENT_TO_BPJS)
+                                              registered_on=row.registered_on, paid_until=row.paid_until,
+                                              seen_status=S.SENT_TO_BPJS)
                     row.applied = REGISTERED
                 else:
                     workflow.nominee_decide(nominee=nominee, action=Action.REFUSE_BY_BPJS, actor=actor,
@@ -333,8 +337,9 @@ def _classify(row: AnswerRow, nominee: Nominee | None) -> None:
     elif nominee.status == S.SENT_TO_BPJS:
         row.outcome = MATCHED
         if row.action == REGISTER:
+            paid = f", iuran s.d. {row.paid_until:%d-%m-%Y}" if row.paid_until else ""
             row.message = (f"{nominee.full_name} akan dicatat terdaftar: KPJ {row.kpj_number}, peserta sejak "
-                           f"{row.registered_on:%d-%m-%Y}.")
+                           f"{row.registered_on:%d-%m-%Y}{paid}.")
         else:
             row.message = (f"{nominee.full_name} akan dicatat ditolak BPJS. Alasan yang dikirim ke desa: "
                            f"{row.refusal_reason}")

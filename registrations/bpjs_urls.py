@@ -5,6 +5,7 @@ from django.urls import path
 from . import bpjs_views
 
 urlpatterns = [
+    path("kabupaten/<int:regency_pk>/bpjs/", bpjs_views.regency_batches, name="bpjs-regency"),
     path("program/<int:pk>/bpjs/", bpjs_views.batch_list, name="export-batch-list"),
     path("program/<int:pk>/bpjs/buat/", bpjs_views.batch_create, name="export-batch-create"),
     path("bpjs/<int:batch_pk>/unduh/", bpjs_views.batch_download, name="export-batch-download"),

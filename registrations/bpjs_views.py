@@ -1,6 +1,9 @@
-"""BPJS export batches: a programme's batches, making the next one, the file, the hand-over record.
+"""BPJS export batches: the regency's BPJS page, a programme's batches, making the next one, the
+file, the hand-over record.
 
 Who:
+- the regency's BPJS page (every batch of the regency with where its nominees stand, and the
+  answer upload): the BPJS officer's start page; anyone who may download batches or import answers;
 - the list and the hand-over record (berita acara serah terima data: counts per village, no
   personal data): anyone who sees the programme's regency as a whole; out of scope is a 404;
 - making a batch: the regency admin or approver (can_create_export_batch), else 403;
@@ -19,22 +22,24 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from lokal import format_rupiah
 
+from reports.export_log import ExportKind, export_record
 from villages.selectors import regency_get_for_user, regency_settings_get
 
 from . import bpjs_export, bpjs_import, imports, services, xlsx
 from .models import ExportBatch, Nominee
 from .permissions import can_create_export_batch, can_download_export_batch, can_import_bpjs_results
-from .selectors import programme_get_for_user
+from .selectors import export_batches_with_status, programme_get_for_user
 
 logger = logging.getLogger(__name__)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BATCHES_PER_PAGE = 25
 
 
 def _programme_for_regency_staff(user, pk):
@@ -50,6 +55,25 @@ def _batch_for_user(user, batch_pk) -> ExportBatch:
         raise Http404("Batch tidak ditemukan.")
     regency_get_for_user(user, batch.regency_id)  # 404 outside the user's regions, like a missing batch
     return batch
+
+
+@login_required
+def regency_batches(request, regency_pk):
+    """Every batch of the regency, newest first, with how many of its nominees BPJS registered,
+    refused or has yet to answer: the BPJS officer's start page. Queries: the regency, the batches
+    with their counts (one), the page count; nothing per batch."""
+    regency = regency_get_for_user(request.user, regency_pk)
+    can_download = can_download_export_batch(request.user, regency)
+    can_import = can_import_bpjs_results(request.user, regency)
+    if not (can_download or can_import):
+        raise Http404("Kabupaten/kota tidak ditemukan.")
+    batches = export_batches_with_status(
+        ExportBatch.objects.filter(regency=regency).select_related("programme", "created_by")
+        .order_by("-created_at", "-pk"))
+    page = Paginator(batches, BATCHES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "registrations/bpjs_regency_batches.html", {
+        "regency": regency, "page": page, "can_download": can_download, "can_import": can_import,
+    })
 
 
 @login_required
@@ -82,6 +106,9 @@ def batch_create(request, pk):
     else:
         messages.success(request, f"Batch {batch.number} dibuat: {batch.row_count} calon tercatat dikirim ke BPJS. "
                                   "Unduh berkasnya dan cetak berita acara serah terima.")
+        export_record(kind=ExportKind.BPJS_BATCH, requested_by=request.user, regency=programme.regency,
+                      programme=programme, row_count=batch.row_count, filename=f"{batch.number}.xlsx",
+                      full_identifiers=True)
     return redirect("registrations:export-batch-list", pk=programme.pk)
 
 
@@ -91,15 +118,12 @@ def batch_download(request, batch_pk):
     batch = _batch_for_user(request.user, batch_pk)
     if not can_download_export_batch(request.user, batch.regency):
         raise Http404("Batch tidak ditemukan.")
-    try:
-        handle = batch.file.open("rb")
-    except FileNotFoundError:
-        logger.error("the file of BPJS export batch %s is missing from storage", batch.number)
-        raise Http404("Berkas batch tidak ditemukan di penyimpanan.") from None
+    response = xlsx.stored_xlsx_download(batch.file, f"{batch.number}.xlsx", what=f"BPJS export batch {batch.pk}")
     logger.info("%s downloaded BPJS export batch %s (%s rows)", request.user.username, batch.number,
                 batch.row_count)
-    response = FileResponse(handle, as_attachment=True, filename=f"{batch.number}.xlsx", content_type=XLSX)
-    response["Cache-Control"] = "no-store"  # NIKs in clear: no copy in a shared browser's cache
+    export_record(kind=ExportKind.BPJS_BATCH_DOWNLOAD, requested_by=request.user, regency=batch.regency,
+                  programme=batch.programme, row_count=batch.row_count, filename=f"{batch.number}.xlsx",
+                  full_identifiers=True)
     return response
 
 

@@ -1,5 +1,9 @@
 """Workbooks built from plain rows: pure functions, no database. The pages (submission tracking,
-the auditor's event export) pass rows they already scoped with a `*_for_user` selector."""
+the auditor's event export) pass rows they already scoped with a `*_for_user` selector.
+
+Also what every export of the project shares: formula-safe text (`safe_text`), a column of a
+write-only export and its typed cell (`ExportColumn`, `typed_cell`: the BPJS registration file,
+the nominative list, the coverage recap), and a nominee's address line (`address_line`)."""
 
 from __future__ import annotations
 
@@ -7,11 +11,17 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from io import BytesIO
 
+from dataclasses import dataclass
+
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 TEXT = "@"
+DATE_FORMAT = "dd-mm-yyyy"
+NUMBER_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.00"
 # A cell starting with one of these would be read by Excel as a formula (CSV/formula injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -19,6 +29,45 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def safe_text(value: str) -> str:
     """Text a person typed, written so Excel shows it and never evaluates it."""
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    """A column of a write-only export: the row key it reads, its header, its width, and its kind:
+    "text" (what a person typed, formula-safe), "identifier" (digits that must stay text: Excel
+    keeps 15 significant digits, so a numeric NIK cell has lost its last digit, and a phone or KPJ
+    number its leading zeros), "date", "number" or "percent" (two places)."""
+
+    key: str
+    header: str
+    width: int
+    kind: str = "text"
+
+
+def typed_cell(sheet, column: ExportColumn, value) -> WriteOnlyCell:
+    """`value` as a cell of `column`'s kind: text cells formula-safe and text-formatted, dates as
+    dates, numbers as numbers. Empty values are empty cells."""
+    if value is None or value == "":
+        return WriteOnlyCell(sheet, value=None)
+    if column.kind in ("text", "identifier"):
+        cell = WriteOnlyCell(sheet, value=safe_text(str(value)))
+        cell.number_format = TEXT
+    elif column.kind == "date":
+        cell = WriteOnlyCell(sheet, value=value.date() if isinstance(value, dt.datetime) else value)
+        cell.number_format = DATE_FORMAT
+    elif column.kind == "percent":
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = PERCENT_FORMAT
+    else:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = NUMBER_FORMAT
+    return cell
+
+
+def address_line(nominee) -> str:
+    """"Jalan Desa No. 1 RT 001/RW 002": the address with its RT and RW, as the forms print it."""
+    rt_rw = f"RT {nominee.rt}" + (f"/RW {nominee.rw}" if nominee.rw else "")
+    return f"{nominee.address} {rt_rw}".strip()
 
 
 def table_workbook(*, sheet_title: str, heading: Sequence[str], headers: Sequence[str],

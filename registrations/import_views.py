@@ -8,7 +8,7 @@ imports.py for why and for how long.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,7 +24,6 @@ from .services import nomination_is_open
 
 SESSION_KEY = "nominee_imports"
 KEEP_IN_SESSION = 10
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class NomineeUploadForm(forms.Form):
@@ -79,17 +78,10 @@ def _remember(request, token, entry) -> None:
     request.session[SESSION_KEY] = dict(list(pending.items())[-KEEP_IN_SESSION:])
 
 
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"  # the rejected rows carry personal data
-    return response
-
-
 @login_required
 def template_download(request):
     """The empty template; any signed-in user may hand it out (it holds no personal data)."""
-    return _xlsx_response(imports.template_bytes(), "template-calon-peserta.xlsx")
+    return xlsx.xlsx_download(imports.template_bytes(), "template-calon-peserta.xlsx")
 
 
 @login_required
@@ -208,4 +200,4 @@ def rejected_download(request, village_pk, token):
     if content is None:
         messages.info(request, "Tidak ada baris yang ditolak untuk diunduh.")
         return redirect(reverse("registrations:import-upload", kwargs={"village_pk": village.pk}))
-    return _xlsx_response(content, f"calon-peserta-ditolak-{village.code.replace('.', '')}.xlsx")
+    return xlsx.xlsx_download(content, f"calon-peserta-ditolak-{village.code.replace('.', '')}.xlsx")

@@ -196,11 +196,13 @@ class Nominee(models.Model):
                                    default=DataSource.VILLAGE)
     decile = models.PositiveSmallIntegerField(_("desil"), null=True, blank=True)
     mother_maiden_name = EncryptedTextField(_("nama ibu kandung"), blank=True)
-    # BPJS's answer: the membership number (KPJ, text: leading zeros matter) and the membership date.
+    # BPJS's answer: the membership number (KPJ, text: leading zeros matter), the membership date
+    # and the date premiums are paid up to ("masa iur s.d."; after it, three unpaid months lapse it).
     export_batch = models.ForeignKey(ExportBatch, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="nominees", verbose_name=_("batch kirim BPJS"))
     kpj_number = models.CharField(_("nomor KPJ"), max_length=20, blank=True)
     registered_on = models.DateField(_("tanggal kepesertaan BPJS"), null=True, blank=True)
+    paid_until = models.DateField(_("masa iur s.d."), null=True, blank=True)
     confirmed_warnings = models.JSONField(_("peringatan yang sudah dikonfirmasi"), default=list, blank=True)
     consent_at = models.DateTimeField(_("persetujuan dicatat"))
     consent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

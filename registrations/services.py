@@ -265,9 +265,10 @@ def _export_batch_number(regency: Regency, year: int) -> str:
 def export_batch_create(*, programme: Programme, created_by, village: Village | None = None) -> ExportBatch:
     """Makes the next BPJS export batch of the programme: every approved nominee not yet in a
     batch (only `village`'s, when given: the demo hands villages over one by one), in one
-    transaction: the batch number, the registration file (stored with the batch, so it can be
-    downloaded again unchanged), and each nominee moved to "sent to BPJS" through
-    workflow.nominee_send_to_bpjs (event rows; one coverage recompute for the whole batch).
+    transaction: the batch number, the registration file in the regency's column layout of the
+    moment (stored with the batch, so it can be downloaded again unchanged), and each nominee
+    moved to "sent to BPJS" through workflow.nominee_send_to_bpjs (event rows; one coverage
+    recompute for the whole batch).
 
     Who: the regency admin or approver (`can_create_export_batch`). Raises ValidationError when
     the user may not, or when there is nothing to send. Logged: who, batch number, row count."""
@@ -287,7 +288,8 @@ def export_batch_create(*, programme: Programme, created_by, village: Village | 
             if not nominees:
                 raise ValidationError("Tidak ada calon berstatus disetujui yang belum dikirim ke BPJS.")
             number = _export_batch_number(regency, timezone.localdate().year)
-            content = bpjs_export.registration_workbook(rows=bpjs_export.registration_rows(nominees, programme))
+            content = bpjs_export.registration_workbook(rows=bpjs_export.registration_rows(nominees, programme),
+                                                        layout=regency_settings_get(regency).bpjs_export_layout)
             batch = ExportBatch(regency=regency, programme=programme, number=number, created_by=created_by,
                                 row_count=len(nominees))
             batch.file.save(f"{number}.xlsx", ContentFile(content), save=False)

@@ -12,21 +12,21 @@ import logging
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
+from reports.export_log import ExportKind, export_record
 from villages.models import Subdistrict
 
 from . import tracking
 from .exports import table_workbook
 from .permissions import can_see_review_pages
 from .selectors import programme_get_for_user
+from .xlsx import xlsx_download
 
 logger = logging.getLogger(__name__)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_HEADERS = [
     "Kecamatan", "Desa/kelurahan", "Kode wilayah", "Kuota", "Terisi", "Draf belum dikirim",
     "Menunggu verifikasi", "Terverifikasi", "Disetujui", "Dikembalikan", "Terakhir dikirim", "Keadaan",
@@ -105,11 +105,10 @@ def submissions_export(request, pk):
     )
     logger.info("%s exported the submission tracking of programme %s (%d rows)",
                 request.user.username, programme.pk, len(rows))
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"Pemantauan pengiriman {programme} {now:%Y-%m-%d}.xlsx")
-    response["Cache-Control"] = "no-store"
-    return response
+    export_record(kind=ExportKind.SUBMISSION_TRACKING, requested_by=request.user, regency=programme.regency,
+                  programme=programme, subdistrict=context["subdistrict"], row_count=len(rows),
+                  filename=f"Pemantauan pengiriman {programme} {now:%Y-%m-%d}.xlsx")
+    return xlsx_download(content, f"Pemantauan pengiriman {programme} {now:%Y-%m-%d}.xlsx")
 
 
 def _export_row(row: tracking.SubmissionRow) -> list:

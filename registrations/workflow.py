@@ -327,15 +327,29 @@ def nominee_send_to_bpjs(*, nominee: Nominee, actor, batch) -> Nominee:
 
 
 def nominee_register(*, nominee: Nominee, actor, kpj_number: str, registered_on, seen_status: str | None = None,
-                     ) -> Nominee:
-    """Sent to BPJS → registered, with the branch's answer: the KPJ number (kept as text) and the
-    membership date, which decides whether an official coverage figure already counts the worker."""
+                     paid_until=None) -> Nominee:
+    """Sent to BPJS → registered, with the branch's answer: the KPJ number (kept as text), the
+    membership date, which decides whether an official coverage figure already counts the worker,
+    and, when the branch gives it, the date premiums are paid up to ("masa iur s.d.")."""
     kpj_number = kpj_number.strip()
     if not kpj_number.isdigit():
         raise TransitionError(f"Nomor KPJ '{kpj_number}' harus berupa angka.")
+    if problem := paid_until_problem(registered_on=registered_on, paid_until=paid_until):
+        raise TransitionError(problem)
+    paid = f", iuran s.d. {paid_until:%d-%m-%Y}" if paid_until else ""
     return _transition(nominee_pk=nominee.pk, action=Action.REGISTER, actor=actor, seen_status=seen_status,
-                       reason=f"KPJ {kpj_number}, peserta sejak {registered_on:%d-%m-%Y}",
-                       fields={"kpj_number": kpj_number, "registered_on": registered_on})
+                       reason=f"KPJ {kpj_number}, peserta sejak {registered_on:%d-%m-%Y}{paid}",
+                       fields={"kpj_number": kpj_number, "registered_on": registered_on, "paid_until": paid_until})
+
+
+def paid_until_problem(*, registered_on, paid_until) -> str:
+    """Why a "masa iur s.d." cannot go with this membership date ("" when it can): premiums are
+    paid from the membership date on, so the paid-up date cannot come before it. The BPJS answer's
+    preview asks the same question, so the officer sees the row refused before confirming."""
+    if paid_until is not None and registered_on is not None and paid_until < registered_on:
+        return (f"Masa iur s.d. {paid_until:%d-%m-%Y} sebelum tanggal kepesertaan {registered_on:%d-%m-%Y}; "
+                "periksa kembali tanggalnya.")
+    return ""
 
 
 @dataclass

@@ -10,6 +10,7 @@ reports already builds on registrations. Pure functions, no database.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import warnings
 import zipfile
@@ -19,11 +20,16 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
+logger = logging.getLogger(__name__)
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT = "@"
 DATE = "DD-MM-YYYY"
 NOTES_SHEET = "Petunjuk"
@@ -101,6 +107,31 @@ def add_notes_sheet(workbook: Workbook, *, title: str, lines: Sequence[str], col
     for letter, width in zip("ABCD", widths, strict=True):
         notes.column_dimensions[letter].width = width
     return notes
+
+
+def xlsx_download(content, filename: str) -> HttpResponse:
+    """A workbook as a download named `filename`: `content` is the bytes built for this request or
+    an open stored file (a BPJS batch, an export job's file), streamed. Never kept in a browser's or
+    proxy's cache (`no-store`): most of these files hold personal data, and an office computer is
+    shared."""
+    if isinstance(content, (bytes, bytearray)):
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    else:
+        response = FileResponse(content, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def stored_xlsx_download(field_file, filename: str, *, what: str) -> HttpResponse:
+    """A stored workbook (a BPJS batch, an export job's file) as a download. A file gone from
+    storage is logged with `what` (a number or an id, never a name) and answered 404."""
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        logger.error("the file of %s is missing from storage", what)
+        raise Http404("Berkas tidak ditemukan di penyimpanan.") from None
+    return xlsx_download(handle, filename)
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:

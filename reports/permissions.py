@@ -3,9 +3,12 @@ and commands all call them. Scope (which regions) comes from villages.selectors.
 
 from __future__ import annotations
 
-from accounts.enums import Role
-from villages.models import Province, Regency, Subdistrict, Village
-from villages.selectors import region_scope
+from accounts.enums import REGENCY_ROLES, Role
+from registrations.permissions import can_see_full_identifiers
+from villages.models import Province, Regency
+from villages.selectors import regency_of, region_scope
+
+from .models import ExportRecord
 
 # Regency staff who enter targets, official figures and village denominators: the admin, and the
 # approver (the head of the office's side, who signs off the numbers sent to the regent).
@@ -16,16 +19,6 @@ def _is_system_admin(user) -> bool:
     return user.role == Role.SYSTEM_ADMIN or user.is_superuser
 
 
-def _regency_of(region) -> Regency | None:
-    if isinstance(region, Regency):
-        return region
-    if isinstance(region, Subdistrict):
-        return region.regency
-    if isinstance(region, Village):
-        return region.subdistrict.regency
-    return None
-
-
 def can_enter_coverage(user, region) -> bool:
     """Set a target, record an official figure or a village denominator for `region`: the regency
     admin or approver of the region's regency (a Regency, or a Subdistrict/Village within it), or
@@ -34,7 +27,7 @@ def can_enter_coverage(user, region) -> bool:
         return False
     if _is_system_admin(user):
         return True
-    regency = _regency_of(region)
+    regency = regency_of(region)
     return (regency is not None and user.role in COVERAGE_ENTRY_ROLES
             and regency.pk in region_scope(user).regency_ids)
 
@@ -50,7 +43,28 @@ def can_view_coverage(user, region) -> bool:
         return True
     if isinstance(region, Province):
         return region.pk in scope.province_ids
-    regency = _regency_of(region)
+    regency = regency_of(region)
     if regency is None:
         return False
     return regency.pk in scope.regency_ids or regency.province_id in scope.province_ids
+
+
+def can_open_export(user, record: ExportRecord) -> bool:
+    """An export's status page and file: the person who asked, or a staff member of the same
+    regency with the same right to NIK/KK in full (a masked file for those who see masked ones,
+    a full one for those who see full ones). Everyone else: the 404 of a missing export."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if record.requested_by_id == user.pk:
+        return True
+    return (user.role in REGENCY_ROLES and record.regency_id in region_scope(user).regency_ids
+            and can_see_full_identifiers(user) == record.full_identifiers)
+
+
+def can_see_export_log(user, regency: Regency) -> bool:
+    """The regency's export log: its staff (every regency role) and the system administrator."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if _is_system_admin(user):
+        return True
+    return user.role in REGENCY_ROLES and regency.pk in region_scope(user).regency_ids

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Max, QuerySet, Subquery
+from django.http import Http404
 
 from villages.models import Regency
 
-from .models import CoverageSnapshot, RegionLevel
+from .models import CoverageSnapshot, ExportRecord, RegionLevel
+from .permissions import can_open_export
 
 
 def latest_snapshot_day(regency: Regency) -> dt.date | None:
@@ -42,3 +44,22 @@ def data_as_of(regency: Regency) -> dt.datetime | None:
     """When the regency's figures shown on the dashboard were computed ("data per …")."""
     return (CoverageSnapshot.objects.filter(regency=regency, level=RegionLevel.REGENCY)
             .aggregate(at=Max("computed_at"))["at"])
+
+
+def export_record_get_for_user(user, pk) -> ExportRecord:
+    """The export, if `can_open_export`; Http404 for missing and forbidden alike."""
+    try:
+        record = (ExportRecord.objects.select_related("regency", "programme", "subdistrict", "village",
+                                                      "requested_by").filter(pk=pk).first())
+    except ValueError:
+        record = None
+    if record is None or not can_open_export(user, record):
+        raise Http404("Ekspor tidak ditemukan.")
+    return record
+
+
+def export_log(regency: Regency) -> QuerySet[ExportRecord]:
+    """The regency's exports, newest first, with what the log page shows loaded."""
+    return (ExportRecord.objects.filter(regency=regency)
+            .select_related("requested_by", "programme", "subdistrict", "village")
+            .order_by("-created_at", "-pk"))

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from villages.models import Province, Regency, Subdistrict, Village
+from villages.selectors import regency_of
 
 from .coverage import coverage_today
 from .models import CoverageTarget, OfficialFigure, VillageDenominator
@@ -67,24 +68,14 @@ def _region_keys(region, allowed: tuple[type, ...]) -> dict:
     return {field: region}
 
 
-def _regency_id_of(region) -> int | None:
-    if isinstance(region, Regency):
-        return region.pk
-    if isinstance(region, Subdistrict):
-        return region.regency_id
-    if isinstance(region, Village):
-        return region.subdistrict.regency_id
-    return None
-
-
 def _schedule_recompute(region) -> None:
     """After commit, the regency whose numbers moved is recomputed (coalesced by reports.triggers)."""
-    regency_id = _regency_id_of(region)
-    if regency_id is None:
+    regency = regency_of(region)
+    if regency is None:
         return
     from . import triggers  # lazily: triggers imports the tasks, which import the coverage engine
 
-    transaction.on_commit(triggers.coverage_changed_callback(regency_id))
+    transaction.on_commit(triggers.coverage_changed_callback(regency.pk))
 
 
 def _entry_save(model, *, keys: dict, values: dict, entered_by, region):

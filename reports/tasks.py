@@ -5,7 +5,10 @@
 - `reports.recompute_all_coverage()`: the nightly beat entry (settings.CELERY_BEAT_SCHEDULE); one
   recompute task per regency with coverage data.
 
-Both are idempotent: coverage.recompute_regency upserts the day's rows in one transaction under a
+- `reports.build_export(record_id)`: a large export (reports.export_jobs.export_start queues it
+  after commit); builds the workbook file and marks the ExportRecord done.
+
+The recomputes are idempotent: coverage.recompute_regency upserts the day's rows in one transaction under a
 row lock on the regency, so a redelivered message (acks_late, a worker killed mid-task) or two runs
 at once leave one row per region and day with the same values.
 """
@@ -14,12 +17,12 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
 from villages.models import Regency
 
-from . import coverage, triggers
+from . import coverage, export_jobs, triggers
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +59,24 @@ def recompute_all_coverage() -> int:
     for regency_id in regency_ids:
         recompute_regency_coverage.delay(regency_id)
     return len(regency_ids)
+
+
+class ExportTask(Task):
+    """An export job whose failure the person sees: when the task finally fails (database errors
+    outlasting the retries; other errors export_job_run marks itself), its record is marked failed,
+    so the status page stops waiting. Celery does not call on_failure for a retry."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        export_jobs.export_job_fail(record_id=args[0] if args else kwargs["record_id"])
+
+
+@shared_task(name="reports.build_export", base=ExportTask, acks_late=True, autoretry_for=DATABASE_ERRORS,
+             max_retries=3, retry_backoff=2, retry_backoff_max=60, retry_jitter=True)
+def build_export(record_id: int) -> dict | None:
+    """Builds the file of one queued export (export_jobs.export_job_run). Idempotent: a record
+    already done is left alone; one whose worker died mid-way is built again from the start.
+    Returns the record's status and rows, or None for a record that no longer exists."""
+    record = export_jobs.export_job_run(record_id=record_id)
+    if record is None:
+        return None
+    return {"export": record.pk, "status": record.status, "rows": record.row_count}

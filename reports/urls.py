@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -15,4 +15,5 @@ urlpatterns = [
          name="figure-import-confirm"),
     path("kecamatan/<int:pk>/", views.subdistrict_detail, name="subdistrict-detail"),
     path("kecamatan/<int:pk>/penduduk-bekerja/", views.denominator_edit, name="denominator-edit"),
+    path("", include("reports.export_urls")),  # the exports: reports/export_views.py
 ]

@@ -11,30 +11,38 @@ same few queries however many subdistricts or villages there are. Before the fir
 page says so and shows live figures (coverage.regency_figures). The headline figures, the needed
 workers and the planner all go through reports.coverage / reports.planner, built from the regency's
 snapshot row, so they agree with what the snapshot stored.
+
+The regency page is the regent's dashboard (issue #6): besides those, the trend over the stored
+days, the current stage's progress over villages and the premium committed (reports.dashboard), and
+the tables sorted on the server (?urut=) with a bar chart of the same rows (reports.charts: SVG,
+no JavaScript, readable in black and white); still a constant number of queries.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from lokal import format_rupiah
 
-from villages.models import Subdistrict
+from registrations.permissions import can_see_review_pages
+from registrations.xlsx import xlsx_download
+from villages.models import Subdistrict, Village
 from villages.selectors import regency_get_for_user, subdistrict_get_for_user
 
-from . import excel, imports, planner, services
+from . import charts, dashboard, excel, imports, planner, services
 from .coverage import (
     CoverageFigures,
-    ProgrammeFigures,
     coverage_today,
     display_percent,
     regency_figures,
@@ -42,10 +50,9 @@ from .coverage import (
 )
 from .forms import CoverageTargetForm, FigureUploadForm, OfficialFigureForm, PlannerForm, VillageDenominatorsForm
 from .models import CoverageSnapshot, CoverageTarget, OfficialFigure, RegionLevel, VillageDenominator
-from .permissions import can_enter_coverage, can_view_coverage
-from .selectors import latest_snapshots
+from .permissions import can_enter_coverage, can_see_export_log, can_view_coverage
+from .selectors import latest_snapshots, snapshot_trend
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SESSION_KEY = "coverage_figure_imports"
 KEEP_IN_SESSION = 5
 
@@ -77,7 +84,8 @@ def _subdistrict_to_view(request, pk):
 
 @dataclass(frozen=True)
 class RegionRow:
-    """One line of a coverage table, from a snapshot or from live figures."""
+    """One line of a coverage table, from a snapshot or from live figures. `href` is where the
+    region's name leads for this viewer (not part of the figures, so not compared)."""
 
     code: str
     name: str
@@ -91,40 +99,27 @@ class RegionRow:
     denominator: int | None
     ucj_percent: object  # Decimal, 2 places, or None where the region has no denominator
     pk: int | None = None
+    href: str | None = field(default=None, compare=False)
 
     @property
     def premium_committed_label(self) -> str:
         return format_rupiah(self.premium_committed_rp)
 
     @classmethod
-    def from_snapshot(cls, row: CoverageSnapshot, pk=None) -> RegionRow:
+    def from_snapshot(cls, row: CoverageSnapshot, pk=None, href=None) -> RegionRow:
         return cls(code=row.region_code, name=row.region_name, quota=row.quota, nominated=row.nominated,
                    submitted=row.submitted, approved=row.approved, registered=row.registered, active=row.active,
                    premium_committed_rp=row.premium_committed_rp, denominator=row.denominator,
-                   ucj_percent=display_percent(row.ucj_percent), pk=pk)
+                   ucj_percent=display_percent(row.ucj_percent), pk=pk, href=href)
 
     @classmethod
-    def from_figures(cls, figures: CoverageFigures, pk=None) -> RegionRow:
+    def from_figures(cls, figures: CoverageFigures, pk=None, href=None) -> RegionRow:
         programme = figures.programme
         return cls(code=figures.region_code, name=figures.region_name, quota=programme.quota,
                    nominated=programme.nominated, submitted=programme.submitted, approved=programme.approved,
                    registered=programme.registered, active=programme.active,
                    premium_committed_rp=programme.premium_committed_rp, denominator=figures.denominator,
-                   ucj_percent=display_percent(figures.ucj_percent), pk=pk)
-
-
-def _figures_from_snapshot(row: CoverageSnapshot) -> CoverageFigures:
-    """The snapshot's stored inputs as CoverageFigures, so the derived numbers (UCJ, needed workers,
-    their premium, the planner) come from the engine's own rules."""
-    return CoverageFigures(
-        level=row.level, region_code=row.region_code, region_name=row.region_name, year=row.year,
-        on=row.computed_on, premium_per_month_rp=row.premium_per_month_rp,
-        programme=ProgrammeFigures(quota=row.quota, nominated=row.nominated, submitted=row.submitted,
-                                   approved=row.approved, registered=row.registered, active=row.active,
-                                   premium_committed_rp=row.premium_committed_rp),
-        denominator=row.denominator, official_as_of=row.official_as_of, official_numerator=row.official_numerator,
-        programme_addition=row.programme_addition, target_percent=row.target_percent,
-    )
+                   ucj_percent=display_percent(figures.ucj_percent), pk=pk, href=href)
 
 
 def _coverage_rows(regency, *, levels, code_prefix=None):
@@ -146,11 +141,14 @@ def _coverage_rows(regency, *, levels, code_prefix=None):
 
 
 def _headline(figures: CoverageFigures) -> dict:
+    achievement = display_percent(figures.target_achievement_percent)
     return {
         "figures": figures,
         "ucj": display_percent(figures.ucj_percent),
         "target": figures.target_percent,
-        "achievement": display_percent(figures.target_achievement_percent),
+        "achievement": achievement,
+        "achievement_chart": None if achievement is None else charts.progress_bar(
+            chart_id="capaian-target", percent=achievement, title="Capaian target UCJ"),
         "contribution": display_percent(figures.contribution_points),
         "needed": figures.workers_needed_for_target,
         "needed_monthly_label": _rupiah(figures.monthly_premium_for_needed_rp),
@@ -198,14 +196,64 @@ def _planner(request, figures: CoverageFigures) -> dict:
     }
 
 
+def _sorted_table(request, rows: list[RegionRow], *, first_label: str, chart_id: str, chart_title: str) -> dict:
+    """The rows in the order asked by ?urut=, the sortable headers, and the bar chart of the same
+    rows in the same order."""
+    order = request.GET.get(dashboard.SORT_PARAM)
+    rows = dashboard.sort_rows(rows, order)
+    groups = [charts.BarGroup(label=row.name, outline=row.quota,
+                              values={"nominated": row.nominated, "approved": row.approved,
+                                      "registered": row.registered, "active": row.active})
+              for row in rows]
+    return {
+        "rows": rows,
+        "columns": dashboard.sort_columns(order, first_label=first_label, query=request.GET),
+        "region_chart": charts.region_bars(chart_id=chart_id, title=chart_title, groups=groups) if rows else None,
+    }
+
+
+def _trend(region_code: str, figures: CoverageFigures) -> dict:
+    """The UCJ per computed day (selectors.snapshot_trend, one query) as a line chart with the
+    target; a chart needs two days with a UCJ, fewer leave the page's empty-state text."""
+    days = list(snapshot_trend(region_code).values_list("computed_on", "ucj_percent"))
+    points = [charts.TrendPoint(x=day.toordinal(), label=date_format(day, "j M Y"), value=display_percent(ucj))
+              for day, ucj in days if ucj is not None]
+    chart = None
+    if len(points) >= 2:
+        chart = charts.trend_chart(chart_id="tren-ucj", title=f"Tren UCJ {figures.region_name}", points=points,
+                                   target=figures.target_percent)
+    return {"trend_chart": chart, "trend_days": len(days), "trend_points": len(points)}
+
+
+def _commitment(regency, *, year: int) -> dict:
+    result = dashboard.premium_commitment(regency, year=year)
+    return {"result": result, "per_month_label": format_rupiah(result.per_month_rp),
+            "per_year_label": format_rupiah(result.per_year_rp), "funded_label": format_rupiah(result.funded_rp)}
+
+
+def _village_href(user, regency, programme, village_pk: int | None) -> str | None:
+    """Where a village's name leads: its list in the stage's review page for the regency's staff
+    who read those pages (registrations.permissions.can_see_review_pages), else the village's page
+    under /wilayah/, which everyone who may read the regency's coverage may open (same scope)."""
+    if village_pk is None:
+        return None
+    if programme is not None and can_see_review_pages(user, regency):
+        return reverse("registrations:review-village", args=[programme.pk, village_pk])
+    return reverse("villages:village-detail", args=[village_pk])
+
+
 # --- Pages ---------------------------------------------------------------------------------------
 
 @login_required
 @require_GET
 def regency_detail(request, pk):
-    """The regency's UCJ against its target, the programme's contribution, the workers still needed,
-    the planner, and a line per subdistrict. Queries: the regency, the latest snapshots of the
-    regency and its subdistricts, the subdistricts' ids (links); nothing per subdistrict."""
+    """The regent's dashboard: the regency's UCJ against its target, the programme's contribution,
+    the premium committed, the trend over the stored days, the current stage's progress over
+    villages, the planner, and a sortable line and bar per subdistrict.
+
+    Queries, the same whatever the regency's size: the regency; the latest snapshots of the regency
+    and its subdistricts; the subdistricts' ids (links); the regency's trend; the premium committed;
+    the current stage (one query when its window is open, two otherwise) and its villages' progress."""
     regency = _regency_to_view(request, pk)
     head, rows = _coverage_rows(regency, levels=[RegionLevel.SUBDISTRICT])
     subdistrict_ids = dict(Subdistrict.objects.filter(regency=regency).values_list("code", "pk"))
@@ -214,36 +262,55 @@ def regency_detail(request, pk):
     for level, row in rows:
         make = RegionRow.from_snapshot if head is not None else RegionRow.from_figures
         if level == RegionLevel.REGENCY:
-            figures = _figures_from_snapshot(row) if head is not None else row
+            figures = CoverageFigures.from_snapshot(row) if head is not None else row
             total = make(row)
         else:
-            subdistrict_rows.append(make(row, pk=subdistrict_ids.get(row.region_code)))
+            subdistrict_pk = subdistrict_ids.get(row.region_code)
+            href = subdistrict_pk and reverse("reports:subdistrict-detail", args=[subdistrict_pk])
+            subdistrict_rows.append(make(row, pk=subdistrict_pk, href=href))
+    programme = dashboard.stage_programme(regency, today=coverage_today())
     return render(request, "reports/regency_detail.html", {
-        "regency": regency, "snapshot": head, "rows": subdistrict_rows, "total": total,
+        "regency": regency, "snapshot": head, "total": total,
         "can_enter": can_enter_coverage(request.user, regency),
-        **_headline(figures), **_planner(request, figures),
+        "commitment": _commitment(regency, year=figures.year),
+        "stage": programme and dashboard.stage_progress(programme),
+        "can_review": can_see_review_pages(request.user, regency),
+        "can_see_export_log": can_see_export_log(request.user, regency),
+        **_sorted_table(request, subdistrict_rows, first_label="Kecamatan", chart_id="grafik-kecamatan",
+                        chart_title=f"Angka program per kecamatan, {regency.name}"),
+        **_trend(regency.code, figures), **_headline(figures), **_planner(request, figures),
     })
 
 
 @login_required
 @require_GET
 def subdistrict_detail(request, pk):
-    """A subdistrict's programme figures (and UCJ where it has an official figure) and a line per
-    village, UCJ where the village has a denominator. Queries do not grow with the villages."""
+    """A subdistrict's programme figures (and UCJ where it has an official figure) and a sortable
+    line and bar per village, UCJ where the village has a denominator; each village's name leads
+    to its list (`_village_href`). Queries do not grow with the villages: the subdistrict, the
+    latest snapshots, the villages' ids, and for the review roles the current stage (1–2)."""
     subdistrict = _subdistrict_to_view(request, pk)
     regency = subdistrict.regency
     head, rows = _coverage_rows(regency, levels=[RegionLevel.SUBDISTRICT, RegionLevel.VILLAGE],
                                 code_prefix=subdistrict.code)
+    village_ids = dict(Village.objects.filter(subdistrict=subdistrict).values_list("code", "pk"))
+    programme = None
+    if can_see_review_pages(request.user, regency):
+        programme = dashboard.stage_programme(regency, today=coverage_today())
     own, village_rows = None, []
     for level, row in rows:
         make = RegionRow.from_snapshot if head is not None else RegionRow.from_figures
         if level == RegionLevel.SUBDISTRICT and row.region_code == subdistrict.code:
             own = make(row)
         elif level == RegionLevel.VILLAGE:
-            village_rows.append(make(row))
+            village_pk = village_ids.get(row.region_code)
+            village_rows.append(make(row, pk=village_pk,
+                                     href=_village_href(request.user, regency, programme, village_pk)))
     return render(request, "reports/subdistrict_detail.html", {
-        "subdistrict": subdistrict, "regency": regency, "snapshot": head, "own": own, "rows": village_rows,
-        "can_enter": can_enter_coverage(request.user, regency),
+        "subdistrict": subdistrict, "regency": regency, "snapshot": head, "own": own,
+        "can_enter": can_enter_coverage(request.user, regency), "programme": programme,
+        **_sorted_table(request, village_rows, first_label="Desa/kelurahan", chart_id="grafik-desa",
+                        chart_title=f"Angka program per desa/kelurahan, Kecamatan {subdistrict.name}"),
     })
 
 
@@ -358,17 +425,11 @@ def _percent_text(value) -> str:
 
 # --- Import of official figures ------------------------------------------------------------------
 
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 @require_GET
 def figure_template(request, pk):
     regency = _regency_to_enter(request, pk)
-    return _xlsx_response(imports.template_bytes(regency), f"angka-resmi-ucj-{regency.code.replace('.', '')}.xlsx")
+    return xlsx_download(imports.template_bytes(regency), f"angka-resmi-ucj-{regency.code.replace('.', '')}.xlsx")
 
 
 @login_required

@@ -11,6 +11,7 @@ else's" regency:
   sysadmin           — system administrator
 """
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -80,6 +81,22 @@ def seluma(db):
     ensure_reference_data()
     load_regions(["17.05", "17.01"])
     return Regency.objects.get(code="17.05")
+
+
+@pytest.fixture
+def programme(seluma, regency_admin):
+    """Seluma's 2026 stage I, its window long closed: 10 per village, lowest tier without JHT
+    (Rp16,800), 3 months paid. The coverage and API tests compute ON 2026-09-30 against it; some
+    modules define their own `programme` for other windows."""
+    from registrations import services as registration_services
+    from registrations.enums import QuotaRule
+
+    return registration_services.programme_create(
+        regency=seluma, created_by=regency_admin, name="Perlindungan Pekerja Rentan 2026", year=2026, stage=1,
+        implementing_office="Dinas Tenaga Kerja Kabupaten Seluma", coverage_start=dt.date(2026, 3, 1),
+        nomination_opens=dt.date(2026, 1, 5), nomination_closes=dt.date(2026, 2, 20),
+        quota_rule=QuotaRule.PER_VILLAGE, quota_per_village=10,
+    )
 
 
 @pytest.fixture
@@ -201,6 +218,24 @@ def celery_worker(django_db_setup, django_db_blocker):
     finally:
         worker.terminate()
         worker.wait(timeout=20)
+
+
+@pytest.fixture
+def worker(celery_worker, seluma, other_regency):
+    """The session's worker, once it has run whatever an earlier test or run left queued, with no
+    coverage recompute mark left in Redis for Seluma or the other regency: each run's new database
+    hands out the same ids again, while Redis keeps its keys for hours. Only the worker runs tasks
+    (nothing eager), so what a test sees was written by it."""
+    from django.core.cache import cache
+
+    from jamsostek_portal.celery import health
+    from reports import triggers
+
+    health.delay().get(timeout=30)
+    for regency in (seluma, other_regency):
+        cache.delete_many([triggers.pending_key(regency.pk), triggers.runs_key(regency.pk)])
+    assert not celery_worker.conf.task_always_eager
+    return celery_worker
 
 
 # --- Browser: Playwright driving Debian's Chromium against the live server ---------------------

@@ -3,6 +3,7 @@ developer's machine the tests that need it skip, saying which service and where.
 
 import os
 import socket
+import time
 from urllib.parse import urlparse
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -26,3 +27,15 @@ def require(available: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI (CI=true) but is not available", pytrace=False)
     pytest.skip(f"{what} is not available on this machine")
+
+
+def wait_for(condition, *, what: str = "the condition", timeout: float = 30.0) -> None:
+    """Polls `condition` until it holds (the worker's work, seen in the database or Redis), failing
+    the test after `timeout` seconds with what it waited for: no fixed sleeps."""
+    import pytest
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}", pytrace=False)
+        time.sleep(0.05)

@@ -182,3 +182,15 @@ def region_by_code(code: str) -> Province | Regency:
             f"dengan 'manage.py load_regions {dotted[:2]}'."
         )
     return region
+
+
+def regency_of(region) -> Regency | None:
+    """The regency a Regency, Subdistrict or Village belongs to (None for a province or anything
+    else). A village costs a query unless its subdistrict was loaded with it."""
+    if isinstance(region, Regency):
+        return region
+    if isinstance(region, Subdistrict):
+        return region.regency
+    if isinstance(region, Village):
+        return region.subdistrict.regency
+    return None

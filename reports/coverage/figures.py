@@ -187,6 +187,21 @@ class CoverageFigures:
             })
         return data
 
+    @classmethod
+    def from_snapshot(cls, row) -> CoverageFigures:
+        """A stored CoverageSnapshot's inputs as figures again, so the derived numbers (UCJ,
+        contribution, achievement, workers needed, the planner) come from the rules at full
+        precision, not from the rounded stored columns. The inverse of `snapshot_fields`."""
+        return cls(
+            level=row.level, region_code=row.region_code, region_name=row.region_name, year=row.year,
+            on=row.computed_on, premium_per_month_rp=row.premium_per_month_rp,
+            programme=ProgrammeFigures(quota=row.quota, nominated=row.nominated, submitted=row.submitted,
+                                       approved=row.approved, registered=row.registered, active=row.active,
+                                       premium_committed_rp=row.premium_committed_rp),
+            denominator=row.denominator, official_as_of=row.official_as_of, official_numerator=row.official_numerator,
+            programme_addition=row.programme_addition, target_percent=row.target_percent,
+        )
+
     def snapshot_fields(self) -> dict:
         """The CoverageSnapshot columns for these figures (percentages at stored precision)."""
         return {

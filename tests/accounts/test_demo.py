@@ -109,3 +109,21 @@ def test_demo_decisions_are_made_by_the_demo_user_whose_job_it_is(db):
         "lapsed": {"bpjs.seluma"},
         "ended": {"admin.seluma"},
     }
+
+
+def test_demo_gives_the_dashboard_a_trend_of_five_computed_days(db):
+    """Four monthly official figures, each computed the day after it arrived, and today."""
+    import datetime as dt
+
+    from reports.coverage import coverage_today
+    from reports.models import RegionLevel
+    from reports.selectors import snapshot_trend
+
+    demo_load()
+
+    today = coverage_today()
+    trend = [(row.computed_on, str(row.official_numerator)) for row in snapshot_trend("17.05")
+             if row.level == RegionLevel.REGENCY]
+    assert trend == [
+        (today - dt.timedelta(days=119), "26525"), (today - dt.timedelta(days=89), "27375"),
+        (today - dt.timedelta(days=59), "28115"), (today - dt.timedelta(days=29), "28785"), (today, "28785")]

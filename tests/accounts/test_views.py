@@ -41,8 +41,8 @@ def is_logged_in(client) -> bool:
     ("regency_admin", "villages:regency-detail", "seluma"),
     ("reviewer", "registrations:review-queue", None),
     ("approver", "registrations:review-queue", None),
-    ("viewer", "villages:regency-detail", "seluma"),
-    ("bpjs_officer", "villages:regency-detail", "seluma"),
+    ("viewer", "reports:regency-detail", "seluma"),
+    ("bpjs_officer", "registrations:bpjs-regency", "seluma"),
     ("province_viewer", "villages:province-detail", "bengkulu"),
     ("sysadmin", "villages:index", None),
 ])

@@ -3,10 +3,8 @@ NIK error, fixes it, fills the quota and sends the list to the regency, which lo
 Screenshots go to docs/screenshots/ for the user guide (docs/panduan/02-operator-desa.md)."""
 
 import datetime as dt
-import importlib
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -14,16 +12,9 @@ from registrations import services
 from registrations.enums import NomineeStatus as S
 from registrations.models import Nominee
 
-from ..conftest import PASSWORD
+from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def seeded(db):
-    """A transactional test starts from an empty database: put back the premium rate and the
-    categories that migration 0002 seeds."""
-    importlib.import_module("registrations.migrations.0002_seed_rates_and_categories").seed(apps, None)
 
 
 def no_sideways_scroll(page):
@@ -53,10 +44,7 @@ def test_officer_enters_nominees_fixes_a_nik_fills_the_quota_and_submits(phone, 
         nomination_closes=today + dt.timedelta(days=30), quota_per_village=2,
     )
 
-    phone.goto("/")
-    phone.get_by_label("Nama pengguna").fill(officer.username)
-    phone.get_by_label("Kata sandi").fill(PASSWORD)
-    phone.get_by_role("button", name="Masuk").click()
+    log_in(phone, officer)
 
     expect(phone.get_by_role("heading", name="Desa Niur")).to_be_visible()
     expect(phone.get_by_text("0 dari 2")).to_be_visible()

@@ -3,62 +3,23 @@ reason, the village officer (on a phone) reads the notice, fixes the KK and send
 reviewer verifies the whole village, and the approver approves the village in bulk. Screenshots go
 to docs/screenshots/ for the user guide (docs/panduan/03-verifikator.md, 04-penyetuju.md)."""
 
-import datetime as dt
-import importlib
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from registrations import services
 from registrations.enums import NomineeStatus as S
-from registrations.models import Nominee, NomineeEvent, OccupationCategory
-from registrations.validation import check_nominee
+from registrations.models import Nominee, NomineeEvent
 
-from ..conftest import PASSWORD
+from .conftest import PEOPLE, log_in, niur_list_submitted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PEOPLE = [  # (name, NIK, birth date): NIKs of Kecamatan Sukaraja (17.05.01) with the birth date inside
-    ("Budi Santoso", "1705011505900001", dt.date(1990, 5, 15)),
-    ("Agus Salim", "1705010203850002", dt.date(1985, 3, 2)),
-    ("Joko Widodo", "1705012107780003", dt.date(1978, 7, 21)),
-]
-
-
-@pytest.fixture
-def seeded(db):
-    """A transactional test starts from an empty database: put back what migration 0002 seeds."""
-    importlib.import_module("registrations.migrations.0002_seed_rates_and_categories").seed(apps, None)
-
 
 @pytest.fixture
 def submitted_list(seeded, seluma, niur, officer, regency_admin):
     """Desa Niur's three nominees, entered and sent to the regency through the services."""
-    today = timezone.localdate()
-    programme = services.programme_create(
-        regency=seluma, created_by=regency_admin, name="Perlindungan Pekerja Rentan", year=today.year + 1,
-        stage=1, coverage_start=today + dt.timedelta(days=40), nomination_opens=today - dt.timedelta(days=1),
-        nomination_closes=today + dt.timedelta(days=30), quota_per_village=10,
-    )
-    farmer = OccupationCategory.objects.get(name="Petani")
-    for name, nik, birth_date in PEOPLE:
-        check = check_nominee(programme=programme, village=niur, nik=nik, kk="1705010101200001",
-                              birth_date=birth_date, sex="L")
-        services.nominee_create(programme=programme, village=niur, created_by=officer, nik=check.nik,
-                                nik_hash=check.nik_hash, kk=check.kk, full_name=name, birth_place="Tais",
-                                birth_date=birth_date, sex="L", address="Jl. Raya Niur", rt="001",
-                                occupation=farmer)
-    services.village_list_submit(programme=programme, village=niur, submitted_by=officer)
-    return programme
-
-
-def log_in(page, user):
-    page.goto("/")
-    page.get_by_label("Nama pengguna").fill(user.username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    return niur_list_submitted(regency=seluma, village=niur, officer=officer, regency_admin=regency_admin,
+                               year=timezone.localdate().year + 1)
 
 
 def log_out(page):

@@ -193,8 +193,9 @@ def test_query_count_does_not_grow_with_events(login, reviewer, open_programme, 
     NomineeEvent.objects.update(created_at=dt.datetime(2026, 3, 5, 9, 0, tzinfo=WIB))
     client = login(reviewer)
 
-    # session, user, region scope, regency, regency settings, the events (one streamed query).
-    with django_assert_num_queries(6):
+    # session, user, region scope, regency, regency settings, the events (one streamed query), the
+    # export log row (reports.export_log).
+    with django_assert_num_queries(7):
         response = export(client, open_programme.regency)
 
     assert len(sheet_rows(response)[1]) == nominees

@@ -89,6 +89,74 @@ def test_programme_with_jht_says_so():
     assert column(sheet, "Program")[0].value == "JKK, JKM, JHT"
 
 
+# --- The regency's column layout -----------------------------------------------------------------
+
+BRANCH_TEXT = "no\nnik: NIK KTP\nkk: No KK\n\nname: Nama Tenaga Kerja\nbirth_date\nvillage\nfunding_code: Kode Wadah"
+BRANCH_LAYOUT = [{"key": "no"}, {"key": "nik", "header": "NIK KTP"}, {"key": "kk", "header": "No KK"},
+                 {"key": "name", "header": "Nama Tenaga Kerja"}, {"key": "birth_date"}, {"key": "village"},
+                 {"key": "funding_code", "header": "Kode Wadah"}]
+BRANCH_HEADERS = ["No", "NIK KTP", "No KK", "Nama Tenaga Kerja", "Tanggal lahir", "Desa/Kelurahan", "Kode Wadah"]
+
+
+def test_a_typed_layout_keeps_order_and_only_the_headers_the_branch_renamed():
+    # "Kode Wadah" differs from the catalogue's "Kode wadah" only in case: still the branch's spelling.
+    assert bpjs_export.layout_parse(BRANCH_TEXT) == BRANCH_LAYOUT
+    assert bpjs_export.headers(BRANCH_LAYOUT) == BRANCH_HEADERS
+    assert bpjs_export.layout_parse(bpjs_export.layout_text(BRANCH_LAYOUT)) == BRANCH_LAYOUT
+    assert bpjs_export.layout_text(BRANCH_LAYOUT).splitlines()[:2] == ["no", "nik: NIK KTP"]
+
+
+def test_the_default_layout_typed_back_is_stored_as_the_default():
+    """A regency that only saved the page keeps following the default, should it change later."""
+    text = bpjs_export.layout_text([])
+
+    assert text.splitlines() == bpjs_export.DEFAULT_LAYOUT
+    assert bpjs_export.layout_parse(text) == []
+    assert bpjs_export.layout_parse("  NIK  : NIK\nno") == [{"key": "nik"}, {"key": "no"}]
+
+
+@pytest.mark.parametrize(("text", "messages"), [
+    ("nik\nnama\nname", ['Baris 2: kolom "nama" tidak dikenal. Maksud Anda "name"?']),
+    ("nik\nnomor wadah", ['Baris 2: kolom "nomor wadah" tidak dikenal. Pakai kode dari daftar kolom yang tersedia.']),
+    ("nik\nname\n\nnik: NIK KTP", ['Baris 4: kolom "nik" sudah ada di baris 1; setiap kolom hanya sekali.']),
+    ("", ['Susunan kolom kosong. Tulis satu kolom per baris, atau pilih "Kembalikan ke susunan bawaan".']),
+    (" \n\n", ['Susunan kolom kosong. Tulis satu kolom per baris, atau pilih "Kembalikan ke susunan bawaan".']),
+    ("no\nname", ['Kolom "nik" wajib ada: BPJS mencocokkan setiap calon peserta dengan NIK-nya.']),
+    ("nik: Nomor\nkk: nomor", ['Baris 2: judul "nomor" sudah dipakai di baris 1; judul kolom harus berbeda.']),
+    (f"nik: {'x' * 61}", ["Baris 1: judul kolom paling panjang 60 karakter."]),
+    ("nik\nnik\numur", ['Baris 2: kolom "nik" sudah ada di baris 1; setiap kolom hanya sekali.',
+                         'Baris 3: kolom "umur" tidak dikenal. Pakai kode dari daftar kolom yang tersedia.']),
+])
+def test_an_unusable_layout_says_why_line_by_line(text, messages):
+    with pytest.raises(bpjs_export.LayoutError) as error:
+        bpjs_export.layout_parse(text)
+
+    assert error.value.messages == messages
+
+
+def test_file_in_a_branch_layout_has_its_headers_and_text_identifiers():
+    sheet = sheet_of(bpjs_export.registration_workbook(
+        rows=bpjs_export.registration_rows([fake_nominee()], FAKE_PROGRAMME), layout=BRANCH_LAYOUT))
+
+    assert [cell.value for cell in sheet[1]] == BRANCH_HEADERS
+    row = sheet[2]
+    assert [cell.value for cell in row] == [1, "1705011505900001", "1705011503200001", "Budi Santoso", row[4].value,
+                                            "Niur", "SG"]
+    assert [(row[1].number_format, row[1].data_type), (row[2].number_format, row[2].data_type)] == [
+        ("@", "s"), ("@", "s")]
+    assert row[4].value.date() == dt.date(1990, 5, 15)
+
+
+def test_a_typed_header_cannot_run_as_a_formula():
+    sheet = sheet_of(bpjs_export.registration_workbook(rows=[], layout=[{"key": "nik", "header": "=HYPERLINK(1)"}]))
+    assert [cell.value for cell in sheet[1]] == ["'=HYPERLINK(1)"]
+
+
+def test_a_stored_entry_this_version_cannot_read_is_left_out():
+    assert bpjs_export.headers([{"key": "nik"}, {"key": "dropped_column"}, "name", {"header": "X"}]) == ["NIK"]
+    assert bpjs_export.headers([{"key": "dropped_column"}]) == HEADERS  # nothing left: the default
+
+
 # --- Making a batch ------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -139,6 +207,29 @@ def test_batch_sends_exactly_the_approved_unsent_nominees(open_programme, two_ap
     assert [c.value for c in column(sheet, "NIK")] == [niur.nik, lubuk.nik]
     assert [c.value for c in column(sheet, "Alamat")][0] == "'=1+1 RT 001/RW 002"
     assert batch.file.name.endswith(f"{batch.number}.xlsx")
+
+
+def test_batch_uses_the_regency_layout_of_the_moment_and_old_batches_stay_as_they_were(
+        open_programme, two_approved, regency_admin, seluma):
+    office = regency_settings_ensure(regency=seluma)
+    office.bpjs_export_layout = BRANCH_LAYOUT
+    office.save()
+    first = services.export_batch_create(programme=open_programme, created_by=regency_admin)
+    stored = first.file.open("rb").read()
+
+    office.bpjs_export_layout = [{"key": "nik", "header": "Nomor Induk Kependudukan"}, {"key": "name"}]
+    office.save()
+    Nominee.objects.filter(pk=two_approved["verified"].pk).update(status=S.APPROVED)
+    second = services.export_batch_create(programme=open_programme, created_by=regency_admin)
+
+    first_sheet, second_sheet = sheet_of(stored), sheet_of(second.file.open("rb").read())
+    assert [cell.value for cell in first_sheet[1]] == BRANCH_HEADERS
+    assert [[cell.value for cell in row][1:4] for row in first_sheet.iter_rows(min_row=2)] == [
+        [two_approved["niur"].nik, two_approved["niur"].kk, "Budi"],
+        [two_approved["lubuk"].nik, two_approved["lubuk"].kk, "Ani"]]
+    assert [[cell.value for cell in row] for row in second_sheet.iter_rows()] == [
+        ["Nomor Induk Kependudukan", "Nama"], [two_approved["verified"].nik, "Calon 3"]]
+    assert ExportBatch.objects.get(pk=first.pk).file.open("rb").read() == stored  # byte for byte
 
 
 def test_second_batch_takes_only_the_newly_approved(open_programme, two_approved, approver):
@@ -242,11 +333,15 @@ def batch(open_programme, two_approved, regency_admin):
 
 
 @pytest.mark.parametrize("persona", ["regency_admin", "approver", "reviewer", "bpjs_officer"])
-def test_download_returns_the_stored_file_unchanged(request, login, batch, persona):
+def test_download_returns_the_stored_file_unchanged(request, login, batch, seluma, persona):
     client = login(request.getfixturevalue(persona))
     url = reverse("registrations:export-batch-download", args=[batch.pk])
 
-    first, again = client.get(url), client.get(url)
+    first = client.get(url)
+    office = regency_settings_ensure(regency=seluma)
+    office.bpjs_export_layout = BRANCH_LAYOUT  # a later layout change does not touch a batch handed over
+    office.save()
+    again = client.get(url)
 
     stored = batch.file.open("rb").read()
     assert b"".join(first.streaming_content) == b"".join(again.streaming_content) == stored

@@ -97,7 +97,8 @@ def test_preview_gives_each_row_its_outcome_and_writes_nothing(nominees, seluma)
         (5, "not_in_batch", "register"), (6, "already_registered", "register"), (7, "already_decided", "refuse"),
         (8, "malformed", "register")]
     messages = [row.message for row in report.rows]
-    assert messages[0] == "Calon 1 akan dicatat terdaftar: KPJ 00012345678, peserta sejak 01-07-2026."
+    assert messages[0] == ("Calon 1 akan dicatat terdaftar: KPJ 00012345678, peserta sejak 01-07-2026, "
+                           "iuran s.d. 30-09-2026.")
     assert messages[1] == f"Calon 2 akan dicatat ditolak BPJS. Alasan yang dikirim ke desa: {REFUSAL}"
     assert messages[2] == "Tidak ada calon peserta dengan NIK ini di kabupaten/kota ini."
     assert "belum pernah dikirim dalam batch" in messages[3]
@@ -119,6 +120,8 @@ def test_preview_gives_each_row_its_outcome_and_writes_nothing(nominees, seluma)
     ([nik(1), "A", "00012345678", "31-02-2026", "", "aktif", ""], "Tanggal kepesertaan \"31-02-2026\" bukan tanggal"),
     ([nik(1), "A", "00012345678", "", "", "aktif", ""], "Tanggal kepesertaan kosong"),
     ([nik(1), "A", "00012345678", "01-07-2026", "kapan-kapan", "aktif", ""], "Masa iur s.d."),
+    ([nik(1), "A", "00012345678", "01-07-2026", "30-06-2026", "aktif", ""],
+     "Masa iur s.d. 30-06-2026 sebelum tanggal kepesertaan 01-07-2026; periksa kembali tanggalnya."),
     ([nik(1), "A", "00012345678", "01-07-2026", "", "pending", ""], "Status \"pending\" tidak dikenal"),
     (["17050115", "A", "00012345678", "01-07-2026", "", "aktif", ""], "NIK harus 16 angka"),
 ])
@@ -160,8 +163,10 @@ def test_apply_registers_and_refuses_through_the_workflow(nominees, seluma, bpjs
 
     assert report.summary == "1 terdaftar, 1 ditolak BPJS, 5 dilewati"
     registered = Nominee.objects.get(pk=nominees[1].pk)
-    assert (registered.status, registered.kpj_number, registered.registered_on) == (
-        S.REGISTERED, "00012345678", dt.date(2026, 7, 1))
+    assert (registered.status, registered.kpj_number, registered.registered_on, registered.paid_until) == (
+        S.REGISTERED, "00012345678", dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    assert list(NomineeEvent.objects.filter(nominee=registered).values_list("to_status", "reason"))[-1] == (
+        S.REGISTERED, "KPJ 00012345678, peserta sejak 01-07-2026, iuran s.d. 30-09-2026")
     refused = Nominee.objects.get(pk=nominees[2].pk)
     assert (refused.status, refused.status_reason) == (S.REFUSED_BY_BPJS, REFUSAL)
     assert list(NomineeEvent.objects.filter(nominee=refused).values_list("actor", "from_status", "to_status",
@@ -190,6 +195,7 @@ def test_reimporting_the_same_file_changes_nothing(nominees, seluma, regency_adm
     assert [row.outcome for row in again.rows][:2] == ["already_registered", "already_decided"]
     assert (NomineeEvent.objects.count(), Notice.objects.count()) == (events, notices)
     assert dict(Nominee.objects.values_list("pk", "status")) == statuses
+    assert Nominee.objects.get(pk=nominees[1].pk).paid_until == dt.date(2026, 9, 30)
     assert scheduled == []
 
 
@@ -234,6 +240,32 @@ def test_upload_preview_confirm(request, login, nominees, seluma, persona, djang
     # The file is gone: confirming again imports nothing.
     again = client.post(preview_url + "simpan/", follow=True)
     assert "sudah tidak tersedia" in again.content.decode()
+
+
+def test_without_masa_iur_the_nominee_is_registered_and_paid_until_stays_empty(nominees, seluma, bpjs_officer):
+    content = answer_file([[nik(1), "Calon 1", "00012345678", "01-07-2026", "", "aktif", ""]])
+
+    report = bpjs_import.answer_apply(content=content, regency=seluma, actor=bpjs_officer)
+
+    assert report.rows[0].message == "Calon 1 akan dicatat terdaftar: KPJ 00012345678, peserta sejak 01-07-2026."
+    saved = Nominee.objects.get(pk=nominees[1].pk)
+    assert (saved.status, saved.kpj_number, saved.paid_until) == (S.REGISTERED, "00012345678", None)
+
+
+@pytest.mark.parametrize(("persona", "status"), [("officer", 200), ("regency_admin", 200), ("neighbour_officer", 404),
+                                                 ("other_admin", 404)])
+def test_nominee_page_shows_the_kpj_and_masa_iur(request, login, nominees, seluma, bpjs_officer, persona, status):
+    bpjs_import.answer_apply(content=one_of_each(), regency=seluma, actor=bpjs_officer)
+
+    response = login(request.getfixturevalue(persona)).get(
+        reverse("registrations:nominee-detail", args=[nominees[1].pk]))
+
+    assert response.status_code == status
+    if status == 200:
+        page = " ".join(response.content.decode().split())
+        assert '<dt>Nomor KPJ</dt><dd class="nik">00012345678</dd>' in page
+        assert "<dt>Peserta BPJS sejak</dt><dd>1 Juli 2026</dd>" in page
+        assert "<dt>Masa iur s.d.</dt><dd>30 September 2026</dd>" in page
 
 
 def test_a_wrong_file_is_refused_on_the_form(login, seluma, bpjs_officer):

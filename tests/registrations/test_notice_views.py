@@ -120,7 +120,8 @@ def test_context_processor_costs_one_query_and_none_for_a_visitor(reviewer, djan
     request.user = reviewer
     notice_for(reviewer, "Kabar")
     with django_assert_num_queries(1):
-        assert notices_context(request) == {"unread_notice_count": 1, "shows_review_links": True}
+        assert notices_context(request) == {"unread_notice_count": 1, "shows_review_links": True,
+                                            "shows_bpjs_links": True}
 
 
 # --- The list -----------------------------------------------------------------------------------------

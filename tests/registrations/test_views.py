@@ -272,6 +272,8 @@ def test_submit_locks_the_list(login, officer, niur, programme, add):
     assert "1 calon dikirim ke kabupaten" in page
     assert reverse("registrations:nominee-update", args=[nominee.pk]) not in page
     assert reverse("registrations:village-submit", args=[niur.pk]) not in page
+    nominative_list = f'{reverse("reports:nominative-village", args=[niur.pk])}?program={programme.pk}'
+    assert f'href="{nominative_list}">Unduh daftar nominatif (untuk ditandatangani Kepala Desa)' in page
 
     edit_url = reverse("registrations:nominee-update", args=[nominee.pk])
     refused = client.get(edit_url, follow=True)
@@ -284,6 +286,7 @@ def test_submit_locks_the_list(login, officer, niur, programme, add):
 
 def test_submit_with_nothing_pending_says_so(login, officer, niur, programme):
     client = login(officer)
+    assert "Unduh daftar nominatif" not in client.get(village_url(niur)).content.decode()  # nothing sent yet
 
     assert "Tidak ada calon berstatus draf" in client.get(reverse("registrations:village-submit",
                                                                   args=[niur.pk])).content.decode()

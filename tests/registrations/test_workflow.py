@@ -412,6 +412,32 @@ def test_registering_keeps_the_kpj_number_as_text_and_the_membership_date(nomine
     assert (saved.status, saved.kpj_number, saved.registered_on) == (S.REGISTERED, "00012345678", dt.date(2026, 2, 1))
 
 
+def test_registering_stores_the_masa_iur_from_the_branchs_answer(nominee, bpjs_officer):
+    put_in(nominee, S.SENT_TO_BPJS)
+
+    workflow.nominee_register(nominee=nominee, actor=bpjs_officer, kpj_number="00012345678",
+                              registered_on=dt.date(2026, 2, 1), paid_until=dt.date(2026, 4, 30))
+
+    saved = Nominee.objects.get(pk=nominee.pk)
+    assert (saved.status, saved.registered_on, saved.paid_until) == (
+        S.REGISTERED, dt.date(2026, 2, 1), dt.date(2026, 4, 30))
+    assert events(nominee)[-1] == (bpjs_officer.pk, S.SENT_TO_BPJS, S.REGISTERED, "",
+                                   "KPJ 00012345678, peserta sejak 01-02-2026, iuran s.d. 30-04-2026")
+
+
+def test_registering_refuses_a_masa_iur_before_the_membership_date(nominee, bpjs_officer):
+    put_in(nominee, S.SENT_TO_BPJS)
+
+    with pytest.raises(workflow.TransitionError) as error:
+        workflow.nominee_register(nominee=nominee, actor=bpjs_officer, kpj_number="00012345678",
+                                  registered_on=dt.date(2026, 2, 1), paid_until=dt.date(2026, 1, 31))
+
+    assert str(error.value) == ("Masa iur s.d. 31-01-2026 sebelum tanggal kepesertaan 01-02-2026; "
+                                "periksa kembali tanggalnya.")
+    saved = Nominee.objects.get(pk=nominee.pk)
+    assert (saved.status, saved.paid_until) == (S.SENT_TO_BPJS, None)
+
+
 @pytest.mark.parametrize("kpj", ["", "KPJ-123", "12 34"])
 def test_registering_refuses_a_kpj_that_is_not_digits(nominee, bpjs_officer, kpj):
     put_in(nominee, S.SENT_TO_BPJS)

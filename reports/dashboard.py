@@ -1,0 +1,226 @@
+"""The regent's dashboard (issue #6): what the coverage pages show beyond the snapshot figures.
+
+- `stage_progress(programme)`: where the villages stand with the current stage (tahap) — the rule
+  of "not submitted / submitted / fully approved / registered", in one aggregate query;
+- `premium_commitment(regency, year=…)`: the premium the programme's registered workers cost per
+  month and per year, and what was paid for their funded months, in one aggregate query;
+- `sort_rows` / `sort_columns`: the server-side sorting of the coverage tables (`?urut=-terdaftar`),
+  from a whitelist of keys, so a link sorts without JavaScript and a printout keeps the order.
+
+The state groups come from reports.coverage.rules (the same ones the snapshots count), the current
+stage from registrations.selectors.current_programme (the stage a village works on).
+Callers check `permissions.can_view_coverage` first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, IntegerField, Q, Sum
+from django.db.models.functions import Coalesce
+
+from registrations.models import Nominee, Programme
+from registrations.selectors import current_programme
+from villages.models import Regency, Village
+
+from .coverage import (
+    APPROVED_STATES,
+    MONTHS_PER_YEAR,
+    NOMINATED_STATES,
+    REGISTERED_STATES,
+    SUBMITTED_STATES,
+)
+
+# --- The current stage's progress over villages ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageProgress:
+    """Villages of the stage's regency by how far their list has gone (see `stage_progress`).
+    `submitted` ⊇ `fully_approved` ⊇ `registered`; `not_submitted` + `submitted` = `villages`."""
+
+    programme: Programme
+    villages: int
+    not_submitted: int
+    submitted: int
+    fully_approved: int
+    registered: int
+
+    def share(self, count: int) -> Decimal | None:
+        """`count` as a percentage of the villages (2 places); None for a regency without any."""
+        if not self.villages:
+            return None
+        return (Decimal(count) * 100 / Decimal(self.villages)).quantize(Decimal("0.01"))
+
+
+def stage_programme(regency: Regency, *, today: dt.date) -> Programme | None:
+    """The stage the dashboard follows: the regency's programme whose nomination window is open on
+    `today`, else its latest (registrations.selectors.current_programme, the stage villages work
+    on). One or two queries."""
+    return current_programme(regency.pk, today=today)
+
+
+def stage_progress(programme: Programme) -> StageProgress:
+    """Where each village of the programme's regency stands with its list for this stage.
+
+    A village's *places* are its nominees of this programme that hold a quota place
+    (rules.NOMINATED_STATES: everything but rejected, refused by BPJS and ended). Then:
+    - **submitted** (sudah dikirim): it holds at least one place and none of its places is still a
+      draft at the village (every place in rules.SUBMITTED_STATES; a nominee returned for
+      correction was submitted and still counts);
+    - **not submitted** (belum dikirim): every other village — nobody nominated yet, or some of
+      its nominees are still drafts (a list, or a replacement, not yet sent);
+    - **fully approved** (disetujui semua): submitted, and every place approved by the regency or
+      further on with BPJS (rules.APPROVED_STATES);
+    - **registered** (terdaftar di BPJS): submitted, and every place registered with BPJS at some
+      point (rules.REGISTERED_STATES).
+    Villages counted: the regency's villages that are not retired, and retired ones that still
+    hold a place in this stage. ONE query (conditional counts per village, summed over villages),
+    whatever the number of villages and nominees.
+    """
+    in_stage = Q(nominees__programme=programme)
+
+    def places_in(states) -> Count:
+        return Count("nominees", filter=in_stage & Q(nominees__status__in=sorted(states)))
+
+    villages = (
+        Village.objects.filter(subdistrict__regency_id=programme.regency_id)
+        .order_by()
+        # Names apart from the totals' below: an aggregate named like an annotation shadows it.
+        .annotate(places=places_in(NOMINATED_STATES), sent_places=places_in(SUBMITTED_STATES),
+                  approved_places=places_in(APPROVED_STATES), registered_places=places_in(REGISTERED_STATES))
+        .filter(Q(is_retired=False) | Q(places__gt=0))
+    )
+    submitted = Q(places__gt=0, sent_places=F("places"))
+    totals = villages.aggregate(
+        villages=Count("pk"),
+        submitted=Count("pk", filter=submitted),
+        fully_approved=Count("pk", filter=submitted & Q(approved_places=F("places"))),
+        registered=Count("pk", filter=submitted & Q(registered_places=F("places"))),
+    )
+    return StageProgress(programme=programme, villages=totals["villages"],
+                         not_submitted=totals["villages"] - totals["submitted"], submitted=totals["submitted"],
+                         fully_approved=totals["fully_approved"], registered=totals["registered"])
+
+
+# --- The budget committed ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PremiumCommitment:
+    """The premium of the programme's registered workers of a year (rules.REGISTERED_STATES)."""
+
+    workers: int
+    per_month_rp: int  # Σ each worker's programme premium per month (the monthly bill)
+    per_year_rp: int  # the monthly bill × 12
+    funded_rp: int  # Σ premium per month × the months their programme pays: the snapshot's premium_committed_rp
+
+
+def premium_commitment(regency: Regency, *, year: int) -> PremiumCommitment:
+    """DOMAIN §3: what the regency's registered programme workers of `year`'s programmes cost per
+    month and per year at their programme's premium (snapshotted at enrolment), and what their
+    funded months (Programme.months_paid) come to — the latter is rules.premium_committed_expression,
+    the "iuran didanai" (premium_committed_rp) of the snapshots. Computed now, in ONE aggregate query."""
+    premium = F("programme__premium_per_month")
+    totals = Nominee.objects.filter(
+        programme__regency=regency, programme__year=year, status__in=sorted(REGISTERED_STATES),
+    ).aggregate(
+        workers=Count("pk"),
+        per_month=Coalesce(Sum(premium), 0, output_field=IntegerField()),
+        funded=Coalesce(Sum(premium * F("programme__months_paid")), 0, output_field=IntegerField()),
+    )
+    per_month = int(totals["per_month"])
+    return PremiumCommitment(workers=totals["workers"], per_month_rp=per_month,
+                             per_year_rp=per_month * MONTHS_PER_YEAR, funded_rp=int(totals["funded"]))
+
+
+# --- Sorting the coverage tables -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SortKey:
+    param: str  # the value of ?urut= (Indonesian, as the page's header reads)
+    attribute: str  # of views.RegionRow
+    label: str
+    numeric: bool = True
+
+
+# Whitelist: ?urut=<param> or ?urut=-<param> → a RegionRow attribute; never a name from the URL.
+SORT_KEYS = (
+    SortKey("nama", "name", "", numeric=False),  # the first column's label is the page's ("Kecamatan")
+    SortKey("kuota", "quota", "Kuota"),
+    SortKey("diusulkan", "nominated", "Diusulkan"),
+    SortKey("dikirim", "submitted", "Dikirim"),
+    SortKey("disetujui", "approved", "Disetujui"),
+    SortKey("terdaftar", "registered", "Terdaftar"),
+    SortKey("aktif", "active", "Aktif"),
+    SortKey("iuran", "premium_committed_rp", "Iuran didanai"),
+    SortKey("penduduk", "denominator", "Penduduk bekerja"),
+    SortKey("ucj", "ucj_percent", "UCJ"),
+)
+SORT_PARAM = "urut"
+_BY_PARAM = {key.param: key for key in SORT_KEYS}
+
+
+def parse_sort(value: str | None) -> tuple[SortKey | None, bool]:
+    """(key, descending) from ?urut=; (None, False) — the code order — for anything unknown."""
+    value = (value or "").strip()
+    descending = value.startswith("-")
+    key = _BY_PARAM.get(value.removeprefix("-"))
+    return (key, descending) if key else (None, False)
+
+
+def sort_rows(rows: Sequence, order: str | None) -> list:
+    """The rows by ?urut= (e.g. "ucj", "-terdaftar"), ties and the default by region code. Regions
+    without the value (no quota, no UCJ) go last whichever the direction."""
+    key, descending = parse_sort(order)
+    rows = sorted(rows, key=lambda row: row.code)
+    if key is None:
+        return rows
+    present = [row for row in rows if getattr(row, key.attribute) is not None]
+    missing = [row for row in rows if getattr(row, key.attribute) is None]
+
+    def value(row):
+        found = getattr(row, key.attribute)
+        return found.casefold() if isinstance(found, str) else found
+
+    return sorted(present, key=value, reverse=descending) + missing
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    """A table header: its label, the link that sorts by it, and its aria-sort."""
+
+    param: str
+    label: str
+    numeric: bool
+    query: str  # "urut=-terdaftar" plus the page's other GET parameters
+    aria_sort: str | None  # "ascending" / "descending" on the column the rows are sorted by
+
+    @property
+    def arrow(self) -> str:
+        return {"ascending": "▲", "descending": "▼"}.get(self.aria_sort or "", "")
+
+
+def sort_columns(order: str | None, *, first_label: str, query) -> list[SortColumn]:
+    """The headers of a coverage table sorted by `order`. A first click sorts numbers largest first
+    and names A→Z; clicking the sorted column again reverses it. `query` is the request's GET
+    (a QueryDict): its other parameters (the planner's) stay in the links."""
+    current, descending = parse_sort(order)
+    columns = []
+    for key in SORT_KEYS:
+        sorted_here = current is not None and current.param == key.param
+        if sorted_here:
+            next_descending = not descending
+        else:
+            next_descending = key.numeric
+        params = query.copy()
+        params[SORT_PARAM] = ("-" if next_descending else "") + key.param
+        columns.append(SortColumn(
+            param=key.param, label=key.label or first_label, numeric=key.numeric, query=params.urlencode(),
+            aria_sort=("descending" if descending else "ascending") if sorted_here else None,
+        ))
+    return columns

@@ -1,0 +1,350 @@
+"""Exports of the reports app (the nominative list, the coverage recap) answered at once or built
+by the worker, from the same code.
+
+`export_start` is the views' one call: it counts the rows first; up to
+settings.EXPORT_INLINE_MAX_ROWS it builds the workbook in the request and logs it (status done);
+above, it stores an ExportRecord (status queued) and, after commit, queues the task
+`reports.build_export`, which calls `export_job_run`: the same `export_write` into a temporary
+file, progress written to the record every few hundred rows, the file stored under MEDIA_ROOT
+(`exports/<year>/ekspor-<id>.xlsx`, no name of a place or person on disk), the record done.
+With no broker (CELERY_TASK_ALWAYS_EAGER, the embedded demo) the task runs inline when the
+request's work commits, so the status page already shows the link.
+
+Which rows: the requesting user's own scope, always (registrations.selectors.nominees_for_user),
+also in the worker, which rebuilds that scope from `requested_by`; so a file never holds more
+than the person's pages show. NIK and KK are in full only when the person may see them
+(registrations.permissions.can_see_full_identifiers), decided when the export is asked and kept on
+the record (`full_identifiers`), which also decides who else may download a job's file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import BytesIO
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.files import File
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.text import capfirst
+
+
+from registrations.enums import NomineeStatus
+from registrations.models import Nominee, Programme
+from registrations.permissions import can_see_full_identifiers
+from registrations.selectors import nominees_for_user
+from villages.enums import VillageKind
+from villages.models import Regency, Subdistrict, Village
+from villages.selectors import regency_settings_get
+
+from . import exports
+from .coverage import display_percent, regency_figures
+from .export_log import export_record
+from .models import ExportKind, ExportRecord, ExportStatus, RegionLevel
+from .selectors import latest_snapshots
+
+logger = logging.getLogger(__name__)
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+FAILED_MESSAGE = "Berkas gagal dibuat. Coba lagi; bila terulang, hubungi admin sistem."
+
+# --- Which nominees a nominative list holds ------------------------------------------------------
+
+S = NomineeStatus
+#: Sent to the regency and still in the running, or a member: what the village put forward and the
+#: regency has not turned away. Not drafts (never sent), not returned ones (back at the village
+#: for correction: they reappear when sent again), not rejected, refused by BPJS or ended.
+NOMINATIVE_LIST_STATES = frozenset({
+    S.SUBMITTED, S.VERIFIED, S.APPROVED, S.SENT_TO_BPJS, S.REGISTERED, S.ACTIVE, S.LAPSED,
+})
+
+
+def nominative_list_filter() -> Q:
+    """The rule of the nominative list (daftar nominatif, DOMAIN.md §8) as a filter on Nominee:
+    the states of NOMINATIVE_LIST_STATES. The one place that decides who is on the printed list."""
+    return Q(status__in=NOMINATIVE_LIST_STATES)
+
+
+# --- What is exported ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """An export, already scoped by the view: its kind and region (the regency, and the subdistrict
+    or village when narrower), the programme of a nominative list, and whether NIK/KK are in full."""
+
+    kind: str
+    regency: Regency
+    programme: Programme | None = None
+    subdistrict: Subdistrict | None = None
+    village: Village | None = None
+    full_identifiers: bool = False
+
+    @classmethod
+    def from_record(cls, record: ExportRecord) -> ExportRequest:
+        return cls(kind=record.kind, regency=record.regency, programme=record.programme,
+                   subdistrict=record.subdistrict, village=record.village,
+                   full_identifiers=record.full_identifiers)
+
+    @property
+    def region_label(self) -> str:
+        if self.village is not None:
+            return (f"{self.village.get_kind_display()} {self.village.name}, "
+                    f"Kecamatan {self.village.subdistrict.name}")
+        if self.subdistrict is not None:
+            return f"Kecamatan {self.subdistrict.name}"
+        return self.regency.name
+
+
+def nominative_list_request(*, user, programme: Programme, region: Regency | Subdistrict | Village,
+                            ) -> ExportRequest:
+    """The nominative list of `programme` for a region the caller already found in the user's
+    scope (villages.selectors *_get_for_user, which load the region's regency) and of the
+    programme's regency (ValueError otherwise)."""
+    full = can_see_full_identifiers(user)
+    village = region if isinstance(region, Village) else None
+    subdistrict = village.subdistrict if village is not None else (
+        region if isinstance(region, Subdistrict) else None)
+    regency = subdistrict.regency if subdistrict is not None else region
+    if regency.pk != programme.regency_id:
+        raise ValueError("the programme belongs to another regency")
+    return ExportRequest(kind=ExportKind.NOMINATIVE_LIST, regency=regency, programme=programme,
+                         subdistrict=subdistrict, village=village, full_identifiers=full)
+
+
+def coverage_recap_request(*, regency: Regency) -> ExportRequest:
+    return ExportRequest(kind=ExportKind.COVERAGE_RECAP, regency=regency)
+
+
+def nominative_list_nominees(user, request: ExportRequest) -> QuerySet[Nominee]:
+    """The nominees of the list: the user's own (nominees_for_user), of the programme and region,
+    on the list (nominative_list_filter), by subdistrict, village and name. Encrypted fields that
+    the file does not show are not even read (no decryption for a masked list)."""
+    nominees = (nominees_for_user(user).filter(nominative_list_filter(), programme=request.programme)
+                .select_related("village__subdistrict", "occupation")
+                .order_by("village__subdistrict__code", "village__code", "full_name", "pk"))
+    if request.village is not None:
+        nominees = nominees.filter(village=request.village)
+    elif request.subdistrict is not None:
+        nominees = nominees.filter(village__subdistrict=request.subdistrict)
+    else:
+        nominees = nominees.filter(village__subdistrict__regency=request.regency)
+    hidden = ["mother_maiden_name"] if request.full_identifiers else ["mother_maiden_name", "nik", "kk"]
+    return nominees.defer(*hidden)
+
+
+def _recap_source(regency: Regency) -> tuple[list, bool]:
+    """(rows, from_snapshot): the latest snapshots, the numbers the coverage page shows; live
+    figures, as the page does, before the regency's first recompute."""
+    rows = list(latest_snapshots(regency))
+    if rows:
+        return rows, True
+    return list(regency_figures(regency)), False
+
+
+def _recap_row(row, from_snapshot: bool) -> dict[str, object]:
+    programme = row if from_snapshot else row.programme
+    return {
+        "code": row.region_code,
+        "name": row.region_name,
+        "level": capfirst(str(RegionLevel(row.level).label)),
+        "quota": programme.quota,
+        "nominated": programme.nominated,
+        "submitted": programme.submitted,
+        "approved": programme.approved,
+        "registered": programme.registered,
+        "active": programme.active,
+        "premium_committed_rp": programme.premium_committed_rp,
+        "denominator": row.denominator,
+        "ucj_percent": display_percent(row.ucj_percent),
+        "emphasis": row.level != RegionLevel.VILLAGE,
+    }
+
+
+# --- Counting and writing --------------------------------------------------------------------------
+
+def export_row_count(*, user, request: ExportRequest) -> int:
+    """How many table rows the export will have (one query)."""
+    if request.kind == ExportKind.NOMINATIVE_LIST:
+        return nominative_list_nominees(user, request).count()
+    if request.kind == ExportKind.COVERAGE_RECAP:
+        count = latest_snapshots(request.regency).count()
+        return count or len(regency_figures(request.regency))
+    raise ValueError(f"not an export of the reports app: {request.kind!r}")
+
+
+def _local_zone(office) -> ZoneInfo:
+    return ZoneInfo(office.time_zone)
+
+
+def _signature(request: ExportRequest, office, today: dt.date) -> exports.Signature:
+    """A village's list is signed by its head (Kepala Desa, Lurah for a kelurahan); a subdistrict's
+    or the regency's by the head of the implementing office."""
+    village = request.village
+    if village is not None:
+        title = {VillageKind.KELURAHAN: "Lurah", VillageKind.DESA_ADAT: "Kepala Desa Adat"}.get(
+            village.kind, "Kepala Desa")
+        return exports.Signature(place=village.name, day=today, titles=(f"{title} {village.name}",))
+    place = request.regency.name.removeprefix("Kabupaten ").removeprefix("Kota ")
+    return exports.Signature(place=place, day=today,
+                             titles=(office.head_title or "Kepala Dinas", office.office_name, request.regency.name),
+                             name=office.head_name, nip=office.head_nip)
+
+
+def _rows(iterable, make) -> Iterator[dict]:
+    for item in iterable:
+        yield make(item)
+
+
+def export_write(output: BinaryIO, *, user, request: ExportRequest,
+                 progress: exports.ProgressCallback | None = None, office=None) -> int:
+    """Writes the export's workbook into `output` (reports.exports), reading rows in the user's
+    scope. Returns the rows written. Used for both an immediate answer and a job. `office`: the
+    regency's settings when the caller has them already."""
+    office = office or regency_settings_get(request.regency)
+    zone = _local_zone(office)
+    today = timezone.localdate(timezone=zone)
+    if request.kind == ExportKind.NOMINATIVE_LIST:
+        programme = request.programme
+        heading = exports.NominativeHeading(
+            regency_name=request.regency.name, office_name=office.office_name, programme_name=programme.name,
+            stage=programme.stage, year=programme.year, region_label=request.region_label, printed_on=today,
+            full_identifiers=request.full_identifiers)
+        nominees = nominative_list_nominees(user, request).iterator(chunk_size=500)
+        rows = _rows(nominees, lambda nominee: exports.nominative_row(
+            nominee, full_identifiers=request.full_identifiers))
+        return exports.nominative_workbook(output, heading=heading, rows=rows,
+                                           signature=_signature(request, office, today), progress=progress)
+    if request.kind == ExportKind.COVERAGE_RECAP:
+        source, from_snapshot = _recap_source(request.regency)
+        source.sort(key=lambda row: row.region_code)  # each subdistrict followed by its villages
+        as_of = year = None
+        if from_snapshot:
+            head = next((row for row in source if row.level == RegionLevel.REGENCY), source[0])
+            as_of = timezone.localtime(head.computed_at, zone).replace(tzinfo=None)
+            year = head.year
+        else:
+            year = source[0].year if source else today.year
+        heading = exports.RecapHeading(regency_name=request.regency.name, office_name=office.office_name,
+                                       year=year, data_as_of=as_of, printed_on=today)
+        return exports.coverage_recap_workbook(
+            output, heading=heading, rows=_rows(source, lambda row: _recap_row(row, from_snapshot)),
+            progress=progress)
+    raise ValueError(f"not an export of the reports app: {request.kind!r}")
+
+
+def export_filename(request: ExportRequest, day: dt.date) -> str:
+    """The name the download gets (Content-Disposition); never used on disk."""
+    if request.kind == ExportKind.NOMINATIVE_LIST:
+        programme = request.programme
+        region = request.region_label.split(",")[0]
+        return f"Daftar nominatif {region} {programme.name} Tahap {programme.stage} {day:%Y-%m-%d}.xlsx"
+    return f"Rekap cakupan {request.regency.name} {day:%Y-%m-%d}.xlsx"
+
+
+# --- Start: at once or as a job ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExportOutcome:
+    """What export_start did: `content` is the workbook when it was answered at once; None when a
+    job was queued (then `record` is the job to follow on its status page)."""
+
+    record: ExportRecord
+    content: bytes | None
+
+
+def export_start(*, user, request: ExportRequest) -> ExportOutcome:
+    """Counts the rows, then builds the workbook now (up to settings.EXPORT_INLINE_MAX_ROWS rows;
+    logged as done) or queues a job (logged as queued; `reports.build_export` is enqueued after
+    commit). Who: a view that found the region in the user's scope and built `request` with
+    nominative_list_request / coverage_recap_request."""
+    total = export_row_count(user=user, request=request)
+    office = regency_settings_get(request.regency)
+    filename = export_filename(request, timezone.localdate(timezone=_local_zone(office)))
+    if total <= settings.EXPORT_INLINE_MAX_ROWS:
+        buffer = BytesIO()
+        written = export_write(buffer, user=user, request=request, office=office)
+        record = export_record(kind=request.kind, requested_by=user, regency=request.regency,
+                               programme=request.programme, subdistrict=request.subdistrict,
+                               village=request.village, row_count=written, filename=filename,
+                               full_identifiers=request.full_identifiers)
+        return ExportOutcome(record=record, content=buffer.getvalue())
+    record = ExportRecord.objects.create(
+        kind=request.kind, status=ExportStatus.QUEUED, requested_by=user, regency=request.regency,
+        programme=request.programme, subdistrict=request.subdistrict, village=request.village,
+        full_identifiers=request.full_identifiers, filename=filename, total=total,
+    )
+    transaction.on_commit(lambda: _enqueue(record.pk))
+    logger.info("%s queued export %s (%s, %d rows) of regency %s", user.username, record.pk, request.kind, total,
+                request.regency.code)
+    return ExportOutcome(record=record, content=None)
+
+
+def _enqueue(record_id: int) -> None:
+    from .tasks import build_export  # tasks imports this module
+
+    build_export.delay(record_id)
+
+
+def export_job_run(*, record_id: int) -> ExportRecord | None:
+    """Builds a queued export's file (the task `reports.build_export`). Idempotent: a record
+    already done is left as it is; one left running by a worker that died is built again from
+    the start and its earlier file replaced. Returns the record, or None when it no longer exists.
+    Database errors propagate (the task retries); any other error marks the record failed with a
+    message for the person, the details going to the log."""
+    with transaction.atomic():
+        record = (ExportRecord.objects.select_for_update(of=("self",))
+                  .select_related("regency", "programme", "subdistrict__regency", "village__subdistrict",
+                                  "requested_by").filter(pk=record_id).first())
+        if record is None:
+            logger.warning("export job %s skipped: the record does not exist", record_id)
+            return None
+        if record.status == ExportStatus.DONE:
+            return record
+        record.status, record.progress, record.error = ExportStatus.RUNNING, 0, ""
+        record.save(update_fields=["status", "progress", "error"])
+    request = ExportRequest.from_record(record)
+    user = record.requested_by
+
+    def progress(done: int) -> None:
+        ExportRecord.objects.filter(pk=record.pk).update(progress=done)
+
+    previous = record.file.name
+    try:
+        total = export_row_count(user=user, request=request)
+        ExportRecord.objects.filter(pk=record.pk).update(total=total)
+        with tempfile.TemporaryFile() as handle:
+            written = export_write(handle, user=user, request=request, progress=progress)
+            handle.seek(0)
+            record.file.save(f"ekspor-{record.pk}.xlsx", File(handle), save=False)
+    except DATABASE_ERRORS:
+        raise
+    except Exception:
+        logger.exception("export job %s (%s) failed", record.pk, record.kind)
+        record.status, record.error, record.finished_at = ExportStatus.FAILED, FAILED_MESSAGE, timezone.now()
+        record.save(update_fields=["status", "error", "finished_at"])
+        return record
+    if previous and previous != record.file.name:
+        record.file.storage.delete(previous)
+    record.status, record.finished_at = ExportStatus.DONE, timezone.now()
+    record.row_count = record.progress = record.total = written
+    record.save(update_fields=["status", "finished_at", "row_count", "progress", "total", "file"])
+    logger.info("export job %s (%s) done: %d rows", record.pk, record.kind, written)
+    return record
+
+
+def export_job_fail(*, record_id: int) -> None:
+    """Marks an unfinished export failed, with the message for the person (the task, when its
+    retries are spent). Best effort: with the database still down there is nothing to mark, and
+    the error that stopped the job is what the log must show."""
+    try:
+        ExportRecord.objects.filter(pk=record_id).exclude(status=ExportStatus.DONE).update(
+            status=ExportStatus.FAILED, error=FAILED_MESSAGE, finished_at=timezone.now())
+    except DATABASE_ERRORS:
+        logger.exception("export job %s could not be marked failed", record_id)

@@ -1,0 +1,153 @@
+"""The BPJS round trip in a real browser, with the real Celery worker: the BPJS branch's officer
+downloads the office's batch, answers it (two registered, one refused) and uploads the answer; the
+worker recomputes coverage; the regent's office opens the dashboard and sees the new figures.
+Screenshots go to docs/screenshots/ for the README and the user guide (docs/panduan/05-bpjs.md,
+06-kantor-bupati.md)."""
+
+import datetime as dt
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from playwright.sync_api import expect
+
+from registrations import services, workflow
+from registrations.enums import Action
+from registrations.enums import NomineeStatus as S
+from registrations.models import Nominee
+from reports import services as coverage_services
+from reports.models import CoverageSnapshot, RegionLevel
+
+from ..services import wait_for
+from .conftest import PEOPLE, log_in, niur_list_submitted
+
+pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
+
+ANSWER_HEADERS = ["NIK", "Nama", "Nomor KPJ", "Tanggal kepesertaan", "Masa iur s.d.", "Status", "Keterangan"]
+REFUSAL = "NIK terdaftar sebagai peserta penerima upah"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def sent_batch(seeded, seluma, niur, officer, reviewer, approver, regency_admin):
+    """Seluma's target (35 % of 1,000 workers) and official figure (300 covered a month ago), and
+    Desa Niur's three nominees entered, sent, verified, approved and put in one BPJS batch by the
+    people whose job it is."""
+    today = timezone.localdate()
+    coverage_services.coverage_target_set(region=seluma, year=today.year, target_percent=35, working_population=1_000,
+                                          population_source="BPS Sakernas Agustus", entered_by=regency_admin)
+    coverage_services.official_figure_record(region=seluma, as_of=today - dt.timedelta(days=30), active_pu=200,
+                                             active_bpu=100, denominator=1_000, source_document="BPJS Cabang Bengkulu",
+                                             entered_by=regency_admin)
+    programme = niur_list_submitted(regency=seluma, village=niur, officer=officer, regency_admin=regency_admin,
+                                    year=today.year)
+    pks = list(Nominee.objects.values_list("pk", flat=True))
+    for action, actor in ((Action.VERIFY, reviewer), (Action.APPROVE, approver)):
+        assert len(workflow.nominees_decide(nominee_pks=pks, action=action, actor=actor).changed) == 3
+    return services.export_batch_create(programme=programme, created_by=regency_admin)
+
+
+def regency_snapshot():
+    return CoverageSnapshot.objects.filter(level=RegionLevel.REGENCY, region_code="17.05").order_by("-computed_on").first()
+
+
+def answer_for(downloaded: bytes) -> bytes:
+    """The branch's answer to the downloaded file: the first two registered (KPJ with leading
+    zeros, typed as text), the third refused with the reason."""
+    sheet = load_workbook(BytesIO(downloaded)).active
+    headers = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(headers, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    today = timezone.localdate()
+    answer = Workbook()
+    out = answer.active
+    out.append(ANSWER_HEADERS)
+    for index, row in enumerate(rows):
+        if index < 2:
+            out.append([row["NIK"], row["Nama"], f"00{index + 1:09d}", today, today + dt.timedelta(days=90), "aktif", ""])
+        else:
+            out.append([row["NIK"], row["Nama"], "", "", "", "ditolak", REFUSAL])
+    for cell in out["A"] + out["C"]:
+        cell.number_format = "@"
+    buffer = BytesIO()
+    answer.save(buffer)
+    return buffer.getvalue()
+
+
+def test_bpjs_officer_answers_a_batch_and_the_regent_sees_the_new_coverage(
+        desk, screenshot, tmp_path, sent_batch, worker, bpjs_officer, viewer):
+    wait_for(lambda: regency_snapshot() is not None, what="the first coverage snapshot")
+
+    # The branch's officer starts on the regency's BPJS page and downloads the batch.
+    log_in(desk, bpjs_officer)
+    expect(desk.get_by_role("heading", name="Data untuk BPJS Ketenagakerjaan")).to_be_visible()
+    row = desk.get_by_role("row", name=sent_batch.number)
+    expect(row).to_contain_text("3")
+    screenshot(desk, "bpjs-batches")
+    with desk.expect_download() as download:
+        desk.get_by_role("link", name=f"Unduh Excel {sent_batch.number}").click()
+    downloaded = open(download.value.path(), "rb").read()
+    sheet = load_workbook(BytesIO(downloaded)).active
+    assert sheet["B1"].value == "NIK"
+    assert sorted(sheet.cell(row=r, column=2).value for r in (2, 3, 4)) == sorted(nik for _, nik, _ in PEOPLE)
+    assert {sheet.cell(row=r, column=2).data_type for r in (2, 3, 4)} == {"s"}
+
+    # The answer: preview first (nothing saved), then Simpan.
+    answer = tmp_path / "jawaban-bpjs.xlsx"
+    answer.write_bytes(answer_for(downloaded))
+    desk.get_by_role("link", name="Impor jawaban BPJS (nomor KPJ / penolakan)").click()
+    desk.get_by_label("Berkas jawaban BPJS (.xlsx)").set_input_files(str(answer))
+    desk.get_by_role("button", name="Unggah dan periksa").click()
+    expect(desk.get_by_role("heading", name="Pratinjau jawaban BPJS")).to_be_visible()
+    expect(desk.get_by_text("akan terdaftar")).to_have_count(2)
+    expect(desk.get_by_text("akan ditolak BPJS")).to_have_count(1)
+    assert Nominee.objects.filter(status=S.SENT_TO_BPJS).count() == 3
+    screenshot(desk, "bpjs-answer-preview")
+    desk.get_by_role("button", name="Simpan 3 baris yang cocok").click()
+    expect(desk.get_by_text("Jawaban BPJS diimpor")).to_be_visible()
+
+    statuses = dict(Nominee.objects.values_list("full_name", "status"))
+    assert statuses == {"Budi Santoso": S.REGISTERED, "Agus Salim": S.REGISTERED, "Joko Widodo": S.REFUSED_BY_BPJS}
+    assert sorted(Nominee.objects.exclude(kpj_number="").values_list("kpj_number", flat=True)) == [
+        "00000000001", "00000000002"]
+
+    # The worker, not this process, writes the recomputed snapshot: 300 + 2 of 1,000 = 30.20 %.
+    wait_for(lambda: regency_snapshot().registered == 2, what="the worker's recompute")
+    assert regency_snapshot().ucj_percent == Decimal("30.20")
+
+    # The regent's office starts on the dashboard and sees the new figures.
+    desk.get_by_role("button", name="Keluar").click()
+    log_in(desk, viewer)
+    expect(desk.get_by_role("heading", name="Cakupan UCJ Kabupaten Seluma")).to_be_visible()
+    expect(desk.locator(".ucj-value")).to_have_text("30,20%")
+    expect(desk.get_by_text("86,29% dari target")).to_be_visible()  # 30.20 ÷ 35
+    sukaraja_row = desk.locator("#per-kecamatan tbody tr", has_text="Sukaraja")
+    # quota 210 (21 villages × 10), nominated 3, sent 3, approved 2, registered 2 (Joko was refused)
+    expect(sukaraja_row.locator("td.num").first).to_have_text("210")
+    expect(desk.locator("#per-kecamatan svg")).to_be_visible()
+    screenshot(desk, "dashboard-regency")
+
+    # Printed, the dashboard keeps its figures, charts and tables and drops the menus and forms.
+    desk.emulate_media(media="print")
+    expect(desk.get_by_role("button", name="Keluar")).to_be_hidden()
+    expect(desk.get_by_role("button", name="Hitung")).to_be_hidden()
+    expect(desk.locator(".ucj-value")).to_be_visible()
+    expect(desk.locator("#per-kecamatan table")).to_be_visible()
+    desk.emulate_media(media="screen")
+
+    # Drilling down: the kecamatan's villages, the most registered first, then Niur's list.
+    desk.get_by_role("link", name="Sukaraja", exact=True).click()
+    expect(desk.get_by_role("heading", name="Kecamatan Sukaraja")).to_be_visible()
+    desk.locator("#per-desa thead").get_by_role("link", name="Terdaftar").click()
+    expect(desk.locator("#per-desa th[aria-sort='descending']")).to_contain_text("Terdaftar")
+    expect(desk.locator("#per-desa tbody tr").first).to_contain_text("Niur")
+    screenshot(desk, "dashboard-subdistrict")
+    desk.locator("#per-desa tbody").get_by_role("link", name="Niur").click()
+    expect(desk.get_by_text("Agus Salim")).to_be_visible()
+    expect(desk.get_by_text("1705********0002").first).to_be_visible()  # the viewer sees NIKs masked
+    assert "1705010203850002" not in desk.content()

@@ -1,0 +1,401 @@
+"""The regent's dashboard (issue #6): reports/dashboard.py (the current stage's progress over
+villages, the premium committed, the tables' sorting) and what the coverage pages show with it —
+the trend, the stage, the budget, the sortable table with its bar chart, the drill-down links each
+role may open — in a constant number of queries.
+
+The Seluma scenario of test_views.py, computed ON 2026-09-30: target 46.80 % of 100,000; BPJS
+reported 38,450 as of 30 June; the 2026 stage I (Rp16,800 a month, 3 months paid) has 2,020 workers
+in Desa Niur registered on 15 July, all active: UCJ 40.47 %, 86.47 % of target.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.http import QueryDict
+from django.urls import reverse
+
+from registrations import services as registration_services
+from registrations.enums import NomineeStatus as S
+from reports import dashboard, services
+from reports.coverage import recompute_regency
+from reports.models import CoverageSnapshot, RegionLevel
+from reports.views import RegionRow
+from villages.models import Subdistrict, Village
+
+from .conftest import AS_OF, ON, YEAR
+
+COMPUTED_AT = dt.datetime(2026, 9, 30, 1, 15, tzinfo=dt.UTC)
+
+
+def _village(code):
+    return Village.objects.get(code=code)
+
+
+def _page(response) -> str:
+    assert response.status_code == 200
+    return " ".join(response.content.decode().split())
+
+
+def _stage_two(seluma, regency_admin, **fields):
+    values = {"name": "Perlindungan Pekerja Rentan 2026", "year": YEAR, "stage": 2,
+              "implementing_office": "Dinas Tenaga Kerja Kabupaten Seluma", "coverage_start": dt.date(2026, 9, 1),
+              "nomination_opens": dt.date(2026, 7, 1), "nomination_closes": dt.date(2026, 8, 15)}
+    values.update(fields)
+    return registration_services.programme_create(regency=seluma, created_by=regency_admin, **values)
+
+
+def _figures(seluma, regency_admin):
+    services.coverage_target_set(region=seluma, year=YEAR, target_percent=Decimal("46.80"),
+                                 working_population=100_000, population_source="BPS Sakernas Agustus 2025",
+                                 entered_by=regency_admin)
+    services.official_figure_record(region=seluma, as_of=AS_OF, active_pu=20_000, active_bpu=15_000,
+                                    active_jakon=3_000, active_pmi=450, denominator=100_000,
+                                    published_percent=Decimal("38.45"), entered_by=regency_admin)
+
+
+def _recompute(regency, on=ON):
+    recompute_regency(regency.pk, on=on)
+    CoverageSnapshot.objects.filter(regency=regency, computed_on=on).update(computed_at=COMPUTED_AT)
+
+
+@pytest.fixture
+def seluma_dashboard(seluma, regency_admin, programme, add_nominees, niur):
+    """The module docstring's scenario, recomputed ON."""
+    _figures(seluma, regency_admin)
+    add_nominees(programme, niur, 2_020, S.ACTIVE, dt.date(2026, 7, 15))
+    _recompute(seluma)
+    return seluma
+
+
+# --- The current stage's progress ------------------------------------------------------------------
+
+def test_stage_progress_counts_villages_by_how_far_their_list_has_gone(seluma, regency_admin, programme,
+                                                                       add_nominees, niur, lubuk_sahung,
+                                                                       django_assert_num_queries):
+    add_nominees(programme, niur, 9, S.ACTIVE, dt.date(2026, 3, 10))
+    add_nominees(programme, niur, 1, S.LAPSED, dt.date(2026, 3, 10))  # registered once: still counts
+    add_nominees(programme, niur, 1, S.ENDED)  # holds no place any more
+    add_nominees(programme, lubuk_sahung, 5, S.APPROVED)
+    add_nominees(programme, lubuk_sahung, 1, S.REJECTED)  # holds no place: the rest is all approved
+    add_nominees(programme, _village("17.05.01.1001"), 3, S.SUBMITTED)
+    add_nominees(programme, _village("17.05.01.1001"), 1, S.VERIFIED)
+    add_nominees(programme, _village("17.05.01.2026"), 1, S.RETURNED)  # sent once, back for correction
+    add_nominees(programme, _village("17.05.01.2026"), 1, S.SENT_TO_BPJS)
+    add_nominees(programme, _village("17.05.01.2011"), 3, S.SUBMITTED)
+    add_nominees(programme, _village("17.05.01.2011"), 2, S.DRAFT)  # part of the list not sent yet
+    add_nominees(_stage_two(seluma, regency_admin), _village("17.05.01.1025"), 4, S.ACTIVE, dt.date(2026, 9, 5))
+    # A retired village counts only while it holds a place in the stage.
+    Village.objects.filter(code__in=["17.05.01.2011", "17.05.02.1009"]).update(is_retired=True)
+
+    with django_assert_num_queries(1):
+        progress = dashboard.stage_progress(programme)
+
+    # 202 villages, less Lubuk Kebur (retired, empty); Bukit Peninjauan I (retired, with drafts) stays.
+    # Submitted: Niur, Lubuk Sahung, Babatan, Padang Pelawi; all approved: Niur, Lubuk Sahung; all
+    # registered: Niur. Kelurahan Sukaraja's nominees are stage II's.
+    assert (progress.villages, progress.not_submitted, progress.submitted, progress.fully_approved,
+            progress.registered) == (201, 197, 4, 2, 1)
+    assert progress.share(progress.submitted) == Decimal("1.99")
+
+
+def test_stage_progress_with_no_nominee_has_every_village_not_submitted(seluma, programme):
+    progress = dashboard.stage_progress(programme)
+
+    assert (progress.villages, progress.not_submitted, progress.submitted, progress.fully_approved,
+            progress.registered) == (202, 202, 0, 0, 0)
+
+
+def test_stage_programme_is_the_open_stage_else_the_latest(seluma, regency_admin, programme):
+    stage_two = _stage_two(seluma, regency_admin)
+
+    assert dashboard.stage_programme(seluma, today=dt.date(2026, 2, 1)) == programme  # stage I's window
+    assert dashboard.stage_programme(seluma, today=dt.date(2026, 11, 25)) == stage_two  # none open: the latest
+
+
+# --- The premium committed ------------------------------------------------------------------------
+
+def test_premium_commitment_per_month_per_year_and_for_the_funded_months(seluma, regency_admin, programme,
+                                                                          add_nominees, niur, lubuk_sahung,
+                                                                          django_assert_num_queries):
+    add_nominees(programme, niur, 2_020, S.ACTIVE, dt.date(2026, 7, 15))
+    add_nominees(programme, lubuk_sahung, 10, S.LAPSED, dt.date(2026, 3, 15))
+    add_nominees(programme, lubuk_sahung, 5, S.APPROVED)  # not registered yet: nothing committed
+    add_nominees(programme, lubuk_sahung, 2, S.ENDED, dt.date(2026, 3, 15))
+    last_year = _stage_two(seluma, regency_admin, year=2025, stage=1, coverage_start=dt.date(2025, 3, 1),
+                           nomination_opens=dt.date(2025, 1, 5), nomination_closes=dt.date(2025, 2, 20))
+    add_nominees(last_year, niur, 7, S.ACTIVE, dt.date(2025, 3, 15))
+    recompute_regency(seluma.pk, on=ON)
+
+    with django_assert_num_queries(1):
+        commitment = dashboard.premium_commitment(seluma, year=YEAR)
+
+    # 2,030 × Rp16,800 = Rp34,104,000 a month; × 12; × 3 months paid.
+    assert commitment == dashboard.PremiumCommitment(workers=2_030, per_month_rp=34_104_000,
+                                                     per_year_rp=409_248_000, funded_rp=102_312_000)
+    # The funded months are what the snapshot stores as "iuran didanai".
+    assert CoverageSnapshot.objects.get(region_code="17.05", computed_on=ON).premium_committed_rp == 102_312_000
+
+
+# --- Sorting ----------------------------------------------------------------------------------------
+
+def _row(code, name, registered, ucj=None, quota=10):
+    return RegionRow(code=code, name=name, quota=quota, nominated=registered, submitted=registered,
+                     approved=registered, registered=registered, active=registered, premium_committed_rp=0,
+                     denominator=None if ucj is None else 1_000, ucj_percent=ucj)
+
+
+ROWS = [_row("17.05.03", "talo", 5, Decimal("12.00")), _row("17.05.01", "Sukaraja", 20),
+        _row("17.05.02", "Seluma", 5, Decimal("30.50"), quota=None)]
+
+
+@pytest.mark.parametrize(("order", "codes"), [
+    (None, ["17.05.01", "17.05.02", "17.05.03"]),
+    ("", ["17.05.01", "17.05.02", "17.05.03"]),
+    ("kode_salah", ["17.05.01", "17.05.02", "17.05.03"]),  # not on the list: the code order
+    ("-terdaftar", ["17.05.01", "17.05.02", "17.05.03"]),  # ties keep the code order
+    ("terdaftar", ["17.05.02", "17.05.03", "17.05.01"]),
+    ("ucj", ["17.05.03", "17.05.02", "17.05.01"]),  # no UCJ: last
+    ("-ucj", ["17.05.02", "17.05.03", "17.05.01"]),  # … whichever the direction
+    ("-kuota", ["17.05.01", "17.05.03", "17.05.02"]),
+    ("nama", ["17.05.02", "17.05.01", "17.05.03"]),  # A→Z ignoring case
+])
+def test_sort_rows_by_a_whitelisted_column(order, codes):
+    assert [row.code for row in dashboard.sort_rows(ROWS, order)] == codes
+
+
+def test_sort_columns_link_each_header_and_mark_the_sorted_one():
+    columns = dashboard.sort_columns("-terdaftar", first_label="Kecamatan",
+                                     query=QueryDict("tambah=1000&urut=-terdaftar"))
+
+    by_param = {column.param: column for column in columns}
+    assert [column.label for column in columns] == [
+        "Kecamatan", "Kuota", "Diusulkan", "Dikirim", "Disetujui", "Terdaftar", "Aktif", "Iuran didanai",
+        "Penduduk bekerja", "UCJ"]
+    sorted_again = ("descending", "tambah=1000&urut=terdaftar")  # the sorted column reverses
+    assert (by_param["terdaftar"].aria_sort, by_param["terdaftar"].query) == sorted_again
+    assert (by_param["ucj"].aria_sort, by_param["ucj"].query) == (None, "tambah=1000&urut=-ucj")  # largest first
+    assert (by_param["nama"].aria_sort, by_param["nama"].query) == (None, "tambah=1000&urut=nama")  # A→Z
+    assert [column.param for column in columns if column.aria_sort] == ["terdaftar"]
+
+
+# --- The regency page ------------------------------------------------------------------------------
+
+def test_regency_page_shows_the_budget_committed(login, viewer, seluma_dashboard):
+    page = _page(login(viewer).get(reverse("reports:regency-detail", args=[seluma_dashboard.pk])))
+
+    assert "<dt>Pekerja program terdaftar di BPJS</dt><dd>2.020</dd>" in page
+    # 2,020 × Rp16,800 a month; × 12 a year; × 3 months paid (DOMAIN §3's Seluma check).
+    assert '<dt>Iuran per bulan</dt><dd class="money">Rp33.936.000</dd>' in page
+    assert '<dt>Iuran per tahun</dt><dd class="money">Rp407.232.000</dd>' in page
+    assert '<dt>Iuran didanai</dt><dd class="money">Rp101.808.000</dd>' in page
+
+
+def test_regency_page_shows_the_progress_to_target_as_a_bar_with_its_figure(login, viewer, seluma_dashboard):
+    page = _page(login(viewer).get(reverse("reports:regency-detail", args=[seluma_dashboard.pk])))
+
+    assert '<title id="capaian-target-title">Capaian target UCJ</title>' in page
+    assert '<desc id="capaian-target-desc">Capaian 86,47%; ujung batang = target (100%)</desc>' in page
+    assert 'width="311.3" height="18" fill="#0b6e4f"' in page  # 86.47 % of the bar
+
+
+def test_regency_page_shows_the_current_stage_progress(login, viewer, seluma_dashboard, programme, add_nominees,
+                                                       lubuk_sahung):
+    add_nominees(programme, lubuk_sahung, 3, S.DRAFT)
+
+    response = login(viewer).get(reverse("reports:regency-detail", args=[seluma_dashboard.pk]))
+
+    page = _page(response)
+    assert response.context["stage"].programme == programme
+    assert ("Perlindungan Pekerja Rentan 2026 — Tahap 1 · pengusulan 5 Jan 2026 s.d. 20 Feb 2026 · "
+            "202 desa/kelurahan") in page
+    assert "<dt>Belum mengirim daftar</dt><dd>201</dd>" in page
+    assert "<dt>Sudah mengirim daftar</dt><dd>1</dd>" in page
+    assert "<dt>Semua usulan disetujui</dt><dd>1</dd>" in page
+    assert "<dt>Semua terdaftar di BPJS</dt><dd>1</dd>" in page
+    assert f'<a href="/usulan/program/{programme.pk}/pengiriman/">Lihat pemantauan pengiriman per desa</a>' in page
+
+
+def test_regency_page_without_a_programme_says_there_is_no_stage(login, bpjs_officer, seluma):
+    response = login(bpjs_officer).get(reverse("reports:regency-detail", args=[seluma.pk]))
+
+    assert response.context["stage"] is None
+    assert "Belum ada program (tahap) untuk kabupaten/kota ini." in _page(response)
+
+
+def test_bpjs_sees_the_stage_without_the_tracking_link_it_may_not_open(login, bpjs_officer, seluma_dashboard,
+                                                                       programme):
+    page = _page(login(bpjs_officer).get(reverse("reports:regency-detail", args=[seluma_dashboard.pk])))
+
+    assert "<dt>Sudah mengirim daftar</dt><dd>1</dd>" in page
+    assert f"/usulan/program/{programme.pk}/pengiriman/" not in page
+
+
+def test_trend_before_any_snapshot_says_none_was_stored(login, viewer, seluma, regency_admin):
+    _figures(seluma, regency_admin)
+
+    response = login(viewer).get(reverse("reports:regency-detail", args=[seluma.pk]))
+
+    assert response.context["trend_chart"] is None
+    assert ("Belum ada tren: angka cakupan kabupaten/kota ini belum pernah disimpan. Grafik tren muncul setelah "
+            "angka dihitung pada sedikitnya dua hari berbeda") in _page(response)
+
+
+def test_trend_with_one_day_says_a_second_is_needed(login, viewer, seluma_dashboard):
+    response = login(viewer).get(reverse("reports:regency-detail", args=[seluma_dashboard.pk]))
+
+    assert response.context["trend_chart"] is None
+    assert ("Belum ada tren: UCJ baru tersimpan untuk 1 hari perhitungan. Grafik tren muncul setelah ada UCJ "
+            "dari sedikitnya dua hari berbeda.") in _page(response)
+    assert 'class="chart trend-chart"' not in _page(response)
+
+
+def test_trend_draws_the_ucj_of_each_computed_day_against_the_target(login, viewer, seluma_dashboard):
+    _recompute(seluma_dashboard, on=dt.date(2026, 7, 1))  # before the 2,020 were registered
+
+    response = login(viewer).get(reverse("reports:regency-detail", args=[seluma_dashboard.pk]))
+
+    page = _page(response)
+    assert '<title id="tren-ucj-title">Tren UCJ Kabupaten Seluma</title>' in page
+    assert '<desc id="tren-ucj-desc">1 Jul 2026: 38,45%; 30 Sep 2026: 40,47%. Target 46,80%.</desc>' in page
+    assert "UCJ pada tiap hari perhitungan (2 hari); garis putus-putus: target 46,80%." in page
+
+
+def test_regency_table_sorts_on_the_server_with_header_links(login, viewer, seluma_dashboard, programme,
+                                                             add_nominees):
+    add_nominees(programme, _village("17.05.02.1009"), 30, S.ACTIVE, dt.date(2026, 7, 20))
+    add_nominees(programme, _village("17.05.03.2002"), 5, S.ACTIVE, dt.date(2026, 7, 20))
+    _recompute(seluma_dashboard)
+
+    response = login(viewer).get(reverse("reports:regency-detail", args=[seluma_dashboard.pk]),
+                                 {"urut": "-terdaftar"})
+
+    rows = response.context["rows"]
+    assert [(row.name, row.registered) for row in rows[:4]] == [
+        ("Sukaraja", 2_020), ("Seluma", 30), ("Talo", 5), ("Semidang Alas", 0)]
+    page = _page(response)
+    assert ('<th scope="col" class="num" aria-sort="descending"><a class="sort-link" '
+            'href="?urut=terdaftar#per-kecamatan">Terdaftar <span aria-hidden="true">▼</span></a></th>') in page
+    assert '<th scope="col"><a class="sort-link" href="?urut=nama#per-kecamatan">Kecamatan</a></th>' in page
+    assert page.count("aria-sort=") == 1
+    # The bar chart follows the table's order.
+    chart = response.context["region_chart"]
+    assert chart.index("<title>Sukaraja: kuota 210") < chart.index("<title>Seluma: kuota") < chart.index(
+        "<title>Talo: kuota")
+    assert '<title id="grafik-kecamatan-title">Angka program per kecamatan, Kabupaten Seluma</title>' in page
+
+
+def test_sort_links_keep_the_planners_question(login, viewer, seluma_dashboard):
+    page = _page(login(viewer).get(reverse("reports:regency-detail", args=[seluma_dashboard.pk]),
+                                   {"tambah": "1000", "urut": "ucj"}))
+
+    assert 'href="?tambah=1000&amp;urut=-ucj#per-kecamatan">UCJ <span aria-hidden="true">▲</span>' in page
+    assert "Bila <strong>1.000</strong> pekerja lagi didanai" in page
+
+
+@pytest.mark.parametrize("persona", ["other_admin", "other_reviewer", "officer"])
+def test_sorted_pages_are_404_out_of_scope(request, login, seluma_dashboard, sukaraja, persona):
+    client = login(request.getfixturevalue(persona))
+
+    statuses = [client.get(reverse("reports:regency-detail", args=[seluma_dashboard.pk]), {"urut": "ucj"}).status_code,
+                client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]), {"urut": "-aktif"}).status_code]
+
+    assert statuses == [404, 404]
+
+
+# --- The subdistrict page -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("persona", "link"), [
+    ("viewer", "review"), ("regency_admin", "review"), ("reviewer", "review"), ("approver", "review"),
+    ("sysadmin", "review"), ("bpjs_officer", "village"), ("province_viewer", "village"),
+])
+def test_each_village_links_to_the_list_the_viewer_may_open(request, login, seluma_dashboard, programme, sukaraja,
+                                                            niur, persona, link):
+    client = login(request.getfixturevalue(persona))
+
+    response = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]))
+
+    niur_row = next(row for row in response.context["rows"] if row.code == niur.code)
+    expected = {"review": f"/usulan/verifikasi/{programme.pk}/desa/{niur.pk}/",
+                "village": f"/wilayah/desa/{niur.pk}/"}[link]
+    assert niur_row.href == expected
+    assert f'<a href="{expected}">Niur</a>' in _page(response)
+    assert client.get(expected).status_code == 200
+    assert all(row.href for row in response.context["rows"])
+
+
+def test_subdistrict_page_sorts_villages_and_draws_their_bars(login, viewer, seluma_dashboard, programme,
+                                                              add_nominees, sukaraja, lubuk_sahung):
+    add_nominees(programme, lubuk_sahung, 8, S.APPROVED)
+    _recompute(seluma_dashboard)
+
+    response = login(viewer).get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]), {"urut": "-disetujui"})
+
+    assert [(row.name, row.approved) for row in response.context["rows"][:3]] == [
+        ("Niur", 2_020), ("Lubuk Sahung", 8), ("Babatan", 0)]  # ties: by code (17.05.01.1001 first)
+    page = _page(response)
+    assert ('<th scope="col" class="num" aria-sort="descending"><a class="sort-link" '
+            'href="?urut=disetujui#per-desa">Disetujui <span aria-hidden="true">▼</span></a></th>') in page
+    assert ("<title>Lubuk Sahung: kuota 10, diusulkan 8, disetujui 8, terdaftar 0, aktif 0</title>") in page
+    assert ('<title id="grafik-desa-title">Angka program per desa/kelurahan, Kecamatan Sukaraja</title>') in page
+
+
+# --- Queries do not grow with the regions --------------------------------------------------------------
+
+def _snapshot(regency, code, level, name, on=ON, **values):
+    return CoverageSnapshot.objects.create(
+        regency=regency, region_code=code, level=level, region_name=name, computed_on=on, computed_at=COMPUTED_AT,
+        year=YEAR, **values)
+
+
+REGENCY_ROW = {"denominator": 100_000, "official_numerator": 38_450, "programme_addition": 0, "covered": 38_450,
+               "official_as_of": AS_OF, "premium_per_month_rp": 16_800, "target_percent": Decimal("46.80")}
+
+
+@pytest.mark.parametrize("subdistricts", [1, 3])
+def test_regency_dashboard_query_count_does_not_grow_with_subdistricts(login, viewer, seluma, programme,
+                                                                       add_nominees, django_assert_num_queries,
+                                                                       subdistricts):
+    # Two computed days (a trend line), and per subdistrict a snapshot row and a village with nominees.
+    _snapshot(seluma, "17.05", RegionLevel.REGENCY, "Kabupaten Seluma", on=ON - dt.timedelta(days=1),
+              ucj_percent=Decimal("38.45"), **REGENCY_ROW)
+    _snapshot(seluma, "17.05", RegionLevel.REGENCY, "Kabupaten Seluma", ucj_percent=Decimal("38.45"), **REGENCY_ROW)
+    subdistrict_rows = Subdistrict.objects.filter(regency=seluma).order_by("code")[:subdistricts]
+    for index, subdistrict in enumerate(subdistrict_rows, start=1):
+        _snapshot(seluma, subdistrict.code, RegionLevel.SUBDISTRICT, subdistrict.name, registered=index, quota=10)
+        add_nominees(programme, subdistrict.villages.order_by("code").first(), index, S.ACTIVE, dt.date(2026, 7, 1))
+    client = login(viewer)
+
+    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
+    # 5 the latest snapshots of the regency and its subdistricts, 6 the subdistricts' codes and ids
+    # (links), 7-8 the current stage (none open today, then the latest), 9 the premium committed,
+    # 10 the stage's progress over villages, 11 the regency's trend, 12 the unread notices (header).
+    with django_assert_num_queries(12):
+        response = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"urut": "-terdaftar"})
+
+    assert [row.registered for row in response.context["rows"]] == list(range(subdistricts, 0, -1))
+    assert response.context["stage"].registered == subdistricts
+    assert response.context["commitment"]["result"].workers == subdistricts * (subdistricts + 1) // 2
+    assert response.context["trend_chart"] is not None and response.context["region_chart"] is not None
+
+
+@pytest.mark.parametrize("villages", [1, 3])
+def test_subdistrict_dashboard_query_count_does_not_grow_with_villages(login, viewer, seluma, sukaraja, programme,
+                                                                       add_nominees, django_assert_num_queries,
+                                                                       villages):
+    _snapshot(seluma, "17.05", RegionLevel.REGENCY, "Kabupaten Seluma")
+    _snapshot(seluma, "17.05.01", RegionLevel.SUBDISTRICT, "Sukaraja")
+    for index, village in enumerate(sukaraja.villages.order_by("code")[:villages], start=1):
+        _snapshot(seluma, village.code, RegionLevel.VILLAGE, village.name, active=index, quota=10)
+        add_nominees(programme, village, index, S.ACTIVE, dt.date(2026, 7, 1))
+    client = login(viewer)
+
+    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the subdistrict with its regency,
+    # 5 the latest snapshots of the regency, the subdistrict and its villages, 6 the villages' codes
+    # and ids (links), 7-8 the current stage for the review links (none open today, then the
+    # latest), 9 the unread notices.
+    with django_assert_num_queries(9):
+        response = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]), {"urut": "aktif"})
+
+    assert [row.active for row in response.context["rows"]] == list(range(1, villages + 1))
+    assert all(row.href.startswith(f"/usulan/verifikasi/{programme.pk}/desa/") for row in response.context["rows"])

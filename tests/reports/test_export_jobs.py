@@ -1,0 +1,301 @@
+"""reports/export_jobs.py and the task reports.build_export: which nominees a nominative list holds,
+scope and masking, the immediate answer and the job (inline as in the demo, and on the real worker),
+idempotence and failure."""
+
+import datetime as dt
+import uuid
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import OperationalError
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from registrations.enums import NomineeStatus
+from registrations.models import Nominee, OccupationCategory
+from registrations.nik import mask_nik
+from reports import export_jobs, exports, tasks
+from reports.models import ExportKind, ExportRecord, ExportStatus
+from villages.selectors import regency_settings_get
+
+from ..services import wait_for
+
+S = NomineeStatus
+HEADER_ROW = 8  # six letterhead lines, an empty one, then the header
+
+
+def seluma_today() -> dt.date:
+    """The date printed on a Seluma list: today in WIB, the regency's zone (not the machine's)."""
+    return timezone.localdate(timezone=ZoneInfo("Asia/Jakarta"))
+
+
+def put(programme, village, people, *, by, status=S.SUBMITTED, serial_start=1):
+    """Nominees with the given names (or (name, status) pairs), written with bulk_create: arrangement
+    for export tests, not the workflow's. NIKs are distinct and valid in shape; KPJ numbers keep
+    their leading zeros."""
+    occupation = OccupationCategory.objects.get(name="Petani")
+    rows = []
+    for serial, person in enumerate(people, start=serial_start):
+        name, state = person if isinstance(person, tuple) else (person, status)
+        nik, kk = f"170501150590{serial:04d}", f"170501150320{serial:04d}"
+        rows.append(Nominee(
+            programme=programme, village=village, status=state, nik=nik, nik_hash=uuid.uuid4().hex,
+            nik_masked=mask_nik(nik), kk=kk, kk_masked=mask_nik(kk), full_name=name, birth_place="Tais",
+            birth_date=dt.date(1990, 5, 15), sex="L", address="Jalan Desa", rt="001", occupation=occupation,
+            kpj_number=f"{serial:011d}" if state in (S.REGISTERED, S.ACTIVE) else "",
+            consent_at=dt.datetime(2026, 1, 10, tzinfo=dt.UTC), consent_by=by, created_by=by,
+        ))
+    return Nominee.objects.bulk_create(rows)
+
+
+def table(content: bytes) -> list[tuple]:
+    """The table rows of a nominative list workbook (below the header, up to the empty line)."""
+    sheet = load_workbook(BytesIO(content))[exports.NOMINATIVE_SHEET]
+    rows = []
+    for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True):
+        if row[0] is None:
+            break
+        rows.append(row)
+    return rows
+
+
+def written(user, request) -> bytes:
+    buffer = BytesIO()
+    export_jobs.export_write(buffer, user=user, request=request)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+# --- Which nominees ------------------------------------------------------------------------------
+
+def test_the_list_holds_what_reached_the_regency_and_was_not_turned_away(programme, niur, regency_admin):
+    put(programme, niur, [(f"Calon {status.value}", status) for status in NomineeStatus], by=regency_admin)
+    request = export_jobs.nominative_list_request(user=regency_admin, programme=programme, region=niur)
+
+    names = [row[3] for row in table(written(regency_admin, request))]
+
+    assert export_jobs.NOMINATIVE_LIST_STATES == {S.SUBMITTED, S.VERIFIED, S.APPROVED, S.SENT_TO_BPJS,
+                                                  S.REGISTERED, S.ACTIVE, S.LAPSED}
+    assert names == ["Calon active", "Calon approved", "Calon lapsed", "Calon registered", "Calon sent_to_bpjs",
+                     "Calon submitted", "Calon verified"]  # by name within the village
+
+
+def test_the_list_of_a_subdistrict_is_ordered_by_village_then_name_and_numbered(
+        programme, niur, lubuk_sahung, sukaraja, regency_admin):
+    put(programme, lubuk_sahung, ["Yanti", "Agus"], by=regency_admin)
+    put(programme, niur, ["Wati"], by=regency_admin, serial_start=10)
+    request = export_jobs.nominative_list_request(user=regency_admin, programme=programme, region=sukaraja)
+
+    rows = table(written(regency_admin, request))
+
+    # Niur is 17.05.01.2002, Lubuk Sahung 17.05.01.2003.
+    assert [(row[0], row[3], row[7]) for row in rows] == [(1, "Wati", "Niur"), (2, "Agus", "Lubuk Sahung"),
+                                                          (3, "Yanti", "Lubuk Sahung")]
+
+
+def test_rows_come_from_the_persons_own_scope_even_for_a_request_made_by_hand(
+        programme, niur, lubuk_sahung, regency_admin, neighbour_officer):
+    put(programme, niur, ["Budi"], by=regency_admin)
+    request = export_jobs.nominative_list_request(user=neighbour_officer, programme=programme, region=niur)
+
+    assert export_jobs.export_row_count(user=neighbour_officer, request=request) == 0
+    assert table(written(neighbour_officer, request)) == []
+
+
+@pytest.mark.parametrize(("persona", "nik", "kk", "full"), [
+    ("regency_admin", "1705011505900001", "1705011503200001", True),
+    ("officer", "1705011505900001", "1705011503200001", True),
+    ("viewer", "1705********0001", "1705********0001", False),
+    ("province_viewer", "1705********0001", "1705********0001", False),
+])
+def test_nik_and_kk_are_in_full_only_for_roles_that_work_with_the_person(
+        request, programme, niur, regency_admin, persona, nik, kk, full):
+    put(programme, niur, ["Budi"], by=regency_admin)
+    user = request.getfixturevalue(persona)
+    export = export_jobs.nominative_list_request(user=user, programme=programme, region=niur)
+
+    [row] = table(written(user, export))
+
+    assert (export.full_identifiers, row[1], row[2]) == (full, nik, kk)
+
+
+def test_a_village_list_is_signed_by_the_village_head_and_a_regency_list_by_the_office_head(
+        programme, niur, seluma, regency_admin):
+    office = regency_settings_get(seluma)
+    office.head_name, office.head_nip = "Drs. Ahmad Yani", "197001011995031001"
+    office.save()
+    put(programme, niur, ["Budi"], by=regency_admin)
+
+    def signature_lines(region):
+        request = export_jobs.nominative_list_request(user=regency_admin, programme=programme, region=region)
+        sheet = load_workbook(BytesIO(written(regency_admin, request)))[exports.NOMINATIVE_SHEET]
+        return [row[8] for row in sheet.iter_rows(min_row=HEADER_ROW + 2, values_only=True) if row[8]]
+
+    today = exports.long_date(seluma_today())
+    assert signature_lines(niur) == [f"Niur, {today}", "Kepala Desa Niur", "(______________________________)"]
+    assert signature_lines(seluma) == [
+        f"Seluma, {today}", "Kepala Dinas", "Dinas Tenaga Kerja dan Transmigrasi", "Kabupaten Seluma",
+        "Drs. Ahmad Yani", "NIP 197001011995031001"]
+
+
+# --- At once or as a job -----------------------------------------------------------------------
+
+def test_a_small_export_is_answered_at_once_and_logged_done(programme, niur, regency_admin, settings):
+    settings.EXPORT_INLINE_MAX_ROWS = 2
+    put(programme, niur, ["Budi", "Wati"], by=regency_admin)
+    request = export_jobs.nominative_list_request(user=regency_admin, programme=programme, region=niur)
+
+    outcome = export_jobs.export_start(user=regency_admin, request=request)
+
+    assert [row[3] for row in table(outcome.content)] == ["Budi", "Wati"]
+    record = ExportRecord.objects.get()
+    assert outcome.record == record
+    assert (record.kind, record.status, record.requested_by, record.regency, record.subdistrict, record.village,
+            record.programme, record.row_count, record.full_identifiers, bool(record.file)) == (
+        ExportKind.NOMINATIVE_LIST, ExportStatus.DONE, regency_admin, programme.regency, niur.subdistrict, niur,
+        programme, 2, True, False)
+    assert record.filename == (f"Daftar nominatif Desa Niur Perlindungan Pekerja Rentan 2026 Tahap 1 "
+                               f"{seluma_today():%Y-%m-%d}.xlsx")
+
+
+def test_a_large_export_is_a_job_that_runs_after_commit_inline_without_a_broker(
+        programme, niur, regency_admin, settings, media, eager, django_capture_on_commit_callbacks):
+    settings.EXPORT_INLINE_MAX_ROWS = 2
+    put(programme, niur, ["Budi", "Wati", "Agus"], by=regency_admin)
+    request = export_jobs.nominative_list_request(user=regency_admin, programme=programme, region=niur)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        outcome = export_jobs.export_start(user=regency_admin, request=request)
+        assert (outcome.content, ExportRecord.objects.get().status) == (None, ExportStatus.QUEUED)
+
+    assert len(callbacks) == 1
+    record = ExportRecord.objects.get()
+    assert (record.status, record.progress, record.total, record.row_count) == (ExportStatus.DONE, 3, 3, 3)
+    assert record.file.name == f"exports/{dt.date.today().year}/ekspor-{record.pk}.xlsx"
+    assert (media / record.file.name).exists()
+    with record.file.open("rb") as handle:
+        assert [row[3] for row in table(handle.read())] == ["Agus", "Budi", "Wati"]
+    assert record.finished_at is not None
+
+
+def queued(user, request, total):
+    return ExportRecord.objects.create(
+        kind=request.kind, status=ExportStatus.QUEUED, requested_by=user, regency=request.regency,
+        programme=request.programme, subdistrict=request.subdistrict, village=request.village,
+        full_identifiers=request.full_identifiers, filename="daftar.xlsx", total=total)
+
+
+def test_running_a_job_twice_builds_its_file_once(programme, niur, regency_admin, media):
+    put(programme, niur, ["Budi"], by=regency_admin)
+    request = export_jobs.nominative_list_request(user=regency_admin, programme=programme, region=niur)
+    record = queued(regency_admin, request, 1)
+
+    first = tasks.build_export(record.pk)
+    name = ExportRecord.objects.get().file.name
+    second = tasks.build_export(record.pk)  # a redelivered message
+
+    assert first == second == {"export": record.pk, "status": "done", "rows": 1}
+    assert ExportRecord.objects.get().file.name == name
+    assert [path.name for path in (media / "exports").rglob("*.xlsx")] == [f"ekspor-{record.pk}.xlsx"]
+
+
+def test_a_job_left_running_by_a_dead_worker_is_built_again_and_its_old_file_replaced(
+        programme, niur, regency_admin, media):
+    put(programme, niur, ["Budi"], by=regency_admin)
+    request = export_jobs.nominative_list_request(user=regency_admin, programme=programme, region=niur)
+    record = queued(regency_admin, request, 1)
+    export_jobs.export_job_run(record_id=record.pk)
+    ExportRecord.objects.filter(pk=record.pk).update(status=ExportStatus.RUNNING, progress=0)
+    put(programme, niur, ["Wati"], by=regency_admin, serial_start=2)
+
+    export_jobs.export_job_run(record_id=record.pk)
+
+    record.refresh_from_db()
+    assert (record.status, record.progress, record.total) == (ExportStatus.DONE, 2, 2)
+    with record.file.open("rb") as handle:
+        assert [row[3] for row in table(handle.read())] == ["Budi", "Wati"]
+    assert len(list((media / "exports").rglob("*.xlsx"))) == 1
+
+
+def test_a_job_that_fails_says_so_and_keeps_no_file(programme, niur, regency_admin, media, monkeypatch, caplog):
+    put(programme, niur, ["Budi"], by=regency_admin)
+    request = export_jobs.nominative_list_request(user=regency_admin, programme=programme, region=niur)
+    record = queued(regency_admin, request, 1)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the builder")
+
+    monkeypatch.setattr(exports, "nominative_workbook", broken)
+
+    assert tasks.build_export(record.pk) == {"export": record.pk, "status": "failed", "rows": None}
+    record.refresh_from_db()
+    assert (record.status, record.error, bool(record.file)) == (
+        ExportStatus.FAILED, "Berkas gagal dibuat. Coba lagi; bila terulang, hubungi admin sistem.", False)
+    assert f"export job {record.pk} (nominative_list) failed" in caplog.text
+
+
+def test_a_job_whose_database_errors_outlast_the_retries_is_marked_failed(programme, niur, regency_admin, media,
+                                                                           monkeypatch):
+    put(programme, niur, ["Budi"], by=regency_admin)
+    request = export_jobs.nominative_list_request(user=regency_admin, programme=programme, region=niur)
+    record = queued(regency_admin, request, 1)
+    attempts = []
+
+    def connection_lost(*args, **kwargs):
+        attempts.append(1)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(exports, "nominative_workbook", connection_lost)
+
+    # The last retry (eager, so at once): the error stays, the task fails and says so.
+    last = tasks.build_export.apply(args=[record.pk], retries=tasks.build_export.max_retries, throw=False)
+
+    assert last.failed()
+    assert attempts == [1]
+    record.refresh_from_db()
+    assert (record.status, record.error, bool(record.file)) == (
+        ExportStatus.FAILED, "Berkas gagal dibuat. Coba lagi; bila terulang, hubungi admin sistem.", False)
+
+
+def test_a_job_whose_record_is_gone_is_skipped(db):
+    assert tasks.build_export(987654) is None
+
+
+# --- On the real worker ----------------------------------------------------------------------------
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_a_large_export_runs_on_the_worker_to_a_downloadable_file(
+        worker, settings, programme, niur, lubuk_sahung, regency_admin, login):
+    settings.EXPORT_INLINE_MAX_ROWS = 3
+    put(programme, niur, ["Budi", "Wati", "Agus"], by=regency_admin)
+    put(programme, lubuk_sahung, ["Yanti", "Joko"], by=regency_admin, serial_start=10)
+    client = login(regency_admin)
+
+    response = client.get(reverse("reports:nominative-regency", args=[programme.regency.pk]))
+
+    record = ExportRecord.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:export-status", args=[record.pk])
+    try:
+        wait_for(lambda: ExportRecord.objects.get(pk=record.pk).is_finished, what="the worker's export")
+        record.refresh_from_db()
+        assert (record.status, record.progress, record.total, record.row_count) == (ExportStatus.DONE, 5, 5, 5)
+        page = client.get(reverse("reports:export-status", args=[record.pk]))
+        download_url = reverse("reports:export-download", args=[record.pk])
+        assert download_url in page.content.decode()
+        download = client.get(download_url)
+        assert download.status_code == 200
+        assert download["Cache-Control"] == "no-store"
+        names = [row[3] for row in table(b"".join(download.streaming_content))]
+        assert names == ["Agus", "Budi", "Wati", "Joko", "Yanti"]
+    finally:
+        # The worker wrote into the default MEDIA_ROOT (it is another process): leave nothing behind.
+        ExportRecord.objects.get(pk=record.pk).file.delete(save=False)
