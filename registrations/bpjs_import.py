@@ -27,7 +27,7 @@ from reports.triggers import coverage_batch
 
 from . import workflow, xlsx
 from .crypto import keyed_hash
-from .enums import Action, NomineeStatus
+from .enums import NomineeStatus
 from .excel import numeric_identifier_message
 from .models import Nominee
 from .nik import mask_nik, strip_separators
@@ -284,29 +284,35 @@ def answer_preview(*, content: bytes, regency) -> AnswerReport:
 
 
 def answer_apply(*, content: bytes, regency, actor) -> AnswerReport:
-    """Checks the file again (statuses may have moved since the preview) and records each matched
-    row through the workflow, each in its own transaction, inside one coverage_batch (the whole file
-    recomputes the regency's coverage once). A row the workflow refuses meanwhile (someone else
-    recorded it) is SKIPPED with its message. Importing the same file again changes nothing: its
+    """Checks the file again (statuses may have moved since the preview) and records the matched
+    rows through the workflow at once (`workflow.nominees_record_bpjs_answers`: one transaction,
+    bulk writes, one coverage recompute for the file). A row the workflow refuses meanwhile
+    (someone else recorded it) is SKIPPED with its message; the others are recorded. Importing the same file again changes nothing: its
     rows come back ALREADY_REGISTERED or ALREADY_DECIDED."""
     if not can_import_bpjs_results(actor, regency):
         raise workflow.TransitionError("Anda tidak berwenang mengimpor jawaban BPJS untuk kabupaten/kota ini.")
     report = answer_preview(content=content, regency=regency)
-    with coverage_batch():
-        for row in report.matched_rows:
-            nominee = Nominee(pk=row.nominee_pk)
-            try:
-                if row.action == REGISTER:
-                    workflow.nominee_register(nominee=nominee, actor=actor, kpj_number=row.kpj_number,
+    moves, rows = [], {}
+    for row in report.matched_rows:
+        try:
+            if row.action == REGISTER:
+                move = workflow.register_move(nominee_pk=row.nominee_pk, kpj_number=row.kpj_number,
                                               registered_on=row.registered_on, paid_until=row.paid_until,
                                               seen_status=S.SENT_TO_BPJS)
-                    row.applied = REGISTERED
-                else:
-                    workflow.nominee_decide(nominee=nominee, action=Action.REFUSE_BY_BPJS, actor=actor,
-                                            reason=row.refusal_reason, seen_status=S.SENT_TO_BPJS)
-                    row.applied = REFUSED
-            except workflow.TransitionError as error:
-                row.applied, row.message = SKIPPED, str(error)
+            else:
+                move = workflow.refuse_move(nominee_pk=row.nominee_pk, reason=row.refusal_reason,
+                                            seen_status=S.SENT_TO_BPJS)
+        except workflow.TransitionError as error:
+            row.applied, row.message = SKIPPED, str(error)
+            continue
+        moves.append(move)
+        rows[row.nominee_pk] = row
+    with coverage_batch():
+        result = workflow.nominees_record_bpjs_answers(moves=moves, actor=actor)
+    for nominee in result.changed:
+        rows[nominee.pk].applied = REGISTERED if rows[nominee.pk].action == REGISTER else REFUSED
+    for nominee_pk, why in result.refused:
+        rows[nominee_pk].applied, rows[nominee_pk].message = SKIPPED, why
     for row in report.rows:
         row.applied = row.applied or SKIPPED
     return report

@@ -267,7 +267,7 @@ def export_batch_create(*, programme: Programme, created_by, village: Village | 
     batch (only `village`'s, when given: the demo hands villages over one by one), in one
     transaction: the batch number, the registration file in the regency's column layout of the
     moment (stored with the batch, so it can be downloaded again unchanged), and each nominee
-    moved to "sent to BPJS" through workflow.nominee_send_to_bpjs (event rows; one coverage
+    moved to "sent to BPJS" through workflow.nominees_send_to_bpjs (event rows; one coverage
     recompute for the whole batch).
 
     Who: the regency admin or approver (`can_create_export_batch`). Raises ValidationError when
@@ -295,8 +295,8 @@ def export_batch_create(*, programme: Programme, created_by, village: Village | 
             batch.file.save(f"{number}.xlsx", ContentFile(content), save=False)
             stored_name = batch.file.name
             batch.save()
-            for nominee in nominees:
-                workflow.nominee_send_to_bpjs(nominee=nominee, actor=created_by, batch=batch)
+            workflow.nominees_send_to_bpjs(nominee_pks=[nominee.pk for nominee in nominees], actor=created_by,
+                                           batch=batch)
     except workflow.TransitionError as error:
         _export_batch_file_discard(stored_name)
         raise ValidationError(str(error)) from None

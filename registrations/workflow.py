@@ -2,9 +2,10 @@
 
 One transition table, `TRANSITIONS`, maps (from, to) to the rule that allows it: who may make the
 move and which reason it needs. `_transition` locks the row (`select_for_update`), refuses a status
-the person did not see ("sudah diputuskan oleh … pada …"), checks the table and the permission,
-saves with `update_fields`, writes the NomineeEvent (actor, time, from, to, reason) and queues the
-side effects with `transaction.on_commit`.
+the person did not see ("sudah diputuskan oleh … pada …"), checks the table and the permission
+(`_check_move`), saves with `update_fields`, writes the NomineeEvent (actor, time, from, to,
+reason) and queues the side effects with `transaction.on_commit`. A BPJS batch moves all its
+nominees at once (`nominees_send_to_bpjs`): the same checks on each locked row, then bulk writes.
 
 Side effects (after commit, never for a rolled-back change; one on_commit callback per change):
 - every status change → the regency's coverage is recomputed (reports.triggers.coverage_changed:
@@ -35,6 +36,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import TextChoices
 from django.utils import timezone
 from lokal.samaran import mask_pii
+from simple_history.utils import bulk_update_with_history
 
 from accounts.enums import Role
 from reports import triggers
@@ -56,6 +58,7 @@ class TransitionError(Exception):
 
 
 NOT_FOUND = "Calon peserta tidak ditemukan."
+BULK_SIZE = 500  # rows per statement of a bulk move (a BPJS batch)
 
 
 # --- Who may move a nominee ------------------------------------------------------------------------
@@ -232,31 +235,8 @@ def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", r
                        .select_related("village__subdistrict__regency__settings").get(pk=nominee_pk))
         except Nominee.DoesNotExist:
             raise TransitionError(NOT_FOUND) from None
-        if seen_status is not None and nominee.status != seen_status:
-            raise TransitionError(
-                f"{nominee.full_name} sudah diputuskan{_who_and_when(nominee)}: "
-                f"status sekarang '{S(nominee.status).label}'. Muat ulang halaman."
-            )
-        rule = rule_for(action, nominee.status)
-        if rule is None:
-            if nominee.status == to:
-                raise TransitionError(
-                    f"{nominee.full_name} sudah diputuskan{_who_and_when(nominee)}: status '{S(to).label}'."
-                )
-            raise TransitionError(
-                f"{nominee.full_name}: status '{S(nominee.status).label}' tidak bisa diubah menjadi "
-                f"'{S(to).label}'."
-            )
-        if not rule.allowed(actor, nominee):
-            if (nominee.status, to) == (S.SUBMITTED, S.APPROVED) and _role_in(APPROVE_ROLES)(actor, nominee):
-                raise TransitionError(
-                    f"{nominee.full_name} belum diverifikasi. Dinas ini memakai dua tahap: verifikator "
-                    "memverifikasi dulu, lalu penyetuju menyetujui."
-                )
-            raise TransitionError(f"Anda tidak berwenang mengubah status {nominee.full_name}.")
-        if (nominee.status, to) == (S.VERIFIED, S.APPROVED):
-            _four_eyes(nominee, actor)
-        text = _check_reason(rule, reason_code, reason)
+        text = _check_move(nominee, action=action, actor=actor, seen_status=seen_status,
+                           reason_code=reason_code, reason=reason)
         try:
             with transaction.atomic():
                 _write_status(nominee, to=to, actor=actor, reason=text, reason_code=reason_code,
@@ -271,6 +251,105 @@ def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", r
             side_effects.append(partial(notices.status_changed, nominee_pk=nominee.pk))
         transaction.on_commit(partial(_run_all, side_effects))
     return nominee
+
+
+def _check_move(nominee: Nominee, *, action: str, actor, seen_status: str | None, reason_code: str = "",
+                reason: str = "") -> str:
+    """Every check of a move on a locked nominee: the status the person saw, the table, the
+    permission, four eyes, the reason. Returns the reason text to store; raises TransitionError
+    with the message for the person."""
+    to = ACTION_TARGETS[action]
+    if seen_status is not None and nominee.status != seen_status:
+        raise TransitionError(
+            f"{nominee.full_name} sudah diputuskan{_who_and_when(nominee)}: "
+            f"status sekarang '{S(nominee.status).label}'. Muat ulang halaman."
+        )
+    rule = rule_for(action, nominee.status)
+    if rule is None:
+        if nominee.status == to:
+            raise TransitionError(
+                f"{nominee.full_name} sudah diputuskan{_who_and_when(nominee)}: status '{S(to).label}'."
+            )
+        raise TransitionError(
+            f"{nominee.full_name}: status '{S(nominee.status).label}' tidak bisa diubah menjadi "
+            f"'{S(to).label}'."
+        )
+    if not rule.allowed(actor, nominee):
+        if (nominee.status, to) == (S.SUBMITTED, S.APPROVED) and _role_in(APPROVE_ROLES)(actor, nominee):
+            raise TransitionError(
+                f"{nominee.full_name} belum diverifikasi. Dinas ini memakai dua tahap: verifikator "
+                "memverifikasi dulu, lalu penyetuju menyetujui."
+            )
+        raise TransitionError(f"Anda tidak berwenang mengubah status {nominee.full_name}.")
+    if (nominee.status, to) == (S.VERIFIED, S.APPROVED):
+        _four_eyes(nominee, actor)
+    return _check_reason(rule, reason_code, reason)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One nominee's move in a bulk change: the action, the status the person saw, the reason, and
+    the fields the step brings (the batch, the KPJ number…)."""
+
+    nominee_pk: int
+    action: str
+    seen_status: str | None = None
+    reason_code: str = ""
+    reason: str = ""
+    fields: dict = field(default_factory=dict)
+
+
+# What every move writes, besides the fields its step brings.
+_STATUS_FIELDS = ("status", "status_reason", "status_changed_at", "updated_at")
+
+
+def _bulk_transition(moves: list[Move], *, actor, all_or_nothing: bool = False) -> BulkResult:
+    """Many moves in one transaction with bulk writes: the rows locked in one query (by pk, within
+    the actor's regions), each move checked as a single one is (`_check_move`), then one bulk
+    update with its history rows and one event row per moved nominee, whatever their number.
+    A move that fails its check is refused with its message and the others go ahead, or, with
+    `all_or_nothing`, the first refusal is raised and nothing is written. Side effects as
+    `_transition`'s, after commit: one coverage recompute per regency, the village notices."""
+    result = BulkResult()
+    with transaction.atomic():
+        locked = {nominee.pk: nominee for nominee in
+                  Nominee.objects.filter(region_scope(actor).village_filter("village__"))
+                  .select_for_update(of=("self",)).select_related("village__subdistrict__regency__settings")
+                  .filter(pk__in={move.nominee_pk for move in moves}).order_by("pk")}
+        changed_at = timezone.now()
+        events, fields = [], set()
+        for move in moves:
+            nominee = locked.pop(move.nominee_pk, None)  # a pk given twice is not found the second time
+            try:
+                if nominee is None:
+                    raise TransitionError(NOT_FOUND)
+                text = _check_move(nominee, action=move.action, actor=actor, seen_status=move.seen_status,
+                                   reason_code=move.reason_code, reason=move.reason)
+            except TransitionError as error:
+                if all_or_nothing:
+                    raise
+                result.refused.append((move.nominee_pk, str(error)))
+                continue
+            to = ACTION_TARGETS[move.action]
+            events.append(NomineeEvent(nominee=nominee, actor=actor, from_status=nominee.status, to_status=to,
+                                       reason=text, reason_code=move.reason_code))
+            nominee.status, nominee.status_reason = to, text
+            nominee.status_changed_at = nominee.updated_at = changed_at
+            for name, value in move.fields.items():
+                setattr(nominee, name, value)
+            fields.update(move.fields)
+            result.changed.append(nominee)
+        if not result.changed:
+            return result
+        bulk_update_with_history(result.changed, Nominee, [*_STATUS_FIELDS, *sorted(fields)], batch_size=BULK_SIZE,
+                                 default_user=actor, default_date=changed_at)
+        NomineeEvent.objects.bulk_create(events, batch_size=BULK_SIZE)
+        side_effects = [triggers.coverage_changed_callback(regency_id) for regency_id in
+                        sorted({nominee.village.subdistrict.regency_id for nominee in result.changed})]
+        side_effects += [partial(notices.status_changed, nominee_pk=nominee.pk) for nominee in result.changed
+                         if nominee.status in notices.VILLAGE_NEEDS_TO_KNOW]
+        transaction.on_commit(partial(_run_all, side_effects))
+    return result
 
 
 def _run_all(callbacks: list[Callable[[], None]]) -> None:
@@ -319,27 +398,55 @@ def nominee_decide(*, nominee: Nominee, action: str, actor, reason_code: str = "
                        reason=reason, seen_status=seen_status)
 
 
-def nominee_send_to_bpjs(*, nominee: Nominee, actor, batch) -> Nominee:
-    """Approved → sent to BPJS, as a row of `batch` (an ExportBatch being made in the same
-    transaction by the export service)."""
-    return _transition(nominee_pk=nominee.pk, action=Action.SEND_TO_BPJS, actor=actor, seen_status=S.APPROVED,
-                       reason=f"Batch {batch.number}", fields={"export_batch": batch})
+def nominees_send_to_bpjs(*, nominee_pks: Iterable[int], actor, batch) -> list[Nominee]:
+    """Approved → sent to BPJS, for every row of `batch` (an ExportBatch the export service is
+    making in the same transaction) at once, with bulk writes (`_bulk_transition`). All or nothing:
+    a nominee that cannot be sent (decided elsewhere since, out of the actor's regions) raises
+    TransitionError and nothing is written, so the batch rolls back with it."""
+    moves = [Move(nominee_pk=pk, action=Action.SEND_TO_BPJS, seen_status=S.APPROVED, reason=f"Batch {batch.number}",
+                  fields={"export_batch": batch}) for pk in nominee_pks]
+    return _bulk_transition(moves, actor=actor, all_or_nothing=True).changed
 
 
-def nominee_register(*, nominee: Nominee, actor, kpj_number: str, registered_on, seen_status: str | None = None,
-                     paid_until=None) -> Nominee:
+def register_move(*, nominee_pk: int, kpj_number: str, registered_on, paid_until=None,
+                  seen_status: str | None = None) -> Move:
     """Sent to BPJS → registered, with the branch's answer: the KPJ number (kept as text), the
     membership date, which decides whether an official coverage figure already counts the worker,
-    and, when the branch gives it, the date premiums are paid up to ("masa iur s.d.")."""
+    and, when the branch gives it, the date premiums are paid up to ("masa iur s.d."). Raises
+    TransitionError for a KPJ that is not digits or a paid-up date before the membership."""
     kpj_number = kpj_number.strip()
     if not kpj_number.isdigit():
         raise TransitionError(f"Nomor KPJ '{kpj_number}' harus berupa angka.")
     if problem := paid_until_problem(registered_on=registered_on, paid_until=paid_until):
         raise TransitionError(problem)
     paid = f", iuran s.d. {paid_until:%d-%m-%Y}" if paid_until else ""
-    return _transition(nominee_pk=nominee.pk, action=Action.REGISTER, actor=actor, seen_status=seen_status,
-                       reason=f"KPJ {kpj_number}, peserta sejak {registered_on:%d-%m-%Y}{paid}",
-                       fields={"kpj_number": kpj_number, "registered_on": registered_on, "paid_until": paid_until})
+    return Move(nominee_pk=nominee_pk, action=Action.REGISTER, seen_status=seen_status,
+                reason=f"KPJ {kpj_number}, peserta sejak {registered_on:%d-%m-%Y}{paid}",
+                fields={"kpj_number": kpj_number, "registered_on": registered_on, "paid_until": paid_until})
+
+
+def refuse_move(*, nominee_pk: int, reason: str, seen_status: str | None = None) -> Move:
+    """Sent to BPJS → refused by BPJS, with the branch's reason (the village is told it)."""
+    return Move(nominee_pk=nominee_pk, action=Action.REFUSE_BY_BPJS, seen_status=seen_status, reason=reason)
+
+
+def nominees_record_bpjs_answers(*, moves: Iterable[Move], actor) -> BulkResult:
+    """A BPJS answer file's rows (`register_move`, `refuse_move`), recorded at once with bulk writes
+    (`_bulk_transition`). A row whose nominee moved meanwhile is refused with its message and the
+    others are recorded; refused-by-BPJS rows notify their village after commit."""
+    moves = list(moves)
+    if any(move.action not in (Action.REGISTER, Action.REFUSE_BY_BPJS) for move in moves):
+        raise TransitionError("Jawaban BPJS hanya mencatat terdaftar atau ditolak BPJS.")
+    return _bulk_transition(moves, actor=actor)
+
+
+def nominee_register(*, nominee: Nominee, actor, kpj_number: str, registered_on, seen_status: str | None = None,
+                     paid_until=None) -> Nominee:
+    """One nominee registered with BPJS (`register_move`'s answer), e.g. from the admin."""
+    move = register_move(nominee_pk=nominee.pk, kpj_number=kpj_number, registered_on=registered_on,
+                         paid_until=paid_until, seen_status=seen_status)
+    return _transition(nominee_pk=move.nominee_pk, action=move.action, actor=actor, seen_status=move.seen_status,
+                       reason=move.reason, fields=move.fields)
 
 
 def paid_until_problem(*, registered_on, paid_until) -> str:

@@ -74,6 +74,7 @@ def run() -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
     from openpyxl import Workbook, load_workbook
 
     from accounts.enums import Role
@@ -131,7 +132,7 @@ def run() -> int:
         lines = sheet.iter_rows(values_only=True)
         headers = list(next(lines))
         sent = [dict(zip(headers, line, strict=False)) for line in lines]
-    today = dt.date.today()
+    today = timezone.localdate()  # the portal's day (the regency's zone), not the machine's
     answer = Workbook()
     out = answer.active
     out.append(["NIK", "Nama", "Nomor KPJ", "Tanggal kepesertaan", "Masa iur s.d.", "Status", "Keterangan"])

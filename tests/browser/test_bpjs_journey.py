@@ -17,6 +17,7 @@ from registrations import services, workflow
 from registrations.enums import Action
 from registrations.enums import NomineeStatus as S
 from registrations.models import Nominee
+from reports import coverage
 from reports import services as coverage_services
 from reports.models import CoverageSnapshot, RegionLevel
 
@@ -36,15 +37,20 @@ def _media(settings, tmp_path):
 
 @pytest.fixture
 def sent_batch(seeded, seluma, niur, officer, reviewer, approver, regency_admin):
-    """Seluma's target (35 % of 1,000 workers) and official figure (300 covered a month ago), and
+    """Seluma's target (35 % of 1,000 workers) and official figures (300 covered a month ago), and
     Desa Niur's three nominees entered, sent, verified, approved and put in one BPJS batch by the
     people whose job it is."""
     today = timezone.localdate()
     coverage_services.coverage_target_set(region=seluma, year=today.year, target_percent=35, working_population=1_000,
                                           population_source="BPS Sakernas Agustus", entered_by=regency_admin)
-    coverage_services.official_figure_record(region=seluma, as_of=today - dt.timedelta(days=30), active_pu=200,
-                                             active_bpu=100, denominator=1_000, source_document="BPJS Cabang Bengkulu",
-                                             entered_by=regency_admin)
+    # Three monthly official figures (280, 290, 300 covered), each computed the day after it came:
+    # the dashboard's trend has its earlier days.
+    for days_ago, active_bpu in ((90, 80), (60, 90), (30, 100)):
+        as_of = today - dt.timedelta(days=days_ago)
+        coverage_services.official_figure_record(region=seluma, as_of=as_of, active_pu=200, active_bpu=active_bpu,
+                                                 denominator=1_000, source_document="BPJS Cabang Bengkulu",
+                                                 entered_by=regency_admin)
+        coverage.recompute_regency(seluma.pk, on=as_of + dt.timedelta(days=1))
     programme = niur_list_submitted(regency=seluma, village=niur, officer=officer, regency_admin=regency_admin,
                                     year=today.year)
     pks = list(Nominee.objects.values_list("pk", flat=True))
@@ -130,6 +136,9 @@ def test_bpjs_officer_answers_a_batch_and_the_regent_sees_the_new_coverage(
     # quota 210 (21 villages × 10), nominated 3, sent 3, approved 2, registered 2 (Joko was refused)
     expect(sukaraja_row.locator("td.num").first).to_have_text("210")
     expect(desk.locator("#per-kecamatan svg")).to_be_visible()
+    # The trend: 28.00 %, 29.00 %, 30.00 % on the earlier days, 30.20 % today.
+    expect(desk.locator("#tren svg")).to_contain_text("28,00%")
+    expect(desk.locator("#tren svg")).to_contain_text("30,20%")
     screenshot(desk, "dashboard-regency")
 
     # Printed, the dashboard keeps its figures, charts and tables and drops the menus and forms.

@@ -209,6 +209,40 @@ def test_batch_sends_exactly_the_approved_unsent_nominees(open_programme, two_ap
     assert batch.file.name.endswith(f"{batch.number}.xlsx")
 
 
+@pytest.mark.parametrize("count", [1, 3])
+def test_making_a_batch_costs_the_same_queries_for_1_and_3_nominees(open_programme, nominee_in, niur, officer,
+                                                                    regency_admin, django_assert_num_queries, count):
+    for serial in range(1, count + 1):
+        nominee_in(niur, officer, serial, S.APPROVED)
+
+    # The service: a savepoint, the regency's row lock, the pending nominees (locked, with village,
+    # subdistrict and occupation), the last batch number, the layout (the regency's settings, made
+    # here on first use: select, savepoint, insert, its history row, release), the batch's insert;
+    # the workflow's bulk move: a savepoint, the nominees locked within the actor's regions, one
+    # bulk update, the history rows, the event rows, two releases. Nothing per nominee.
+    with django_assert_num_queries(17):
+        batch = services.export_batch_create(programme=open_programme, created_by=regency_admin)
+
+    assert Nominee.objects.filter(export_batch=batch, status=S.SENT_TO_BPJS).count() == count
+    assert NomineeEvent.objects.filter(to_status=S.SENT_TO_BPJS).count() == count
+    assert Nominee.history.filter(status=S.SENT_TO_BPJS, history_user=regency_admin).count() == count
+
+
+def test_a_batch_moves_all_its_nominees_or_none(open_programme, nominee_in, niur, officer, regency_admin):
+    """One nominee decided elsewhere since the batch looked: nothing is sent, and the person hears
+    who decided it."""
+    approved = nominee_in(niur, officer, 1, S.APPROVED)
+    returned = nominee_in(niur, officer, 2, S.RETURNED, full_name="Wati")
+    batch = ExportBatch.objects.create(regency=open_programme.regency, programme=open_programme, number="BPJS-X",
+                                       created_by=regency_admin, row_count=2, file="bpjs/x.xlsx")
+
+    with pytest.raises(workflow.TransitionError, match="Wati sudah diputuskan"):
+        workflow.nominees_send_to_bpjs(nominee_pks=[approved.pk, returned.pk], actor=regency_admin, batch=batch)
+
+    assert dict(Nominee.objects.values_list("full_name", "status")) == {"Calon 1": S.APPROVED, "Wati": S.RETURNED}
+    assert not NomineeEvent.objects.filter(to_status=S.SENT_TO_BPJS).exists()
+
+
 def test_batch_uses_the_regency_layout_of_the_moment_and_old_batches_stay_as_they_were(
         open_programme, two_approved, regency_admin, seluma):
     office = regency_settings_ensure(regency=seluma)

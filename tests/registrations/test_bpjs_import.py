@@ -337,3 +337,25 @@ def test_command_refuses_without_an_account_or_out_of_scope(nominees, answer_pat
     with pytest.raises(CommandError, match="bukan petugas BPJS atau admin dinas"):
         call_command("import_bpjs_results", str(answer_path), "--regency", "17.05", "--as", other_admin.username)
     assert Nominee.objects.get(pk=nominees[1].pk).status == S.SENT_TO_BPJS
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_applying_an_answer_costs_the_same_queries_for_1_and_3_rows(open_programme, make_nominee, niur, officer,
+                                                                    regency_admin, seluma, django_assert_num_queries,
+                                                                    count):
+    for serial in range(1, count + 1):
+        nominee = make_nominee(open_programme, niur, officer, nik=nik(serial), full_name=f"Calon {serial}")
+        Nominee.objects.filter(pk=nominee.pk).update(status=S.APPROVED)
+    services.export_batch_create(programme=open_programme, created_by=regency_admin)
+    content = answer_file([[nik(serial), f"Calon {serial}", f"000123456{serial:02d}", "01-07-2026", "", "aktif", ""]
+                           for serial in range(1, count + 1)])
+
+    # The preview again (the regency's nominees by the NIKs' keyed hashes: one), then one
+    # transaction: the rows locked within the actor's regions, one bulk update, the history rows,
+    # the event rows, with its savepoint and release. Nothing per row.
+    with django_assert_num_queries(7):
+        report = bpjs_import.answer_apply(content=content, regency=seluma, actor=regency_admin)
+
+    assert report.summary == f"{count} terdaftar, 0 ditolak BPJS, 0 dilewati"
+    assert sorted(Nominee.objects.values_list("kpj_number", flat=True)) == [
+        f"000123456{serial:02d}" for serial in range(1, count + 1)]

@@ -163,7 +163,7 @@ def decide(nominee, step, actor, **overrides):
                                          registered_on=dt.date(2026, 1, 1),
                                          **{k: v for k, v in overrides.items() if k == "seen_status"})
     if step.action == Action.SEND_TO_BPJS:  # only as a row of an export batch
-        return workflow.nominee_send_to_bpjs(nominee=nominee, actor=actor, batch=a_batch(nominee, actor))
+        return workflow.nominees_send_to_bpjs(nominee_pks=[nominee.pk], actor=actor, batch=a_batch(nominee, actor))[0]
     arguments = {"reason_code": step.reason_code, "reason": step.reason, **overrides}
     return workflow.nominee_decide(nominee=nominee, action=step.action, actor=actor, **arguments)
 
@@ -226,7 +226,7 @@ def test_forbidden_transition(request, nominee, status, action):
             workflow.nominee_register(nominee=nominee, actor=actor, kpj_number="00012345678",
                                       registered_on=dt.date(2026, 1, 1))
         elif action == Action.SEND_TO_BPJS:
-            workflow.nominee_send_to_bpjs(nominee=nominee, actor=actor, batch=a_batch(nominee, actor))
+            workflow.nominees_send_to_bpjs(nominee_pks=[nominee.pk], actor=actor, batch=a_batch(nominee, actor))
         else:
             workflow.nominee_decide(nominee=nominee, action=action, actor=actor, reason_code="", reason="alasan")
 
