@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,41 @@ def programme(seluma, regency_admin):
         nomination_opens=dt.date(2026, 1, 5), nomination_closes=dt.date(2026, 2, 20),
         quota_rule=QuotaRule.PER_VILLAGE, quota_per_village=10,
     )
+
+
+# What add_nominees' nominees carry (the API tests check that no answer contains them).
+ARRANGED_NIK_PREFIX = "1705010101900"
+ARRANGED_KK = "1705010101200001"
+ARRANGED_PHONE = "081234567890"
+ARRANGED_NAME = "Warga Uji"
+
+
+@pytest.fixture
+def add_nominees(regency_admin):
+    """add_nominees(programme, village, count, status, registered_on=None, batch=None) → the nominees,
+    written with bulk_create: arrangement for reading tests, not the workflow's."""
+    from registrations.enums import NomineeStatus
+    from registrations.models import Nominee, OccupationCategory
+
+    occupation = OccupationCategory.objects.get(name="Petani")
+
+    def _add(programme, village, count, status=NomineeStatus.DRAFT, registered_on=None, batch=None):
+        rows = [
+            Nominee(
+                programme=programme, village=village, status=status, registered_on=registered_on,
+                export_batch=batch, kpj_number=f"{index:011d}" if registered_on else "",
+                nik=f"{ARRANGED_NIK_PREFIX}{index % 1000:03d}", nik_hash=uuid.uuid4().hex,
+                nik_masked="1705********0001",
+                kk=ARRANGED_KK, phone=ARRANGED_PHONE, full_name=f"{ARRANGED_NAME} {index}", birth_place="Tais",
+                birth_date=dt.date(1990, 1, 1), sex="L", address="Jalan Desa", rt="001", occupation=occupation,
+                consent_at=dt.datetime(2026, 1, 10, tzinfo=dt.UTC), consent_by=regency_admin,
+                created_by=regency_admin,
+            )
+            for index in range(count)
+        ]
+        return Nominee.objects.bulk_create(rows)
+
+    return _add
 
 
 @pytest.fixture

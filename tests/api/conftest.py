@@ -8,7 +8,6 @@ Desa Niur on 15 July, all still active, at Rp16,800 for 3 months.
 """
 
 import datetime as dt
-import uuid
 from decimal import Decimal
 
 import pytest
@@ -16,22 +15,21 @@ from rest_framework.test import APIClient
 
 from registrations import services as registration_services
 from registrations.enums import NomineeStatus, QuotaRule
-from registrations.models import ExportBatch, Nominee, OccupationCategory
+from registrations.models import ExportBatch
 from reports import services as coverage_services
 from reports.coverage import recompute_regency
 from reports.models import CoverageSnapshot
 from villages.enums import RegencyKind, VillageKind
 from villages.models import Province, Regency, Subdistrict, Village
 
+from ..conftest import ARRANGED_KK, ARRANGED_NAME, ARRANGED_NIK_PREFIX, ARRANGED_PHONE
+
 YEAR = 2026
 ON = dt.date(2026, 9, 30)
 AS_OF = dt.date(2026, 6, 30)
 COMPUTED_AT = dt.datetime(2026, 9, 30, 1, 15, tzinfo=dt.UTC)  # 08.15 WIB
-# What the arranged nominees carry: no response may ever contain these digits.
-NIK_PREFIX = "1705010101900"
-KK = "1705010101200001"
-PHONE = "081234567890"
-NAME = "Warga Uji"
+# What the arranged nominees carry (tests/conftest.py add_nominees): no response may contain them.
+NIK_PREFIX, KK, PHONE, NAME = ARRANGED_NIK_PREFIX, ARRANGED_KK, ARRANGED_PHONE, ARRANGED_NAME
 
 
 @pytest.fixture(autouse=True)
@@ -60,30 +58,6 @@ def other_programme(other_regency, other_admin):
         nomination_opens=dt.date(2026, 1, 5), nomination_closes=dt.date(2026, 2, 20),
         quota_rule=QuotaRule.PER_VILLAGE, quota_per_village=10,
     )
-
-
-@pytest.fixture
-def add_nominees(regency_admin):
-    """add_nominees(programme, village, count, status, registered_on=None, batch=None) → the nominees,
-    written with bulk_create: arrangement for reading tests, not the workflow's."""
-    occupation = OccupationCategory.objects.get(name="Petani")
-
-    def _add(programme, village, count, status=NomineeStatus.DRAFT, registered_on=None, batch=None):
-        rows = [
-            Nominee(
-                programme=programme, village=village, status=status, registered_on=registered_on,
-                export_batch=batch, kpj_number=f"{index:011d}" if registered_on else "",
-                nik=f"{NIK_PREFIX}{index % 1000:03d}", nik_hash=uuid.uuid4().hex, nik_masked="1705********0001",
-                kk=KK, phone=PHONE, full_name=f"{NAME} {index}", birth_place="Tais",
-                birth_date=dt.date(1990, 1, 1), sex="L", address="Jalan Desa", rt="001", occupation=occupation,
-                consent_at=dt.datetime(2026, 1, 10, tzinfo=dt.UTC), consent_by=regency_admin,
-                created_by=regency_admin,
-            )
-            for index in range(count)
-        ]
-        return Nominee.objects.bulk_create(rows)
-
-    return _add
 
 
 def recompute(regency, on=ON):

@@ -60,7 +60,8 @@ def sent_batch(seeded, seluma, niur, officer, reviewer, approver, regency_admin)
 
 
 def regency_snapshot():
-    return CoverageSnapshot.objects.filter(level=RegionLevel.REGENCY, region_code="17.05").order_by("-computed_on").first()
+    return (CoverageSnapshot.objects.filter(level=RegionLevel.REGENCY, region_code="17.05")
+            .order_by("-computed_on").first())
 
 
 def answer_for(downloaded: bytes) -> bytes:
@@ -75,7 +76,8 @@ def answer_for(downloaded: bytes) -> bytes:
     out.append(ANSWER_HEADERS)
     for index, row in enumerate(rows):
         if index < 2:
-            out.append([row["NIK"], row["Nama"], f"00{index + 1:09d}", today, today + dt.timedelta(days=90), "aktif", ""])
+            paid_until = today + dt.timedelta(days=90)
+            out.append([row["NIK"], row["Nama"], f"00{index + 1:09d}", today, paid_until, "aktif", ""])
         else:
             out.append([row["NIK"], row["Nama"], "", "", "", "ditolak", REFUSAL])
     for cell in out["A"] + out["C"]:
