@@ -243,6 +243,8 @@ CELERY_BEAT_SCHEDULE = {
     # After midnight, so each regency gets the new day's snapshot row (history accumulates even on
     # days without changes) and any recompute a change failed to schedule is repaired.
     "recompute-all-coverage-nightly": {"task": "reports.recompute_all_coverage", "schedule": crontab(hour=1, minute=0)},
+    # Export files hold personal data: each is kept EXPORT_FILE_RETENTION_DAYS, then deleted.
+    "purge-old-export-files-nightly": {"task": "reports.purge_old_export_files", "schedule": crontab(hour=2, minute=0)},
 }
 # Coverage recomputes wait this long after the first change of a burst, so the rest of the burst
 # joins the same recompute (reports/triggers.py). Inline tasks (no broker) do not wait at all.
@@ -252,6 +254,8 @@ COVERAGE_RECOMPUTE_DELAY_SECONDS = (0 if CELERY_TASK_ALWAYS_EAGER
 # Exports with more rows than this (the nominative list, the coverage recap) are built by the
 # worker with a progress page (reports/export_jobs.py); smaller ones download at once.
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
+# Days a worker-built export file stays downloadable; the log row stays for good.
+EXPORT_FILE_RETENTION_DAYS = env.int("EXPORT_FILE_RETENTION_DAYS", default=30)
 
 
 def _database_name() -> str:

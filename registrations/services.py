@@ -303,8 +303,9 @@ def export_batch_create(*, programme: Programme, created_by, village: Village | 
     except BaseException:
         _export_batch_file_discard(stored_name)
         raise
-    logger.info("%s made BPJS export batch %s of programme %s with %s rows",
-                created_by.username, batch.number, programme.pk, batch.row_count)
+    # By id: the log filter masks a batch number ("1705-2026-001") as if it were a phone number.
+    logger.info("%s made BPJS export batch id %s of programme %s with %s rows",
+                created_by.username, batch.pk, programme.pk, batch.row_count)
     return batch
 
 

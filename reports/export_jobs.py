@@ -348,3 +348,19 @@ def export_job_fail(*, record_id: int) -> None:
             status=ExportStatus.FAILED, error=FAILED_MESSAGE, finished_at=timezone.now())
     except DATABASE_ERRORS:
         logger.exception("export job %s could not be marked failed", record_id)
+
+
+def export_files_purge(*, now: dt.datetime | None = None) -> int:
+    """Deletes the files of worker-built exports finished more than
+    settings.EXPORT_FILE_RETENTION_DAYS ago (they may hold NIKs in clear); the records stay, so the
+    export log still says who took what, and the status page says the file is gone. Returns how
+    many files were deleted. Idempotent (the nightly beat task `reports.purge_old_export_files`)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.EXPORT_FILE_RETENTION_DAYS)
+    purged = 0
+    for record in ExportRecord.objects.filter(finished_at__lt=cutoff).exclude(file=""):
+        record.file.storage.delete(record.file.name)
+        ExportRecord.objects.filter(pk=record.pk).update(file="", file_purged_at=timezone.now())
+        purged += 1
+    if purged:
+        logger.info("deleted the files of %d exports finished before %s", purged, cutoff.isoformat())
+    return purged

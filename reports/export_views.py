@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from io import BytesIO
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -102,7 +103,8 @@ def coverage_recap(request, pk):
 def export_status(request, pk):
     """The job's progress; htmx polls the panel until the export is done or failed."""
     record = selectors.export_record_get_for_user(request.user, pk)
-    context = {"record": record, "regency": record.regency, "is_done": record.status == ExportStatus.DONE}
+    context = {"record": record, "regency": record.regency, "is_done": record.status == ExportStatus.DONE,
+               "retention_days": settings.EXPORT_FILE_RETENTION_DAYS}
     if request.htmx:
         return render(request, "reports/export_status_panel.html", context)
     return render(request, "reports/export_status.html", context)

@@ -217,6 +217,8 @@ class ExportRecord(models.Model):
     total = models.PositiveIntegerField(_("jumlah baris yang dibuat"), null=True, blank=True)
     file = models.FileField(_("berkas"), upload_to="exports/%Y/", blank=True)
     error = models.TextField(_("kesalahan"), blank=True)
+    # When the job's file was deleted after settings.EXPORT_FILE_RETENTION_DAYS (export_files_purge).
+    file_purged_at = models.DateTimeField(_("berkas dihapus pada"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

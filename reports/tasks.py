@@ -7,6 +7,8 @@
 
 - `reports.build_export(record_id)`: a large export (reports.export_jobs.export_start queues it
   after commit); builds the workbook file and marks the ExportRecord done.
+- `reports.purge_old_export_files()`: nightly, deletes export files past
+  settings.EXPORT_FILE_RETENTION_DAYS (the log rows stay).
 
 The recomputes are idempotent: coverage.recompute_regency upserts the day's rows in one transaction under a
 row lock on the regency, so a redelivered message (acks_late, a worker killed mid-task) or two runs
@@ -80,3 +82,10 @@ def build_export(record_id: int) -> dict | None:
     if record is None:
         return None
     return {"export": record.pk, "status": record.status, "rows": record.row_count}
+
+
+@shared_task(name="reports.purge_old_export_files", acks_late=True, autoretry_for=DATABASE_ERRORS, max_retries=3,
+             retry_backoff=60)
+def purge_old_export_files() -> int:
+    """Nightly: deletes export files past their retention (export_jobs.export_files_purge)."""
+    return export_jobs.export_files_purge()

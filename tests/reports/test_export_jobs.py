@@ -8,6 +8,7 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from celery.schedules import crontab
 from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
@@ -262,6 +263,43 @@ def test_a_job_whose_database_errors_outlast_the_retries_is_marked_failed(progra
     record.refresh_from_db()
     assert (record.status, record.error, bool(record.file)) == (
         ExportStatus.FAILED, "Berkas gagal dibuat. Coba lagi; bila terulang, hubungi admin sistem.", False)
+
+
+def test_export_files_past_their_retention_are_deleted_and_the_log_keeps_the_row(
+        programme, niur, regency_admin, media, settings, login):
+    """Files of worker-built exports may hold NIKs in clear: kept EXPORT_FILE_RETENTION_DAYS (30),
+    then deleted by the nightly task; the log still says who took what, the status page says why
+    there is no link any more."""
+    put(programme, niur, ["Budi"], by=regency_admin)
+    request = export_jobs.nominative_list_request(user=regency_admin, programme=programme, region=niur)
+    old, recent = queued(regency_admin, request, 1), queued(regency_admin, request, 1)
+    for record in (old, recent):
+        tasks.build_export(record.pk)
+    now = timezone.now()
+    ExportRecord.objects.filter(pk=old.pk).update(finished_at=now - dt.timedelta(days=31))
+    ExportRecord.objects.filter(pk=recent.pk).update(finished_at=now - dt.timedelta(days=29))
+
+    assert tasks.purge_old_export_files() == 1
+    assert tasks.purge_old_export_files() == 0  # the next night: nothing more to delete
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.file.name, old.status, old.row_count, old.file_purged_at is not None) == ("", ExportStatus.DONE, 1,
+                                                                                          True)
+    assert [path.name for path in (media / "exports").rglob("*.xlsx")] == [f"ekspor-{recent.pk}.xlsx"]
+    client = login(regency_admin)
+    page = client.get(reverse("reports:export-status", args=[old.pk])).content.decode()
+    assert "Berkas ini sudah dihapus" in page and "hanya disimpan 30 hari" in page
+    assert client.get(reverse("reports:export-download", args=[old.pk])).status_code == 404
+    log = client.get(reverse("reports:export-log", args=[programme.regency.pk])).content.decode()
+    assert "selesai, berkas dihapus" in log
+
+
+def test_the_purge_runs_every_night(settings):
+    [entry] = [entry for entry in settings.CELERY_BEAT_SCHEDULE.values()
+               if entry["task"] == "reports.purge_old_export_files"]
+
+    assert entry["schedule"] == crontab(hour=2, minute=0)
 
 
 def test_a_job_whose_record_is_gone_is_skipped(db):
