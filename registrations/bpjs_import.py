@@ -3,8 +3,9 @@
 The branch answers an export batch with a workbook: NIK · Nama · Nomor KPJ · Tanggal kepesertaan ·
 Masa iur s.d. · Status (aktif/ditolak) · Keterangan. Each row gets one outcome:
 - MATCHED: a nominee of the importer's regency, sent in a batch and still waiting: "aktif" will
-  register it (workflow.nominee_register, KPJ kept as text), "ditolak" will refuse it
-  (workflow.nominee_decide refuse_by_bpjs; the village gets a notice with the Keterangan);
+  register it (workflow.register_move, KPJ kept as text), "ditolak" will refuse it
+  (workflow.refuse_move; the village gets a notice with the Keterangan); applying records all
+  matched rows together (workflow.nominees_record_bpjs_answers: one transaction, bulk writes);
 - UNKNOWN_NIK: no nominee with that NIK in the regency (another regency's NIK lands here too);
 - NOT_IN_BATCH: the nominee exists but was never sent in an export batch;
 - ALREADY_REGISTERED: registered with the same KPJ, unchanged. With ALREADY_DECIDED (refused
@@ -23,7 +24,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from reports.triggers import coverage_batch
 
 from . import workflow, xlsx
 from .crypto import keyed_hash
@@ -285,8 +285,8 @@ def answer_preview(*, content: bytes, regency) -> AnswerReport:
 
 def answer_apply(*, content: bytes, regency, actor) -> AnswerReport:
     """Checks the file again (statuses may have moved since the preview) and records the matched
-    rows through the workflow at once (`workflow.nominees_record_bpjs_answers`: one transaction,
-    bulk writes, one coverage recompute for the file). A row the workflow refuses meanwhile
+    rows through the workflow at once (`workflow.nominees_record_bpjs_answers`: one transaction
+    holding the rows' locks, bulk writes, one coverage recompute for the file). A row the workflow refuses meanwhile
     (someone else recorded it) is SKIPPED with its message; the others are recorded. Importing the same file again changes nothing: its
     rows come back ALREADY_REGISTERED or ALREADY_DECIDED."""
     if not can_import_bpjs_results(actor, regency):
@@ -307,8 +307,7 @@ def answer_apply(*, content: bytes, regency, actor) -> AnswerReport:
             continue
         moves.append(move)
         rows[row.nominee_pk] = row
-    with coverage_batch():
-        result = workflow.nominees_record_bpjs_answers(moves=moves, actor=actor)
+    result = workflow.nominees_record_bpjs_answers(moves=moves, actor=actor)  # one recompute per regency
     for nominee in result.changed:
         rows[nominee.pk].applied = REGISTERED if rows[nominee.pk].action == REGISTER else REFUSED
     for nominee_pk, why in result.refused:

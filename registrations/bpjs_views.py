@@ -68,7 +68,7 @@ def regency_batches(request, regency_pk):
     if not (can_download or can_import):
         raise Http404("Kabupaten/kota tidak ditemukan.")
     batches = export_batches_with_status(
-        ExportBatch.objects.filter(regency=regency).select_related("programme", "created_by")
+        ExportBatch.objects.filter(regency=regency).select_related("programme")
         .order_by("-created_at", "-pk"))
     page = Paginator(batches, BATCHES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "registrations/bpjs_regency_batches.html", {
@@ -106,9 +106,6 @@ def batch_create(request, pk):
     else:
         messages.success(request, f"Batch {batch.number} dibuat: {batch.row_count} calon tercatat dikirim ke BPJS. "
                                   "Unduh berkasnya dan cetak berita acara serah terima.")
-        export_record(kind=ExportKind.BPJS_BATCH, requested_by=request.user, regency=programme.regency,
-                      programme=programme, row_count=batch.row_count, filename=f"{batch.number}.xlsx",
-                      full_identifiers=True)
     return redirect("registrations:export-batch-list", pk=programme.pk)
 
 

@@ -9,12 +9,13 @@ from .permissions import BPJS_ROLES, EXPORT_BATCH_DOWNLOAD_ROLES, REVIEW_PAGE_RO
 def notices(request):
     """`unread_notice_count` (one query, none for an anonymous visitor) and `shows_review_links`
     for regency staff who read the review pages, `shows_bpjs_links` for those who download batches or
-    import BPJS's answers. The links are decided by role alone, so the header costs no scope query;
-    the pages behind them still check the region (can_see_review_pages, can_download_export_batch,
-    can_import_bpjs_results)."""
+    import BPJS's answers (the regency page's button). The links are decided by role alone, so they
+    cost no scope query on every page; the pages behind them still check the region
+    (can_see_review_pages, can_download_export_batch, can_import_bpjs_results). Nothing for an htmx
+    fragment."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
+    if user is None or not user.is_authenticated or getattr(request, "htmx", False):
+        return {}  # an htmx fragment (an export's progress, polled every 2 s) has no header
     return {
         "unread_notice_count": unread_count(user),
         "shows_review_links": user.role in REVIEW_PAGE_ROLES or user.role == Role.SYSTEM_ADMIN or user.is_superuser,

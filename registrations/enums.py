@@ -25,6 +25,10 @@ INACTIVE_STATES = frozenset({NomineeStatus.REJECTED, NomineeStatus.REFUSED_BY_BP
 ACTIVE_STATES = frozenset(set(NomineeStatus) - INACTIVE_STATES)
 # The village officer may still change these; everything later is locked.
 EDITABLE_STATES = frozenset({NomineeStatus.DRAFT, NomineeStatus.RETURNED})
+# The nominative list (daftar nominatif) a village head or the office signs: sent to the regency and
+# still in the running, or a member. Not drafts (never sent), not returned ones (back at the village
+# for correction: they reappear when sent again), not rejected, refused by BPJS or ended.
+NOMINATIVE_LIST_STATES = ACTIVE_STATES - EDITABLE_STATES
 
 
 class Sex(models.TextChoices):

@@ -18,8 +18,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-TEXT = "@"
-DATE_FORMAT = "dd-mm-yyyy"
+from .xlsx import DATE, TEXT
+
+DATE_FORMAT = DATE  # the same date format as the upload templates (xlsx.DATE)
 NUMBER_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.00"
 # A cell starting with one of these would be read by Excel as a formula (CSV/formula injection).
@@ -93,7 +94,7 @@ def table_workbook(*, sheet_title: str, heading: Sequence[str], headers: Sequenc
             elif isinstance(cell.value, dt.datetime):
                 cell.number_format = "dd-mm-yyyy hh:mm"
             elif isinstance(cell.value, dt.date):
-                cell.number_format = "dd-mm-yyyy"
+                cell.number_format = DATE_FORMAT
     for index, width in enumerate(widths or [18] * len(headers), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)

@@ -4,8 +4,10 @@ describes what was committed. Names only: a notice never carries a NIK, KK or ph
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,15 +27,30 @@ def _active_users() -> QuerySet:
 
 def status_changed(*, nominee_pk: int) -> None:
     """Tells the village's officers that a nominee was returned, rejected, refused or ended, and why."""
-    nominee = Nominee.objects.select_related("village").get(pk=nominee_pk)
-    if nominee.status not in VILLAGE_NEEDS_TO_KNOW:
+    statuses_changed(nominee_pks=[nominee_pk])
+
+
+def statuses_changed(*, nominee_pks: Iterable[int]) -> None:
+    """`status_changed` for many nominees at once (a BPJS answer file's refusals): three queries
+    whatever their number: the nominees, their villages' officers, the notices."""
+    nominees = list(Nominee.objects.filter(pk__in=list(nominee_pks), status__in=VILLAGE_NEEDS_TO_KNOW)
+                    .only("pk", "full_name", "status", "status_reason", "village_id").order_by("pk"))
+    if not nominees:
         return
-    officers = _active_users().filter(role=Role.VILLAGE_OFFICER, region_assignments__village=nominee.village)
-    text = f"{nominee.full_name}: {S(nominee.status).label}."
-    if nominee.status_reason:
-        text += f" Alasan: {nominee.status_reason}"
-    url = reverse("registrations:village", args=[nominee.village_id])
-    Notice.objects.bulk_create([Notice(recipient=officer, text=text[:500], url=url) for officer in officers])
+    officers_by_village: dict[int, list] = {}
+    for officer in (_active_users().filter(role=Role.VILLAGE_OFFICER,
+                                           region_assignments__village__in={n.village_id for n in nominees})
+                    .annotate(village_id=F("region_assignments__village"))):
+        officers_by_village.setdefault(officer.village_id, []).append(officer)
+    notices = []
+    for nominee in nominees:
+        text = f"{nominee.full_name}: {S(nominee.status).label}."
+        if nominee.status_reason:
+            text += f" Alasan: {nominee.status_reason}"
+        url = reverse("registrations:village", args=[nominee.village_id])
+        notices += [Notice(recipient=officer, text=text[:500], url=url)
+                    for officer in officers_by_village.get(nominee.village_id, [])]
+    Notice.objects.bulk_create(notices)
 
 
 def list_submitted(*, programme_pk: int, village_pk: int, count: int) -> None:

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from villages.models import Subdistrict, Village
-from villages.selectors import region_scope, village_get_for_user
+from villages.selectors import regencies_for_user, region_scope, village_get_for_user
 
 from . import workflow
 from .checks import flag_filter
@@ -235,3 +235,11 @@ def export_batches_with_status(batches: QuerySet[ExportBatch]) -> QuerySet[Expor
         name: Count("nominees", filter=Q(nominees__status__in=states))
         for name, states in BATCH_STATUS_GROUPS.items()
     })
+
+
+def export_batches_for_user(user) -> QuerySet[ExportBatch]:
+    """The batches of the regencies the user sees as a whole (villages.selectors.regencies_for_user;
+    the same rule as bpjs_views' batch pages), newest first, with their status counts."""
+    return export_batches_with_status(
+        ExportBatch.objects.filter(regency__in=regencies_for_user(user).values("pk"))
+        .select_related("regency", "programme", "created_by").order_by("-created_at", "-pk"))

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reports import triggers
+from reports.export_log import ExportKind, export_record
 from villages.models import Regency, Village
 from villages.selectors import regency_settings_get
 
@@ -268,7 +269,7 @@ def export_batch_create(*, programme: Programme, created_by, village: Village | 
     transaction: the batch number, the registration file in the regency's column layout of the
     moment (stored with the batch, so it can be downloaded again unchanged), and each nominee
     moved to "sent to BPJS" through workflow.nominees_send_to_bpjs (event rows; one coverage
-    recompute for the whole batch).
+    recompute for the whole batch), and the export log's row for it (reports.export_log).
 
     Who: the regency admin or approver (`can_create_export_batch`). Raises ValidationError when
     the user may not, or when there is nothing to send. Logged: who, batch number, row count."""
@@ -297,6 +298,10 @@ def export_batch_create(*, programme: Programme, created_by, village: Village | 
             batch.save()
             workflow.nominees_send_to_bpjs(nominee_pks=[nominee.pk for nominee in nominees], actor=created_by,
                                            batch=batch)
+            # Logged with the batch, in its transaction: a batch never exists unrecorded.
+            export_record(kind=ExportKind.BPJS_BATCH, requested_by=created_by, regency=regency,
+                          programme=programme, row_count=batch.row_count, filename=f"{number}.xlsx",
+                          full_identifiers=True)
     except workflow.TransitionError as error:
         _export_batch_file_discard(stored_name)
         raise ValidationError(str(error)) from None

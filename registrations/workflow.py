@@ -4,8 +4,10 @@ One transition table, `TRANSITIONS`, maps (from, to) to the rule that allows it:
 move and which reason it needs. `_transition` locks the row (`select_for_update`), refuses a status
 the person did not see ("sudah diputuskan oleh … pada …"), checks the table and the permission
 (`_check_move`), saves with `update_fields`, writes the NomineeEvent (actor, time, from, to,
-reason) and queues the side effects with `transaction.on_commit`. A BPJS batch moves all its
-nominees at once (`nominees_send_to_bpjs`): the same checks on each locked row, then bulk writes.
+reason) and queues the side effects with `transaction.on_commit`. The BPJS steps move many
+nominees at once (`_bulk_transition`: a batch with `nominees_send_to_bpjs`, an answer file with
+`nominees_record_bpjs_answers`): the same checks on each locked row, then bulk writes, and one
+on_commit callback for the whole change.
 
 Side effects (after commit, never for a rolled-back change; one on_commit callback per change):
 - every status change → the regency's coverage is recomputed (reports.triggers.coverage_changed:
@@ -59,6 +61,7 @@ class TransitionError(Exception):
 
 NOT_FOUND = "Calon peserta tidak ditemukan."
 BULK_SIZE = 500  # rows per statement of a bulk move (a BPJS batch)
+ALREADY_IN_THIS_CHANGE = "Calon peserta ini muncul lebih dari sekali; hanya yang pertama dicatat."
 
 
 # --- Who may move a nominee ------------------------------------------------------------------------
@@ -147,6 +150,8 @@ ACTION_TARGETS: dict[str, str] = {
 }
 # The decisions the review pages offer, in the order the buttons appear.
 REVIEW_ACTIONS = (Action.VERIFY, Action.APPROVE, Action.RETURN, Action.REJECT, Action.REOPEN)
+# What _bulk_transition may do: the BPJS steps, which move a batch or an answer file at once.
+BULK_ACTIONS = frozenset({Action.SEND_TO_BPJS, Action.REGISTER, Action.REFUSE_BY_BPJS})
 
 
 def rule_for(action: str, from_status: str) -> Rule | None:
@@ -310,19 +315,25 @@ def _bulk_transition(moves: list[Move], *, actor, all_or_nothing: bool = False) 
     A move that fails its check is refused with its message and the others go ahead, or, with
     `all_or_nothing`, the first refusal is raised and nothing is written. Side effects as
     `_transition`'s, after commit: one coverage recompute per regency, the village notices."""
+    if any(move.action not in BULK_ACTIONS for move in moves):
+        # Only moves that cannot meet the one-active-nomination index (see _transition's IntegrityError).
+        raise TransitionError("Tindakan ini tidak bisa dilakukan sekaligus.")
     result = BulkResult()
     with transaction.atomic():
         locked = {nominee.pk: nominee for nominee in
                   Nominee.objects.filter(region_scope(actor).village_filter("village__"))
+                  # The encrypted fields are neither checked nor written: no need to decrypt them.
+                  .defer("nik", "kk", "mother_maiden_name")
                   .select_for_update(of=("self",)).select_related("village__subdistrict__regency__settings")
                   .filter(pk__in={move.nominee_pk for move in moves}).order_by("pk")}
         changed_at = timezone.now()
-        events, fields = [], set()
+        events, fields, moved = [], set(), set()
         for move in moves:
-            nominee = locked.pop(move.nominee_pk, None)  # a pk given twice is not found the second time
+            nominee = locked.pop(move.nominee_pk, None)
             try:
                 if nominee is None:
-                    raise TransitionError(NOT_FOUND)
+                    raise TransitionError(ALREADY_IN_THIS_CHANGE if move.nominee_pk in moved else NOT_FOUND)
+                moved.add(move.nominee_pk)
                 text = _check_move(nominee, action=move.action, actor=actor, seen_status=move.seen_status,
                                    reason_code=move.reason_code, reason=move.reason)
             except TransitionError as error:
@@ -346,8 +357,9 @@ def _bulk_transition(moves: list[Move], *, actor, all_or_nothing: bool = False) 
         NomineeEvent.objects.bulk_create(events, batch_size=BULK_SIZE)
         side_effects = [triggers.coverage_changed_callback(regency_id) for regency_id in
                         sorted({nominee.village.subdistrict.regency_id for nominee in result.changed})]
-        side_effects += [partial(notices.status_changed, nominee_pk=nominee.pk) for nominee in result.changed
-                         if nominee.status in notices.VILLAGE_NEEDS_TO_KNOW]
+        told = [nominee.pk for nominee in result.changed if nominee.status in notices.VILLAGE_NEEDS_TO_KNOW]
+        if told:
+            side_effects.append(partial(notices.statuses_changed, nominee_pks=told))
         transaction.on_commit(partial(_run_all, side_effects))
     return result
 
@@ -384,7 +396,7 @@ def nominee_submit(*, nominee: Nominee, actor) -> Nominee:
 
 def nominee_decide(*, nominee: Nominee, action: str, actor, reason_code: str = "", reason: str = "",
                    seen_status: str | None = None) -> Nominee:
-    """One decision on one nominee (the nominee page, the admin, the BPJS import). `seen_status`
+    """One decision on one nominee (the nominee page, the admin, nominees_decide). `seen_status`
     is the status the person saw: if someone else changed it meanwhile, the decision is refused
     with who and when. Raises TransitionError with a message for the user; a nominee outside the
     actor's regions gets the same "tidak ditemukan" as a missing one."""

@@ -5,6 +5,9 @@ while opening an upload, the header row, and dates however Excel or the officer 
 Used by the nominee workbook (registrations/excel.py) and the official-figures workbook
 (reports/excel.py), which each keep their own columns, limits and messages. It lives here because
 reports already builds on registrations. Pure functions, no database.
+
+Also the one way every workbook leaves the portal as a download (`xlsx_download`,
+`stored_xlsx_download`): the content type, the file name, and never cached.
 """
 
 from __future__ import annotations

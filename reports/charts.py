@@ -268,7 +268,6 @@ def region_bars(*, chart_id: str, title: str, groups: Sequence[BarGroup],
     parts = _svg_open(chart_id, width, height, title, description, "bars-chart")
     parts.append("<defs>" + "".join(_pattern(chart_id, item) for item in series) + "</defs>")
     # Legend: the quota outline, then each series' swatch.
-    x = 0.0
     parts.append('<g class="chart-legend">')
     parts.append(f'<rect x="0.5" y="6.5" width="14" height="12" fill="#fff" stroke="{INK}" stroke-dasharray="3 2"/>'
                  f'<text x="20" y="17" fill="{INK}">{escape(outline_label)}</text>')

@@ -7,23 +7,20 @@
 - `sort_rows` / `sort_columns`: the server-side sorting of the coverage tables (`?urut=-terdaftar`),
   from a whitelist of keys, so a link sorts without JavaScript and a printout keeps the order.
 
-The state groups come from reports.coverage.rules (the same ones the snapshots count), the current
-stage from registrations.selectors.current_programme (the stage a village works on).
+The state groups come from reports.coverage.rules (the same ones the snapshots count); the pages
+follow the current stage of registrations.selectors.current_programme (the stage a village works on).
 Callers check `permissions.can_view_coverage` first.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce
 
 from registrations.models import Nominee, Programme
-from registrations.selectors import current_programme
 from villages.models import Regency, Village
 
 from .coverage import (
@@ -32,6 +29,7 @@ from .coverage import (
     NOMINATED_STATES,
     REGISTERED_STATES,
     SUBMITTED_STATES,
+    funded_premium,
 )
 
 # --- The current stage's progress over villages ----------------------------------------------------
@@ -49,18 +47,6 @@ class StageProgress:
     fully_approved: int
     registered: int
 
-    def share(self, count: int) -> Decimal | None:
-        """`count` as a percentage of the villages (2 places); None for a regency without any."""
-        if not self.villages:
-            return None
-        return (Decimal(count) * 100 / Decimal(self.villages)).quantize(Decimal("0.01"))
-
-
-def stage_programme(regency: Regency, *, today: dt.date) -> Programme | None:
-    """The stage the dashboard follows: the regency's programme whose nomination window is open on
-    `today`, else its latest (registrations.selectors.current_programme, the stage villages work
-    on). One or two queries."""
-    return current_programme(regency.pk, today=today)
 
 
 def stage_progress(programme: Programme) -> StageProgress:
@@ -116,21 +102,21 @@ class PremiumCommitment:
     workers: int
     per_month_rp: int  # Σ each worker's programme premium per month (the monthly bill)
     per_year_rp: int  # the monthly bill × 12
-    funded_rp: int  # Σ premium per month × the months their programme pays: the snapshot's premium_committed_rp
+    funded_rp: int  # Σ rules.funded_premium: what the snapshots store as premium_committed_rp
 
 
 def premium_commitment(regency: Regency, *, year: int) -> PremiumCommitment:
     """DOMAIN §3: what the regency's registered programme workers of `year`'s programmes cost per
     month and per year at their programme's premium (snapshotted at enrolment), and what their
-    funded months (Programme.months_paid) come to — the latter is rules.premium_committed_expression,
-    the "iuran didanai" (premium_committed_rp) of the snapshots. Computed now, in ONE aggregate query."""
+    funded months (Programme.months_paid) come to — the latter by the same rule as the snapshots'
+    "iuran didanai" (rules.funded_premium). Computed now, in ONE aggregate query."""
     premium = F("programme__premium_per_month")
     totals = Nominee.objects.filter(
         programme__regency=regency, programme__year=year, status__in=sorted(REGISTERED_STATES),
     ).aggregate(
         workers=Count("pk"),
         per_month=Coalesce(Sum(premium), 0, output_field=IntegerField()),
-        funded=Coalesce(Sum(premium * F("programme__months_paid")), 0, output_field=IntegerField()),
+        funded=Coalesce(Sum(funded_premium()), 0, output_field=IntegerField()),
     )
     per_month = int(totals["per_month"])
     return PremiumCommitment(workers=totals["workers"], per_month_rp=per_month,

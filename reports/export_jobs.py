@@ -30,19 +30,20 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files import File
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
 
-from registrations.enums import NomineeStatus
+from jamsostek_portal.celery import RETRYABLE_DATABASE_ERRORS
+from registrations.enums import NOMINATIVE_LIST_STATES
 from registrations.models import Nominee, Programme
 from registrations.permissions import can_see_full_identifiers
 from registrations.selectors import nominees_for_user
 from villages.enums import VillageKind
 from villages.models import Regency, Subdistrict, Village
-from villages.selectors import regency_settings_get
+from villages.selectors import regency_of, regency_settings_get
 
 from . import exports
 from .coverage import display_percent, regency_figures
@@ -52,18 +53,11 @@ from .selectors import latest_snapshots
 
 logger = logging.getLogger(__name__)
 
-DATABASE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_ERRORS = RETRYABLE_DATABASE_ERRORS
 FAILED_MESSAGE = "Berkas gagal dibuat. Coba lagi; bila terulang, hubungi admin sistem."
 
 # --- Which nominees a nominative list holds ------------------------------------------------------
 
-S = NomineeStatus
-#: Sent to the regency and still in the running, or a member: what the village put forward and the
-#: regency has not turned away. Not drafts (never sent), not returned ones (back at the village
-#: for correction: they reappear when sent again), not rejected, refused by BPJS or ended.
-NOMINATIVE_LIST_STATES = frozenset({
-    S.SUBMITTED, S.VERIFIED, S.APPROVED, S.SENT_TO_BPJS, S.REGISTERED, S.ACTIVE, S.LAPSED,
-})
 
 
 def nominative_list_filter() -> Q:
@@ -111,7 +105,7 @@ def nominative_list_request(*, user, programme: Programme, region: Regency | Sub
     village = region if isinstance(region, Village) else None
     subdistrict = village.subdistrict if village is not None else (
         region if isinstance(region, Subdistrict) else None)
-    regency = subdistrict.regency if subdistrict is not None else region
+    regency = regency_of(region)
     if regency.pk != programme.regency_id:
         raise ValueError("the programme belongs to another regency")
     return ExportRequest(kind=ExportKind.NOMINATIVE_LIST, regency=regency, programme=programme,

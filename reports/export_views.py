@@ -43,7 +43,7 @@ LOG_PER_PAGE = 50
 def _answer(request, outcome: export_jobs.ExportOutcome):
     if outcome.content is None:
         return redirect("reports:export-status", pk=outcome.record.pk)
-    return xlsx_download(BytesIO(outcome.content), outcome.record.filename)
+    return xlsx_download(BytesIO(outcome.content), outcome.record.filename)  # streamed, like a job's file
 
 
 def _programme_of(request, regency):
@@ -128,4 +128,7 @@ def export_log(request, pk):
     if not permissions.can_see_export_log(request.user, regency):
         raise Http404("Kabupaten/kota tidak ditemukan.")
     page = Paginator(selectors.export_log(regency), LOG_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "reports/export_log.html", {"regency": regency, "page": page})
+    # A job's status page only where the reader may open it (the log shows more than one may download).
+    openable = {record.pk for record in page.object_list
+                if (record.file or not record.is_finished) and permissions.can_open_export(request.user, record)}
+    return render(request, "reports/export_log.html", {"regency": regency, "page": page, "openable": openable})

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max, QuerySet, Subquery
+from django.db.models import Max, Q, QuerySet, Subquery
 from django.http import Http404
 
 from villages.models import Regency
 
+from .coverage import regency_figures
 from .models import CoverageSnapshot, ExportRecord, RegionLevel
 from .permissions import can_open_export
 
@@ -63,3 +64,24 @@ def export_log(regency: Regency) -> QuerySet[ExportRecord]:
     return (ExportRecord.objects.filter(regency=regency)
             .select_related("requested_by", "programme", "subdistrict", "village")
             .order_by("-created_at", "-pk"))
+
+
+def coverage_rows(regency: Regency, *, levels, code_prefix: str | None = None):
+    """What the coverage pages and the API show of a regency: (the regency's latest snapshot row or
+    None, [(level, row)…]) for the regency and the `levels` asked (RegionLevel values), only the
+    region `code_prefix` and below when given. From the latest snapshots in one query (the rows are
+    CoverageSnapshot), or, when the regency was never computed, live (the rows are
+    CoverageFigures, reports.coverage.regency_figures, and the snapshot is None)."""
+    rows = latest_snapshots(regency).filter(level__in=[RegionLevel.REGENCY, *levels])
+    if code_prefix:
+        rows = rows.filter(Q(level=RegionLevel.REGENCY) | Q(region_code=code_prefix)
+                           | Q(region_code__startswith=f"{code_prefix}."))
+    rows = list(rows)
+    head = next((row for row in rows if row.level == RegionLevel.REGENCY), None)
+    if head is not None:
+        return head, [(row.level, row) for row in rows]
+    live = [figures for figures in regency_figures(regency) if figures.level in (RegionLevel.REGENCY, *levels)]
+    if code_prefix:
+        live = [figures for figures in live if figures.level == RegionLevel.REGENCY
+                or figures.region_code == code_prefix or figures.region_code.startswith(f"{code_prefix}.")]
+    return None, [(figures.level, figures) for figures in live]

@@ -1,4 +1,5 @@
-"""Celery tasks of the coverage engine. Thin: the rules are reports/coverage.py's.
+"""Celery tasks of the reports app. Thin: the coverage rules are reports/coverage/'s, the exports'
+reports/export_jobs.py's.
 
 - `reports.recompute_regency_coverage(regency_id)`: scheduled by reports.triggers after a change
   that moves a regency's numbers (coalesced per regency), and by the nightly task below.
@@ -20,17 +21,15 @@ from __future__ import annotations
 import logging
 
 from celery import Task, shared_task
-from django.db import InterfaceError, OperationalError
 
+from jamsostek_portal.celery import RETRYABLE_DATABASE_ERRORS
 from villages.models import Regency
 
 from . import coverage, export_jobs, triggers
 
 logger = logging.getLogger(__name__)
 
-# A lost connection, a failover, a lock or statement timeout: worth another try. Other errors are
-# bugs or bad data, which a retry would only repeat.
-DATABASE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_ERRORS = RETRYABLE_DATABASE_ERRORS
 
 
 @shared_task(name="reports.recompute_regency_coverage", acks_late=True, autoretry_for=DATABASE_ERRORS,

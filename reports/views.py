@@ -36,6 +36,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lokal import format_rupiah
 
 from registrations.permissions import can_see_review_pages
+from registrations.selectors import current_programme
 from registrations.xlsx import xlsx_download
 from villages.models import Subdistrict, Village
 from villages.selectors import regency_get_for_user, subdistrict_get_for_user
@@ -45,13 +46,12 @@ from .coverage import (
     CoverageFigures,
     coverage_today,
     display_percent,
-    regency_figures,
     ucj_percent,
 )
 from .forms import CoverageTargetForm, FigureUploadForm, OfficialFigureForm, PlannerForm, VillageDenominatorsForm
 from .models import CoverageSnapshot, CoverageTarget, OfficialFigure, RegionLevel, VillageDenominator
 from .permissions import can_enter_coverage, can_see_export_log, can_view_coverage
-from .selectors import latest_snapshots, snapshot_trend
+from .selectors import coverage_rows, snapshot_trend
 
 IMPORT_SESSION_KEY = "coverage_figure_imports"
 KEEP_IN_SESSION = 5
@@ -107,10 +107,7 @@ class RegionRow:
 
     @classmethod
     def from_snapshot(cls, row: CoverageSnapshot, pk=None, href=None) -> RegionRow:
-        return cls(code=row.region_code, name=row.region_name, quota=row.quota, nominated=row.nominated,
-                   submitted=row.submitted, approved=row.approved, registered=row.registered, active=row.active,
-                   premium_committed_rp=row.premium_committed_rp, denominator=row.denominator,
-                   ucj_percent=display_percent(row.ucj_percent), pk=pk, href=href)
+        return cls.from_figures(CoverageFigures.from_snapshot(row), pk=pk, href=href)
 
     @classmethod
     def from_figures(cls, figures: CoverageFigures, pk=None, href=None) -> RegionRow:
@@ -120,24 +117,6 @@ class RegionRow:
                    registered=programme.registered, active=programme.active,
                    premium_committed_rp=programme.premium_committed_rp, denominator=figures.denominator,
                    ucj_percent=display_percent(figures.ucj_percent), pk=pk, href=href)
-
-
-def _coverage_rows(regency, *, levels, code_prefix=None):
-    """(snapshot of the regency or None, [(level, CoverageFigures)…]) from the latest snapshots in
-    one query, or from live figures when the regency was never computed (then the snapshot is None)."""
-    rows = latest_snapshots(regency).filter(level__in=[RegionLevel.REGENCY, *levels])
-    if code_prefix:
-        rows = rows.filter(Q(level=RegionLevel.REGENCY) | Q(region_code=code_prefix)
-                           | Q(region_code__startswith=f"{code_prefix}."))
-    rows = list(rows)
-    head = next((row for row in rows if row.level == RegionLevel.REGENCY), None)
-    if head is not None:
-        return head, [(row.level, row) for row in rows]
-    live = [figures for figures in regency_figures(regency) if figures.level in (RegionLevel.REGENCY, *levels)]
-    if code_prefix:
-        live = [figures for figures in live if figures.level == RegionLevel.REGENCY
-                or figures.region_code == code_prefix or figures.region_code.startswith(f"{code_prefix}.")]
-    return None, [(figures.level, figures) for figures in live]
 
 
 def _headline(figures: CoverageFigures) -> dict:
@@ -213,9 +192,10 @@ def _sorted_table(request, rows: list[RegionRow], *, first_label: str, chart_id:
 
 
 def _trend(region_code: str, figures: CoverageFigures) -> dict:
-    """The UCJ per computed day (selectors.snapshot_trend, one query) as a line chart with the
-    target; a chart needs two days with a UCJ, fewer leave the page's empty-state text."""
-    days = list(snapshot_trend(region_code).values_list("computed_on", "ucj_percent"))
+    """The UCJ per computed day of the figures' year (selectors.snapshot_trend, one query) as a line
+    chart with that year's target: another year's UCJ was measured against another target and often
+    another denominator. A chart needs two days with a UCJ; fewer leave the page's empty-state text."""
+    days = list(snapshot_trend(region_code).filter(year=figures.year).values_list("computed_on", "ucj_percent"))
     points = [charts.TrendPoint(x=day.toordinal(), label=date_format(day, "j M Y"), value=display_percent(ucj))
               for day, ucj in days if ucj is not None]
     chart = None
@@ -231,13 +211,14 @@ def _commitment(regency, *, year: int) -> dict:
             "per_year_label": format_rupiah(result.per_year_rp), "funded_label": format_rupiah(result.funded_rp)}
 
 
-def _village_href(user, regency, programme, village_pk: int | None) -> str | None:
-    """Where a village's name leads: its list in the stage's review page for the regency's staff
-    who read those pages (registrations.permissions.can_see_review_pages), else the village's page
-    under /wilayah/, which everyone who may read the regency's coverage may open (same scope)."""
+def _village_href(programme, village_pk: int | None) -> str | None:
+    """Where a village's name leads: its list in the stage's review page when the page has a
+    stage to link (only for the staff who read those pages, registrations.permissions.
+    can_see_review_pages), else the village's page under /wilayah/, which everyone who may read the
+    regency's coverage may open (same scope)."""
     if village_pk is None:
         return None
-    if programme is not None and can_see_review_pages(user, regency):
+    if programme is not None:
         return reverse("registrations:review-village", args=[programme.pk, village_pk])
     return reverse("villages:village-detail", args=[village_pk])
 
@@ -255,7 +236,7 @@ def regency_detail(request, pk):
     and its subdistricts; the subdistricts' ids (links); the regency's trend; the premium committed;
     the current stage (one query when its window is open, two otherwise) and its villages' progress."""
     regency = _regency_to_view(request, pk)
-    head, rows = _coverage_rows(regency, levels=[RegionLevel.SUBDISTRICT])
+    head, rows = coverage_rows(regency, levels=[RegionLevel.SUBDISTRICT])
     subdistrict_ids = dict(Subdistrict.objects.filter(regency=regency).values_list("code", "pk"))
     figures = total = None
     subdistrict_rows = []
@@ -268,7 +249,7 @@ def regency_detail(request, pk):
             subdistrict_pk = subdistrict_ids.get(row.region_code)
             href = subdistrict_pk and reverse("reports:subdistrict-detail", args=[subdistrict_pk])
             subdistrict_rows.append(make(row, pk=subdistrict_pk, href=href))
-    programme = dashboard.stage_programme(regency, today=coverage_today())
+    programme = current_programme(regency.pk, today=coverage_today())
     return render(request, "reports/regency_detail.html", {
         "regency": regency, "snapshot": head, "total": total,
         "can_enter": can_enter_coverage(request.user, regency),
@@ -291,12 +272,12 @@ def subdistrict_detail(request, pk):
     latest snapshots, the villages' ids, and for the review roles the current stage (1–2)."""
     subdistrict = _subdistrict_to_view(request, pk)
     regency = subdistrict.regency
-    head, rows = _coverage_rows(regency, levels=[RegionLevel.SUBDISTRICT, RegionLevel.VILLAGE],
+    head, rows = coverage_rows(regency, levels=[RegionLevel.SUBDISTRICT, RegionLevel.VILLAGE],
                                 code_prefix=subdistrict.code)
     village_ids = dict(Village.objects.filter(subdistrict=subdistrict).values_list("code", "pk"))
     programme = None
     if can_see_review_pages(request.user, regency):
-        programme = dashboard.stage_programme(regency, today=coverage_today())
+        programme = current_programme(regency.pk, today=coverage_today())
     own, village_rows = None, []
     for level, row in rows:
         make = RegionRow.from_snapshot if head is not None else RegionRow.from_figures
@@ -305,7 +286,7 @@ def subdistrict_detail(request, pk):
         elif level == RegionLevel.VILLAGE:
             village_pk = village_ids.get(row.region_code)
             village_rows.append(make(row, pk=village_pk,
-                                     href=_village_href(request.user, regency, programme, village_pk)))
+                                     href=_village_href(programme, village_pk)))
     return render(request, "reports/subdistrict_detail.html", {
         "subdistrict": subdistrict, "regency": regency, "snapshot": head, "own": own,
         "can_enter": can_enter_coverage(request.user, regency), "programme": programme,

@@ -29,7 +29,7 @@ __all__ = [
     "HUNDRED", "MONTHS_PER_YEAR", "DISPLAY_PLACES", "STORED_PLACES", "NOMINATED_STATES", "SUBMITTED_STATES",
     "APPROVED_STATES", "REGISTERED_STATES", "ACTIVE_MEMBER_STATES", "COVERED_STATES", "LATEST_PROGRAMME_ORDER",
     "coverage_today", "period_for", "default_year", "official_figure_on", "covered_workers_q",
-    "programme_count_filters", "premium_committed_expression", "village_quota", "regency_wide_quota",
+    "programme_count_filters", "funded_premium", "premium_committed_expression", "village_quota", "regency_wide_quota",
     "premium_per_month_rp", "ucj_percent", "contribution_points", "target_achievement_percent",
     "workers_needed_for_target", "premium_cost_rp", "display_percent", "stored_percent", "format_number",
     "format_rupiah", "format_decimal", "format_percent",
@@ -115,13 +115,18 @@ def programme_count_filters(*, programme_ids: Sequence[int], prefix: str = "") -
     return {name: of_year & Q(**{f"{prefix}status__in": sorted(group)}) for name, group in states.items()}
 
 
+def funded_premium(prefix: str = ""):
+    """DOMAIN §3: what funding one worker commits: their programme's premium per month (the
+    snapshot taken at enrolment) × the months it pays. Summed over registered workers it is the
+    premium committed ("iuran didanai") of the snapshots and of the dashboard."""
+    return F(f"{prefix}programme__premium_per_month") * F(f"{prefix}programme__months_paid")
+
+
 def premium_committed_expression(*, programme_ids: Sequence[int], prefix: str = ""):
-    """DOMAIN §3: premium committed = Σ over registered workers of their programme's premium per
-    month (the snapshot taken at enrolment) × the months it pays. Seluma: 2,020 × Rp16,800 × 3 =
-    Rp101,808,000."""
+    """DOMAIN §3: premium committed = Σ `funded_premium` over registered workers. Seluma:
+    2,020 × Rp16,800 × 3 = Rp101,808,000."""
     registered = programme_count_filters(programme_ids=programme_ids, prefix=prefix)["registered"]
-    return Coalesce(Sum(F(f"{prefix}programme__premium_per_month") * F(f"{prefix}programme__months_paid"),
-                        filter=registered), 0)
+    return Coalesce(Sum(funded_premium(prefix), filter=registered), 0)
 
 
 def village_quota(*, programmes: Sequence[Programme], village_id: int, regency_id: int, is_retired: bool,

@@ -81,10 +81,15 @@ def seluma_coverage(seluma, regency_admin, programme, add_nominees, niur):
     return seluma
 
 
-def make_batch(programme, created_by, number, *, created_at=None) -> ExportBatch:
-    """A batch row as export_batch_create leaves it (the file name only: nothing here reads it)."""
+def make_batch(programme, created_by, number, *, add_nominees=None, nominees=(), created_at=None) -> ExportBatch:
+    """A batch row as export_batch_create leaves it (the file name only: nothing here reads it), with
+    `nominees` put in it: (village, count, status, registered_on) groups written by the add_nominees
+    fixture. Its row_count is how many that makes, as the file has one row per nominee."""
     batch = ExportBatch.objects.create(regency=programme.regency, programme=programme, number=number,
-                                       created_by=created_by, row_count=0, file=f"bpjs/2026/{number}.xlsx")
+                                       created_by=created_by, row_count=sum(group[1] for group in nominees),
+                                       file=f"bpjs/2026/{number}.xlsx")
+    for village, count, status, registered_on in nominees:
+        add_nominees(programme, village, count, status, registered_on, batch=batch)
     if created_at is not None:
         ExportBatch.objects.filter(pk=batch.pk).update(created_at=created_at)
         batch.refresh_from_db()

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from api.services import api_token_issue
@@ -100,7 +101,7 @@ def test_no_token_for_an_inactive_or_unknown_account(seluma, viewer):
         api_token("bupati-seluma")
     with pytest.raises(CommandError, match="Pengguna aktif tidak-ada tidak ada."):
         api_token("tidak-ada")
-    with pytest.raises(Exception, match="tidak aktif"):
+    with pytest.raises(ValidationError, match="Akun bupati-seluma tidak aktif: tidak bisa diberi token API."):
         api_token_issue(user=viewer)
 
 

@@ -17,6 +17,7 @@ from registrations import bpjs_export, services, workflow
 from registrations.enums import Action, NomineeStatus
 from registrations.models import ExportBatch, Nominee, NomineeEvent
 from reports import triggers
+from reports.models import ExportRecord
 from villages.services import regency_settings_ensure
 
 from .conftest import nik_for
@@ -219,13 +220,15 @@ def test_making_a_batch_costs_the_same_queries_for_1_and_3_nominees(open_program
     # subdistrict and occupation), the last batch number, the layout (the regency's settings, made
     # here on first use: select, savepoint, insert, its history row, release), the batch's insert;
     # the workflow's bulk move: a savepoint, the nominees locked within the actor's regions, one
-    # bulk update, the history rows, the event rows, two releases. Nothing per nominee.
-    with django_assert_num_queries(17):
+    # bulk update, the history rows, the event rows, the export log's row, two releases. Nothing per
+    # nominee.
+    with django_assert_num_queries(18):
         batch = services.export_batch_create(programme=open_programme, created_by=regency_admin)
 
     assert Nominee.objects.filter(export_batch=batch, status=S.SENT_TO_BPJS).count() == count
     assert NomineeEvent.objects.filter(to_status=S.SENT_TO_BPJS).count() == count
     assert Nominee.history.filter(status=S.SENT_TO_BPJS, history_user=regency_admin).count() == count
+    assert ExportRecord.objects.get().row_count == count  # logged with the batch, in its transaction
 
 
 def test_a_batch_moves_all_its_nominees_or_none(open_programme, nominee_in, niur, officer, regency_admin):

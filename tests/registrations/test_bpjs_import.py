@@ -359,3 +359,24 @@ def test_applying_an_answer_costs_the_same_queries_for_1_and_3_rows(open_program
     assert report.summary == f"{count} terdaftar, 0 ditolak BPJS, 0 dilewati"
     assert sorted(Nominee.objects.values_list("kpj_number", flat=True)) == [
         f"000123456{serial:02d}" for serial in range(1, count + 1)]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_refusals_tell_the_village_in_the_same_queries_for_1_and_3_rows(
+        open_programme, make_nominee, niur, officer, regency_admin, seluma, django_assert_num_queries,
+        django_capture_on_commit_callbacks, count):
+    for serial in range(1, count + 1):
+        nominee = make_nominee(open_programme, niur, officer, nik=nik(serial), full_name=f"Calon {serial}")
+        Nominee.objects.filter(pk=nominee.pk).update(status=S.APPROVED)
+    services.export_batch_create(programme=open_programme, created_by=regency_admin)
+    content = answer_file([[nik(serial), f"Calon {serial}", "", "", "", "ditolak", REFUSAL]
+                           for serial in range(1, count + 1)])
+
+    # As above, then after commit the village notices: the refused nominees, their villages'
+    # officers, one insert of the notices. Nothing per row.
+    with django_assert_num_queries(10), django_capture_on_commit_callbacks(execute=True):
+        report = bpjs_import.answer_apply(content=content, regency=seluma, actor=regency_admin)
+
+    assert report.summary == f"0 terdaftar, {count} ditolak BPJS, 0 dilewati"
+    assert sorted(Notice.objects.filter(recipient=officer).values_list("text", flat=True)) == [
+        f"Calon {serial}: ditolak BPJS. Alasan: {REFUSAL}" for serial in range(1, count + 1)]

@@ -122,6 +122,9 @@ def test_context_processor_costs_one_query_and_none_for_a_visitor(reviewer, djan
     with django_assert_num_queries(1):
         assert notices_context(request) == {"unread_notice_count": 1, "shows_review_links": True,
                                             "shows_bpjs_links": True}
+    request.htmx = True  # an htmx fragment (an export's progress, polled every 2 s) has no header
+    with django_assert_num_queries(0):
+        assert notices_context(request) == {}
 
 
 # --- The list -----------------------------------------------------------------------------------------

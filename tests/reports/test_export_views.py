@@ -2,16 +2,18 @@
 and file, the export log; and the log rows every export of the portal writes."""
 
 import datetime as dt
+import zoneinfo
 from io import BytesIO
 
 import pytest
 from django.core.files.base import ContentFile
-from django.template.loader import render_to_string
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from registrations import services as registration_services
-from registrations.enums import NomineeStatus, QuotaRule
+from registrations import workflow
+from registrations.enums import Action, NomineeStatus, QuotaRule
+from registrations.models import NomineeEvent
 from reports import coverage, exports
 from reports.export_log import export_record
 from reports.models import ExportKind, ExportRecord, ExportStatus
@@ -20,6 +22,7 @@ from villages.selectors import regency_settings_get
 from .test_export_jobs import put, seluma_today, table
 
 S = NomineeStatus
+WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -259,6 +262,16 @@ def test_the_regency_staff_read_the_export_log_newest_first(request, login, selu
     assert "Sri Wahyuni" in first.content.decode()  # the reviewer's export, newest, on top
 
 
+@pytest.mark.parametrize(("persona", "links"), [("reviewer", True), ("viewer", False), ("sysadmin", False)])
+def test_the_log_links_a_job_only_for_those_who_may_open_it(request, login, seluma, job, persona, links):
+    """The viewer sees NIKs masked and so may not open a file with NIKs in full; the system
+    administrator reads every log but opens only their own exports."""
+    page = login(request.getfixturevalue(persona)).get(reverse("reports:export-log", args=[seluma.pk]))
+
+    assert (reverse("reports:export-status", args=[job.pk]) in page.content.decode()) is links
+    assert [record.pk for record in page.context["page"].object_list] == [job.pk]
+
+
 # --- Every export of the portal writes its log row -------------------------------------------------
 
 def logged():
@@ -281,12 +294,19 @@ def test_making_and_downloading_a_bpjs_batch_are_logged(login, regency_admin, bp
     ]
 
 
-def test_the_auditors_event_export_is_logged(login, reviewer, seluma):
+def test_the_auditors_event_export_is_logged(login, reviewer, regency_admin, seluma, niur, programme):
+    in_march, in_april = put(programme, niur, ["Budi", "Wati"], by=regency_admin)
+    for nominee, moment in ((in_march, dt.datetime(2026, 3, 15, 9, tzinfo=WIB)),
+                            (in_april, dt.datetime(2026, 4, 1, 0, 0, tzinfo=WIB))):  # the day after the period
+        workflow.nominee_decide(nominee=nominee, action=Action.VERIFY, actor=reviewer)
+        NomineeEvent.objects.filter(nominee=nominee).update(created_at=moment)
+
     response = login(reviewer).get(reverse("registrations:audit-events", args=[seluma.pk]),
                                    {"dari": "2026-03-01", "sampai": "2026-03-31", "unduh": "1"})
 
     assert response.status_code == 200
-    assert logged() == [(ExportKind.AUDIT_EVENTS, "verifikator-seluma", "17.05", 0, False, ExportStatus.DONE)]
+    # The log counts the rows the file holds: the one event within the period.
+    assert logged() == [(ExportKind.AUDIT_EVENTS, "verifikator-seluma", "17.05", 1, False, ExportStatus.DONE)]
 
 
 def test_the_submission_tracking_export_is_logged(login, reviewer, listed, sukaraja):
@@ -308,17 +328,34 @@ def test_the_village_accounts_workbook_is_logged_with_its_count_only(login, rege
 
 # --- Links -------------------------------------------------------------------------------------
 
-def test_the_coverage_pages_export_links(seluma, sukaraja):
-    regency_links = render_to_string("reports/includes_export_links.html",
-                                     {"regency": seluma, "can_see_export_log": True})
-    subdistrict_links = render_to_string("reports/includes_export_links.html",
-                                         {"regency": seluma, "subdistrict": sukaraja})
+def test_the_regency_page_links_its_exports_and_for_its_staff_the_log(login, viewer, seluma):
+    page = login(viewer).get(reverse("reports:regency-detail", args=[seluma.pk])).content.decode()
 
-    assert reverse("reports:nominative-regency", args=[seluma.pk]) in regency_links
-    assert reverse("reports:export-log", args=[seluma.pk]) in regency_links
-    assert reverse("reports:coverage-recap", args=[seluma.pk]) in regency_links
-    assert reverse("reports:nominative-subdistrict", args=[sukaraja.pk]) in subdistrict_links
-    assert reverse("reports:export-log", args=[seluma.pk]) not in subdistrict_links
+    assert f'href="{reverse("reports:nominative-regency", args=[seluma.pk])}">Unduh daftar nominatif</a>' in page
+    assert f'href="{reverse("reports:coverage-recap", args=[seluma.pk])}">Unduh rekap cakupan (.xlsx)</a>' in page
+    # The regent's office is the regency's staff: it may read who took which file.
+    assert f'href="{reverse("reports:export-log", args=[seluma.pk])}">Log ekspor</a>' in page
+
+
+def test_the_province_viewer_gets_the_regency_exports_but_no_log_link(login, province_viewer, seluma):
+    page = login(province_viewer).get(reverse("reports:regency-detail", args=[seluma.pk])).content.decode()
+
+    assert reverse("reports:nominative-regency", args=[seluma.pk]) in page
+    assert reverse("reports:coverage-recap", args=[seluma.pk]) in page
+    # The log is the regency's own business: no link to a page that would answer 404.
+    assert reverse("reports:export-log", args=[seluma.pk]) not in page
+    assert login(province_viewer).get(reverse("reports:export-log", args=[seluma.pk])).status_code == 404
+
+
+def test_the_subdistrict_page_links_the_subdistricts_list(login, viewer, seluma, sukaraja):
+    page = login(viewer).get(reverse("reports:subdistrict-detail", args=[sukaraja.pk])).content.decode()
+
+    assert (f'href="{reverse("reports:nominative-subdistrict", args=[sukaraja.pk])}">'
+            "Unduh daftar nominatif Kec. Sukaraja</a>") in page
+    assert f'href="{reverse("reports:coverage-recap", args=[seluma.pk])}">Unduh rekap cakupan (.xlsx)</a>' in page
+    # The subdistrict's page offers its own list, not the whole regency's, and no log.
+    assert reverse("reports:nominative-regency", args=[seluma.pk]) not in page
+    assert reverse("reports:export-log", args=[seluma.pk]) not in page
 
 
 def test_the_village_review_page_links_the_villages_list(login, reviewer, niur, listed):

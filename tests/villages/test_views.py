@@ -343,7 +343,16 @@ def test_settings_page_shows_the_default_layout_and_the_catalogue(login, regency
     response = login(regency_admin).get(settings_url(seluma))
 
     page = " ".join(response.content.decode().split())
+    # DOMAIN.md §8's default, in its order: No · NIK · Nama · Tempat lahir · … · Kode wadah.
+    default_text = ("no\nnik\nname\nbirth_place\nbirth_date\nsex\naddress\npostal_code\nvillage\nsubdistrict\n"
+                    "phone\nemail\noccupation\nincome\nprogrammes\npremium\nmonths\nstart\nfunding_code")
+    assert f'aria-describedby="id_bpjs_export_layout_helptext kolom-tersedia">{default_text}</textarea>' in (
+        response.content.decode())
     assert response.context["form"]["bpjs_export_layout"].value() == "\n".join(bpjs_export.DEFAULT_LAYOUT)
+    assert "<td><code>no</code></td><td>No</td><td>ya</td>" in page
+    assert "<td><code>nik</code></td><td>NIK</td><td>ya</td>" in page
+    assert "<td><code>funding_code</code></td><td>Kode wadah</td><td>ya</td>" in page
+    assert "<td><code>mother_maiden_name</code></td><td>Nama ibu kandung</td><td>—</td>" in page
     assert "Berkas pendaftaran ke BPJS Ketenagakerjaan" in page
     for column in bpjs_export.COLUMNS.values():  # every column the app can fill, with its default header
         assert f"<td><code>{column.key}</code></td><td>{column.header}</td>" in page
