@@ -82,9 +82,9 @@ def demo_load() -> list[DemoUser]:
         if region is not None:
             field = {Province: "province", Regency: "regency", Village: "village"}[type(region)]
             RegionAssignment.objects.create(user=user, **{field: region})
-    from reports.triggers import coverage_batch
+    from common.events import collected
 
-    with coverage_batch():  # one coverage recompute for the whole demo, not one per nominee
+    with collected():  # one coverage recompute for the whole demo, not one per nominee
         demo_programme_load(seluma)
     demo_coverage_load(seluma)
     return DEMO_USERS

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from registrations.permissions import DECISION_ROLES
-from registrations.xlsx import xlsx_download
-from reports.export_log import ExportKind, export_record
+from common.workbooks import xlsx_download
+from common.access_log import ExportKind, export_record
 from villages.selectors import (
     provinces_for_user,
     regencies_for_user,

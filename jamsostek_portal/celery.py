@@ -8,13 +8,8 @@ Settings come from Django's settings module (the CELERY_* names in settings.py).
 import os
 
 from celery import Celery
-from django.db import InterfaceError, OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jamsostek_portal.settings")
-
-# A lost connection, a failover, a lock or statement timeout: worth another try for a task (and an
-# export job). Other errors are bugs or bad data, which a retry would only repeat.
-RETRYABLE_DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 app = Celery("jamsostek_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

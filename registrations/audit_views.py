@@ -16,13 +16,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from reports.export_log import ExportKind, export_record
+from common.access_log import ExportKind, export_record
 from villages.selectors import regency_get_for_user
 
 from . import audit
-from .exports import table_workbook
+from common.tables import table_workbook
 from .permissions import can_export_events
-from .xlsx import xlsx_download
+from common.workbooks import xlsx_download
 
 logger = logging.getLogger(__name__)
 

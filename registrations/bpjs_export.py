@@ -23,7 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .exports import ExportColumn, address_line, safe_text, typed_cell
+from common.tables import ExportColumn, address_line, safe_text, typed_cell
 
 SHEET_TITLE = "Pendaftaran BPJS"
 

@@ -25,7 +25,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 
-from . import workflow, xlsx
+from . import workflow
+from common import workbooks
 from .crypto import keyed_hash
 from .enums import NomineeStatus
 from .excel import numeric_identifier_message
@@ -69,7 +70,7 @@ COLUMNS = {
     "remarks": "Keterangan",
 }
 REQUIRED = ("nik", "kpj_number", "bpjs_status")
-# Branches write the headers their own way; each is compared after xlsx.normalise_header.
+# Branches write the headers their own way; each is compared after workbooks.normalise_header.
 _ALIASES = {
     "nik": ["nik", "no nik", "nomor nik", "nik ktp", "nomor induk kependudukan"],
     "full_name": ["nama", "nama lengkap", "nama peserta", "nama tenaga kerja"],
@@ -161,8 +162,8 @@ class AnswerReport:
 
 def read_rows(content: bytes) -> list[tuple[int, dict]]:
     """(row number, {field: raw cell value}) for each non-blank row under the header. Raises
-    xlsx.WorkbookError when the file is not an .xlsx, too large, or lacks a required column."""
-    with xlsx.opened_workbook(content, max_bytes=MAX_BYTES) as workbook:
+    workbooks.WorkbookError when the file is not an .xlsx, too large, or lacks a required column."""
+    with workbooks.opened_workbook(content, max_bytes=MAX_BYTES) as workbook:
         sheet = workbook.worksheets[0]
         columns: dict[int, str] = {}
         rows: list[tuple[int, dict]] = []
@@ -170,24 +171,24 @@ def read_rows(content: bytes) -> list[tuple[int, dict]]:
             if not columns:
                 if number > _HEADER_ROWS:
                     break
-                found = xlsx.map_header(values, FIELDS_BY_HEADER)
+                found = workbooks.map_header(values, FIELDS_BY_HEADER)
                 if "nik" in found.values():
                     columns = found
                     missing = [COLUMNS[name] for name in REQUIRED if name not in columns.values()]
                     if missing:
-                        raise xlsx.WorkbookError(
+                        raise workbooks.WorkbookError(
                             f"Kolom {', '.join(missing)} tidak ditemukan di baris judul. Berkas jawaban BPJS "
                             f"harus berkolom: {' · '.join(COLUMNS.values())}.")
                 continue
-            if not any(xlsx.filled(value) for value in values):
+            if not any(workbooks.filled(value) for value in values):
                 continue
             rows.append((number, {name: values[index] if index < len(values) else None
                                   for index, name in columns.items()}))
     if not columns:
-        raise xlsx.WorkbookError(f"Baris judul tidak ditemukan: lembar pertama harus berkolom "
+        raise workbooks.WorkbookError(f"Baris judul tidak ditemukan: lembar pertama harus berkolom "
                                  f"{' · '.join(COLUMNS.values())}.")
     if not rows:
-        raise xlsx.WorkbookError("Berkas tidak berisi baris data di bawah baris judul.")
+        raise workbooks.WorkbookError("Berkas tidak berisi baris data di bawah baris judul.")
     return rows
 
 
@@ -243,15 +244,15 @@ def _parse(number: int, values: dict) -> AnswerRow:
             problems.append(f"{_KPJ_HEADER} kosong, padahal status aktif.")
 
     raw_date = values.get("registered_on")
-    if xlsx.filled(raw_date):
-        row.registered_on = xlsx.cell_date(raw_date)
+    if workbooks.filled(raw_date):
+        row.registered_on = workbooks.cell_date(raw_date)
         if row.registered_on is None:
             problems.append(f"Tanggal kepesertaan \"{_text(raw_date)}\" bukan tanggal (tulis HH-BB-TTTT).")
     elif row.action == REGISTER:
         problems.append("Tanggal kepesertaan kosong, padahal status aktif.")
     raw_paid = values.get("paid_until")
-    if xlsx.filled(raw_paid):
-        row.paid_until = xlsx.cell_date(raw_paid)
+    if workbooks.filled(raw_paid):
+        row.paid_until = workbooks.cell_date(raw_paid)
         if row.paid_until is None:
             problems.append(f"Masa iur s.d. \"{_text(raw_paid)}\" bukan tanggal (tulis HH-BB-TTTT).")
     if row.action == REGISTER and (problem := workflow.paid_until_problem(registered_on=row.registered_on,
@@ -267,7 +268,7 @@ def _parse(number: int, values: dict) -> AnswerRow:
 
 def answer_preview(*, content: bytes, regency) -> AnswerReport:
     """Reads the file and says what importing it would do, row by row; writes nothing. Only the
-    nominees of `regency` are looked at. Raises xlsx.WorkbookError for an unusable file."""
+    nominees of `regency` are looked at. Raises workbooks.WorkbookError for an unusable file."""
     report = AnswerReport(rows=[_parse(number, values) for number, values in read_rows(content)])
     _flag_repeated_niks(report.rows)
     candidates = [row for row in report.rows if row.outcome == MATCHED]

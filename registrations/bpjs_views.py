@@ -29,10 +29,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from lokal import format_rupiah
 
-from reports.export_log import ExportKind, export_record
+from common.access_log import ExportKind, export_record
 from villages.selectors import regency_get_for_user, regency_settings_get
 
-from . import bpjs_export, bpjs_import, imports, services, xlsx
+from . import bpjs_export, bpjs_import, imports, services
+from common import workbooks
 from .models import ExportBatch, Nominee
 from .permissions import can_create_export_batch, can_download_export_batch, can_import_bpjs_results
 from .selectors import export_batches_with_status, programme_get_for_user
@@ -115,7 +116,7 @@ def batch_download(request, batch_pk):
     batch = _batch_for_user(request.user, batch_pk)
     if not can_download_export_batch(request.user, batch.regency):
         raise Http404("Batch tidak ditemukan.")
-    response = xlsx.stored_xlsx_download(batch.file, f"{batch.number}.xlsx", what=f"BPJS export batch {batch.pk}")
+    response = workbooks.stored_xlsx_download(batch.file, f"{batch.number}.xlsx", what=f"BPJS export batch {batch.pk}")
     # By id: the log filter masks a batch number ("1705-2026-001") as if it were a phone number.
     logger.info("%s downloaded BPJS export batch id %s (%s rows)", request.user.username, batch.pk, batch.row_count)
     export_record(kind=ExportKind.BPJS_BATCH_DOWNLOAD, requested_by=request.user, regency=batch.regency,
@@ -164,7 +165,7 @@ class AnswerUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        return xlsx.clean_upload(self.cleaned_data["file"], max_bytes=bpjs_import.MAX_BYTES)
+        return workbooks.clean_upload(self.cleaned_data["file"], max_bytes=bpjs_import.MAX_BYTES)
 
 
 def _regency_for_importer(user, regency_pk):
@@ -191,7 +192,7 @@ def answer_upload(request, regency_pk):
         content = form.cleaned_data["file"].read()
         try:
             bpjs_import.read_rows(content)
-        except xlsx.WorkbookError as error:
+        except workbooks.WorkbookError as error:
             form.add_error("file", str(error))
         else:
             token = imports.import_upload_store(content)
@@ -211,7 +212,7 @@ def answer_preview(request, regency_pk, token):
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
     try:
         report = bpjs_import.answer_preview(content=content, regency=regency)
-    except xlsx.WorkbookError as error:
+    except workbooks.WorkbookError as error:
         messages.error(request, str(error))
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
     return render(request, "registrations/bpjs_answer_preview.html", {
@@ -230,7 +231,7 @@ def answer_confirm(request, regency_pk, token):
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
     try:
         report = bpjs_import.answer_apply(content=content, regency=regency, actor=request.user)
-    except xlsx.WorkbookError as error:
+    except workbooks.WorkbookError as error:
         messages.error(request, str(error))
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
     # The token stays in the session: a second click on Simpan then hears "already imported".

@@ -10,7 +10,7 @@ Two layouts are read:
   workbook, which has our template's layout and so can be uploaded again as it is.
 
 What every upload workbook of the portal does the same way (the file checks, the header row, the
-"Petunjuk" sheet, dates in cells) is in xlsx.py, shared with the official-figures workbook.
+"Petunjuk" sheet, dates in cells) is in workbooks.py, shared with the official-figures workbook.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import xlsx
+from common import workbooks
 from .nik import strip_separators
-from .xlsx import DATE, TEXT, Column, WorkbookError
+from common.workbooks import DATE, TEXT, Column, WorkbookError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 1000  # a village nominates tens of people; a thousand rows means the wrong file
@@ -137,7 +137,7 @@ def template_workbook(*, occupations: Sequence[str], data_sources: Sequence[str]
     if reasons is not None:
         values = [row_values + [reason] for row_values, reason in zip(values, reasons, strict=True)]
     last_row = max(TEMPLATE_ROWS, len(rows)) + 1
-    workbook = xlsx.data_workbook(title=DATA_SHEET, columns=TEMPLATE_COLUMNS, last_row=last_row, rows=values,
+    workbook = workbooks.data_workbook(title=DATA_SHEET, columns=TEMPLATE_COLUMNS, last_row=last_row, rows=values,
                                   extra_headers=[REASON_HEADER] if reasons is not None else [])
     sheet = workbook.active
     if reasons is not None:
@@ -145,7 +145,7 @@ def template_workbook(*, occupations: Sequence[str], data_sources: Sequence[str]
         sheet.column_dimensions[get_column_letter(reason_position)].width = 60
         sheet.cell(row=1, column=reason_position).fill = PatternFill("solid", fgColor="F4CCCC")
     _add_lists(workbook, sheet, occupations=occupations, data_sources=data_sources, last_row=last_row)
-    xlsx.add_notes_sheet(workbook, title="Cara mengisi template calon peserta BPJS Ketenagakerjaan", lines=[
+    workbooks.add_notes_sheet(workbook, title="Cara mengisi template calon peserta BPJS Ketenagakerjaan", lines=[
         f"Isi satu baris per calon peserta di lembar \"{DATA_SHEET}\", mulai baris 2. Jangan ubah judul kolom.",
         "NIK, No. KK dan No. HP harus tetap berformat Teks. Excel hanya menyimpan 15 digit angka, jadi NIK "
         "16 digit yang tersimpan sebagai angka sudah kehilangan digit terakhirnya dan akan ditolak.",
@@ -153,7 +153,7 @@ def template_workbook(*, occupations: Sequence[str], data_sources: Sequence[str]
         "Anda menekan tombol Simpan di halaman pratinjau. Baris yang ditolak bisa diunduh, diperbaiki, lalu "
         "diunggah lagi.",
     ], columns=TEMPLATE_COLUMNS, widths=[24, 14, 80, 20])
-    return xlsx.workbook_bytes(workbook)
+    return workbooks.workbook_bytes(workbook)
 
 
 def _add_lists(workbook: Workbook, sheet, *, occupations, data_sources, last_row: int) -> None:
@@ -182,13 +182,13 @@ def _add_lists(workbook: Workbook, sheet, *, occupations, data_sources, last_row
 
 def check_file(*, name: str, size: int) -> None:
     """Refuses by name and size before the content is read (WorkbookError)."""
-    xlsx.check_file(name=name, size=size, max_bytes=MAX_BYTES)
+    workbooks.check_file(name=name, size=size, max_bytes=MAX_BYTES)
 
 
 def read_workbook(content: bytes) -> SheetData:
     """Reads the nominee rows of an uploaded workbook, every value as text. Raises WorkbookError
     (wrong type, too large, missing columns, no data) with a message for the officer."""
-    with xlsx.opened_workbook(content, max_bytes=MAX_BYTES) as workbook:
+    with workbooks.opened_workbook(content, max_bytes=MAX_BYTES) as workbook:
         return _read_sheet(workbook)
 
 
@@ -207,8 +207,8 @@ def _read_sheet(workbook) -> SheetData:
     # The header is the first row naming NIK; a title or two above it is fine.
     header_number, columns, seen_anything = 0, {}, False
     for number, cells in enumerate(rows, start=1):
-        seen_anything = seen_anything or any(xlsx.filled(value) for value in cells or ())
-        mapped = xlsx.map_header(cells, _HEADER_TO_FIELD)
+        seen_anything = seen_anything or any(workbooks.filled(value) for value in cells or ())
+        mapped = workbooks.map_header(cells, _HEADER_TO_FIELD)
         if len(mapped) > len(columns):
             columns = mapped
         if "nik" in mapped.values():
@@ -232,7 +232,7 @@ def _read_sheet(workbook) -> SheetData:
         if kind == OPENSID and cells and str(cells[0] or "").strip() == "###":
             break  # OpenSID's end-of-data marker
         raw = {name: cells[index] if index < len(cells) else None for index, name in columns.items()}
-        if not any(xlsx.filled(value) for value in raw.values()):
+        if not any(workbooks.filled(value) for value in raw.values()):
             blank_run += 1
             if blank_run > TEMPLATE_ROWS:
                 break
@@ -297,7 +297,7 @@ def _as_text(name: str, value) -> str:
 
 def _date_text(value) -> str:
     """A date as ISO; anything else as written (the form then says the date is invalid)."""
-    date = xlsx.cell_date(value)
+    date = workbooks.cell_date(value)
     return date.isoformat() if date else str(value).strip()
 
 

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from villages.selectors import village_get_for_user
 
-from . import excel, imports, xlsx
+from . import excel, imports
+from common import workbooks
 from .models import Programme
 from .permissions import can_edit_village_list
 from .quotas import places_taken, village_quota
@@ -37,7 +38,7 @@ class NomineeUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        return xlsx.clean_upload(self.cleaned_data["file"], max_bytes=excel.MAX_BYTES)
+        return workbooks.clean_upload(self.cleaned_data["file"], max_bytes=excel.MAX_BYTES)
 
 
 def _village_for_officer(request, village_pk):
@@ -81,7 +82,7 @@ def _remember(request, token, entry) -> None:
 @login_required
 def template_download(request):
     """The empty template; any signed-in user may hand it out (it holds no personal data)."""
-    return xlsx.xlsx_download(imports.template_bytes(), "template-calon-peserta.xlsx")
+    return workbooks.xlsx_download(imports.template_bytes(), "template-calon-peserta.xlsx")
 
 
 @login_required
@@ -200,4 +201,4 @@ def rejected_download(request, village_pk, token):
     if content is None:
         messages.info(request, "Tidak ada baris yang ditolak untuk diunduh.")
         return redirect(reverse("registrations:import-upload", kwargs={"village_pk": village.pk}))
-    return xlsx.xlsx_download(content, f"calon-peserta-ditolak-{village.code.replace('.', '')}.xlsx")
+    return workbooks.xlsx_download(content, f"calon-peserta-ditolak-{village.code.replace('.', '')}.xlsx")

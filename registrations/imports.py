@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from reports.triggers import coverage_batch
+from common.events import collected
 from villages.models import Village
 
 from . import excel, services
@@ -132,7 +132,7 @@ def import_apply(*, content: bytes, programme: Programme, village: Village, crea
     if not can_edit_village_list(created_by, village):
         raise PermissionDenied
     report = import_preview(content=content, programme=programme, village=village)
-    with coverage_batch():  # the whole file moves the coverage figures once
+    with collected():  # the whole file moves the coverage figures once
         for outcome in report.valid_rows:
             try:
                 services.nominee_create(programme=programme, village=village, created_by=created_by, today=today,

@@ -1,5 +1,5 @@
-"""In-app notices (pemberitahuan). Called after commit by workflow.py and
-services.village_list_submit; each function takes ids and reads what it needs, so a notice always
+"""In-app notices (pemberitahuan). Status changes are heard as common.events announcements
+(`on_change`); a list sent is told by services.village_list_submit after commit; each function takes ids and reads what it needs, so a notice always
 describes what was committed. Names only: a notice never carries a NIK, KK or phone number."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
+from common.events import ChangeKind
 from villages.models import Village
 
 from .enums import NomineeStatus as S
@@ -23,6 +24,14 @@ VILLAGE_NEEDS_TO_KNOW = frozenset({S.RETURNED, S.REJECTED, S.REFUSED_BY_BPJS, S.
 
 def _active_users() -> QuerySet:
     return get_user_model().objects.filter(is_active=True)
+
+
+def on_change(sender, *, changes, **kwargs) -> None:
+    """Listener of common.events.changed (connected in RegistrationsConfig.ready): the nominees of
+    STATUS changes that ask something of their village are told to its officers."""
+    nominee_pks = [pk for change in changes if change.kind == ChangeKind.STATUS for pk in change.nominee_ids]
+    if nominee_pks:
+        statuses_changed(nominee_pks=nominee_pks)
 
 
 def status_changed(*, nominee_pk: int) -> None:

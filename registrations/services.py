@@ -12,8 +12,9 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from reports import triggers
-from reports.export_log import ExportKind, export_record
+from common import events
+from common.access_log import ExportKind, export_record
+from common.events import ChangeKind
 from villages.models import Regency, Village
 from villages.selectors import regency_settings_get
 
@@ -127,8 +128,8 @@ def nominee_create(*, programme: Programme, village: Village, created_by, nik: s
             nominee.save()
             NomineeEvent.objects.create(nominee=nominee, actor=created_by, from_status="", to_status=S.DRAFT,
                                         reason=f"menggantikan {replaces.full_name}" if replaces else "")
-            # A nominee takes a place: the programme figures move (reports.triggers).
-            transaction.on_commit(triggers.coverage_changed_callback(programme.regency_id))
+            # A nominee takes a place: the programme figures move (announced after commit).
+            events.announce_on_commit(ChangeKind.NOMINATION, programme.regency_id, nominee_ids=[nominee.pk])
     except IntegrityError:
         # Another officer saved the same NIK between our check and our insert; the index held.
         raise ValidationError(duplicate_message(nik_hash, village=village) or "NIK ini sudah diusulkan.") from None
@@ -169,7 +170,7 @@ def nominee_delete(*, nominee: Nominee, deleted_by) -> None:
     logger.info("%s removed nominee %s from village %s", deleted_by.username, nominee.pk, nominee.village.code)
     regency_id = nominee.village.subdistrict.regency_id
     nominee.delete()
-    transaction.on_commit(triggers.coverage_changed_callback(regency_id))
+    events.announce_on_commit(ChangeKind.NOMINATION, regency_id)
 
 
 def nominee_can_be_replaced(nominee: Nominee) -> bool:
@@ -193,7 +194,7 @@ def village_list_submit(*, programme: Programme, village: Village, submitted_by,
     if programme.requires_minutes and not minutes and not (submission and submission.minutes):
         raise ValidationError("Unggah berita acara musyawarah desa (PDF atau foto) sebelum mengirim daftar.")
     now = timezone.now()
-    with transaction.atomic(), triggers.coverage_batch():
+    with transaction.atomic(), events.collected():
         for nominee in pending:
             workflow.nominee_submit(nominee=nominee, actor=submitted_by)
         submission, _ = VillageSubmission.objects.get_or_create(
@@ -269,7 +270,7 @@ def export_batch_create(*, programme: Programme, created_by, village: Village | 
     transaction: the batch number, the registration file in the regency's column layout of the
     moment (stored with the batch, so it can be downloaded again unchanged), and each nominee
     moved to "sent to BPJS" through workflow.nominees_send_to_bpjs (event rows; one coverage
-    recompute for the whole batch), and the export log's row for it (reports.export_log).
+    recompute for the whole batch), and the export log's row for it (common.access_log).
 
     Who: the regency admin or approver (`can_create_export_batch`). Raises ValidationError when
     the user may not, or when there is nothing to send. Logged: who, batch number, row count."""
@@ -278,7 +279,7 @@ def export_batch_create(*, programme: Programme, created_by, village: Village | 
         raise ValidationError("Anda tidak berwenang membuat batch kirim BPJS untuk kabupaten/kota ini.")
     stored_name = ""
     try:
-        with transaction.atomic(), triggers.coverage_batch():
+        with transaction.atomic(), events.collected():
             # One batch at a time per regency: the number sequence, and no nominee in two batches.
             Regency.objects.select_for_update().filter(pk=regency.pk).first()
             nominees = list(

@@ -16,14 +16,14 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from reports.export_log import ExportKind, export_record
+from common.access_log import ExportKind, export_record
 from villages.models import Subdistrict
 
 from . import tracking
-from .exports import table_workbook
+from common.tables import table_workbook
 from .permissions import can_see_review_pages
 from .selectors import programme_get_for_user
-from .xlsx import xlsx_download
+from common.workbooks import xlsx_download
 
 logger = logging.getLogger(__name__)
 

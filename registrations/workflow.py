@@ -9,13 +9,15 @@ nominees at once (`_bulk_transition`: a batch with `nominees_send_to_bpjs`, an a
 `nominees_record_bpjs_answers`): the same checks on each locked row, then bulk writes, and one
 on_commit callback for the whole change.
 
-Side effects (after commit, never for a rolled-back change; one on_commit callback per change):
-- every status change → the regency's coverage is recomputed (reports.triggers.coverage_changed:
-  each state moves a programme figure, and registered/active/lapsed/ended move UCJ). Coalesced:
-  one recompute per regency for a burst, and `nominees_decide` runs in a
-  reports.triggers.coverage_batch(), so a bulk decision schedules one recompute per regency;
-- returned or rejected → a notice to the village's officers with the reason (notices.py);
-- refused by BPJS or ended → the same notice, so the village knows it may replace the person.
+Side effects (after commit, never for a rolled-back change): the workflow imports none of them.
+It announces each change (common.events, kind STATUS, with its regency and nominees), and the
+listeners act:
+- reports.triggers: the regency's coverage is recomputed (each state moves a programme figure, and
+  registered/active/lapsed/ended move UCJ). Coalesced: a bulk change announces once, and
+  `nominees_decide` runs in one common.events.collected() block, so a bulk decision schedules one
+  recompute per regency;
+- registrations.notices: returned, rejected, refused by BPJS or ended → a notice to the village's
+  officers with the reason, so the village knows it may fix or replace the person.
 (A village's "kirim ke kabupaten" notifies the regency's reviewers once per list, in
 services.village_list_submit, not once per nominee.)
 
@@ -32,7 +34,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import TextChoices
@@ -41,11 +42,11 @@ from lokal.samaran import mask_pii
 from simple_history.utils import bulk_update_with_history
 
 from accounts.enums import Role
-from reports import triggers
+from common import events as announcements
+from common.events import ChangeKind
 from villages.selectors import region_scope
 from villages.enums import ApprovalSteps
 
-from . import notices
 from .enums import Action, EndReason, ReviewReason
 from .enums import NomineeStatus as S
 from .models import Nominee, NomineeEvent
@@ -251,10 +252,8 @@ def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", r
             raise TransitionError(
                 f"{nominee.full_name}: NIK ini sudah diusulkan lagi di tempat lain, jadi tidak bisa dibuka kembali."
             ) from None
-        side_effects = [triggers.coverage_changed_callback(nominee.village.subdistrict.regency_id)]
-        if to in notices.VILLAGE_NEEDS_TO_KNOW:
-            side_effects.append(partial(notices.status_changed, nominee_pk=nominee.pk))
-        transaction.on_commit(partial(_run_all, side_effects))
+        announcements.announce_on_commit(ChangeKind.STATUS, nominee.village.subdistrict.regency_id,
+                                  nominee_ids=[nominee.pk])
     return nominee
 
 
@@ -355,20 +354,13 @@ def _bulk_transition(moves: list[Move], *, actor, all_or_nothing: bool = False) 
         bulk_update_with_history(result.changed, Nominee, [*_STATUS_FIELDS, *sorted(fields)], batch_size=BULK_SIZE,
                                  default_user=actor, default_date=changed_at)
         NomineeEvent.objects.bulk_create(events, batch_size=BULK_SIZE)
-        side_effects = [triggers.coverage_changed_callback(regency_id) for regency_id in
-                        sorted({nominee.village.subdistrict.regency_id for nominee in result.changed})]
-        told = [nominee.pk for nominee in result.changed if nominee.status in notices.VILLAGE_NEEDS_TO_KNOW]
-        if told:
-            side_effects.append(partial(notices.statuses_changed, nominee_pks=told))
-        transaction.on_commit(partial(_run_all, side_effects))
+        by_regency: dict[int, list[int]] = {}
+        for nominee in result.changed:
+            by_regency.setdefault(nominee.village.subdistrict.regency_id, []).append(nominee.pk)
+        with announcements.collected():  # one announcement for the whole change
+            for regency_id, nominee_ids in sorted(by_regency.items()):
+                announcements.announce_on_commit(ChangeKind.STATUS, regency_id, nominee_ids=nominee_ids)
     return result
-
-
-def _run_all(callbacks: list[Callable[[], None]]) -> None:
-    """A change's side effects, in one on_commit callback. Coverage comes first: scheduling a
-    recompute never raises (reports.triggers logs its failures), so the notice always follows."""
-    for callback in callbacks:
-        callback()
 
 
 def _write_status(nominee: Nominee, *, to: str, actor, reason: str, reason_code: str = "",
@@ -484,7 +476,7 @@ def nominees_decide(*, nominee_pks: Iterable[int], action: str, actor, reason_co
     many changed and why each refused one could not. `seen` maps pk → the status shown."""
     result = BulkResult()
     seen = seen or {}
-    with triggers.coverage_batch():  # one coverage recompute per regency, not one per nominee
+    with announcements.collected():  # one coverage recompute per regency, not one per nominee
         for pk in nominee_pks:
             try:
                 result.changed.append(nominee_decide(

@@ -4,7 +4,7 @@ the BPJS Ketenagakerjaan branch sends, and reading an uploaded workbook into typ
 Pure functions on bytes and plain values, no database: imports.py resolves the region codes,
 checks each row against the regency and applies it through services.official_figure_record. What
 every upload workbook does the same way (file checks, header row, "Petunjuk" sheet, dates) comes
-from registrations/xlsx.py, shared with the nominee workbook.
+from registrations/workbooks.py, shared with the nominee workbook.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from decimal import Decimal, InvalidOperation
 
 from openpyxl.styles import Font
 
-from registrations import xlsx
-from registrations.xlsx import DATE, TEXT, Column, WorkbookError
+from common import workbooks
+from common.workbooks import DATE, TEXT, Column, WorkbookError
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 500  # a regency and its subdistricts over a few years of dates; more means the wrong file
@@ -47,7 +47,7 @@ COLUMNS = [
 HEADERS = [column.header for column in COLUMNS]
 HEADER_BY_FIELD = {column.field: column.header for column in COLUMNS}
 COUNT_FIELDS = ("active_pu", "active_bpu", "active_jakon", "active_pmi", "denominator")
-_FIELD_BY_HEADER = {xlsx.normalise_header(column.header): column.field for column in COLUMNS}
+_FIELD_BY_HEADER = {workbooks.normalise_header(column.header): column.field for column in COLUMNS}
 
 
 @dataclass
@@ -63,8 +63,8 @@ def template_workbook(*, regions: Sequence[tuple[str, str]] = ()) -> bytes:
     """The official-figures template: a data sheet with the headers in the first row (codes formatted
     as text, dates as dates) and a "Petunjuk" sheet explaining each column and listing `regions`
     ((code, name) pairs: the regency and its subdistricts)."""
-    workbook = xlsx.data_workbook(title=DATA_SHEET, columns=COLUMNS, last_row=TEMPLATE_ROWS + 1)
-    notes = xlsx.add_notes_sheet(workbook, title="Cara mengisi template angka resmi UCJ (BPJS Ketenagakerjaan)", lines=[
+    workbook = workbooks.data_workbook(title=DATA_SHEET, columns=COLUMNS, last_row=TEMPLATE_ROWS + 1)
+    notes = workbooks.add_notes_sheet(workbook, title="Cara mengisi template angka resmi UCJ (BPJS Ketenagakerjaan)", lines=[
         f"Isi satu baris per wilayah dan tanggal di lembar \"{DATA_SHEET}\", mulai baris 2. Jangan ubah judul kolom.",
         "Salin angka persis seperti laporan BPJS: peserta aktif per segmen dan penduduk bekerja (penyebut).",
         "Mengunggah ulang berkas yang sama tidak menggandakan data: wilayah dan tanggal yang sudah ada diperbarui.",
@@ -77,7 +77,7 @@ def template_workbook(*, regions: Sequence[tuple[str, str]] = ()) -> bytes:
             cell.font = Font(bold=True)
         for code, name in regions:
             notes.append([code, name])
-    return xlsx.workbook_bytes(workbook)
+    return workbooks.workbook_bytes(workbook)
 
 
 # --- Reading an upload ----------------------------------------------------------------------
@@ -85,7 +85,7 @@ def template_workbook(*, regions: Sequence[tuple[str, str]] = ()) -> bytes:
 def read_workbook(content: bytes) -> list[SheetRow]:
     """The rows of the data sheet (ours by name, else the first sheet), typed, with a problem per
     unreadable cell. Raises WorkbookError (wrong type, too large, missing columns, no data)."""
-    with xlsx.opened_workbook(content, max_bytes=MAX_BYTES) as workbook:
+    with workbooks.opened_workbook(content, max_bytes=MAX_BYTES) as workbook:
         names = {name.strip().lower(): name for name in workbook.sheetnames}
         sheet_name = names.get(DATA_SHEET.lower(), workbook.sheetnames[0])
         worksheet = workbook[sheet_name]
@@ -95,7 +95,7 @@ def read_workbook(content: bytes) -> list[SheetRow]:
 
 def _read_rows(rows, sheet_name: str) -> list[SheetRow]:
     header = next(rows, None) or ()
-    columns = xlsx.map_header([cell.value for cell in header], _FIELD_BY_HEADER)
+    columns = workbooks.map_header([cell.value for cell in header], _FIELD_BY_HEADER)
     missing = [column.header for column in COLUMNS if column.required and column.field not in columns.values()]
     if missing:
         raise WorkbookError(f"Kolom wajib tidak ditemukan di baris pertama lembar \"{sheet_name}\": "
@@ -103,7 +103,7 @@ def _read_rows(rows, sheet_name: str) -> list[SheetRow]:
     result = []
     for number, cells in enumerate(rows, start=2):
         raw = {name: cells[index] if index < len(cells) else None for index, name in columns.items()}
-        if not any(xlsx.filled(getattr(cell, "value", None)) for cell in raw.values()):
+        if not any(workbooks.filled(getattr(cell, "value", None)) for cell in raw.values()):
             continue
         if len(result) >= MAX_ROWS:
             raise WorkbookError(f"Berkas berisi lebih dari {MAX_ROWS} baris data. Bagi menjadi beberapa berkas.")
@@ -138,7 +138,7 @@ def _code(value, header: str) -> str | None:
     """A region code as text. A regency code typed as a number ("17.05" → 17.05, "17.10" → 17.1)
     lost only a trailing zero, and regency codes always have two digits after the dot, so it is
     safe to put back; a subdistrict code (two dots) cannot be a number at all."""
-    if not xlsx.filled(value):
+    if not workbooks.filled(value):
         return None
     if isinstance(value, float | int) and not isinstance(value, bool):
         return f"{value:.2f}"
@@ -146,9 +146,9 @@ def _code(value, header: str) -> str | None:
 
 
 def _date(value, header: str) -> dt.date | None:
-    if not xlsx.filled(value):
+    if not workbooks.filled(value):
         return None
-    date = xlsx.cell_date(value)
+    date = workbooks.cell_date(value)
     if date is None:
         raise ValueError(f"\"{str(value).strip()}\" bukan tanggal yang valid; tulis HH-BB-TTTT, mis. 31-12-2024.")
     return date
@@ -156,7 +156,7 @@ def _date(value, header: str) -> dt.date | None:
 
 def _count(value, header: str) -> int | None:
     """A whole number; "25.400" and "25,400" (thousands written Indonesian or English style) too."""
-    if not xlsx.filled(value):
+    if not workbooks.filled(value):
         return None
     if isinstance(value, bool):
         raise ValueError(f"\"{value}\" bukan angka.")
@@ -180,7 +180,7 @@ def _count(value, header: str) -> int | None:
 
 def _percent(value, header: str) -> Decimal | None:
     """"19,41", "19.41", "19,41%" or a number; between 0 and 100, two decimals."""
-    if not xlsx.filled(value):
+    if not workbooks.filled(value):
         return None
     if isinstance(value, bool):
         raise ValueError(f"\"{value}\" bukan angka.")
@@ -195,7 +195,7 @@ def _percent(value, header: str) -> Decimal | None:
 
 
 def _text(value, header: str) -> str:
-    text = " ".join(str(value).split()) if xlsx.filled(value) else ""
+    text = " ".join(str(value).split()) if workbooks.filled(value) else ""
     if len(text) > 200:
         raise ValueError(f"{header} paling panjang 200 karakter.")
     return text

@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 
-from jamsostek_portal.celery import RETRYABLE_DATABASE_ERRORS
+from common.database import RETRYABLE_DATABASE_ERRORS
 from registrations.enums import NOMINATIVE_LIST_STATES
 from registrations.models import Nominee, Programme
 from registrations.permissions import can_see_full_identifiers
@@ -47,8 +47,10 @@ from villages.selectors import regency_of, regency_settings_get
 
 from . import exports
 from .coverage import display_percent, regency_figures
-from .export_log import export_record
-from .models import ExportKind, ExportRecord, ExportStatus, RegionLevel
+from common.access_log import export_record
+from common.models import ExportKind, ExportRecord, ExportStatus
+
+from .models import RegionLevel
 from .selectors import latest_snapshots
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ Each builder writes into a binary file object (a BytesIO for a download answered
 temporary file for a job; reports/export_jobs.py decides), streams its rows through openpyxl's
 write-only mode so a regency's 20,000 nominees stay a few megabytes of memory, calls `progress`
 with the rows written so far every PROGRESS_EVERY rows and once at the end, and returns how many
-table rows it wrote. Text is formula-safe (registrations.exports.safe_text), identifiers (NIK, KK,
+table rows it wrote. Text is formula-safe (common.tables.safe_text), identifiers (NIK, KK,
 KPJ) are text cells, numbers stay numbers.
 """
 
@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from registrations.exports import ExportColumn, address_line, safe_text, typed_cell
+from common.tables import ExportColumn, address_line, safe_text, typed_cell
 
 ProgressCallback = Callable[[int], None]
 # A job's progress is a database write: every few hundred rows is often enough for a progress bar.
@@ -43,7 +43,7 @@ def long_date(day: dt.date) -> str:
 
 
 def _cell(sheet, column: ExportColumn, value, *, bold: bool = False) -> WriteOnlyCell:
-    """A table cell: typed (registrations.exports.typed_cell), bordered, text wrapped, bold on request."""
+    """A table cell: typed (common.tables.typed_cell), bordered, text wrapped, bold on request."""
     cell = typed_cell(sheet, column, value)
     cell.border = _THIN_BORDER
     cell.alignment = Alignment(vertical="top", wrap_text=column.kind == "text")

@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registrations import xlsx
+from common import workbooks
 from villages.models import Subdistrict
 
 from . import excel
@@ -222,4 +222,4 @@ class FigureUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        return xlsx.clean_upload(self.cleaned_data["file"], max_bytes=excel.MAX_BYTES)
+        return workbooks.clean_upload(self.cleaned_data["file"], max_bytes=excel.MAX_BYTES)

@@ -8,7 +8,7 @@ from registrations.permissions import can_see_full_identifiers
 from villages.models import Province, Regency
 from villages.selectors import regency_of, region_scope
 
-from .models import ExportRecord
+from common.models import ExportRecord
 
 # Regency staff who enter targets, official figures and village denominators: the admin, and the
 # approver (the head of the office's side, who signs off the numbers sent to the regent).

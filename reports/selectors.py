@@ -14,7 +14,9 @@ from django.http import Http404
 from villages.models import Regency
 
 from .coverage import regency_figures
-from .models import CoverageSnapshot, ExportRecord, RegionLevel
+from common.models import ExportRecord
+
+from .models import CoverageSnapshot, RegionLevel
 from .permissions import can_open_export
 
 

@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from common import events
+from common.events import ChangeKind
 from villages.models import Province, Regency, Subdistrict, Village
 from villages.selectors import regency_of
 
@@ -69,13 +71,11 @@ def _region_keys(region, allowed: tuple[type, ...]) -> dict:
 
 
 def _schedule_recompute(region) -> None:
-    """After commit, the regency whose numbers moved is recomputed (coalesced by reports.triggers)."""
+    """After commit, the regency whose numbers moved is recomputed (announced after commit; reports.triggers listens)."""
     regency = regency_of(region)
     if regency is None:
         return
-    from . import triggers  # lazily: triggers imports the tasks, which import the coverage engine
-
-    transaction.on_commit(triggers.coverage_changed_callback(regency.pk))
+    events.announce_on_commit(ChangeKind.COVERAGE_INPUT, regency.pk)
 
 
 def _entry_save(model, *, keys: dict, values: dict, entered_by, region):

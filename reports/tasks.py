@@ -22,7 +22,7 @@ import logging
 
 from celery import Task, shared_task
 
-from jamsostek_portal.celery import RETRYABLE_DATABASE_ERRORS
+from common.database import RETRYABLE_DATABASE_ERRORS
 from villages.models import Regency
 
 from . import coverage, export_jobs, triggers

@@ -1,22 +1,20 @@
 """When a regency's coverage is recomputed: after a change that moves its numbers commits.
 
-Callers, always after commit: registrations.workflow (every status change), registrations.services
-(a nominee created or removed, a village list sent), reports.services (an official figure, a
-target). They hand `coverage_changed_callback(regency_id)` to `transaction.on_commit` (or call
-`coverage_changed(regency_id)` from an on_commit callback of their own).
+Nothing calls this module to say so: the nomination apps announce their changes after commit
+(common.events: a nominee's status, a nominee added or removed, a list sent) and the reports app
+listens (`on_change`, connected in ReportsConfig.ready). Coverage inputs entered here (targets,
+official figures, village denominators, reports.services) are announced the same way.
 
 Coalescing, so a bulk change of 2,000 nominees costs one recompute, not 2,000:
+- A bulk step announces once (common.events.collected), naming each regency it touched.
 - The cache key `coverage:pending:<regency_id>` marks a recompute that is scheduled but has not
   started. `coverage_changed` sets it with `cache.add` (only if absent) and enqueues the task only
   when it set it, with a short countdown (COVERAGE_RECOMPUTE_DELAY_SECONDS) so the rest of the
   burst finds the mark. The task deletes the key when it starts, before it reads anything: a change
   that commits while the recompute runs finds no mark and schedules the next one, so no change is
   ever left out. The cache is Redis when there is one, so the web and worker processes share it.
-- `coverage_batch()` for code that makes many changes in a row (workflow.nominees_decide,
-  services.village_list_submit): inside it, changes are only collected, and each regency is
-  scheduled once when the batch ends (after commit, if the batch ran inside a transaction). This
-  is what coalesces in eager mode (the embedded demo, no broker), where a task runs the moment it
-  is enqueued and a countdown does not hold anything back.
+- The task is enqueued by its name (`reports.recompute_regency_coverage`): this module does not
+  import the tasks module.
 
 Scheduling never fails the change that caused it (that change is committed): an error reaching the
 broker, or an error of an inline recompute, is logged, and the nightly recompute
@@ -26,14 +24,10 @@ broker, or an error of an inline recompute, is logged, and the nightly recompute
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from functools import partial
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +37,7 @@ logger = logging.getLogger(__name__)
 PENDING_TIMEOUT = 10 * 60
 # The run counter (`recompute_finished`) covers about a day.
 RUNS_TIMEOUT = 24 * 60 * 60
+RECOMPUTE_TASK = "reports.recompute_regency_coverage"
 
 
 def pending_key(regency_id: int) -> str:
@@ -53,79 +48,24 @@ def runs_key(regency_id: int) -> str:
     return f"coverage:runs:{regency_id}"
 
 
-class _Batch:
-    """The regencies changed inside one `coverage_batch()`."""
-
-    def __init__(self) -> None:
-        self.regency_ids: set[int] = set()
-        self.closed = False
-
-    def add(self, regency_id: int) -> None:
-        if self.closed:  # a change that committed after the batch had scheduled its regencies
-            _schedule(regency_id)
-        else:
-            self.regency_ids.add(regency_id)
-
-    def close(self) -> None:
-        self.closed = True
-        for regency_id in sorted(self.regency_ids):
-            _schedule(regency_id)
-
-
-_current_batch: ContextVar[_Batch | None] = ContextVar("coverage_batch", default=None)
+def on_change(sender, *, changes, **kwargs) -> None:
+    """Listener of common.events.changed (connected in ReportsConfig.ready): every kind of change
+    moves a regency's numbers, so each regency named is scheduled once."""
+    for regency_id in sorted({change.regency_id for change in changes}):
+        coverage_changed(regency_id)
 
 
 def coverage_changed(regency_id: int) -> None:
-    """Something that moves the regency's numbers has committed: schedule one recompute (or, inside
-    a `coverage_batch()`, note the regency for the batch's end). Call it from
-    `transaction.on_commit`, never before the change is committed."""
-    batch = _current_batch.get()
-    if batch is not None:
-        batch.add(regency_id)
-    else:
-        _schedule(regency_id)
-
-
-def coverage_changed_callback(regency_id: int) -> Callable[[], None]:
-    """The callable to hand to `transaction.on_commit` for a change made now: it reports the
-    regency to the batch open now, even when the commit comes after that batch has ended (a batch
-    run inside a caller's transaction), and otherwise calls `coverage_changed` after commit."""
-    batch = _current_batch.get()
-    if batch is not None:
-        return partial(batch.add, regency_id)
-    return partial(coverage_changed, regency_id)
-
-
-@contextmanager
-def coverage_batch() -> Iterator[None]:
-    """Inside this block `coverage_changed` only collects regencies; on leaving it each is
-    scheduled once, after commit when the block ran inside a transaction (never, if that
-    transaction rolls back). Nested batches belong to the outermost one."""
-    if _current_batch.get() is not None:
-        yield
-        return
-    batch = _Batch()
-    token = _current_batch.set(batch)
-    try:
-        yield
-    finally:
-        _current_batch.reset(token)
-        # Registered after the callbacks of the changes made inside the block, so on commit they
-        # add to the batch first. In autocommit mode this runs at once. Also when the block
-        # raised: what committed before the error still moved the numbers.
-        transaction.on_commit(batch.close)
-
-
-def _schedule(regency_id: int) -> None:
-    from .tasks import recompute_regency_coverage  # the task module imports the coverage rules
-
+    """Something that moves the regency's numbers has committed: schedule one recompute, unless one
+    is scheduled and has not started yet (it will read this change). Never raises."""
     key = pending_key(regency_id)
     try:
         if not cache.add(key, 1, timeout=PENDING_TIMEOUT):
             return  # a recompute is scheduled and has not started: it will read this change
         try:
-            recompute_regency_coverage.apply_async((regency_id,),
-                                                   countdown=settings.COVERAGE_RECOMPUTE_DELAY_SECONDS)
+            # By name: this module never imports the tasks (they import the coverage engine).
+            current_app.signature(RECOMPUTE_TASK, args=(regency_id,),
+                                  countdown=settings.COVERAGE_RECOMPUTE_DELAY_SECONDS).apply_async()
         except Exception:
             cache.delete(key)  # so the next change tries again
             raise

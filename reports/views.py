@@ -37,7 +37,7 @@ from lokal import format_rupiah
 
 from registrations.permissions import can_see_review_pages
 from registrations.selectors import current_programme
-from registrations.xlsx import xlsx_download
+from common.workbooks import xlsx_download
 from villages.models import Subdistrict, Village
 from villages.selectors import regency_get_for_user, subdistrict_get_for_user
 

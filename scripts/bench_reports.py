@@ -84,7 +84,7 @@ def run() -> int:
     from registrations.enums import NomineeStatus
     from registrations.models import Nominee, Programme
     from reports import export_jobs
-    from reports.triggers import coverage_batch
+    from common.events import collected
     from villages.models import Regency, Subdistrict
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -115,9 +115,9 @@ def run() -> int:
 
     # 1. The BPJS file. No broker here, so coverage_changed would recompute inline after each of the
     # 2,020 moves; as in production (a queued task coalesced per regency) the step's one recompute
-    # runs at the end of coverage_batch() and is part of its time.
+    # runs at the end of collected() and is part of its time.
     def batch_create():
-        with coverage_batch():
+        with collected():
             return services.export_batch_create(programme=programme, created_by=admin)
 
     seconds, queries, batch = once("1. Export batch of 2,020 (services.export_batch_create)", batch_create)
@@ -152,7 +152,7 @@ def run() -> int:
     figures.append(("2a. BPJS answer, preview", f"{seconds:.2f} s", f"{queries_text(queries)}; {matched} matched"))
 
     def apply():
-        with coverage_batch():
+        with collected():
             return bpjs_import.answer_apply(content=content, regency=seluma, actor=admin)
 
     seconds, queries, applied = once("2b. Answer applied (bpjs_import.answer_apply)", apply)

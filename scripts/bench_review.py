@@ -52,7 +52,7 @@ def main() -> int:
     from registrations.enums import NomineeStatus
     from registrations.models import Nominee, OccupationCategory, PremiumRate
     from registrations.reference_data import seed_reference_data
-    from reports.triggers import coverage_batch
+    from common.events import collected
     from registrations.validation import check_nominee
     from villages.loader import load_regions
     from villages.models import Regency, Village
@@ -119,10 +119,10 @@ def main() -> int:
 
     # With no broker here, a coverage recompute would run inline after every single change; in
     # production it is a queued, coalesced task (scripts/bench_coverage.py times it). So each step
-    # runs in coverage_batch(): the step's one recompute runs at its end and is part of its time.
+    # runs in collected(): the step's one recompute runs at its end and is part of its time.
     def batched(step):
         def run():
-            with coverage_batch():
+            with collected():
                 return step()
         return run
 

@@ -274,6 +274,23 @@ def worker(celery_worker, seluma, other_regency):
     return celery_worker
 
 
+@pytest.fixture
+def announced():
+    """The regencies named by each change announced after commit (common.events.changed): one entry
+    per regency per announcement, as the coverage listener schedules them. Run on-commit callbacks
+    (django_capture_on_commit_callbacks(execute=True)) to hear what a test's transaction commits."""
+    from common import events
+
+    regency_ids: list[int] = []
+
+    def listen(sender, *, changes, **kwargs):
+        regency_ids.extend(sorted({change.regency_id for change in changes}))
+
+    events.changed.connect(listen, dispatch_uid="tests.announced")
+    yield regency_ids
+    events.changed.disconnect(dispatch_uid="tests.announced")
+
+
 # --- Browser: Playwright driving Debian's Chromium against the live server ---------------------
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

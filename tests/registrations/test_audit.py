@@ -194,7 +194,7 @@ def test_query_count_does_not_grow_with_events(login, reviewer, open_programme, 
     client = login(reviewer)
 
     # session, user, region scope, regency, regency settings, the events (one streamed query), the
-    # export log row (reports.export_log).
+    # export log row (common.access_log).
     with django_assert_num_queries(7):
         response = export(client, open_programme.regency)
 

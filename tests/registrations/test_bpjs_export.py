@@ -16,8 +16,7 @@ from openpyxl import load_workbook
 from registrations import bpjs_export, services, workflow
 from registrations.enums import Action, NomineeStatus
 from registrations.models import ExportBatch, Nominee, NomineeEvent
-from reports import triggers
-from reports.models import ExportRecord
+from common.models import ExportRecord
 from villages.services import regency_settings_ensure
 
 from .conftest import nik_for
@@ -185,9 +184,8 @@ def two_approved(nominee_in, niur, lubuk_sahung, officer, neighbour_officer):
 
 
 def test_batch_sends_exactly_the_approved_unsent_nominees(open_programme, two_approved, regency_admin,
-                                                          django_capture_on_commit_callbacks, monkeypatch):
-    scheduled = []
-    monkeypatch.setattr(triggers, "_schedule", scheduled.append)
+                                                          django_capture_on_commit_callbacks, announced):
+    scheduled = announced
 
     with django_capture_on_commit_callbacks(execute=True):
         batch = services.export_batch_create(programme=open_programme, created_by=regency_admin)

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
+from common import workbooks
 from registrations import bpjs_import, services
 from registrations.enums import NomineeStatus
 from registrations.models import Nominee, NomineeEvent, Notice
-from reports import triggers
 
 from .conftest import nik_for
 
@@ -45,11 +45,9 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def scheduled(monkeypatch):
-    """The coverage recomputes the import asks for (one per regency per file)."""
-    calls = []
-    monkeypatch.setattr(triggers, "_schedule", calls.append)
-    return calls
+def scheduled(announced):
+    """The regencies whose coverage the import announced as changed (one per regency per file)."""
+    return announced
 
 
 @pytest.fixture
@@ -152,7 +150,7 @@ def test_headers_are_matched_leniently(nominees, seluma):
 
 
 def test_a_file_without_the_kpj_column_is_refused(seluma):
-    with pytest.raises(bpjs_import.xlsx.WorkbookError, match="Kolom Nomor KPJ tidak ditemukan"):
+    with pytest.raises(workbooks.WorkbookError, match="Kolom Nomor KPJ tidak ditemukan"):
         bpjs_import.answer_preview(content=answer_file([[nik(1)]], headers=["NIK", "Status"]), regency=seluma)
 
 

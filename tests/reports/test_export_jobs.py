@@ -18,7 +18,7 @@ from registrations.enums import NomineeStatus
 from registrations.models import Nominee, OccupationCategory
 from registrations.nik import mask_nik
 from reports import export_jobs, exports, tasks
-from reports.models import ExportKind, ExportRecord, ExportStatus
+from common.models import ExportKind, ExportRecord, ExportStatus
 from villages.selectors import regency_settings_get
 
 from ..services import wait_for

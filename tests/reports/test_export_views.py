@@ -15,8 +15,8 @@ from registrations import workflow
 from registrations.enums import Action, NomineeStatus, QuotaRule
 from registrations.models import NomineeEvent
 from reports import coverage, exports
-from reports.export_log import export_record
-from reports.models import ExportKind, ExportRecord, ExportStatus
+from common.access_log import export_record
+from common.models import ExportKind, ExportRecord, ExportStatus
 from villages.selectors import regency_settings_get
 
 from .test_export_jobs import put, seluma_today, table

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from registrations import xlsx
+from common import workbooks as xlsx
 from reports import excel, imports
 from reports.models import OfficialFigure
 from reports.views import IMPORT_SESSION_KEY

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from reports import services, triggers
+from reports import services
 from reports.models import CoverageTarget, OfficialFigure, VillageDenominator
 from villages.models import Province
 
@@ -14,12 +14,10 @@ AS_OF = dt.date(2026, 6, 30)
 
 
 @pytest.fixture
-def scheduled(monkeypatch):
-    """The regency ids whose recompute the services scheduled after commit (run the callbacks with
-    django_capture_on_commit_callbacks(execute=True))."""
-    regency_ids = []
-    monkeypatch.setattr(triggers, "coverage_changed", regency_ids.append)
-    return regency_ids
+def scheduled(announced):
+    """The regency ids the services announced as changed after commit, which the coverage listener
+    recomputes (run the callbacks with django_capture_on_commit_callbacks(execute=True))."""
+    return announced
 
 
 def target_set(region, user, **overrides):

@@ -13,6 +13,8 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
+from common import events
+from common.events import ChangeKind
 from registrations import services, workflow
 from registrations.enums import Action, NomineeStatus
 from registrations.models import Nominee, OccupationCategory
@@ -93,7 +95,7 @@ def test_a_failing_recompute_does_not_fail_the_change_and_leaves_no_mark(eager, 
     assert runs(seluma) == 0
 
 
-# --- coverage_batch -----------------------------------------------------------------------------------
+# --- common.events.collected: a bulk change announces once -----------------------------------------------------------------------------------
 
 # The test runs inside a transaction, so a batch's end schedules on (captured) commit; in
 # autocommit mode, as in a request, it schedules at once.
@@ -101,9 +103,9 @@ def test_a_failing_recompute_does_not_fail_the_change_and_leaves_no_mark(eager, 
 def test_a_batch_collects_and_schedules_each_regency_once_at_its_end(
         eager, seluma, other_regency, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        with triggers.coverage_batch():
+        with events.collected():
             for regency in (seluma, other_regency, seluma, seluma, other_regency):
-                triggers.coverage_changed(regency.pk)
+                events.announce(ChangeKind.STATUS, regency.pk)
             assert (runs(seluma), runs(other_regency)) == (0, 0)
 
     assert (runs(seluma), runs(other_regency)) == (1, 1)
@@ -111,19 +113,19 @@ def test_a_batch_collects_and_schedules_each_regency_once_at_its_end(
 
 def test_a_nested_batch_belongs_to_the_outer_one(eager, seluma, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with triggers.coverage_batch():
-            with triggers.coverage_batch():
-                triggers.coverage_changed(seluma.pk)
+        with events.collected():
+            with events.collected():
+                events.announce(ChangeKind.STATUS, seluma.pk)
             assert callbacks == []
-            triggers.coverage_changed(seluma.pk)
+            events.announce(ChangeKind.STATUS, seluma.pk)
 
     assert runs(seluma) == 1
 
 
 def test_a_batch_that_raised_still_schedules_what_committed(eager, seluma, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), triggers.coverage_batch():
-            triggers.coverage_changed(seluma.pk)
+        with pytest.raises(RuntimeError), events.collected():
+            events.announce(ChangeKind.STATUS, seluma.pk)
             raise RuntimeError("the 501st decision failed")
 
     assert runs(seluma) == 1
@@ -132,9 +134,9 @@ def test_a_batch_that_raised_still_schedules_what_committed(eager, seluma, djang
 def test_a_batch_inside_a_transaction_schedules_after_commit(
         eager, seluma, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        with triggers.coverage_batch():
+        with events.collected():
             for _ in range(3):
-                transaction.on_commit(triggers.coverage_changed_callback(seluma.pk))
+                transaction.on_commit(events.announcement(ChangeKind.STATUS, seluma.pk))
         # The batch has ended, but nothing has committed yet.
         assert runs(seluma) == 0
 
@@ -144,8 +146,8 @@ def test_a_batch_inside_a_transaction_schedules_after_commit(
 def test_a_batch_inside_a_rolled_back_transaction_schedules_nothing(
         eager, seluma, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic(), triggers.coverage_batch():
-            transaction.on_commit(triggers.coverage_changed_callback(seluma.pk))
+        with pytest.raises(RuntimeError), transaction.atomic(), events.collected():
+            transaction.on_commit(events.announcement(ChangeKind.STATUS, seluma.pk))
             raise RuntimeError("rolled back")
 
     assert callbacks == []

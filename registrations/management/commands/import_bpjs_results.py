@@ -10,7 +10,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.command_options import command_actor
-from registrations import bpjs_import, workflow, xlsx
+from registrations import bpjs_import, workflow
+from common import workbooks
 from registrations.permissions import can_import_bpjs_results
 from villages.models import Regency
 from villages.selectors import UnknownRegion, region_by_code
@@ -44,12 +45,12 @@ class Command(BaseCommand):
         if actor is not None and not can_import_bpjs_results(actor, regency_obj):
             raise CommandError(f"{actor.username} bukan petugas BPJS atau admin dinas {regency_obj.name}.")
         try:
-            xlsx.check_file(name=path.name, size=len(content), max_bytes=bpjs_import.MAX_BYTES)
+            workbooks.check_file(name=path.name, size=len(content), max_bytes=bpjs_import.MAX_BYTES)
             if dry_run:
                 report = bpjs_import.answer_preview(content=content, regency=regency_obj)
             else:
                 report = bpjs_import.answer_apply(content=content, regency=regency_obj, actor=actor)
-        except (xlsx.WorkbookError, workflow.TransitionError) as error:
+        except (workbooks.WorkbookError, workflow.TransitionError) as error:
             raise CommandError(str(error)) from error
 
         if as_json:

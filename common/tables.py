@@ -18,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .xlsx import DATE, TEXT
+from .workbooks import DATE, TEXT
 
 DATE_FORMAT = DATE  # the same date format as the upload templates (xlsx.DATE)
 NUMBER_FORMAT = "#,##0"

@@ -1,0 +1,90 @@
+"""The personal-data access log (UU 27/2022): one ExportRecord row for every workbook or reveal of
+personal data the portal hands out, and, for a large export built by the worker, the job itself.
+
+The table keeps its name from when it lived in the reports app (`reports_exportrecord`): an
+installed regency migrates without copying a row (migration 0001 only takes over the model's
+state). Its foreign keys name the regions and the programme by label, so this floor imports no app.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportKind(models.TextChoices):
+    """Every workbook the portal hands out, for the export log (common.access_log)."""
+
+    NOMINATIVE_LIST = "nominative_list", _("daftar nominatif")
+    COVERAGE_RECAP = "coverage_recap", _("rekap cakupan")
+    BPJS_BATCH = "bpjs_batch", _("batch kirim BPJS dibuat")
+    BPJS_BATCH_DOWNLOAD = "bpjs_batch_download", _("batch kirim BPJS diunduh")
+    AUDIT_EVENTS = "audit_events", _("riwayat keputusan")
+    SUBMISSION_TRACKING = "submission_tracking", _("pemantauan pengiriman")
+    VILLAGE_ACCOUNTS = "village_accounts", _("akun operator desa")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("menunggu")
+    RUNNING = "running", _("sedang dibuat")
+    DONE = "done", _("selesai")
+    FAILED = "failed", _("gagal")
+
+
+class ExportRecord(models.Model):
+    """One workbook someone took out of the portal (who, when, what, how many rows), and, for a
+    large export built by the worker (reports.export_jobs), the job itself: its progress, the
+    stored file and the error. Exports answered at once are written here already done.
+
+    No personal data: the region, programme and row count say what left, never who was in it.
+    A job's file may hold NIKs in clear (`full_identifiers`): MEDIA_ROOT is personal data."""
+
+    kind = models.CharField(_("jenis"), max_length=24, choices=ExportKind.choices)
+    status = models.CharField(_("keadaan"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.DONE)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("diminta oleh"))
+    created_at = models.DateTimeField(_("diminta pada"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    # The region exported: always its regency (the log is per regency), and the subdistrict or
+    # village when the export was narrower.
+    regency = models.ForeignKey("villages.Regency", on_delete=models.PROTECT, related_name="export_records")
+    subdistrict = models.ForeignKey("villages.Subdistrict", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    village = models.ForeignKey("villages.Village", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    programme = models.ForeignKey("registrations.Programme", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    # NIK and KK in clear in the file: decides who else may download a job's file.
+    full_identifiers = models.BooleanField(_("NIK/KK lengkap"), default=False)
+    filename = models.CharField(_("nama berkas"), max_length=200, blank=True)
+    row_count = models.PositiveIntegerField(_("jumlah baris"), null=True, blank=True)
+    # A job only: rows written so far of `total`, the stored file, and what went wrong.
+    progress = models.PositiveIntegerField(_("baris selesai"), default=0)
+    total = models.PositiveIntegerField(_("jumlah baris yang dibuat"), null=True, blank=True)
+    file = models.FileField(_("berkas"), upload_to="exports/%Y/", blank=True)
+    error = models.TextField(_("kesalahan"), blank=True)
+    # When the job's file was deleted after settings.EXPORT_FILE_RETENTION_DAYS (export_files_purge).
+    file_purged_at = models.DateTimeField(_("berkas dihapus pada"), null=True, blank=True)
+
+    class Meta:
+        db_table = "reports_exportrecord"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("catatan ekspor")
+        verbose_name_plural = _("catatan ekspor")
+        indexes = [
+            # The regency's export log page: newest first.
+            models.Index(F("regency"), F("created_at").desc(), name="export_record_regency_log"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status == ExportStatus.DONE else 0
+        return min(100, self.progress * 100 // self.total)
