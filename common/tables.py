@@ -1,9 +1,10 @@
 """Workbooks built from plain rows: pure functions, no database. The pages (submission tracking,
 the auditor's event export) pass rows they already scoped with a `*_for_user` selector.
 
-Also what every export of the project shares: formula-safe text (`safe_text`), a column of a
-write-only export and its typed cell (`ExportColumn`, `typed_cell`: the BPJS registration file,
-the nominative list, the coverage recap), and a nominee's address line (`address_line`)."""
+Also what every export of the project shares: formula-safe text cells (`safe_text`,
+`text_cell`), a column of a write-only export and its typed cell (`ExportColumn`, `typed_cell`: the
+BPJS registration file, the nominative list, the coverage recap), and a nominee's address line
+(`address_line`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from io import BytesIO
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -23,13 +24,31 @@ from .workbooks import DATE, TEXT
 DATE_FORMAT = DATE  # the same date format as the upload templates (xlsx.DATE)
 NUMBER_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.00"
-# A cell starting with one of these would be read by Excel as a formula (CSV/formula injection).
+# Text starting with one of these is read by Excel as a formula once someone edits the cell
+# (formula injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_text(value: str) -> str:
-    """Text a person typed, written so Excel shows it and never evaluates it."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+def safe_text(cell: Cell, value: str) -> Cell:
+    """Puts text a person typed into `cell` (of any sheet) so that the cell holds exactly that text
+    and Excel shows it and never evaluates it. Returns the cell.
+
+    No character is added: a branch imports the value as it stands, so an apostrophe in front
+    would reach BPJS as part of a name or a phone number. Instead the cell is a string cell
+    (openpyxl would otherwise store text starting with "=" as a formula, and "#N/A" as an error)
+    and, for text that starts like a formula, carries the quote-prefix flag (the flag Excel sets
+    itself when someone types an apostrophe before "=…", without keeping the apostrophe), so the
+    text stays text even after the cell is edited."""
+    cell.value = value
+    cell.data_type = "s"
+    if value.startswith(_FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
+
+
+def text_cell(sheet, value: str) -> WriteOnlyCell:
+    """A cell of a write-only `sheet` holding the typed text `value` (safe_text)."""
+    return safe_text(WriteOnlyCell(sheet), value)
 
 
 @dataclass(frozen=True)
@@ -51,7 +70,7 @@ def typed_cell(sheet, column: ExportColumn, value) -> WriteOnlyCell:
     if value is None or value == "":
         return WriteOnlyCell(sheet, value=None)
     if column.kind in ("text", "identifier"):
-        cell = WriteOnlyCell(sheet, value=safe_text(str(value)))
+        cell = text_cell(sheet, str(value))
         cell.number_format = TEXT
     elif column.kind == "date":
         cell = WriteOnlyCell(sheet, value=value.date() if isinstance(value, dt.datetime) else value)
@@ -87,9 +106,11 @@ def table_workbook(*, sheet_title: str, heading: Sequence[str], headers: Sequenc
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([safe_text(v) if isinstance(v, str) else v for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
+        row = list(row)
+        sheet.append(row)
+        for cell, value in zip(sheet[sheet.max_row], row):
+            if isinstance(value, str):
+                safe_text(cell, value)
                 cell.number_format = TEXT
             elif isinstance(cell.value, dt.datetime):
                 cell.number_format = "dd-mm-yyyy hh:mm"

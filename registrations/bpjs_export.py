@@ -19,11 +19,12 @@ from dataclasses import replace
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from common.tables import ExportColumn, address_line, safe_text, typed_cell
+from common.tables import ExportColumn, address_line, text_cell, typed_cell
+
+from .phones import phone_national
 
 SHEET_TITLE = "Pendaftaran BPJS"
 
@@ -149,7 +150,8 @@ def programmes_label(programme) -> str:
 
 def registration_rows(nominees: Iterable, programme) -> Iterator[dict[str, object]]:
     """One row per nominee, numbered from 1, keyed by column key. The income is the programme's
-    reported income tier, the one the premium was computed from, so the two columns agree."""
+    reported income tier, the one the premium was computed from, so the two columns agree. The
+    phone is written as the branch types it, 081234567890 (phones.phone_national), not as stored."""
     for number, nominee in enumerate(nominees, start=1):
         village = nominee.village
         yield {
@@ -164,7 +166,7 @@ def registration_rows(nominees: Iterable, programme) -> Iterator[dict[str, objec
             "postal_code": nominee.postal_code or village.postal_code,
             "village": village.name,
             "subdistrict": village.subdistrict.name,
-            "phone": nominee.phone,
+            "phone": phone_national(nominee.phone),
             "email": nominee.email,
             "occupation": nominee.occupation.name,
             "income": programme.income_tier,
@@ -182,7 +184,8 @@ def registration_workbook(*, rows: Iterable[Mapping[str, object]], layout: Seque
     """The registration file in `layout` (a stored layout; empty for the default): one sheet, the
     header row first (branches read it by machine, so no heading above it), then one row per
     nominee. Write-only mode keeps a 2,000-row batch to a few megabytes of memory. Text and headers
-    are formula-safe, NIK/KK/phone/postal code are text cells, dates are date cells."""
+    are formula-safe text cells holding exactly what was typed (exports.safe_text), NIK/KK/phone/
+    postal code are text cells, dates are date cells."""
     columns = layout_columns(layout)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
@@ -193,7 +196,7 @@ def registration_workbook(*, rows: Iterable[Mapping[str, object]], layout: Seque
     bold = Font(bold=True)
     header_cells = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=safe_text(column.header))  # a branch's header is typed text
+        cell = text_cell(sheet, column.header)  # a branch's header is typed text
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)

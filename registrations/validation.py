@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from lokal import normalize_phone
-
 from villages.models import Village
 
 from .enums import ACTIVE_STATES, NomineeStatus
 from .models import Nominee, Programme
 from .nik import Issue, age_on, check_kk, check_nik, mask_nik
+from .phones import phone_normalised
 from .crypto import keyed_hash
 
 
@@ -56,7 +55,7 @@ def check_nominee(*, programme: Programme, village: Village, nik: str, kk: str, 
             ))
 
     if phone:
-        normalized = normalize_phone(phone)
+        normalized = phone_normalised(phone)
         if normalized is None:
             result.errors.append(Issue("phone", "format",
                                        "Nomor HP tidak valid. Tulis seperti 0812 3456 7890 atau +62 812 3456 7890."))

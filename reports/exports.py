@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from common.tables import ExportColumn, address_line, safe_text, typed_cell
+from common.tables import ExportColumn, address_line, text_cell, typed_cell
 
 ProgressCallback = Callable[[int], None]
 # A job's progress is a database write: every few hundred rows is often enough for a progress bar.
@@ -60,7 +60,7 @@ def _text(sheet, value: str, *, bold: bool = False, size: int | None = None, cen
           underline: bool = False) -> WriteOnlyCell:
     """A line of the letterhead or the signature block (our own words, still made formula-safe:
     region and person names come from data)."""
-    cell = WriteOnlyCell(sheet, value=safe_text(value))
+    cell = text_cell(sheet, value)
     cell.font = Font(bold=bold, size=size, underline="single" if underline else None)
     if center:
         cell.alignment = Alignment(horizontal="center")

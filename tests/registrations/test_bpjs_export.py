@@ -2,7 +2,9 @@
 services.export_batch_create section and registrations/bpjs_views.py (issue 6, Excel exports 1)."""
 
 import datetime as dt
+import re
 import threading
+import zipfile
 from io import BytesIO
 from types import SimpleNamespace
 
@@ -41,13 +43,19 @@ def column(sheet, header):
     return [row[HEADERS.index(header)] for row in sheet.iter_rows(min_row=2)]
 
 
+def sheet_xml(content: bytes) -> str:
+    """The sheet as stored in the file, for what openpyxl reading it back would not tell."""
+    with zipfile.ZipFile(BytesIO(content)) as archive:
+        return archive.read("xl/worksheets/sheet1.xml").decode()
+
+
 # --- The file, without a database ---------------------------------------------------------------
 
 def fake_nominee(**overrides):
     village = SimpleNamespace(name="Niur", postal_code="38876", subdistrict=SimpleNamespace(name="Sukaraja"))
     fields = {"nik": "1705011505900001", "kk": "1705011503200001", "full_name": "Budi Santoso",
               "birth_place": "Seluma", "birth_date": dt.date(1990, 5, 15), "sex": "L", "address": "Jalan Desa No. 1",
-              "rt": "001", "rw": "002", "postal_code": "", "phone": "081234560001", "email": "",
+              "rt": "001", "rw": "002", "postal_code": "", "phone": "+6281234560001", "email": "",
               "occupation": SimpleNamespace(name="Petani"), "mother_maiden_name": "", "village": village}
     return SimpleNamespace(**{**fields, **overrides})
 
@@ -68,14 +76,16 @@ def test_file_has_the_default_layout_with_text_identifiers_and_real_dates():
     assert [(c.value, c.number_format, c.data_type) for c in niks] == [
         ("1705011505900001", "@", "s"), ("1705015505900002", "@", "s")]
     phone = column(sheet, "No. HP")[0]
-    assert (phone.value, phone.number_format) == ("081234560001", "@")  # the leading zero stays
+    # As the branch types it (stored as +6281234560001): the leading zero stays, no apostrophe.
+    assert (phone.value, phone.data_type, phone.number_format, phone.quotePrefix) == (
+        "081234560001", "s", "@", False)
     assert column(sheet, "No. HP")[1].value is None
     birth = column(sheet, "Tanggal lahir")[0]
     assert birth.is_date and birth.value.date() == dt.date(1990, 5, 15)
     assert column(sheet, "Tanggal mulai")[0].value.date() == dt.date(2026, 7, 1)
     address = column(sheet, "Alamat")
-    assert [(c.value, c.data_type) for c in address] == [
-        ("Jalan Desa No. 1 RT 001/RW 002", "s"), ("'=HYPERLINK(\"http://x\") RT 001", "s")]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in address] == [
+        ("Jalan Desa No. 1 RT 001/RW 002", "s", False), ("=HYPERLINK(\"http://x\") RT 001", "s", True)]
     assert [c.value for c in sheet[2]] == [
         1, "1705011505900001", "Budi Santoso", "Seluma", birth.value, "L", "Jalan Desa No. 1 RT 001/RW 002",
         "38876", "Niur", "Sukaraja", "081234560001", None, "Petani", 1_000_000, "JKK, JKM", 16_800, 3,
@@ -148,8 +158,39 @@ def test_file_in_a_branch_layout_has_its_headers_and_text_identifiers():
 
 
 def test_a_typed_header_cannot_run_as_a_formula():
-    sheet = sheet_of(bpjs_export.registration_workbook(rows=[], layout=[{"key": "nik", "header": "=HYPERLINK(1)"}]))
-    assert [cell.value for cell in sheet[1]] == ["'=HYPERLINK(1)"]
+    content = bpjs_export.registration_workbook(rows=[], layout=[{"key": "nik", "header": "=HYPERLINK(1)"}])
+
+    header = sheet_of(content)["A1"]
+    assert (header.value, header.data_type, header.quotePrefix) == ("=HYPERLINK(1)", "s", True)
+    assert "<f>" not in sheet_xml(content)
+
+
+@pytest.mark.parametrize("phone", ["+6281270000008", "081270000008", "0812-7000-0008", "+62 812 7000 0008"])
+def test_the_phone_is_written_as_the_branch_types_it(phone):
+    """Stored +62…, written 08…: digits only, a text cell, nothing in front. A branch importing
+    "'+6281270000008" or "+62…" gets a corrupted number."""
+    content = bpjs_export.registration_workbook(
+        rows=bpjs_export.registration_rows([fake_nominee(phone=phone)], FAKE_PROGRAMME))
+
+    cell = column(sheet_of(content), "No. HP")[0]
+    assert (cell.value, cell.data_type, cell.number_format, cell.quotePrefix) == ("081270000008", "s", "@", False)
+    assert f'<c r="{cell.coordinate}" s="{cell.style_id}" t="inlineStr"><is><t>081270000008</t></is></c>' in (
+        sheet_xml(content))
+
+
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://x","klik")', "+62 something", "-abc", "@x", "=1+1"])
+def test_text_that_starts_like_a_formula_is_kept_exactly_as_typed(typed):
+    """The value is what the person typed, with no apostrophe added; the cell is a string cell
+    with Excel's quote-prefix flag, so it stays text even when someone edits it. No formula in
+    the file."""
+    content = bpjs_export.registration_workbook(rows=bpjs_export.registration_rows(
+        [fake_nominee(full_name=typed, birth_place=typed)], FAKE_PROGRAMME))
+
+    sheet = sheet_of(content)
+    cells = [column(sheet, "Nama")[0], column(sheet, "Tempat lahir")[0]]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in cells] == [(typed, "s", True)] * 2
+    assert "<f>" not in sheet_xml(content)
+    assert not re.search(r"<c [^>]*t=\"(?:str|e)\"", sheet_xml(content))  # no formula result, no error cell
 
 
 def test_a_stored_entry_this_version_cannot_read_is_left_out():
@@ -177,7 +218,7 @@ def two_approved(nominee_in, niur, lubuk_sahung, officer, neighbour_officer):
     verified and submitted ones beside them in Niur."""
     return {
         "lubuk": nominee_in(lubuk_sahung, neighbour_officer, 2, S.APPROVED, full_name="Ani"),
-        "niur": nominee_in(niur, officer, 1, S.APPROVED, full_name="Budi", address="=1+1"),
+        "niur": nominee_in(niur, officer, 1, S.APPROVED, full_name="Budi", address="=1+1", phone="+6281270000008"),
         "verified": nominee_in(niur, officer, 3, S.VERIFIED),
         "submitted": nominee_in(niur, officer, 4, S.SUBMITTED),
     }
@@ -201,10 +242,13 @@ def test_batch_sends_exactly_the_approved_unsent_nominees(open_programme, two_ap
         assert (list(NomineeEvent.objects.filter(nominee=nominee).values_list("actor", "from_status", "to_status"))[-1]
                 == (regency_admin.pk, S.APPROVED, S.SENT_TO_BPJS))
     assert scheduled == [open_programme.regency_id]  # one coverage recompute for the whole batch
-    # The stored file: Niur (17.05.01.2002) before Lubuk Sahung (.2003), the formula kept as text.
+    # The stored file: Niur (17.05.01.2002) before Lubuk Sahung (.2003), the formula kept as the
+    # text typed, the phone as the branch types it.
     sheet = sheet_of(batch.file.open("rb").read())
     assert [c.value for c in column(sheet, "NIK")] == [niur.nik, lubuk.nik]
-    assert [c.value for c in column(sheet, "Alamat")][0] == "'=1+1 RT 001/RW 002"
+    address = column(sheet, "Alamat")[0]
+    assert (address.value, address.data_type, address.quotePrefix) == ("=1+1 RT 001/RW 002", "s", True)
+    assert [(c.value, c.data_type) for c in column(sheet, "No. HP")] == [("081270000008", "s"), (None, "n")]
     assert batch.file.name.endswith(f"{batch.number}.xlsx")
 
 

@@ -103,11 +103,17 @@ def test_text_that_excel_would_run_as_a_formula_is_neutralised():
 
     _, sheet = build(rows, region_label="=1+1")
 
-    assert (sheet["D9"].value, sheet["D9"].data_type) == ("'=HYPERLINK(\"http://contoh.test\",\"klik\")", "s")
-    assert sheet["E9"].value == "'@Tais, 15-05-1990"
-    assert sheet["G9"].value == "'+62 jalan RT 001/RW 002"
-    assert sheet["J9"].value == "'-1+1"
-    assert sheet["A5"].value == "'=1+1"
+    # Exactly the text typed, nothing added in front: a string cell with Excel's quote-prefix flag,
+    # which keeps it text even when someone edits the cell.
+    cells = [sheet[coordinate] for coordinate in ("D9", "E9", "G9", "J9", "A5")]
+    assert [(cell.value, cell.data_type, cell.quotePrefix) for cell in cells] == [
+        ('=HYPERLINK("http://contoh.test","klik")', "s", True),
+        ("@Tais, 15-05-1990", "s", True),
+        ("+62 jalan RT 001/RW 002", "s", True),
+        ("-1+1", "s", True),
+        ("=1+1", "s", True),
+    ]
+    assert (sheet["F9"].value, sheet["F9"].quotePrefix) == ("L", False)  # ordinary text is left alone
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
