@@ -96,7 +96,8 @@ def demo_coverage_load(seluma: Regency) -> None:
     again today, so the dashboard has a trend to draw. Upserts: a rerun writes the same values."""
     from decimal import Decimal
 
-    from reports import coverage, services as coverage_services
+    from reports import coverage
+    from reports import services as coverage_services
 
     admin = User.objects.get(username="admin.seluma")
     today = coverage.coverage_today()  # the regency's day, as the recompute counts it
@@ -249,6 +250,7 @@ def demo_programme_load(seluma: Regency):
     the timelines are real ones. A village that already has demo nominees is left alone, so a
     second run changes nothing. Returns the programme."""
     # Imported here: registrations depends on accounts, not the other way round.
+    from bpjs import services as bpjs_services
     from registrations import services, workflow
     from registrations.enums import BpjsFundingCode, FundingSource, QuotaRule
     from registrations.models import Nominee, OccupationCategory, Programme
@@ -324,7 +326,7 @@ def demo_programme_load(seluma: Regency):
             steps = _AFTER_SUBMIT[demo.status]
             run_steps(demo, nominee, steps[:steps.index(_SEND)], total=len(steps))
         if bpjs_bound:
-            services.export_batch_create(programme=programme, created_by=users[_SEND[1]], village=village)
+            bpjs_services.export_batch_create(programme=programme, created_by=users[_SEND[1]], village=village)
         for demo, nominee in sent:
             steps = _AFTER_SUBMIT[demo.status]
             if _SEND in steps:

@@ -9,9 +9,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from registrations.permissions import DECISION_ROLES
-from common.workbooks import xlsx_download
 from common.access_log import ExportKind, export_record
+from common.workbooks import xlsx_download
+from registrations.permissions import DECISION_ROLES
 from villages.selectors import (
     provinces_for_user,
     regencies_for_user,

@@ -8,8 +8,8 @@ from decimal import ROUND_HALF_UP
 
 from rest_framework import serializers
 
+from bpjs.selectors import BATCH_STATUS_GROUPS
 from registrations.enums import NomineeStatus
-from registrations.selectors import BATCH_STATUS_GROUPS
 from reports.models import RegionLevel
 
 from .readings import LIVE, SNAPSHOT
@@ -127,5 +127,5 @@ class ExportBatchSerializer(serializers.Serializer):
     created_by = serializers.CharField(source="created_by.username", read_only=True,
                                        help_text="Username of the staff account that made the batch.")
     row_count = serializers.IntegerField(read_only=True, help_text="Nominees in the batch file.")
-    # The counts are annotations of registrations.selectors.export_batches_with_status.
+    # The counts are annotations of bpjs.selectors.export_batches_with_status.
     status_counts = BatchStatusCountsSerializer(source="*", read_only=True)

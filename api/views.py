@@ -16,7 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
-from registrations.selectors import export_batches_for_user
+from bpjs.selectors import export_batches_for_user
 from reports.selectors import snapshot_trend
 
 from .readings import (

@@ -23,7 +23,6 @@ it is logged. The coverage listener also logs its own failures, and the nightly 
 from __future__ import annotations
 
 import logging
-
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from io import BytesIO
-
 from dataclasses import dataclass
+from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "accounts",
     "villages",
     "registrations",
+    "bpjs",
     "reports",
     "api",
 ]
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.office",
                 "registrations.context_processors.notices",
+                "bpjs.context_processors.bpjs_links",
             ],
         },
     },

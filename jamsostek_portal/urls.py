@@ -1,12 +1,23 @@
+"""The site's URLs: each app's pages under its prefix.
+
+URL names are kept from before the apps were split by capability: the BPJS pages (bpjs.urls) share
+the `registrations:` namespace with the nomination and review pages, so `registrations:bpjs-regency`
+and the other names every template, test and bookmark uses keep working. The project is the top of
+the flow (docs/architecture.md), so this module may import every app.
+"""
+
 from django.contrib import admin
 from django.urls import include, path
+
+from bpjs import urls as bpjs_urls
+from registrations import urls as registrations_urls
 
 from . import views
 
 urlpatterns = [
     path("", include("accounts.urls")),
     path("wilayah/", include("villages.urls")),
-    path("usulan/", include("registrations.urls")),
+    path("usulan/", include((registrations_urls.urlpatterns + bpjs_urls.urlpatterns, "registrations"))),
     path("cakupan/", include("reports.urls")),
     path("api/v1/", include("api.urls")),
     path("healthz", views.healthz, name="healthz"),

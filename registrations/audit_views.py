@@ -17,12 +17,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from common.access_log import ExportKind, export_record
+from common.tables import table_workbook
+from common.workbooks import xlsx_download
 from villages.selectors import regency_get_for_user
 
 from . import audit
-from common.tables import table_workbook
 from .permissions import can_export_events
-from common.workbooks import xlsx_download
 
 logger = logging.getLogger(__name__)
 

@@ -26,8 +26,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from common import workbooks
-from .nik import strip_separators
 from common.workbooks import DATE, TEXT, Column, WorkbookError
+
+from .nik import strip_separators
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 1000  # a village nominates tens of people; a thousand rows means the wrong file

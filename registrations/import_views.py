@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common import uploads, workbooks
 from villages.selectors import village_get_for_user
 
 from . import excel, imports
-from common import workbooks
 from .models import Programme
 from .permissions import can_edit_village_list
 from .quotas import places_taken, village_quota
@@ -98,7 +98,7 @@ def upload(request, village_pk):
         except excel.WorkbookError as error:
             form.add_error("file", str(error))
         else:
-            token = imports.import_upload_store(content)
+            token = uploads.store(content)
             _remember(request, token, {"village": village.pk, "programme": programme.pk, "applied": None})
             return redirect("registrations:import-preview", village_pk=village.pk, token=token)
     return render(request, "registrations/import_upload.html", {
@@ -113,7 +113,7 @@ def _pending_upload(request, village, token):
     entry, programme = _pending(request, village, token)
     if entry["applied"]:
         return redirect("registrations:import-result", village_pk=village.pk, token=token), None, None
-    content = imports.import_upload_read(token)
+    content = uploads.read(token)
     if content is None:
         messages.warning(request, "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi.")
         return redirect("registrations:import-upload", village_pk=village.pk), None, None
@@ -155,8 +155,8 @@ def confirm(request, village_pk, token):
         messages.error(request, str(error))
         return redirect("registrations:import-upload", village_pk=village.pk)
     if report.rejected_rows:
-        imports.import_rejected_store(token, imports.rejected_rows_workbook(report))
-    imports.import_upload_delete(token, keep_rejected=True)
+        uploads.store_rejected(token, imports.rejected_rows_workbook(report))
+    uploads.delete(token, keep_rejected=True)
     entry["applied"] = {
         "saved": report.count(imports.SAVED),
         "errors": report.count(imports.ERROR),
@@ -177,7 +177,7 @@ def result(request, village_pk, token):
         return redirect("registrations:import-preview", village_pk=village.pk, token=token)
     return render(request, "registrations/import_result.html", {
         "village": village, "programme": programme, "token": token, "applied": entry["applied"],
-        "has_rejected": imports.import_rejected_read(token) is not None,
+        "has_rejected": uploads.read_rejected(token) is not None,
     })
 
 
@@ -187,9 +187,9 @@ def rejected_download(request, village_pk, token):
     village = _village_for_officer(request, village_pk)
     entry, programme = _pending(request, village, token)
     if entry["applied"]:
-        content = imports.import_rejected_read(token)
+        content = uploads.read_rejected(token)
     else:
-        upload_content = imports.import_upload_read(token)
+        upload_content = uploads.read(token)
         content = None
         if upload_content is not None:
             try:

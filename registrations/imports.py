@@ -11,23 +11,18 @@ MEDIA_ROOT/imports/<token>.xlsx, where <token> is random and unguessable. The se
 token and the programme and village ids (import_views.py), never a NIK or a name. Applying deletes
 the upload and leaves the rejected rows in MEDIA_ROOT/imports/<token>-ditolak.xlsx for the officer to
 download; everything in that folder older than UPLOAD_MAX_AGE is deleted at the next upload
-(import_uploads_purge). Re-uploading on confirm was the alternative; on a village connection a
+(common.uploads.purge). Re-uploading on confirm was the alternative; on a village connection a
 second upload of the same file is the slow part, so we keep it instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import NamedTuple
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from common.events import collected
 from villages.models import Village
@@ -41,8 +36,6 @@ from .permissions import can_edit_village_list
 
 OK, WARNING, ERROR = "ok", "warning", "error"
 SAVED, NOT_SAVED = "saved", "not_saved"
-UPLOAD_MAX_AGE = dt.timedelta(days=1)
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 _ROW_COLUMN = "Baris"  # a problem with the row as a whole
 
 
@@ -240,64 +233,3 @@ def _flag_repeated_niks(outcomes: list[RowOutcome]) -> None:
             outcome.errors.append(Problem(excel.HEADERS["nik"], f"NIK yang sama ada di baris {numbers} berkas ini. "
                                           "Satu orang hanya boleh diusulkan sekali; hapus baris yang salah."))
             outcome.status, outcome.service_kwargs = ERROR, None
-
-
-# --- Uploads waiting for confirmation -------------------------------------------------------
-
-def _folder() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _path(token: str, suffix: str = "") -> Path | None:
-    if not _TOKEN.fullmatch(token or ""):
-        return None
-    return _folder() / f"{token}{suffix}.xlsx"
-
-
-def import_upload_store(content: bytes) -> str:
-    """Keeps an upload until the officer confirms it; returns its token. Purges stale uploads."""
-    import_uploads_purge()
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(24)
-    path = _path(token)
-    path.write_bytes(content)
-    path.chmod(0o600)
-    return token
-
-
-def import_upload_read(token: str) -> bytes | None:
-    path = _path(token)
-    return path.read_bytes() if path and path.is_file() else None
-
-
-def import_rejected_store(token: str, content: bytes) -> None:
-    path = _path(token, "-ditolak")
-    path.write_bytes(content)
-    path.chmod(0o600)
-
-
-def import_rejected_read(token: str) -> bytes | None:
-    path = _path(token, "-ditolak")
-    return path.read_bytes() if path and path.is_file() else None
-
-
-def import_upload_delete(token: str, *, keep_rejected: bool = False) -> None:
-    for suffix in ("",) if keep_rejected else ("", "-ditolak"):
-        path = _path(token, suffix)
-        if path:
-            path.unlink(missing_ok=True)
-
-
-def import_uploads_purge(max_age: dt.timedelta = UPLOAD_MAX_AGE) -> int:
-    """Deletes waiting uploads and rejected-rows files older than max_age; returns how many."""
-    folder = _folder()
-    if not folder.is_dir():
-        return 0
-    cutoff = timezone.now().timestamp() - max_age.total_seconds()
-    removed = 0
-    for path in folder.glob("*.xlsx"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed

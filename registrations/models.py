@@ -136,28 +136,6 @@ class VillageSubmission(models.Model):
         constraints = [models.UniqueConstraint(fields=["programme", "village"], name="village_submission_unique")]
 
 
-class ExportBatch(models.Model):
-    """A registration file sent to the BPJS branch (DOMAIN.md §8): the approved nominees it holds
-    moved to "sent to BPJS" when it was made, and the file is kept so it can be downloaded again
-    unchanged. The file holds NIKs in clear: MEDIA_ROOT is personal data."""
-
-    regency = models.ForeignKey("villages.Regency", on_delete=models.PROTECT, related_name="export_batches")
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="export_batches")
-    number = models.CharField(_("nomor batch"), max_length=40, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    row_count = models.PositiveIntegerField(_("jumlah baris"))
-    file = models.FileField(_("berkas"), upload_to="bpjs/%Y/")
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("batch kirim BPJS")
-        verbose_name_plural = _("batch kirim BPJS")
-
-    def __str__(self) -> str:
-        return self.number
-
-
 class Nominee(models.Model):
     """A worker a village puts forward for a programme (DOMAIN.md §6).
 
@@ -198,7 +176,7 @@ class Nominee(models.Model):
     mother_maiden_name = EncryptedTextField(_("nama ibu kandung"), blank=True)
     # BPJS's answer: the membership number (KPJ, text: leading zeros matter), the membership date
     # and the date premiums are paid up to ("masa iur s.d."; after it, three unpaid months lapse it).
-    export_batch = models.ForeignKey(ExportBatch, null=True, blank=True, on_delete=models.PROTECT,
+    export_batch = models.ForeignKey("bpjs.ExportBatch", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="nominees", verbose_name=_("batch kirim BPJS"))
     kpj_number = models.CharField(_("nomor KPJ"), max_length=20, blank=True)
     registered_on = models.DateField(_("tanggal kepesertaan BPJS"), null=True, blank=True)

@@ -71,20 +71,5 @@ EXPORT_BATCH_DOWNLOAD_ROLES = frozenset({
 })
 
 
-def can_create_export_batch(user, regency) -> bool:
-    return (user.is_authenticated and user.role in OFFICE_ROLES
-            and regency.pk in region_scope(user).regency_ids)
-
-
-def can_download_export_batch(user, regency) -> bool:
-    return (can_see_full_identifiers(user) and user.role in EXPORT_BATCH_DOWNLOAD_ROLES
-            and regency.pk in region_scope(user).regency_ids)
-
-
 # BPJS's answers (registered, refused, active, lapsed): the branch, or the office importing its file.
 BPJS_ROLES = frozenset({Role.BPJS_OFFICER, Role.REGENCY_ADMIN})
-
-
-def can_import_bpjs_results(user, regency) -> bool:
-    return (user.is_authenticated and user.role in BPJS_ROLES
-            and regency.pk in region_scope(user).regency_ids)

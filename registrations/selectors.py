@@ -10,13 +10,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from villages.models import Subdistrict, Village
-from villages.selectors import regencies_for_user, region_scope, village_get_for_user
+from villages.selectors import region_scope, village_get_for_user
 
 from . import workflow
 from .checks import flag_filter
 from .crypto import keyed_hash
 from .enums import NomineeStatus
-from .models import ExportBatch, Nominee, Programme, VillageSubmission
+from .models import Nominee, Programme, VillageSubmission
 from .nik import strip_separators
 from .permissions import can_see_review_pages
 
@@ -215,31 +215,3 @@ def review_village_nominees(user, programme: Programme, village: Village) -> lis
 def village_submission(programme: Programme, village: Village) -> VillageSubmission | None:
     return (VillageSubmission.objects.filter(programme=programme, village=village)
             .select_related("last_submitted_by").first())
-
-
-# --- BPJS export batches ---------------------------------------------------------------------------
-
-# Where a sent nominee stands with BPJS: the statuses the batch status counts (the regency's BPJS
-# page and the API) sum up. Ended memberships count as registered: BPJS did take them.
-BATCH_STATUS_GROUPS = {
-    "waiting": (NomineeStatus.SENT_TO_BPJS,),
-    "registered": (NomineeStatus.REGISTERED, NomineeStatus.ACTIVE, NomineeStatus.LAPSED, NomineeStatus.ENDED),
-    "refused": (NomineeStatus.REFUSED_BY_BPJS,),
-}
-
-
-def export_batches_with_status(batches: QuerySet[ExportBatch]) -> QuerySet[ExportBatch]:
-    """The batches, each annotated with how many of its nominees still wait for BPJS's answer
-    (`waiting`), were registered (`registered`) or refused (`refused`): one query with the batches."""
-    return batches.annotate(**{
-        name: Count("nominees", filter=Q(nominees__status__in=states))
-        for name, states in BATCH_STATUS_GROUPS.items()
-    })
-
-
-def export_batches_for_user(user) -> QuerySet[ExportBatch]:
-    """The batches of the regencies the user sees as a whole (villages.selectors.regencies_for_user;
-    the same rule as bpjs_views' batch pages), newest first, with their status counts."""
-    return export_batches_with_status(
-        ExportBatch.objects.filter(regency__in=regencies_for_user(user).values("pk"))
-        .select_related("regency", "programme", "created_by").order_by("-created_at", "-pk"))

@@ -8,23 +8,20 @@ import logging
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common import events
-from common.access_log import ExportKind, export_record
 from common.events import ChangeKind
 from villages.models import Regency, Village
 from villages.selectors import regency_settings_get
 
-from . import bpjs_export, notices, workflow
+from . import notices, workflow
 from .enums import EDITABLE_STATES, INACTIVE_STATES, QuotaRule
 from .enums import NomineeStatus as S
-from .models import ExportBatch, Nominee, NomineeEvent, Programme, VillageQuota, VillageSubmission
+from .models import Nominee, NomineeEvent, Programme, VillageQuota, VillageSubmission
 from .nik import mask_nik
 from .permissions import (
-    can_create_export_batch,
     can_edit_nominee,
     can_edit_village_list,
     can_manage_programmes,
@@ -242,80 +239,3 @@ def village_quota_set(*, programme: Programme, village: Village, quota: int, cha
     override, _ = VillageQuota.objects.update_or_create(programme=programme, village=village,
                                                          defaults={"quota": quota})
     return override
-
-
-# --- BPJS export batches ----------------------------------------------------------------------
-# The registration file for the BPJS branch (DOMAIN.md §8, issue 6): the file itself is
-# bpjs_export.py's; the pages are bpjs_views.py.
-
-def export_batch_pending(programme: Programme, village: Village | None = None):
-    """Approved nominees of the programme not yet in a batch: what the next batch would take."""
-    pending = Nominee.objects.filter(programme=programme, status=S.APPROVED, export_batch__isnull=True)
-    return pending.filter(village=village) if village is not None else pending
-
-
-def _export_batch_number(regency: Regency, year: int) -> str:
-    """BPJS-1705-2026-001: per regency and year, counting on from the highest number given. The
-    caller holds the regency's row lock, so two offices clicking at once get 001 and 002."""
-    prefix = f"BPJS-{regency.code.replace('.', '')}-{year}-"
-    taken = ExportBatch.objects.filter(regency=regency, number__startswith=prefix).values_list("number", flat=True)
-    last = max((int(number.removeprefix(prefix)) for number in taken if number.removeprefix(prefix).isdigit()),
-               default=0)
-    return f"{prefix}{last + 1:03d}"
-
-
-def export_batch_create(*, programme: Programme, created_by, village: Village | None = None) -> ExportBatch:
-    """Makes the next BPJS export batch of the programme: every approved nominee not yet in a
-    batch (only `village`'s, when given: the demo hands villages over one by one), in one
-    transaction: the batch number, the registration file in the regency's column layout of the
-    moment (stored with the batch, so it can be downloaded again unchanged), and each nominee
-    moved to "sent to BPJS" through workflow.nominees_send_to_bpjs (event rows; one coverage
-    recompute for the whole batch), and the export log's row for it (common.access_log).
-
-    Who: the regency admin or approver (`can_create_export_batch`). Raises ValidationError when
-    the user may not, or when there is nothing to send. Logged: who, batch number, row count."""
-    regency = programme.regency
-    if not can_create_export_batch(created_by, regency):
-        raise ValidationError("Anda tidak berwenang membuat batch kirim BPJS untuk kabupaten/kota ini.")
-    stored_name = ""
-    try:
-        with transaction.atomic(), events.collected():
-            # One batch at a time per regency: the number sequence, and no nominee in two batches.
-            Regency.objects.select_for_update().filter(pk=regency.pk).first()
-            nominees = list(
-                export_batch_pending(programme, village).select_for_update(of=("self",))
-                .select_related("village__subdistrict", "occupation")
-                .order_by("village__subdistrict__code", "village__code", "full_name", "pk")
-            )
-            if not nominees:
-                raise ValidationError("Tidak ada calon berstatus disetujui yang belum dikirim ke BPJS.")
-            number = _export_batch_number(regency, timezone.localdate().year)
-            content = bpjs_export.registration_workbook(rows=bpjs_export.registration_rows(nominees, programme),
-                                                        layout=regency_settings_get(regency).bpjs_export_layout)
-            batch = ExportBatch(regency=regency, programme=programme, number=number, created_by=created_by,
-                                row_count=len(nominees))
-            batch.file.save(f"{number}.xlsx", ContentFile(content), save=False)
-            stored_name = batch.file.name
-            batch.save()
-            workflow.nominees_send_to_bpjs(nominee_pks=[nominee.pk for nominee in nominees], actor=created_by,
-                                           batch=batch)
-            # Logged with the batch, in its transaction: a batch never exists unrecorded.
-            export_record(kind=ExportKind.BPJS_BATCH, requested_by=created_by, regency=regency,
-                          programme=programme, row_count=batch.row_count, filename=f"{number}.xlsx",
-                          full_identifiers=True)
-    except workflow.TransitionError as error:
-        _export_batch_file_discard(stored_name)
-        raise ValidationError(str(error)) from None
-    except BaseException:
-        _export_batch_file_discard(stored_name)
-        raise
-    # By id: the log filter masks a batch number ("1705-2026-001") as if it were a phone number.
-    logger.info("%s made BPJS export batch id %s of programme %s with %s rows",
-                created_by.username, batch.pk, programme.pk, batch.row_count)
-    return batch
-
-
-def _export_batch_file_discard(name: str) -> None:
-    """The file of a batch whose transaction rolled back (files are not transactional)."""
-    if name:
-        ExportBatch._meta.get_field("file").storage.delete(name)

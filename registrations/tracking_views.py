@@ -17,13 +17,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from common.access_log import ExportKind, export_record
+from common.tables import table_workbook
+from common.workbooks import xlsx_download
 from villages.models import Subdistrict
 
 from . import tracking
-from common.tables import table_workbook
 from .permissions import can_see_review_pages
 from .selectors import programme_get_for_user
-from common.workbooks import xlsx_download
 
 logger = logging.getLogger(__name__)
 

@@ -1,8 +1,7 @@
 from django.urls import path
 
-from . import bpjs_urls, import_urls, programme_urls, review_urls, views
+from . import import_urls, programme_urls, review_urls, views
 
-app_name = "registrations"
 # The village officer's pages (views.py); programme pages and the Excel import have their own modules.
 urlpatterns = [
     path("desa/<int:village_pk>/", views.village, name="village"),
@@ -11,4 +10,4 @@ urlpatterns = [
     path("calon/<int:pk>/ubah/", views.nominee_update, name="nominee-update"),
     path("calon/<int:pk>/hapus/", views.nominee_delete, name="nominee-delete"),
     path("calon/<int:pk>/ganti/", views.nominee_replace, name="nominee-replace"),
-] + programme_urls.urlpatterns + import_urls.urlpatterns + review_urls.urlpatterns + bpjs_urls.urlpatterns
+] + programme_urls.urlpatterns + import_urls.urlpatterns + review_urls.urlpatterns

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 from villages.models import Village
 
+from .crypto import keyed_hash
 from .enums import ACTIVE_STATES, NomineeStatus
 from .models import Nominee, Programme
 from .nik import Issue, age_on, check_kk, check_nik, mask_nik
 from .phones import phone_normalised
-from .crypto import keyed_hash
 
 
 @dataclass

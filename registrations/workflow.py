@@ -44,14 +44,13 @@ from simple_history.utils import bulk_update_with_history
 from accounts.enums import Role
 from common import events as announcements
 from common.events import ChangeKind
-from villages.selectors import region_scope
 from villages.enums import ApprovalSteps
+from villages.selectors import region_scope
 
 from .enums import Action, EndReason, ReviewReason
 from .enums import NomineeStatus as S
 from .models import Nominee, NomineeEvent
 from .permissions import BPJS_ROLES, OFFICE_ROLES, can_edit_village_list
-
 
 _IDENTIFIERS_IN_REASONS = ("NIK", "KK", "PHONE", "EMAIL")
 

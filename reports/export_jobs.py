@@ -35,8 +35,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
-
+from common.access_log import export_record
 from common.database import RETRYABLE_DATABASE_ERRORS
+from common.models import ExportKind, ExportRecord, ExportStatus
 from registrations.enums import NOMINATIVE_LIST_STATES
 from registrations.models import Nominee, Programme
 from registrations.permissions import can_see_full_identifiers
@@ -47,9 +48,6 @@ from villages.selectors import regency_of, regency_settings_get
 
 from . import exports
 from .coverage import display_percent, regency_figures
-from common.access_log import export_record
-from common.models import ExportKind, ExportRecord, ExportStatus
-
 from .models import RegionLevel
 from .selectors import latest_snapshots
 

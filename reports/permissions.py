@@ -4,11 +4,10 @@ and commands all call them. Scope (which regions) comes from villages.selectors.
 from __future__ import annotations
 
 from accounts.enums import REGENCY_ROLES, Role
+from common.models import ExportRecord
 from registrations.permissions import can_see_full_identifiers
 from villages.models import Province, Regency
 from villages.selectors import regency_of, region_scope
-
-from common.models import ExportRecord
 
 # Regency staff who enter targets, official figures and village denominators: the admin, and the
 # approver (the head of the office's side, who signs off the numbers sent to the regent).

@@ -11,11 +11,10 @@ import datetime as dt
 from django.db.models import Max, Q, QuerySet, Subquery
 from django.http import Http404
 
+from common.models import ExportRecord
 from villages.models import Regency
 
 from .coverage import regency_figures
-from common.models import ExportRecord
-
 from .models import CoverageSnapshot, RegionLevel
 from .permissions import can_open_export
 

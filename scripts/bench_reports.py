@@ -80,11 +80,12 @@ def run() -> int:
     from accounts.enums import Role
     from accounts.models import User
     from accounts.services import user_create
-    from registrations import bpjs_import, services
+    from bpjs import answers as bpjs_import
+    from bpjs import services as bpjs_services
+    from common.events import collected
     from registrations.enums import NomineeStatus
     from registrations.models import Nominee, Programme
     from reports import export_jobs
-    from common.events import collected
     from villages.models import Regency, Subdistrict
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -118,7 +119,7 @@ def run() -> int:
     # runs at the end of collected() and is part of its time.
     def batch_create():
         with collected():
-            return services.export_batch_create(programme=programme, created_by=admin)
+            return bpjs_services.export_batch_create(programme=programme, created_by=admin)
 
     seconds, queries, batch = once("1. Export batch of 2,020 (services.export_batch_create)", batch_create)
     size = batch.file.size

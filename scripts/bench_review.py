@@ -48,11 +48,11 @@ def main() -> int:
 
     from accounts.enums import Role
     from accounts.services import user_create
+    from common.events import collected
     from registrations import services, workflow
     from registrations.enums import NomineeStatus
     from registrations.models import Nominee, OccupationCategory, PremiumRate
     from registrations.reference_data import seed_reference_data
-    from common.events import collected
     from registrations.validation import check_nominee
     from villages.loader import load_regions
     from villages.models import Regency, Village

@@ -84,8 +84,6 @@ class RegencySettings(models.Model):
     approval_steps = models.PositiveSmallIntegerField(_("alur persetujuan"), choices=ApprovalSteps.choices,
                                                       default=ApprovalSteps.TWO)
     # Branches differ (DOMAIN.md §8): the columns of the BPJS registration file, in order, as
-    # [{"key": …, "header": …}] from registrations.bpjs_export.COLUMNS; empty is its default layout.
-    bpjs_export_layout = models.JSONField(_("susunan kolom berkas pendaftaran BPJS"), default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:

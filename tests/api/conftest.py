@@ -13,9 +13,9 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
+from bpjs.models import ExportBatch
 from registrations import services as registration_services
 from registrations.enums import NomineeStatus, QuotaRule
-from registrations.models import ExportBatch
 from reports import services as coverage_services
 from reports.coverage import recompute_regency
 from reports.models import CoverageSnapshot

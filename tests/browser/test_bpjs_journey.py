@@ -13,7 +13,8 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
-from registrations import services, workflow
+from bpjs import services as bpjs_services
+from registrations import workflow
 from registrations.enums import Action
 from registrations.enums import NomineeStatus as S
 from registrations.models import Nominee
@@ -56,7 +57,7 @@ def sent_batch(seeded, seluma, niur, officer, reviewer, approver, regency_admin)
     pks = list(Nominee.objects.values_list("pk", flat=True))
     for action, actor in ((Action.VERIFY, reviewer), (Action.APPROVE, approver)):
         assert len(workflow.nominees_decide(nominee_pks=pks, action=action, actor=actor).changed) == 3
-    return services.export_batch_create(programme=programme, created_by=regency_admin)
+    return bpjs_services.export_batch_create(programme=programme, created_by=regency_admin)
 
 
 def regency_snapshot():

@@ -8,10 +8,11 @@ from django.core.management import call_command
 
 from accounts.demo import DEMO_NOMINEES, DEMO_PROGRAMME_NAME, demo_birth_date, demo_kk, demo_nik
 from accounts.models import User
+from bpjs.models import ExportBatch
 from registrations import workflow
 from registrations.checks import ReviewFlag, flag_filter, review_checks
 from registrations.enums import ACTIVE_STATES, NomineeStatus
-from registrations.models import ExportBatch, Nominee, NomineeEvent, Programme
+from registrations.models import Nominee, NomineeEvent, Programme
 from registrations.nik import age_on, check_kk, check_nik
 from registrations.quotas import places_taken
 from villages.models import Village

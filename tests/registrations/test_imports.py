@@ -11,11 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from common import uploads
 from registrations import excel, imports, services
-
-from .workbooks import workbook_bytes
 from registrations.import_views import SESSION_KEY
 from registrations.models import Nominee
+
+from .workbooks import workbook_bytes
 
 TODAY = dt.date.today()
 HEADERS = [column.header for column in excel.TEMPLATE_COLUMNS]
@@ -331,17 +332,17 @@ def test_upload_page_for_the_officer(login, programme, niur, officer):
 
 
 def test_stale_uploads_are_purged(media):
-    token = imports.import_upload_store(b"old")
+    token = uploads.store(b"old")
     path = media / "imports" / f"{token}.xlsx"
     two_days_ago = time.time() - 2 * 24 * 3600
     os.utime(path, (two_days_ago, two_days_ago))
 
-    fresh = imports.import_upload_store(b"new")
+    fresh = uploads.store(b"new")
 
     assert stored_uploads(media) == [f"{fresh}.xlsx"]
 
 
 @pytest.mark.parametrize("token", ["../../etc/passwd", "short", ""])
 def test_tokens_cannot_name_other_files(token):
-    assert imports.import_upload_read(token) is None
+    assert uploads.read(token) is None
 

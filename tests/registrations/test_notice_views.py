@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from bpjs.context_processors import bpjs_links
 from registrations import services, workflow
 from registrations.context_processors import notices as notices_context
 from registrations.enums import Action
@@ -120,11 +121,12 @@ def test_context_processor_costs_one_query_and_none_for_a_visitor(reviewer, djan
     request.user = reviewer
     notice_for(reviewer, "Kabar")
     with django_assert_num_queries(1):
-        assert notices_context(request) == {"unread_notice_count": 1, "shows_review_links": True,
-                                            "shows_bpjs_links": True}
+        assert notices_context(request) == {"unread_notice_count": 1, "shows_review_links": True}
+    with django_assert_num_queries(0):  # the BPJS links: decided by role alone
+        assert bpjs_links(request) == {"shows_bpjs_links": True}
     request.htmx = True  # an htmx fragment (an export's progress, polled every 2 s) has no header
     with django_assert_num_queries(0):
-        assert notices_context(request) == {}
+        assert notices_context(request) == bpjs_links(request) == {}
 
 
 # --- The list -----------------------------------------------------------------------------------------

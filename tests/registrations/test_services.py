@@ -14,7 +14,6 @@ from registrations.models import Nominee, NomineeEvent, Programme, VillageQuota,
 
 from .conftest import KK, NIK_MAN, NIK_WOMAN, TODAY, nominee_fields
 
-
 # --- Programmes -----------------------------------------------------------------------------
 
 def test_programme_create_snapshots_the_lowest_premium(open_programme, regency_admin):

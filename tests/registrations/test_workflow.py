@@ -17,9 +17,10 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.models import User
 from accounts.services import user_create
+from bpjs.models import ExportBatch
 from registrations import services, workflow
 from registrations.enums import Action, NomineeStatus
-from registrations.models import ExportBatch, Nominee, NomineeEvent, Notice
+from registrations.models import Nominee, NomineeEvent, Notice
 from villages.enums import ApprovalSteps
 from villages.models import Village
 from villages.services import regency_settings_ensure

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from common.models import ExportKind, ExportRecord, ExportStatus
 from registrations.enums import NomineeStatus
 from registrations.models import Nominee, OccupationCategory
 from registrations.nik import mask_nik
 from reports import export_jobs, exports, tasks
-from common.models import ExportKind, ExportRecord, ExportStatus
 from villages.selectors import regency_settings_get
 
 from ..services import wait_for

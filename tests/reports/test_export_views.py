@@ -10,13 +10,13 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from common.access_log import export_record
+from common.models import ExportKind, ExportRecord, ExportStatus
 from registrations import services as registration_services
 from registrations import workflow
 from registrations.enums import Action, NomineeStatus, QuotaRule
 from registrations.models import NomineeEvent
 from reports import coverage, exports
-from common.access_log import export_record
-from common.models import ExportKind, ExportRecord, ExportStatus
 from villages.selectors import regency_settings_get
 
 from .test_export_jobs import put, seluma_today, table

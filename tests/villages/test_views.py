@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from accounts.enums import Role
 from accounts.services import user_create
-from registrations import bpjs_export
 from villages.enums import ApprovalSteps, TimeZone
 from villages.loader import load_regions
 from villages.models import Province, Regency, RegencySettings, Subdistrict, Village
@@ -229,7 +228,6 @@ def settings_form(**changes) -> dict:
         "head_nip": "",
         "time_zone": TimeZone.WIB,
         "approval_steps": ApprovalSteps.TWO,
-        "bpjs_export_layout": bpjs_export.layout_text(),  # the default layout, as the page shows it
     }
     return {**form, **changes}
 
@@ -331,94 +329,3 @@ def test_approval_steps_must_be_chosen(login, regency_admin, seluma):
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["approval_steps"]
     assert RegencySettings.objects.get(regency=seluma).approval_steps == ApprovalSteps.TWO
-
-
-# --- the BPJS file's column layout (issue 6: a per-regency setting with a default) ---------------
-
-def settings_url(regency):
-    return reverse("villages:regency-settings-edit", args=[regency.pk])
-
-
-def test_settings_page_shows_the_default_layout_and_the_catalogue(login, regency_admin, seluma):
-    response = login(regency_admin).get(settings_url(seluma))
-
-    page = " ".join(response.content.decode().split())
-    # DOMAIN.md §8's default, in its order: No · NIK · Nama · Tempat lahir · … · Kode wadah.
-    default_text = ("no\nnik\nname\nbirth_place\nbirth_date\nsex\naddress\npostal_code\nvillage\nsubdistrict\n"
-                    "phone\nemail\noccupation\nincome\nprogrammes\npremium\nmonths\nstart\nfunding_code")
-    assert f'aria-describedby="id_bpjs_export_layout_helptext kolom-tersedia">{default_text}</textarea>' in (
-        response.content.decode())
-    assert response.context["form"]["bpjs_export_layout"].value() == "\n".join(bpjs_export.DEFAULT_LAYOUT)
-    assert "<td><code>no</code></td><td>No</td><td>ya</td>" in page
-    assert "<td><code>nik</code></td><td>NIK</td><td>ya</td>" in page
-    assert "<td><code>funding_code</code></td><td>Kode wadah</td><td>ya</td>" in page
-    assert "<td><code>mother_maiden_name</code></td><td>Nama ibu kandung</td><td>—</td>" in page
-    assert "Berkas pendaftaran ke BPJS Ketenagakerjaan" in page
-    for column in bpjs_export.COLUMNS.values():  # every column the app can fill, with its default header
-        assert f"<td><code>{column.key}</code></td><td>{column.header}</td>" in page
-    assert "<td><code>kk</code></td><td>No. KK</td><td>—</td>" in page  # not in the default layout
-    assert 'name="bpjs_export_layout_reset"' in page and "Kembalikan ke susunan bawaan" in page
-
-
-def test_regency_admin_sets_the_branch_layout_with_its_own_headers(login, regency_admin, seluma):
-    client = login(regency_admin)
-
-    response = client.post(settings_url(seluma), settings_form(
-        bpjs_export_layout="no\r\nnik: NIK KTP\r\nname: Nama Tenaga Kerja\r\nkk\r\n"))
-
-    assert response.status_code == 302
-    saved = RegencySettings.objects.get(regency=seluma)
-    assert saved.bpjs_export_layout == [{"key": "no"}, {"key": "nik", "header": "NIK KTP"},
-                                        {"key": "name", "header": "Nama Tenaga Kerja"}, {"key": "kk"}]
-    assert saved.history.latest().history_user == regency_admin
-    again = client.get(settings_url(seluma))
-    assert again.context["form"]["bpjs_export_layout"].value() == "no\nnik: NIK KTP\nname: Nama Tenaga Kerja\nkk"
-
-
-@pytest.mark.parametrize(("text", "errors"), [
-    ("nik\nnama_lengkap", ['Baris 2: kolom "nama_lengkap" tidak dikenal. Pakai kode dari daftar kolom yang tersedia.']),
-    ("nik\nname\nnik", ['Baris 3: kolom "nik" sudah ada di baris 1; setiap kolom hanya sekali.']),
-    ("", ['Susunan kolom kosong. Tulis satu kolom per baris, atau pilih "Kembalikan ke susunan bawaan".']),
-])
-def test_an_unusable_layout_is_refused_in_indonesian_and_nothing_is_saved(login, regency_admin, seluma, text,
-                                                                          errors):
-    response = login(regency_admin).post(settings_url(seluma), settings_form(
-        office_name="Dinas Sosial", bpjs_export_layout=text))
-
-    assert response.status_code == 200
-    assert response.context["form"].errors == {"bpjs_export_layout": errors}
-    page = response.content.decode()
-    assert all(error.replace('"', "&quot;") in page for error in errors)
-    saved = RegencySettings.objects.get(regency=seluma)
-    assert (saved.office_name, saved.bpjs_export_layout) == ("Dinas Tenaga Kerja dan Transmigrasi", [])
-
-
-def test_reset_brings_back_the_default_whatever_the_box_holds(login, regency_admin, seluma):
-    office = regency_settings_ensure(regency=seluma)
-    office.bpjs_export_layout = [{"key": "nik", "header": "NIK KTP"}]
-    office.save()
-
-    response = login(regency_admin).post(settings_url(seluma), settings_form(
-        bpjs_export_layout="nik\nbukan_kolom", bpjs_export_layout_reset="on"))
-
-    assert response.status_code == 302
-    assert RegencySettings.objects.get(regency=seluma).bpjs_export_layout == []
-
-
-def test_saving_the_page_as_shown_keeps_the_default_layout(login, regency_admin, seluma):
-    client = login(regency_admin)
-    shown = client.get(settings_url(seluma)).context["form"]["bpjs_export_layout"].value()
-
-    client.post(settings_url(seluma), settings_form(office_short_name="Disnaker", bpjs_export_layout=shown))
-
-    saved = RegencySettings.objects.get(regency=seluma)
-    assert (saved.office_short_name, saved.bpjs_export_layout) == ("Disnaker", [])
-
-
-@pytest.mark.parametrize("persona", ["reviewer", "bpjs_officer", "other_admin"])
-def test_layout_post_out_of_scope_is_404_and_changes_nothing(request, login, seluma, persona):
-    response = login(request.getfixturevalue(persona)).post(settings_url(seluma), settings_form(
-        bpjs_export_layout="nik"))
-
-    assert response.status_code == 404
-    assert not RegencySettings.objects.filter(regency=seluma).exclude(bpjs_export_layout=[]).exists()

@@ -6,8 +6,8 @@ regency's previous snapshot."""
 from django.core.management.base import BaseCommand, CommandError
 
 from reports import coverage
-from villages.selectors import UnknownRegion, region_by_code
 from villages.models import Province, Regency
+from villages.selectors import UnknownRegion, region_by_code
 
 
 class Command(BaseCommand):

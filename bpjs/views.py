@@ -11,14 +11,13 @@ Who:
   (can_download_export_batch); anyone else gets the same 404 as for a missing batch;
 - the branch's answer file (upload, preview, confirm): the BPJS officer and the regency admin of
   the regency (can_import_bpjs_results); anyone else gets a 404. The file waits on disk
-  under a random token (imports.import_upload_store); the session holds only token → regency id.
+  under a random token (uploads.store); the session holds only token → regency id.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -29,14 +28,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from lokal import format_rupiah
 
+from accounts.permissions import can_manage_regency
+from common import uploads, workbooks
 from common.access_log import ExportKind, export_record
+from registrations.models import Nominee
+from registrations.selectors import programme_get_for_user
 from villages.selectors import regency_get_for_user, regency_settings_get
 
-from . import bpjs_export, bpjs_import, imports, services
-from common import workbooks
-from .models import ExportBatch, Nominee
+from . import answers as bpjs_import
+from . import registration_file as bpjs_export
+from . import services
+from .forms import AnswerUploadForm, RegistrationFileLayoutForm
+from .models import ExportBatch
 from .permissions import can_create_export_batch, can_download_export_batch, can_import_bpjs_results
-from .selectors import export_batches_with_status, programme_get_for_user
+from .selectors import export_batches_with_status
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +79,7 @@ def regency_batches(request, regency_pk):
     page = Paginator(batches, BATCHES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "registrations/bpjs_regency_batches.html", {
         "regency": regency, "page": page, "can_download": can_download, "can_import": can_import,
+        "can_edit_layout": can_manage_regency(request.user, regency),
     })
 
 
@@ -155,19 +161,6 @@ ANSWER_SESSION_KEY = "bpjs_answer_imports"  # token → regency id; never a NIK 
 KEEP_IN_SESSION = 10
 
 
-class AnswerUploadForm(forms.Form):
-    file = forms.FileField(
-        label="Berkas jawaban BPJS (.xlsx)",
-        help_text="Kolom: NIK · Nama · Nomor KPJ · Tanggal kepesertaan · Masa iur s.d. · Status (aktif/ditolak) · "
-                  "Keterangan. Paling besar 5 MB.",
-        error_messages={"required": "Pilih berkas .xlsx yang akan diunggah."},
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
-
-    def clean_file(self):
-        return workbooks.clean_upload(self.cleaned_data["file"], max_bytes=bpjs_import.MAX_BYTES)
-
-
 def _regency_for_importer(user, regency_pk):
     """The regency, for its BPJS officer or admin: anyone else gets the 404 of a missing regency."""
     regency = regency_get_for_user(user, regency_pk)
@@ -180,7 +173,7 @@ def _pending_answer(request, regency, token) -> bytes | None:
     """The waiting file of this user's upload for this regency, or None (404 if not theirs)."""
     if request.session.get(ANSWER_SESSION_KEY, {}).get(token) != regency.pk:
         raise Http404("Unggahan tidak ditemukan.")
-    return imports.import_upload_read(token)
+    return uploads.read(token)
 
 
 @login_required
@@ -195,7 +188,7 @@ def answer_upload(request, regency_pk):
         except workbooks.WorkbookError as error:
             form.add_error("file", str(error))
         else:
-            token = imports.import_upload_store(content)
+            token = uploads.store(content)
             pending = request.session.get(ANSWER_SESSION_KEY, {})
             pending[token] = regency.pk
             request.session[ANSWER_SESSION_KEY] = dict(list(pending.items())[-KEEP_IN_SESSION:])
@@ -235,7 +228,22 @@ def answer_confirm(request, regency_pk, token):
         messages.error(request, str(error))
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
     # The token stays in the session: a second click on Simpan then hears "already imported".
-    imports.import_upload_delete(token)
+    uploads.delete(token)
     logger.info("%s imported a BPJS answer file for %s: %s", request.user.username, regency.code, report.summary)
     messages.success(request, f"Jawaban BPJS diimpor: {report.summary}.")
     return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
+
+
+@login_required
+def layout_edit(request, regency_pk):
+    """The regency's column layout of the BPJS registration file (DOMAIN.md §8): the regency admin
+    and the system administrator (`can_manage_regency`), as the regency's other settings."""
+    regency = regency_get_for_user(request.user, regency_pk)
+    if not can_manage_regency(request.user, regency):
+        raise Http404
+    form = RegistrationFileLayoutForm(request.POST or None, columns=services.layout_for(regency))
+    if request.method == "POST" and form.is_valid():
+        services.layout_set(regency=regency, columns=form.cleaned_data["columns"], changed_by=request.user)
+        messages.success(request, "Susunan kolom berkas pendaftaran BPJS disimpan.")
+        return redirect("registrations:bpjs-layout", regency_pk=regency.pk)
+    return render(request, "bpjs/layout_edit.html", {"regency": regency, "form": form})

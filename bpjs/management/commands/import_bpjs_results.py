@@ -10,9 +10,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.command_options import command_actor
-from registrations import bpjs_import, workflow
+from bpjs import answers as bpjs_import
+from bpjs.permissions import can_import_bpjs_results
 from common import workbooks
-from registrations.permissions import can_import_bpjs_results
+from registrations import workflow
 from villages.models import Regency
 from villages.selectors import UnknownRegion, region_by_code
 

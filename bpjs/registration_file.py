@@ -7,7 +7,7 @@ is always the file that was handed over.
 
 The columns the app can fill are one catalogue, `COLUMNS`, and the default order is
 `DEFAULT_LAYOUT` (DOMAIN.md §8). Branches differ, so a regency may keep its own layout on
-RegencySettings.bpjs_export_layout: a list of {"key": …, "header": …} entries (the header only when
+RegistrationFileLayout.columns: a list of {"key": …, "header": …} entries (the header only when
 the branch names the column differently), empty for the default. The settings page edits it as text,
 one column per line (`layout_parse`, `layout_text`); `layout_columns` turns it into columns.
 """
@@ -23,8 +23,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from common.tables import ExportColumn, address_line, text_cell, typed_cell
-
-from .phones import phone_national
+from registrations.phones import phone_national
 
 SHEET_TITLE = "Pendaftaran BPJS"
 

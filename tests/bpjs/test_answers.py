@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
+from bpjs import answers as bpjs_import
+from bpjs import services as bpjs_services
 from common import workbooks
-from registrations import bpjs_import, services
 from registrations.enums import NomineeStatus
 from registrations.models import Nominee, NomineeEvent, Notice
 
@@ -58,7 +59,7 @@ def nominees(open_programme, make_nominee, niur, officer, regency_admin):
     for serial in (1, 2, 4, 5):
         made[serial] = make_nominee(open_programme, niur, officer, nik=nik(serial), full_name=f"Calon {serial}")
         Nominee.objects.filter(pk=made[serial].pk).update(status=S.APPROVED)
-    services.export_batch_create(programme=open_programme, created_by=regency_admin)
+    bpjs_services.export_batch_create(programme=open_programme, created_by=regency_admin)
     made[3] = make_nominee(open_programme, niur, officer, nik=nik(3), full_name="Calon 3")
     Nominee.objects.filter(pk=made[3].pk).update(status=S.SUBMITTED)
     Nominee.objects.filter(pk=made[4].pk).update(status=S.REGISTERED, kpj_number="00000000099",
@@ -344,7 +345,7 @@ def test_applying_an_answer_costs_the_same_queries_for_1_and_3_rows(open_program
     for serial in range(1, count + 1):
         nominee = make_nominee(open_programme, niur, officer, nik=nik(serial), full_name=f"Calon {serial}")
         Nominee.objects.filter(pk=nominee.pk).update(status=S.APPROVED)
-    services.export_batch_create(programme=open_programme, created_by=regency_admin)
+    bpjs_services.export_batch_create(programme=open_programme, created_by=regency_admin)
     content = answer_file([[nik(serial), f"Calon {serial}", f"000123456{serial:02d}", "01-07-2026", "", "aktif", ""]
                            for serial in range(1, count + 1)])
 
@@ -366,7 +367,7 @@ def test_refusals_tell_the_village_in_the_same_queries_for_1_and_3_rows(
     for serial in range(1, count + 1):
         nominee = make_nominee(open_programme, niur, officer, nik=nik(serial), full_name=f"Calon {serial}")
         Nominee.objects.filter(pk=nominee.pk).update(status=S.APPROVED)
-    services.export_batch_create(programme=open_programme, created_by=regency_admin)
+    bpjs_services.export_batch_create(programme=open_programme, created_by=regency_admin)
     content = answer_file([[nik(serial), f"Calon {serial}", "", "", "", "ditolak", REFUSAL]
                            for serial in range(1, count + 1)])
 

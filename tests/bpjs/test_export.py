@@ -15,10 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from registrations import bpjs_export, services, workflow
-from registrations.enums import Action, NomineeStatus
-from registrations.models import ExportBatch, Nominee, NomineeEvent
+from bpjs import registration_file as bpjs_export
+from bpjs import services as bpjs_services
+from bpjs.models import ExportBatch
 from common.models import ExportRecord
+from registrations import workflow
+from registrations.enums import Action, NomineeStatus
+from registrations.models import Nominee, NomineeEvent
 from villages.services import regency_settings_ensure
 
 from .conftest import nik_for
@@ -229,7 +232,7 @@ def test_batch_sends_exactly_the_approved_unsent_nominees(open_programme, two_ap
     scheduled = announced
 
     with django_capture_on_commit_callbacks(execute=True):
-        batch = services.export_batch_create(programme=open_programme, created_by=regency_admin)
+        batch = bpjs_services.export_batch_create(programme=open_programme, created_by=regency_admin)
 
     lubuk, niur = two_approved["lubuk"], two_approved["niur"]
     assert (batch.number, batch.row_count, batch.created_by, batch.regency) == (
@@ -259,13 +262,12 @@ def test_making_a_batch_costs_the_same_queries_for_1_and_3_nominees(open_program
         nominee_in(niur, officer, serial, S.APPROVED)
 
     # The service: a savepoint, the regency's row lock, the pending nominees (locked, with village,
-    # subdistrict and occupation), the last batch number, the layout (the regency's settings, made
-    # here on first use: select, savepoint, insert, its history row, release), the batch's insert;
+    # subdistrict and occupation), the last batch number, the regency's column layout (one select), the batch's insert;
     # the workflow's bulk move: a savepoint, the nominees locked within the actor's regions, one
     # bulk update, the history rows, the event rows, the export log's row, two releases. Nothing per
     # nominee.
-    with django_assert_num_queries(18):
-        batch = services.export_batch_create(programme=open_programme, created_by=regency_admin)
+    with django_assert_num_queries(14):
+        batch = bpjs_services.export_batch_create(programme=open_programme, created_by=regency_admin)
 
     assert Nominee.objects.filter(export_batch=batch, status=S.SENT_TO_BPJS).count() == count
     assert NomineeEvent.objects.filter(to_status=S.SENT_TO_BPJS).count() == count
@@ -290,16 +292,14 @@ def test_a_batch_moves_all_its_nominees_or_none(open_programme, nominee_in, niur
 
 def test_batch_uses_the_regency_layout_of_the_moment_and_old_batches_stay_as_they_were(
         open_programme, two_approved, regency_admin, seluma):
-    office = regency_settings_ensure(regency=seluma)
-    office.bpjs_export_layout = BRANCH_LAYOUT
-    office.save()
-    first = services.export_batch_create(programme=open_programme, created_by=regency_admin)
+    bpjs_services.layout_set(regency=seluma, columns=BRANCH_LAYOUT, changed_by=regency_admin)
+    first = bpjs_services.export_batch_create(programme=open_programme, created_by=regency_admin)
     stored = first.file.open("rb").read()
 
-    office.bpjs_export_layout = [{"key": "nik", "header": "Nomor Induk Kependudukan"}, {"key": "name"}]
-    office.save()
+    bpjs_services.layout_set(regency=seluma, columns=[{"key": "nik", "header": "Nomor Induk Kependudukan"},
+                                                      {"key": "name"}], changed_by=regency_admin)
     Nominee.objects.filter(pk=two_approved["verified"].pk).update(status=S.APPROVED)
-    second = services.export_batch_create(programme=open_programme, created_by=regency_admin)
+    second = bpjs_services.export_batch_create(programme=open_programme, created_by=regency_admin)
 
     first_sheet, second_sheet = sheet_of(stored), sheet_of(second.file.open("rb").read())
     assert [cell.value for cell in first_sheet[1]] == BRANCH_HEADERS
@@ -312,10 +312,10 @@ def test_batch_uses_the_regency_layout_of_the_moment_and_old_batches_stay_as_the
 
 
 def test_second_batch_takes_only_the_newly_approved(open_programme, two_approved, approver):
-    first = services.export_batch_create(programme=open_programme, created_by=approver)
+    first = bpjs_services.export_batch_create(programme=open_programme, created_by=approver)
     Nominee.objects.filter(pk=two_approved["verified"].pk).update(status=S.APPROVED)
 
-    second = services.export_batch_create(programme=open_programme, created_by=approver)
+    second = bpjs_services.export_batch_create(programme=open_programme, created_by=approver)
 
     assert second.number == f"BPJS-1705-{YEAR}-002"
     assert list(second.nominees.all()) == [Nominee.objects.get(pk=two_approved["verified"].pk)]
@@ -326,7 +326,7 @@ def test_nothing_to_send_is_refused(open_programme, nominee_in, niur, officer, r
     nominee_in(niur, officer, 1, S.VERIFIED)
 
     with pytest.raises(ValidationError) as error:
-        services.export_batch_create(programme=open_programme, created_by=regency_admin)
+        bpjs_services.export_batch_create(programme=open_programme, created_by=regency_admin)
 
     assert error.value.messages == ["Tidak ada calon berstatus disetujui yang belum dikirim ke BPJS."]
     assert ExportBatch.objects.count() == 0
@@ -335,7 +335,7 @@ def test_nothing_to_send_is_refused(open_programme, nominee_in, niur, officer, r
 @pytest.mark.parametrize("persona", ["bpjs_officer", "reviewer", "viewer", "other_admin"])
 def test_only_the_office_makes_batches(request, open_programme, two_approved, persona):
     with pytest.raises(ValidationError) as error:
-        services.export_batch_create(programme=open_programme, created_by=request.getfixturevalue(persona))
+        bpjs_services.export_batch_create(programme=open_programme, created_by=request.getfixturevalue(persona))
 
     assert error.value.messages == ["Anda tidak berwenang membuat batch kirim BPJS untuk kabupaten/kota ini."]
     assert (ExportBatch.objects.count(), Nominee.objects.filter(status=S.SENT_TO_BPJS).count()) == (0, 0)
@@ -351,7 +351,7 @@ def test_two_offices_clicking_at_once_make_one_batch(open_programme, two_approve
     def create_in_thread(user):
         try:
             barrier.wait(timeout=10)
-            outcome[user.username] = services.export_batch_create(programme=open_programme, created_by=user).number
+            outcome[user.username] = bpjs_services.export_batch_create(programme=open_programme, created_by=user).number
         except ValidationError as error:
             outcome[user.username] = error.messages[0]
         finally:
@@ -408,7 +408,7 @@ def test_making_a_batch_with_nothing_to_send_says_so(login, open_programme, rege
 
 @pytest.fixture
 def batch(open_programme, two_approved, regency_admin):
-    return services.export_batch_create(programme=open_programme, created_by=regency_admin)
+    return bpjs_services.export_batch_create(programme=open_programme, created_by=regency_admin)
 
 
 @pytest.mark.parametrize("persona", ["regency_admin", "approver", "reviewer", "bpjs_officer"])
@@ -417,9 +417,8 @@ def test_download_returns_the_stored_file_unchanged(request, login, batch, selum
     url = reverse("registrations:export-batch-download", args=[batch.pk])
 
     first = client.get(url)
-    office = regency_settings_ensure(regency=seluma)
-    office.bpjs_export_layout = BRANCH_LAYOUT  # a later layout change does not touch a batch handed over
-    office.save()
+    # A later layout change does not touch a batch handed over.
+    bpjs_services.layout_set(regency=seluma, columns=BRANCH_LAYOUT, changed_by=batch.created_by)
     again = client.get(url)
 
     stored = batch.file.open("rb").read()

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from registrations import services
+from bpjs import services as bpjs_services
 from registrations.enums import NomineeStatus
 from registrations.models import Nominee
 
@@ -29,7 +29,7 @@ def batch_of(programme, make_nominee, village, officer, regency_admin, serials):
                                full_name=f"Calon {serial}")
         Nominee.objects.filter(pk=nominee.pk).update(status=S.APPROVED)
         made.append(nominee)
-    return services.export_batch_create(programme=programme, created_by=regency_admin), made
+    return bpjs_services.export_batch_create(programme=programme, created_by=regency_admin), made
 
 
 def page_url(regency):

@@ -18,9 +18,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from bpjs.models import ExportBatch
 from jamsostek_portal.celery import health
 from registrations.enums import NomineeStatus
-from registrations.models import ExportBatch, Nominee, NomineeEvent, Notice
+from registrations.models import Nominee, NomineeEvent, Notice
 from reports import services as report_services
 from reports import triggers
 from reports.coverage import coverage_today
@@ -110,12 +111,9 @@ def approved(open_programme, make_nominee, niur, lubuk_sahung, officer, neighbou
 
 def test_layout_batch_answer_and_coverage_round_trip(worker, prompt, client, seluma, open_programme, approved, regency_admin,
                                                       bpjs_officer, neighbour_officer, officer):
-    # The regency admin sets the branch's layout on the settings page.
+    # The regency admin sets the branch's layout on the BPJS layout page.
     client.force_login(regency_admin)
-    settings_page = client.get(reverse("villages:regency-settings-edit", args=[seluma.pk]))
-    form = {name: value for name, value in settings_page.context["form"].initial.items() if value is not None}
-    saved = client.post(reverse("villages:regency-settings-edit", args=[seluma.pk]),
-                       {**form, "bpjs_export_layout": LAYOUT_TEXT})
+    saved = client.post(reverse("registrations:bpjs-layout", args=[seluma.pk]), {"columns": LAYOUT_TEXT})
     assert saved.status_code == 302
     # The official figure the programme's workers are added to: 1,998 of 10,000 working people.
     report_services.official_figure_record(region=seluma, as_of=AS_OF, active_pu=1_500, active_bpu=450,

@@ -14,7 +14,7 @@ Masa iur s.d. · Status (aktif/ditolak) · Keterangan. Each row gets one outcome
 
 Who: the BPJS officer and the regency admin of the regency (permissions.BPJS_ROLES), the same people
 the workflow lets record the branch's answer. Between preview and confirmation the file waits on
-disk under a random token (imports.import_upload_store), never in the session: it holds NIKs.
+disk under a random token (uploads.store), never in the session: it holds NIKs.
 "Masa iur s.d." (optional) is stored on the nominee with the KPJ number (Nominee.paid_until).
 """
 
@@ -24,14 +24,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-
-from . import workflow
 from common import workbooks
-from .crypto import keyed_hash
-from .enums import NomineeStatus
-from .excel import numeric_identifier_message
-from .models import Nominee
-from .nik import mask_nik, strip_separators
+from registrations import workflow
+from registrations.crypto import keyed_hash
+from registrations.enums import NomineeStatus
+from registrations.excel import numeric_identifier_message
+from registrations.models import Nominee
+from registrations.nik import mask_nik, strip_separators
+
 from .permissions import can_import_bpjs_results
 
 S = NomineeStatus

@@ -1,0 +1,26 @@
+"""Who may make, download and answer BPJS export batches. Pure predicates: views, services and
+commands all call them. Scope (which regions) is villages.selectors.region_scope; the role groups
+are registrations.permissions' (the workflow's transition table uses the same ones)."""
+
+from registrations.permissions import (
+    BPJS_ROLES,
+    EXPORT_BATCH_DOWNLOAD_ROLES,
+    OFFICE_ROLES,
+    can_see_full_identifiers,
+)
+from villages.selectors import region_scope
+
+
+def can_create_export_batch(user, regency) -> bool:
+    return (user.is_authenticated and user.role in OFFICE_ROLES
+            and regency.pk in region_scope(user).regency_ids)
+
+
+def can_download_export_batch(user, regency) -> bool:
+    return (can_see_full_identifiers(user) and user.role in EXPORT_BATCH_DOWNLOAD_ROLES
+            and regency.pk in region_scope(user).regency_ids)
+
+
+def can_import_bpjs_results(user, regency) -> bool:
+    return (user.is_authenticated and user.role in BPJS_ROLES
+            and regency.pk in region_scope(user).regency_ids)
