@@ -1,6 +1,7 @@
 # Jamsostek Portal — the two commands a regency IT officer needs:
 #   make demo   install, migrate the embedded SQLite database, load Seluma + demo users, serve on :8000
-#   make test   install and run the whole suite on PostgreSQL, Redis, a Celery worker and Chromium
+#   make test   install, check the import contract (lint-imports), and run the whole suite on
+#               PostgreSQL, Redis, a Celery worker and Chromium
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -17,6 +18,7 @@ demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install-dev browser
+	$(BIN)/lint-imports
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed-runtime

@@ -1,7 +1,7 @@
 """Pure predicates on who may do what. Views and services both call them; scope (which regions)
 comes from villages.selectors, the role from the user."""
 
-from villages.selectors import region_scope
+from accounts.scope import region_scope
 
 from .enums import REGENCY_ROLES, Role
 

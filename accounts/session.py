@@ -3,8 +3,9 @@ no extra queries for it: the regency's time zone and the office's name for the h
 
 from django.conf import settings
 
+from accounts.scope import home_regency_for_user
 from villages.enums import time_zone_for_province
-from villages.selectors import home_regency_for_user, regency_settings_get
+from villages.selectors import regency_settings_get
 
 TIME_ZONE_KEY = "time_zone"
 OFFICE_LABEL_KEY = "office_label"

@@ -9,15 +9,10 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.enums import DECISION_ROLES
+from accounts.scope import provinces_for_user, regencies_for_user, regency_get_for_user, villages_for_user
 from common.access_log import ExportKind, export_record
 from common.workbooks import xlsx_download
-from registrations.permissions import DECISION_ROLES
-from villages.selectors import (
-    provinces_for_user,
-    regencies_for_user,
-    regency_get_for_user,
-    villages_for_user,
-)
 
 from . import services
 from .enums import PROVINCE_ROLES, REGENCY_ROLES, Role

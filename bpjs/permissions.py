@@ -1,14 +1,10 @@
 """Who may make, download and answer BPJS export batches. Pure predicates: views, services and
-commands all call them. Scope (which regions) is villages.selectors.region_scope; the role groups
+commands all call them. Scope (which regions) is accounts.scope.region_scope; the role groups
 are registrations.permissions' (the workflow's transition table uses the same ones)."""
 
-from registrations.permissions import (
-    BPJS_ROLES,
-    EXPORT_BATCH_DOWNLOAD_ROLES,
-    OFFICE_ROLES,
-    can_see_full_identifiers,
-)
-from villages.selectors import region_scope
+from accounts.enums import BPJS_ROLES, EXPORT_BATCH_DOWNLOAD_ROLES, OFFICE_ROLES
+from accounts.scope import region_scope
+from registrations.permissions import can_see_full_identifiers
 
 
 def can_create_export_batch(user, regency) -> bool:

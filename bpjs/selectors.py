@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from accounts.scope import regencies_for_user
 from registrations.enums import NomineeStatus
-from villages.selectors import regencies_for_user
 
 from .models import ExportBatch
 
@@ -28,7 +28,7 @@ def export_batches_with_status(batches: QuerySet[ExportBatch]) -> QuerySet[Expor
 
 
 def export_batches_for_user(user) -> QuerySet[ExportBatch]:
-    """The batches of the regencies the user sees as a whole (villages.selectors.regencies_for_user;
+    """The batches of the regencies the user sees as a whole (accounts.scope.regencies_for_user;
     the same rule as bpjs_views' batch pages), newest first, with their status counts."""
     return export_batches_with_status(
         ExportBatch.objects.filter(regency__in=regencies_for_user(user).values("pk"))

@@ -29,11 +29,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lokal import format_rupiah
 
 from accounts.permissions import can_manage_regency
+from accounts.scope import regency_get_for_user
 from common import uploads, workbooks
 from common.access_log import ExportKind, export_record
 from registrations.models import Nominee
 from registrations.selectors import programme_get_for_user
-from villages.selectors import regency_get_for_user, regency_settings_get
+from villages.selectors import regency_settings_get
 
 from . import answers as bpjs_import
 from . import registration_file as bpjs_export

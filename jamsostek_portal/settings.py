@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "bpjs",
     "reports",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,14 +1,16 @@
 """The site's URLs: each app's pages under its prefix.
 
 URL names are kept from before the apps were split by capability: the BPJS pages (bpjs.urls) share
-the `registrations:` namespace with the nomination and review pages, so `registrations:bpjs-regency`
-and the other names every template, test and bookmark uses keep working. The project is the top of
+the `registrations:` namespace with the nomination and review pages, and the region pages
+(accounts.regions.urls) keep the `villages:` namespace, so `registrations:bpjs-regency`,
+`villages:regency-detail` and the other names every template, test and bookmark uses keep working. The project is the top of
 the flow (docs/architecture.md), so this module may import every app.
 """
 
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.regions import urls as region_urls
 from bpjs import urls as bpjs_urls
 from registrations import urls as registrations_urls
 
@@ -16,7 +18,7 @@ from . import views
 
 urlpatterns = [
     path("", include("accounts.urls")),
-    path("wilayah/", include("villages.urls")),
+    path("wilayah/", include((region_urls.urlpatterns, "villages"))),
     path("usulan/", include((registrations_urls.urlpatterns + bpjs_urls.urlpatterns, "registrations"))),
     path("cakupan/", include("reports.urls")),
     path("api/v1/", include("api.urls")),

@@ -11,9 +11,9 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterator
 
+from accounts.scope import region_scope
 from villages.enums import time_zone_for_province
 from villages.models import Regency
-from villages.selectors import region_scope
 
 from .enums import NomineeStatus
 from .models import NomineeEvent

@@ -1,7 +1,7 @@
 """The auditor's export of a regency's workflow events ("Riwayat keputusan") as a workbook.
 
 GET shows the period form (the last 30 days by default); with valid dates and `unduh=1` it
-returns the .xlsx. Scope: the regency from villages.selectors.regency_get_for_user, then
+returns the .xlsx. Scope: the regency from accounts.scope.regency_get_for_user, then
 permissions.can_export_events; 404 for everyone else. Each export is logged without personal data.
 """
 
@@ -16,10 +16,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.scope import regency_get_for_user
 from common.access_log import ExportKind, export_record
 from common.tables import table_workbook
 from common.workbooks import xlsx_download
-from villages.selectors import regency_get_for_user
 
 from . import audit
 from .permissions import can_export_events

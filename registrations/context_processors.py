@@ -1,10 +1,9 @@
 """Template context for every page: the unread notice badge and the review-queue links (the BPJS
 links are bpjs.context_processors')."""
 
-from accounts.enums import Role
+from accounts.enums import REVIEW_PAGE_ROLES, Role
 
 from .notices import unread_count
-from .permissions import REVIEW_PAGE_ROLES
 
 
 def notices(request):

@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.scope import village_get_for_user
 from common import uploads, workbooks
-from villages.selectors import village_get_for_user
 
 from . import excel, imports
 from .models import Programme

@@ -1,15 +1,11 @@
 """Who may do what with programmes and nominees. Scope (which villages) is villages.selectors'."""
 
-from accounts.enums import Role
-from villages.selectors import region_scope
+from accounts.enums import DECISION_ROLES, FULL_IDENTIFIER_ROLES, REVIEW_PAGE_ROLES, Role
+from accounts.scope import region_scope
 
 from .enums import EDITABLE_STATES
 
 PROGRAMME_MANAGERS = frozenset({Role.REGENCY_ADMIN, Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER})
-# Roles that work with the person, not the statistics, and so see NIK and KK in full.
-FULL_IDENTIFIER_ROLES = frozenset({
-    Role.VILLAGE_OFFICER, Role.REGENCY_ADMIN, Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER, Role.BPJS_OFFICER,
-})
 
 
 def can_edit_village_list(user, village) -> bool:
@@ -40,14 +36,6 @@ def can_see_full_identifiers(user) -> bool:
     return user.is_authenticated and user.role in FULL_IDENTIFIER_ROLES
 
 
-# Regency staff who read the review pages (queue, village review, nominee page, submission
-# tracking, the event export); deciding is workflow.TRANSITIONS' business.
-REVIEW_PAGE_ROLES = frozenset({
-    Role.REGENCY_ADMIN, Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER, Role.REGENCY_VIEWER,
-})
-DECISION_ROLES = frozenset({Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER})
-
-
 def can_see_review_pages(user, regency) -> bool:
     return _regency_staff_or_sysadmin(user, regency, REVIEW_PAGE_ROLES)
 
@@ -63,13 +51,3 @@ def can_export_events(user, regency) -> bool:
     return can_see_review_pages(user, regency)
 
 
-# The office that pays hands nominees over to BPJS and ends memberships (workflow.TRANSITIONS).
-OFFICE_ROLES = frozenset({Role.REGENCY_ADMIN, Role.REGENCY_APPROVER})
-# A batch file holds NIKs in clear: the regency's staff who see full identifiers and the BPJS branch.
-EXPORT_BATCH_DOWNLOAD_ROLES = frozenset({
-    Role.REGENCY_ADMIN, Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER, Role.BPJS_OFFICER,
-})
-
-
-# BPJS's answers (registered, refused, active, lapsed): the branch, or the office importing its file.
-BPJS_ROLES = frozenset({Role.BPJS_OFFICER, Role.REGENCY_ADMIN})

@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from lokal import format_rupiah
 
+from accounts.scope import regency_get_for_user
 from villages.models import Village
-from villages.selectors import regency_get_for_user, regency_settings_get
+from villages.selectors import regency_settings_get
 
 from . import services
 from .enums import ACTIVE_STATES, QuotaRule

@@ -27,8 +27,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.scope import region_scope
 from villages.models import Regency, Subdistrict, Village
-from villages.selectors import region_scope
 
 from . import selectors, workflow
 from .checks import ReviewFlag, review_checks

@@ -9,8 +9,8 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.scope import region_scope, village_get_for_user
 from villages.models import Subdistrict, Village
-from villages.selectors import region_scope, village_get_for_user
 
 from . import workflow
 from .checks import flag_filter

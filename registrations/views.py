@@ -2,7 +2,7 @@
 kabupaten". Each view parses input, calls one service, and renders; the rules (window, quota, NIK,
 who may change what) live in services.py, validation.py and permissions.py.
 
-Scope: the village comes from villages.selectors.village_get_for_user and every nominee from
+Scope: the village comes from accounts.scope.village_get_for_user and every nominee from
 selectors.nominee_get_for_user, both 404 out of scope. Changing needs can_edit_village_list (404
 for anyone else in scope, e.g. the bupati's viewer); a nominee that is already with the regency
 answers with a message saying why it is locked.
@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from lokal import count_working_days
 
-from villages.selectors import village_get_for_user
+from accounts.scope import village_get_for_user
 
 from . import quotas, selectors, services
 from .enums import EDITABLE_STATES, QuotaRule

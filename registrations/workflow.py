@@ -41,16 +41,16 @@ from django.utils import timezone
 from lokal.samaran import mask_pii
 from simple_history.utils import bulk_update_with_history
 
-from accounts.enums import Role
+from accounts.enums import BPJS_ROLES, OFFICE_ROLES, Role
+from accounts.scope import region_scope
 from common import events as announcements
 from common.events import ChangeKind
 from villages.enums import ApprovalSteps
-from villages.selectors import region_scope
 
 from .enums import Action, EndReason, ReviewReason
 from .enums import NomineeStatus as S
 from .models import Nominee, NomineeEvent
-from .permissions import BPJS_ROLES, OFFICE_ROLES, can_edit_village_list
+from .permissions import can_edit_village_list
 
 _IDENTIFIERS_IN_REASONS = ("NIK", "KK", "PHONE", "EMAIL")
 

@@ -28,6 +28,7 @@ from io import BytesIO
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
+from celery import current_app
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
@@ -54,6 +55,7 @@ from .selectors import latest_snapshots
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = RETRYABLE_DATABASE_ERRORS
+BUILD_EXPORT_TASK = "reports.build_export"
 FAILED_MESSAGE = "Berkas gagal dibuat. Coba lagi; bila terulang, hubungi admin sistem."
 
 # --- Which nominees a nominative list holds ------------------------------------------------------
@@ -281,9 +283,8 @@ def export_start(*, user, request: ExportRequest) -> ExportOutcome:
 
 
 def _enqueue(record_id: int) -> None:
-    from .tasks import build_export  # tasks imports this module
-
-    build_export.delay(record_id)
+    # By name: the tasks module imports this one, never the other way.
+    current_app.signature(BUILD_EXPORT_TASK, args=(record_id,)).apply_async()
 
 
 def export_job_run(*, record_id: int) -> ExportRecord | None:

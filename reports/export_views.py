@@ -27,10 +27,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from accounts.scope import regency_get_for_user, subdistrict_get_for_user, village_get_for_user
 from common.models import ExportStatus
 from common.workbooks import stored_xlsx_download, xlsx_download
 from registrations.selectors import current_programme, programme_get_for_user
-from villages.selectors import regency_get_for_user, subdistrict_get_for_user, village_get_for_user
 
 from . import export_jobs, permissions, selectors
 from .permissions import can_view_coverage

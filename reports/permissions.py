@@ -1,13 +1,14 @@
 """Who may read and enter coverage figures (UCJ, DOMAIN.md §4). Pure predicates: views, services
-and commands all call them. Scope (which regions) comes from villages.selectors.region_scope."""
+and commands all call them. Scope (which regions) comes from accounts.scope.region_scope."""
 
 from __future__ import annotations
 
 from accounts.enums import REGENCY_ROLES, Role
+from accounts.scope import region_scope
 from common.models import ExportRecord
 from registrations.permissions import can_see_full_identifiers
 from villages.models import Province, Regency
-from villages.selectors import regency_of, region_scope
+from villages.selectors import regency_of
 
 # Regency staff who enter targets, official figures and village denominators: the admin, and the
 # approver (the head of the office's side, who signs off the numbers sent to the regent).

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
-from .coverage import (
-    MONTHS_PER_YEAR,
-    CoverageFigures,
-    premium_cost_rp,
-    ucj_percent,
-    workers_needed_for_target,
-)
+from .coverage.rules import MONTHS_PER_YEAR, premium_cost_rp, ucj_percent, workers_needed_for_target
+
+if TYPE_CHECKING:  # the figures call the planner (CoverageFigures.as_json): no import back at run time
+    from .coverage.figures import CoverageFigures
 
 
 @dataclass(frozen=True)

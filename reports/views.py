@@ -35,11 +35,11 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from lokal import format_rupiah
 
+from accounts.scope import regency_get_for_user, subdistrict_get_for_user
 from common.workbooks import xlsx_download
 from registrations.permissions import can_see_review_pages
 from registrations.selectors import current_programme
 from villages.models import Subdistrict, Village
-from villages.selectors import regency_get_for_user, subdistrict_get_for_user
 
 from . import charts, dashboard, excel, imports, planner, services
 from .coverage import (

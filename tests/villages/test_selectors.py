@@ -6,23 +6,21 @@ from django.http import Http404
 
 from accounts.enums import Role
 from accounts.models import User
-from villages.loader import load_regions
-from villages.models import Province, Subdistrict, Village
-from villages.selectors import (
-    UnknownRegion,
+from accounts.scope import (
     home_regency_for_user,
     province_get_for_user,
     provinces_for_user,
     regencies_for_user,
     regency_get_for_user,
-    region_by_code,
     subdistrict_get_for_user,
     subdistricts_for_user,
-    subdistricts_with_counts,
     village_get_for_user,
     villages_for_user,
     villages_with_officer_counts,
 )
+from villages.loader import load_regions
+from villages.models import Province, Subdistrict, Village
+from villages.selectors import UnknownRegion, region_by_code, subdistricts_with_counts
 
 
 def codes(queryset) -> list[str]:

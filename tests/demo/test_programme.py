@@ -1,4 +1,4 @@
-"""accounts/demo.py: `load_demo` gives a newcomer an open Seluma programme with nominees in every state."""
+"""demo/scenario.py: `load_demo` gives a newcomer an open Seluma programme with nominees in every state."""
 
 import datetime as dt
 from io import StringIO
@@ -6,9 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from accounts.demo import DEMO_NOMINEES, DEMO_PROGRAMME_NAME, demo_birth_date, demo_kk, demo_nik
 from accounts.models import User
 from bpjs.models import ExportBatch
+from demo.scenario import DEMO_NOMINEES, DEMO_PROGRAMME_NAME, demo_birth_date, demo_kk, demo_nik
 from registrations import workflow
 from registrations.checks import ReviewFlag, flag_filter, review_checks
 from registrations.enums import ACTIVE_STATES, NomineeStatus

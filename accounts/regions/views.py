@@ -1,3 +1,6 @@
+"""The region pages (wilayah): provinces, regencies, subdistricts and villages within the user's scope,
+and a regency's settings. Here, not in villages, because they need who is asking (accounts.scope)."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -6,21 +9,20 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from accounts.permissions import can_browse_regency, can_manage_regency
-from accounts.views import refresh_session_regency
-
-from . import services
-from .forms import RegencySettingsForm
-from .selectors import (
+from accounts.scope import (
     province_get_for_user,
     provinces_for_user,
     regencies_for_user,
     regency_get_for_user,
-    regency_settings_get,
     subdistrict_get_for_user,
-    subdistricts_with_counts,
     village_get_for_user,
     villages_with_officer_counts,
 )
+from accounts.views import refresh_session_regency
+from villages import services
+from villages.selectors import regency_settings_get, subdistricts_with_counts
+
+from .forms import RegencySettingsForm
 
 VILLAGES_PER_PAGE = 100
 

@@ -1,7 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_PASSWORD, demo_load
+from demo.scenario import DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):

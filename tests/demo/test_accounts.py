@@ -1,4 +1,4 @@
-"""accounts/demo.py and the load_demo command: Seluma and one user per role, never in production."""
+"""demo/scenario.py and the load_demo command: Seluma and one user per role, never in production."""
 
 from io import StringIO
 
@@ -8,9 +8,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from accounts.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
 from accounts.enums import Role
 from accounts.models import RegionAssignment, User
+from demo.scenario import DEMO_PASSWORD, DEMO_USERS, demo_load
 from registrations.models import NomineeEvent
 from villages.models import Regency, Village
 

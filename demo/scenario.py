@@ -10,12 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from accounts.enums import Role
+from accounts.models import RegionAssignment, User
 from villages.loader import load_regions
 from villages.models import Province, Regency, Village
 from villages.services import regency_settings_ensure
-
-from .enums import Role
-from .models import RegionAssignment, User
 
 DEMO_REGENCY_CODE = "17.05"  # Kabupaten Seluma, Bengkulu
 DEMO_PASSWORD = "demo-jamsostek"

@@ -2,7 +2,8 @@ from django.urls import path
 
 from . import views
 
-app_name = "villages"
+# Mounted as the `villages:` namespace (jamsostek_portal/urls.py): the URL names of the region pages
+# are kept from before the pages left the villages app.
 urlpatterns = [
     path("", views.index, name="index"),
     path("provinsi/<int:pk>/", views.province_detail, name="province-detail"),

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import RegencySettings
+from villages.models import RegencySettings
 
 
 class RegencySettingsForm(forms.ModelForm):

@@ -1,4 +1,4 @@
-"""villages/views.py: region pages, each tried by the persona in scope (200) and the one outside (404)."""
+"""accounts/regions/views.py: region pages, each tried by the persona in scope (200) and the one outside (404)."""
 
 import pytest
 from django.urls import reverse
