@@ -2,6 +2,7 @@
 nominee and "kirim ke kabupaten", tried by the officer of the village and by everyone else."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils import timezone
 from registrations import services
 from registrations.enums import NomineeStatus as S
 from registrations.forms import NomineeForm
-from registrations.models import Nominee, OccupationCategory, VillageSubmission
+from registrations.models import Nominee, OccupationCategory, Programme, VillageSubmission
 
 pytestmark = pytest.mark.django_db
 
@@ -83,9 +84,50 @@ def test_village_page_with_programme_and_no_nominee(login, officer, niur, progra
     assert response.context["rows"] == []
     assert "Belum ada calon di daftar desa ini." in page
     assert "0 dari 10" in page
-    assert response.context["working_days_left"] >= 1
-    assert "hari kerja" in page
     assert reverse("registrations:nominee-create", args=[niur.pk]) in page
+
+
+@pytest.fixture
+def pinned_today(monkeypatch):
+    """pinned_today(date): from then on timezone.localdate() — the view's, the selector's and the
+    service's "today" — answers `date` (a call for a given datetime still converts it)."""
+    real_localdate = timezone.localdate
+
+    def pin(day):
+        def localdate(value=None, timezone=None):
+            return day if value is None else real_localdate(value, timezone)
+        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+    return pin
+
+
+# The window: Monday 4 to Friday 29 May 2026. Working days counted from "today" to the close, both
+# inclusive, without weekends, libur nasional or cuti bersama (SKB 3 Menteri 2026, via lokal):
+#   Thu 14 May  Kenaikan Yesus Kristus  libur nasional
+#   Fri 15 May  Kenaikan Yesus Kristus  cuti bersama
+#   Wed 27 May  Iduladha 1447 H          libur nasional
+#   Thu 28 May  Iduladha 1447 H          cuti bersama
+@pytest.mark.parametrize(("today", "days_left"), [
+    # Mon 11 May: weekdays 11–15, 18–22, 25–29 = 15, minus 14, 15, 27, 28 = 11
+    # (weekends only would give 15; working the cuti bersama, 13; leaving out today or the close, 10).
+    (dt.date(2026, 5, 11), 11),
+    # Sat 16 May: weekdays 18–22, 25–29 = 10, minus 27, 28 = 8.
+    (dt.date(2026, 5, 16), 8),
+    # Fri 29 May, the closing day itself: 1, and the page says to hurry.
+    (dt.date(2026, 5, 29), 1),
+])
+def test_village_page_counts_the_working_days_left_to_the_close(
+        login, officer, niur, programme, pinned_today, today, days_left):
+    Programme.objects.filter(pk=programme.pk).update(
+        nomination_opens=dt.date(2026, 5, 4), nomination_closes=dt.date(2026, 5, 29))
+    pinned_today(today)
+
+    response = login(officer).get(village_url(niur))
+
+    assert response.context["is_open"] is True
+    assert response.context["working_days_left"] == days_left
+    page = response.content.decode()
+    assert re.search(r"<dt>Sisa waktu</dt><dd>\s*(\d+) hari kerja\s*</dd>", page).group(1) == str(days_left)
+    assert ("Segera lengkapi dan kirim daftar." in page) is (days_left <= 3)
 
 
 def test_officer_home_lands_on_the_village_page(login, officer, niur):

@@ -15,7 +15,7 @@ from celery.schedules import crontab
 from celery.signals import task_retry
 from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, connection, connections
+from django.db import IntegrityError, InterfaceError, OperationalError, ProgrammingError, connection, connections
 
 from jamsostek_portal.celery import app
 from registrations import workflow
@@ -181,14 +181,101 @@ def test_a_database_error_makes_the_task_retry(seluma):
     assert triggers.recompute_runs(seluma.pk) == 1
 
 
-def test_the_tasks_are_configured_for_redelivery_and_retries():
-    for task in (tasks.recompute_regency_coverage, tasks.recompute_all_coverage):
-        assert task.acks_late is True
-        assert set(task.autoretry_for) == {OperationalError, InterfaceError}
-        assert task.max_retries == 5
-        assert task.retry_backoff
-    assert tasks.recompute_regency_coverage.name == "reports.recompute_regency_coverage"
-    assert tasks.recompute_all_coverage.name == "reports.recompute_all_coverage"
+# The tests below run the tasks in this process the same way (`apply(throw=False)`), with the
+# coverage engine raising on cue instead of a real lock: which errors are retried, how often, how
+# far apart, and what the retry leaves behind.
+
+@pytest.fixture
+def retries():
+    """(task name, error class, countdown) of every retry a task asks for, in order."""
+    seen = []
+
+    def on_retry(sender=None, reason=None, **kwargs):
+        seen.append((sender.name, type(reason.exc), reason.when))
+
+    task_retry.connect(on_retry, weak=False)
+    yield seen
+    task_retry.disconnect(on_retry)
+
+
+def fail_first(monkeypatch, module, name, errors):
+    """Makes module.name raise each of `errors` in turn, then work as before. Returns its calls."""
+    real, pending, calls = getattr(module, name), list(errors), []
+
+    def failing(*args, **kwargs):
+        calls.append(args)
+        if pending:
+            raise pending.pop(0)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, failing)
+    return calls
+
+
+@pytest.mark.parametrize("error", [OperationalError("could not serialize access"),
+                                   InterfaceError("connection already closed")], ids=["operational", "interface"])
+def test_a_transient_database_error_is_retried_and_the_retry_writes_the_snapshot(
+        monkeypatch, retries, seluma, programme, niur, add_nominees, error):
+    add_nominees(programme, niur, 2, status=S.ACTIVE, registered_on=dt.date(2026, 9, 1))
+    calls = fail_first(monkeypatch, coverage, "recompute_regency", [error])
+
+    result = tasks.recompute_regency_coverage.apply((seluma.pk,), throw=False)
+
+    assert [(name, kind) for name, kind, _ in retries] == [("reports.recompute_regency_coverage", type(error))]
+    assert len(calls) == 2
+    assert result.successful()
+    assert result.result["rows_written"] == SELUMA_ROWS
+    assert CoverageSnapshot.objects.filter(regency=seluma).count() == SELUMA_ROWS
+    assert regency_row().active == 2
+    assert triggers.recompute_runs(seluma.pk) == 1  # the failed attempt is not a completed recompute
+
+
+def test_a_database_error_that_persists_is_retried_five_times_backing_off_then_fails(monkeypatch, retries, seluma):
+    calls = fail_first(monkeypatch, coverage, "recompute_regency", [OperationalError("lock timeout") for _ in range(10)])
+    # apply() runs each retry with the default throw, which the settings make True: then the second
+    # attempt's Retry would escape instead of running a third.
+    saved, app.conf.task_eager_propagates = app.conf.task_eager_propagates, False
+    try:
+        result = tasks.recompute_regency_coverage.apply((seluma.pk,), throw=False)
+    finally:
+        app.conf.task_eager_propagates = saved
+
+    assert result.failed()
+    assert isinstance(result.result, OperationalError)
+    assert len(calls) == 1 + 5
+    assert [kind for _, kind, _ in retries] == [OperationalError] * 5
+    # Exponential backoff with full jitter: retry n waits at most 2·2ⁿ seconds (not the 3-minute
+    # default delay, nor a fixed one).
+    assert all(0 <= countdown <= 2 * 2**n for n, (_, _, countdown) in enumerate(retries)), retries
+    assert not CoverageSnapshot.objects.exists()
+    assert triggers.recompute_runs(seluma.pk) == 0
+
+
+@pytest.mark.parametrize("error", [IntegrityError("duplicate key value"), ProgrammingError("column does not exist"),
+                                   ZeroDivisionError("division by zero")], ids=["integrity", "programming", "bug"])
+def test_a_bug_or_bad_data_is_not_retried(monkeypatch, retries, seluma, error):
+    calls = fail_first(monkeypatch, coverage, "recompute_regency", [error])
+
+    result = tasks.recompute_regency_coverage.apply((seluma.pk,), throw=False)
+
+    assert len(calls) == 1
+    assert retries == []
+    assert result.failed()
+    assert result.result is error
+    assert not CoverageSnapshot.objects.exists()
+    assert triggers.recompute_runs(seluma.pk) == 0
+
+
+def test_the_nightly_task_is_retried_on_a_database_error_too(eager, monkeypatch, retries, seluma, programme):
+    fail_first(monkeypatch, coverage, "regencies_to_recompute", [OperationalError("server closed the connection")])
+
+    result = app.signature("reports.recompute_all_coverage").apply(throw=False)  # by name, as beat sends it
+
+    assert [(name, kind) for name, kind, _ in retries] == [("reports.recompute_all_coverage", OperationalError)]
+    assert result.successful()
+    assert result.result == 1
+    assert triggers.recompute_runs(seluma.pk) == 1
+    assert CoverageSnapshot.objects.filter(regency=seluma).count() == SELUMA_ROWS
 
 
 def test_tasks_and_cache_keys_belong_to_this_database(settings):
