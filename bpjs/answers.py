@@ -28,9 +28,9 @@ from common import workbooks
 from registrations import workflow
 from registrations.crypto import keyed_hash
 from registrations.enums import NomineeStatus
-from registrations.excel import numeric_identifier_message
 from registrations.models import Nominee
 from registrations.nik import mask_nik, strip_separators
+from registrations.nominee_import.workbook import numeric_identifier_message
 
 from .permissions import can_import_bpjs_results
 

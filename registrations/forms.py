@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .enums import MonthsPaid
-from .models import Nominee, OccupationCategory, Programme
+from .models import Nominee, OccupationCategory
 from .validation import check_nominee
 
 
@@ -106,28 +105,3 @@ def _pad_neighbourhood(value: str, label: str) -> str:
     return digits.zfill(3)
 
 
-class ProgrammeForm(forms.ModelForm):
-    class Meta:
-        model = Programme
-        fields = ["name", "year", "stage", "legal_basis", "implementing_office", "funding_source",
-                  "bpjs_funding_code", "includes_jht", "income_tier", "months_paid", "coverage_start",
-                  "nomination_opens", "nomination_closes", "min_age", "max_age_exclusive", "quota_rule",
-                  "quota_per_village", "quota_total", "requires_minutes"]
-        widgets = {"coverage_start": DateInput(), "nomination_opens": DateInput(), "nomination_closes": DateInput(),
-                   "months_paid": forms.Select(choices=MonthsPaid.choices)}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["implementing_office"].required = False
-
-    def clean(self):
-        cleaned = super().clean()
-        opens, closes = cleaned.get("nomination_opens"), cleaned.get("nomination_closes")
-        if opens and closes and opens > closes:
-            self.add_error("nomination_closes", _("Tanggal tutup harus sesudah tanggal buka."))
-        if cleaned.get("quota_rule") == "regency_total" and not cleaned.get("quota_total"):
-            self.add_error("quota_total", _("Isi kuota seluruh kabupaten untuk aturan kuota ini."))
-        low, high = cleaned.get("min_age"), cleaned.get("max_age_exclusive")
-        if low is not None and high is not None and low >= high:
-            self.add_error("max_age_exclusive", _("Batas atas usia harus lebih besar dari usia minimal."))
-        return cleaned

@@ -1,13 +1,11 @@
-from django.urls import path
+"""The nomination and review pages, one room each (mounted under /usulan/ as the `registrations:`
+namespace, together with the BPJS pages: jamsostek_portal/urls.py)."""
 
-from . import import_urls, programme_urls, review_urls, views
+from .inbox import urls as inbox_urls
+from .nominee_import import urls as import_urls
+from .programmes import urls as programme_urls
+from .review import urls as review_urls
+from .village_list import urls as village_list_urls
 
-# The village officer's pages (views.py); programme pages and the Excel import have their own modules.
-urlpatterns = [
-    path("desa/<int:village_pk>/", views.village, name="village"),
-    path("desa/<int:village_pk>/tambah/", views.nominee_create, name="nominee-create"),
-    path("desa/<int:village_pk>/kirim/", views.village_submit, name="village-submit"),
-    path("calon/<int:pk>/ubah/", views.nominee_update, name="nominee-update"),
-    path("calon/<int:pk>/hapus/", views.nominee_delete, name="nominee-delete"),
-    path("calon/<int:pk>/ganti/", views.nominee_replace, name="nominee-replace"),
-] + programme_urls.urlpatterns + import_urls.urlpatterns + review_urls.urlpatterns
+urlpatterns = (village_list_urls.urlpatterns + programme_urls.urlpatterns + import_urls.urlpatterns
+               + review_urls.urlpatterns + inbox_urls.urlpatterns)

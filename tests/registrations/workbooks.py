@@ -4,7 +4,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 
-from registrations import excel
+from registrations.nominee_import import workbook as excel
 
 TEMPLATE_HEADERS = [column.header for column in excel.TEMPLATE_COLUMNS]
 

@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.command_options import command_actor
-from registrations import excel, imports
 from registrations.models import Programme
+from registrations.nominee_import import importing as imports
+from registrations.nominee_import import workbook as excel
 from registrations.permissions import can_edit_village_list
 from villages.models import Village
 

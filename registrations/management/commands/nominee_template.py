@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registrations.imports import template_bytes
+from registrations.nominee_import.importing import template_bytes
 
 
 class Command(BaseCommand):

@@ -1,0 +1,21 @@
+"""The nominee workbook upload form."""
+
+from django import forms
+
+from common import workbooks
+
+from . import workbook as excel
+
+
+class NomineeUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Berkas Excel (.xlsx)",
+        help_text="Template dari portal atau ekspor peserta Program Bantuan dari OpenSID (lembar Peserta). "
+                  "Paling besar 5 MB.",
+        error_messages={"required": "Pilih berkas .xlsx yang akan diunggah."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument."
+                                                         "spreadsheetml.sheet"}),
+    )
+
+    def clean_file(self):
+        return workbooks.clean_upload(self.cleaned_data["file"], max_bytes=excel.MAX_BYTES)

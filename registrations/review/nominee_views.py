@@ -1,0 +1,104 @@
+"""One nominee's page (data, checks, timeline, decision form) and its one decision.
+
+Scope: selectors.nominee_get_for_user (404 for missing and out of scope alike), so a village
+officer sees their own village's nominees and regency staff their regency's. What each person
+sees on the page: full identifiers per permissions.can_see_full_identifiers, the review checks per
+can_see_review_pages, the decision buttons per workflow.available_actions. Deciding is
+workflow.nominee_decide's business: a POST by someone who may see the nominee but not decide gets
+the workflow's refusal as a message, never a 403 or a 500.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from lokal import format_rupiah
+
+from registrations import selectors, workflow
+from registrations.checks import review_checks
+from registrations.enums import Action, NomineeStatus
+from registrations.models import Nominee
+from registrations.permissions import can_edit_nominee, can_see_full_identifiers, can_see_review_pages
+from registrations.timeline import nominee_timeline
+
+from .forms import DecisionForm, EndForm
+
+# "Budi Santoso diverifikasi." — what the person reads after each decision.
+DONE = {
+    Action.VERIFY: "{name} diverifikasi.",
+    Action.APPROVE: "{name} disetujui.",
+    Action.RETURN: "{name} dikembalikan ke desa untuk diperbaiki.",
+    Action.REJECT: "{name} ditolak.",
+    Action.REOPEN: "{name} dibuka kembali dan masuk lagi ke antrean verifikasi.",
+    Action.END: "Kepesertaan {name} dihentikan.",
+}
+# Return and reject need a reason from the list: the select shows only when one of them is offered.
+_NEEDS_REASON_CODE = frozenset({Action.RETURN, Action.REJECT})
+
+
+@login_required
+def detail(request, pk):
+    nominee = selectors.nominee_get_for_user(request.user, pk)
+    return _page(request, nominee)
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    """One decision (or the end of a membership) on one nominee, against the status the person saw."""
+    nominee = selectors.nominee_get_for_user(request.user, pk)
+    action = request.POST.get("action", "")
+    is_end = action == Action.END
+    form = EndForm(request.POST, auto_id="end_%s") if is_end else DecisionForm(request.POST)
+    if not form.is_valid():
+        offered = (workflow.can_act(request.user, nominee, Action.END) if is_end
+                   else workflow.available_actions(request.user, nominee))
+        if not offered:  # no form on this person's page to show the errors in
+            messages.error(request, f"Anda tidak berwenang mengubah status {nominee.full_name}.")
+            return redirect("registrations:nominee-detail", pk=nominee.pk)
+        # Shown again with the errors and what was typed; nothing changed.
+        bound = {"end_form": form} if is_end else {"decision_form": form}
+        return _page(request, nominee, **bound)
+    # The status the page showed; without a known one the workflow checks only the rules.
+    seen_status = request.POST.get("seen_status", "")
+    try:
+        decided = workflow.nominee_decide(
+            nominee=nominee, action=action, actor=request.user, reason_code=form.cleaned_data["reason_code"],
+            reason=form.cleaned_data["reason"],
+            seen_status=seen_status if seen_status in NomineeStatus.values else None,
+        )
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, DONE[action].format(name=decided.full_name))
+    return redirect("registrations:nominee-detail", pk=nominee.pk)
+
+
+def _page(request, nominee: Nominee, *, decision_form=None, end_form=None):
+    user = request.user
+    regency = nominee.village.subdistrict.regency
+    is_staff = can_see_review_pages(user, regency)
+    full_identifiers = can_see_full_identifiers(user)
+    actions = workflow.available_actions(user, nominee)
+    can_end = workflow.can_act(user, nominee, Action.END)
+    context = {
+        "nominee": nominee,
+        "regency": regency,
+        "is_staff": is_staff,
+        "full_identifiers": full_identifiers,
+        "nik": nominee.nik if full_identifiers else nominee.nik_masked,
+        "income_label": format_rupiah(nominee.monthly_income) if nominee.monthly_income is not None else "—",
+        # The village review page's checks include reads `row.checks`.
+        "checks_row": {"checks": review_checks(nominee.programme, [nominee])[nominee.pk]} if is_staff else None,
+        "replaces": nominee.replaces,
+        "replaced_by": getattr(nominee, "replaced_by", None),
+        "timeline": nominee_timeline(nominee, full_identifiers=full_identifiers),
+        "can_edit": can_edit_nominee(user, nominee),
+        "actions": [(action, Action(action).label) for action in actions],
+        "decision_form": (decision_form or DecisionForm()) if actions else None,
+        "asks_reason_code": bool(_NEEDS_REASON_CODE.intersection(actions)),
+        "end_form": (end_form or EndForm(auto_id="end_%s")) if can_end else None,
+    }
+    return render(request, "registrations/nominee_detail.html", context)

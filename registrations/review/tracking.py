@@ -1,0 +1,166 @@
+"""Submission tracking (pemantauan pengiriman): for one programme, where every village of the
+regency stands with its list, so the office knows whom to chase before the window closes.
+
+Read-only. `submission_rows` answers with one row per village in two queries however many villages
+and nominees there are (the villages with their counts, then the village officers' usernames);
+the page and the Excel export both call it, so the export never says more than the page.
+Callers check `permissions.can_see_review_pages` first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Subquery
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext_lazy as _
+from lokal import count_working_days
+
+from accounts.enums import Role
+from accounts.models import RegionAssignment
+from registrations.enums import ACTIVE_STATES, QuotaRule
+from registrations.enums import NomineeStatus as S
+from registrations.models import Nominee, Programme, VillageQuota, VillageSubmission
+from villages.models import Village
+
+# Approved, and everything after it that still holds a place: the office counts them as "done".
+APPROVED_AND_LATER = frozenset({S.APPROVED, S.SENT_TO_BPJS, S.REGISTERED, S.ACTIVE, S.LAPSED})
+
+
+class SubmissionState(models.TextChoices):
+    """Where a village stands with its list, in the order the summary shows them."""
+
+    EMPTY = "belum_mengisi", _("Belum mengisi")
+    PARTIAL = "sebagian", _("Sebagian terisi, belum dikirim")
+    FILLED = "terisi", _("Terisi, belum dikirim")
+    RETURNED = "perbaikan", _("Perlu perbaikan")
+    SENT = "terkirim", _("Sudah dikirim")
+    LATE = "terlambat", _("Terlambat")
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    village: Village  # with its subdistrict
+    quota: int | None  # None: the programme has no per-village quota
+    filled: int  # nominees holding a place (ACTIVE_STATES)
+    drafts: int  # not yet sent to the regency
+    submitted: int  # waiting for the reviewer
+    verified: int  # waiting for the approver
+    approved: int  # approved, or further on with BPJS
+    returned: int  # returned, waiting for the village to correct and resend
+    last_submitted_at: dt.datetime | None
+    state: SubmissionState
+    officers: tuple[str, ...]  # the village officers' usernames (never their phone numbers)
+
+
+def _state(*, total: int, filled: int, drafts: int, returned: int, quota: int | None,
+           closed: bool) -> SubmissionState:
+    """The village's state. After the window closes a village that never sent, or still holds
+    drafts, is late: drafts can no longer be sent (services.village_list_submit), whereas returned
+    nominees may still be corrected and resent, so "Perlu perbaikan" stays what it is."""
+    if total == 0:
+        return SubmissionState.LATE if closed else SubmissionState.EMPTY
+    if drafts and closed:
+        return SubmissionState.LATE
+    if returned:
+        return SubmissionState.RETURNED
+    if drafts:
+        if quota is not None and filled < quota:
+            return SubmissionState.PARTIAL
+        return SubmissionState.FILLED
+    return SubmissionState.SENT
+
+
+def _count(statuses: Iterable[str]) -> Count:
+    return Count("listed", filter=Q(listed__status__in=sorted(statuses)))
+
+
+def submission_rows(programme: Programme, *, today: dt.date,
+                    subdistrict_id: int | None = None) -> list[SubmissionRow]:
+    """One row per village of the programme's regency (retired villages only if they hold
+    nominees), sorted by subdistrict and village name, optionally of one subdistrict. Two queries."""
+    override = VillageQuota.objects.filter(programme=programme, village=OuterRef("pk")).values("quota")[:1]
+    submission = VillageSubmission.objects.filter(programme=programme, village=OuterRef("pk"))
+    villages = (
+        Village.objects.filter(subdistrict__regency_id=programme.regency_id)
+        .filter(Q(is_retired=False) | Exists(Nominee.objects.filter(programme=programme, village=OuterRef("pk"))))
+        .select_related("subdistrict")
+        .annotate(
+            quota_override=Subquery(override),
+            last_submitted_at=Subquery(submission.values("last_submitted_at")[:1]),
+            # Only this programme's nominees join, so each count is of this programme alone.
+            listed=FilteredRelation("nominees", condition=Q(nominees__programme=programme)),
+        )
+        .annotate(
+            total=Count("listed"),
+            filled=_count(ACTIVE_STATES),
+            drafts=_count([S.DRAFT]),
+            submitted=_count([S.SUBMITTED]),
+            verified=_count([S.VERIFIED]),
+            approved=_count(APPROVED_AND_LATER),
+            returned=_count([S.RETURNED]),
+        )
+        .order_by("subdistrict__name", "name", "code")
+    )
+    if subdistrict_id is not None:
+        villages = villages.filter(subdistrict_id=subdistrict_id)
+    officers = defaultdict(list)
+    for village_id, username in (
+        RegionAssignment.objects.filter(village__subdistrict__regency_id=programme.regency_id,
+                                        user__role=Role.VILLAGE_OFFICER, user__is_active=True)
+        .order_by("user__username").values_list("village_id", "user__username")
+    ):
+        officers[village_id].append(username)
+
+    per_village = programme.quota_rule == QuotaRule.PER_VILLAGE
+    closed = today > programme.nomination_closes
+    rows = []
+    for village in villages:
+        quota = None
+        if per_village:
+            quota = programme.quota_per_village if village.quota_override is None else village.quota_override
+        rows.append(SubmissionRow(
+            village=village, quota=quota, filled=village.filled, drafts=village.drafts,
+            submitted=village.submitted, verified=village.verified, approved=village.approved,
+            returned=village.returned, last_submitted_at=village.last_submitted_at,
+            state=_state(total=village.total, filled=village.filled, drafts=village.drafts,
+                         returned=village.returned, quota=quota, closed=closed),
+            officers=tuple(officers.get(village.pk, ())),
+        ))
+    return rows
+
+
+def state_summary(rows: Iterable[SubmissionRow]) -> list[tuple[SubmissionState, int]]:
+    """(state, number of villages) for every state, in SubmissionState's order, zeros included."""
+    counts = Counter(row.state for row in rows)
+    return [(state, counts[state]) for state in SubmissionState]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The nomination window seen from `today`, counted in Indonesian working days."""
+
+    is_open: bool
+    is_closed: bool
+    working_days: int  # left until the close (the closing day included), or passed since it
+    label: str  # "4 hari kerja lagi (ditutup 2 Desember 2026)", "ditutup 3 hari kerja lalu (…)"
+
+
+def deadline(programme: Programme, today: dt.date) -> Deadline:
+    opens, closes = programme.nomination_opens, programme.nomination_closes
+    if today < opens:
+        return Deadline(is_open=False, is_closed=False, working_days=0,
+                        label=f"belum dibuka (dibuka {format_date(opens, 'j F Y')})")
+    if today <= closes:
+        days = count_working_days(today, closes)
+        return Deadline(is_open=True, is_closed=False, working_days=days,
+                        label=f"{days} hari kerja lagi (ditutup {format_date(closes, 'j F Y')})")
+    days = count_working_days(closes + dt.timedelta(days=1), today)
+    since = f"ditutup {days} hari kerja lalu" if days else "baru ditutup"
+    return Deadline(is_open=False, is_closed=True, working_days=days,
+                    label=f"{since} ({format_date(closes, 'j F Y')})")
+

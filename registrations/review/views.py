@@ -1,0 +1,290 @@
+"""The regency's review pages: the queue across the regency, one village's list with the checks
+beside each person, and the bulk decision both post to (issue "Review and approval").
+
+Who: `permissions.can_see_review_pages` reads (reviewers, approvers, the regency admin, the
+bupati's viewer, the system administrator); anyone else gets a 404, as for a missing programme.
+Only `can_decide_in` sees the checkboxes and the decision controls, and the workflow checks every
+nominee again (role, regency, approval steps, four eyes, the status the person saw).
+
+The queue's filter form is POSTed and answered with a redirect (303) to the GET URL of the
+filters, a NIK typed in the search box turned into its keyed hash on the way: a NIK must never be
+in a URL, since the access logs of nginx and gunicorn are outside our log masking.
+
+Statuses change in workflow.nominees_decide only; the pages parse, call it once, and say what
+happened in words ("7 calon diverifikasi.", and who could not be changed, and why).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.scope import region_scope
+from registrations import selectors, workflow
+from registrations.checks import review_checks
+from registrations.enums import Action
+from registrations.enums import NomineeStatus as S
+from registrations.permissions import can_decide_in, can_see_full_identifiers, can_see_review_pages
+from villages.models import Regency
+
+from .forms import ALL_STATUSES, BulkDecisionForm, ReviewFilterForm
+
+PAGE_SIZE = 50
+# "7 calon diverifikasi." — what each decision did, for the message after a bulk decision.
+DONE = {
+    Action.VERIFY: "diverifikasi",
+    Action.APPROVE: "disetujui",
+    Action.RETURN: "dikembalikan ke desa",
+    Action.REJECT: "ditolak",
+    Action.REOPEN: "dibuka kembali",
+}
+# The whole-village buttons: only the decisions that need no reason per person.
+WHOLE_VILLAGE_ACTIONS = (Action.VERIFY, Action.APPROVE)
+
+
+def _default_status(user, programme) -> str:
+    """What waits for this person: verified nominees for an approver (two steps), submitted ones
+    for a reviewer or a one-step office; everything for those who only read."""
+    for action in (Action.APPROVE, Action.VERIFY):
+        states = selectors.action_from_states(user, programme, action)
+        if states:
+            return states[0]
+    return ALL_STATUSES
+
+
+def _queue_programme(request, programmes):
+    """The programme the queue shows: ?programme=, else the current one of the user's regency,
+    else the newest. None when the user's regency has no programme yet."""
+    wanted = request.GET.get("programme")
+    if wanted:
+        programme = next((p for p in programmes if str(p.pk) == wanted), None)
+        if programme is None:
+            raise Http404("Program tidak ditemukan.")
+        return programme
+    if not programmes:
+        return None
+    regency_ids = {p.regency_id for p in programmes}
+    if len(regency_ids) == 1:
+        current = selectors.current_programme(regency_ids.pop())
+        return next((p for p in programmes if current and p.pk == current.pk), programmes[0])
+    return programmes[0]
+
+
+def _may_review_somewhere(user) -> bool:
+    scope = region_scope(user)
+    return can_see_review_pages(user, Regency()) if scope.everything else any(
+        can_see_review_pages(user, Regency(pk=regency_id)) for regency_id in scope.regency_ids)
+
+
+def _decision_form(user, programme):
+    """The bulk form with only the decisions this person may take here; None if there are none."""
+    actions = selectors.review_actions_for(user, programme)
+    if not actions:
+        return None
+    form = BulkDecisionForm()
+    form.fields["action"].choices = [(action, Action(action).label) for action in actions]
+    return form
+
+
+def _rows(user, programme, nominees) -> list[dict]:
+    checks = review_checks(programme, nominees)
+    full_identifiers = can_see_full_identifiers(user)
+    return [{"nominee": n, "nik": n.nik if full_identifiers else n.nik_masked, "checks": checks[n.pk]}
+            for n in nominees]
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def queue(request):
+    """"Verifikasi usulan": the programme's nominees across the regency, filtered and paged.
+    A POST (the filter form) is answered with a redirect to the GET URL of its filters."""
+    user = request.user
+    programmes = selectors.review_programmes(user)
+    if not programmes and not _may_review_somewhere(user):
+        raise Http404("Halaman tidak ditemukan.")
+    if request.method == "POST":
+        return _filters_redirect(request.POST)
+    if selectors.nik_search_hash(request.GET.get("q", "")):
+        # An old link or a hand-typed URL: this request is logged already, but the NIK goes no
+        # further (pagination links, `next`, the browser's address bar).
+        return _filters_redirect(request.GET)
+    programme = _queue_programme(request, programmes)
+    if programme is None:
+        return render(request, "registrations/review_queue.html", {"programme": None})
+
+    default_status = _default_status(user, programme)
+    data = request.GET.copy()
+    data.setdefault("status", default_status)
+    data.setdefault("programme", str(programme.pk))
+    form = ReviewFilterForm(data, programme=programme)
+    form.is_valid()
+    filters = form.filters()
+    page = Paginator(selectors.review_queue(user, programme, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.review_status_counts(user, programme, filters)
+    can_decide = can_decide_in(user, programme.regency)
+    return render(request, "registrations/review_queue.html", {
+        "programme": programme,
+        "programmes": programmes,
+        "several_regencies": len({p.regency_id for p in programmes}) > 1,
+        "form": form,
+        "page": page,
+        "rows": _rows(user, programme, list(page.object_list)),
+        "status_links": _status_links(request, programme, counts, filters.status),
+        "total": sum(counts.values()),
+        "shown_status": S(filters.status).label if filters.status else None,
+        "status_is_default": "status" not in request.GET,
+        "querystring": _without(request.GET, "page"),
+        "nik_search": "nik" in request.GET,
+        "without_nik_search": _without(request.GET, "page", "nik"),
+        "decision_form": _decision_form(user, programme) if can_decide else None,
+        "next": request.get_full_path(),
+    })
+
+
+def _filters_redirect(data) -> HttpResponseRedirect:
+    """303 to the queue's GET URL with the filters in `data`: known filters only, empty ones left
+    out, a NIK typed in the search box replaced by its keyed hash (`nik`, not reversible)."""
+    params = QueryDict(mutable=True)
+    for name in ReviewFilterForm.base_fields:
+        if value := data.get(name, "").strip():
+            params[name] = value
+    if "q" in params:
+        params.pop("nik", None)  # a new search replaces the NIK search before it
+        if nik_hash := selectors.nik_search_hash(params["q"]):
+            params["nik"] = nik_hash
+            del params["q"]
+    query = params.urlencode()
+    return HttpResponseRedirect(f"{reverse('registrations:review-queue')}{'?' if query else ''}{query}", status=303)
+
+
+def _without(query, *keys) -> str:
+    params = query.copy()
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def _status_links(request, programme, counts, current) -> list[dict]:
+    """"Dikirim ke kabupaten (12)", … : one link per status present, keeping the other filters."""
+    links = []
+    for status, label in [(ALL_STATUSES, "Semua status"), *S.choices]:
+        count = sum(counts.values()) if status == ALL_STATUSES else counts[status]
+        if status != ALL_STATUSES and not count:
+            continue
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["status"] = status
+        params.setdefault("programme", str(programme.pk))
+        links.append({"label": label, "count": count, "url": f"?{params.urlencode()}",
+                      "current": (current or ALL_STATUSES) == status})
+    return links
+
+
+@login_required
+def village(request, programme_pk, village_pk):
+    """One village's whole list for a programme, each person beside the checks, with the village's
+    submission (when, by whom, the musdes minutes) and "whole village" decisions."""
+    user = request.user
+    programme = selectors.review_programme_get(user, programme_pk)
+    village = selectors.review_village_get(user, programme, village_pk)
+    nominees = selectors.review_village_nominees(user, programme, village)
+    verifiers = workflow.last_verifiers(nominees)
+    rows = _rows(user, programme, nominees)
+    can_decide = can_decide_in(user, programme.regency)
+    may_approve = can_decide and bool(selectors.action_from_states(user, programme, Action.APPROVE))
+    for row in rows:
+        row["verified_by"] = verifiers.get(row["nominee"].pk)
+        # Four eyes, said before the approver tries: the workflow refuses it anyway.
+        row["needs_other_approver"] = may_approve and row["verified_by"] == user
+    counts = {}
+    for nominee in nominees:
+        counts[nominee.status] = counts.get(nominee.status, 0) + 1
+    return render(request, "registrations/review_village.html", {
+        "programme": programme,
+        "village": village,
+        "rows": rows,
+        "full_identifiers": can_see_full_identifiers(user),
+        "status_counts": [(label, counts[status]) for status, label in S.choices if status in counts],
+        "submission": selectors.village_submission(programme, village),
+        "decision_form": _decision_form(user, programme) if can_decide else None,
+        "whole_village": _whole_village_buttons(user, programme, counts) if can_decide else [],
+        "next": request.get_full_path(),
+        "queue_url": f"{reverse('registrations:review-queue')}?programme={programme.pk}",
+    })
+
+
+def _whole_village_buttons(user, programme, counts) -> list[dict]:
+    """"Setujui semua yang terverifikasi (7)": the statuses each decision applies to, counted."""
+    buttons = []
+    for action in WHOLE_VILLAGE_ACTIONS:
+        states = [s for s in selectors.action_from_states(user, programme, action) if counts.get(s)]
+        if states:
+            count = sum(counts[s] for s in states)
+            which = " atau ".join(str(S(s).label) for s in states)
+            buttons.append({"action": action, "count": count,
+                            "label": f"{str(Action(action).label).capitalize()} semua yang {which} ({count})"})
+    return buttons
+
+
+@login_required
+@require_POST
+def bulk_decide(request, programme_pk):
+    """One decision on the ticked nominees (`nominee`, each with `seen-<pk>`) or on every nominee of
+    a village it applies to (`village`). Out-of-scope pks are ignored; each refusal is reported."""
+    user = request.user
+    programme = selectors.review_programme_get(user, programme_pk)
+    if not can_decide_in(user, programme.regency):
+        # Staff who may read but not decide: 404 like everything else that is not theirs to do.
+        raise Http404("Halaman tidak ditemukan.")
+    back = _next_url(request, programme)
+    form = BulkDecisionForm(request.POST)
+    if not form.is_valid():
+        errors = [str(error) for field_errors in form.errors.values() for error in field_errors]
+        messages.error(request, "Keputusan belum disimpan: " + " ".join(errors))
+        return redirect(back)
+
+    action = form.cleaned_data["action"]
+    if form.cleaned_data["village"]:
+        village = selectors.review_village_get(user, programme, form.cleaned_data["village"])
+        targets = selectors.village_action_targets(user, programme, village, action)
+        names = {nominee.pk: nominee.full_name for nominee in targets}
+        seen = {nominee.pk: nominee.status for nominee in targets}
+    else:
+        names = selectors.review_selection(user, programme, _pks(request.POST.getlist("nominee")))
+        seen = {pk: request.POST[f"seen-{pk}"] for pk in names if request.POST.get(f"seen-{pk}") in S.values}
+    if not names:
+        messages.warning(request, "Tidak ada calon yang diputuskan: centang dulu calon yang dimaksud.")
+        return redirect(back)
+
+    result = workflow.nominees_decide(nominee_pks=list(names), action=action, actor=user,
+                                      reason_code=form.cleaned_data["reason_code"],
+                                      reason=form.cleaned_data["reason"], seen=seen)
+    if result.changed:
+        messages.success(request, f"{len(result.changed)} calon {DONE[action]}.")
+    if result.refused:
+        lines = [_refusal_line(names[pk], why) for pk, why in result.refused]
+        messages.warning(request, "\n".join([f"{len(result.refused)} tidak bisa diubah:", *lines]))
+    return redirect(back)
+
+
+def _pks(values) -> list[int]:
+    return [int(value) for value in values if value.isdigit()]
+
+
+def _refusal_line(name: str, why: str) -> str:
+    """The workflow's messages mostly begin with the name already; never say it twice."""
+    return f"– {why}" if why.startswith(name) else f"– {name}: {why}"
+
+
+def _next_url(request, programme) -> str:
+    wanted = request.POST.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return wanted
+    return f"{reverse('registrations:review-queue')}?programme={programme.pk}"

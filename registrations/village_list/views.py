@@ -1,0 +1,222 @@
+"""The village officer's pages: "Desa saya", add / edit / remove / replace a nominee, and "kirim ke
+kabupaten". Each view parses input, calls one service, and renders; the rules (window, quota, NIK,
+who may change what) live in services.py, validation.py and permissions.py.
+
+Scope: the village comes from accounts.scope.village_get_for_user and every nominee from
+selectors.nominee_get_for_user, both 404 out of scope. Changing needs can_edit_village_list (404
+for anyone else in scope, e.g. the bupati's viewer); a nominee that is already with the regency
+answers with a message saying why it is locked.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from lokal import count_working_days
+
+from accounts.scope import village_get_for_user
+from registrations import quotas, selectors, services
+from registrations.enums import EDITABLE_STATES, QuotaRule
+from registrations.enums import NomineeStatus as S
+from registrations.forms import NomineeForm
+from registrations.permissions import can_edit_nominee, can_edit_village_list, can_see_full_identifiers
+from registrations.workflow import TransitionError
+
+from .forms import VillageSubmitForm
+
+
+@login_required
+def village(request, village_pk):
+    """"Desa saya": the current programme, its window, the quota used and the village's list."""
+    village = village_get_for_user(request.user, village_pk)
+    programme = selectors.current_programme(village.subdistrict.regency_id)
+    can_edit = can_edit_village_list(request.user, village)
+    context = {"village": village, "programme": programme, "can_edit": can_edit}
+    if programme is not None:
+        context.update(_programme_context(request.user, programme, village, can_edit))
+    return render(request, "registrations/village_detail.html", context)
+
+
+def _programme_context(user, programme, village, can_edit) -> dict:
+    today = timezone.localdate()
+    is_open = services.nomination_is_open(programme, today)
+    quota = quotas.village_quota(programme, village)
+    taken = quotas.places_taken(programme, village)
+    regency_taken = quotas.places_taken(programme) if programme.quota_rule == QuotaRule.REGENCY_TOTAL else None
+    full_identifiers = can_see_full_identifiers(user)
+    rows = [
+        {
+            "nominee": nominee,
+            "nik": nominee.nik if full_identifiers else nominee.nik_masked,
+            "editable": can_edit and nominee.status in EDITABLE_STATES,
+            "replaceable": can_edit and services.nominee_can_be_replaced(nominee),
+        }
+        for nominee in selectors.village_nominees(programme, village)
+    ]
+    quota_full = (quota is not None and taken >= quota) or (
+        regency_taken is not None and regency_taken >= programme.quota_total)
+    pending = sum(row["editable"] for row in rows)
+    return {
+        "is_open": is_open,
+        "not_yet_open": today < programme.nomination_opens,
+        "working_days_left": count_working_days(today, programme.nomination_closes) if is_open else None,
+        "quota": quota,
+        "taken": taken,
+        "regency_taken": regency_taken,
+        "quota_full": quota_full,
+        "rows": rows,
+        "returned_count": sum(row["nominee"].status == S.RETURNED for row in rows),
+        "pending": pending,
+        "can_add": can_edit and is_open and not quota_full,
+        "can_submit": can_edit and pending > 0,
+        "submission": programme.submissions.filter(village=village).first(),
+    }
+
+
+def _village_for_editing(user, village_pk):
+    """The village, if this user may change its list; 404 for everyone else (in scope or not)."""
+    village = village_get_for_user(user, village_pk)
+    if not can_edit_village_list(user, village):
+        raise Http404("Desa/kelurahan tidak ditemukan.")
+    return village
+
+
+def _nominee_for_editing(request, pk):
+    """(nominee, None) when the user may change it now; (nominee, redirect) with a message when
+    the nominee is theirs but already locked; 404 when it is not theirs."""
+    nominee = selectors.nominee_get_for_user(request.user, pk)
+    if not can_edit_village_list(request.user, nominee.village):
+        raise Http404("Calon peserta tidak ditemukan.")
+    if not can_edit_nominee(request.user, nominee):
+        messages.error(request, (
+            f"Data {nominee.full_name} tidak bisa diubah lagi (status: {S(nominee.status).label}). "
+            "Data hanya bisa diubah selama berstatus draf atau dikembalikan untuk diperbaiki."
+        ))
+        return nominee, redirect("registrations:village", village_pk=nominee.village_id)
+    return nominee, None
+
+
+def _posted(request):
+    """The POST data, or None for a GET. Not `request.POST or None`: a POST with only a file (or
+    nothing at all) has an empty QueryDict and must still bind the form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _programme_or_message(request, village):
+    programme = selectors.current_programme(village.subdistrict.regency_id)
+    if programme is None:
+        messages.error(request, "Kabupaten/kota Anda belum membuka program. Tunggu kabar dari dinas.")
+    return programme
+
+
+@login_required
+def nominee_create(request, village_pk):
+    village = _village_for_editing(request.user, village_pk)
+    programme = _programme_or_message(request, village)
+    if programme is None:
+        return redirect("registrations:village", village_pk=village.pk)
+    return _nominee_form_page(request, programme=programme, village=village, replaces=None)
+
+
+@login_required
+def nominee_replace(request, pk):
+    """Replace a rejected or ended nominee: a new nominee who takes the freed place."""
+    old = selectors.nominee_get_for_user(request.user, pk)
+    if not can_edit_village_list(request.user, old.village):
+        raise Http404("Calon peserta tidak ditemukan.")
+    if not services.nominee_can_be_replaced(old):
+        messages.error(request, (
+            f"{old.full_name} tidak bisa diganti: hanya calon yang ditolak, ditolak BPJS atau berhenti "
+            "yang bisa diganti, dan masing-masing sekali."
+        ))
+        return redirect("registrations:village", village_pk=old.village_id)
+    return _nominee_form_page(request, programme=old.programme, village=old.village, replaces=old)
+
+
+def _nominee_form_page(request, *, programme, village, replaces):
+    blocked = _why_no_place(programme, village) if request.method == "GET" else None
+    form = NomineeForm(_posted(request), programme=programme, village=village)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nominee = services.nominee_create(programme=programme, village=village, created_by=request.user,
+                                              replaces=replaces, **form.service_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{nominee.full_name} ditambahkan ke daftar (draf). "
+                                      "Kirim ke kabupaten bila daftar sudah lengkap.")
+            return redirect("registrations:village", village_pk=village.pk)
+    return render(request, "registrations/nominee_form.html", {
+        "form": form, "programme": programme, "village": village, "replaces": replaces, "blocked": blocked,
+    })
+
+
+def _why_no_place(programme, village) -> str | None:
+    """Told before the officer types sixteen fields, not after (the service checks again on save)."""
+    if not services.nomination_is_open(programme):
+        return (f"Pengusulan dibuka {programme.nomination_opens:%d-%m-%Y} sampai "
+                f"{programme.nomination_closes:%d-%m-%Y}; hari ini di luar jadwal.")
+    return quotas.quota_full_message(programme, village)
+
+
+@login_required
+def nominee_update(request, pk):
+    nominee, refused = _nominee_for_editing(request, pk)
+    if refused:
+        return refused
+    form = NomineeForm(_posted(request), instance=nominee, programme=nominee.programme, village=nominee.village)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nominee = services.nominee_update(nominee=nominee, changed_by=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Data {nominee.full_name} disimpan.")
+            return redirect("registrations:village", village_pk=nominee.village_id)
+    return render(request, "registrations/nominee_form.html", {
+        "form": form, "programme": nominee.programme, "village": nominee.village, "nominee": nominee,
+    })
+
+
+@login_required
+def nominee_delete(request, pk):
+    """GET asks to confirm; POST removes."""
+    nominee, refused = _nominee_for_editing(request, pk)
+    if refused:
+        return refused
+    if request.method == "POST":
+        services.nominee_delete(nominee=nominee, deleted_by=request.user)
+        messages.success(request, f"{nominee.full_name} dihapus dari daftar.")
+        return redirect("registrations:village", village_pk=nominee.village_id)
+    return render(request, "registrations/nominee_confirm_delete.html", {"nominee": nominee})
+
+
+@login_required
+def village_submit(request, village_pk):
+    """"Kirim ke kabupaten": sends the draft and corrected nominees, with the musdes minutes."""
+    village = _village_for_editing(request.user, village_pk)
+    programme = _programme_or_message(request, village)
+    if programme is None:
+        return redirect("registrations:village", village_pk=village.pk)
+    submission = programme.submissions.filter(village=village).first()
+    has_minutes = bool(submission and submission.minutes)
+    form = VillageSubmitForm(_posted(request), request.FILES if request.method == "POST" else None,
+                             minutes_required=programme.requires_minutes and not has_minutes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = services.village_list_submit(programme=programme, village=village, submitted_by=request.user,
+                                                minutes=form.cleaned_data["minutes"])
+        except (ValidationError, TransitionError) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, f"{sent} calon dikirim ke kabupaten. Data mereka terkunci sampai "
+                                      "diperiksa verifikator dinas.")
+            return redirect("registrations:village", village_pk=village.pk)
+    pending = list(selectors.village_nominees(programme, village).filter(status__in=EDITABLE_STATES))
+    return render(request, "registrations/village_submit.html", {
+        "form": form, "programme": programme, "village": village, "pending": pending, "has_minutes": has_minutes,
+    })
