@@ -10,7 +10,10 @@ Masa iur s.d. · Status (aktif/ditolak) · Keterangan. Each row gets one outcome
 - NOT_IN_BATCH: the nominee exists but was never sent in an export batch;
 - ALREADY_REGISTERED: registered with the same KPJ, unchanged. With ALREADY_DECIDED (refused
   earlier, or any other state) this is what makes importing the same file twice change nothing;
-- MALFORMED: a NIK or KPJ that is not text digits, no KPJ or date for "aktif", an unknown status.
+- KPJ_TAKEN: "aktif" with a KPJ number another person already holds in the portal: one KPJ is one
+  member, so it is never recorded for a second person (the branch must correct its file);
+- MALFORMED: a NIK or KPJ that is not text digits, no KPJ or date for "aktif", an unknown status,
+  or a NIK or KPJ number that repeats inside the file.
 
 Who: the BPJS officer and the regency admin of the regency (permissions.BPJS_ROLES), the same people
 the workflow lets record the branch's answer. Between preview and confirmation the file waits on
@@ -42,14 +45,16 @@ UNKNOWN_NIK = "unknown_nik"
 NOT_IN_BATCH = "not_in_batch"
 ALREADY_REGISTERED = "already_registered"
 ALREADY_DECIDED = "already_decided"
+KPJ_TAKEN = "kpj_taken"
 MALFORMED = "malformed"
-OUTCOMES = (MATCHED, UNKNOWN_NIK, NOT_IN_BATCH, ALREADY_REGISTERED, ALREADY_DECIDED, MALFORMED)
+OUTCOMES = (MATCHED, UNKNOWN_NIK, NOT_IN_BATCH, ALREADY_REGISTERED, ALREADY_DECIDED, KPJ_TAKEN, MALFORMED)
 OUTCOME_LABELS = {
     MATCHED: "Cocok",
     UNKNOWN_NIK: "NIK tidak dikenal",
     NOT_IN_BATCH: "Belum pernah dikirim",
     ALREADY_REGISTERED: "Sudah terdaftar",
     ALREADY_DECIDED: "Sudah diputuskan",
+    KPJ_TAKEN: "KPJ milik orang lain",
     MALFORMED: "Baris tidak sah",
 }
 # After apply, a matched row becomes one of these (or SKIPPED when the workflow refused it meanwhile).
@@ -271,6 +276,7 @@ def answer_preview(*, content: bytes, regency) -> AnswerReport:
     nominees of `regency` are looked at. Raises workbooks.WorkbookError for an unusable file."""
     report = AnswerReport(rows=[_parse(number, values) for number, values in read_rows(content)])
     _flag_repeated_niks(report.rows)
+    _flag_repeated_kpjs(report.rows)
     candidates = [row for row in report.rows if row.outcome == MATCHED]
     hashes = {row.nik: keyed_hash(row.nik) for row in candidates}
     by_hash: dict[str, list[Nominee]] = defaultdict(list)
@@ -281,6 +287,7 @@ def answer_preview(*, content: bytes, regency) -> AnswerReport:
     for row in candidates:
         nominee = _pick(by_hash.get(hashes[row.nik], []))
         _classify(row, nominee)
+    _flag_kpjs_held_by_others(report.rows, hashes)
     return report
 
 
@@ -371,3 +378,36 @@ def _flag_repeated_niks(rows: list[AnswerRow]) -> None:
             for row in repeated:
                 row.outcome = MALFORMED
                 row.message = f"NIK yang sama ada di baris {numbers}; perbaiki berkas dan unggah lagi."
+
+
+def _flag_repeated_kpjs(rows: list[AnswerRow]) -> None:
+    """One KPJ, one member: "aktif" rows of different people sharing a KPJ number are refused (the
+    same person twice is already refused by `_flag_repeated_niks`)."""
+    rows_by_kpj: dict[str, list[AnswerRow]] = defaultdict(list)
+    for row in rows:
+        if row.action == REGISTER and row.kpj_number and row.outcome != MALFORMED:
+            rows_by_kpj[row.kpj_number].append(row)
+    for repeated in rows_by_kpj.values():
+        if len(repeated) > 1:
+            numbers = ", ".join(str(row.row) for row in repeated)
+            for row in repeated:
+                row.outcome = MALFORMED
+                row.message = (f"{_KPJ_HEADER} {row.kpj_number} ada di baris {numbers}: satu nomor KPJ hanya "
+                               "untuk satu orang. Minta kantor cabang BPJS memperbaiki berkasnya, lalu unggah lagi.")
+
+
+def _flag_kpjs_held_by_others(rows: list[AnswerRow], hashes: dict[str, str]) -> None:
+    """A matched "aktif" row whose KPJ number another person already holds (any regency: a KPJ is
+    national) is refused: one query for the whole file. The same person nominated again (same NIK)
+    keeps their KPJ, so that is not "another person"."""
+    waiting = {row.kpj_number: row for row in rows if row.outcome == MATCHED and row.action == REGISTER}
+    if not waiting:
+        return
+    for kpj_number, nik_hash, full_name in (Nominee.objects.filter(kpj_number__in=list(waiting))
+                                            .values_list("kpj_number", "nik_hash", "full_name")):
+        row = waiting[kpj_number]
+        if nik_hash != hashes[row.nik] and row.outcome == MATCHED:
+            row.outcome = KPJ_TAKEN
+            row.message = (f"{_KPJ_HEADER} {kpj_number} sudah tercatat untuk peserta lain ({full_name}); satu nomor "
+                           "KPJ hanya untuk satu orang, jadi baris ini tidak dicatat. Minta kantor cabang BPJS "
+                           "memeriksa nomornya.")

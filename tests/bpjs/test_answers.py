@@ -107,7 +107,7 @@ def test_preview_gives_each_row_its_outcome_and_writes_nothing(nominees, seluma)
     assert report.rows[0].paid_until == dt.date(2026, 9, 30)
     assert report.rows[0].nik_masked == nik(1)[:4] + "********" + nik(1)[12:]
     assert report.totals == {"rows": 7, "matched": 2, "unknown_nik": 1, "not_in_batch": 1,
-                             "already_registered": 1, "already_decided": 1, "malformed": 1}
+                             "already_registered": 1, "already_decided": 1, "kpj_taken": 0, "malformed": 1}
     assert NomineeEvent.objects.count() == events_before
     assert Nominee.objects.get(pk=nominees[1].pk).status == S.SENT_TO_BPJS
 
@@ -137,6 +137,55 @@ def test_the_same_nik_twice_is_refused(nominees, seluma):
 
     assert [(r.outcome, r.message) for r in report.rows] == [
         ("malformed", "NIK yang sama ada di baris 2, 3; perbaiki berkas dan unggah lagi.")] * 2
+
+
+def test_one_kpj_for_two_people_in_one_file_is_refused_for_both(nominees, seluma, regency_admin):
+    report = bpjs_import.answer_preview(content=answer_file([
+        [nik(1), "Calon 1", "00012345678", "01-07-2026", "", "aktif", ""],
+        [nik(2), "Calon 2", "000-1234-5678", "01-07-2026", "", "aktif", ""],  # the same KPJ, written with dashes
+    ]), regency=seluma)
+
+    message = ("Nomor KPJ 00012345678 ada di baris 2, 3: satu nomor KPJ hanya untuk satu orang. Minta kantor "
+               "cabang BPJS memperbaiki berkasnya, lalu unggah lagi.")
+    assert [(r.outcome, r.message) for r in report.rows] == [("malformed", message)] * 2
+
+    applied = bpjs_import.answer_apply(content=answer_file([
+        [nik(1), "Calon 1", "00012345678", "01-07-2026", "", "aktif", ""],
+        [nik(2), "Calon 2", "00012345678", "01-07-2026", "", "aktif", ""],
+    ]), regency=seluma, actor=regency_admin)
+
+    assert applied.applied_totals == {"registered": 0, "refused": 0, "skipped": 2}
+    assert set(Nominee.objects.filter(pk__in=[nominees[1].pk, nominees[2].pk]).values_list("status", "kpj_number")) \
+        == {(S.SENT_TO_BPJS, "")}
+
+
+def test_a_kpj_another_member_holds_is_never_recorded_for_a_second_person(nominees, seluma, regency_admin):
+    # Calon 4 is registered with KPJ 00000000099; the branch answers Calon 1 with the same number.
+    content = answer_file([[nik(1), "Calon 1", "00000000099", "01-07-2026", "", "aktif", ""],
+                           [nik(2), "Calon 2", "00012345670", "01-07-2026", "", "aktif", ""]])
+
+    report = bpjs_import.answer_preview(content=content, regency=seluma)
+
+    assert outcomes(report) == [(2, "kpj_taken", "register"), (3, "matched", "register")]
+    assert report.rows[0].message == (
+        "Nomor KPJ 00000000099 sudah tercatat untuk peserta lain (Calon 4); satu nomor KPJ hanya untuk satu orang, "
+        "jadi baris ini tidak dicatat. Minta kantor cabang BPJS memeriksa nomornya.")
+    assert report.rows[0].outcome_label == "KPJ milik orang lain"
+
+    applied = bpjs_import.answer_apply(content=content, regency=seluma, actor=regency_admin)
+
+    assert applied.applied_totals == {"registered": 1, "refused": 0, "skipped": 1}
+    assert Nominee.objects.get(pk=nominees[1].pk).status == S.SENT_TO_BPJS
+    assert list(Nominee.objects.filter(kpj_number="00000000099").values_list("pk", flat=True)) == [nominees[4].pk]
+    assert Nominee.objects.get(pk=nominees[2].pk).kpj_number == "00012345670"
+
+
+def test_the_same_person_answered_again_keeps_their_kpj(nominees, seluma):
+    # Calon 4 answered again with their own KPJ: not "another person", already registered.
+    report = bpjs_import.answer_preview(content=answer_file([
+        [nik(4), "Calon 4", "00000000099", dt.date(2026, 6, 1), "", "aktif", ""]]), regency=seluma)
+
+    assert outcomes(report) == [(2, "already_registered", "register")]
 
 
 def test_headers_are_matched_leniently(nominees, seluma):
@@ -313,7 +362,7 @@ def test_command_dry_run_json_writes_nothing(nominees, answer_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["dry_run"] is True
     assert data["totals"] == {"rows": 7, "matched": 2, "unknown_nik": 1, "not_in_batch": 1,
-                              "already_registered": 1, "already_decided": 1, "malformed": 1}
+                              "already_registered": 1, "already_decided": 1, "kpj_taken": 0, "malformed": 1}
     assert [(row["row"], row["outcome"], row["nik"]) for row in data["rows"]][:2] == [
         (2, "matched", nik(1)[:4] + "********" + nik(1)[12:]), (3, "matched", nik(2)[:4] + "********" + nik(2)[12:])]
     assert data["rows"][0]["kpj_number"] == "00012345678"
@@ -349,10 +398,10 @@ def test_applying_an_answer_costs_the_same_queries_for_1_and_3_rows(open_program
     content = answer_file([[nik(serial), f"Calon {serial}", f"000123456{serial:02d}", "01-07-2026", "", "aktif", ""]
                            for serial in range(1, count + 1)])
 
-    # The preview again (the regency's nominees by the NIKs' keyed hashes: one), then one
-    # transaction: the rows locked within the actor's regions, one bulk update, the history rows,
+    # The preview again (the regency's nominees by the NIKs' keyed hashes: one; the KPJ numbers
+    # already held by anyone: one), then one transaction: the rows locked within the actor's regions, one bulk update, the history rows,
     # the event rows, with its savepoint and release. Nothing per row.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         report = bpjs_import.answer_apply(content=content, regency=seluma, actor=regency_admin)
 
     assert report.summary == f"{count} terdaftar, 0 ditolak BPJS, 0 dilewati"

@@ -155,7 +155,7 @@ def test_layout_batch_answer_and_coverage_round_trip(worker, prompt, client, sel
 
     assert preview.context["report"].totals == {
         "rows": 3, "matched": 3, "unknown_nik": 0, "not_in_batch": 0, "already_registered": 0,
-        "already_decided": 0, "malformed": 0}
+        "already_decided": 0, "kpj_taken": 0, "malformed": 0}
     assert "Simpan 3 baris yang cocok" in preview.content.decode()
     assert set(Nominee.objects.values_list("status", flat=True)) == {S.SENT_TO_BPJS}  # the preview wrote nothing
 
@@ -189,7 +189,7 @@ def test_layout_batch_answer_and_coverage_round_trip(worker, prompt, client, sel
     again = client.get(again_url)
     assert again.context["report"].totals == {
         "rows": 3, "matched": 0, "unknown_nik": 0, "not_in_batch": 0, "already_registered": 2,
-        "already_decided": 1, "malformed": 0}
+        "already_decided": 1, "kpj_taken": 0, "malformed": 0}
     reconfirmed = client.post(again_url + "simpan/", follow=True)
 
     assert "Jawaban BPJS diimpor: 0 terdaftar, 0 ditolak BPJS, 3 dilewati." in reconfirmed.content.decode()
