@@ -122,8 +122,11 @@ class ScaleResult:
 
 
 def refuse_in_production() -> None:
+    """Scale data is for test and benchmark servers: never production, and only on PostgreSQL (COPY)."""
     if settings.DJANGO_ENV == "production":
         raise ScaleDataRefused("generate_scale_data tidak boleh dijalankan di produksi (DJANGO_ENV=production).")
+    if connection.vendor != "postgresql":
+        raise ScaleDataRefused("generate_scale_data butuh PostgreSQL (DATABASE_URL=postgres://…).")
 
 
 def regencies_under(codes: Iterable[str]) -> list[Regency]:
@@ -238,11 +241,10 @@ def _actor() -> User:
 
 
 def _programme(regency: Regency, *, actor: User, today: dt.date) -> Programme:
-    """The regency's scale-test programme, emptied when it exists already (a re-run starts over)."""
+    """The regency's scale-test programme (the existing one on a re-run: `_empty` cleared it)."""
     name = PROGRAMME_NAME.format(year=today.year)
     existing = Programme.objects.filter(regency=regency, name=name).first()
     if existing is not None:
-        _empty(existing)
         return existing
     opens = today - dt.timedelta(days=120)
     rate = rate_on(opens)
@@ -257,16 +259,21 @@ def _programme(regency: Regency, *, actor: User, today: dt.date) -> Programme:
     return programme
 
 
-def _empty(programme: Programme) -> None:
+def _empty(regencies: list[Regency], today: dt.date) -> None:
+    """A re-run starts over: the scale-test programmes of these regencies lose their nominees, events,
+    history rows, batches and sent lists, in a few set-based statements."""
+    ids = list(Programme.objects.filter(regency__in=regencies, name=PROGRAMME_NAME.format(year=today.year))
+               .values_list("pk", flat=True))
+    if not ids:
+        return
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM registrations_nomineeevent WHERE nominee_id IN "
-                       "(SELECT id FROM registrations_nominee WHERE programme_id = %s)", [programme.pk])
-        cursor.execute(f"DELETE FROM {Nominee.history.model._meta.db_table} WHERE programme_id = %s",
-                       [programme.pk])
-        cursor.execute("UPDATE registrations_nominee SET replaces_id = NULL WHERE programme_id = %s", [programme.pk])
-        cursor.execute("DELETE FROM registrations_nominee WHERE programme_id = %s", [programme.pk])
-    ExportBatch.objects.filter(programme=programme).delete()
-    VillageSubmission.objects.filter(programme=programme).delete()
+                       "(SELECT id FROM registrations_nominee WHERE programme_id = ANY(%s))", [ids])
+        cursor.execute(f"DELETE FROM {Nominee.history.model._meta.db_table} WHERE programme_id = ANY(%s)", [ids])
+        cursor.execute("UPDATE registrations_nominee SET replaces_id = NULL WHERE programme_id = ANY(%s)", [ids])
+        cursor.execute("DELETE FROM registrations_nominee WHERE programme_id = ANY(%s)", [ids])
+    ExportBatch.objects.filter(programme_id__in=ids).delete()
+    VillageSubmission.objects.filter(programme_id__in=ids).delete()
 
 
 def generate(codes: Iterable[str], *, per_village: int, seed: int = 1, today: dt.date | None = None,
@@ -291,6 +298,8 @@ def generate(codes: Iterable[str], *, per_village: int, seed: int = 1, today: dt
     programmes: dict[str, int] = {}
     jobs: list[_Job] = []
     with transaction.atomic():
+        _skip_row_triggers()
+        _empty(regencies, today)
         for regency in regencies:
             programme = _programme(regency, actor=actor, today=today)
             programmes[regency.code] = programme.pk
@@ -311,6 +320,18 @@ def generate(codes: Iterable[str], *, per_village: int, seed: int = 1, today: dt
         _coverage_inputs(regencies, actor=actor, today=today, seed=seed)
     total = Nominee.objects.filter(programme_id__in=list(programmes.values())).count()
     return ScaleResult(nominees=total, programmes=programmes)
+
+
+def _skip_row_triggers() -> None:
+    """Millions of rows valid by construction: where the database role may (a superuser, as on a
+    test or benchmark server), the foreign-key triggers are skipped for this transaction, as
+    pg_restore --disable-triggers does; otherwise every row is checked at commit as usual."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        (superuser,) = cursor.fetchone()
+        if superuser:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _whole_subdistricts(villages: list[_Village], size: int) -> Iterator[tuple[_Village, ...]]:
