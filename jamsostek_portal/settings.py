@@ -298,6 +298,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Uploads: a village officer's photo of the musdes minutes or a nominee sheet, never more.
+# A form sent without a valid CSRF token gets the Indonesian 403 page (jamsostek_portal/views.py).
+CSRF_FAILURE_VIEW = "jamsostek_portal.views.csrf_failure"
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

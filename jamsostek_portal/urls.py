@@ -25,3 +25,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+# Indonesian error pages that need no database; JSON under /api/ (views.ERRORS).
+handler400 = "jamsostek_portal.views.bad_request"
+handler403 = "jamsostek_portal.views.permission_denied"
+handler404 = "jamsostek_portal.views.page_not_found"
+handler500 = "jamsostek_portal.views.server_error"
