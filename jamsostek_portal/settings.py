@@ -45,6 +45,16 @@ def _development_secret(name: str, generate) -> str:
 
 
 SECRET_KEY = env.str("SECRET_KEY", default="") or _development_secret("dev-secret-key", lambda: secrets.token_urlsafe(50))
+# The rule of Django's own check (security.W009): at least 50 characters, at least 5 different, not
+# Django's "insecure" placeholder. In production a weak key is refused, as a missing one is: it
+# signs sessions and password-reset links.
+MIN_SECRET_KEY_LENGTH, MIN_SECRET_KEY_CHARACTERS = 50, 5
+if IS_PRODUCTION and (len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH or len(set(SECRET_KEY)) < MIN_SECRET_KEY_CHARACTERS
+                      or SECRET_KEY.startswith("django-insecure-")):
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production refuses a weak SECRET_KEY (fewer than 50 characters or 5 different ones, or a "
+        "placeholder). Generate one with: python -c \"import secrets; print(secrets.token_urlsafe(50))\""
+    )
 # Fernet key for NIK, KK and other personal identifiers at rest (registrations/crypto.py).
 PERSONAL_DATA_KEY = env.str("PERSONAL_DATA_KEY", default="") or _development_secret(
     "dev-personal-data-key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()

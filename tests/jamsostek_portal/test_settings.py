@@ -11,7 +11,7 @@ from jamsostek_portal.settings import PRODUCTION_REQUIRED
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SAMPLE_VALUES = {
-    "SECRET_KEY": "x" * 50,
+    "SECRET_KEY": "k7Vq2-mZ9pX_rT4wL8cN1bY6hJ3sD0fG5aE2uI9oP7lK4jH1gF8dS6",
     "ALLOWED_HOSTS": "jamsostek.selumakab.go.id",
     "DATABASE_URL": "postgres://jamsostek@db.internal:5432/jamsostek",
     "PERSONAL_DATA_KEY": "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=",
@@ -44,6 +44,15 @@ def test_production_treats_an_empty_secret_key_as_missing():
     result = django_setup({**PRODUCTION_ENV, "SECRET_KEY": ""})
 
     assert "DJANGO_ENV=production needs the environment variable SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("weak", ["changeme", "x" * 60, "django-insecure-" + "a1b2c3d4e5" * 5,
+                                  "s3cr3t-but-too-short-1234567890"])
+def test_production_refuses_a_weak_secret_key(weak):
+    result = django_setup({**PRODUCTION_ENV, "SECRET_KEY": weak})
+
+    assert result.returncode != 0
+    assert "DJANGO_ENV=production refuses a weak SECRET_KEY" in result.stderr.strip().splitlines()[-1]
 
 
 def test_production_starts_with_its_variables_and_without_debug():
