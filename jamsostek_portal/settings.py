@@ -156,7 +156,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Proxies whose X-Forwarded-For is believed (accounts/client_ip.py), e.g. 127.0.0.1 when nginx runs
+# on the same host: lockouts then key on the visitor's address, not the proxy's.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # django-axes: five wrong passwords for one username from one address lock it for 30 minutes.
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
