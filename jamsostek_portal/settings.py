@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.RegencyTimezoneMiddleware",
@@ -312,6 +313,25 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Uploads: a village officer's photo of the musdes minutes or a nominee sheet, never more.
+# Content-Security-Policy (django-csp): every script, style, image and font comes from the app
+# itself, never inline and never from another site (no CDN: village connections and offline
+# offices). The API's Swagger page loads its start-up script as a file (api/urls.py) and may set
+# inline styles (its own decorator there).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 # A form sent without a valid CSRF token gets the Indonesian 403 page (jamsostek_portal/views.py).
 CSRF_FAILURE_VIEW = "jamsostek_portal.views.csrf_failure"
 
