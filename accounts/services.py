@@ -15,6 +15,7 @@ from .enums import PROVINCE_ROLES, REGENCY_ROLES, VILLAGE_ROLES, Role
 from .exports import CredentialRow
 from .hashers import InitialPasswordHasher
 from .models import RegionAssignment, User
+from .signals import password_reset
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,8 @@ def initial_password_generate() -> str:
 @transaction.atomic
 def user_password_reset(*, user: User, reset_by: User) -> str:
     """Gives the user a new random initial password that must be changed at next login, unlocks a
-    django-axes lockout, and returns the password (shown once to the admin, stored nowhere).
+    django-axes lockout, and returns the password (shown once to the admin, stored nowhere). After
+    commit, `signals.password_reset` tells the apps that hold other credentials (the API's token).
     Callers check `accounts.permissions.can_reset_password` first."""
     from axes.utils import reset as axes_reset
 
@@ -127,6 +129,7 @@ def user_password_reset(*, user: User, reset_by: User) -> str:
     user.save(update_fields=["password", "must_change_password"])
     axes_reset(username=user.username)
     logger.info("%s reset the password of %s", reset_by.username, user.username)
+    transaction.on_commit(lambda: password_reset.send(sender=User, user=user, reset_by=reset_by))
     return password
 
 

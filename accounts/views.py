@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.enums import DECISION_ROLES
@@ -119,6 +120,7 @@ def regency_village_accounts_create(request, pk):
 
 @login_required
 @require_POST
+@never_cache  # the page shows a new password: no browser or proxy may keep it
 def regency_account_password_reset(request, pk, user_pk):
     regency = regency_get_for_user(request.user, pk)
     account = users_of_regency(regency).filter(pk=user_pk).first()

@@ -30,6 +30,11 @@ def api_token_issue(*, user, rotate: bool = False) -> Token:
     return token
 
 
+def on_password_reset(sender, *, user, **kwargs) -> None:
+    """Listener of accounts.signals.password_reset: the token stops working with the old password."""
+    api_token_revoke(user=user)
+
+
 def api_token_revoke(*, user) -> bool:
     """Deletes the user's token (calls with it are refused from now on). True if there was one."""
     deleted, _ = Token.objects.filter(user=user).delete()

@@ -1,6 +1,6 @@
 # The read-only JSON API, mounted at /api/v1/ (views.py), with its OpenAPI schema and docs.
-from django.urls import path
 from csp.decorators import csp_update
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from . import views

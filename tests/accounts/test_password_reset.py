@@ -22,6 +22,7 @@ def test_regency_admin_resets_a_village_officers_password_once(login, regency_ad
     response = login(regency_admin).post(_reset_url(seluma, officer))
 
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]  # the page holds a password: nobody may keep a copy
     password = response.context["password"]
     officer.refresh_from_db()
     assert officer.must_change_password is True

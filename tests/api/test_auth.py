@@ -93,6 +93,38 @@ def test_token_of_a_deactivated_account_is_refused(api, seluma, viewer):
     assert client.get("/api/v1/regions/").status_code == 401
 
 
+def test_a_password_reset_revokes_the_token(api, seluma, viewer, regency_admin, django_capture_on_commit_callbacks):
+    from rest_framework.authtoken.models import Token
+
+    from accounts.services import user_password_reset
+
+    key = api_token("bupati-seluma")
+    with django_capture_on_commit_callbacks(execute=True):
+        user_password_reset(user=viewer, reset_by=regency_admin)
+    client = api()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert not Token.objects.filter(user=viewer).exists()
+    assert client.get("/api/v1/regions/").status_code == 401
+
+
+def test_a_token_is_refused_while_a_password_change_is_forced(api, seluma, viewer):
+    key = api_token("bupati-seluma")
+    viewer.must_change_password = True
+    viewer.save(update_fields=["must_change_password"])
+    client = api()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    response = client.get("/api/v1/regions/")
+
+    assert response.status_code == 401
+    assert response.json() == {
+        "detail": "Kata sandi akun ini harus diganti dulu; token API tidak berlaku sampai itu."}
+    viewer.must_change_password = False
+    viewer.save(update_fields=["must_change_password"])
+    assert client.get("/api/v1/regions/").status_code == 200
+
+
 def test_no_token_for_an_inactive_or_unknown_account(seluma, viewer):
     viewer.is_active = False
     viewer.save(update_fields=["is_active"])
