@@ -6,7 +6,7 @@ Who:
   answer upload): the BPJS officer's start page; anyone who may download batches or import answers;
 - the list and the hand-over record (berita acara serah terima data: counts per village, no
   personal data): anyone who sees the programme's regency as a whole; out of scope is a 404;
-- making a batch: the regency admin or approver (can_create_export_batch), else 403;
+- making a batch: the regency admin or approver (can_create_export_batch); anyone else gets a 404;
 - the file (NIKs in clear): the regency's admin, reviewer, approver and BPJS officer
   (can_download_export_batch); anyone else gets the same 404 as for a missing batch;
 - the branch's answer file (upload, preview, confirm): the BPJS officer and the regency admin of
