@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -102,20 +103,24 @@ def regency_village_accounts_create(request, pk):
     regency = regency_get_for_user(request.user, pk)
     if not can_manage_regency(request.user, regency):
         raise Http404
-    rows = services.village_officers_create_for_regency(regency=regency, created_by=request.user)
+    filename = f"akun-desa-{regency.code}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    # The accounts, their credentials file and its log row in one transaction: if the file cannot
+    # be made or the row written, no account is left whose password nobody received.
+    with transaction.atomic():
+        rows = services.village_officers_create_for_regency(regency=regency, created_by=request.user)
+        if rows:
+            content = credentials_workbook(
+                regency_name=regency.name,
+                login_url=request.build_absolute_uri(reverse("accounts:login")),
+                rows=rows,
+            )
+            # Counted only: the file's passwords exist nowhere else and are never logged.
+            export_record(kind=ExportKind.VILLAGE_ACCOUNTS, requested_by=request.user, regency=regency,
+                          row_count=len(rows), filename=filename)
     if not rows:
         messages.info(request, "Semua desa/kelurahan sudah punya akun operator. Tidak ada akun baru.")
         return redirect("accounts:regency-accounts", pk=regency.pk)
-    content = credentials_workbook(
-        regency_name=regency.name,
-        login_url=request.build_absolute_uri(reverse("accounts:login")),
-        rows=rows,
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    # Counted only: the file's passwords exist nowhere else and are never logged.
-    export_record(kind=ExportKind.VILLAGE_ACCOUNTS, requested_by=request.user, regency=regency, row_count=len(rows),
-                  filename=f"akun-desa-{regency.code}-{stamp}.xlsx")
-    return xlsx_download(content, f"akun-desa-{regency.code}-{stamp}.xlsx")
+    return xlsx_download(content, filename)
 
 
 @login_required

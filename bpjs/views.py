@@ -6,7 +6,7 @@ Who:
   answer upload): the BPJS officer's start page; anyone who may download batches or import answers;
 - the list and the hand-over record (berita acara serah terima data: counts per village, no
   personal data): anyone who sees the programme's regency as a whole; out of scope is a 404;
-- making a batch: the regency admin or approver (can_create_export_batch), else 403;
+- making a batch: the regency admin or approver (can_create_export_batch); anyone else gets a 404;
 - the file (NIKs in clear): the regency's admin, reviewer, approver and BPJS officer
   (can_download_export_batch); anyone else gets the same 404 as for a missing batch;
 - the branch's answer file (upload, preview, confirm): the BPJS officer and the regency admin of
@@ -22,6 +22,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -123,12 +124,16 @@ def batch_download(request, batch_pk):
     batch = _batch_for_user(request.user, batch_pk)
     if not can_download_export_batch(request.user, batch.regency):
         raise Http404("Batch tidak ditemukan.")
-    response = workbooks.stored_xlsx_download(batch.file, f"{batch.number}.xlsx", what=f"BPJS export batch {batch.pk}")
+    # The log row first, in one transaction with opening the file: a file gone from storage (404)
+    # leaves no row, and a row that cannot be written hands out no file (common.access_log).
+    with transaction.atomic():
+        export_record(kind=ExportKind.BPJS_BATCH_DOWNLOAD, requested_by=request.user, regency=batch.regency,
+                      programme=batch.programme, row_count=batch.row_count, filename=f"{batch.number}.xlsx",
+                      full_identifiers=True)
+        response = workbooks.stored_xlsx_download(batch.file, f"{batch.number}.xlsx",
+                                                  what=f"BPJS export batch {batch.pk}")
     # By id: the log filter masks a batch number ("1705-2026-001") as if it were a phone number.
     logger.info("%s downloaded BPJS export batch id %s (%s rows)", request.user.username, batch.pk, batch.row_count)
-    export_record(kind=ExportKind.BPJS_BATCH_DOWNLOAD, requested_by=request.user, regency=batch.regency,
-                  programme=batch.programme, row_count=batch.row_count, filename=f"{batch.number}.xlsx",
-                  full_identifiers=True)
     return response
 
 

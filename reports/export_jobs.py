@@ -2,11 +2,13 @@
 by the worker, from the same code.
 
 `export_start` is the views' one call: it counts the rows first; up to
-settings.EXPORT_INLINE_MAX_ROWS it builds the workbook in the request and logs it (status done);
-above, it stores an ExportRecord (status queued) and, after commit, queues the task
-`reports.build_export`, which calls `export_job_run`: the same `export_write` into a temporary
-file, progress written to the record every few hundred rows, the file stored under MEDIA_ROOT
-(`exports/<year>/ekspor-<id>.xlsx`, no name of a place or person on disk), the record done.
+settings.EXPORT_INLINE_MAX_ROWS it builds the workbook in the request and logs it (status done),
+in one transaction; above, it logs the job (common.access_log.export_job_record, status queued)
+and, after commit, queues the task `reports.build_export`, which calls `export_job_run`: the same
+`export_write` into a temporary file, progress written to the record every few hundred rows, the
+file stored under MEDIA_ROOT (`exports/<year>/ekspor-<id>.xlsx`, no name of a place or person on
+disk), the record done with its row count (common.access_log.export_job_done) in the statement
+that makes the file downloadable. Whichever way, no file leaves without its log entry.
 With no broker (CELERY_TASK_ALWAYS_EAGER, the embedded demo) the task runs inline when the
 request's work commits, so the status page already shows the link.
 
@@ -36,7 +38,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from common.access_log import export_record
+from common.access_log import export_job_done, export_job_record, export_record
 from common.database import RETRYABLE_DATABASE_ERRORS
 from common.models import ExportKind, ExportRecord, ExportStatus
 from registrations.enums import NOMINATIVE_LIST_STATES
@@ -258,25 +260,26 @@ class ExportOutcome:
 def export_start(*, user, request: ExportRequest) -> ExportOutcome:
     """Counts the rows, then builds the workbook now (up to settings.EXPORT_INLINE_MAX_ROWS rows;
     logged as done) or queues a job (logged as queued; `reports.build_export` is enqueued after
-    commit). Who: a view that found the region in the user's scope and built `request` with
-    nominative_list_request / coverage_recap_request."""
-    total = export_row_count(user=user, request=request)
-    office = regency_settings_get(request.regency)
-    filename = export_filename(request, timezone.localdate(timezone=_local_zone(office)))
-    if total <= settings.EXPORT_INLINE_MAX_ROWS:
-        buffer = BytesIO()
-        written = export_write(buffer, user=user, request=request, office=office)
-        record = export_record(kind=request.kind, requested_by=user, regency=request.regency,
-                               programme=request.programme, subdistrict=request.subdistrict,
-                               village=request.village, row_count=written, filename=filename,
-                               full_identifiers=request.full_identifiers)
-        return ExportOutcome(record=record, content=buffer.getvalue())
-    record = ExportRecord.objects.create(
-        kind=request.kind, status=ExportStatus.QUEUED, requested_by=user, regency=request.regency,
-        programme=request.programme, subdistrict=request.subdistrict, village=request.village,
-        full_identifiers=request.full_identifiers, filename=filename, total=total,
-    )
-    transaction.on_commit(lambda: _enqueue(record.pk))
+    commit). The rows are read and the log row written in one transaction: if the row cannot be
+    written, the export fails and no workbook is returned. Who: a view that found the region in
+    the user's scope and built `request` with nominative_list_request / coverage_recap_request."""
+    with transaction.atomic():
+        total = export_row_count(user=user, request=request)
+        office = regency_settings_get(request.regency)
+        filename = export_filename(request, timezone.localdate(timezone=_local_zone(office)))
+        if total <= settings.EXPORT_INLINE_MAX_ROWS:
+            buffer = BytesIO()
+            written = export_write(buffer, user=user, request=request, office=office)
+            record = export_record(kind=request.kind, requested_by=user, regency=request.regency,
+                                   programme=request.programme, subdistrict=request.subdistrict,
+                                   village=request.village, row_count=written, filename=filename,
+                                   full_identifiers=request.full_identifiers)
+            return ExportOutcome(record=record, content=buffer.getvalue())
+        record = export_job_record(kind=request.kind, requested_by=user, regency=request.regency,
+                                   programme=request.programme, subdistrict=request.subdistrict,
+                                   village=request.village, full_identifiers=request.full_identifiers,
+                                   filename=filename, total=total)
+        transaction.on_commit(lambda: _enqueue(record.pk))
     logger.info("%s queued export %s (%s, %d rows) of regency %s", user.username, record.pk, request.kind, total,
                 request.regency.code)
     return ExportOutcome(record=record, content=None)
@@ -325,11 +328,16 @@ def export_job_run(*, record_id: int) -> ExportRecord | None:
         record.status, record.error, record.finished_at = ExportStatus.FAILED, FAILED_MESSAGE, timezone.now()
         record.save(update_fields=["status", "error", "finished_at"])
         return record
+    try:
+        with transaction.atomic():
+            export_job_done(record=record, row_count=written)
+    except BaseException:
+        # Not recorded, so not handed out: the new file goes (it may hold NIKs in clear), the
+        # record stays unfinished, and the task retries or marks it failed.
+        record.file.storage.delete(record.file.name)
+        raise
     if previous and previous != record.file.name:
         record.file.storage.delete(previous)
-    record.status, record.finished_at = ExportStatus.DONE, timezone.now()
-    record.row_count = record.progress = record.total = written
-    record.save(update_fields=["status", "finished_at", "row_count", "progress", "total", "file"])
     logger.info("export job %s (%s) done: %d rows", record.pk, record.kind, written)
     return record
 

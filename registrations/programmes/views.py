@@ -2,16 +2,18 @@
 detail with its money (premium, budget) and per-village quota overrides.
 
 Who: anyone who may see the regency (regency staff, the bupati's office, BPJS, the province)
-reads; only `permissions.can_manage_programmes` writes. A regency out of scope is a 404, like a
-missing one. Writes go through services.programme_create / programme_update / village_quota_set.
+reads; only `permissions.can_manage_programmes` writes. A regency out of scope, and a write page
+for someone who may only read, are the same 404 as a missing regency or programme. Writes go
+through services.programme_create / programme_update / village_quota_set.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -61,7 +63,7 @@ def programme_list(request, regency_pk):
 def programme_create(request, regency_pk):
     regency = regency_get_for_user(request.user, regency_pk)
     if not can_manage_programmes(request.user, regency):
-        raise PermissionDenied
+        raise Http404("Kabupaten/kota tidak ditemukan.")
     today = timezone.localdate()
     initial = {"year": today.year, "implementing_office": regency_settings_get(regency).office_name}
     form = ProgrammeForm(request.POST or None, initial=initial)
@@ -79,9 +81,7 @@ def programme_create(request, regency_pk):
 
 @login_required
 def programme_edit(request, pk):
-    programme = _programme_for_regency_staff(request.user, pk)
-    if not can_manage_programmes(request.user, programme.regency):
-        raise PermissionDenied
+    programme = _programme_to_manage(request.user, pk)
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,9 +105,7 @@ def programme_detail(request, pk):
 @require_POST
 def programme_village_quota(request, pk):
     """Sets one village's quota; errors are shown on the detail page."""
-    programme = _programme_for_regency_staff(request.user, pk)
-    if not can_manage_programmes(request.user, programme.regency):
-        raise PermissionDenied
+    programme = _programme_to_manage(request.user, pk)
     form = VillageQuotaForm(request.POST, programme=programme)
     if form.is_valid():
         village = form.cleaned_data["village"]
@@ -138,6 +136,15 @@ def _programme_for_regency_staff(user, pk):
     """The programme, if the user sees its regency as a whole (village officers do not): else 404."""
     programme = programme_get_for_user(user, pk)
     regency_get_for_user(user, programme.regency_id)
+    return programme
+
+
+def _programme_to_manage(user, pk):
+    """The programme, for those who may change its regency's programmes: anyone else gets the 404
+    of a missing programme, whether or not they may read it."""
+    programme = _programme_for_regency_staff(user, pk)
+    if not can_manage_programmes(user, programme.regency):
+        raise Http404("Program tidak ditemukan.")
     return programme
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -63,18 +64,21 @@ def _zone_label(zone) -> str:
 
 
 def _workbook_response(request, regency, zone, start: dt.date, end: dt.date) -> HttpResponse:
-    rows = _Counted(audit.events_for_export(request.user, regency, start, end, zone=zone))
     period = f"{start:%d-%m-%Y}–{end:%d-%m-%Y}"
-    content = table_workbook(
-        sheet_title="Riwayat keputusan",
-        heading=[f"Riwayat keputusan calon peserta — {regency.name}",
-                 f"Periode {start:%d-%m-%Y} s.d. {end:%d-%m-%Y} (waktu {_zone_label(zone)})",
-                 f"Diunduh oleh {request.user.display_name} pada "
-                 f"{timezone.localtime(timezone.now(), zone):%d-%m-%Y %H:%M}. NIK disamarkan."],
-        headers=audit.HEADERS, rows=rows, widths=audit.WIDTHS,
-    )
+    filename = f"Riwayat keputusan {regency.name} {period}.xlsx"
+    # The events and their log row in one transaction: no log row, no file (common.access_log).
+    with transaction.atomic():
+        rows = _Counted(audit.events_for_export(request.user, regency, start, end, zone=zone))
+        content = table_workbook(
+            sheet_title="Riwayat keputusan",
+            heading=[f"Riwayat keputusan calon peserta — {regency.name}",
+                     f"Periode {start:%d-%m-%Y} s.d. {end:%d-%m-%Y} (waktu {_zone_label(zone)})",
+                     f"Diunduh oleh {request.user.display_name} pada "
+                     f"{timezone.localtime(timezone.now(), zone):%d-%m-%Y %H:%M}. NIK disamarkan."],
+            headers=audit.HEADERS, rows=rows, widths=audit.WIDTHS,
+        )
+        export_record(kind=ExportKind.AUDIT_EVENTS, requested_by=request.user, regency=regency,
+                      row_count=rows.count, filename=filename)
     logger.info("%s exported %d workflow events of regency %s from %s to %s",
                 request.user.username, rows.count, regency.code, start.isoformat(), end.isoformat())
-    export_record(kind=ExportKind.AUDIT_EVENTS, requested_by=request.user, regency=regency, row_count=rows.count,
-                  filename=f"Riwayat keputusan {regency.name} {period}.xlsx")
-    return xlsx_download(content, f"Riwayat keputusan {regency.name} {period}.xlsx")
+    return xlsx_download(content, filename)

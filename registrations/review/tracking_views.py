@@ -12,6 +12,7 @@ import logging
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -87,28 +88,31 @@ def submissions(request, pk):
 @login_required
 def submissions_export(request, pk):
     programme = _programme_for_review(request.user, pk)
-    context = _rows(request, programme)
-    rows = context["rows"]
     now = timezone.localtime()
-    filters = [f"Kecamatan {context['subdistrict'].name}" if context["subdistrict"] else "Semua kecamatan",
-               f"keadaan: {context['state_label']}" if context["state"] else "semua keadaan"]
-    content = table_workbook(
-        sheet_title="Pemantauan pengiriman",
-        heading=[
-            f"Pemantauan pengiriman usulan desa — {programme}",
-            f"{programme.regency.name} · {', '.join(filters)}",
-            f"Pengusulan {context['deadline'].label} · keadaan per {now:%d-%m-%Y %H:%M}",
-        ],
-        headers=EXPORT_HEADERS,
-        rows=[_export_row(row) for row in rows],
-        widths=EXPORT_WIDTHS,
-    )
+    filename = f"Pemantauan pengiriman {programme} {now:%Y-%m-%d}.xlsx"
+    # The rows and their log row in one transaction: no log row, no file (common.access_log).
+    with transaction.atomic():
+        context = _rows(request, programme)
+        rows = context["rows"]
+        filters = [f"Kecamatan {context['subdistrict'].name}" if context["subdistrict"] else "Semua kecamatan",
+                   f"keadaan: {context['state_label']}" if context["state"] else "semua keadaan"]
+        content = table_workbook(
+            sheet_title="Pemantauan pengiriman",
+            heading=[
+                f"Pemantauan pengiriman usulan desa — {programme}",
+                f"{programme.regency.name} · {', '.join(filters)}",
+                f"Pengusulan {context['deadline'].label} · keadaan per {now:%d-%m-%Y %H:%M}",
+            ],
+            headers=EXPORT_HEADERS,
+            rows=[_export_row(row) for row in rows],
+            widths=EXPORT_WIDTHS,
+        )
+        export_record(kind=ExportKind.SUBMISSION_TRACKING, requested_by=request.user, regency=programme.regency,
+                      programme=programme, subdistrict=context["subdistrict"], row_count=len(rows),
+                      filename=filename)
     logger.info("%s exported the submission tracking of programme %s (%d rows)",
                 request.user.username, programme.pk, len(rows))
-    export_record(kind=ExportKind.SUBMISSION_TRACKING, requested_by=request.user, regency=programme.regency,
-                  programme=programme, subdistrict=context["subdistrict"], row_count=len(rows),
-                  filename=f"Pemantauan pengiriman {programme} {now:%Y-%m-%d}.xlsx")
-    return xlsx_download(content, f"Pemantauan pengiriman {programme} {now:%Y-%m-%d}.xlsx")
+    return xlsx_download(content, filename)
 
 
 def _export_row(row: tracking.SubmissionRow) -> list:

@@ -5,14 +5,15 @@ who may change what) live in services.py, validation.py and permissions.py.
 Scope: the village comes from accounts.scope.village_get_for_user and every nominee from
 selectors.nominee_get_for_user, both 404 out of scope. Changing needs can_edit_village_list (404
 for anyone else in scope, e.g. the bupati's viewer); a nominee that is already with the regency
-answers with a message saying why it is locked.
+answers with a message saying why it is locked, also when it was sent between the page's check and
+the service's (the service's PermissionDenied never reaches the person as a 403).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -100,6 +101,16 @@ def _nominee_for_editing(request, pk):
     return nominee, None
 
 
+def _refused_now(request, pk):
+    """A service refused a change this page had allowed: the nominee was sent to the regency (or
+    left the user's hands) meanwhile. The page's answer for the nominee as it now stands: the
+    locked message, or the 404 of a nominee that is not theirs."""
+    _, refused = _nominee_for_editing(request, pk)
+    if refused is None:
+        raise Http404("Calon peserta tidak ditemukan.")
+    return refused
+
+
 def _posted(request):
     """The POST data, or None for a GET. Not `request.POST or None`: a POST with only a file (or
     nothing at all) has an empty QueryDict and must still bind the form."""
@@ -174,6 +185,8 @@ def nominee_update(request, pk):
             nominee = services.nominee_update(nominee=nominee, changed_by=request.user, **form.service_kwargs())
         except ValidationError as error:
             form.add_error(None, error)
+        except PermissionDenied:
+            return _refused_now(request, pk)
         else:
             messages.success(request, f"Data {nominee.full_name} disimpan.")
             return redirect("registrations:village", village_pk=nominee.village_id)
@@ -189,7 +202,10 @@ def nominee_delete(request, pk):
     if refused:
         return refused
     if request.method == "POST":
-        services.nominee_delete(nominee=nominee, deleted_by=request.user)
+        try:
+            services.nominee_delete(nominee=nominee, deleted_by=request.user)
+        except PermissionDenied:
+            return _refused_now(request, pk)
         messages.success(request, f"{nominee.full_name} dihapus dari daftar.")
         return redirect("registrations:village", village_pk=nominee.village_id)
     return render(request, "registrations/nominee_confirm_delete.html", {"nominee": nominee})

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from common import access_log
 from common.models import ExportKind, ExportRecord, ExportStatus
 from registrations.enums import NomineeStatus
 from registrations.models import Nominee, OccupationCategory
@@ -186,11 +187,36 @@ def test_a_large_export_is_a_job_that_runs_after_commit_inline_without_a_broker(
     assert record.finished_at is not None
 
 
+def test_a_queued_export_is_in_the_log_once_its_job_is_done_with_its_rows_and_who_asked(
+        programme, niur, regency_admin, reviewer, settings, media, login, django_capture_on_commit_callbacks):
+    settings.EXPORT_INLINE_MAX_ROWS = 2
+    put(programme, niur, ["Budi", "Wati", "Agus"], by=regency_admin)
+    request = export_jobs.nominative_list_request(user=regency_admin, programme=programme, region=niur)
+    with django_capture_on_commit_callbacks() as callbacks:  # not run: the job is run by hand below
+        record = export_jobs.export_start(user=regency_admin, request=request).record
+    client = login(reviewer)  # the log is the regency's, read by its staff
+    log_url = reverse("reports:export-log", args=[programme.regency.pk])
+    queued_rows = [(row.pk, row.status, row.row_count) for row in client.get(log_url).context["page"].object_list]
+
+    export_jobs.export_job_run(record_id=record.pk)
+
+    log = client.get(log_url)
+    assert len(callbacks) == 1
+    assert queued_rows == [(record.pk, ExportStatus.QUEUED, None)]
+    assert [(row.pk, row.kind, row.status, row.requested_by, row.village, row.programme, row.row_count,
+             row.full_identifiers, row.finished_at is not None) for row in log.context["page"].object_list] == [
+        (record.pk, ExportKind.NOMINATIVE_LIST, ExportStatus.DONE, regency_admin, niur, programme, 3, True, True)]
+    page = log.content.decode()
+    assert f"<td>{regency_admin.display_name}</td>" in page
+    assert '<td class="num">3</td>' in page
+
+
 def queued(user, request, total):
-    return ExportRecord.objects.create(
-        kind=request.kind, status=ExportStatus.QUEUED, requested_by=user, regency=request.regency,
-        programme=request.programme, subdistrict=request.subdistrict, village=request.village,
-        full_identifiers=request.full_identifiers, filename="daftar.xlsx", total=total)
+    """A job as export_start leaves it (logged as queued), without enqueuing its task."""
+    return access_log.export_job_record(
+        kind=request.kind, requested_by=user, regency=request.regency, programme=request.programme,
+        subdistrict=request.subdistrict, village=request.village, full_identifiers=request.full_identifiers,
+        filename="daftar.xlsx", total=total)
 
 
 def test_running_a_job_twice_builds_its_file_once(programme, niur, regency_admin, media):

@@ -297,6 +297,30 @@ def test_a_draft_cannot_be_replaced(login, officer, add):
     assert Nominee.objects.count() == 1
 
 
+@pytest.mark.parametrize(("url_name", "service"), [("nominee-update", "nominee_update"),
+                                                    ("nominee-delete", "nominee_delete")])
+def test_a_nominee_sent_while_the_form_was_open_gets_the_locked_message_not_a_403(
+        login, officer, niur, add, monkeypatch, url_name, service):
+    # The page's check passes; the list is sent (another tab) before the service's locked re-read,
+    # which refuses with PermissionDenied: the person hears why, as on the page, never a 403.
+    nominee = add(1)
+    original = getattr(services, service)
+
+    def sent_meanwhile(**kwargs):
+        set_status(nominee, S.SUBMITTED)
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, service, sent_meanwhile)
+
+    response = login(officer).post(reverse(f"registrations:{url_name}", args=[nominee.pk]),
+                                   nominee_data(1, full_name="Nama Diganti"), follow=True)
+
+    assert response.redirect_chain == [(village_url(niur), 302)]
+    assert "tidak bisa diubah lagi (status: dikirim ke kabupaten)" in response.content.decode()
+    nominee.refresh_from_db()
+    assert (nominee.full_name, nominee.status) == ("Budi Santoso 1", S.SUBMITTED)
+
+
 # --- Submitting ------------------------------------------------------------------------------------
 
 def test_submit_locks_the_list(login, officer, niur, programme, add):
