@@ -1,5 +1,9 @@
-from django.db.models import Q, QuerySet
+import datetime as dt
 
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from common.models import ExportKind, ExportRecord
 from villages.models import Regency
 
 from .models import User
@@ -15,3 +19,11 @@ def users_of_regency(regency: Regency) -> QuerySet[User]:
         .distinct()
         .order_by("role", "username")
     )
+
+
+def village_accounts_file_recent(*, user, regency, minutes: int):
+    """The newest village-accounts credentials file this user took for the regency in the last
+    `minutes` (the access log's row), or None."""
+    since = timezone.now() - dt.timedelta(minutes=minutes)
+    return (ExportRecord.objects.filter(kind=ExportKind.VILLAGE_ACCOUNTS, requested_by=user, regency=regency,
+                                        created_at__gte=since).order_by("-created_at").first())

@@ -80,7 +80,12 @@ def village_officers_create_for_regency(*, regency: Regency, created_by: User) -
     """Creates one village officer account for every active village of the regency that has none,
     each with a random initial password that must be changed at first login. Returns the
     credentials, which exist nowhere else: the caller hands them over once (as an Excel file).
-    Callers check `accounts.permissions.can_manage_regency` first."""
+    Callers check `accounts.permissions.can_manage_regency` first.
+
+    Two clicks at once: the regency's row is locked until the caller's transaction ends, so the
+    second waits, then finds every village with an account and returns [] (never a duplicate
+    username error). The caller tells that person what the first click made (`recent_village_accounts`)."""
+    Regency.objects.select_for_update().filter(pk=regency.pk).first()
     villages = list(
         Village.objects.filter(subdistrict__regency=regency, is_retired=False)
         .exclude(assignments__user__role=Role.VILLAGE_OFFICER)
@@ -107,6 +112,37 @@ def village_officers_create_for_regency(*, regency: Regency, created_by: User) -
         batch_size=500,
     )
     logger.info("%s created %d village officer accounts for regency %s", created_by.username, len(rows), regency.code)
+    return rows
+
+
+def village_officers_password_reset_for_regency(*, regency: Regency, reset_by: User) -> list[CredentialRow]:
+    """New initial passwords for every active village officer of the regency (a lost credentials
+    file, a new term of office): each must be changed at next login, lockouts lifted, and the
+    officers' other credentials revoked (`signals.password_reset`, after commit). Returns the new
+    credentials for one Excel file, in village order. The regency's row is locked as for creating
+    accounts. Callers check `accounts.permissions.can_manage_regency` first."""
+    from axes.utils import reset as axes_reset
+
+    Regency.objects.select_for_update().filter(pk=regency.pk).first()
+    assignments = list(
+        RegionAssignment.objects.filter(user__role=Role.VILLAGE_OFFICER, user__is_active=True,
+                                        village__subdistrict__regency=regency)
+        .select_related("user", "village__subdistrict").order_by("village__code", "user__username")
+    )
+    rows, users = [], []
+    for assignment in assignments:
+        user, village = assignment.user, assignment.village
+        password = initial_password_generate()
+        user.password = make_password(password, hasher=InitialPasswordHasher.algorithm)
+        user.must_change_password = True
+        users.append(user)
+        rows.append(CredentialRow(village.code, village.name, village.subdistrict.name, user.username, password))
+    User.objects.bulk_update(users, ["password", "must_change_password"], batch_size=500)
+    for user in users:
+        axes_reset(username=user.username)
+        transaction.on_commit(lambda user=user: password_reset.send(sender=User, user=user, reset_by=reset_by))
+    logger.info("%s reset the passwords of %d village officers of regency %s", reset_by.username, len(users),
+                regency.code)
     return rows
 
 

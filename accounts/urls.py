@@ -12,6 +12,8 @@ urlpatterns = [
     path("kabupaten/<int:pk>/akun/", views.regency_accounts, name="regency-accounts"),
     path("kabupaten/<int:pk>/akun/buat-akun-desa/", views.regency_village_accounts_create,
          name="regency-village-accounts-create"),
+    path("kabupaten/<int:pk>/akun/reset-kata-sandi-desa/", views.regency_village_passwords_reset,
+         name="regency-village-passwords-reset"),
     path("kabupaten/<int:pk>/akun/<int:user_pk>/reset-kata-sandi/", views.regency_account_password_reset,
          name="regency-account-password-reset"),
 ]

@@ -16,7 +16,7 @@ from accounts.scope import provinces_for_user, regencies_for_user, regency_get_f
 from common.access_log import ExportKind, export_record
 from common.workbooks import xlsx_download
 
-from . import services
+from . import selectors, services
 from .enums import PROVINCE_ROLES, REGENCY_ROLES, Role
 from .exports import credentials_workbook
 from .forms import LoginForm, PasswordChangeIndonesianForm
@@ -118,7 +118,44 @@ def regency_village_accounts_create(request, pk):
             export_record(kind=ExportKind.VILLAGE_ACCOUNTS, requested_by=request.user, regency=regency,
                           row_count=len(rows), filename=filename)
     if not rows:
-        messages.info(request, "Semua desa/kelurahan sudah punya akun operator. Tidak ada akun baru.")
+        messages.info(request, _no_new_accounts_message(request.user, regency))
+        return redirect("accounts:regency-accounts", pk=regency.pk)
+    return xlsx_download(content, filename)
+
+
+# A second click within this time is told what the first one made (it may be why the file was lost).
+RECENT_ACCOUNTS_MINUTES = 15
+
+
+def _no_new_accounts_message(user, regency) -> str:
+    """Nothing left to create: a second click (it waited for the first, `services` locks the
+    regency) is told what its first click made, and how to get a file again."""
+    recent = selectors.village_accounts_file_recent(user=user, regency=regency, minutes=RECENT_ACCOUNTS_MINUTES)
+    if recent is None:
+        return "Semua desa/kelurahan sudah punya akun operator. Tidak ada akun baru."
+    return (f"Akun operator untuk {recent.row_count} desa/kelurahan sudah dibuat oleh klik Anda pukul "
+            f"{timezone.localtime(recent.created_at):%H.%M}, dan file Excel-nya diunduh saat itu. Bila file itu "
+            "tidak ada, tekan \"Reset kata sandi semua operator desa\" untuk membuat kata sandi dan file baru.")
+
+
+@login_required
+@require_POST
+def regency_village_passwords_reset(request, pk):
+    """New initial passwords for all the regency's village officers, answered as one Excel file
+    (the credentials file was lost). The regency admin (and the system administrator) only."""
+    regency = regency_get_for_user(request.user, pk)
+    if not can_manage_regency(request.user, regency):
+        raise Http404
+    filename = f"kata-sandi-baru-desa-{regency.code}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    with transaction.atomic():
+        rows = services.village_officers_password_reset_for_regency(regency=regency, reset_by=request.user)
+        if rows:
+            content = credentials_workbook(regency_name=regency.name,
+                                           login_url=request.build_absolute_uri(reverse("accounts:login")), rows=rows)
+            export_record(kind=ExportKind.VILLAGE_ACCOUNTS, requested_by=request.user, regency=regency,
+                          row_count=len(rows), filename=filename)
+    if not rows:
+        messages.info(request, "Belum ada akun operator desa di kabupaten/kota ini.")
         return redirect("accounts:regency-accounts", pk=regency.pk)
     return xlsx_download(content, filename)
 

@@ -307,8 +307,18 @@ def test_second_request_creates_nothing_and_says_so(login, regency_admin, seluma
     response = client.post(village_accounts_url(seluma), follow=True)
 
     assert response.redirect_chain == [(reverse("accounts:regency-accounts", args=[seluma.pk]), 302)]
-    assert "Semua desa/kelurahan sudah punya akun operator. Tidak ada akun baru." in response.content.decode()
+    # The same admin, minutes later: told what the first request made (test_village_accounts.py).
+    assert "sudah dibuat oleh klik Anda pukul" in response.content.decode()
     assert User.objects.count() == users_after_first
+
+
+def test_with_every_village_served_long_ago_the_page_says_there_is_nothing_new(login, regency_admin, sysadmin,
+                                                                              seluma):
+    login(regency_admin).post(village_accounts_url(seluma))
+
+    response = login(sysadmin).post(village_accounts_url(seluma), follow=True)
+
+    assert "Semua desa/kelurahan sudah punya akun operator. Tidak ada akun baru." in response.content.decode()
 
 
 def test_village_that_has_an_officer_is_skipped(login, regency_admin, officer, seluma, niur):

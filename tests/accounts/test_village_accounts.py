@@ -1,0 +1,107 @@
+"""Village officer accounts made at once for a regency: two clicks never give two files or an
+error, a lost file is replaced by a bulk password reset (accounts/services.py, views.py)."""
+
+import threading
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.messages import get_messages
+from django.db import connection, transaction
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts import services
+from accounts.enums import Role
+from accounts.models import User
+from common.models import ExportKind, ExportRecord
+
+WIB = ZoneInfo("Asia/Jakarta")  # Seluma's time zone: the page speaks the regency's local time
+
+
+def village_count(regency) -> int:
+    return regency.subdistricts.filter(villages__is_retired=False).values("villages").count()
+
+
+def credentials(response) -> dict[str, str]:
+    """username → password from the credentials workbook the page answered with."""
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content)
+                                  if response.streaming else response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(index for index, row in enumerate(rows) if row and "Nama pengguna" in row)
+    user_col, password_col = rows[header].index("Nama pengguna"), rows[header].index("Kata sandi awal")
+    return {row[user_col]: row[password_col] for row in rows[header + 1:] if row and row[user_col]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_make_each_account_once_and_no_error(seluma, regency_admin):
+    barrier, outcomes, errors = threading.Barrier(2), [], []
+
+    def click():
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                outcomes.append(len(services.village_officers_create_for_regency(regency=seluma,
+                                                                                  created_by=regency_admin)))
+        except Exception as error:  # noqa: BLE001 - the test reports any error of either click
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(outcomes) == [0, village_count(seluma)] == [0, 202]
+    assert User.objects.filter(role=Role.VILLAGE_OFFICER).count() == 202
+
+
+def test_a_second_click_is_told_what_the_first_made(client, seluma, regency_admin):
+    client.force_login(regency_admin)
+    url = reverse("accounts:regency-village-accounts-create", args=[seluma.pk])
+
+    first = client.post(url)
+    second = client.post(url)
+
+    assert first.status_code == 200 and len(credentials(first)) == 202
+    assert second.status_code == 302
+    made_at = ExportRecord.objects.get(kind=ExportKind.VILLAGE_ACCOUNTS).created_at
+    assert [str(message) for message in get_messages(second.wsgi_request)] == [
+        f"Akun operator untuk 202 desa/kelurahan sudah dibuat oleh klik Anda pukul "
+        f"{timezone.localtime(made_at, WIB):%H.%M}, dan file Excel-nya diunduh saat itu. Bila file itu tidak ada, tekan "
+        "\"Reset kata sandi semua operator desa\" untuk membuat kata sandi dan file baru."]
+
+
+def test_the_bulk_reset_gives_every_village_officer_a_new_password_in_one_file(client, seluma, regency_admin):
+    client.force_login(regency_admin)
+    client.post(reverse("accounts:regency-village-accounts-create", args=[seluma.pk]))
+
+    response = client.post(reverse("accounts:regency-village-passwords-reset", args=[seluma.pk]))
+
+    new = credentials(response)
+    assert len(new) == 202
+    username, password = sorted(new.items())[0]
+    officer = User.objects.get(username=username)
+    assert officer.must_change_password is True
+    assert authenticate(RequestFactory().post("/"), username=username, password=password) == officer
+    assert ExportRecord.objects.filter(kind=ExportKind.VILLAGE_ACCOUNTS, row_count=202).count() == 2
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "approver", "other_admin", "viewer", "officer"])
+def test_only_the_regency_admin_resets_the_village_passwords(request, client, seluma, regency_admin, persona):
+    person = request.getfixturevalue(persona)
+    services.village_officers_create_for_regency(regency=seluma, created_by=regency_admin)
+    before = dict(User.objects.filter(role=Role.VILLAGE_OFFICER).values_list("username", "password"))
+    client.force_login(person)
+
+    response = client.post(reverse("accounts:regency-village-passwords-reset", args=[seluma.pk]))
+
+    assert response.status_code == 404
+    assert dict(User.objects.filter(role=Role.VILLAGE_OFFICER).values_list("username", "password")) == before
