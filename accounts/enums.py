@@ -19,31 +19,28 @@ REGENCY_ROLES = frozenset({
     Role.REGENCY_ADMIN, Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER, Role.REGENCY_VIEWER, Role.BPJS_OFFICER,
 })
 PROVINCE_ROLES = frozenset({Role.PROVINCE_VIEWER})
-UNSCOPED_ROLES = frozenset({Role.SYSTEM_ADMIN})
+# Role.SYSTEM_ADMIN has no region: it sees everything (User.is_system_admin, accounts.scope).
 
 # --- Role groups: who does what, in one place (the predicates in each app's permissions.py and
 # the workflow's transition table read these). ---------------------------------------------------
 
+# The regency's reviewers and approvers: they decide on nominees (workflow.TRANSITIONS), work in
+# the review queue and are told when a village sends its list. Every other group that holds both
+# is built on this one.
+DECISION_ROLES = frozenset({Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER})
+
 # Roles that work with the person, not the statistics, and so see NIK and KK in full.
-FULL_IDENTIFIER_ROLES = frozenset({
-    Role.VILLAGE_OFFICER, Role.REGENCY_ADMIN, Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER, Role.BPJS_OFFICER,
-})
+FULL_IDENTIFIER_ROLES = DECISION_ROLES | {Role.VILLAGE_OFFICER, Role.REGENCY_ADMIN, Role.BPJS_OFFICER}
 
 # Regency staff who read the review pages (queue, village review, nominee page, submission
 # tracking, the event export); deciding is workflow.TRANSITIONS' business.
-REVIEW_PAGE_ROLES = frozenset({
-    Role.REGENCY_ADMIN, Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER, Role.REGENCY_VIEWER,
-})
-
-DECISION_ROLES = frozenset({Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER})
+REVIEW_PAGE_ROLES = DECISION_ROLES | {Role.REGENCY_ADMIN, Role.REGENCY_VIEWER}
 
 # The office that pays hands nominees over to BPJS and ends memberships (workflow.TRANSITIONS).
 OFFICE_ROLES = frozenset({Role.REGENCY_ADMIN, Role.REGENCY_APPROVER})
 
 # A batch file holds NIKs in clear: the regency's staff who see full identifiers and the BPJS branch.
-EXPORT_BATCH_DOWNLOAD_ROLES = frozenset({
-    Role.REGENCY_ADMIN, Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER, Role.BPJS_OFFICER,
-})
+EXPORT_BATCH_DOWNLOAD_ROLES = DECISION_ROLES | {Role.REGENCY_ADMIN, Role.BPJS_OFFICER}
 
 # BPJS's answers (registered, refused, active, lapsed): the branch, or the office importing its file.
 BPJS_ROLES = frozenset({Role.BPJS_OFFICER, Role.REGENCY_ADMIN})

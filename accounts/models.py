@@ -23,6 +23,15 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
+    @property
+    def is_system_admin(self) -> bool:
+        """The system administrator: the role, or a Django superuser (made with createsuperuser,
+        whatever its role). The one test for "system administrator": they see every region
+        (accounts.scope), may manage every regency and reset anyone's password, and pass every
+        "regency staff or the system administrator" check. accounts.services.user_create gives the
+        role is_superuser too."""
+        return self.role == Role.SYSTEM_ADMIN or self.is_superuser
+
 
 class RegionAssignment(models.Model):
     """One region a user works in. A user's scope is the union of their assignments: the region

@@ -10,7 +10,7 @@ def can_manage_regency(user, regency) -> bool:
     """Edit the regency's settings and create its village accounts."""
     if not user.is_authenticated:
         return False
-    if user.role == Role.SYSTEM_ADMIN or user.is_superuser:
+    if user.is_system_admin:
         return True
     return user.role == Role.REGENCY_ADMIN and regency.pk in region_scope(user).regency_ids
 
@@ -29,6 +29,6 @@ def can_reset_password(admin, user, regency) -> bool:
     administrator resets anyone's. `user` must already be known to work in `regency`."""
     if admin.pk == user.pk or not can_manage_regency(admin, regency):
         return False
-    if admin.role == Role.SYSTEM_ADMIN or admin.is_superuser:
+    if admin.is_system_admin:
         return True
-    return user.role not in (Role.SYSTEM_ADMIN, Role.REGENCY_ADMIN) and not user.is_superuser
+    return user.role != Role.REGENCY_ADMIN and not user.is_system_admin

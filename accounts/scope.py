@@ -14,8 +14,6 @@ from django.http import Http404
 
 from villages.models import Province, Regency, Subdistrict, Village
 
-from .enums import UNSCOPED_ROLES
-
 
 @dataclass(frozen=True)
 class RegionScope:
@@ -55,7 +53,7 @@ def region_scope(user) -> RegionScope:
     cached = getattr(user, "_region_scope", None)
     if cached is not None:
         return cached
-    if user.role in UNSCOPED_ROLES or user.is_superuser:
+    if user.is_system_admin:
         scope = RegionScope(everything=True)
     else:
         rows = list(user.region_assignments.values_list("province_id", "regency_id", "village_id"))

@@ -34,6 +34,7 @@ from accounts.scope import regency_get_for_user
 from common import uploads, workbooks
 from common.access_log import ExportKind, export_record
 from registrations.models import Nominee
+from registrations.premiums import funded_premium
 from registrations.selectors import programme_get_for_user
 from villages.selectors import regency_settings_get
 
@@ -156,7 +157,7 @@ def batch_record(request, batch_pk):
         "subdistrict_count": len({row["village__subdistrict__name"] for row in villages}),
         "programmes_label": bpjs_export.programmes_label(programme),
         "premium_label": format_rupiah(programme.premium_per_month),
-        "total_label": format_rupiah(batch.row_count * programme.premium_per_month * programme.months_paid),
+        "total_label": format_rupiah(funded_premium(programme, members=batch.row_count)),
         "can_download": can_download_export_batch(request.user, batch.regency),
     })
 

@@ -1,7 +1,7 @@
 """Template context for every page: the unread notice badge and the review-queue links (the BPJS
 links are bpjs.context_processors')."""
 
-from accounts.enums import REVIEW_PAGE_ROLES, Role
+from accounts.enums import REVIEW_PAGE_ROLES
 
 from .notices import unread_count
 
@@ -16,5 +16,5 @@ def notices(request):
         return {}  # an htmx fragment (an export's progress, polled every 2 s) has no header
     return {
         "unread_notice_count": unread_count(user),
-        "shows_review_links": user.role in REVIEW_PAGE_ROLES or user.role == Role.SYSTEM_ADMIN or user.is_superuser,
+        "shows_review_links": user.role in REVIEW_PAGE_ROLES or user.is_system_admin,
     }

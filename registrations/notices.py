@@ -11,7 +11,7 @@ from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.enums import Role
+from accounts.enums import DECISION_ROLES, Role
 from common.events import ChangeKind
 from villages.models import Village
 
@@ -67,7 +67,7 @@ def list_submitted(*, programme_pk: int, village_pk: int, count: int) -> None:
     programme = Programme.objects.select_related("regency").get(pk=programme_pk)
     village = Village.objects.get(pk=village_pk)
     staff = _active_users().filter(
-        Q(role__in=[Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER]),
+        Q(role__in=sorted(DECISION_ROLES)),
         region_assignments__regency=programme.regency,
     )
     text = f"{village.get_kind_display()} {village.name} mengirim {count} calon untuk {programme}."

@@ -5,7 +5,8 @@ from accounts.scope import region_scope
 
 from .enums import EDITABLE_STATES
 
-PROGRAMME_MANAGERS = frozenset({Role.REGENCY_ADMIN, Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER})
+# The regency admin and the staff who decide on nominees set up programmes and village quotas.
+PROGRAMME_MANAGERS = DECISION_ROLES | {Role.REGENCY_ADMIN}
 
 
 def can_edit_village_list(user, village) -> bool:
@@ -22,7 +23,7 @@ def _regency_staff_or_sysadmin(user, regency, roles: frozenset) -> bool:
     """One of `roles` working in the regency, or the system administrator (who sees everything)."""
     if not user.is_authenticated:
         return False
-    if user.role == Role.SYSTEM_ADMIN or user.is_superuser:
+    if user.is_system_admin:
         return True
     return user.role in roles and regency.pk in region_scope(user).regency_ids
 

@@ -1,9 +1,25 @@
-"""The quota rule: N per village (overridable per village), one regency-wide total, or none.
-Only nominees in ACTIVE_STATES take a place."""
+"""The quota rule, and the one home of quota standing: N per village (overridable per village,
+VillageQuota), one regency-wide total, or none. Only nominees in ACTIVE_STATES take a place.
+
+- `per_village_quota(programme, override)` is the rule for a village's own places; everything
+  below applies it, so the pages, the import, the tracking page and the coverage figures agree.
+- `quota_standing(programme, village)` → `QuotaStanding`: one village's quota, places taken and
+  left, full or not, and the message when full (the village page, the nominee form, the Excel
+  import's preview, and `services.nominee_create` under its quota lock).
+- Many villages at once, set-based, inside the caller's own queries: `quota_override_subquery`
+  (an annotation over villages: submission tracking) and `quota_overrides` + `villages_quota` +
+  `regency_wide_quota` (one query for a regency's or a province's overrides: the coverage figures,
+  which sum the quotas of the year's programmes). `places_taken_by_village` counts places of many
+  villages in one query (the programme page).
+- `programme_quota_total`: all places of a programme (its budget, the programme page).
+"""
 
 from __future__ import annotations
 
-from django.db.models import Sum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from villages.models import Village
 
@@ -11,12 +27,93 @@ from .enums import ACTIVE_STATES, QuotaRule
 from .models import Nominee, Programme, VillageQuota
 
 
-def village_quota(programme: Programme, village: Village) -> int | None:
-    """The number of places the village has; None when the village has no limit of its own."""
+def per_village_quota(programme: Programme, override: int | None) -> int | None:
+    """A village's own places in `programme` under the per-village rule: its override (VillageQuota)
+    when it has one, else the programme's number; None under the other rules."""
     if programme.quota_rule != QuotaRule.PER_VILLAGE:
         return None
-    override = VillageQuota.objects.filter(programme=programme, village=village).values_list("quota", flat=True).first()
     return programme.quota_per_village if override is None else override
+
+
+def is_full(*, quota: int | None, taken: int) -> bool:
+    """No place left in a quota; a programme without quota (None) is never full."""
+    return quota is not None and taken >= quota
+
+
+@dataclass(frozen=True)
+class QuotaStanding:
+    """Where one village stands with a programme's quota."""
+
+    rule: str  # QuotaRule
+    village_taken: int  # places the village's nominees hold, whatever the rule
+    village_quota: int | None = None  # per village: the village's own places
+    regency_quota: int | None = None  # regency-wide: the programme's total
+    regency_taken: int | None = None  # regency-wide: places held in the whole regency
+
+    @property
+    def quota(self) -> int | None:
+        """The quota the village's next nominee must fit in; None for a programme without quota."""
+        return self.regency_quota if self.rule == QuotaRule.REGENCY_TOTAL else self.village_quota
+
+    @property
+    def taken(self) -> int:
+        """Places taken in that quota: the regency's for a regency-wide total, else the village's."""
+        return self.regency_taken if self.rule == QuotaRule.REGENCY_TOTAL else self.village_taken
+
+    @property
+    def left(self) -> int | None:
+        return None if self.quota is None else max(self.quota - self.taken, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return is_full(quota=self.quota, taken=self.taken)
+
+    @property
+    def full_message(self) -> str | None:
+        """Why one more nominee does not fit, or None when it does."""
+        if not self.is_full:
+            return None
+        if self.rule == QuotaRule.REGENCY_TOTAL:
+            return f"Kuota kabupaten/kota sudah penuh ({self.taken} dari {self.quota})."
+        return (f"Kuota desa sudah penuh ({self.taken} dari {self.quota}). Ganti calon yang ditolak atau berhenti, "
+                "atau minta dinas menambah kuota.")
+
+
+def quota_standing(programme: Programme, village: Village) -> QuotaStanding:
+    """The village's standing in `programme`'s quota: two queries for a per-village quota (the
+    override, the village's places), one otherwise. Before taking a place, call it with the lock held
+    (services._lock_quota), or two officers may both take the last place."""
+    if programme.quota_rule == QuotaRule.REGENCY_TOTAL:
+        counts = Nominee.objects.filter(programme=programme, status__in=ACTIVE_STATES).aggregate(
+            regency=Count("pk"), village=Count("pk", filter=Q(village=village)))
+        return QuotaStanding(rule=programme.quota_rule, village_taken=counts["village"],
+                             regency_quota=programme.quota_total, regency_taken=counts["regency"])
+    village_quota = None
+    if programme.quota_rule == QuotaRule.PER_VILLAGE:
+        override = (VillageQuota.objects.filter(programme=programme, village=village)
+                    .values_list("quota", flat=True).first())
+        village_quota = per_village_quota(programme, override)
+    return QuotaStanding(rule=programme.quota_rule, village_taken=places_taken(programme, village),
+                         village_quota=village_quota)
+
+
+def places_taken(programme: Programme, village: Village | None = None) -> int:
+    """Places held in `programme`, in one village or (None) in the whole regency."""
+    nominees = Nominee.objects.filter(programme=programme, status__in=ACTIVE_STATES)
+    if village is not None:
+        nominees = nominees.filter(village=village)
+    return nominees.count()
+
+
+def places_taken_by_village(programme: Programme, village_ids: Iterable[int]) -> dict[int, int]:
+    """village id → places held in `programme` (villages holding none are left out); one query."""
+    village_ids = list(village_ids)
+    if not village_ids:
+        return {}
+    return dict(
+        programme.nominees.filter(status__in=ACTIVE_STATES, village__in=village_ids)
+        .values("village").annotate(n=Count("pk")).values_list("village", "n")
+    )
 
 
 def programme_quota_total(programme: Programme) -> int | None:
@@ -31,24 +128,42 @@ def programme_quota_total(programme: Programme) -> int | None:
     return (villages.count() - overrides.count()) * programme.quota_per_village + override_sum
 
 
-def places_taken(programme: Programme, village: Village | None = None) -> int:
-    nominees = Nominee.objects.filter(programme=programme, status__in=ACTIVE_STATES)
-    if village is not None:
-        nominees = nominees.filter(village=village)
-    return nominees.count()
+# --- Many villages at once ----------------------------------------------------------------------
+
+def quota_override_subquery(programme: Programme, village: str = "pk") -> Subquery:
+    """The override of the village at OuterRef(`village`) in `programme` (NULL when it has none),
+    to annotate a Village query with; `per_village_quota` turns each row's value into its quota."""
+    return Subquery(VillageQuota.objects.filter(programme=programme, village=OuterRef(village)).values("quota")[:1])
 
 
-def quota_full_message(programme: Programme, village: Village) -> str | None:
-    """Why one more nominee does not fit, or None when it does. Call it with the lock held
-    (services._lock_quota), or two officers may both take the last place."""
-    if programme.quota_rule == QuotaRule.PER_VILLAGE:
-        quota = village_quota(programme, village)
-        taken = places_taken(programme, village)
-        if taken >= quota:
-            return (f"Kuota desa sudah penuh ({taken} dari {quota}). Ganti calon yang ditolak atau berhenti, "
-                    "atau minta dinas menambah kuota.")
-    elif programme.quota_rule == QuotaRule.REGENCY_TOTAL:
-        taken = places_taken(programme)
-        if taken >= programme.quota_total:
-            return f"Kuota kabupaten/kota sudah penuh ({taken} dari {programme.quota_total})."
-    return None
+def quota_overrides(programmes: Sequence[Programme]) -> dict[tuple[int, int], int]:
+    """(programme id, village id) → override, for the per-village programmes among `programmes`;
+    one query, none when there is no such programme."""
+    per_village_ids = [programme.pk for programme in programmes if programme.quota_rule == QuotaRule.PER_VILLAGE]
+    if not per_village_ids:
+        return {}
+    return {
+        (programme_id, village_id): quota
+        for programme_id, village_id, quota in VillageQuota.objects.filter(programme_id__in=per_village_ids)
+        .values_list("programme_id", "village_id", "quota")
+    }
+
+
+def villages_quota(programmes: Sequence[Programme], *, village_id: int, regency_id: int, is_retired: bool,
+                   overrides: dict[tuple[int, int], int]) -> int | None:
+    """A village's places over several programmes (the coverage figures: a year's stages, from
+    `quota_overrides`): the sum of `per_village_quota` over its regency's per-village programmes;
+    None when none gives villages a quota. A retired village has none, as in programme_quota_total."""
+    quotas = [per_village_quota(programme, overrides.get((programme.pk, village_id)))
+              for programme in programmes if programme.regency_id == regency_id]
+    quotas = [quota for quota in quotas if quota is not None]
+    if not quotas or is_retired:
+        return None
+    return sum(quotas)
+
+
+def regency_wide_quota(programmes: Sequence[Programme]) -> int | None:
+    """The places of the programmes with one regency-wide total; they count only at regency level
+    (and above), never split over subdistricts or villages. None when there is no such programme."""
+    totals = [programme.quota_total for programme in programmes if programme.quota_rule == QuotaRule.REGENCY_TOTAL]
+    return sum(totals) if totals else None

@@ -27,7 +27,7 @@ from .permissions import (
     can_manage_programmes,
 )
 from .premiums import premium_per_month, rate_on
-from .quotas import places_taken, quota_full_message
+from .quotas import places_taken, quota_standing
 from .validation import duplicate_message
 
 logger = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ def nominee_create(*, programme: Programme, village: Village, created_by, nik: s
     try:
         with transaction.atomic():
             _lock_quota(programme, village)
-            full = quota_full_message(programme, village)
+            full = quota_standing(programme, village).full_message
             if full:
                 raise ValidationError(full)
             nominee = Nominee(

@@ -41,7 +41,7 @@ from django.utils import timezone
 from lokal.samaran import mask_pii
 from simple_history.utils import bulk_update_with_history
 
-from accounts.enums import BPJS_ROLES, OFFICE_ROLES, Role
+from accounts.enums import BPJS_ROLES, DECISION_ROLES, OFFICE_ROLES, Role
 from accounts.scope import region_scope
 from common import events as announcements
 from common.events import ChangeKind
@@ -66,7 +66,6 @@ ALREADY_IN_THIS_CHANGE = "Calon peserta ini muncul lebih dari sekali; hanya yang
 
 # --- Who may move a nominee ------------------------------------------------------------------------
 
-REVIEW_ROLES = frozenset({Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER})
 APPROVE_ROLES = frozenset({Role.REGENCY_APPROVER})
 
 
@@ -85,7 +84,7 @@ def _village_officer(user, nominee) -> bool:
 
 
 def _one_step_approval(user, nominee) -> bool:
-    return (_role_in(REVIEW_ROLES)(user, nominee)
+    return (_role_in(DECISION_ROLES)(user, nominee)
             and _approval_steps(nominee) == ApprovalSteps.ONE)
 
 
@@ -101,7 +100,7 @@ class Rule:
     text_required: bool = False  # a free text is required (always, or with the code "other")
 
 
-_review, _approve, _office, _bpjs = (_role_in(REVIEW_ROLES), _role_in(APPROVE_ROLES), _role_in(OFFICE_ROLES),
+_review, _approve, _office, _bpjs = (_role_in(DECISION_ROLES), _role_in(APPROVE_ROLES), _role_in(OFFICE_ROLES),
                                      _role_in(BPJS_ROLES))
 _return_or_reject = Rule(_review, reasons=ReviewReason)
 _end = Rule(_office, reasons=EndReason)
@@ -115,7 +114,7 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (S.SUBMITTED, S.RETURNED): _return_or_reject,
     (S.SUBMITTED, S.REJECTED): _return_or_reject,
     (S.SUBMITTED, S.APPROVED): Rule(_one_step_approval),
-    (S.VERIFIED, S.APPROVED): Rule(_approve),  # and not the verifier: see _four_eyes
+    (S.VERIFIED, S.APPROVED): Rule(_approve),  # and not the verifier: see four_eyes_refusal
     (S.VERIFIED, S.RETURNED): _return_or_reject,
     (S.VERIFIED, S.REJECTED): _return_or_reject,
     # Reopen: a decision taken by mistake goes back to the queue.
@@ -169,7 +168,7 @@ def can_act(user, nominee: Nominee, action: str) -> bool:
     rule = rule_for(action, nominee.status)
     if rule is None or not rule.allowed(user, nominee):
         return False
-    return not (action == Action.APPROVE and nominee.status == S.VERIFIED and _verifier_id(nominee) == user.pk)
+    return not (action == Action.APPROVE and four_eyes_refusal(nominee, user))
 
 
 def available_actions(user, nominee: Nominee) -> list[str]:
@@ -216,16 +215,19 @@ def last_verifiers(nominees) -> dict[int, object]:
     return {event.nominee_id: event.actor for event in events}  # the latest wins
 
 
-def _verifier_id(nominee: Nominee) -> int | None:
-    verifier = last_verifiers([nominee]).get(nominee.pk)
-    return verifier.pk if verifier else None
-
-
-def _four_eyes(nominee: Nominee, actor) -> None:
-    if _verifier_id(nominee) == actor.pk:
-        raise TransitionError(
-            f"{nominee.full_name}: Anda yang memverifikasi calon ini; persetujuan harus oleh penyetuju lain."
-        )
+def four_eyes_refusal(nominee: Nominee, actor, *, verifiers: dict[int, object] | None = None) -> str:
+    """The four-eyes rule, the one place it is decided: the approver may not be the person who
+    verified. Returns why `actor` may not approve `nominee` ("" when they may): they are the last
+    verifier of a verified nominee. The transition check (`_check_move`, so every single and bulk
+    decision), the buttons (`can_act`) and the village review page all ask it. `verifiers` is
+    `last_verifiers` of the page's nominees, so a page asks once for all; without it, a verified
+    nominee costs one query."""
+    if nominee.status != S.VERIFIED:
+        return ""
+    verifier = (last_verifiers([nominee]) if verifiers is None else verifiers).get(nominee.pk)
+    if verifier is None or verifier.pk != actor.pk:
+        return ""
+    return f"{nominee.full_name}: Anda yang memverifikasi calon ini; persetujuan harus oleh penyetuju lain."
 
 
 def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", reason: str = "",
@@ -284,8 +286,8 @@ def _check_move(nominee: Nominee, *, action: str, actor, seen_status: str | None
                 "memverifikasi dulu, lalu penyetuju menyetujui."
             )
         raise TransitionError(f"Anda tidak berwenang mengubah status {nominee.full_name}.")
-    if (nominee.status, to) == (S.VERIFIED, S.APPROVED):
-        _four_eyes(nominee, actor)
+    if to == S.APPROVED and (refusal := four_eyes_refusal(nominee, actor)):
+        raise TransitionError(refusal)
     return _check_reason(rule, reason_code, reason)
 
 

@@ -21,15 +21,14 @@ from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce
 
 from registrations.models import Nominee, Programme
+from registrations.premiums import MONTHS_PER_YEAR, funded_premium_expression, premium_cost
 from villages.models import Regency, Village
 
 from .coverage import (
     APPROVED_STATES,
-    MONTHS_PER_YEAR,
     NOMINATED_STATES,
     REGISTERED_STATES,
     SUBMITTED_STATES,
-    funded_premium,
 )
 
 # --- The current stage's progress over villages ----------------------------------------------------
@@ -102,25 +101,27 @@ class PremiumCommitment:
     workers: int
     per_month_rp: int  # Σ each worker's programme premium per month (the monthly bill)
     per_year_rp: int  # the monthly bill × 12
-    funded_rp: int  # Σ rules.funded_premium: what the snapshots store as premium_committed_rp
+    funded_rp: int  # Σ premiums.funded_premium: what the snapshots store as premium_committed_rp
 
 
 def premium_commitment(regency: Regency, *, year: int) -> PremiumCommitment:
     """DOMAIN §3: what the regency's registered programme workers of `year`'s programmes cost per
     month and per year at their programme's premium (snapshotted at enrolment), and what their
     funded months (Programme.months_paid) come to — the latter by the same rule as the snapshots'
-    "iuran didanai" (rules.funded_premium). Computed now, in ONE aggregate query."""
+    "iuran didanai" (registrations.premiums.funded_premium_expression). Computed now, in ONE
+    aggregate query."""
     premium = F("programme__premium_per_month")
     totals = Nominee.objects.filter(
         programme__regency=regency, programme__year=year, status__in=sorted(REGISTERED_STATES),
     ).aggregate(
         workers=Count("pk"),
         per_month=Coalesce(Sum(premium), 0, output_field=IntegerField()),
-        funded=Coalesce(Sum(funded_premium()), 0, output_field=IntegerField()),
+        funded=Coalesce(Sum(funded_premium_expression()), 0, output_field=IntegerField()),
     )
     per_month = int(totals["per_month"])
     return PremiumCommitment(workers=totals["workers"], per_month_rp=per_month,
-                             per_year_rp=per_month * MONTHS_PER_YEAR, funded_rp=int(totals["funded"]))
+                             per_year_rp=premium_cost(premium_per_month=per_month, months=MONTHS_PER_YEAR),
+                             funded_rp=int(totals["funded"]))
 
 
 # --- Sorting the coverage tables -----------------------------------------------------------------

@@ -15,17 +15,13 @@ from villages.selectors import regency_of
 COVERAGE_ENTRY_ROLES = frozenset({Role.REGENCY_ADMIN, Role.REGENCY_APPROVER})
 
 
-def _is_system_admin(user) -> bool:
-    return user.role == Role.SYSTEM_ADMIN or user.is_superuser
-
-
 def can_enter_coverage(user, region) -> bool:
     """Set a target, record an official figure or a village denominator for `region`: the regency
     admin or approver of the region's regency (a Regency, or a Subdistrict/Village within it), or
     the system administrator. Province targets and figures: the system administrator only."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if _is_system_admin(user):
+    if user.is_system_admin:
         return True
     regency = regency_of(region)
     return (regency is not None and user.role in COVERAGE_ENTRY_ROLES
@@ -65,6 +61,6 @@ def can_see_export_log(user, regency: Regency) -> bool:
     """The regency's export log: its staff (every regency role) and the system administrator."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if _is_system_admin(user):
+    if user.is_system_admin:
         return True
     return user.role in REGENCY_ROLES and regency.pk in region_scope(user).regency_ids

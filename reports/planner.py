@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
-from .coverage.rules import MONTHS_PER_YEAR, premium_cost_rp, ucj_percent, workers_needed_for_target
+from registrations.premiums import MONTHS_PER_YEAR, premium_cost
+
+from .coverage.rules import ucj_percent, workers_needed_for_target
 
 if TYPE_CHECKING:  # the figures call the planner (CoverageFigures.as_json): no import back at run time
     from .coverage.figures import CoverageFigures
@@ -92,8 +94,8 @@ def fund_more_workers(figures: CoverageFigures, workers) -> Projection:
         ucj_percent=ucj_percent(covered=covered, denominator=figures.denominator),
         points_gained=ucj_percent(covered=workers, denominator=figures.denominator),
         premium_per_month_rp=premium,
-        monthly_premium_rp=premium_cost_rp(workers=workers, premium_per_month_rp=premium),
-        annual_premium_rp=premium_cost_rp(workers=workers, premium_per_month_rp=premium, months=MONTHS_PER_YEAR),
+        monthly_premium_rp=premium_cost(members=workers, premium_per_month=premium),
+        annual_premium_rp=premium_cost(members=workers, premium_per_month=premium, months=MONTHS_PER_YEAR),
     )
 
 
@@ -109,6 +111,6 @@ def cost_of_target(figures: CoverageFigures, target_percent) -> TargetCost:
         target_percent=target,
         workers_needed=needed,
         premium_per_month_rp=premium,
-        monthly_premium_rp=premium_cost_rp(workers=needed, premium_per_month_rp=premium),
-        annual_premium_rp=premium_cost_rp(workers=needed, premium_per_month_rp=premium, months=MONTHS_PER_YEAR),
+        monthly_premium_rp=premium_cost(members=needed, premium_per_month=premium),
+        annual_premium_rp=premium_cost(members=needed, premium_per_month=premium, months=MONTHS_PER_YEAR),
     )

@@ -16,7 +16,7 @@ from accounts.scope import village_get_for_user
 from common import uploads, workbooks
 from registrations.models import Programme
 from registrations.permissions import can_edit_village_list
-from registrations.quotas import places_taken, village_quota
+from registrations.quotas import quota_standing
 from registrations.selectors import current_programme
 from registrations.services import nomination_is_open
 
@@ -118,8 +118,7 @@ def preview(request, village_pk, token):
     except excel.WorkbookError as error:  # e.g. the occupation list changed; still nothing saved
         messages.error(request, str(error))
         return redirect("registrations:import-upload", village_pk=village.pk)
-    quota = village_quota(programme, village)
-    remaining = None if quota is None else max(quota - places_taken(programme, village), 0)
+    remaining = quota_standing(programme, village).left
     return render(request, "registrations/import_preview.html", {
         "village": village, "programme": programme, "token": token, "report": report,
         "rows": report.rows, "valid_count": len(report.valid_rows), "warning_count": report.count(imports.WARNING),

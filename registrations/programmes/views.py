@@ -25,7 +25,7 @@ from registrations.enums import ACTIVE_STATES, QuotaRule
 from registrations.models import VillageQuota
 from registrations.permissions import can_manage_programmes
 from registrations.premiums import programme_budget
-from registrations.quotas import places_taken, programme_quota_total
+from registrations.quotas import places_taken, places_taken_by_village, programme_quota_total
 from registrations.selectors import programme_get_for_user, programmes_for_user
 from villages.selectors import regency_settings_get
 
@@ -157,10 +157,7 @@ def _render_detail(request, programme, *, quota_form, status=200):
         VillageQuota.objects.filter(programme=programme)
         .select_related("village__subdistrict").order_by("village__code")
     )
-    taken_by_village = dict(
-        programme.nominees.filter(status__in=ACTIVE_STATES, village__in=[o.village_id for o in overrides])
-        .values("village").annotate(n=Count("pk")).values_list("village", "n")
-    ) if overrides else {}
+    taken_by_village = places_taken_by_village(programme, [override.village_id for override in overrides])
     for override in overrides:
         override.taken = taken_by_village.get(override.village_id, 0)
     budget = programme_budget(programme)

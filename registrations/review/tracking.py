@@ -3,7 +3,9 @@ regency stands with its list, so the office knows whom to chase before the windo
 
 Read-only. `submission_rows` answers with one row per village in two queries however many villages
 and nominees there are (the villages with their counts, then the village officers' usernames);
-the page and the Excel export both call it, so the export never says more than the page.
+the page and the Excel export both call it, so the export never says more than the page. A
+village's quota is registrations.quotas' rule (`per_village_quota` over the override annotated in
+the same query), as on the village's own page.
 Callers check `permissions.can_see_review_pages` first.
 """
 
@@ -22,9 +24,10 @@ from lokal import count_working_days
 
 from accounts.enums import Role
 from accounts.models import RegionAssignment
-from registrations.enums import ACTIVE_STATES, QuotaRule
+from registrations import quotas
+from registrations.enums import ACTIVE_STATES
 from registrations.enums import NomineeStatus as S
-from registrations.models import Nominee, Programme, VillageQuota, VillageSubmission
+from registrations.models import Nominee, Programme, VillageSubmission
 from villages.models import Village
 
 # Approved, and everything after it that still holds a place: the office counts them as "done".
@@ -69,7 +72,7 @@ def _state(*, total: int, filled: int, drafts: int, returned: int, quota: int | 
     if returned:
         return SubmissionState.RETURNED
     if drafts:
-        if quota is not None and filled < quota:
+        if quota is not None and not quotas.is_full(quota=quota, taken=filled):
             return SubmissionState.PARTIAL
         return SubmissionState.FILLED
     return SubmissionState.SENT
@@ -83,14 +86,13 @@ def submission_rows(programme: Programme, *, today: dt.date,
                     subdistrict_id: int | None = None) -> list[SubmissionRow]:
     """One row per village of the programme's regency (retired villages only if they hold
     nominees), sorted by subdistrict and village name, optionally of one subdistrict. Two queries."""
-    override = VillageQuota.objects.filter(programme=programme, village=OuterRef("pk")).values("quota")[:1]
     submission = VillageSubmission.objects.filter(programme=programme, village=OuterRef("pk"))
     villages = (
         Village.objects.filter(subdistrict__regency_id=programme.regency_id)
         .filter(Q(is_retired=False) | Exists(Nominee.objects.filter(programme=programme, village=OuterRef("pk"))))
         .select_related("subdistrict")
         .annotate(
-            quota_override=Subquery(override),
+            quota_override=quotas.quota_override_subquery(programme),
             last_submitted_at=Subquery(submission.values("last_submitted_at")[:1]),
             # Only this programme's nominees join, so each count is of this programme alone.
             listed=FilteredRelation("nominees", condition=Q(nominees__programme=programme)),
@@ -116,13 +118,10 @@ def submission_rows(programme: Programme, *, today: dt.date,
     ):
         officers[village_id].append(username)
 
-    per_village = programme.quota_rule == QuotaRule.PER_VILLAGE
     closed = today > programme.nomination_closes
     rows = []
     for village in villages:
-        quota = None
-        if per_village:
-            quota = programme.quota_per_village if village.quota_override is None else village.quota_override
+        quota = quotas.per_village_quota(programme, village.quota_override)
         rows.append(SubmissionRow(
             village=village, quota=quota, filled=village.filled, drafts=village.drafts,
             submitted=village.submitted, verified=village.verified, approved=village.approved,

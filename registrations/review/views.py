@@ -201,7 +201,8 @@ def village(request, programme_pk, village_pk):
     for row in rows:
         row["verified_by"] = verifiers.get(row["nominee"].pk)
         # Four eyes, said before the approver tries: the workflow refuses it anyway.
-        row["needs_other_approver"] = may_approve and row["verified_by"] == user
+        row["needs_other_approver"] = may_approve and bool(
+            workflow.four_eyes_refusal(row["nominee"], user, verifiers=verifiers))
     counts = {}
     for nominee in nominees:
         counts[nominee.status] = counts.get(nominee.status, 0) + 1

@@ -21,7 +21,7 @@ from lokal import count_working_days
 
 from accounts.scope import village_get_for_user
 from registrations import quotas, selectors, services
-from registrations.enums import EDITABLE_STATES, QuotaRule
+from registrations.enums import EDITABLE_STATES
 from registrations.enums import NomineeStatus as S
 from registrations.forms import NomineeForm
 from registrations.permissions import can_edit_nominee, can_edit_village_list, can_see_full_identifiers
@@ -45,9 +45,7 @@ def village(request, village_pk):
 def _programme_context(user, programme, village, can_edit) -> dict:
     today = timezone.localdate()
     is_open = services.nomination_is_open(programme, today)
-    quota = quotas.village_quota(programme, village)
-    taken = quotas.places_taken(programme, village)
-    regency_taken = quotas.places_taken(programme) if programme.quota_rule == QuotaRule.REGENCY_TOTAL else None
+    standing = quotas.quota_standing(programme, village)
     full_identifiers = can_see_full_identifiers(user)
     rows = [
         {
@@ -58,21 +56,16 @@ def _programme_context(user, programme, village, can_edit) -> dict:
         }
         for nominee in selectors.village_nominees(programme, village)
     ]
-    quota_full = (quota is not None and taken >= quota) or (
-        regency_taken is not None and regency_taken >= programme.quota_total)
     pending = sum(row["editable"] for row in rows)
     return {
         "is_open": is_open,
         "not_yet_open": today < programme.nomination_opens,
         "working_days_left": count_working_days(today, programme.nomination_closes) if is_open else None,
-        "quota": quota,
-        "taken": taken,
-        "regency_taken": regency_taken,
-        "quota_full": quota_full,
+        "quota": standing,
         "rows": rows,
         "returned_count": sum(row["nominee"].status == S.RETURNED for row in rows),
         "pending": pending,
-        "can_add": can_edit and is_open and not quota_full,
+        "can_add": can_edit and is_open and not standing.is_full,
         "can_submit": can_edit and pending > 0,
         "submission": programme.submissions.filter(village=village).first(),
     }
@@ -171,7 +164,7 @@ def _why_no_place(programme, village) -> str | None:
     if not services.nomination_is_open(programme):
         return (f"Pengusulan dibuka {programme.nomination_opens:%d-%m-%Y} sampai "
                 f"{programme.nomination_closes:%d-%m-%Y}; hari ini di luar jadwal.")
-    return quotas.quota_full_message(programme, village)
+    return quotas.quota_standing(programme, village).full_message
 
 
 @login_required

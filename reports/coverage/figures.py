@@ -17,14 +17,14 @@ from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
-from registrations.enums import QuotaRule
-from registrations.models import Programme, VillageQuota
+from registrations.models import Programme
+from registrations.premiums import MONTHS_PER_YEAR, premium_cost, premium_for_new_workers
+from registrations.quotas import quota_overrides, regency_wide_quota, villages_quota
 from villages.models import Province, Regency, Subdistrict, Village
 
 from ..models import CoverageTarget, OfficialFigure, RegionLevel, VillageDenominator
 from .rules import (
     LATEST_PROGRAMME_ORDER,
-    MONTHS_PER_YEAR,
     contribution_points,
     covered_workers_q,
     default_year,
@@ -32,14 +32,10 @@ from .rules import (
     official_figure_on,
     period_for,
     premium_committed_expression,
-    premium_cost_rp,
-    premium_per_month_rp,
     programme_count_filters,
-    regency_wide_quota,
     stored_percent,
     target_achievement_percent,
     ucj_percent,
-    village_quota,
     workers_needed_for_target,
 )
 
@@ -133,14 +129,13 @@ class CoverageFigures:
     @property
     def monthly_premium_for_needed_rp(self) -> int | None:
         needed = self.workers_needed_for_target
-        return None if needed is None else premium_cost_rp(workers=needed,
-                                                           premium_per_month_rp=self.premium_per_month_rp)
+        return None if needed is None else premium_cost(members=needed, premium_per_month=self.premium_per_month_rp)
 
     @property
     def annual_premium_for_needed_rp(self) -> int | None:
         needed = self.workers_needed_for_target
-        return None if needed is None else premium_cost_rp(
-            workers=needed, premium_per_month_rp=self.premium_per_month_rp, months=MONTHS_PER_YEAR)
+        return None if needed is None else premium_cost(
+            members=needed, premium_per_month=self.premium_per_month_rp, months=MONTHS_PER_YEAR)
 
     def as_json(self, add: int | None = None) -> dict:
         """The `coverage --json` object (issue 5): percentages as numbers with 2 decimals, Rupiah as
@@ -303,22 +298,14 @@ def _village_rows(villages, *, programmes: Sequence[Programme], year: int, on: d
         )
         .order_by("code")
     )
-    per_village_ids = [programme.pk for programme in programmes if programme.quota_rule == QuotaRule.PER_VILLAGE]
-    overrides = {}
-    if per_village_ids:
-        overrides = {
-            (programme_id, village_id): quota
-            for programme_id, village_id, quota in VillageQuota.objects.filter(programme_id__in=per_village_ids)
-            .values_list("programme_id", "village_id", "quota")
-        }
+    overrides = quota_overrides(programmes)
     return [
         _VillageRow(
             pk=row["pk"], code=row["code"], name=row["name"], subdistrict_id=row["subdistrict_id"],
             regency_id=row["subdistrict__regency_id"], is_retired=row["is_retired"],
             programme=ProgrammeFigures(
-                quota=village_quota(programmes=programmes, village_id=row["pk"],
-                                    regency_id=row["subdistrict__regency_id"], is_retired=row["is_retired"],
-                                    overrides=overrides),
+                quota=villages_quota(programmes, village_id=row["pk"], regency_id=row["subdistrict__regency_id"],
+                                     is_retired=row["is_retired"], overrides=overrides),
                 nominated=row["nominated"], submitted=row["submitted"], approved=row["approved"],
                 registered=row["registered"], active=row["active"],
                 premium_committed_rp=int(row["premium_committed_rp"]),
@@ -338,7 +325,7 @@ def _regency_figures(regency: Regency, *, year: int | None, on: dt.date) -> list
     if year is None:
         year = default_year(on=on, targets=targets, programmes=(programme.year for programme in programmes))
     year_programmes = [programme for programme in programmes if programme.year == year]
-    premium = premium_per_month_rp(programmes, on)
+    premium = premium_for_new_workers(programmes, on)
     target = targets.get(year)
     official = official_figure_on(regency=regency, on=on)
     subdistrict_figures = _latest_subdistrict_figures(regency, on=on)
@@ -420,7 +407,7 @@ def _province_figures(province: Province, *, year: int | None, on: dt.date) -> C
                              top_after=official.as_of if official else None)
     return CoverageFigures(
         level=RegionLevel.PROVINCE, region_code=province.code, region_name=province.name, year=year, on=on,
-        premium_per_month_rp=premium_per_month_rp(programmes, on),
+        premium_per_month_rp=premium_for_new_workers(programmes, on),
         programme=ProgrammeFigures.total((row.programme for row in villages),
                                          extra_quota=regency_wide_quota(year_programmes)),
         **_top_ucj(official, targets.get(year), addition=sum(row.top_addition for row in villages)),

@@ -1,8 +1,19 @@
 """The rules of the coverage engine, each in one named function with its DOMAIN.md reference
-(§3 premiums, §4 UCJ): which nominee states count for what, the official figure on a date, the
-programme addition (the double-counting rule), UCJ, contribution, target achievement, workers
-needed, their cost, rounding, and the Indonesian number formats of the commands. The live figures,
-the snapshots and the planner all go through these.
+(§4 UCJ): which nominee states count for what, the official figure on a date, the programme
+addition (the double-counting rule), UCJ, contribution, target achievement, workers needed,
+rounding, and the Indonesian number formats of the commands. The live figures, the snapshots and
+the planner all go through these.
+
+Two rules are not coverage's own and live below, in registrations, which reports may import:
+- premium arithmetic (DOMAIN §3) is registrations.premiums': the premium per month of workers still
+  to be funded (`premium_for_new_workers`), what workers cost (`premium_cost`, MONTHS_PER_YEAR),
+  and what one registered worker's funding commits, as the SQL expression
+  (`funded_premium_expression`) that `premium_committed_expression` sums over the registered states;
+- quotas are registrations.quotas': the figures read a village's quota over the year's programmes
+  with `quota_overrides` + `villages_quota` and the regency-wide places with `regency_wide_quota`,
+  which apply the same `per_village_quota` rule as the village page, the import and the tracking
+  page. Quotas are summed in Python over the village rows (one query for the overrides), not in
+  SQL: a village's quota does not depend on its nominees, so the grouped nominee query needs none.
 """
 
 from __future__ import annotations
@@ -13,30 +24,27 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from registrations.enums import ACTIVE_STATES, NomineeStatus, QuotaRule
-from registrations.models import Programme
-from registrations.premiums import premium_per_month, rate_on
+from registrations.enums import ACTIVE_STATES, NomineeStatus
+from registrations.premiums import funded_premium_expression
 from villages.models import Province, Regency, Subdistrict
 
 from ..models import OfficialFigure
 
 # The package re-exports these as reports.coverage.* (reports/coverage/__init__.py).
 __all__ = [
-    "HUNDRED", "MONTHS_PER_YEAR", "DISPLAY_PLACES", "STORED_PLACES", "NOMINATED_STATES", "SUBMITTED_STATES",
+    "HUNDRED", "DISPLAY_PLACES", "STORED_PLACES", "NOMINATED_STATES", "SUBMITTED_STATES",
     "APPROVED_STATES", "REGISTERED_STATES", "ACTIVE_MEMBER_STATES", "COVERED_STATES", "LATEST_PROGRAMME_ORDER",
     "coverage_today", "period_for", "default_year", "official_figure_on", "covered_workers_q",
-    "programme_count_filters", "funded_premium", "premium_committed_expression", "village_quota", "regency_wide_quota",
-    "premium_per_month_rp", "ucj_percent", "contribution_points", "target_achievement_percent",
-    "workers_needed_for_target", "premium_cost_rp", "display_percent", "stored_percent", "format_number",
+    "programme_count_filters", "premium_committed_expression", "ucj_percent", "contribution_points",
+    "target_achievement_percent", "workers_needed_for_target", "display_percent", "stored_percent", "format_number",
     "format_rupiah", "format_decimal", "format_percent",
 ]
 
 HUNDRED = Decimal(100)
-MONTHS_PER_YEAR = 12
 DISPLAY_PLACES = Decimal("0.01")  # percentages shown and in JSON (DOMAIN §4, issue 5)
 STORED_PLACES = Decimal("0.0001")  # percentages kept in snapshots (CoverageSnapshot.ucj_percent)
 
@@ -115,48 +123,12 @@ def programme_count_filters(*, programme_ids: Sequence[int], prefix: str = "") -
     return {name: of_year & Q(**{f"{prefix}status__in": sorted(group)}) for name, group in states.items()}
 
 
-def funded_premium(prefix: str = ""):
-    """DOMAIN §3: what funding one worker commits: their programme's premium per month (the
-    snapshot taken at enrolment) × the months it pays. Summed over registered workers it is the
-    premium committed ("iuran didanai") of the snapshots and of the dashboard."""
-    return F(f"{prefix}programme__premium_per_month") * F(f"{prefix}programme__months_paid")
-
-
 def premium_committed_expression(*, programme_ids: Sequence[int], prefix: str = ""):
-    """DOMAIN §3: premium committed = Σ `funded_premium` over registered workers. Seluma:
-    2,020 × Rp16,800 × 3 = Rp101,808,000."""
+    """DOMAIN §3: premium committed ("iuran didanai") = Σ registrations.premiums.funded_premium over
+    the registered workers (REGISTERED_STATES): each one's programme premium per month × its months
+    paid. Seluma: 2,020 × Rp16,800 × 3 = Rp101,808,000."""
     registered = programme_count_filters(programme_ids=programme_ids, prefix=prefix)["registered"]
-    return Coalesce(Sum(funded_premium(prefix), filter=registered), 0)
-
-
-def village_quota(*, programmes: Sequence[Programme], village_id: int, regency_id: int, is_retired: bool,
-                  overrides: dict[tuple[int, int], int]) -> int | None:
-    """The village's places over its regency's per-village programmes of the year
-    (registrations.quotas rule: the programme's number unless the village has its own); None when
-    no programme gives villages a quota. A retired village has none, as in programme_quota_total."""
-    per_village = [programme for programme in programmes
-                   if programme.quota_rule == QuotaRule.PER_VILLAGE and programme.regency_id == regency_id]
-    if not per_village or is_retired:
-        return None
-    return sum(overrides.get((programme.pk, village_id), programme.quota_per_village) for programme in per_village)
-
-
-def regency_wide_quota(programmes: Sequence[Programme]) -> int | None:
-    """The places of programmes with one regency-wide total; they count only at regency level
-    (and above), never split over subdistricts or villages."""
-    totals = [programme.quota_total for programme in programmes if programme.quota_rule == QuotaRule.REGENCY_TOTAL]
-    return sum(totals) if totals else None
-
-
-def premium_per_month_rp(programmes_latest_first: Sequence[Programme], on: dt.date) -> int:
-    """DOMAIN §3: the premium used for workers still to be funded: the regency's latest programme's
-    premium per month (its snapshot), else the rate in force on `on` at the default tier without
-    JHT (Rp16,800 with the 2019 rates)."""
-    if programmes_latest_first:
-        return programmes_latest_first[0].premium_per_month
-    tier = Programme._meta.get_field("income_tier").default
-    includes_jht = Programme._meta.get_field("includes_jht").default
-    return premium_per_month(rate=rate_on(on), income_tier=tier, includes_jht=includes_jht)
+    return Coalesce(Sum(funded_premium_expression(prefix), filter=registered), 0)
 
 
 def ucj_percent(*, covered: int, denominator: int) -> Decimal:
@@ -181,11 +153,6 @@ def workers_needed_for_target(*, target_percent: Decimal, denominator: int, cove
     """DOMAIN §4: workers still needed = ceil(target % × denominator ÷ 100) − covered, never below 0."""
     needed_total = (Decimal(target_percent) * Decimal(denominator) / HUNDRED).to_integral_value(ROUND_CEILING)
     return max(0, int(needed_total) - covered)
-
-
-def premium_cost_rp(*, workers: int, premium_per_month_rp: int, months: int = 1) -> int:
-    """DOMAIN §3: cost = workers × premium per month × months, in whole Rupiah."""
-    return workers * premium_per_month_rp * months
 
 
 def display_percent(value: Decimal | None) -> Decimal | None:

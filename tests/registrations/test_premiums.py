@@ -5,10 +5,21 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from lokal import format_rupiah
 
-from registrations.models import PremiumRate
-from registrations.premiums import premium_per_month, programme_budget, rate_on
+from registrations.enums import NomineeStatus
+from registrations.models import Nominee, PremiumRate
+from registrations.premiums import (
+    MONTHS_PER_YEAR,
+    funded_premium,
+    funded_premium_expression,
+    premium_cost,
+    premium_for_new_workers,
+    premium_per_month,
+    programme_budget,
+    rate_on,
+)
 
 
 @pytest.fixture
@@ -56,3 +67,38 @@ def test_no_budget_without_quota(open_programme, regency_admin):
     services.programme_update(programme=open_programme, changed_by=regency_admin, quota_rule=QuotaRule.NONE)
 
     assert programme_budget(open_programme) is None
+
+
+# --- What members cost: one rule for the budget, a BPJS batch, the coverage figures and the planner --
+
+def test_premium_cost_members_times_premium_times_months():
+    assert premium_cost(members=2_020, premium_per_month=16_800, months=3) == 101_808_000
+    assert premium_cost(members=8_350, premium_per_month=16_800) == 140_280_000
+    assert premium_cost(members=8_350, premium_per_month=16_800, months=MONTHS_PER_YEAR) == 1_683_360_000
+    # A monthly bill already summed over members, for a year (the dashboard).
+    assert premium_cost(premium_per_month=33_600, months=MONTHS_PER_YEAR) == 403_200
+
+
+def test_funded_premium_is_the_seluma_check(open_programme):
+    assert (open_programme.premium_per_month, open_programme.months_paid) == (16_800, 3)
+    assert funded_premium(open_programme, members=2_020) == 2_020 * 16_800 * 3 == 101_808_000
+
+
+def test_funded_premium_expression_agrees_with_funded_premium(open_programme, niur, officer, make_nominee):
+    """The SQL form summed over nominees gives what funded_premium gives for as many members."""
+    make_nominee(open_programme, niur, officer)
+    Nominee.objects.update(status=NomineeStatus.REGISTERED)
+
+    total = Nominee.objects.aggregate(total=Sum(funded_premium_expression()))["total"]
+
+    assert total == funded_premium(open_programme, members=1) == 50_400
+
+
+def test_premium_for_new_workers_is_the_latest_programme_else_the_default_rate(open_programme, rate,
+                                                                             regency_admin):
+    from registrations import services
+
+    assert premium_for_new_workers([], dt.date(2026, 1, 1)) == 16_800
+    services.programme_update(programme=open_programme, changed_by=regency_admin, includes_jht=True)
+
+    assert premium_for_new_workers([open_programme], dt.date(2026, 1, 1)) == 36_800

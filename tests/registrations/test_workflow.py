@@ -359,6 +359,27 @@ def test_four_eyes_looks_at_the_latest_verification(submitted, officer, reviewer
     assert Nominee.objects.get(pk=submitted.pk).status == S.APPROVED
 
 
+def test_four_eyes_refusal_is_the_one_rule_for_checks_and_buttons(submitted, approver, second_approver,
+                                                                  django_assert_num_queries):
+    """workflow.four_eyes_refusal: the message for the approver who verified, "" for another one
+    and for a nominee not verified; the buttons (available_actions) ask the same function."""
+    refusal = "Budi Santoso: Anda yang memverifikasi calon ini; persetujuan harus oleh penyetuju lain."
+    with django_assert_num_queries(0):
+        assert workflow.four_eyes_refusal(submitted, approver) == ""  # not verified: nobody to keep out
+
+    workflow.nominee_decide(nominee=submitted, action=Action.VERIFY, actor=approver)
+    verified = Nominee.objects.select_related("village__subdistrict__regency__settings").get(pk=submitted.pk)
+
+    with django_assert_num_queries(1):  # who verified it last
+        assert workflow.four_eyes_refusal(verified, approver) == refusal
+    verifiers = workflow.last_verifiers([verified])
+    with django_assert_num_queries(0):  # a page passes the verifiers it read for all its nominees
+        assert (workflow.four_eyes_refusal(verified, approver, verifiers=verifiers),
+                workflow.four_eyes_refusal(verified, second_approver, verifiers=verifiers)) == (refusal, "")
+    assert Action.APPROVE not in workflow.available_actions(approver, verified)
+    assert Action.APPROVE in workflow.available_actions(second_approver, verified)
+
+
 def test_one_step_regency_reviewer_approves_from_submitted(seluma, submitted, reviewer):
     approve_in_one_step(seluma)
 

@@ -51,11 +51,6 @@ def test_workers_needed_for_target(target, denominator, covered, needed):
                                               covered=covered) == needed
 
 
-def test_premium_cost():
-    assert coverage.premium_cost_rp(workers=8_350, premium_per_month_rp=16_800) == 140_280_000
-    assert coverage.premium_cost_rp(workers=8_350, premium_per_month_rp=16_800, months=12) == 1_683_360_000
-
-
 @pytest.mark.parametrize(("value", "shown"), [
     (Decimal("1.125"), Decimal("1.13")),  # half up, not to even
     (Decimal("82.1581"), Decimal("82.16")),

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from common import uploads
 from registrations import services
+from registrations.enums import QuotaRule
 from registrations.models import Nominee
 from registrations.nominee_import import importing as imports
 from registrations.nominee_import import workbook as excel
@@ -252,6 +253,28 @@ def test_upload_preview_confirm_saves_only_after_confirmation(login, programme, 
     # Confirming again saves nothing more.
     client.post(reverse("registrations:import-confirm", kwargs={"village_pk": niur.pk, "token": token}))
     assert Nominee.objects.count() == 1
+
+
+@pytest.mark.parametrize(("rule", "remaining", "over_quota"), [
+    ({"quota_per_village": 2}, 1, True),  # the village's own places: 2, one taken
+    ({"quota_rule": QuotaRule.REGENCY_TOTAL, "quota_total": 3}, 2, False),  # the regency's: 3, one taken
+    ({"quota_rule": QuotaRule.NONE}, None, False),
+])
+def test_preview_warns_from_the_quota_standing(login, programme, niur, officer, regency_admin, rule, remaining,
+                                               over_quota):
+    """The places left are registrations.quotas' standing, whatever the rule: rows past them will
+    be refused by nominee_create, so the preview says so before anything is saved."""
+    services.programme_update(programme=programme, changed_by=regency_admin, **rule)
+    imports.import_apply(content=workbook_bytes([VALID_ROW]), programme=programme, village=niur, created_by=officer)
+    client = login(officer)
+    client.post(upload_url(niur), {"file": upload(workbook_bytes([row(NIK="1705011505900002"),
+                                                                  row(NIK="1705011505900003")]))})
+    token = list(client.session[SESSION_KEY])[0]
+
+    page = client.get(reverse("registrations:import-preview", kwargs={"village_pk": niur.pk, "token": token}))
+
+    assert (page.context["valid_count"], page.context["remaining"], page.context["over_quota"]) == (
+        2, remaining, over_quota)
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [

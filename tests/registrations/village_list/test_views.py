@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from registrations import services
 from registrations.enums import NomineeStatus as S
+from registrations.enums import QuotaRule
 from registrations.forms import NomineeForm
 from registrations.models import Nominee, OccupationCategory, Programme, VillageSubmission
 
@@ -85,6 +86,24 @@ def test_village_page_with_programme_and_no_nominee(login, officer, niur, progra
     assert "Belum ada calon di daftar desa ini." in page
     assert "0 dari 10" in page
     assert reverse("registrations:nominee-create", args=[niur.pk]) in page
+
+
+@pytest.mark.parametrize(("rule", "shown", "can_add"), [
+    ({"quota_per_village": 1}, "1 dari 1", False),
+    ({"quota_rule": QuotaRule.REGENCY_TOTAL, "quota_total": 3},
+     '1 dari desa ini <span class="muted small">(kabupaten: 1 dari 3)</span>', True),
+    ({"quota_rule": QuotaRule.NONE}, '1 <span class="muted small">(tanpa kuota)</span>', True),
+])
+def test_village_page_shows_the_quota_standing_of_each_rule(login, officer, niur, programme, regency_admin, add,
+                                                            rule, shown, can_add):
+    services.programme_update(programme=programme, changed_by=regency_admin, **rule)
+    add(1)
+
+    response = login(officer).get(village_url(niur))
+
+    page = response.content.decode()
+    assert (shown in page, response.context["can_add"], response.context["quota"].is_full) == (
+        True, can_add, not can_add)
 
 
 @pytest.fixture
