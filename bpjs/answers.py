@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 
 from common import workbooks
 from registrations import workflow
-from registrations.crypto import keyed_hash
 from registrations.enums import NomineeStatus
+from registrations.identifiers import masked_typed_nik
 from registrations.models import Nominee
-from registrations.nik import mask_nik, strip_separators
+from registrations.nik import nik_search_hash, normalise_nik, strip_separators
 from registrations.nominee_import.workbook import numeric_identifier_message
 
 from .permissions import can_import_bpjs_results
@@ -110,7 +110,7 @@ class AnswerRow:
 
     @property
     def nik_masked(self) -> str:
-        return mask_nik(self.nik) if self.nik else ""
+        return masked_typed_nik(self.nik)
 
     @property
     def outcome_label(self) -> str:
@@ -219,11 +219,11 @@ def _parse(number: int, values: dict) -> AnswerRow:
     if _is_number(raw_nik):
         problems.append(numeric_identifier_message("nik"))
     else:
-        nik = strip_separators(_text(raw_nik))
-        if not nik:
+        typed = strip_separators(_text(raw_nik))
+        if not typed:
             problems.append("NIK kosong.")
-        elif not (nik.isdigit() and len(nik) == 16):
-            problems.append(f"NIK harus 16 angka (terbaca {len(nik)} karakter).")
+        elif (nik := normalise_nik(typed)) is None:
+            problems.append(f"NIK harus 16 angka (terbaca {len(typed)} karakter).")
         else:
             row.nik = nik
 
@@ -278,7 +278,7 @@ def answer_preview(*, content: bytes, regency) -> AnswerReport:
     _flag_repeated_niks(report.rows)
     _flag_repeated_kpjs(report.rows)
     candidates = [row for row in report.rows if row.outcome == MATCHED]
-    hashes = {row.nik: keyed_hash(row.nik) for row in candidates}
+    hashes = {row.nik: nik_search_hash(row.nik) for row in candidates}
     by_hash: dict[str, list[Nominee]] = defaultdict(list)
     for nominee in (Nominee.objects.filter(nik_hash__in=set(hashes.values()), village__subdistrict__regency=regency)
                     .only("pk", "nik_hash", "full_name", "status", "export_batch_id", "kpj_number")

@@ -4,7 +4,7 @@ are registrations.permissions' (the workflow's transition table uses the same on
 
 from accounts.enums import BPJS_ROLES, EXPORT_BATCH_DOWNLOAD_ROLES, OFFICE_ROLES
 from accounts.scope import region_scope
-from registrations.permissions import can_see_full_identifiers
+from registrations.identifiers import identifiers_visible
 
 
 def can_create_export_batch(user, regency) -> bool:
@@ -13,7 +13,7 @@ def can_create_export_batch(user, regency) -> bool:
 
 
 def can_download_export_batch(user, regency) -> bool:
-    return (can_see_full_identifiers(user) and user.role in EXPORT_BATCH_DOWNLOAD_ROLES
+    return (identifiers_visible(user) and user.role in EXPORT_BATCH_DOWNLOAD_ROLES
             and regency.pk in region_scope(user).regency_ids)
 
 

@@ -39,10 +39,11 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.models import User
 from bpjs.models import ExportBatch
-from registrations.crypto import encrypt, keyed_hash
+from registrations.crypto import encrypt
 from registrations.enums import DataSource, NomineeStatus, QuotaRule, ReviewReason
+from registrations.identifiers import mask_identifier
 from registrations.models import Nominee, NomineeEvent, OccupationCategory, Programme, VillageSubmission
-from registrations.nik import mask_nik
+from registrations.nik import nik_search_hash
 from registrations.premiums import premium_per_month, rate_on
 from reports.models import CoverageTarget, OfficialFigure
 from villages.models import Regency, Village
@@ -211,7 +212,7 @@ def build_rows(job: _Job) -> bytes:
             values = [
                 job.programme_id, village.pk, status, _REASONS[status] if status in (
                     S.RETURNED, S.REJECTED, S.REFUSED_BY_BPJS) else "", changed.isoformat(),
-                encrypt(nik), keyed_hash(nik), mask_nik(nik), encrypt(kk), mask_nik(kk), full_name,
+                encrypt(nik), nik_search_hash(nik), mask_identifier(nik), encrypt(kk), mask_identifier(kk), full_name,
                 village.name.title(), birth.isoformat(), sex,
                 f"Dusun {rng.randrange(1, 6)}, Desa {village.name.title()}", f"{rng.randrange(1, 21):03d}",
                 f"{rng.randrange(1, 8):03d}", village.postal_code,

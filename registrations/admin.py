@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .crypto import keyed_hash
+from .identifiers import shown_nik
 from .models import Nominee, NomineeEvent, OccupationCategory, PremiumRate, Programme, VillageQuota
-from .nik import strip_separators
+from .nik import nik_search_hash
 
 
 class VillageQuotaInline(admin.TabularInline):
@@ -79,21 +79,25 @@ class ReadOnlyAdminMixin:
 class NomineeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only listing. Search takes a full NIK (matched on its keyed hash) or a name."""
 
-    list_display = ["full_name", "nik_masked", "village", "programme", "status", "created_at"]
+    list_display = ["full_name", "nik_shown", "village", "programme", "status", "created_at"]
     list_filter = ["status", "programme"]
     list_select_related = ["village", "programme"]
     search_fields = ["full_name"]
     # Never nik, kk, nik_hash or mother_maiden_name: the admin is not a way around the masking.
-    fields = ["programme", "village", "status", "status_reason", "status_changed_at", "replaces", "nik_masked",
+    fields = ["programme", "village", "status", "status_reason", "status_changed_at", "replaces", "nik_shown",
               "full_name", "birth_place", "birth_date", "sex", "address", "rt", "rw", "postal_code", "phone",
               "email", "occupation", "monthly_income", "data_source", "decile", "confirmed_warnings", "consent_at",
               "consent_by", "created_by", "created_at", "updated_at"]
     readonly_fields = fields
 
+    @admin.display(description=Nominee._meta.get_field("nik_masked").verbose_name, ordering="nik_masked")
+    def nik_shown(self, nominee):
+        return shown_nik(nominee, full=False)  # masked for everyone, whatever their role
+
     def get_search_results(self, request, queryset, search_term):
-        digits = strip_separators(search_term)
-        if len(digits) == 16 and digits.isdigit():
-            return queryset.filter(nik_hash=keyed_hash(digits)), False
+        # The same keyed hash as the review queue's NIK search (nik.nik_search_hash).
+        if nik_hash := nik_search_hash(search_term):
+            return queryset.filter(nik_hash=nik_hash), False
         return super().get_search_results(request, queryset, search_term)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

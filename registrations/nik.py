@@ -1,4 +1,9 @@
-"""NIK and KK checks (DOMAIN.md §5), on top of lokal-id's structural NIK parser.
+"""The NIK and KK shape and checks (DOMAIN.md §5), on top of lokal-id's structural NIK parser.
+
+The one home of "what a NIK looks like": `normalise_nik` (16 digits once spaces, dots and dashes
+are gone) and `nik_search_hash` (its keyed hash, stored as Nominee.nik_hash and searched for by
+the review queue, the admin and the BPJS answer import). How a NIK is shown (full or masked) is
+registrations.identifiers'.
 
 Errors stop a nominee from being saved; warnings (sex or birth date that disagree with the KTP
 data entered, a regency code Kemendagri no longer has) must be confirmed by the officer, because
@@ -14,7 +19,11 @@ from dataclasses import dataclass, field
 from lokal import parse_nik
 from lokal.wilayah import wilayah_name
 
+from .crypto import keyed_hash
+
 _SEPARATORS = re.compile(r"[\s.\-]")
+# ASCII digits only, as lokal's parse_nik has them: "١٧٠٥…" is no NIK on file.
+_SIXTEEN_DIGITS = re.compile(r"[0-9]{16}")
 
 
 @dataclass(frozen=True)
@@ -37,9 +46,19 @@ def strip_separators(raw: str) -> str:
     return _SEPARATORS.sub("", str(raw or ""))
 
 
-def mask_nik(nik: str) -> str:
-    """1705014508950001 → 1705********0001: region and serial only, never the birth date."""
-    return nik[:4] + "*" * 8 + nik[12:] if len(nik) == 16 else "*" * len(nik)
+def normalise_nik(text: str) -> str | None:
+    """The 16 digits of a NIK typed with or without separators ("1705 0145.0895-0001"), else None
+    (15 or 17 digits, a letter, nothing). Only the shape: `check_nik` says whether the digits can
+    be a NIK at all (province, birth date, serial)."""
+    digits = strip_separators(text)
+    return digits if _SIXTEEN_DIGITS.fullmatch(digits) else None
+
+
+def nik_search_hash(text: str) -> str | None:
+    """The keyed hash of a text that has the NIK shape (`normalise_nik`), else None. The one way
+    a NIK becomes Nominee.nik_hash, so what is stored and what is searched for always agree."""
+    nik = normalise_nik(text)
+    return keyed_hash(nik) if nik is not None else None
 
 
 def check_nik(raw: str, *, birth_date: dt.date | None = None, sex: str | None = None,
@@ -84,7 +103,7 @@ def check_nik(raw: str, *, birth_date: dt.date | None = None, sex: str | None = 
 def check_kk(raw: str) -> tuple[str | None, list[Issue]]:
     """A KK number is 16 digits; its first 6 are the issuing subdistrict. Never an identity key."""
     digits = strip_separators(raw)
-    if not re.fullmatch(r"\d{16}", digits):
+    if not _SIXTEEN_DIGITS.fullmatch(digits):
         return None, [Issue("kk", "format", "No. KK harus 16 digit angka. Periksa lagi di kartu keluarga.")]
     if digits[:2] == "00" or digits[12:] == "0000":
         return None, [Issue("kk", "format", "No. KK tidak sah. Periksa lagi di kartu keluarga.")]

@@ -1,6 +1,6 @@
 """Who may do what with programmes and nominees. Scope (which villages) is villages.selectors'."""
 
-from accounts.enums import DECISION_ROLES, FULL_IDENTIFIER_ROLES, REVIEW_PAGE_ROLES, Role
+from accounts.enums import DECISION_ROLES, REVIEW_PAGE_ROLES, Role
 from accounts.scope import region_scope
 
 from .enums import EDITABLE_STATES
@@ -30,11 +30,6 @@ def _regency_staff_or_sysadmin(user, regency, roles: frozenset) -> bool:
 
 def can_manage_programmes(user, regency) -> bool:
     return _regency_staff_or_sysadmin(user, regency, PROGRAMME_MANAGERS)
-
-
-def can_see_full_identifiers(user) -> bool:
-    """NIK and KK unmasked; everyone else sees 1705********0001."""
-    return user.is_authenticated and user.role in FULL_IDENTIFIER_ROLES
 
 
 def can_see_review_pages(user, regency) -> bool:

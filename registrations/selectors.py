@@ -14,10 +14,8 @@ from villages.models import Subdistrict, Village
 
 from . import workflow
 from .checks import flag_filter
-from .crypto import keyed_hash
 from .enums import NomineeStatus
 from .models import Nominee, Programme, VillageSubmission
-from .nik import strip_separators
 from .permissions import can_see_review_pages
 
 
@@ -122,12 +120,6 @@ def review_programme_get(user, pk) -> Programme:
     if not can_see_review_pages(user, programme.regency):
         raise Http404("Program tidak ditemukan.")
     return programme
-
-
-def nik_search_hash(q: str) -> str | None:
-    """The keyed hash of a search text that is a NIK (16 digits, separators allowed), else None."""
-    digits = strip_separators(q)
-    return keyed_hash(digits) if len(digits) == 16 and digits.isdigit() else None
 
 
 def review_queue(user, programme: Programme, filters: ReviewFilters) -> QuerySet[Nominee]:

@@ -19,8 +19,8 @@ from villages.selectors import regency_settings_get
 from . import notices, workflow
 from .enums import EDITABLE_STATES, INACTIVE_STATES, QuotaRule
 from .enums import NomineeStatus as S
+from .identifiers import mask_identifier
 from .models import Nominee, NomineeEvent, Programme, VillageQuota, VillageSubmission
-from .nik import mask_nik
 from .permissions import (
     can_edit_nominee,
     can_edit_village_list,
@@ -116,10 +116,9 @@ def nominee_create(*, programme: Programme, village: Village, created_by, nik: s
             if full:
                 raise ValidationError(full)
             nominee = Nominee(
-                programme=programme, village=village, nik=nik, nik_hash=nik_hash, nik_masked=mask_nik(nik), kk=kk,
-                kk_masked=mask_nik(kk),
-                phone=phone, confirmed_warnings=confirmed_warnings or [], replaces=replaces,
-                consent_at=now, consent_by=created_by, created_by=created_by, **fields,
+                programme=programme, village=village, nik=nik, nik_hash=nik_hash, nik_masked=mask_identifier(nik),
+                kk=kk, kk_masked=mask_identifier(kk), phone=phone, confirmed_warnings=confirmed_warnings or [],
+                replaces=replaces, consent_at=now, consent_by=created_by, created_by=created_by, **fields,
             )
             nominee._history_user = created_by
             nominee.save()
@@ -140,8 +139,8 @@ def nominee_update(*, nominee: Nominee, changed_by, nik: str, nik_hash: str, kk:
     nominee = Nominee.objects.select_for_update().select_related("village").get(pk=nominee.pk)
     if not can_edit_nominee(changed_by, nominee):
         raise PermissionDenied
-    nominee.nik, nominee.nik_hash, nominee.nik_masked, nominee.kk = nik, nik_hash, mask_nik(nik), kk
-    nominee.kk_masked = mask_nik(kk)
+    nominee.nik, nominee.nik_hash, nominee.nik_masked, nominee.kk = nik, nik_hash, mask_identifier(nik), kk
+    nominee.kk_masked = mask_identifier(kk)
     nominee.phone = phone
     nominee.confirmed_warnings = confirmed_warnings or []
     for name, value in fields.items():

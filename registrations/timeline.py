@@ -105,7 +105,7 @@ def _role(user) -> str:
 def nominee_timeline(nominee: Nominee, *, full_identifiers: bool = True) -> list[TimelineEntry]:
     """Every step and every correction of the nominee, oldest first. For anyone who may see the
     nominee: NIK appears only masked, and KK and mother's maiden name not at all; without
-    `full_identifiers` (permissions.can_see_full_identifiers) a changed phone number or email
+    `full_identifiers` (identifiers.identifiers_visible) a changed phone number or email
     says only that it changed."""
     entries = [_event_entry(event) for event in
                NomineeEvent.objects.filter(nominee=nominee).select_related("actor").order_by("created_at", "pk")]

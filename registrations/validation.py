@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 
 from villages.models import Village
 
-from .crypto import keyed_hash
 from .enums import ACTIVE_STATES, NomineeStatus
 from .models import Nominee, Programme
-from .nik import Issue, age_on, check_kk, check_nik, mask_nik
+from .nik import Issue, age_on, check_kk, check_nik, nik_search_hash
 from .phones import phone_normalised
 
 
@@ -37,7 +36,7 @@ def check_nominee(*, programme: Programme, village: Village, nik: str, kk: str, 
     result.warnings += nik_check.warnings
     if nik_check.nik and not nik_check.errors:
         result.nik = nik_check.nik
-        result.nik_hash = keyed_hash(nik_check.nik)
+        result.nik_hash = nik_search_hash(nik_check.nik)
         duplicate = duplicate_message(result.nik_hash, village=village, exclude_pk=exclude_pk)
         if duplicate:
             result.errors.append(Issue("nik", "duplicate", duplicate))
@@ -83,4 +82,4 @@ def duplicate_message(nik_hash: str, *, village: Village, exclude_pk: int | None
     return f"NIK ini sudah diusulkan di kabupaten/kota lain ({regency.name}), status: {status}."
 
 
-__all__ = ["NomineeCheck", "check_nominee", "duplicate_message", "mask_nik"]
+__all__ = ["NomineeCheck", "check_nominee", "duplicate_message"]

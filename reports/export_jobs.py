@@ -15,7 +15,7 @@ request's work commits, so the status page already shows the link.
 Which rows: the requesting user's own scope, always (registrations.selectors.nominees_for_user),
 also in the worker, which rebuilds that scope from `requested_by`; so a file never holds more
 than the person's pages show. NIK and KK are in full only when the person may see them
-(registrations.permissions.can_see_full_identifiers), decided when the export is asked and kept on
+(registrations.identifiers.identifiers_visible), decided when the export is asked and kept on
 the record (`full_identifiers`), which also decides who else may download a job's file.
 """
 
@@ -42,8 +42,8 @@ from common.access_log import export_job_done, export_job_record, export_record
 from common.database import RETRYABLE_DATABASE_ERRORS
 from common.models import ExportKind, ExportRecord, ExportStatus
 from registrations.enums import NOMINATIVE_LIST_STATES
+from registrations.identifiers import identifiers_visible
 from registrations.models import Nominee, Programme
-from registrations.permissions import can_see_full_identifiers
 from registrations.selectors import nominees_for_user
 from villages.enums import VillageKind
 from villages.models import Regency, Subdistrict, Village
@@ -105,7 +105,7 @@ def nominative_list_request(*, user, programme: Programme, region: Regency | Sub
     """The nominative list of `programme` for a region the caller already found in the user's
     scope (villages.selectors *_get_for_user, which load the region's regency) and of the
     programme's regency (ValueError otherwise)."""
-    full = can_see_full_identifiers(user)
+    full = identifiers_visible(user)
     village = region if isinstance(region, Village) else None
     subdistrict = village.subdistrict if village is not None else (
         region if isinstance(region, Subdistrict) else None)

@@ -4,7 +4,7 @@ the coverage recap, an export job's status page and file, and the regency's expo
 Who:
 - the nominative list: whoever sees the region (villages.selectors *_get_for_user: a village's
   own officer, the regency's staff, the province viewer, the system administrator); the rows come
-  from the person's own nominees_for_user, NIK/KK masked unless can_see_full_identifiers;
+  from the person's own nominees_for_user, NIK/KK masked unless identifiers_visible;
 - the coverage recap: reports.permissions.can_view_coverage (as the coverage pages);
 - a job's status page and file: permissions.can_open_export (who asked, or the regency's staff
   with the same NIK rights);

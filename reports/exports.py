@@ -27,6 +27,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from common.tables import ExportColumn, address_line, text_cell, typed_cell
+from registrations.identifiers import shown_kk, shown_nik
 
 ProgressCallback = Callable[[int], None]
 # A job's progress is a database write: every few hundred rows is often enough for a progress bar.
@@ -176,13 +177,13 @@ def nominative_heading_lines(heading: NominativeHeading) -> list[str]:
 
 def nominative_row(nominee, *, full_identifiers: bool) -> dict[str, object]:
     """One nominee as a row keyed by column key (without its number). The nominee comes with its
-    village, subdistrict and occupation loaded; NIK and KK in full only for `full_identifiers`
-    (registrations.permissions.can_see_full_identifiers), else the stored masked forms, so a
-    masked list never needs the decrypted values."""
+    village, subdistrict and occupation loaded; NIK and KK as registrations.identifiers shows them
+    (`full_identifiers`: identifiers_visible when the export was asked), the masked forms read
+    from their stored columns, so a masked list never needs the decrypted values."""
     village = nominee.village
     return {
-        "nik": nominee.nik if full_identifiers else nominee.nik_masked,
-        "kk": nominee.kk if full_identifiers else nominee.kk_masked,
+        "nik": shown_nik(nominee, full=full_identifiers),
+        "kk": shown_kk(nominee, full=full_identifiers),
         "name": nominee.full_name,
         "birth": f"{nominee.birth_place}, {nominee.birth_date:%d-%m-%Y}",
         "sex": nominee.sex,

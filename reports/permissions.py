@@ -6,7 +6,7 @@ from __future__ import annotations
 from accounts.enums import REGENCY_ROLES, Role
 from accounts.scope import region_scope
 from common.models import ExportRecord
-from registrations.permissions import can_see_full_identifiers
+from registrations.identifiers import identifiers_visible
 from villages.models import Province, Regency
 from villages.selectors import regency_of
 
@@ -54,7 +54,7 @@ def can_open_export(user, record: ExportRecord) -> bool:
     if record.requested_by_id == user.pk:
         return True
     return (user.role in REGENCY_ROLES and record.regency_id in region_scope(user).regency_ids
-            and can_see_full_identifiers(user) == record.full_identifiers)
+            and identifiers_visible(user) == record.full_identifiers)
 
 
 def can_see_export_log(user, regency: Regency) -> bool:

@@ -5,11 +5,11 @@ from django.db import migrations, models
 
 def fill_kk_masked(apps, schema_editor):
     """Existing nominees get the masked KK from their decrypted KK (the field decrypts itself)."""
-    from registrations.nik import mask_nik
+    from registrations.identifiers import mask_identifier
 
     Nominee = apps.get_model("registrations", "Nominee")
     for nominee in Nominee.objects.only("pk", "kk").iterator():
-        Nominee.objects.filter(pk=nominee.pk).update(kk_masked=mask_nik(nominee.kk or ""))
+        Nominee.objects.filter(pk=nominee.pk).update(kk_masked=mask_identifier(nominee.kk or ""))
 
 
 class Migration(migrations.Migration):

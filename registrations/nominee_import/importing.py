@@ -28,6 +28,7 @@ from common.events import collected
 from registrations import services
 from registrations.enums import DataSource
 from registrations.forms import NomineeForm
+from registrations.identifiers import masked_typed_nik
 from registrations.models import OccupationCategory, Programme
 from registrations.nik import strip_separators
 from registrations.permissions import can_edit_village_list
@@ -66,8 +67,7 @@ class RowOutcome:
 
     @property
     def nik_masked(self) -> str:
-        nik = strip_separators(self.values.get("nik", ""))
-        return nik[:4] + "*" * 8 + nik[12:] if len(nik) == 16 else ""
+        return masked_typed_nik(self.values.get("nik", ""))
 
     @property
     def is_valid(self) -> bool:

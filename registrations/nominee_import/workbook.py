@@ -27,7 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from common import workbooks
 from common.workbooks import DATE, TEXT, Column, WorkbookError
-from registrations.nik import strip_separators
+from registrations.nik import normalise_nik, strip_separators
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 1000  # a village nominates tens of people; a thousand rows means the wrong file
@@ -321,9 +321,10 @@ def _rupiah(text: str) -> str:
 def _complete_opensid(row: SheetRow) -> None:
     """OpenSID's "Peserta" is the NIK (individual programmes) or the KK (household programmes);
     RT and RW often sit inside its address ("RT 003 / RW 001, Dusun II")."""
-    participant = strip_separators(row.values.pop(_OPENSID_PARTICIPANT, ""))
+    # A KK number has the NIK's shape: 16 digits.
+    participant = normalise_nik(row.values.pop(_OPENSID_PARTICIPANT, ""))
     nik = strip_separators(row.values.get("nik", ""))
-    if not row.values.get("kk") and re.fullmatch(r"\d{16}", participant) and participant != nik:
+    if not row.values.get("kk") and participant is not None and participant != nik:
         row.values["kk"] = participant
     address = row.values.get("address", "")
     for name in ("rt", "rw"):

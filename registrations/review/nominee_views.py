@@ -2,7 +2,7 @@
 
 Scope: selectors.nominee_get_for_user (404 for missing and out of scope alike), so a village
 officer sees their own village's nominees and regency staff their regency's. What each person
-sees on the page: full identifiers per permissions.can_see_full_identifiers, the review checks per
+sees on the page: full identifiers per identifiers.identifiers_visible, the review checks per
 can_see_review_pages, the decision buttons per workflow.available_actions. Deciding is
 workflow.nominee_decide's business: a POST by someone who may see the nominee but not decide gets
 the workflow's refusal as a message, never a 403 or a 500.
@@ -19,8 +19,9 @@ from lokal import format_rupiah
 from registrations import selectors, workflow
 from registrations.checks import review_checks
 from registrations.enums import Action, NomineeStatus
+from registrations.identifiers import identifiers_visible, shown_kk, shown_nik
 from registrations.models import Nominee
-from registrations.permissions import can_edit_nominee, can_see_full_identifiers, can_see_review_pages
+from registrations.permissions import can_edit_nominee, can_see_review_pages
 from registrations.timeline import nominee_timeline
 
 from .forms import DecisionForm, EndForm
@@ -80,7 +81,7 @@ def _page(request, nominee: Nominee, *, decision_form=None, end_form=None):
     user = request.user
     regency = nominee.village.subdistrict.regency
     is_staff = can_see_review_pages(user, regency)
-    full_identifiers = can_see_full_identifiers(user)
+    full_identifiers = identifiers_visible(user)
     actions = workflow.available_actions(user, nominee)
     can_end = workflow.can_act(user, nominee, Action.END)
     context = {
@@ -88,7 +89,9 @@ def _page(request, nominee: Nominee, *, decision_form=None, end_form=None):
         "regency": regency,
         "is_staff": is_staff,
         "full_identifiers": full_identifiers,
-        "nik": nominee.nik if full_identifiers else nominee.nik_masked,
+        "nik": shown_nik(nominee, full=full_identifiers),
+        # Shown only with full identifiers (the template): others see no KK at all.
+        "kk": shown_kk(nominee, full=full_identifiers),
         "income_label": format_rupiah(nominee.monthly_income) if nominee.monthly_income is not None else "—",
         # The village review page's checks include reads `row.checks`.
         "checks_row": {"checks": review_checks(nominee.programme, [nominee])[nominee.pk]} if is_staff else None,

@@ -30,7 +30,9 @@ from registrations import selectors, workflow
 from registrations.checks import review_checks
 from registrations.enums import Action
 from registrations.enums import NomineeStatus as S
-from registrations.permissions import can_decide_in, can_see_full_identifiers, can_see_review_pages
+from registrations.identifiers import identifiers_visible, shown_nik
+from registrations.nik import nik_search_hash
+from registrations.permissions import can_decide_in, can_see_review_pages
 from villages.models import Regency
 
 from .forms import ALL_STATUSES, BulkDecisionForm, ReviewFilterForm
@@ -94,9 +96,8 @@ def _decision_form(user, programme):
 
 def _rows(user, programme, nominees) -> list[dict]:
     checks = review_checks(programme, nominees)
-    full_identifiers = can_see_full_identifiers(user)
-    return [{"nominee": n, "nik": n.nik if full_identifiers else n.nik_masked, "checks": checks[n.pk]}
-            for n in nominees]
+    full = identifiers_visible(user)
+    return [{"nominee": n, "nik": shown_nik(n, full=full), "checks": checks[n.pk]} for n in nominees]
 
 
 @login_required
@@ -110,7 +111,7 @@ def queue(request):
         raise Http404("Halaman tidak ditemukan.")
     if request.method == "POST":
         return _filters_redirect(request.POST)
-    if selectors.nik_search_hash(request.GET.get("q", "")):
+    if nik_search_hash(request.GET.get("q", "")):
         # An old link or a hand-typed URL: this request is logged already, but the NIK goes no
         # further (pagination links, `next`, the browser's address bar).
         return _filters_redirect(request.GET)
@@ -156,7 +157,7 @@ def _filters_redirect(data) -> HttpResponseRedirect:
             params[name] = value
     if "q" in params:
         params.pop("nik", None)  # a new search replaces the NIK search before it
-        if nik_hash := selectors.nik_search_hash(params["q"]):
+        if nik_hash := nik_search_hash(params["q"]):
             params["nik"] = nik_hash
             del params["q"]
     query = params.urlencode()
@@ -210,7 +211,7 @@ def village(request, programme_pk, village_pk):
         "programme": programme,
         "village": village,
         "rows": rows,
-        "full_identifiers": can_see_full_identifiers(user),
+        "full_identifiers": identifiers_visible(user),
         "status_counts": [(label, counts[status]) for status, label in S.choices if status in counts],
         "submission": selectors.village_submission(programme, village),
         "decision_form": _decision_form(user, programme) if can_decide else None,

@@ -24,7 +24,8 @@ from registrations import quotas, selectors, services
 from registrations.enums import EDITABLE_STATES
 from registrations.enums import NomineeStatus as S
 from registrations.forms import NomineeForm
-from registrations.permissions import can_edit_nominee, can_edit_village_list, can_see_full_identifiers
+from registrations.identifiers import identifiers_visible, shown_nik
+from registrations.permissions import can_edit_nominee, can_edit_village_list
 from registrations.workflow import TransitionError
 
 from .forms import VillageSubmitForm
@@ -46,11 +47,11 @@ def _programme_context(user, programme, village, can_edit) -> dict:
     today = timezone.localdate()
     is_open = services.nomination_is_open(programme, today)
     standing = quotas.quota_standing(programme, village)
-    full_identifiers = can_see_full_identifiers(user)
+    full_identifiers = identifiers_visible(user)
     rows = [
         {
             "nominee": nominee,
-            "nik": nominee.nik if full_identifiers else nominee.nik_masked,
+            "nik": shown_nik(nominee, full=full_identifiers),
             "editable": can_edit and nominee.status in EDITABLE_STATES,
             "replaceable": can_edit and services.nominee_can_be_replaced(nominee),
         }

@@ -1,10 +1,22 @@
-"""registrations/nik.py: each NIK and KK rule, with the message the officer reads."""
+"""registrations/nik.py: each NIK and KK rule, with the message the officer reads; the NIK shape
+and its keyed hash, which every search goes through."""
 
 import datetime as dt
+import hashlib
+from io import BytesIO
 
 import pytest
+from django.urls import reverse
+from openpyxl import Workbook
 
-from registrations.nik import age_on, check_kk, check_nik, mask_nik, strip_separators
+from bpjs import answers
+from registrations import nik as nik_module
+from registrations import workflow
+from registrations.crypto import keyed_hash
+from registrations.models import Nominee
+from registrations.nik import age_on, check_kk, check_nik, nik_search_hash, normalise_nik, strip_separators
+
+from .conftest import NIK_MAN, NIK_WOMAN
 
 BORN = dt.date(1990, 5, 15)
 
@@ -90,12 +102,85 @@ def test_birth_date_mismatch_is_a_warning():
         "Tanggal lahir di NIK (15-05-1990) berbeda dengan tanggal lahir yang diisi (16-05-1990). Cocokkan dengan KTP.")
 
 
-def test_mask_shows_region_and_serial_only():
-    assert mask_nik("1705011505900001") == "1705********0001"
-
-
 def test_strip_separators():
     assert strip_separators(" 1705.01-15 05 ") == "1705011505"
+
+
+# --- The NIK shape and its keyed hash ---------------------------------------------------------------
+
+SHAPES = [
+    ("1705011505900001", "1705011505900001"),
+    ("1705 0115 0590 0001", "1705011505900001"),
+    ("1705.0115.0590.0001", "1705011505900001"),
+    ("1705-0115-0590-0001", "1705011505900001"),
+    (" 1705.0115-0590 0001\t", "1705011505900001"),
+    ("1705\u00a00115\u00a00590\u00a00001", "1705011505900001"),  # no-break spaces, pasted from a page
+    ("170501150590001", None),  # 15 digits
+    ("17050115059000011", None),  # 17 digits
+    ("17050115O5900001", None),  # the letter O for a zero
+    ("NIK 1705011505900001", None),
+    ("1705/0115/0590/0001", None),  # a slash is no separator
+    ("".join(chr(0x0660 + int(digit)) for digit in "1705011505900001"), None),  # Arabic-Indic digits
+    ("", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHAPES)
+def test_normalise_nik(text, expected):
+    assert normalise_nik(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), SHAPES)
+def test_the_shape_is_the_one_check_nik_reads(text, expected):
+    """The form's check and the searches agree on what has the NIK shape."""
+    assert check_nik(text).nik == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), SHAPES)
+def test_nik_search_hash(text, expected):
+    assert nik_search_hash(text) == (keyed_hash(expected) if expected else None)
+
+
+def test_the_stored_hash_is_the_search_hash(open_programme, niur, officer, make_nominee):
+    nominee = make_nominee(open_programme, niur, officer, nik=NIK_MAN)
+
+    assert Nominee.objects.get(pk=nominee.pk).nik_hash == nik_search_hash("1705 0115 0590 0001")
+
+
+def _answer_file(nik: str) -> bytes:
+    workbook = Workbook()
+    workbook.active.append(["NIK", "Nama", "Nomor KPJ", "Tanggal kepesertaan", "Masa iur s.d.", "Status"])
+    workbook.active.append([nik, "Budi Santoso", "00012345678", "01-07-2026", "", "aktif"])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_every_nik_search_finds_the_same_nominee_through_the_one_hash(
+        monkeypatch, login, seluma, open_programme, niur, officer, reviewer, sysadmin, make_nominee):
+    """With nik.py's hash swapped for another, the stored hash, the review queue's search, the
+    admin's search and the BPJS answer import still find the one nominee: none computes its own."""
+    monkeypatch.setattr(nik_module, "keyed_hash",
+                        lambda value: hashlib.sha256(f"another key:{value}".encode()).hexdigest())
+    budi = make_nominee(open_programme, niur, officer, nik=NIK_MAN)
+    siti = make_nominee(open_programme, niur, officer, nik=NIK_WOMAN, full_name="Siti Aminah",
+                        birth_date=dt.date(1990, 5, 15), sex="P")
+    workflow.nominee_submit(nominee=budi, actor=officer)
+    workflow.nominee_submit(nominee=siti, actor=officer)
+    typed = "1705.0115-0590 0001"
+    client = login(reviewer)
+
+    redirect = client.post(reverse("registrations:review-queue"),
+                           {"programme": open_programme.pk, "q": typed, "status": "all"})
+    queue = client.get(redirect["Location"])
+    admin = login(sysadmin).get(reverse("admin:registrations_nominee_changelist"), {"q": typed})
+    [answer] = answers.answer_preview(content=_answer_file(typed), regency=seluma).rows
+
+    assert Nominee.objects.get(pk=budi.pk).nik_hash == nik_search_hash(typed) != keyed_hash(NIK_MAN)
+    assert redirect["Location"].endswith(f"&nik={nik_search_hash(typed)}")
+    assert [row["nominee"] for row in queue.context["rows"]] == [budi]
+    assert list(admin.context["cl"].result_list) == [budi]
+    assert (answer.outcome, answer.nominee_pk) == (answers.NOT_IN_BATCH, budi.pk)
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 from common import access_log
 from common.models import ExportKind, ExportRecord, ExportStatus
 from registrations.enums import NomineeStatus
+from registrations.identifiers import mask_identifier
 from registrations.models import Nominee, OccupationCategory
-from registrations.nik import mask_nik
 from reports import export_jobs, exports, tasks
 from villages.selectors import regency_settings_get
 
@@ -44,7 +44,7 @@ def put(programme, village, people, *, by, status=S.SUBMITTED, serial_start=1):
         nik, kk = f"170501150590{serial:04d}", f"170501150320{serial:04d}"
         rows.append(Nominee(
             programme=programme, village=village, status=state, nik=nik, nik_hash=uuid.uuid4().hex,
-            nik_masked=mask_nik(nik), kk=kk, kk_masked=mask_nik(kk), full_name=name, birth_place="Tais",
+            nik_masked=mask_identifier(nik), kk=kk, kk_masked=mask_identifier(kk), full_name=name, birth_place="Tais",
             birth_date=dt.date(1990, 5, 15), sex="L", address="Jalan Desa", rt="001", occupation=occupation,
             kpj_number=f"{serial:011d}" if state in (S.REGISTERED, S.ACTIVE) else "",
             consent_at=dt.datetime(2026, 1, 10, tzinfo=dt.UTC), consent_by=by, created_by=by,
