@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.scope import regency_get_for_user
 from common.access_log import ExportKind, export_record
+from common.formatting import format_date, format_datetime
 from common.tables import table_workbook
 from common.workbooks import xlsx_download
 from registrations.permissions import can_export_events
@@ -64,13 +65,13 @@ def _zone_label(zone) -> str:
 
 def _workbook_response(request, regency, zone, start: dt.date, end: dt.date) -> HttpResponse:
     rows = _Counted(audit.events_for_export(request.user, regency, start, end, zone=zone))
-    period = f"{start:%d-%m-%Y}–{end:%d-%m-%Y}"
+    period = f"{format_date(start)}–{format_date(end)}"
     content = table_workbook(
         sheet_title="Riwayat keputusan",
         heading=[f"Riwayat keputusan calon peserta — {regency.name}",
-                 f"Periode {start:%d-%m-%Y} s.d. {end:%d-%m-%Y} (waktu {_zone_label(zone)})",
+                 f"Periode {format_date(start)} s.d. {format_date(end)} (waktu {_zone_label(zone)})",
                  f"Diunduh oleh {request.user.display_name} pada "
-                 f"{timezone.localtime(timezone.now(), zone):%d-%m-%Y %H:%M}. NIK disamarkan."],
+                 f"{format_datetime(timezone.localtime(timezone.now(), zone))}. NIK disamarkan."],
         headers=audit.HEADERS, rows=rows, widths=audit.WIDTHS,
     )
     logger.info("%s exported %d workflow events of regency %s from %s to %s",

@@ -2,7 +2,7 @@
 workers on top of it, targets, and the dated snapshots the dashboards read.
 
 - `rules.py`: the rules (state groups, official figure on a date, the addition, UCJ, target, cost,
-  rounding, number formats);
+  the rounding of stored percentages; the numbers as people read them are common.formatting's);
 - `figures.py`: CoverageFigures and the live computation;
 - `snapshots.py`: recompute_regency / recompute_all and the "what changed" report.
 

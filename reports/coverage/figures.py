@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
+from common.formatting import display_percent
 from registrations.enums import QuotaRule
 from registrations.models import Programme, VillageQuota
 from villages.models import Province, Regency, Subdistrict, Village
@@ -28,7 +29,6 @@ from .rules import (
     contribution_points,
     covered_workers_q,
     default_year,
-    display_percent,
     official_figure_on,
     period_for,
     premium_committed_expression,
