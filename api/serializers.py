@@ -4,11 +4,10 @@ Read-only: nothing here saves. No field holds personal data: regions, figures, b
 the staff account that made a batch, never a nominee's NIK, KK, name or phone number.
 """
 
-from decimal import ROUND_HALF_UP
-
 from rest_framework import serializers
 
 from bpjs.selectors import BATCH_STATUS_GROUPS
+from common.formatting import PERCENT_DECIMAL_PLACES, PERCENT_ROUNDING
 from registrations.enums import NomineeStatus
 from reports.models import RegionLevel
 
@@ -22,8 +21,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 def _percent(help_text: str, **options) -> serializers.DecimalField:
-    # Two decimals, half up: the rounding of the pages and `coverage --json` (display_percent).
-    return serializers.DecimalField(max_digits=14, decimal_places=2, rounding=ROUND_HALF_UP,
+    # The rounding of the pages and `coverage --json` (common.formatting.display_percent): two decimals, half up.
+    return serializers.DecimalField(max_digits=14, decimal_places=PERCENT_DECIMAL_PLACES, rounding=PERCENT_ROUNDING,
                                     coerce_to_string=False, allow_null=True, read_only=True,
                                     help_text=help_text, **options)
 

@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from common import workbooks
+from common.formatting import format_date
 from registrations import workflow
 from registrations.enums import NomineeStatus
 from registrations.identifiers import masked_typed_nik
@@ -205,7 +206,7 @@ def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime | dt.date):
-        return value.strftime("%d-%m-%Y")
+        return format_date(value)
     return " ".join(str(value).split())
 
 
@@ -350,9 +351,9 @@ def _classify(row: AnswerRow, nominee: Nominee | None) -> None:
     elif nominee.status == S.SENT_TO_BPJS:
         row.outcome = MATCHED
         if row.action == REGISTER:
-            paid = f", iuran s.d. {row.paid_until:%d-%m-%Y}" if row.paid_until else ""
+            paid = f", iuran s.d. {format_date(row.paid_until)}" if row.paid_until else ""
             row.message = (f"{nominee.full_name} akan dicatat terdaftar: KPJ {row.kpj_number}, peserta sejak "
-                           f"{row.registered_on:%d-%m-%Y}{paid}.")
+                           f"{format_date(row.registered_on)}{paid}.")
         else:
             row.message = (f"{nominee.full_name} akan dicatat ditolak BPJS. Alasan yang dikirim ke desa: "
                            f"{row.refusal_reason}")

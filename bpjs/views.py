@@ -27,12 +27,12 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
-from lokal import format_rupiah
 
 from accounts.permissions import can_manage_regency
 from accounts.scope import regency_get_for_user
 from common import uploads, workbooks
 from common.access_log import ExportKind, export_record
+from common.formatting import format_rupiah
 from registrations.models import Nominee
 from registrations.premiums import funded_premium
 from registrations.selectors import programme_get_for_user

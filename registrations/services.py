@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from common import events
 from common.events import ChangeKind
+from common.formatting import format_date
 from villages.models import Regency, Village
 from villages.selectors import regency_settings_get
 
@@ -105,8 +106,8 @@ def nominee_create(*, programme: Programme, village: Village, created_by, nik: s
         raise PermissionDenied
     if not nomination_is_open(programme, today):
         raise ValidationError(
-            f"Pengusulan untuk {programme} dibuka {programme.nomination_opens:%d-%m-%Y} sampai "
-            f"{programme.nomination_closes:%d-%m-%Y}; hari ini di luar jadwal."
+            f"Pengusulan untuk {programme} dibuka {format_date(programme.nomination_opens)} sampai "
+            f"{format_date(programme.nomination_closes)}; hari ini di luar jadwal."
         )
     now = timezone.now()
     try:
@@ -185,7 +186,7 @@ def village_list_submit(*, programme: Programme, village: Village, submitted_by,
         raise ValidationError("Tidak ada calon berstatus draf atau dikembalikan yang bisa dikirim.")
     only_corrections = all(n.status == S.RETURNED for n in pending)
     if not only_corrections and not nomination_is_open(programme, today):
-        raise ValidationError(f"Pengusulan sudah ditutup pada {programme.nomination_closes:%d-%m-%Y}.")
+        raise ValidationError(f"Pengusulan sudah ditutup pada {format_date(programme.nomination_closes)}.")
     submission = VillageSubmission.objects.filter(programme=programme, village=village).first()
     if programme.requires_minutes and not minutes and not (submission and submission.minutes):
         raise ValidationError("Unggah berita acara musyawarah desa (PDF atau foto) sebelum mengirim daftar.")

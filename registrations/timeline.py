@@ -21,7 +21,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import models
-from lokal import format_rupiah
+
+from common.formatting import format_date, format_datetime, format_rupiah
 
 from .checks import WARNING_LABELS
 from .enums import NomineeStatus as S
@@ -171,9 +172,9 @@ def _show(field_name: str, value, occupations: dict) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, dt.datetime):
-        return f"{value:%d-%m-%Y %H:%M}"
+        return format_datetime(value)
     if isinstance(value, dt.date):
-        return f"{value:%d-%m-%Y}"
+        return format_date(value)
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if field_name == "monthly_income":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from common.formatting import format_date
 from villages.models import Village
 
 from .enums import ACTIVE_STATES, NomineeStatus
@@ -49,8 +50,8 @@ def check_nominee(*, programme: Programme, village: Village, nik: str, kk: str, 
         if not programme.min_age <= age < programme.max_age_exclusive:
             result.errors.append(Issue(
                 "birth_date", "age",
-                f"Umur pada mulai kepesertaan ({programme.coverage_start:%d-%m-%Y}) {age} tahun; program ini untuk "
-                f"umur {programme.min_age} sampai di bawah {programme.max_age_exclusive} tahun.",
+                f"Umur pada mulai kepesertaan ({format_date(programme.coverage_start)}) {age} tahun; program ini "
+                f"untuk umur {programme.min_age} sampai di bawah {programme.max_age_exclusive} tahun.",
             ))
 
     if phone:

@@ -45,6 +45,7 @@ from accounts.enums import BPJS_ROLES, DECISION_ROLES, OFFICE_ROLES, Role
 from accounts.scope import region_scope
 from common import events as announcements
 from common.events import ChangeKind
+from common.formatting import format_date, format_datetime
 from villages.enums import ApprovalSteps
 
 from .enums import Action, EndReason, ReviewReason
@@ -201,7 +202,7 @@ def _who_and_when(nominee: Nominee) -> str:
     if event is None:
         return ""
     name = event.actor.get_full_name() or event.actor.username
-    return f" oleh {name} pada {timezone.localtime(event.created_at):%d-%m-%Y %H:%M}"
+    return f" oleh {name} pada {format_datetime(timezone.localtime(event.created_at))}"
 
 
 def last_verifiers(nominees) -> dict[int, object]:
@@ -424,9 +425,9 @@ def register_move(*, nominee_pk: int, kpj_number: str, registered_on, paid_until
         raise TransitionError(f"Nomor KPJ '{kpj_number}' harus berupa angka.")
     if problem := paid_until_problem(registered_on=registered_on, paid_until=paid_until):
         raise TransitionError(problem)
-    paid = f", iuran s.d. {paid_until:%d-%m-%Y}" if paid_until else ""
+    paid = f", iuran s.d. {format_date(paid_until)}" if paid_until else ""
     return Move(nominee_pk=nominee_pk, action=Action.REGISTER, seen_status=seen_status,
-                reason=f"KPJ {kpj_number}, peserta sejak {registered_on:%d-%m-%Y}{paid}",
+                reason=f"KPJ {kpj_number}, peserta sejak {format_date(registered_on)}{paid}",
                 fields={"kpj_number": kpj_number, "registered_on": registered_on, "paid_until": paid_until})
 
 
@@ -459,8 +460,8 @@ def paid_until_problem(*, registered_on, paid_until) -> str:
     paid from the membership date on, so the paid-up date cannot come before it. The BPJS answer's
     preview asks the same question, so the officer sees the row refused before confirming."""
     if paid_until is not None and registered_on is not None and paid_until < registered_on:
-        return (f"Masa iur s.d. {paid_until:%d-%m-%Y} sebelum tanggal kepesertaan {registered_on:%d-%m-%Y}; "
-                "periksa kembali tanggalnya.")
+        return (f"Masa iur s.d. {format_date(paid_until)} sebelum tanggal kepesertaan "
+                f"{format_date(registered_on)}; periksa kembali tanggalnya.")
     return ""
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from .coverage.rules import format_number, format_percent
+from common.formatting import format_decimal, format_number, format_percent
 
 _CHART_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 _FONT = 'font-family="system-ui, sans-serif"'
@@ -103,10 +103,7 @@ def nice_ceiling(value: float, *, steps: int = 5) -> tuple[float, float]:
 
 
 def _tick_text(value: float, *, percent: bool) -> str:
-    if float(value).is_integer():
-        text = format_number(int(value))
-    else:
-        text = f"{value:.1f}".replace(".", ",")
+    text = format_number(value) if float(value).is_integer() else format_decimal(value, places=1)
     return f"{text}%" if percent else text
 
 

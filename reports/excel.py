@@ -4,20 +4,22 @@ the BPJS Ketenagakerjaan branch sends, and reading an uploaded workbook into typ
 Pure functions on bytes and plain values, no database: imports.py resolves the region codes,
 checks each row against the regency and applies it through services.official_figure_record. What
 every upload workbook does the same way (file checks, header row, "Petunjuk" sheet, dates) comes
-from registrations/workbooks.py, shared with the nominee workbook.
+from common/workbooks.py, shared with the nominee workbook; numbers and percentages are read by
+common/formatting.py, as on the entry pages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from openpyxl.styles import Font
 
 from common import workbooks
+from common.formatting import parse_percent, read_whole_number
 from common.workbooks import DATE, TEXT, Column, WorkbookError
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -160,38 +162,24 @@ def _count(value, header: str) -> int | None:
         return None
     if isinstance(value, bool):
         raise ValueError(f"\"{value}\" bukan angka.")
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError(f"{header} harus bilangan bulat, bukan {value}.")
-        value = int(value)
-    if isinstance(value, int):
-        number = value
-    else:
-        text = str(value).strip().replace(" ", "")
-        if re.fullmatch(r"-?\d{1,3}([.,]\d{3})+", text):
-            text = re.sub(r"[.,]", "", text)
-        if not re.fullmatch(r"-?\d+", text):
-            raise ValueError(f"{header} harus bilangan bulat, bukan \"{value}\".")
-        number = int(text)
+    try:
+        number = read_whole_number(value)
+    except ValueError:
+        raise ValueError(f"{header} harus bilangan bulat, bukan \"{value}\".") from None
     if number < 0:
         raise ValueError(f"{header} tidak boleh negatif ({number}).")
     return number
 
 
 def _percent(value, header: str) -> Decimal | None:
-    """"19,41", "19.41", "19,41%" or a number; between 0 and 100, two decimals."""
+    """"19,41", "19.41", "19,41%" or a number; between 0 and 100, rounded to two decimals
+    (common.formatting.parse_percent)."""
     if not workbooks.filled(value):
         return None
-    if isinstance(value, bool):
-        raise ValueError(f"\"{value}\" bukan angka.")
-    text = str(value).strip().rstrip("%").strip().replace(",", ".")
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{header} harus angka, mis. 19,41, bukan \"{value}\".") from None
-    if not number.is_finite() or not 0 <= number <= 100:
-        raise ValueError(f"{header} harus antara 0 dan 100.")
-    return number.quantize(Decimal("0.01"))
+        return parse_percent(value, label=header, rounded=True)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from None
 
 
 def _text(value, header: str) -> str:

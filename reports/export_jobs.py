@@ -40,6 +40,7 @@ from django.utils.text import capfirst
 
 from common.access_log import export_job_done, export_job_record, export_record
 from common.database import RETRYABLE_DATABASE_ERRORS
+from common.formatting import display_percent
 from common.models import ExportKind, ExportRecord, ExportStatus
 from registrations.enums import NOMINATIVE_LIST_STATES
 from registrations.identifiers import identifiers_visible
@@ -50,7 +51,7 @@ from villages.models import Regency, Subdistrict, Village
 from villages.selectors import regency_of, regency_settings_get
 
 from . import exports
-from .coverage import display_percent, regency_figures
+from .coverage import regency_figures
 from .models import RegionLevel
 from .selectors import latest_snapshots
 

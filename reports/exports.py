@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from common.formatting import format_date, format_datetime, long_date
 from common.tables import ExportColumn, address_line, text_cell, typed_cell
 from registrations.identifiers import shown_kk, shown_nik
 
@@ -33,14 +34,7 @@ ProgressCallback = Callable[[int], None]
 # A job's progress is a database write: every few hundred rows is often enough for a progress bar.
 PROGRESS_EVERY = 250
 
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")
 SIGNATURE_BLANK = "(______________________________)"
-
-
-def long_date(day: dt.date) -> str:
-    """"30 September 2026": how a signed Indonesian document dates itself."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _cell(sheet, column: ExportColumn, value, *, bold: bool = False) -> WriteOnlyCell:
@@ -171,7 +165,7 @@ def nominative_heading_lines(heading: NominativeHeading) -> list[str]:
         "DAFTAR NOMINATIF CALON PESERTA BPJS KETENAGAKERJAAN",
         f"{heading.programme_name} — Tahap {heading.stage} ({heading.year})",
         heading.region_label,
-        f"Dicetak {heading.printed_on:%d-%m-%Y}. {identifiers}",
+        f"Dicetak {format_date(heading.printed_on)}. {identifiers}",
     ]
 
 
@@ -185,7 +179,7 @@ def nominative_row(nominee, *, full_identifiers: bool) -> dict[str, object]:
         "nik": shown_nik(nominee, full=full_identifiers),
         "kk": shown_kk(nominee, full=full_identifiers),
         "name": nominee.full_name,
-        "birth": f"{nominee.birth_place}, {nominee.birth_date:%d-%m-%Y}",
+        "birth": f"{nominee.birth_place}, {format_date(nominee.birth_date)}",
         "sex": nominee.sex,
         "address": address_line(nominee),
         "village": village.name,
@@ -276,13 +270,14 @@ class RecapHeading:
 
 
 def recap_heading_lines(heading: RecapHeading) -> list[str]:
-    as_of = (f"Data per {heading.data_as_of:%d-%m-%Y %H:%M}" if heading.data_as_of is not None
+    as_of = (f"Data per {format_datetime(heading.data_as_of)}" if heading.data_as_of is not None
              else "Data dihitung langsung (belum ada perhitungan tersimpan)")
     return [
         f"PEMERINTAH {heading.regency_name.upper()}",
         heading.office_name.upper(),
         f"REKAP CAKUPAN JAMSOSTEK (UCJ) PER KECAMATAN DAN DESA/KELURAHAN TAHUN {heading.year}",
-        f"{as_of}. Dicetak {heading.printed_on:%d-%m-%Y}. UCJ hanya untuk wilayah yang punya angka penduduk bekerja.",
+        f"{as_of}. Dicetak {format_date(heading.printed_on)}. UCJ hanya untuk wilayah yang punya angka penduduk "
+        "bekerja.",
     ]
 
 

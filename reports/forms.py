@@ -6,7 +6,6 @@ reports/planner.py, which have the last word (their ValidationError is shown on 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 from django import forms
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common import workbooks
+from common.formatting import read_percent_number, read_whole_number
 from villages.models import Subdistrict
 
 from . import excel
@@ -43,13 +43,27 @@ class CountField(forms.IntegerField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            text = value.strip().replace(" ", "")
-            if re.fullmatch(r"-?\d{1,3}([.,]\d{3})+", text):
-                text = re.sub(r"[.,]", "", text)
-            if text and not re.fullmatch(r"-?\d+", text):
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-            value = text
+            value = value.strip()
+        if isinstance(value, str) and value:
+            try:
+                value = read_whole_number(value)
+            except ValueError:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         return super().to_python(value)
+
+
+class PercentField(forms.DecimalField):
+    """A percentage as people write it: "46,80", "46.80" or "46,8 %", in whatever language the
+    browser asks for (Django's localized DecimalField reads "46,80" only in Indonesian). The
+    range and the places are the field's validators, with PERCENT_ERRORS."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return read_percent_number(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 def _count_field(label, *, required=False, minimum=0, help_text="", required_message=None):
@@ -68,9 +82,9 @@ def _count_field(label, *, required=False, minimum=0, help_text="", required_mes
 
 
 def _percent_field(label, *, required=True, help_text=""):
-    field = forms.DecimalField(label=label, required=required, min_value=Decimal(0), max_value=Decimal(100),
-                               max_digits=5, decimal_places=2, localize=True, help_text=help_text,
-                               error_messages=PERCENT_ERRORS)
+    field = PercentField(label=label, required=required, min_value=Decimal(0), max_value=Decimal(100),
+                         max_digits=5, decimal_places=2, localize=True, help_text=help_text,
+                         error_messages=PERCENT_ERRORS)
     field.widget.attrs.update(inputmode="decimal")
     return field
 
@@ -198,7 +212,7 @@ class PlannerForm(forms.Form):
                         "min_value": _("Jumlah pekerja paling sedikit 1."),
                         "max_value": _("Jumlah pekerja terlalu besar.")},
     )
-    target = forms.DecimalField(
+    target = PercentField(
         label=_("Target UCJ (%)"), required=False, min_value=Decimal("0.01"), max_value=Decimal(100), max_digits=5,
         decimal_places=2, localize=True,
         error_messages={**PERCENT_ERRORS, "min_value": _("Target harus lebih dari 0.")},

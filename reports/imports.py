@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from common.formatting import format_date, format_number
 from villages.models import Province, Regency, Subdistrict, Village
 
 from . import excel
@@ -246,7 +247,7 @@ def _check_values(outcome: RowOutcome, *, today: dt.date) -> None:
         if values.get("as_of") is None:
             outcome.errors.append((as_of_column, "Per tanggal kosong."))
         elif values["as_of"] > today:
-            outcome.errors.append((as_of_column, f"Per tanggal {values['as_of']:%d-%m-%Y} sesudah hari ini."))
+            outcome.errors.append((as_of_column, f"Per tanggal {format_date(values['as_of'])} sesudah hari ini."))
     denominator_column = excel.HEADER_BY_FIELD["denominator"]
     if denominator_column not in failed:
         if values.get("denominator") is None:
@@ -256,8 +257,8 @@ def _check_values(outcome: RowOutcome, *, today: dt.date) -> None:
             outcome.errors.append((denominator_column, "Penduduk bekerja harus lebih dari 0."))
         elif outcome.numerator > values["denominator"]:
             # The service refuses it too; said here, per row, the officer sees it before confirming.
-            outcome.errors.append((ROW_COLUMN, f"Jumlah peserta aktif ({_number(outcome.numerator)}) melebihi "
-                                               f"penduduk bekerja ({_number(values['denominator'])})."))
+            outcome.errors.append((ROW_COLUMN, f"Jumlah peserta aktif ({format_number(outcome.numerator)}) melebihi "
+                                               f"penduduk bekerja ({format_number(values['denominator'])})."))
 
 
 def _flag_repeats(outcomes: list[RowOutcome]) -> None:
@@ -272,7 +273,7 @@ def _flag_repeats(outcomes: list[RowOutcome]) -> None:
             continue
         numbers = ", ".join(str(outcome.row) for outcome in repeated)
         for outcome in repeated:
-            outcome.errors.append((ROW_COLUMN, f"Wilayah {code} per {as_of:%d-%m-%Y} ada di baris {numbers}; "
+            outcome.errors.append((ROW_COLUMN, f"Wilayah {code} per {format_date(as_of)} ada di baris {numbers}; "
                                                "sisakan satu baris."))
 
 
@@ -294,7 +295,3 @@ def template_bytes(regency: Regency) -> bytes:
         for code, name in regency.subdistricts.filter(is_retired=False).order_by("code").values_list("code", "name")
     ]
     return excel.template_workbook(regions=regions)
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")

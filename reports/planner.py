@@ -12,11 +12,12 @@ Input errors are ValidationError with Indonesian messages, for the planner form 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
+from common.formatting import parse_percent, read_whole_number
 from registrations.premiums import MONTHS_PER_YEAR, premium_cost
 
 from .coverage.rules import ucj_percent, workers_needed_for_target
@@ -31,7 +32,7 @@ class Projection:
 
     added_workers: int
     covered: int
-    ucj_percent: Decimal  # full precision; display with coverage.display_percent
+    ucj_percent: Decimal  # full precision; shown with common.formatting.display_percent
     points_gained: Decimal
     premium_per_month_rp: int
     monthly_premium_rp: int
@@ -60,10 +61,8 @@ def _require_denominator(figures: CoverageFigures) -> None:
 def validate_workers(value) -> int:
     """A number of workers: a whole number, 0 or more."""
     try:
-        workers = int(value)
-        if workers != Decimal(str(value)):
-            raise ValueError
-    except (TypeError, ValueError, InvalidOperation):
+        workers = read_whole_number(value)
+    except ValueError:
         raise ValidationError(f"Jumlah pekerja '{value}' harus bilangan bulat.") from None
     if workers < 0:
         raise ValidationError("Jumlah pekerja tidak boleh negatif.")
@@ -71,14 +70,8 @@ def validate_workers(value) -> int:
 
 
 def validate_target(value) -> Decimal:
-    """A UCJ target in percent, from 0 to 100."""
-    try:
-        target = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise ValidationError(f"Target UCJ '{value}' harus berupa angka persen, mis. 46,80.") from None
-    if not target.is_finite() or target < 0 or target > 100:
-        raise ValidationError("Target UCJ harus antara 0 dan 100 persen.")
-    return target
+    """A UCJ target in percent, from 0 to 100, at most two decimals (common.formatting.parse_percent)."""
+    return parse_percent(value, label="Target UCJ")
 
 
 def fund_more_workers(figures: CoverageFigures, workers) -> Projection:

@@ -11,13 +11,13 @@ schedule nothing: snapshots are per regency, and province figures are computed l
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from common import events
 from common.events import ChangeKind
+from common.formatting import format_date, format_number, parse_percent
 from villages.models import Province, Regency, Subdistrict, Village
 from villages.selectors import regency_of
 
@@ -48,18 +48,6 @@ def _whole_number(value, label: str, *, positive: bool) -> int:
     if value < 0:
         raise ValidationError(f"{label} tidak boleh negatif.")
     return value
-
-
-def _percent(value, label: str) -> Decimal:
-    try:
-        percent = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise ValidationError(f"{label} '{value}' harus berupa angka persen.") from None
-    if not percent.is_finite() or not 0 <= percent <= 100:
-        raise ValidationError(f"{label} harus antara 0 dan 100 persen.")
-    if percent != percent.quantize(Decimal("0.01")):
-        raise ValidationError(f"{label} paling banyak dua angka di belakang koma.")
-    return percent
 
 
 def _region_keys(region, allowed: tuple[type, ...]) -> dict:
@@ -105,7 +93,7 @@ def coverage_target_set(*, region: Regency | Province, year: int, target_percent
     keys = _region_keys(region, (Regency, Province))
     _check_permission(entered_by, region)
     _check_year(year)
-    target = _percent(target_percent, "Target UCJ")
+    target = parse_percent(target_percent, label="Target UCJ")
     population = _whole_number(working_population, "Jumlah penduduk bekerja", positive=True)
     return _entry_save(CoverageTarget, keys={**keys, "year": year}, values={
         "target_percent": target, "working_population": population,
@@ -130,9 +118,9 @@ def official_figure_record(*, region: Regency | Province | Subdistrict, as_of: d
     if not isinstance(as_of, dt.date):
         raise ValidationError("Tanggal angka resmi harus diisi.")
     if as_of > coverage_today():
-        raise ValidationError(f"Tanggal angka resmi ({as_of:%d-%m-%Y}) tidak boleh di masa depan.")
+        raise ValidationError(f"Tanggal angka resmi ({format_date(as_of)}) tidak boleh di masa depan.")
     if as_of.year < FIRST_YEAR:
-        raise ValidationError(f"Tanggal angka resmi ({as_of:%d-%m-%Y}) terlalu lama: paling awal {FIRST_YEAR}.")
+        raise ValidationError(f"Tanggal angka resmi ({format_date(as_of)}) terlalu lama: paling awal {FIRST_YEAR}.")
     segments = {
         "active_pu": _whole_number(active_pu, "Peserta aktif PU", positive=False),
         "active_bpu": _whole_number(active_bpu, "Peserta aktif BPU", positive=False),
@@ -142,10 +130,11 @@ def official_figure_record(*, region: Regency | Province | Subdistrict, as_of: d
     denominator = _whole_number(denominator, "Jumlah penduduk bekerja (penyebut)", positive=True)
     if sum(segments.values()) > denominator:
         raise ValidationError(
-            f"Jumlah peserta aktif ({sum(segments.values()):,}) melebihi penduduk bekerja ({denominator:,}): "
-            "periksa kembali angkanya.".replace(",", ".")
+            f"Jumlah peserta aktif ({format_number(sum(segments.values()))}) melebihi penduduk bekerja "
+            f"({format_number(denominator)}): periksa kembali angkanya."
         )
-    published = None if published_percent in (None, "") else _percent(published_percent, "UCJ yang dipublikasikan")
+    published = (None if published_percent in (None, "")
+                 else parse_percent(published_percent, label="UCJ yang dipublikasikan"))
     return _entry_save(OfficialFigure, keys={**keys, "as_of": as_of}, values={
         **segments, "denominator": denominator, "published_percent": published,
         "source_document": source_document.strip()[:200],

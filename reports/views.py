@@ -31,23 +31,17 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from lokal import format_rupiah
 
 from accounts.scope import regency_get_for_user, subdistrict_get_for_user
+from common.formatting import display_percent, format_date, format_number, format_percent, format_rupiah, long_date
 from common.workbooks import xlsx_download
 from registrations.permissions import can_see_review_pages
 from registrations.selectors import current_programme
 from villages.models import Subdistrict, Village
 
 from . import charts, dashboard, excel, imports, planner, services
-from .coverage import (
-    CoverageFigures,
-    coverage_today,
-    display_percent,
-    ucj_percent,
-)
+from .coverage import CoverageFigures, coverage_today, ucj_percent
 from .forms import CoverageTargetForm, FigureUploadForm, OfficialFigureForm, PlannerForm, VillageDenominatorsForm
 from .models import CoverageSnapshot, CoverageTarget, OfficialFigure, RegionLevel, VillageDenominator
 from .permissions import can_enter_coverage, can_see_export_log, can_view_coverage
@@ -130,14 +124,10 @@ def _headline(figures: CoverageFigures) -> dict:
             chart_id="capaian-target", percent=achievement, title="Capaian target UCJ"),
         "contribution": display_percent(figures.contribution_points),
         "needed": figures.workers_needed_for_target,
-        "needed_monthly_label": _rupiah(figures.monthly_premium_for_needed_rp),
-        "needed_annual_label": _rupiah(figures.annual_premium_for_needed_rp),
+        "needed_monthly_label": format_rupiah(figures.monthly_premium_for_needed_rp),
+        "needed_annual_label": format_rupiah(figures.annual_premium_for_needed_rp),
         "premium_label": format_rupiah(figures.premium_per_month_rp),
     }
-
-
-def _rupiah(value):
-    return None if value is None else format_rupiah(value)
 
 
 def _planner(request, figures: CoverageFigures) -> dict:
@@ -196,7 +186,7 @@ def _trend(region_code: str, figures: CoverageFigures) -> dict:
     chart with that year's target: another year's UCJ was measured against another target and often
     another denominator. A chart needs two days with a UCJ; fewer leave the page's empty-state text."""
     days = list(snapshot_trend(region_code).filter(year=figures.year).values_list("computed_on", "ucj_percent"))
-    points = [charts.TrendPoint(x=day.toordinal(), label=date_format(day, "j M Y"), value=display_percent(ucj))
+    points = [charts.TrendPoint(x=day.toordinal(), label=long_date(day, abbreviated=True), value=display_percent(ucj))
               for day, ucj in days if ucj is not None]
     chart = None
     if len(points) >= 2:
@@ -317,8 +307,8 @@ def target_edit(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Target UCJ {target.year} disimpan: {_percent_text(target.target_percent)} "
-                                      f"dari {target.working_population:,} penduduk bekerja.".replace(",", "."))
+            messages.success(request, f"Target UCJ {target.year} disimpan: {format_percent(target.target_percent)} "
+                                      f"dari {format_number(target.working_population)} penduduk bekerja.")
             return redirect("reports:regency-detail", pk=regency.pk)
     return render(request, "reports/target_form.html", {"regency": regency, "form": form, "targets": targets})
 
@@ -339,7 +329,7 @@ def figure_list(request, pk):
             form.add_error(None, error)
         else:
             label = f"Kecamatan {region.name}" if isinstance(region, Subdistrict) else region.name
-            messages.success(request, f"Angka resmi {label} per {figure.as_of:%d-%m-%Y} disimpan.")
+            messages.success(request, f"Angka resmi {label} per {format_date(figure.as_of)} disimpan.")
             return redirect("reports:figure-list", pk=regency.pk)
     figures = list(
         OfficialFigure.objects.filter(Q(regency=regency) | Q(subdistrict__regency=regency))
@@ -398,10 +388,6 @@ def _denominator_year(request, subdistrict) -> int:
     year = (CoverageSnapshot.objects.filter(region_code=subdistrict.code).order_by("-computed_on")
             .values_list("year", flat=True).first())
     return year or coverage_today().year
-
-
-def _percent_text(value) -> str:
-    return f"{display_percent(value):.2f}".replace(".", ",") + "%"
 
 
 # --- Import of official figures ------------------------------------------------------------------

@@ -54,6 +54,7 @@ def main() -> int:
     from accounts.enums import Role
     from accounts.models import User
     from accounts.services import user_create
+    from common.formatting import format_percent, format_rupiah
     from registrations import services
     from registrations.models import Nominee, NomineeEvent, OccupationCategory, PremiumRate, Programme
     from registrations.reference_data import seed_reference_data
@@ -143,8 +144,8 @@ def main() -> int:
           f"{len(queries)} queries")
 
     print(f"\nRegency row: registered {figures.programme.registered}, addition {figures.programme_addition}, "
-          f"UCJ {coverage.format_percent(figures.ucj_percent)}, premium committed "
-          f"{coverage.format_rupiah(figures.programme.premium_committed_rp)}")
+          f"UCJ {format_percent(figures.ucj_percent)}, premium committed "
+          f"{format_rupiah(figures.programme.premium_committed_rp)}")
     verdict = "met" if max(cold, warm) < TARGET_SECONDS else "MISSED"
     live = statistics.median(live_runs)
     print(f"Summary: cold {cold * 1000:.0f} ms · warm {warm * 1000:.0f} ms · live {live * 1000:.0f} ms · "

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from common import workbooks
+from common.formatting import read_whole_number
 from common.workbooks import DATE, TEXT, Column, WorkbookError
 from registrations.nik import normalise_nik, strip_separators
 
@@ -311,11 +312,13 @@ def _sex(text: str) -> str:
 
 
 def _rupiah(text: str) -> str:
-    """"Rp 1.500.000" → "1500000"; Indonesian writing uses dots for thousands."""
+    """"Rp 1.500.000" → "1500000" (common.formatting.read_whole_number: dots group thousands);
+    anything else as written, for the form to refuse."""
     cleaned = re.sub(r"(?i)^rp\.?", "", text).replace(" ", "")
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", cleaned):
-        cleaned = re.sub(r"[.,]", "", cleaned)
-    return cleaned
+    try:
+        return str(read_whole_number(cleaned))
+    except ValueError:
+        return cleaned
 
 
 def _complete_opensid(row: SheetRow) -> None:

@@ -17,9 +17,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from lokal import format_rupiah
 
 from accounts.scope import regency_get_for_user
+from common.formatting import format_number, format_rupiah
 from registrations import services
 from registrations.enums import ACTIVE_STATES, QuotaRule
 from registrations.models import VillageQuota
@@ -169,8 +169,8 @@ def _render_detail(request, programme, *, quota_form, status=200):
         "window_label": _window_label(programme, timezone.localdate()),
         "premium_label": format_rupiah(programme.premium_per_month),
         "budget_label": format_rupiah(budget) if budget is not None else None,
-        "quota_total_label": None if quota_total is None else format_rupiah(quota_total, symbol=False),
-        "places_taken_label": format_rupiah(places_taken(programme), symbol=False),
+        "quota_total_label": None if quota_total is None else format_number(quota_total),
+        "places_taken_label": format_number(places_taken(programme)),
         "income_tier_label": format_rupiah(programme.income_tier),
         "overrides": overrides,
         "quota_form": quota_form if per_village and can_manage else None,

@@ -14,8 +14,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from lokal import format_rupiah
 
+from common.formatting import format_rupiah
 from registrations import selectors, workflow
 from registrations.checks import review_checks
 from registrations.enums import Action, NomineeStatus
@@ -92,7 +92,7 @@ def _page(request, nominee: Nominee, *, decision_form=None, end_form=None):
         "nik": shown_nik(nominee, full=full_identifiers),
         # Shown only with full identifiers (the template): others see no KK at all.
         "kk": shown_kk(nominee, full=full_identifiers),
-        "income_label": format_rupiah(nominee.monthly_income) if nominee.monthly_income is not None else "—",
+        "income_label": format_rupiah(nominee.monthly_income),
         # The village review page's checks include reads `row.checks`.
         "checks_row": {"checks": review_checks(nominee.programme, [nominee])[nominee.pk]} if is_staff else None,
         "replaces": nominee.replaces,

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Subquery
-from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_lazy as _
 from lokal import count_working_days
 
 from accounts.enums import Role
 from accounts.models import RegionAssignment
+from common.formatting import long_date
 from registrations import quotas
 from registrations.enums import ACTIVE_STATES
 from registrations.enums import NomineeStatus as S
@@ -153,13 +153,13 @@ def deadline(programme: Programme, today: dt.date) -> Deadline:
     opens, closes = programme.nomination_opens, programme.nomination_closes
     if today < opens:
         return Deadline(is_open=False, is_closed=False, working_days=0,
-                        label=f"belum dibuka (dibuka {format_date(opens, 'j F Y')})")
+                        label=f"belum dibuka (dibuka {long_date(opens)})")
     if today <= closes:
         days = count_working_days(today, closes)
         return Deadline(is_open=True, is_closed=False, working_days=days,
-                        label=f"{days} hari kerja lagi (ditutup {format_date(closes, 'j F Y')})")
+                        label=f"{days} hari kerja lagi (ditutup {long_date(closes)})")
     days = count_working_days(closes + dt.timedelta(days=1), today)
     since = f"ditutup {days} hari kerja lalu" if days else "baru ditutup"
     return Deadline(is_open=False, is_closed=True, working_days=days,
-                    label=f"{since} ({format_date(closes, 'j F Y')})")
+                    label=f"{since} ({long_date(closes)})")
 

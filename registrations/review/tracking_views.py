@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from common.access_log import ExportKind, export_record
+from common.formatting import format_datetime
 from common.tables import table_workbook
 from common.workbooks import xlsx_download
 from registrations.permissions import can_see_review_pages
@@ -101,7 +102,7 @@ def submissions_export(request, pk):
             heading=[
                 f"Pemantauan pengiriman usulan desa — {programme}",
                 f"{programme.regency.name} · {', '.join(filters)}",
-                f"Pengusulan {context['deadline'].label} · keadaan per {now:%d-%m-%Y %H:%M}",
+                f"Pengusulan {context['deadline'].label} · keadaan per {format_datetime(now)}",
             ],
             headers=EXPORT_HEADERS,
             rows=[_export_row(row) for row in rows],

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import format_megabytes
+
 MINUTES_MAX_BYTES = 5 * 1024 * 1024
 # What the first bytes of an accepted file look like. The extension alone is not enough: a phone
 # renames nothing, but a file manager may call a Word document "ba.pdf".
@@ -41,7 +43,7 @@ class VillageSubmitForm(forms.Form):
         if upload.size > MINUTES_MAX_BYTES:
             raise forms.ValidationError(
                 _("Berkas terlalu besar (%(size)s MB). Paling besar 5 MB: kecilkan foto atau pindai ulang."),
-                params={"size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ",")},
+                params={"size": format_megabytes(upload.size)},
             )
         head = upload.read(8)
         upload.seek(0)

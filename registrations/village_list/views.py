@@ -20,6 +20,7 @@ from django.utils import timezone
 from lokal import count_working_days
 
 from accounts.scope import village_get_for_user
+from common.formatting import format_date
 from registrations import quotas, selectors, services
 from registrations.enums import EDITABLE_STATES
 from registrations.enums import NomineeStatus as S
@@ -163,8 +164,8 @@ def _nominee_form_page(request, *, programme, village, replaces):
 def _why_no_place(programme, village) -> str | None:
     """Told before the officer types sixteen fields, not after (the service checks again on save)."""
     if not services.nomination_is_open(programme):
-        return (f"Pengusulan dibuka {programme.nomination_opens:%d-%m-%Y} sampai "
-                f"{programme.nomination_closes:%d-%m-%Y}; hari ini di luar jadwal.")
+        return (f"Pengusulan dibuka {format_date(programme.nomination_opens)} sampai "
+                f"{format_date(programme.nomination_closes)}; hari ini di luar jadwal.")
     return quotas.quota_standing(programme, village).full_message
 
 

@@ -1,9 +1,10 @@
 """The coverage engine (UCJ, DOMAIN.md §4): the official figure as reported, the programme's
 workers on top of it, targets, and the dated snapshots the dashboards read.
 
-- `rules.py`: the rules (state groups, official figure on a date, the addition, UCJ, target,
-  rounding, number formats); premiums and quotas are registrations.premiums' and
-  registrations.quotas' (see rules.py's docstring);
+- `rules.py`: the rules (state groups, official figure on a date, the addition, UCJ, target, the
+  rounding of stored percentages); premiums and quotas are registrations.premiums' and
+  registrations.quotas' (see rules.py's docstring); the numbers as people read them are
+  common.formatting's;
 - `figures.py`: CoverageFigures and the live computation;
 - `snapshots.py`: recompute_regency / recompute_all and the "what changed" report.
 

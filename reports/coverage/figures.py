@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
+from common.formatting import display_percent
 from registrations.models import Programme
 from registrations.premiums import MONTHS_PER_YEAR, premium_cost, premium_for_new_workers
 from registrations.quotas import quota_overrides, regency_wide_quota, villages_quota
@@ -28,7 +29,6 @@ from .rules import (
     contribution_points,
     covered_workers_q,
     default_year,
-    display_percent,
     official_figure_on,
     period_for,
     premium_committed_expression,

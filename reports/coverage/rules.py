@@ -1,8 +1,9 @@
 """The rules of the coverage engine, each in one named function with its DOMAIN.md reference
 (§4 UCJ): which nominee states count for what, the official figure on a date, the programme
-addition (the double-counting rule), UCJ, contribution, target achievement, workers needed,
-rounding, and the Indonesian number formats of the commands. The live figures, the snapshots and
-the planner all go through these.
+addition (the double-counting rule), UCJ, contribution, target achievement, workers needed, and
+the rounding of stored percentages. The live figures, the snapshots and the planner all go
+through these; how a figure is written for people (Indonesian numbers, the 2 decimals shown) is
+common.formatting's.
 
 Two rules are not coverage's own and live below, in registrations, which reports may import:
 - premium arithmetic (DOMAIN §3) is registrations.premiums': the premium per month of workers still
@@ -36,16 +37,15 @@ from ..models import OfficialFigure
 
 # The package re-exports these as reports.coverage.* (reports/coverage/__init__.py).
 __all__ = [
-    "HUNDRED", "DISPLAY_PLACES", "STORED_PLACES", "NOMINATED_STATES", "SUBMITTED_STATES",
+    "HUNDRED", "STORED_PLACES", "NOMINATED_STATES", "SUBMITTED_STATES",
     "APPROVED_STATES", "REGISTERED_STATES", "ACTIVE_MEMBER_STATES", "COVERED_STATES", "LATEST_PROGRAMME_ORDER",
     "coverage_today", "period_for", "default_year", "official_figure_on", "covered_workers_q",
     "programme_count_filters", "premium_committed_expression", "ucj_percent", "contribution_points",
-    "target_achievement_percent", "workers_needed_for_target", "display_percent", "stored_percent", "format_number",
-    "format_rupiah", "format_decimal", "format_percent",
+    "target_achievement_percent", "workers_needed_for_target", "stored_percent",
 ]
 
 HUNDRED = Decimal(100)
-DISPLAY_PLACES = Decimal("0.01")  # percentages shown and in JSON (DOMAIN §4, issue 5)
+# Percentages shown and in JSON have 2 places (common.formatting.display_percent, DOMAIN §4).
 STORED_PLACES = Decimal("0.0001")  # percentages kept in snapshots (CoverageSnapshot.ucj_percent)
 
 # --- Which nominee states count for what (DOMAIN.md §4 on top of the §7 lifecycle) -----------
@@ -155,34 +155,8 @@ def workers_needed_for_target(*, target_percent: Decimal, denominator: int, cove
     return max(0, int(needed_total) - covered)
 
 
-def display_percent(value: Decimal | None) -> Decimal | None:
-    """Percentages for people and JSON: 2 decimals, half up (snapshots keep 4)."""
-    return None if value is None else Decimal(value).quantize(DISPLAY_PLACES, rounding=ROUND_HALF_UP)
 
 
 def stored_percent(value: Decimal | None) -> Decimal | None:
+    """Percentages kept in snapshots: 4 decimals, half up (people see 2: common.formatting.display_percent)."""
     return None if value is None else Decimal(value).quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
-
-
-# --- Indonesian number formatting (the commands' text output) -------------------------------------
-
-def format_number(value: int) -> str:
-    """2020 → "2.020" (Indonesian thousands separator)."""
-    return f"{int(value):,}".replace(",", ".")
-
-
-def format_rupiah(value: int | None) -> str:
-    return "—" if value is None else f"Rp{format_number(value)}"
-
-
-def format_decimal(value: Decimal | None) -> str:
-    """Decimal("1234.567") → "1.234,57" (2 decimals, half up, Indonesian separators)."""
-    if value is None:
-        return "—"
-    whole, _, fraction = f"{display_percent(value):.2f}".partition(".")
-    return f"{format_number(int(whole))},{fraction}"
-
-
-def format_percent(value: Decimal | None) -> str:
-    """Decimal("82.158") → "82,16%"."""
-    return "—" if value is None else f"{format_decimal(value)}%"

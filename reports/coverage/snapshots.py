@@ -14,11 +14,12 @@ from django.db import transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
+from common.formatting import display_percent, format_number, format_percent
 from villages.models import Regency
 
 from ..models import CoverageSnapshot, RegionLevel
 from .figures import CoverageFigures, _regency_figures
-from .rules import display_percent, format_number, format_percent, period_for
+from .rules import period_for
 
 
 @dataclass
@@ -145,8 +146,4 @@ def _describe(fields: dict) -> str:
 
 
 def _format(value, name: str) -> str:
-    if value is None:
-        return "—"
-    if name == "ucj_percent":
-        return format_percent(value)
-    return format_number(value)
+    return format_percent(value) if name == "ucj_percent" else format_number(value)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from common.formatting import display_percent
 from registrations import services as registration_services
 from registrations.enums import NomineeStatus as S
 from registrations.enums import QuotaRule
@@ -32,7 +33,7 @@ def test_serdang_bedagai_target_achievement():
     """DOMAIN §4 check: 38.45 % against a 46.80 % target is 82.16 % of target."""
     achievement = coverage.target_achievement_percent(ucj=Decimal("38.45"), target_percent=Decimal("46.80"))
 
-    assert coverage.display_percent(achievement) == Decimal("82.16")
+    assert display_percent(achievement) == Decimal("82.16")
     assert coverage.stored_percent(achievement) == Decimal("82.1581")
 
 
@@ -51,20 +52,6 @@ def test_workers_needed_for_target(target, denominator, covered, needed):
                                               covered=covered) == needed
 
 
-@pytest.mark.parametrize(("value", "shown"), [
-    (Decimal("1.125"), Decimal("1.13")),  # half up, not to even
-    (Decimal("82.1581"), Decimal("82.16")),
-    (Decimal("0.004"), Decimal("0.00")),
-])
-def test_display_percent_rounds_half_up_to_two_places(value, shown):
-    assert coverage.display_percent(value) == shown
-
-
-def test_indonesian_number_formats():
-    assert coverage.format_number(101_808_000) == "101.808.000"
-    assert coverage.format_rupiah(101_808_000) == "Rp101.808.000"
-    assert coverage.format_percent(Decimal("82.1581")) == "82,16%"
-    assert coverage.format_percent(None) == "—"
 
 
 @pytest.mark.parametrize(("targets", "programmes", "year"), [
@@ -352,7 +339,7 @@ def test_village_ucj_where_a_denominator_was_entered(seluma, niur, lubuk_sahung,
     # A village has no official figure: all its covered programme workers over its working residents.
     assert (niur_row.covered, niur_row.denominator) == (9, 800)
     assert niur_row.ucj_percent == Decimal("1.125")
-    assert coverage.display_percent(niur_row.ucj_percent) == Decimal("1.13")
+    assert display_percent(niur_row.ucj_percent) == Decimal("1.13")
     assert rows[lubuk_sahung.code].has_ucj is False  # only a 2025 denominator
 
 

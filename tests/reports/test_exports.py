@@ -229,8 +229,3 @@ def test_a_recap_before_the_first_recompute_says_the_figures_are_live():
 
     assert lines[3] == ("Data dihitung langsung (belum ada perhitungan tersimpan). Dicetak 30-09-2026. "
                         "UCJ hanya untuk wilayah yang punya angka penduduk bekerja.")
-
-
-def test_long_dates_are_written_in_indonesian():
-    assert [exports.long_date(dt.date(2026, month, 1)) for month in (1, 8, 12)] == [
-        "1 Januari 2026", "1 Agustus 2026", "1 Desember 2026"]

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from reports import services
@@ -48,6 +49,20 @@ def test_target_form_saves_the_exact_values(request, login, seluma, persona):
     target = CoverageTarget.objects.get()
     assert (target.regency, target.year, target.target_percent, target.working_population, target.population_source,
             target.entered_by) == (seluma, 2026, Decimal("46.80"), 100_000, "BPS Sakernas Agustus 2025", user)
+    # The percent and the thousands the Indonesian way (common.formatting), not "46.80%".
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        "Target UCJ 2026 disimpan: 46,80% dari 100.000 penduduk bekerja."]
+
+
+def test_target_form_reads_the_percent_in_any_browser_language(login, regency_admin, seluma):
+    response = login(regency_admin).post(reverse("reports:target-edit", args=[seluma.pk]),
+                                         {**TARGET, "target_percent": "46,8 %", "working_population": "1.250.000"},
+                                         HTTP_ACCEPT_LANGUAGE="en")
+
+    assert CoverageTarget.objects.values_list("target_percent", "working_population").get() == (
+        Decimal("46.80"), 1_250_000)
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        "Target UCJ 2026 disimpan: 46,80% dari 1.250.000 penduduk bekerja."]
 
 
 def test_target_form_reads_thousands_written_with_dots(login, regency_admin, seluma):

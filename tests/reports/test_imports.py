@@ -157,7 +157,7 @@ def test_preview_gives_each_row_its_result(seluma):
         {"row": 11, "status": "error", "action": "", "errors": [
             "Baris: Jumlah peserta aktif (30.000) melebihi penduduk bekerja (1.000)."]},
         {"row": 12, "status": "error", "action": "", "errors": [
-            "UCJ dipublikasikan (%): UCJ dipublikasikan (%) harus antara 0 dan 100.",
+            "UCJ dipublikasikan (%): UCJ dipublikasikan (%) harus antara 0 dan 100 persen.",
             "Per tanggal: Per tanggal 30-12-2026 sesudah hari ini."]},
         {"row": 13, "status": "error", "action": "", "errors": [
             "Kode wilayah: Kode wilayah kosong.", "Per tanggal: Per tanggal kosong.",

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from common.formatting import display_percent
 from reports import planner
-from reports.coverage import CoverageFigures, ProgrammeFigures, display_percent
+from reports.coverage import CoverageFigures, ProgrammeFigures
 
 SERDANG_BEDAGAI = CoverageFigures(
     level="regency", region_code="12.18", region_name="Kabupaten Serdang Bedagai", year=2025,

@@ -66,7 +66,7 @@ def test_a_province_target_is_the_system_administrators_and_schedules_nothing(
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"target_percent": "100.5"}, "Target UCJ harus antara 0 dan 100 persen."),
     ({"target_percent": "46.805"}, "Target UCJ paling banyak dua angka di belakang koma."),
-    ({"target_percent": "empat puluh"}, "Target UCJ 'empat puluh' harus berupa angka persen."),
+    ({"target_percent": "empat puluh"}, "Target UCJ 'empat puluh' harus berupa angka persen, mis. 46,80."),
     ({"working_population": 0}, "Jumlah penduduk bekerja harus lebih dari 0."),
     ({"working_population": "100000"}, "Jumlah penduduk bekerja harus bilangan bulat."),
     ({"year": 2010}, "Tahun 2010 tidak valid: isi tahun antara 2015 dan {last}."),

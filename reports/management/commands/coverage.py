@@ -8,15 +8,9 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from common.formatting import format_date, format_decimal, format_number, format_percent, format_rupiah
 from reports import planner
-from reports.coverage import (
-    CoverageFigures,
-    figures_for,
-    format_decimal,
-    format_number,
-    format_percent,
-    format_rupiah,
-)
+from reports.coverage import CoverageFigures, figures_for
 from villages.selectors import UnknownRegion, region_by_code
 
 
@@ -48,13 +42,13 @@ class Command(BaseCommand):
 
     def _lines(self, figures: CoverageFigures, projection: planner.Projection | None) -> list[str]:
         lines = [f"{figures.region_name} ({figures.region_code}) — tahun {figures.year}, "
-                 f"dihitung per {figures.on:%d-%m-%Y}"]
+                 f"dihitung per {format_date(figures.on)}"]
         if not figures.has_ucj:
             lines.append(f"UCJ belum dapat dihitung: belum ada angka resmi maupun target tahun {figures.year} "
                          "(isi dengan 'manage.py set_coverage').")
         else:
             if figures.official_as_of:
-                lines.append(f"Angka resmi BPJS per {figures.official_as_of:%d-%m-%Y}: "
+                lines.append(f"Angka resmi BPJS per {format_date(figures.official_as_of)}: "
                              f"{format_number(figures.official_numerator)} peserta aktif")
             else:
                 lines.append("Belum ada angka resmi BPJS: penyebut dari target, pembilang hanya pekerja program")

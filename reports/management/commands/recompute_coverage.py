@@ -5,6 +5,7 @@ regency's previous snapshot."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from common.formatting import format_date
 from reports import coverage
 from villages.models import Province, Regency
 from villages.selectors import UnknownRegion, region_by_code
@@ -24,7 +25,8 @@ class Command(BaseCommand):
             return
         for regency_id in regency_ids:
             result = coverage.recompute_regency(regency_id)
-            self.stdout.write(f"{result.regency_code}: {result.rows_written} baris per {result.computed_on:%d-%m-%Y}")
+            self.stdout.write(f"{result.regency_code}: {result.rows_written} baris per "
+                              f"{format_date(result.computed_on)}")
             for line in result.changed or ["tidak ada perubahan"]:
                 self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS(f"Selesai: {len(regency_ids)} kabupaten/kota dihitung ulang."))

@@ -21,8 +21,9 @@ from django.db import transaction
 
 from accounts.command_options import command_actor
 from accounts.enums import Role
+from common.formatting import format_date, format_number, format_percent
 from reports import services
-from reports.coverage import format_number, format_percent, ucj_percent
+from reports.coverage import ucj_percent
 from villages.models import Regency
 from villages.selectors import UnknownRegion, region_by_code
 
@@ -77,7 +78,7 @@ class Command(BaseCommand):
             f"dari {format_number(coverage_target.working_population)} penduduk bekerja."
         )
         self.stdout.write(
-            f"Angka resmi per {figure.as_of:%d-%m-%Y}: {format_number(figure.numerator)} peserta aktif dari "
+            f"Angka resmi per {format_date(figure.as_of)}: {format_number(figure.numerator)} peserta aktif dari "
             f"{format_number(figure.denominator)} penduduk bekerja "
             f"({format_percent(ucj_percent(covered=figure.numerator, denominator=figure.denominator))})."
         )

@@ -280,7 +280,7 @@ def test_preview_warns_from_the_quota_standing(login, programme, niur, officer, 
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("calon.csv", b"NIK;Nama\n", "Berkas harus berformat Excel .xlsx"),
     ("calon.xlsx", b"NIK;Nama\n", "Berkas harus berformat Excel .xlsx"),
-    ("calon.xlsx", b"0" * (5 * 1024 * 1024 + 1), "Berkas terlalu besar (5.0 MB); batasnya 5 MB."),
+    ("calon.xlsx", b"0" * (5 * 1024 * 1024 + 1), "Berkas terlalu besar (5,0 MB); batasnya 5 MB."),
     ("calon.xlsx", workbook_bytes([VALID_ROW], headers=HEADERS[:5]),
      "Kolom wajib tidak ditemukan di lembar &quot;Calon peserta&quot;: Jenis kelamin (L/P), Alamat, RT, Pekerjaan, "
      "Persetujuan (Ya)."),
