@@ -22,11 +22,8 @@ state), so the whole country at N=10 stays within a few minutes on two cores.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import io
 import multiprocessing
 import os
-import random
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -39,88 +36,35 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.models import User
 from bpjs.models import ExportBatch
-from registrations.crypto import encrypt
-from registrations.enums import DataSource, NomineeStatus, QuotaRule, ReviewReason
-from registrations.identifiers import mask_identifier
+from registrations.enums import QuotaRule
 from registrations.models import Nominee, NomineeEvent, OccupationCategory, Programme, VillageSubmission
-from registrations.nik import nik_search_hash
 from registrations.premiums import premium_per_month, rate_on
 from reports.models import CoverageTarget, OfficialFigure
 from villages.models import Regency, Village
 
-S = NomineeStatus
-PROGRAMME_NAME = "Data uji skala {year}"
-ACTOR_USERNAME = "uji-skala"
-CHUNK = 20_000  # rows a worker builds at a time (whole subdistricts: NIK serials count per subdistrict)
-# NIK serials start here: clear of the demo's and of hand-made test NIKs (small serials).
-SERIAL_BASE = 5000
-
-# Share of each state among the nominees (sums to 100): most registered, the rest spread along
-# the way, as a regency looks some months into its programme.
-STATE_MIX: list[tuple[str, int]] = [
-    (S.DRAFT, 4), (S.SUBMITTED, 8), (S.VERIFIED, 6), (S.RETURNED, 3), (S.REJECTED, 2), (S.APPROVED, 8),
-    (S.SENT_TO_BPJS, 8), (S.REGISTERED, 55), (S.REFUSED_BY_BPJS, 2), (S.ACTIVE, 4),
-]
-# The workflow's steps that lead to each state (from, to, reason code, reason), in order.
-_SUBMIT = ("", S.DRAFT, "", ""), (S.DRAFT, S.SUBMITTED, "", "")
-_APPROVE = (*_SUBMIT, (S.SUBMITTED, S.VERIFIED, "", ""), (S.VERIFIED, S.APPROVED, "", ""))
-_SENT = (*_APPROVE, (S.APPROVED, S.SENT_TO_BPJS, "", ""))
-STEPS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
-    S.DRAFT: _SUBMIT[:1],
-    S.SUBMITTED: _SUBMIT,
-    S.VERIFIED: _APPROVE[:3],
-    S.RETURNED: (*_SUBMIT, (S.SUBMITTED, S.RETURNED, ReviewReason.DATA_INCOMPLETE,
-                            str(ReviewReason.DATA_INCOMPLETE.label))),
-    S.REJECTED: (*_SUBMIT, (S.SUBMITTED, S.REJECTED, ReviewReason.NOT_VULNERABLE,
-                            str(ReviewReason.NOT_VULNERABLE.label))),
-    S.APPROVED: _APPROVE,
-    S.SENT_TO_BPJS: _SENT,
-    S.REGISTERED: (*_SENT, (S.SENT_TO_BPJS, S.REGISTERED, "", "")),
-    S.REFUSED_BY_BPJS: (*_SENT, (S.SENT_TO_BPJS, S.REFUSED_BY_BPJS, "", "Data tidak lengkap menurut BPJS")),
-    S.ACTIVE: (*_SENT, (S.SENT_TO_BPJS, S.REGISTERED, "", ""), (S.REGISTERED, S.ACTIVE, "", "")),
-}
-_REASONS = {status: steps[-1][3] for status, steps in STEPS.items()}
-_IN_BATCH = {S.SENT_TO_BPJS, S.REGISTERED, S.REFUSED_BY_BPJS, S.ACTIVE}
-_REGISTERED = {S.REGISTERED, S.ACTIVE}
-_SENT_LIST = set(STEPS) - {S.DRAFT}
+from . import scale_rows
+from .scale_rows import (
+    _IN_BATCH,  # noqa: F401  (the tests read it from here)
+    _SENT_LIST,
+    ACTOR_USERNAME,
+    CHUNK,
+    NOMINEE_COLUMNS,
+    PROGRAMME_NAME,
+    STATE_MIX,  # noqa: F401  (documented here, used by the rows)
+    STEPS,
+    _Job,
+    _seeded,
+    _Village,
+)
 
 
 class ScaleDataRefused(Exception):
     """The command must not run here (production); the message says why."""
 
-
-@dataclass(frozen=True)
-class _Village:
-    pk: int
-    code: str
-    subdistrict_code: str
-    postal_code: str
-    name: str
-
-
-@dataclass(frozen=True)
-class _Job:
-    """One worker's share of a regency: the villages and everything a row needs."""
-
-    seed: int
-    regency_code: str
-    programme_id: int
-    batch_id: int
-    actor_id: int
-    occupation_ids: tuple[int, ...]
-    villages: tuple[_Village, ...]
-    per_village: int
-    first_index: int  # the regency's running number of its first nominee (unique KPJ numbers)
-    today: dt.date
-    opens: dt.date
-    personal_data_key: str
-
-
 @dataclass
 class ScaleResult:
     nominees: int
     programmes: dict[str, int]
-
 
 def refuse_in_production() -> None:
     """Scale data is for test and benchmark servers: never production, and only on PostgreSQL (COPY)."""
@@ -128,7 +72,6 @@ def refuse_in_production() -> None:
         raise ScaleDataRefused("generate_scale_data tidak boleh dijalankan di produksi (DJANGO_ENV=production).")
     if connection.vendor != "postgresql":
         raise ScaleDataRefused("generate_scale_data butuh PostgreSQL (DATABASE_URL=postgres://…).")
-
 
 def regencies_under(codes: Iterable[str]) -> list[Regency]:
     """The loaded, not retired regencies under the province or regency codes (all when none)."""
@@ -139,95 +82,6 @@ def regencies_under(codes: Iterable[str]) -> list[Regency]:
         exact = [code for code in codes if "." in code]
         regencies = regencies.filter(province__code__in=provinces) | regencies.filter(code__in=exact)
     return list(regencies.order_by("code"))
-
-
-def _seeded(seed: int, *parts: object) -> random.Random:
-    digest = hashlib.sha256(":".join(map(str, (seed, *parts))).encode()).digest()
-    return random.Random(int.from_bytes(digest[:8], "big"))
-
-
-def _names():
-    # lokal-id's stand-in name lists (kembaran): realistic Indonesian first and last names by sex.
-    from lokal._kembaran_data import FEMALE_FIRST, FEMALE_LAST, MALE_FIRST, MALE_LAST
-
-    return {"L": (MALE_FIRST, MALE_LAST), "P": (FEMALE_FIRST, FEMALE_LAST)}
-
-
-def _state(rng: random.Random) -> str:
-    pick = rng.randrange(100)
-    for status, share in STATE_MIX:
-        if pick < share:
-            return status
-        pick -= share
-    return S.REGISTERED
-
-
-def _copy_text(value) -> str:
-    if value is None:
-        return r"\N"
-    return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
-
-
-NOMINEE_COLUMNS = [
-    "programme_id", "village_id", "status", "status_reason", "status_changed_at", "nik", "nik_hash", "nik_masked",
-    "kk", "kk_masked", "full_name", "birth_place", "birth_date", "sex", "address", "rt", "rw", "postal_code",
-    "phone", "email", "occupation_id", "monthly_income", "data_source", "decile", "mother_maiden_name",
-    "export_batch_id", "kpj_number", "registered_on", "paid_until", "confirmed_warnings", "consent_at",
-    "consent_by_id", "created_by_id", "created_at", "updated_at",
-]
-
-
-def build_rows(job: _Job) -> bytes:
-    """The COPY text (tab-separated) of one regency's nominees. Runs in a worker process: the
-    personal-data key comes with the job, so encryption matches the model's."""
-    settings.PERSONAL_DATA_KEY = job.personal_data_key  # the worker's settings are the parent's
-    names = _names()
-    out = io.StringIO()
-    serials: dict[str, int] = {}
-    index = job.first_index
-    now = timezone.now()
-    for village in job.villages:
-        rng = _seeded(job.seed, village.code)
-        prefix = village.subdistrict_code.replace(".", "")
-        for _ in range(job.per_village):
-            index += 1
-            sex = "L" if rng.random() < 0.55 else "P"
-            age_days = rng.randrange(19 * 365, 63 * 365)
-            birth = job.today - dt.timedelta(days=age_days)
-            day = birth.day + (40 if sex == "P" else 0)
-            key = f"{prefix}{day:02d}{birth:%m%y}"
-            serials[key] = serial = serials.get(key, SERIAL_BASE) + 1
-            nik = f"{key}{serial:04d}"
-            kk = f"{prefix}{rng.randrange(1, 28):02d}{rng.randrange(1, 13):02d}{rng.randrange(0, 25):02d}" \
-                 f"{rng.randrange(1, 10_000):04d}"
-            first, last = names[sex]
-            full_name = f"{rng.choice(first)} {rng.choice(last)}"
-            status = _state(rng)
-            created = dt.datetime.combine(job.opens, dt.time(8), tzinfo=dt.UTC) + dt.timedelta(
-                minutes=rng.randrange(0, 20 * 24 * 60))
-            changed = created + dt.timedelta(days=len(STEPS[status]) - 1)
-            registered = status in _REGISTERED
-            registered_on = job.opens + dt.timedelta(days=45) if registered else None
-            paid_until = registered_on + dt.timedelta(days=89) if registered else None
-            values = [
-                job.programme_id, village.pk, status, _REASONS[status] if status in (
-                    S.RETURNED, S.REJECTED, S.REFUSED_BY_BPJS) else "", changed.isoformat(),
-                encrypt(nik), nik_search_hash(nik), mask_identifier(nik), encrypt(kk), mask_identifier(kk), full_name,
-                village.name.title(), birth.isoformat(), sex,
-                f"Dusun {rng.randrange(1, 6)}, Desa {village.name.title()}", f"{rng.randrange(1, 21):03d}",
-                f"{rng.randrange(1, 8):03d}", village.postal_code,
-                f"+628{rng.randrange(11, 99)}{rng.randrange(10_000_000, 99_999_999)}", "",
-                rng.choice(job.occupation_ids), None,
-                DataSource.DTSEN if rng.random() < 0.6 else DataSource.VILLAGE, rng.randrange(1, 5), "",
-                job.batch_id if status in _IN_BATCH else None,
-                f"{job.programme_id:05d}{index:06d}" if registered else "",
-                registered_on.isoformat() if registered_on else None,
-                paid_until.isoformat() if paid_until else None,
-                "[]", created.isoformat(), job.actor_id, job.actor_id, created.isoformat(), now.isoformat(),
-            ]
-            out.write("\t".join(_copy_text(value) for value in values))
-            out.write("\n")
-    return out.getvalue().encode()
 
 
 def _actor() -> User:
@@ -356,12 +210,13 @@ def _copy_nominees(jobs: list[_Job], *, workers: int | None, progress) -> None:
     with connection.cursor() as cursor, cursor.copy(f"COPY registrations_nominee ({columns}) FROM STDIN") as copy:
         chunks: Iterator[bytes]
         if workers > 1:
-            # Forked workers only build text (no database); they end with os._exit, so the
-            # parent's connection, open in its transaction, is never closed by a child.
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-            chunks = pool.map(build_rows, jobs, chunksize=1)
+            # Fresh (spawned) workers that only build text: a forked copy of a process with threads
+            # (a test run, a server) can deadlock on a lock some thread held at the fork.
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=scale_rows.worker_setup)
+            chunks = pool.map(scale_rows.build_rows, jobs, chunksize=1)
         else:
-            pool, chunks = None, map(build_rows, jobs)
+            pool, chunks = None, map(scale_rows.build_rows, jobs)
         try:
             for done, chunk in enumerate(chunks, start=1):
                 copy.write(chunk)
@@ -377,7 +232,7 @@ def _steps_values() -> tuple[str, list]:
     for status, steps in STEPS.items():
         for number, (from_status, to_status, code, reason) in enumerate(steps):
             rows.append("(%s, %s, %s, %s, %s, %s)")
-            params += [status, number, from_status, to_status, code, reason]
+            params += [status, number, from_status, to_status, code, str(reason)]
     return ", ".join(rows), params
 
 

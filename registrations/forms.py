@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import RupiahField
+
 from .models import Nominee, OccupationCategory
 from .validation import check_nominee
 
@@ -22,6 +24,8 @@ class NomineeForm(forms.ModelForm):
                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     phone = forms.CharField(label=_("Nomor HP"), max_length=24, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    monthly_income = RupiahField(label=_("Penghasilan per bulan (Rp)"), required=False,
+                                 help_text=_("Boleh dikosongkan. Tulis tanpa sen, misalnya 1.500.000."))
     consent = forms.BooleanField(
         label=_("Calon peserta setuju datanya dipakai untuk pendaftaran BPJS Ketenagakerjaan"),
         error_messages={"required": _("Persetujuan calon peserta wajib dicatat sebelum data disimpan.")},

@@ -534,3 +534,21 @@ def test_village_page_queries_do_not_grow_with_the_list(login, officer, niur, ad
         response = client.get(village_url(niur))
 
     assert len(response.context["rows"]) == count
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("150.000", 150_000), ("1.500.000", 1_500_000), ("1,500,000", 1_500_000), ("Rp 750.000", 750_000),
+    ("900000", 900_000), ("", None),
+])
+def test_income_is_read_in_whole_rupiah_as_typed(add, typed, stored):
+    # Django's integer field would have stored "150.000" as 150.
+    nominee = add(1, monthly_income=typed)
+
+    assert Nominee.objects.get(pk=nominee.pk).monthly_income == stored
+
+
+def test_an_income_with_cents_is_refused_with_a_clear_message(programme, niur):
+    form = NomineeForm(nominee_data(1, monthly_income="1.500,50"), programme=programme, village=niur)
+
+    assert not form.is_valid()
+    assert form.errors["monthly_income"] == ["Tulis jumlah rupiah tanpa sen, misalnya 1.500.000."]
