@@ -4,7 +4,7 @@ the BPJS export batches with where their nominees stand.
 Who: the same rules as the pages. Coverage: reports.permissions.can_view_coverage on a region
 found through villages.selectors' scoped querysets (everyone above the village, within their
 regions; village officers see none). Export batches: the rule of the programme's batch list
-(registrations/bpjs_views.py): anyone who sees the batch's regency as a whole
+(bpjs/views.py): anyone who sees the batch's regency as a whole
 (accounts.scope.regencies_for_user). Out of scope and missing give the same 404
 (api/exceptions.py). Anonymous calls: 401. GET only; lists are paginated (?page=N, 50 a page).
 """

@@ -29,7 +29,7 @@ def export_batches_with_status(batches: QuerySet[ExportBatch]) -> QuerySet[Expor
 
 def export_batches_for_user(user) -> QuerySet[ExportBatch]:
     """The batches of the regencies the user sees as a whole (accounts.scope.regencies_for_user;
-    the same rule as bpjs_views' batch pages), newest first, with their status counts."""
+    the same rule as bpjs/views.py's batch pages), newest first, with their status counts."""
     return export_batches_with_status(
         ExportBatch.objects.filter(regency__in=regencies_for_user(user).values("pk"))
         .select_related("regency", "programme", "created_by").order_by("-created_at", "-pk"))

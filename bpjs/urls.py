@@ -1,4 +1,4 @@
-# BPJS export batches (bpjs_views.py): the programme's batches, making one, the file, the hand-over record;
+# BPJS export batches (views.py): the programme's batches, making one, the file, the hand-over record;
 # the branch's answer file: upload, preview, confirm.
 from django.urls import path
 

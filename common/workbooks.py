@@ -2,7 +2,7 @@
 header row, widths, text and date columns) and its "Petunjuk" sheet, the file checks before and
 while opening an upload, the header row, and dates however Excel or the officer wrote them.
 
-Used by the nominee workbook (registrations/excel.py) and the official-figures workbook
+Used by the nominee workbook (registrations/nominee_import/workbook.py) and the official-figures workbook
 (reports/excel.py), which each keep their own columns, limits and messages. It lives here because
 reports already builds on registrations. Pure functions, no database.
 

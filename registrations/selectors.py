@@ -71,7 +71,7 @@ def village_nominees(programme: Programme, village: Village) -> QuerySet[Nominee
     )
 
 
-# --- The regency's review pages (review_views.py) ---------------------------------------------------
+# --- The regency's review pages (registrations/review/views.py) ---------------------------------------------------
 
 @dataclass(frozen=True)
 class ReviewFilters:

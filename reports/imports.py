@@ -6,7 +6,7 @@ keeps its upload under MEDIA_ROOT/imports/ because those rows are personal data 
 in the session table and can run to a thousand rows; here the rows are published statistics per
 region (counts, a date, a percentage, a document name), a file holds at most excel.MAX_ROWS of them,
 and nothing in them is personal. So the preview stores the rows as read (plain JSON values) under a
-random token in the session (import_views.py), there is no file on disk to purge, and confirming
+random token in the session (views.py), there is no file on disk to purge, and confirming
 checks the rows again against the database (a figure typed in by hand meanwhile, a region retired)
 before writing.
 

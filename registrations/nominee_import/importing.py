@@ -8,7 +8,7 @@ reading them in the preview.
 
 Between preview and confirmation the uploaded file waits on disk, not in the session:
 MEDIA_ROOT/imports/<token>.xlsx, where <token> is random and unguessable. The session holds only the
-token and the programme and village ids (import_views.py), never a NIK or a name. Applying deletes
+token and the programme and village ids (views.py), never a NIK or a name. Applying deletes
 the upload and leaves the rejected rows in MEDIA_ROOT/imports/<token>-ditolak.xlsx for the officer to
 download; everything in that folder older than UPLOAD_MAX_AGE is deleted at the next upload
 (common.uploads.purge). Re-uploading on confirm was the alternative; on a village connection a

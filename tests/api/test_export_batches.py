@@ -1,5 +1,5 @@
 """api/views.py export batch endpoints (/api/v1/export-batches/…): the batches of the regencies the
-user sees as a whole (the rule of the programme's batch list, registrations/bpjs_views.py), where
+user sees as a whole (the rule of the programme's batch list, bpjs/views.py), where
 their nominees stand with BPJS, the regency filter, pagination and queries."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""The BPJS branch's answer file: registrations/bpjs_import.py, its pages in bpjs_views.py and the
+"""The BPJS branch's answer file: bpjs/answers.py, its pages in bpjs/views.py and the
 import_bpjs_results command (issue 6, Excel imports)."""
 
 import datetime as dt

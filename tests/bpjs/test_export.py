@@ -1,5 +1,5 @@
-"""The BPJS registration file and export batches: registrations/bpjs_export.py, the
-services.export_batch_create section and registrations/bpjs_views.py (issue 6, Excel exports 1)."""
+"""The BPJS registration file and export batches: bpjs/registration_file.py, the
+services.export_batch_create section and bpjs/views.py (issue 6, Excel exports 1)."""
 
 import datetime as dt
 import re

@@ -1,4 +1,4 @@
-"""The regency's BPJS page (bpjs_views.regency_batches): every batch with where its nominees stand,
+"""The regency's BPJS page (bpjs/views.regency_batches): every batch with where its nominees stand,
 the BPJS officer's start page (issue 6)."""
 
 import datetime as dt

@@ -152,7 +152,7 @@ def decided_at(nominee):
 
 
 def a_batch(nominee, created_by):
-    """An export batch to send the nominee in (the file itself is test_bpjs_export.py's business)."""
+    """An export batch to send the nominee in (the file itself is tests/bpjs/test_export.py's business)."""
     return ExportBatch.objects.create(regency_id=nominee.programme.regency_id, programme_id=nominee.programme_id,
                                       number=f"BPJS-TEST-{nominee.pk}", created_by=created_by, row_count=1,
                                       file="bpjs/test.xlsx")

@@ -1,11 +1,10 @@
 """The BPJS branch's answer file from the shell: the same preview and apply as the page
-(registrations/bpjs_import.py). Applying records each row through the workflow as the --as
+(bpjs/answers.py). Applying records each row through the workflow as the --as
 account, which must be the BPJS officer or the regency admin of --regency; a dry run needs none.
 --json prints the outcomes with the NIK masked.
 """
 
 import json
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,6 +12,7 @@ from accounts.command_options import command_actor
 from bpjs import answers as bpjs_import
 from bpjs.permissions import can_import_bpjs_results
 from common import workbooks
+from common.commands import read_file_argument
 from registrations import workflow
 from villages.models import Regency
 from villages.selectors import UnknownRegion, region_by_code
@@ -31,11 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="as_json", action="store_true", help="Tulis hasil per baris sebagai JSON.")
 
     def handle(self, *args, file, regency, as_username, dry_run, as_json, **options):
-        path = Path(file)
-        try:
-            content = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Tidak bisa membaca {path}: {error.strerror}.") from error
+        path, content = read_file_argument(file)
         try:
             regency_obj = region_by_code(regency)
         except UnknownRegion as error:

@@ -7,12 +7,12 @@ A dry run only validates and needs no account. The village is --village CODE, el
 """
 
 import json
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.command_options import command_actor
+from common.commands import read_file_argument
 from registrations.models import Programme
 from registrations.nominee_import import importing as imports
 from registrations.nominee_import import workbook as excel
@@ -34,11 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="as_json", action="store_true", help="Tulis hasil per baris sebagai JSON.")
 
     def handle(self, *args, file, programme, village, as_username, dry_run, as_json, **options):
-        path = Path(file)
-        try:
-            content = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Tidak bisa membaca {path}: {error.strerror}.") from error
+        path, content = read_file_argument(file)
         try:
             excel.check_file(name=path.name, size=len(content))
             sheet = excel.read_workbook(content)

@@ -1,4 +1,4 @@
-"""registrations/notice_views.py and context_processors.py: notices written after commit by the
+"""registrations/inbox/views.py and context_processors.py: notices written after commit by the
 workflow and the village's "kirim ke kabupaten", the badge in the header, the list, "mark all read".
 
 Notices are written in transaction.on_commit, which never fires inside a test's transaction:

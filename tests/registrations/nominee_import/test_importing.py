@@ -1,4 +1,4 @@
-"""registrations/imports.py and import_views.py: preview without writes, confirm, refusals,
+"""registrations/nominee_import/importing.py and views.py: preview without writes, confirm, refusals,
 OpenSID, rejected rows, scope."""
 
 import datetime as dt

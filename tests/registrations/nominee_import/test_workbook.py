@@ -1,4 +1,4 @@
-"""registrations/excel.py: the template, reading uploads (ours and OpenSID's), the rejected rows.
+"""registrations/nominee_import/workbook.py: the template, reading uploads (ours and OpenSID's), the rejected rows.
 Pure functions: no database."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""registrations/programme_views.py: the regency's programme pages."""
+"""registrations/programmes/views.py: the regency's programme pages."""
 
 import datetime as dt
 

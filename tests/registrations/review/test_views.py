@@ -1,4 +1,4 @@
-"""The regency's review pages (registrations/review_views.py): the queue, a village's list with its
+"""The regency's review pages (registrations/review/views.py): the queue, a village's list with its
 checks, and bulk decisions, tried by the reviewer and approver of Seluma and by everyone else."""
 
 import datetime as dt
