@@ -6,12 +6,15 @@ action added later must call workflow.nominees_decide, as the review pages do.""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import services
-from .identifiers import shown_nik
+from .identifiers import shown_birth, shown_nik
 from .models import Nominee, NomineeEvent, OccupationCategory, PremiumRate, Programme, VillageQuota
 from .nik import nik_search_hash
+from .timeline import HIDDEN_CHANGE
 
 
 class VillageQuotaInline(admin.TabularInline):
@@ -75,6 +78,15 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class _MaskedHistoryHelper(HistoricalRecordContextHelper):
+    """The history page's list of changes: a changed birth date says only that it changed."""
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field == "birth_date":
+            return HIDDEN_CHANGE
+        return super().prepare_delta_change_value(change, value)
+
+
 @admin.register(Nominee)
 class NomineeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only listing. Search takes a full NIK (matched on its keyed hash) or a name."""
@@ -83,9 +95,9 @@ class NomineeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status", "programme"]
     list_select_related = ["village", "programme"]
     search_fields = ["full_name"]
-    # Never nik, kk, nik_hash or mother_maiden_name: the admin is not a way around the masking.
+    # Never nik, kk, nik_hash, mother_maiden_name or the birth date: the admin is not a way around the masking.
     fields = ["programme", "village", "status", "status_reason", "status_changed_at", "replaces", "nik_shown",
-              "full_name", "birth_place", "birth_date", "sex", "address", "rt", "rw", "postal_code", "phone",
+              "full_name", "birth_place", "age_shown", "sex", "address", "rt", "rw", "postal_code", "phone",
               "email", "occupation", "monthly_income", "data_source", "decile", "confirmed_warnings", "consent_at",
               "consent_by", "created_by", "created_at", "updated_at"]
     readonly_fields = fields
@@ -93,6 +105,13 @@ class NomineeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=Nominee._meta.get_field("nik_masked").verbose_name, ordering="nik_masked")
     def nik_shown(self, nominee):
         return shown_nik(nominee, full=False)  # masked for everyone, whatever their role
+
+    @admin.display(description="Umur")
+    def age_shown(self, nominee):
+        return shown_birth(nominee, full=False, today=timezone.localdate())  # the age, never the birth date
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return _MaskedHistoryHelper(self.model, historical_record)
 
     def get_search_results(self, request, queryset, search_term):
         # The same keyed hash as the review queue's NIK search (nik.nik_search_hash).

@@ -3,21 +3,32 @@
 Roles that work with the person, not the statistics (accounts.enums.FULL_IDENTIFIER_ROLES: the
 village officer, the regency admin, reviewer and approver, the BPJS officer), see NIK and KK in
 full, and with them the phone number, e-mail and mother's maiden name; everyone else sees the
-masked NIK and KK (1705********0001) and no contact details. Every page, export, the admin and the
+masked NIK and KK (************0001) and no contact details. Every page, export, the admin and the
 import previews ask here: `identifiers_visible(user)` decides, `shown_nik` / `shown_kk` give the
-value to show, `mask_identifier` is the mask.
+value to show, `mask_identifier` is the mask, `shown_birth` the birth date or the age.
+
+The rule for a masked role: nothing it is shown may rebuild a NIK. A NIK is PPKKCC DDMMYY SSSS
+(region of issue, the birth date with 40 added to the day for women, a serial), and the region
+and the birth date are on the page anyway (the village, the subdistrict, the date of birth). So
+the mask keeps only the serial, the last 4 digits (`mask_identifier`, the KK number alike), and a
+masked role sees the age in whole years ("34 tahun", `shown_birth`), never the birth date: not
+on a page, in an export, in the timeline's corrections (timeline.py) nor in the API.
 
 The masked forms are stored on the nominee (Nominee.nik_masked, kk_masked, written by
 services.nominee_create / nominee_update with `mask_identifier`), so a masked list or export never
 decrypts a NIK. Changing the mask therefore means changing `mask_identifier` and adding a data
-migration that rewrites those two columns with it (as 0004_nominee_kk_masked did).
+migration that rewrites those two columns and their history copies (as
+0009_identifier_mask_serial_only did).
 """
 
 from __future__ import annotations
 
-from accounts.enums import FULL_IDENTIFIER_ROLES
+import datetime as dt
 
-from .nik import normalise_nik
+from accounts.enums import FULL_IDENTIFIER_ROLES
+from common.formatting import format_date, long_date
+
+from .nik import age_on, normalise_nik
 
 
 def identifiers_visible(user) -> bool:
@@ -26,9 +37,9 @@ def identifiers_visible(user) -> bool:
 
 
 def mask_identifier(value: str) -> str:
-    """1705014508950001 → 1705********0001: region and serial only, never the birth date. The one
-    mask of a NIK or KK number; anything but 16 characters becomes stars only."""
-    return value[:4] + "*" * 8 + value[12:] if len(value) == 16 else "*" * len(value)
+    """1705014508950001 → ************0001: the serial only, neither the region nor the birth date.
+    The one mask of a NIK or KK number; anything but 16 characters becomes stars only."""
+    return "*" * 12 + value[12:] if len(value) == 16 else "*" * len(value)
 
 
 def shown_nik(nominee, *, full: bool) -> str:
@@ -40,6 +51,19 @@ def shown_nik(nominee, *, full: bool) -> str:
 def shown_kk(nominee, *, full: bool) -> str:
     """The KK number to show of a saved nominee, as `shown_nik`."""
     return nominee.kk if full else nominee.kk_masked
+
+
+def shown_birth(nominee, *, full: bool, today: dt.date, long: bool = False) -> str:
+    """The birth date to show: "15-05-1990" (`long`: "15 Mei 1990") for `full` (identifiers_visible),
+    else the age in whole years on `today` ("36 tahun"), which cannot rebuild the NIK's date digits."""
+    if full:
+        return long_date(nominee.birth_date) if long else format_date(nominee.birth_date)
+    return f"{age_on(nominee.birth_date, today)} tahun"
+
+
+def birth_label(*, full: bool) -> str:
+    """The heading of `shown_birth`'s value after the place of birth."""
+    return "Tempat, tanggal lahir" if full else "Tempat lahir, umur"
 
 
 def masked_typed_nik(text: str) -> str:

@@ -86,8 +86,9 @@ _STATUS_FIELDS = frozenset({"status", "status_reason", "status_changed_at", "upd
 # Never shown as a change: the key, and stamps no person sets.
 _NOT_SHOWN = _STATUS_FIELDS | {"id", "created_at"}
 NOBODY = "Sistem"
-# Shown only to roles with full identifiers, like on the nominee page.
-CONTACT_FIELDS = frozenset({"phone", "email"})
+# Shown only to roles with full identifiers, like on the nominee page: the contact details, and
+# the birth date, which with the region rebuilds a masked NIK (registrations.identifiers).
+FULL_IDENTIFIER_FIELDS = frozenset({"phone", "email", "birth_date"})
 HIDDEN_CHANGE = "diubah (tidak ditampilkan)"
 
 
@@ -106,8 +107,8 @@ def _role(user) -> str:
 def nominee_timeline(nominee: Nominee, *, full_identifiers: bool = True) -> list[TimelineEntry]:
     """Every step and every correction of the nominee, oldest first. For anyone who may see the
     nominee: NIK appears only masked, and KK and mother's maiden name not at all; without
-    `full_identifiers` (identifiers.identifiers_visible) a changed phone number or email
-    says only that it changed."""
+    `full_identifiers` (identifiers.identifiers_visible) a changed phone number, email or birth
+    date says only that it changed."""
     entries = [_event_entry(event) for event in
                NomineeEvent.objects.filter(nominee=nominee).select_related("actor").order_by("created_at", "pk")]
     entries += _edit_entries(nominee, full_identifiers=full_identifiers)
@@ -146,7 +147,7 @@ def _edit_entries(nominee: Nominee, *, full_identifiers: bool) -> list[TimelineE
             role=_role(record.history_user), title="Data diubah",
             details=[
                 Detail(_label(name), _show(name, new, occupations), previous=_show(name, old, occupations))
-                if full_identifiers or name not in CONTACT_FIELDS else Detail(_label(name), HIDDEN_CHANGE)
+                if full_identifiers or name not in FULL_IDENTIFIER_FIELDS else Detail(_label(name), HIDDEN_CHANGE)
                 for name, old, new in changes
             ],
         )

@@ -217,7 +217,7 @@ def export_write(output: BinaryIO, *, user, request: ExportRequest,
             full_identifiers=request.full_identifiers)
         nominees = nominative_list_nominees(user, request).iterator(chunk_size=500)
         rows = _rows(nominees, lambda nominee: exports.nominative_row(
-            nominee, full_identifiers=request.full_identifiers))
+            nominee, full_identifiers=request.full_identifiers, today=today))
         return exports.nominative_workbook(output, heading=heading, rows=rows,
                                            signature=_signature(request, office, today), progress=progress)
     if request.kind == ExportKind.COVERAGE_RECAP:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from openpyxl import Workbook
@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from common.formatting import format_date, format_datetime, long_date
 from common.tables import ExportColumn, address_line, text_cell, typed_cell
-from registrations.identifiers import shown_kk, shown_nik
+from registrations.identifiers import birth_label, shown_birth, shown_kk, shown_nik
 
 ProgressCallback = Callable[[int], None]
 # A job's progress is a database write: every few hundred rows is often enough for a progress bar.
@@ -117,7 +117,7 @@ NOMINATIVE_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("nik", "NIK", 19, "identifier"),
     ExportColumn("kk", "No. KK", 19, "identifier"),
     ExportColumn("name", "Nama lengkap", 26),
-    ExportColumn("birth", "Tempat, tanggal lahir", 22),
+    ExportColumn("birth", birth_label(full=True), 22),
     ExportColumn("sex", "L/P", 5),
     ExportColumn("address", "Alamat", 30),
     ExportColumn("village", "Desa/Kelurahan", 18),
@@ -127,6 +127,15 @@ NOMINATIVE_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("kpj", "Nomor KPJ", 14, "identifier"),
 )
 NOMINATIVE_HEADERS = [column.header for column in NOMINATIVE_COLUMNS]
+
+
+def nominative_columns(*, full_identifiers: bool) -> tuple[ExportColumn, ...]:
+    """The list's columns: with masked identifiers the birth column holds the age
+    (registrations.identifiers.shown_birth), and its header says so."""
+    if full_identifiers:
+        return NOMINATIVE_COLUMNS
+    return tuple(replace(column, header=birth_label(full=False)) if column.key == "birth" else column
+                 for column in NOMINATIVE_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -169,17 +178,18 @@ def nominative_heading_lines(heading: NominativeHeading) -> list[str]:
     ]
 
 
-def nominative_row(nominee, *, full_identifiers: bool) -> dict[str, object]:
+def nominative_row(nominee, *, full_identifiers: bool, today: dt.date) -> dict[str, object]:
     """One nominee as a row keyed by column key (without its number). The nominee comes with its
-    village, subdistrict and occupation loaded; NIK and KK as registrations.identifiers shows them
-    (`full_identifiers`: identifiers_visible when the export was asked), the masked forms read
-    from their stored columns, so a masked list never needs the decrypted values."""
+    village, subdistrict and occupation loaded; NIK, KK and the birth date (or the age on `today`)
+    as registrations.identifiers shows them (`full_identifiers`: identifiers_visible when the
+    export was asked), the masked forms read from their stored columns, so a masked list never
+    needs the decrypted values."""
     village = nominee.village
     return {
         "nik": shown_nik(nominee, full=full_identifiers),
         "kk": shown_kk(nominee, full=full_identifiers),
         "name": nominee.full_name,
-        "birth": f"{nominee.birth_place}, {format_date(nominee.birth_date)}",
+        "birth": f"{nominee.birth_place}, {shown_birth(nominee, full=full_identifiers, today=today)}",
         "sex": nominee.sex,
         "address": address_line(nominee),
         "village": village.name,
@@ -219,9 +229,9 @@ def _signature(sheet, signature: Signature, *, width: int) -> None:
 def nominative_workbook(output: BinaryIO, *, heading: NominativeHeading, rows: Iterable[Mapping[str, object]],
                         signature: Signature, progress: ProgressCallback | None = None) -> int:
     """Writes the nominative list into `output`: the letterhead (nominative_heading_lines), an
-    empty line, the header row (NOMINATIVE_HEADERS, repeated on every printed page), one row per
+    empty line, the header row (nominative_columns, repeated on every printed page), one row per
     nominee numbered from 1, the total, and the signature block. Returns the rows written."""
-    columns = NOMINATIVE_COLUMNS
+    columns = nominative_columns(full_identifiers=heading.full_identifiers)
     lines = nominative_heading_lines(heading)
     header_row = len(lines) + 2
     workbook = Workbook(write_only=True)

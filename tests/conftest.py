@@ -122,7 +122,7 @@ def add_nominees(regency_admin):
                 programme=programme, village=village, status=status, registered_on=registered_on,
                 export_batch=batch, kpj_number=f"{index:011d}" if registered_on else "",
                 nik=f"{ARRANGED_NIK_PREFIX}{index % 1000:03d}", nik_hash=uuid.uuid4().hex,
-                nik_masked="1705********0001",
+                nik_masked="************0001",
                 kk=ARRANGED_KK, phone=ARRANGED_PHONE, full_name=f"{ARRANGED_NAME} {index}", birth_place="Tais",
                 birth_date=dt.date(1990, 1, 1), sex="L", address="Jalan Desa", rt="001", occupation=occupation,
                 consent_at=dt.datetime(2026, 1, 10, tzinfo=dt.UTC), consent_by=regency_admin,

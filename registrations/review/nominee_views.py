@@ -13,13 +13,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from common.formatting import format_rupiah
 from registrations import selectors, workflow
 from registrations.checks import review_checks
 from registrations.enums import Action, NomineeStatus
-from registrations.identifiers import identifiers_visible, shown_kk, shown_nik
+from registrations.identifiers import birth_label, identifiers_visible, shown_birth, shown_kk, shown_nik
 from registrations.models import Nominee
 from registrations.permissions import can_edit_nominee, can_see_review_pages
 from registrations.timeline import nominee_timeline
@@ -92,6 +93,8 @@ def _page(request, nominee: Nominee, *, decision_form=None, end_form=None):
         "nik": shown_nik(nominee, full=full_identifiers),
         # Shown only with full identifiers (the template): others see no KK at all.
         "kk": shown_kk(nominee, full=full_identifiers),
+        "birth_label": birth_label(full=full_identifiers),
+        "birth": shown_birth(nominee, full=full_identifiers, today=timezone.localdate(), long=True),
         "income_label": format_rupiah(nominee.monthly_income),
         # The village review page's checks include reads `row.checks`.
         "checks_row": {"checks": review_checks(nominee.programme, [nominee])[nominee.pk]} if is_staff else None,

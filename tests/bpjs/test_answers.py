@@ -105,7 +105,7 @@ def test_preview_gives_each_row_its_outcome_and_writes_nothing(nominees, seluma)
     assert messages[5] == f"Calon 5 sudah berstatus '{S.REFUSED_BY_BPJS.label}'; tidak diubah."
     assert "Excel hanya menyimpan 15 digit" in messages[6]
     assert report.rows[0].paid_until == dt.date(2026, 9, 30)
-    assert report.rows[0].nik_masked == nik(1)[:4] + "********" + nik(1)[12:]
+    assert report.rows[0].nik_masked == "************" + nik(1)[12:]
     assert report.totals == {"rows": 7, "matched": 2, "unknown_nik": 1, "not_in_batch": 1,
                              "already_registered": 1, "already_decided": 1, "kpj_taken": 0, "malformed": 1}
     assert NomineeEvent.objects.count() == events_before
@@ -275,7 +275,7 @@ def test_upload_preview_confirm(request, login, nominees, seluma, persona, djang
     preview_url = response.url
     page = client.get(preview_url).content.decode()
     assert "Simpan 2 baris yang cocok" in page
-    assert nik(1)[:4] + "********" + nik(1)[12:] in page
+    assert "************" + nik(1)[12:] in page
     assert nik(1) not in page  # NIKs masked in the preview
     assert REFUSAL in page
     assert Nominee.objects.get(pk=nominees[1].pk).status == S.SENT_TO_BPJS
@@ -364,7 +364,7 @@ def test_command_dry_run_json_writes_nothing(nominees, answer_path, capsys):
     assert data["totals"] == {"rows": 7, "matched": 2, "unknown_nik": 1, "not_in_batch": 1,
                               "already_registered": 1, "already_decided": 1, "kpj_taken": 0, "malformed": 1}
     assert [(row["row"], row["outcome"], row["nik"]) for row in data["rows"]][:2] == [
-        (2, "matched", nik(1)[:4] + "********" + nik(1)[12:]), (3, "matched", nik(2)[:4] + "********" + nik(2)[12:])]
+        (2, "matched", "************" + nik(1)[12:]), (3, "matched", "************" + nik(2)[12:])]
     assert data["rows"][0]["kpj_number"] == "00012345678"
     assert Nominee.objects.get(pk=nominees[1].pk).status == S.SENT_TO_BPJS
 

@@ -123,7 +123,7 @@ def test_demo_identifiers_are_valid_and_unique(demo):
             "1705", [], sorted(demo_nominee.confirmed_warnings))
         assert check_kk(demo_kk(demo_nominee))[1] == []
     assert sorted(Nominee.objects.filter(programme=demo).values_list("nik_masked", flat=True)) == sorted(
-        f"{nik[:4]}********{nik[12:]}" for nik in niks)
+        f"************{nik[12:]}" for nik in niks)
 
 
 def test_only_the_confirmed_demo_nominee_carries_warnings(demo):

@@ -41,7 +41,7 @@ def test_every_nominee_passes_the_projects_own_checks(seluma, monkeypatch):
         assert nominee.nik[:6] == nominee.village.subdistrict.code.replace(".", "")
         assert check_kk(nominee.kk) == (nominee.kk, [])
         assert programme.min_age <= age_on(nominee.birth_date, TODAY) < programme.max_age_exclusive
-        assert nominee.nik_masked == nominee.nik[:4] + "*" * 8 + nominee.nik[12:]
+        assert nominee.nik_masked == "*" * 12 + nominee.nik[12:]
         assert len(nominee.full_name.split()) >= 2
 
 

@@ -106,8 +106,8 @@ def test_moving_models_to_common_and_bpjs_keeps_every_row(seluma, other_regency)
         )
         nominee = OldNominee.objects.create(
             programme=programme, village=village, status="sent_to_bpjs", export_batch=batch,
-            nik="1705010101900001", nik_hash=uuid.uuid4().hex, nik_masked="1705********0001",
-            kk="1705010101200001", kk_masked="1705********0001", full_name="Warga Migrasi", birth_place="Tais",
+            nik="1705010101900001", nik_hash=uuid.uuid4().hex, nik_masked="************0001",
+            kk="1705010101200001", kk_masked="************0001", full_name="Warga Migrasi", birth_place="Tais",
             birth_date=dt.date(1990, 1, 1), sex="L", address="Jalan Desa", rt="001",
             occupation=apps.get_model("registrations", "OccupationCategory").objects.get(name="Petani"),
             mother_maiden_name="Ibu Uji", consent_at=NOW, consent_by=user, created_by=user,

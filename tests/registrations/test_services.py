@@ -62,7 +62,7 @@ def test_nominee_create_saves_a_draft_with_its_event(open_programme, niur, offic
     saved = Nominee.objects.get()
     assert saved == nominee
     assert (saved.status, saved.nik, saved.kk, saved.nik_masked, saved.phone) == (
-        NomineeStatus.DRAFT, NIK_MAN, KK, "1705********0001", "+6281234567890")
+        NomineeStatus.DRAFT, NIK_MAN, KK, "************0001", "+6281234567890")
     assert (saved.nik_hash, saved.consent_by, saved.created_by) == (keyed_hash(NIK_MAN), officer, officer)
     assert list(NomineeEvent.objects.values_list("nominee", "actor", "from_status", "to_status", "reason")) == [
         (nominee.pk, officer.pk, "", NomineeStatus.DRAFT, "")]
@@ -135,7 +135,7 @@ def test_nominee_update_changes_identifiers_and_history(open_programme, niur, of
                             kk=KK, full_name="Budi Santoso", sex="P")
 
     saved = Nominee.objects.get()
-    assert (saved.nik, saved.nik_masked, saved.sex) == (NIK_WOMAN, "1705********0002", "P")
+    assert (saved.nik, saved.nik_masked, saved.sex) == (NIK_WOMAN, "************0002", "P")
     assert saved.history.count() == 2
 
 

@@ -74,7 +74,7 @@ def test_a_nik_correction_shows_only_masked_values(draft, officer):
 
     assert summary(nominee_timeline(draft))[1:] == [
         (EntryKind.EDIT, "Siti Aminah", "Data diubah",
-         [Detail("NIK (disamarkan)", "1705********0007", previous="1705********0001")]),
+         [Detail("NIK (disamarkan)", "************0007", previous="************0001")]),
     ]
 
 

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from reports import exports
 
 PRINTED = dt.date(2026, 9, 30)
+TODAY = PRINTED
 
 
 def heading(**overrides):
@@ -22,8 +23,8 @@ def heading(**overrides):
 
 def nominee(**overrides):
     village = SimpleNamespace(name="Niur", subdistrict=SimpleNamespace(name="Sukaraja"))
-    values = {"nik": "1705011505900001", "nik_masked": "1705********0001", "kk": "1705011503200001",
-              "kk_masked": "1705********0001", "full_name": "Budi Santoso", "birth_place": "Tais",
+    values = {"nik": "1705011505900001", "nik_masked": "************0001", "kk": "1705011503200001",
+              "kk_masked": "************0001", "full_name": "Budi Santoso", "birth_place": "Tais",
               "birth_date": dt.date(1990, 5, 15), "sex": "L", "address": "Jalan Desa No. 1", "rt": "001", "rw": "002",
               "village": village, "occupation": SimpleNamespace(name="Petani"), "kpj_number": "00012345678",
               "get_status_display": lambda: "terdaftar di BPJS"}
@@ -45,9 +46,9 @@ def column_a(sheet):
 
 
 def test_the_nominative_list_has_the_letterhead_the_header_row_and_the_nominees():
-    rows = [exports.nominative_row(nominee(), full_identifiers=True),
+    rows = [exports.nominative_row(nominee(), full_identifiers=True, today=TODAY),
             exports.nominative_row(nominee(full_name="Siti Aminah", sex="P", rw="", kpj_number=""),
-                                   full_identifiers=True)]
+                                   full_identifiers=True, today=TODAY)]
 
     written, sheet = build(rows)
 
@@ -77,7 +78,7 @@ def test_the_nominative_list_has_the_letterhead_the_header_row_and_the_nominees(
 
 
 def test_identifiers_are_text_cells_that_keep_every_digit_and_leading_zero():
-    _, sheet = build([exports.nominative_row(nominee(), full_identifiers=True)])
+    _, sheet = build([exports.nominative_row(nominee(), full_identifiers=True, today=TODAY)])
 
     nik, kk, kpj = sheet["B9"], sheet["C9"], sheet["L9"]
     assert (nik.value, nik.data_type, nik.number_format) == ("1705011505900001", "s", "@")
@@ -87,11 +88,13 @@ def test_identifiers_are_text_cells_that_keep_every_digit_and_leading_zero():
 
 
 def test_a_masked_row_never_holds_the_identifiers_in_clear():
-    row = exports.nominative_row(nominee(nik=None, kk=None), full_identifiers=False)  # deferred: never read
+    # NIK and KK deferred: never read.
+    row = exports.nominative_row(nominee(nik=None, kk=None), full_identifiers=False, today=TODAY)
 
     written, sheet = build([row], full_identifiers=False)
 
-    assert (sheet["B9"].value, sheet["C9"].value) == ("1705********0001", "1705********0001")
+    assert (sheet["B9"].value, sheet["C9"].value) == ("************0001", "************0001")
+    assert (sheet["E8"].value, sheet["E9"].value) == ("Tempat lahir, umur", "Tais, 36 tahun")  # never the date
     assert sheet["A6"].value == "Dicetak 30-09-2026. NIK dan No. KK disamarkan."
     assert written == 1
 
@@ -99,7 +102,7 @@ def test_a_masked_row_never_holds_the_identifiers_in_clear():
 def test_text_that_excel_would_run_as_a_formula_is_neutralised():
     rows = [exports.nominative_row(nominee(full_name='=HYPERLINK("http://contoh.test","klik")', address="+62 jalan",
                                            birth_place="@Tais", occupation=SimpleNamespace(name="-1+1")),
-                                   full_identifiers=True)]
+                                   full_identifiers=True, today=TODAY)]
 
     _, sheet = build(rows, region_label="=1+1")
 
@@ -118,7 +121,7 @@ def test_text_that_excel_would_run_as_a_formula_is_neutralised():
 
 
 def test_a_village_list_ends_with_the_village_heads_signature_block():
-    _, sheet = build([exports.nominative_row(nominee(), full_identifiers=True)])
+    _, sheet = build([exports.nominative_row(nominee(), full_identifiers=True, today=TODAY)])
 
     # The block sits in the last four columns (I to L), below the total, with four rows to sign in.
     block = [(cell.coordinate, cell.value) for row in sheet.iter_rows(min_row=10) for cell in row
@@ -157,7 +160,7 @@ def test_an_office_head_without_name_or_nip_gets_lines_to_write_them_on():
 
 
 def test_the_list_prints_on_a4_landscape_fitted_to_the_width_with_the_header_on_every_page():
-    _, sheet = build([exports.nominative_row(nominee(), full_identifiers=True)])
+    _, sheet = build([exports.nominative_row(nominee(), full_identifiers=True, today=TODAY)])
 
     setup = sheet.page_setup
     assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
@@ -168,7 +171,7 @@ def test_the_list_prints_on_a4_landscape_fitted_to_the_width_with_the_header_on_
 
 def test_progress_is_reported_every_few_hundred_rows_and_at_the_end():
     calls = []
-    rows = (exports.nominative_row(nominee(full_name=f"Pekerja {index}"), full_identifiers=False)
+    rows = (exports.nominative_row(nominee(full_name=f"Pekerja {index}"), full_identifiers=False, today=TODAY)
             for index in range(600))
 
     written, sheet = build(rows, progress=calls.append)

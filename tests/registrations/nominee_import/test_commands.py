@@ -83,7 +83,7 @@ def test_import_saves_under_the_named_officer(nominee_file, programme, niur, off
 
     assert output.splitlines()[-1] == "Niur: 2 disimpan sebagai draf, 0 tidak tersimpan, 1 ditolak."
     assert sorted(Nominee.objects.values_list("nik_masked", "created_by__username")) == [
-        ("1705********0001", "op-niur"), ("1705********0003", "op-niur")]
+        ("************0001", "op-niur"), ("************0003", "op-niur")]
 
 
 def test_village_defaults_to_the_officers_village(nominee_file, programme, niur, officer):
