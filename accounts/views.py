@@ -103,22 +103,27 @@ def regency_village_accounts_create(request, pk):
     regency = regency_get_for_user(request.user, pk)
     if not can_manage_regency(request.user, regency):
         raise Http404
-    filename = f"akun-desa-{regency.code}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-    # The accounts, their credentials file and its log row in one transaction: if the file cannot
-    # be made or the row written, no account is left whose password nobody received.
+    return _credentials_file(
+        request, regency, f"akun-desa-{regency.code}",
+        lambda: services.village_officers_create_for_regency(regency=regency, created_by=request.user),
+        nothing=lambda: _no_new_accounts_message(request.user, regency))
+
+
+def _credentials_file(request, regency, name: str, write, *, nothing):
+    """The credentials of the accounts `write()` made or reset, as one Excel file. The write, the
+    file and its log row in one transaction: if the file cannot be made or the row written, no
+    account is left whose password nobody received. With no rows, `nothing()` is said instead."""
+    filename = f"{name}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
     with transaction.atomic():
-        rows = services.village_officers_create_for_regency(regency=regency, created_by=request.user)
+        rows = write()
         if rows:
-            content = credentials_workbook(
-                regency_name=regency.name,
-                login_url=request.build_absolute_uri(reverse("accounts:login")),
-                rows=rows,
-            )
+            content = credentials_workbook(regency_name=regency.name,
+                                           login_url=request.build_absolute_uri(reverse("accounts:login")), rows=rows)
             # Counted only: the file's passwords exist nowhere else and are never logged.
             export_record(kind=ExportKind.VILLAGE_ACCOUNTS, requested_by=request.user, regency=regency,
                           row_count=len(rows), filename=filename)
     if not rows:
-        messages.info(request, _no_new_accounts_message(request.user, regency))
+        messages.info(request, nothing())
         return redirect("accounts:regency-accounts", pk=regency.pk)
     return xlsx_download(content, filename)
 
@@ -146,18 +151,10 @@ def regency_village_passwords_reset(request, pk):
     regency = regency_get_for_user(request.user, pk)
     if not can_manage_regency(request.user, regency):
         raise Http404
-    filename = f"kata-sandi-baru-desa-{regency.code}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-    with transaction.atomic():
-        rows = services.village_officers_password_reset_for_regency(regency=regency, reset_by=request.user)
-        if rows:
-            content = credentials_workbook(regency_name=regency.name,
-                                           login_url=request.build_absolute_uri(reverse("accounts:login")), rows=rows)
-            export_record(kind=ExportKind.VILLAGE_ACCOUNTS, requested_by=request.user, regency=regency,
-                          row_count=len(rows), filename=filename)
-    if not rows:
-        messages.info(request, "Belum ada akun operator desa di kabupaten/kota ini.")
-        return redirect("accounts:regency-accounts", pk=regency.pk)
-    return xlsx_download(content, filename)
+    return _credentials_file(
+        request, regency, f"kata-sandi-baru-desa-{regency.code}",
+        lambda: services.village_officers_password_reset_for_regency(regency=regency, reset_by=request.user),
+        nothing=lambda: "Belum ada akun operator desa di kabupaten/kota ini.")
 
 
 @login_required
