@@ -88,3 +88,62 @@ class ExportRecord(models.Model):
         if not self.total:
             return 100 if self.status == ExportStatus.DONE else 0
         return min(100, self.progress * 100 // self.total)
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("menunggu")
+    RUNNING = "running", _("sedang berjalan")
+    DONE = "done", _("selesai")
+    FAILED = "failed", _("gagal")
+
+
+class Job(models.Model):
+    """A piece of work too large for one request (a bulk decision, a regency-wide import, a BPJS
+    batch or answer file), done by the worker while the person watches its progress page
+    (common.jobs). Export files keep their own job row, the access log's ExportRecord.
+
+    `params` is what the worker needs to redo the work from the start (ids, never personal data);
+    `result` is what the page shows when it is done: Indonesian lines and links, no NIK."""
+
+    kind = models.CharField(_("jenis"), max_length=40)
+    title = models.CharField(_("judul"), max_length=200)
+    status = models.CharField(_("keadaan"), max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("diminta oleh"))
+    regency = models.ForeignKey("villages.Regency", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    created_at = models.DateTimeField(_("diminta pada"), auto_now_add=True)
+    started_at = models.DateTimeField(_("mulai pada"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    # Written with every progress step: a running job whose heartbeat stops is dead (jobs_fail_stale).
+    heartbeat_at = models.DateTimeField(_("tanda hidup terakhir"), null=True, blank=True)
+    progress = models.PositiveIntegerField(_("selesai"), default=0)
+    total = models.PositiveIntegerField(_("jumlah"), null=True, blank=True)
+    params = models.JSONField(_("masukan"), default=dict, blank=True)
+    result = models.JSONField(_("hasil"), default=dict, blank=True)
+    error = models.TextField(_("kesalahan"), blank=True)
+    # Where the person goes back to (the page the job was started from).
+    return_url = models.CharField(_("kembali ke"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("pekerjaan latar")
+        verbose_name_plural = _("pekerjaan latar")
+        indexes = [
+            # The staleness check: jobs still queued or running.
+            models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat",
+                         condition=models.Q(status__in=["queued", "running"])),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 0
+        return min(100, self.progress * 100 // self.total)

@@ -264,7 +264,16 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-all-coverage-nightly": {"task": "reports.recompute_all_coverage", "schedule": crontab(hour=1, minute=0)},
     # Export files hold personal data: each is kept EXPORT_FILE_RETENTION_DAYS, then deleted.
     "purge-old-export-files-nightly": {"task": "reports.purge_old_export_files", "schedule": crontab(hour=2, minute=0)},
+    # Background jobs whose worker died (kill -9, a lost host) are marked failed (common.jobs).
+    "fail-stale-jobs": {"task": "common.fail_stale_jobs", "schedule": crontab(minute="*/5")},
 }
+# A running background job silent (no progress) this long is dead: no task outlives its time limit.
+JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+# A job still queued this long lost its message (a broker restarted without its data).
+JOB_QUEUED_STALE_AFTER_SECONDS = env.int("JOB_QUEUED_STALE_AFTER_SECONDS", default=6 * 60 * 60)
+# A message taken by a worker that dies is handed to another after this long (acks_late): just
+# above the task time limit, so a killed job is redone within minutes, not Redis's default hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 120}
 # Coverage recomputes wait this long after the first change of a burst, so the rest of the burst
 # joins the same recompute (reports/triggers.py). Inline tasks (no broker) do not wait at all.
 COVERAGE_RECOMPUTE_DELAY_SECONDS = (0 if CELERY_TASK_ALWAYS_EAGER

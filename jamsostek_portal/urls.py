@@ -12,6 +12,7 @@ from django.urls import include, path
 
 from accounts.regions import urls as region_urls
 from bpjs import urls as bpjs_urls
+from common import views as common_views
 from registrations import urls as registrations_urls
 
 from . import views
@@ -22,6 +23,7 @@ urlpatterns = [
     path("usulan/", include((registrations_urls.urlpatterns + bpjs_urls.urlpatterns, "registrations"))),
     path("cakupan/", include("reports.urls")),
     path("api/v1/", include("api.urls")),
+    path("tugas/<int:pk>/", common_views.job_status, name="job-status"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

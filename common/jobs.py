@@ -1,0 +1,165 @@
+"""Background jobs with a progress page: the one way a piece of work too large for a request
+(a bulk decision, a regency-wide import, a BPJS batch or answer file) reaches the worker.
+
+    job = job_start(kind="registrations.decide", title="Menyetujui 20.000 calon", user=request.user,
+                    regency_id=regency.pk, task_name="registrations.run_decision_job",
+                    params={"nominee_ids": ids, "action": "approve"}, total=len(ids),
+                    return_url=reverse(...))
+    return redirect(job_url(job))          # the person watches /tugas/<id>/
+
+The starting view creates the Job row (status queued) in its own transaction; after commit the
+task is queued by name. The task calls `job_run(job_id, work)`: it claims the job (running),
+calls `work(job, progress)`, and stores what `work` returns as the result the page shows
+(`JobResult`), or marks the job failed with a message the person can act on:
+
+- `JobRefused(message)` raised by `work`: the message as it is (a rule said no);
+- any other error: JOB_FAILED_MESSAGE, and the error in the log;
+- a broker that cannot be reached when the job is queued: NOT_STARTED_MESSAGE at once, so no job
+  waits for ever for a message that was never sent;
+- a worker killed mid-way (`kill -9`, a lost host): `jobs_fail_stale`, run by beat, marks a job
+  whose heartbeat stopped for longer than settings.JOB_STALE_AFTER_SECONDS failed with
+  STALE_MESSAGE. The heartbeat is written with every `progress(...)` call.
+
+`progress(done, total)` is an UPDATE on the job row: called outside a transaction it is seen at
+once; inside one, only when that transaction commits. Work that must show progress commits in
+chunks (and is written so that a second run finishes what a killed one left).
+
+With no broker (CELERY_TASK_ALWAYS_EAGER, the embedded demo) the task runs inline after commit, so
+the progress page already shows the result. This module imports no app of the portal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Job, JobStatus
+
+logger = logging.getLogger(__name__)
+
+JOB_FAILED_MESSAGE = "Pekerjaan gagal. Coba lagi; bila terulang, hubungi admin sistem."
+NOT_STARTED_MESSAGE = ("Pekerjaan tidak dapat dimulai sekarang karena antrean latar belakang tidak tersedia. "
+                       "Tidak ada yang berubah; coba lagi beberapa menit lagi.")
+STALE_MESSAGE = "Pekerjaan berhenti sebelum selesai (pekerja latar belakang terhenti). Coba lagi."
+
+Progress = Callable[..., None]
+
+
+class JobRefused(Exception):
+    """Raised by a job's work when a rule refuses it; the message is shown to the person as is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class JobResult:
+    """What the progress page shows once a job is done: Indonesian lines, links (label, url) and
+    whether the outcome needs the person's attention. No personal data."""
+
+    lines: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+    warning: bool = False
+    data: dict = field(default_factory=dict)  # figures for commands and tests
+
+    def as_json(self) -> dict:
+        return {"lines": self.lines, "links": [list(link) for link in self.links], "warning": self.warning,
+                "data": self.data}
+
+
+def job_start(*, kind: str, title: str, task_name: str, user, regency_id: int | None = None,
+              params: dict | None = None, total: int | None = None, return_url: str = "") -> Job:
+    """Creates the job (queued) and queues `task_name(job_id)` once the caller's transaction commits."""
+    job = Job.objects.create(kind=kind, title=title[:200], requested_by=user, regency_id=regency_id,
+                             params=params or {}, total=total, return_url=return_url[:300])
+    transaction.on_commit(partial(_enqueue, job.pk, task_name))
+    return job
+
+
+def _enqueue(job_id: int, task_name: str) -> None:
+    try:
+        current_app.signature(task_name, args=(job_id,)).apply_async()
+    except Exception:  # the broker's own errors (kombu OperationalError, redis ConnectionError, …)
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise
+        logger.exception("job %s could not be queued (%s)", job_id, task_name)
+        Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.FAILED, error=NOT_STARTED_MESSAGE, finished_at=timezone.now())
+
+
+def job_url(job: Job) -> str:
+    return reverse("job-status", args=[job.pk])
+
+
+def job_run(job_id: int, work: Callable[[Job, Progress], JobResult]) -> Job | None:
+    """Runs one job's work in the worker. A job already done or failed is left alone (a message
+    delivered twice); one still marked running (its worker died) is run again from the start.
+    Returns the job as stored afterwards, or None when it no longer exists."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, progress=0)
+    if not claimed:
+        return Job.objects.filter(pk=job_id).first()
+    job = Job.objects.select_related("requested_by", "regency").get(pk=job_id)
+
+    def progress(done: int, total: int | None = None) -> None:
+        values = {"progress": done, "heartbeat_at": timezone.now()}
+        if total is not None:
+            values["total"] = total
+        Job.objects.filter(pk=job_id).update(**values)
+
+    try:
+        result = work(job, progress)
+    except JobRefused as refusal:
+        _finish(job_id, status=JobStatus.FAILED, error=refusal.message)
+    except Exception:
+        logger.exception("job %s (%s) failed", job_id, job.kind)
+        _finish(job_id, status=JobStatus.FAILED, error=JOB_FAILED_MESSAGE)
+    else:
+        _finish(job_id, status=JobStatus.DONE, result=result.as_json())
+    return Job.objects.get(pk=job_id)
+
+
+def _finish(job_id: int, *, status: str, error: str = "", result: dict | None = None) -> None:
+    values = {"status": status, "error": error, "finished_at": timezone.now(), "heartbeat_at": timezone.now()}
+    if result is not None:
+        values["result"] = result
+    Job.objects.filter(pk=job_id).update(**values)
+
+
+def job_fail(job_id: int, message: str = JOB_FAILED_MESSAGE) -> None:
+    """Marks an unfinished job failed (a task's last retry failed)."""
+    Job.objects.filter(pk=job_id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
+        status=JobStatus.FAILED, error=message, finished_at=timezone.now())
+
+
+def jobs_fail_stale(*, now: dt.datetime | None = None) -> int:
+    """Marks failed every job whose worker stopped: running with no heartbeat for
+    settings.JOB_STALE_AFTER_SECONDS, or queued that long after the heartbeat-less start (a message
+    lost with its broker). Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
+    stale = (Q(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
+             | Q(status=JobStatus.QUEUED, created_at__lt=now - dt.timedelta(seconds=settings.JOB_QUEUED_STALE_AFTER_SECONDS)))
+    return Job.objects.filter(stale).update(status=JobStatus.FAILED, error=STALE_MESSAGE, finished_at=now)
+
+
+def job_get_for_user(user, pk: int) -> Job:
+    """The job's page is its requester's (and a system administrator's); anyone else gets a 404."""
+    from django.http import Http404
+
+    job = Job.objects.select_related("requested_by", "regency").filter(pk=pk).first()
+    if job is None or not (job.requested_by_id == user.pk or getattr(user, "is_system_admin", False)):
+        raise Http404("Pekerjaan tidak ditemukan.")
+    return job
