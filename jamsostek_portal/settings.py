@@ -135,7 +135,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Connections are kept between requests (a new PostgreSQL connection per request capped even
+# /healthz), checked before reuse so a restarted database costs one reconnect, not an error.
+# SQLite (the demo) opens its file per request as before.
+_PERSISTENT = DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60 if _PERSISTENT else 0))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -144,6 +149,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
+    "accounts.hashers.PortalArgon2Hasher",
+    # Hashes made before Argon2 was chosen: still accepted, re-hashed with Argon2 at the next login.
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "accounts.hashers.InitialPasswordHasher",
 ]
