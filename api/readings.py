@@ -8,10 +8,12 @@ from reports.coverage.CoverageFigures.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.http import Http404
 from lokal.wilayah import normalize_wilayah_code
+from rest_framework.exceptions import ParseError
 
 from accounts.scope import regencies_for_user, subdistricts_for_user, villages_for_user
 from reports.coverage import CoverageFigures, ProgrammeFigures, figures_for, regency_figures
@@ -30,15 +32,26 @@ LIVE = "live"
 _REGIONS_BY_PARTS = {2: regencies_for_user, 3: subdistricts_for_user, 4: villages_for_user}
 
 
-def normalize_code(code: str) -> str:
-    """The dotted Kemendagri code: 1705 → 17.05, 1705012002 → 17.05.01.2002; dotted codes stay."""
-    return normalize_wilayah_code(str(code).strip())
+# A Kemendagri code of a province, regency, subdistrict or village, dotted or not: 17, 17.05 / 1705,
+# 17.05.01 / 170501, 17.05.01.2002 / 1705012002.
+REGION_CODE_PATTERN = r"^\d{2}(\.?\d{2}(\.?\d{2}(\.?\d{4})?)?)?$"
+REGENCY_CODE_PATTERN = r"^\d{2}\.?\d{2}$"
+CODE_ERROR = "Kode wilayah tidak dikenali: tulis kode Kemendagri, misalnya 17.05 atau 1705."
+
+
+def normalize_code(code: str, *, pattern: str = REGION_CODE_PATTERN) -> str:
+    """The dotted Kemendagri code: 1705 → 17.05, 1705012002 → 17.05.01.2002; dotted codes stay.
+    A string that is no such code is the caller's mistake: ParseError (400), not a 404."""
+    code = str(code).strip()
+    if not re.fullmatch(pattern, code):
+        raise ParseError(CODE_ERROR)
+    return normalize_wilayah_code(code)
 
 
 def region_for_user(user, code: str) -> Region:
     """The regency, subdistrict or village with this Kemendagri code (dotted or not), if the user may
-    read its coverage (reports.permissions.can_view_coverage); Http404 for a malformed code, a
-    missing region and one out of scope alike."""
+    read its coverage (reports.permissions.can_view_coverage); Http404 for a missing region and one
+    out of scope alike; ParseError (400) for a string that is no region code."""
     dotted = normalize_code(code)
     scoped = _REGIONS_BY_PARTS.get(len(dotted.split(".")))
     region = scoped(user).filter(code=dotted).first() if scoped else None

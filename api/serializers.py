@@ -15,7 +15,7 @@ from .readings import LIVE, SNAPSHOT
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The body of an error answer (401, 404, 429)."""
+    """The body of an error answer (400, 401, 404, 429)."""
 
     detail = serializers.CharField(read_only=True)
 

@@ -12,7 +12,7 @@ regions; village officers see none). Export batches: the rule of the programme's
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
@@ -20,6 +20,8 @@ from bpjs.selectors import export_batches_for_user
 from reports.selectors import snapshot_trend
 
 from .readings import (
+    REGENCY_CODE_PATTERN,
+    REGION_CODE_PATTERN,
     CoverageReading,
     child_readings,
     coverage_regions_for_user,
@@ -29,18 +31,22 @@ from .readings import (
 )
 from .serializers import CoverageSerializer, ErrorSerializer, ExportBatchSerializer, RegionSerializer
 
-# The answers besides 200 that a caller should expect, in the schema.
-AUTH_ERRORS = {401: ErrorSerializer, 429: ErrorSerializer}
-ERRORS = {**AUTH_ERRORS, 404: ErrorSerializer}
+# Every answer besides 200 that a caller may get, in the schema: 400 a malformed parameter (a page
+# that is not a whole number from 1, a string that is no region code), 401 no or a bad token, 404
+# missing or out of scope (alike) or a page past the last, 429 too many calls.
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 404: ErrorSerializer, 429: ErrorSerializer}
 
 REGION_CODE = OpenApiParameter(
-    "region_code", OpenApiTypes.STR, OpenApiParameter.PATH,
+    "region_code", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=REGION_CODE_PATTERN,
     description="Kemendagri code of a regency, subdistrict or village, dotted or not (17.05, 1705, "
-                "17.05.01, 17.05.01.2002).")
+                "17.05.01, 17.05.01.2002). `GET /api/v1/regions/` lists the regencies you may read.",
+    examples=[OpenApiExample("Kabupaten Seluma", value="17.05"),
+              OpenApiExample("Kecamatan Sukaraja, Seluma", value="17.05.01"),
+              OpenApiExample("Desa Niur, Seluma (undotted)", value="1705012002")])
 
 
 @extend_schema(tags=["coverage"], summary="Regions whose coverage you may read",
-               responses={200: RegionSerializer, **AUTH_ERRORS},
+               responses={200: RegionSerializer, **ERRORS},
                description="The regencies (kabupaten/kota) within your scope, by code, with links to their "
                            "coverage, history and subdistricts.")
 class RegionList(generics.ListAPIView):
@@ -91,9 +97,11 @@ class CoverageChildren(generics.ListAPIView):
 
 
 @extend_schema(tags=["export batches"], summary="BPJS export batches",
-               responses={200: ExportBatchSerializer, **AUTH_ERRORS},
+               responses={200: ExportBatchSerializer, **ERRORS},
                parameters=[OpenApiParameter("regency", OpenApiTypes.STR, OpenApiParameter.QUERY,
-                                            description="Only this regency's batches (code, e.g. 17.05 or 1705).")])
+                                            pattern=REGENCY_CODE_PATTERN,
+                                            description="Only this regency's batches (code, e.g. 17.05 or 1705).",
+                                            examples=[OpenApiExample("Kabupaten Seluma", value="17.05")])])
 class ExportBatchList(generics.ListAPIView):
     serializer_class = ExportBatchSerializer
 
@@ -101,11 +109,14 @@ class ExportBatchList(generics.ListAPIView):
         batches = export_batches_for_user(self.request.user)
         regency = self.request.query_params.get("regency", "").strip()
         if regency:
-            batches = batches.filter(regency__code=normalize_code(regency))
+            batches = batches.filter(regency__code=normalize_code(regency, pattern=REGENCY_CODE_PATTERN))
         return batches
 
 
 @extend_schema(tags=["export batches"], summary="One BPJS export batch",
+               parameters=[OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH,
+                                            description="The batch number, as on the batch list.",
+                                            examples=[OpenApiExample("A Seluma batch", value="BPJS-1705-2026-001")])],
                responses={200: ExportBatchSerializer, **ERRORS})
 class ExportBatchDetail(generics.RetrieveAPIView):
     serializer_class = ExportBatchSerializer
