@@ -1,4 +1,5 @@
-"""The export log: one ExportRecord row for every workbook the portal hands out.
+"""The export log: one ExportRecord row for every workbook the portal hands out, and for every
+opening of a page that shows a nominee's NIK and KK in full (`reveal_record`).
 
 Written by each place that answers with a workbook: the nominative list and the coverage recap,
 answered at once (`export_record`) or built by the worker (`export_job_record` when queued,
@@ -21,12 +22,12 @@ from django.utils import timezone
 from .models import ExportKind, ExportRecord, ExportStatus
 
 # Callers elsewhere need the kinds and the writers, from one import.
-__all__ = ["ExportKind", "export_job_done", "export_job_record", "export_record"]
+__all__ = ["ExportKind", "export_job_done", "export_job_record", "export_record", "reveal_record"]
 
 
 def export_record(*, kind: ExportKind | str, requested_by, regency, row_count: int, programme=None,
                   subdistrict=None, village=None, filename: str = "", full_identifiers: bool = False,
-                  ) -> ExportRecord:
+                  nominee_ref: int | None = None) -> ExportRecord:
     """Records an export answered at once (status done). `regency` is the region's regency (the
     log is per regency); `subdistrict` / `village` when the export was narrower; `full_identifiers`
     when the file holds NIK or KK in clear. Call it inside the `transaction.atomic()` block that
@@ -36,7 +37,7 @@ def export_record(*, kind: ExportKind | str, requested_by, regency, row_count: i
     return ExportRecord.objects.create(
         kind=kind, status=ExportStatus.DONE, requested_by=requested_by, regency=regency, programme=programme,
         subdistrict=subdistrict, village=village, filename=filename[:200], full_identifiers=full_identifiers,
-        row_count=row_count, progress=row_count, total=row_count, finished_at=now,
+        row_count=row_count, progress=row_count, total=row_count, finished_at=now, nominee_ref=nominee_ref,
     )
 
 
@@ -61,3 +62,12 @@ def export_job_done(*, record: ExportRecord, row_count: int) -> None:
     record.status, record.finished_at = ExportStatus.DONE, timezone.now()
     record.row_count = record.progress = record.total = row_count
     record.save(update_fields=["status", "finished_at", "row_count", "progress", "total", "file"])
+
+
+def reveal_record(*, requested_by, regency, village, nominee_id: int) -> ExportRecord:
+    """Records that a page showed one nominee's NIK and KK in full to `requested_by` (a reveal, logged
+    like an export: who, when, which nominee by id). Lists show NIKs masked; the nominee's own page
+    and its edit form are where a full NIK is read, and each opening is one row."""
+    return export_record(kind=ExportKind.NOMINEE_REVEAL, requested_by=requested_by, regency=regency,
+                         subdistrict=village.subdistrict, village=village, row_count=1, full_identifiers=True,
+                         nominee_ref=nominee_id)

@@ -22,6 +22,8 @@ class ExportKind(models.TextChoices):
     AUDIT_EVENTS = "audit_events", _("riwayat keputusan")
     SUBMISSION_TRACKING = "submission_tracking", _("pemantauan pengiriman")
     VILLAGE_ACCOUNTS = "village_accounts", _("akun operator desa")
+    # Not a file: a page that showed one nominee's NIK and KK in full (common.access_log.reveal_record).
+    NOMINEE_REVEAL = "nominee_reveal", _("NIK/KK lengkap dilihat")
 
 
 class ExportStatus(models.TextChoices):
@@ -63,6 +65,8 @@ class ExportRecord(models.Model):
     total = models.PositiveIntegerField(_("jumlah baris yang dibuat"), null=True, blank=True)
     file = models.FileField(_("berkas"), upload_to="exports/%Y/", blank=True)
     error = models.TextField(_("kesalahan"), blank=True)
+    # A reveal only: which nominee's page showed NIK/KK in full (its id: no name or NIK in the log).
+    nominee_ref = models.PositiveBigIntegerField(_("id calon"), null=True, blank=True)
     # When the job's file was deleted after settings.EXPORT_FILE_RETENTION_DAYS (export_files_purge).
     file_purged_at = models.DateTimeField(_("berkas dihapus pada"), null=True, blank=True)
 

@@ -6,6 +6,7 @@ action added later must call workflow.nominees_decide, as the review pages do.""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -13,7 +14,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from . import services
 from .identifiers import shown_birth, shown_nik
 from .models import Nominee, NomineeEvent, OccupationCategory, PremiumRate, Programme, VillageQuota
-from .nik import nik_search_hash
+from .nik import NIK_HASH, nik_search_hash
 from .timeline import HIDDEN_CHANGE
 
 
@@ -113,10 +114,19 @@ class NomineeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return _MaskedHistoryHelper(self.model, historical_record)
 
+    def changelist_view(self, request, extra_context=None):
+        # A NIK typed in the search box (a GET form) goes no further than this request, which the
+        # access log records without its query: the search continues on its keyed hash.
+        if nik_hash := nik_search_hash(request.GET.get("q", "")):
+            params = request.GET.copy()
+            params["q"] = nik_hash
+            return HttpResponseRedirect(f"{request.path}?{params.urlencode()}")
+        return super().changelist_view(request, extra_context)
+
     def get_search_results(self, request, queryset, search_term):
         # The same keyed hash as the review queue's NIK search (nik.nik_search_hash).
-        if nik_hash := nik_search_hash(search_term):
-            return queryset.filter(nik_hash=nik_hash), False
+        if NIK_HASH.fullmatch(search_term.strip()):
+            return queryset.filter(nik_hash=search_term.strip()), False
         return super().get_search_results(request, queryset, search_term)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

@@ -56,6 +56,10 @@ def normalise_nik(text: str) -> str | None:
     return digits if _SIXTEEN_DIGITS.fullmatch(digits) else None
 
 
+# What a keyed hash looks like (hex SHA-256): a search may carry one in a URL, never the NIK itself.
+NIK_HASH = re.compile(r"[0-9a-f]{64}")
+
+
 def nik_search_hash(text: str) -> str | None:
     """The keyed hash of a text that has the NIK shape (`normalise_nik`), else None. The one way
     a NIK becomes Nominee.nik_hash, so what is stored and what is searched for always agree."""

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from common.access_log import reveal_record
 from common.formatting import format_rupiah
 from registrations import selectors, workflow
 from registrations.checks import review_checks
@@ -83,6 +84,8 @@ def _page(request, nominee: Nominee, *, decision_form=None, end_form=None):
     regency = nominee.village.subdistrict.regency
     is_staff = can_see_review_pages(user, regency)
     full_identifiers = identifiers_visible(user)
+    if full_identifiers:  # the page shows NIK and KK in full: a reveal, logged like an export
+        reveal_record(requested_by=user, regency=regency, village=nominee.village, nominee_id=nominee.pk)
     actions = workflow.available_actions(user, nominee)
     can_end = workflow.can_act(user, nominee, Action.END)
     context = {

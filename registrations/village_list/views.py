@@ -20,6 +20,7 @@ from django.utils import timezone
 from lokal import count_working_days
 
 from accounts.scope import village_get_for_user
+from common.access_log import reveal_record
 from common.formatting import format_date
 from registrations import quotas, selectors, services
 from registrations.enums import EDITABLE_STATES
@@ -185,6 +186,9 @@ def nominee_update(request, pk):
         else:
             messages.success(request, f"Data {nominee.full_name} disimpan.")
             return redirect("registrations:village", village_pk=nominee.village_id)
+    # The form shows the stored NIK and KK in full: a reveal, logged like an export.
+    reveal_record(requested_by=request.user, regency=nominee.village.subdistrict.regency, village=nominee.village,
+                  nominee_id=nominee.pk)
     return render(request, "registrations/nominee_form.html", {
         "form": form, "programme": nominee.programme, "village": nominee.village, "nominee": nominee,
     })

@@ -41,10 +41,14 @@ def test_nominee_changelist_shows_masked_niks(admin_client, returned):
     assert b"************0001" in response.content and NIK_MAN.encode() not in response.content
 
 
-def test_nominee_changelist_finds_a_full_nik(admin_client, returned):
-    response = admin_client.get(reverse("admin:registrations_nominee_changelist"), {"q": "1705 0115 0590 0001"})
+def test_nominee_changelist_finds_a_full_nik_without_keeping_it_in_the_url(admin_client, returned):
+    typed = admin_client.get(reverse("admin:registrations_nominee_changelist"), {"q": "1705 0115 0590 0001"})
 
+    assert typed.status_code == 302
+    assert "1705" not in typed["Location"] and returned.nik_hash in typed["Location"]
+    response = admin_client.get(typed["Location"])
     assert list(response.context["cl"].result_list) == [returned]
+    assert "1705011505900001" not in response.content.decode()
 
 
 def test_nominee_change_page_shows_the_status_read_only(admin_client, returned):

@@ -173,7 +173,9 @@ def test_every_nik_search_finds_the_same_nominee_through_the_one_hash(
     redirect = client.post(reverse("registrations:review-queue"),
                            {"programme": open_programme.pk, "q": typed, "status": "all"})
     queue = client.get(redirect["Location"])
-    admin = login(sysadmin).get(reverse("admin:registrations_nominee_changelist"), {"q": typed})
+    admin_client = login(sysadmin)
+    typed_search = admin_client.get(reverse("admin:registrations_nominee_changelist"), {"q": typed})
+    admin = admin_client.get(typed_search["Location"])  # the NIK is traded for its hash in a redirect
     [answer] = answers.answer_preview(content=_answer_file(typed), regency=seluma).rows
 
     assert Nominee.objects.get(pk=budi.pk).nik_hash == nik_search_hash(typed) != keyed_hash(NIK_MAN)

@@ -269,8 +269,8 @@ def test_page_query_count_does_not_grow_with_the_story(login, reviewer, officer,
 
     # session, user, region scope, nominee (with programme, village, regency, occupation), regency
     # settings, other nominations of the NIK, replaced_by, events, history, occupation names, unread
-    # notices (the header). `replaces` is empty, so no query.
-    with django_assert_num_queries(11):
+    # notices (the header), and the reveal's row in the access log. `replaces` is empty, so no query.
+    with django_assert_num_queries(12):
         response = page(client, draft)
 
     assert len(response.context["timeline"]) == edits + 2
