@@ -58,7 +58,13 @@ _IDENTIFIERS_IN_REASONS = ("NIK", "KK", "PHONE", "EMAIL")
 
 
 class TransitionError(Exception):
-    """The change is impossible or not the actor's to make; the message is for the user."""
+    """The change is impossible or not the actor's to make; the message is for the user. `summary`
+    is the same words without the person's name, who decided or when, so that a decision job can
+    count its refusals by reason ("12 calon: …"); it is the message itself when that names nobody."""
+
+    def __init__(self, message: str, *, summary: str = "") -> None:
+        super().__init__(message)
+        self.summary = summary or message
 
 
 NOT_FOUND = "Calon peserta tidak ditemukan."
@@ -264,7 +270,7 @@ def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", r
                               fields=fields or {})
         except IntegrityError:
             # Reopening a rejected nominee whose NIK has since been nominated again elsewhere.
-            raise TransitionError(_reopen_refusal(nominee)) from None
+            raise _reopen_refusal(nominee) from None
         announcements.announce_on_commit(ChangeKind.STATUS, nominee.village.subdistrict.regency_id,
                                   nominee_ids=[nominee.pk])
     return nominee
@@ -282,28 +288,28 @@ def _check_move(nominee: Nominee, *, action: str, actor, seen_status: str | None
     if seen_status is not None and nominee.status != seen_status:
         raise TransitionError(
             f"{nominee.full_name} sudah diputuskan{_who_and_when(nominee, decided=decided)}: "
-            f"status sekarang '{S(nominee.status).label}'. Muat ulang halaman."
+            f"status sekarang '{S(nominee.status).label}'. Muat ulang halaman.",
+            summary=f"sudah diputuskan: status sekarang '{S(nominee.status).label}'. Muat ulang halaman.",
         )
     rule = rule_for(action, nominee.status)
     if rule is None:
         if nominee.status == to:
             raise TransitionError(
                 f"{nominee.full_name} sudah diputuskan{_who_and_when(nominee, decided=decided)}: "
-                f"status '{S(to).label}'."
+                f"status '{S(to).label}'.",
+                summary=f"sudah diputuskan: status '{S(to).label}'.",
             )
-        raise TransitionError(
-            f"{nominee.full_name}: status '{S(nominee.status).label}' tidak bisa diubah menjadi "
-            f"'{S(to).label}'."
-        )
+        cannot = f"status '{S(nominee.status).label}' tidak bisa diubah menjadi '{S(to).label}'."
+        raise TransitionError(f"{nominee.full_name}: {cannot}", summary=cannot)
     if not rule.allowed(actor, nominee):
         if (nominee.status, to) == (S.SUBMITTED, S.APPROVED) and _role_in(APPROVE_ROLES)(actor, nominee):
-            raise TransitionError(
-                f"{nominee.full_name} belum diverifikasi. Dinas ini memakai dua tahap: verifikator "
-                "memverifikasi dulu, lalu penyetuju menyetujui."
-            )
-        raise TransitionError(f"Anda tidak berwenang mengubah status {nominee.full_name}.")
+            two_steps = ("belum diverifikasi. Dinas ini memakai dua tahap: verifikator memverifikasi dulu, lalu "
+                         "penyetuju menyetujui.")
+            raise TransitionError(f"{nominee.full_name} {two_steps}", summary=two_steps)
+        raise TransitionError(f"Anda tidak berwenang mengubah status {nominee.full_name}.",
+                              summary="Anda tidak berwenang mengubah statusnya.")
     if to == S.APPROVED and (refusal := four_eyes_refusal(nominee, actor, verifiers=verifiers)):
-        raise TransitionError(refusal)
+        raise TransitionError(refusal, summary=refusal.removeprefix(f"{nominee.full_name}: "))
     return _check_reason(rule, reason_code, reason)
 
 
@@ -314,8 +320,11 @@ def _needs_who_and_when(nominee: Nominee, move: Move) -> bool:
             or nominee.status == ACTION_TARGETS[move.action])
 
 
-def _reopen_refusal(nominee: Nominee) -> str:
-    return f"{nominee.full_name}: NIK ini sudah diusulkan lagi di tempat lain, jadi tidak bisa dibuka kembali."
+_NIK_AGAIN = "NIK ini sudah diusulkan lagi di tempat lain, jadi tidak bisa dibuka kembali."
+
+
+def _reopen_refusal(nominee: Nominee) -> TransitionError:
+    return TransitionError(f"{nominee.full_name}: {_NIK_AGAIN}", summary=_NIK_AGAIN)
 
 
 @dataclass(frozen=True)
@@ -373,12 +382,13 @@ def _bulk_transition(moves: list[Move], *, actor, all_or_nothing: bool = False) 
                                    decided=decided)
                 if _reactivates(nominee, move):
                     if nominee.nik_hash in taken:
-                        raise TransitionError(_reopen_refusal(nominee))
+                        raise _reopen_refusal(nominee)
                     taken.add(nominee.nik_hash)  # a second nominee of the same NIK in this change
             except TransitionError as error:
                 if all_or_nothing:
                     raise
                 result.refused.append((move.nominee_pk, str(error)))
+                result.summaries.append(error.summary)
                 continue
             to = ACTION_TARGETS[move.action]
             events.append(NomineeEvent(nominee=nominee, actor=actor, from_status=nominee.status, to_status=to,
@@ -572,6 +582,7 @@ def paid_until_problem(*, registered_on, paid_until) -> str:
 class BulkResult:
     changed: list[Nominee] = field(default_factory=list)
     refused: list[tuple[int, str]] = field(default_factory=list)  # (pk, why)
+    summaries: list[str] = field(default_factory=list)  # each refusal's why without the name (TransitionError.summary)
 
 
 def nominees_decide(*, nominee_pks: Iterable[int], action: str, actor, reason_code: str = "",
@@ -593,4 +604,5 @@ def nominees_decide(*, nominee_pks: Iterable[int], action: str, actor, reason_co
             chunk = _bulk_transition(moves[start:start + BULK_SIZE], actor=actor)
             result.changed += chunk.changed
             result.refused += chunk.refused
+            result.summaries += chunk.summaries
     return result
