@@ -13,6 +13,8 @@ calls `work(job, progress)`, and stores what `work` returns as the result the pa
 (`JobResult`), or marks the job failed with a message the person can act on:
 
 - `JobRefused(message)` raised by `work`: the message as it is (a rule said no);
+- a database error worth retrying (common.database.RETRYABLE_DATABASE_ERRORS): raised to the task,
+  which retries (the job stays running) and calls `job_fail` when the retries are spent;
 - any other error: JOB_FAILED_MESSAGE, and the error in the log;
 - a broker that cannot be reached when the job is queued: NOT_STARTED_MESSAGE at once, so no job
   waits for ever for a message that was never sent;
@@ -43,6 +45,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .database import RETRYABLE_DATABASE_ERRORS
 from .models import Job, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -123,6 +126,11 @@ def job_run(job_id: int, work: Callable[[Job, Progress], JobResult]) -> Job | No
         result = work(job, progress)
     except JobRefused as refusal:
         _finish(job_id, status=JobStatus.FAILED, error=refusal.message)
+    except RETRYABLE_DATABASE_ERRORS:
+        # A lost connection or a lock timeout: the job stays running and the error reaches the task,
+        # whose retry runs the work again (written to finish what this run left); the task marks
+        # the job failed (job_fail) when the retries are spent.
+        raise
     except Exception:
         logger.exception("job %s (%s) failed", job_id, job.kind)
         _finish(job_id, status=JobStatus.FAILED, error=JOB_FAILED_MESSAGE)

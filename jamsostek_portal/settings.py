@@ -289,6 +289,10 @@ COVERAGE_RECOMPUTE_DELAY_SECONDS = (0 if CELERY_TASK_ALWAYS_EAGER
 # Exports with more rows than this (the nominative list, the coverage recap) are built by the
 # worker with a progress page (reports/export_jobs.py); smaller ones download at once.
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
+# Bulk review decisions over more nominees than this run as a background job with a progress page
+# (registrations/review/decisions.py); smaller ones are decided in the request. At about 0.5 ms a
+# nominee (scripts/bench_review.py), 2,000 answer in about a second.
+DECISION_INLINE_MAX_ROWS = env.int("DECISION_INLINE_MAX_ROWS", default=2000)
 # Days a worker-built export file stays downloadable; the log row stays for good.
 EXPORT_FILE_RETENTION_DAYS = env.int("EXPORT_FILE_RETENTION_DAYS", default=30)
 

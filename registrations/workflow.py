@@ -32,14 +32,14 @@ Rules that live here and nowhere else:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
-from django.db.models import TextChoices
+from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, DateTimeField, IntegerField, TextChoices, Value
 from django.utils import timezone
 from lokal.samaran import mask_pii
-from simple_history.utils import bulk_update_with_history
 
 from accounts.enums import BPJS_ROLES, DECISION_ROLES, OFFICE_ROLES, Role
 from accounts.scope import region_scope
@@ -47,8 +47,9 @@ from common import events as announcements
 from common.events import ChangeKind
 from common.formatting import format_date, format_datetime
 from villages.enums import ApprovalSteps
+from villages.models import Village
 
-from .enums import Action, EndReason, ReviewReason
+from .enums import ACTIVE_STATES, INACTIVE_STATES, Action, EndReason, ReviewReason
 from .enums import NomineeStatus as S
 from .models import Nominee, NomineeEvent
 from .permissions import can_edit_village_list
@@ -57,7 +58,13 @@ _IDENTIFIERS_IN_REASONS = ("NIK", "KK", "PHONE", "EMAIL")
 
 
 class TransitionError(Exception):
-    """The change is impossible or not the actor's to make; the message is for the user."""
+    """The change is impossible or not the actor's to make; the message is for the user. `summary`
+    is the same words without the person's name, who decided or when, so that a decision job can
+    count its refusals by reason ("12 calon: …"); it is the message itself when that names nobody."""
+
+    def __init__(self, message: str, *, summary: str = "") -> None:
+        super().__init__(message)
+        self.summary = summary or message
 
 
 NOT_FOUND = "Calon peserta tidak ditemukan."
@@ -150,8 +157,9 @@ ACTION_TARGETS: dict[str, str] = {
 }
 # The decisions the review pages offer, in the order the buttons appear.
 REVIEW_ACTIONS = (Action.VERIFY, Action.APPROVE, Action.RETURN, Action.REJECT, Action.REOPEN)
-# What _bulk_transition may do: the BPJS steps, which move a batch or an answer file at once.
-BULK_ACTIONS = frozenset({Action.SEND_TO_BPJS, Action.REGISTER, Action.REFUSE_BY_BPJS})
+# What _bulk_transition may do: the review decisions (a selection, a whole village, a job) and the
+# BPJS steps, which move a batch or an answer file at once.
+BULK_ACTIONS = frozenset({*REVIEW_ACTIONS, Action.SEND_TO_BPJS, Action.REGISTER, Action.REFUSE_BY_BPJS})
 
 
 def rule_for(action: str, from_status: str) -> Rule | None:
@@ -178,6 +186,7 @@ def available_actions(user, nominee: Nominee) -> list[str]:
 
 # --- The one place a status changes -----------------------------------------------------------------
 
+@functools.lru_cache(maxsize=256)  # a bulk decision checks the same reason for every nominee
 def _check_reason(rule: Rule, reason_code: str, reason: str) -> str:
     """Validates the reason and returns the text kept on the nominee (label, then the free text).
     The text goes to the village, notices and exports: a NIK, KK, phone number or e-mail address
@@ -197,12 +206,22 @@ def _check_reason(rule: Rule, reason_code: str, reason: str) -> str:
     return reason
 
 
-def _who_and_when(nominee: Nominee) -> str:
-    event = nominee.events.select_related("actor").order_by("-created_at", "-pk").first()
-    if event is None:
-        return ""
-    name = event.actor.get_full_name() or event.actor.username
-    return f" oleh {name} pada {format_datetime(timezone.localtime(event.created_at))}"
+def _who_and_when(nominee: Nominee, *, decided: dict[int, str] | None = None) -> str:
+    """" oleh Sri Wahyuni pada 25-11-2026 10:02": who made the nominee's latest change, and when.
+    `decided` is `_who_and_when_many` of a bulk change's nominees; without it, one query."""
+    return (_who_and_when_many([nominee.pk]) if decided is None else decided).get(nominee.pk, "")
+
+
+def _who_and_when_many(pks) -> dict[int, str]:
+    """pk → `_who_and_when`'s text for many nominees, in one query."""
+    if not pks:
+        return {}
+    latest = {}
+    for event in (NomineeEvent.objects.filter(nominee_id__in=list(pks)).select_related("actor")
+                  .order_by("nominee_id", "created_at", "pk")):
+        latest[event.nominee_id] = event  # the latest wins
+    return {pk: f" oleh {event.actor.get_full_name() or event.actor.username} pada "
+                f"{format_datetime(timezone.localtime(event.created_at))}" for pk, event in latest.items()}
 
 
 def last_verifiers(nominees) -> dict[int, object]:
@@ -251,45 +270,61 @@ def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", r
                               fields=fields or {})
         except IntegrityError:
             # Reopening a rejected nominee whose NIK has since been nominated again elsewhere.
-            raise TransitionError(
-                f"{nominee.full_name}: NIK ini sudah diusulkan lagi di tempat lain, jadi tidak bisa dibuka kembali."
-            ) from None
+            raise _reopen_refusal(nominee) from None
         announcements.announce_on_commit(ChangeKind.STATUS, nominee.village.subdistrict.regency_id,
                                   nominee_ids=[nominee.pk])
     return nominee
 
 
 def _check_move(nominee: Nominee, *, action: str, actor, seen_status: str | None, reason_code: str = "",
-                reason: str = "") -> str:
+                reason: str = "", verifiers: dict[int, object] | None = None,
+                decided: dict[int, str] | None = None) -> str:
     """Every check of a move on a locked nominee: the status the person saw, the table, the
     permission, four eyes, the reason. Returns the reason text to store; raises TransitionError
-    with the message for the person."""
+    with the message for the person. A bulk change passes what it read for all its nominees at
+    once (`verifiers`: `last_verifiers`; `decided`: `_who_and_when_many` of those `_needs_who_and_when`),
+    so a check costs no query."""
     to = ACTION_TARGETS[action]
     if seen_status is not None and nominee.status != seen_status:
         raise TransitionError(
-            f"{nominee.full_name} sudah diputuskan{_who_and_when(nominee)}: "
-            f"status sekarang '{S(nominee.status).label}'. Muat ulang halaman."
+            f"{nominee.full_name} sudah diputuskan{_who_and_when(nominee, decided=decided)}: "
+            f"status sekarang '{S(nominee.status).label}'. Muat ulang halaman.",
+            summary=f"sudah diputuskan: status sekarang '{S(nominee.status).label}'. Muat ulang halaman.",
         )
     rule = rule_for(action, nominee.status)
     if rule is None:
         if nominee.status == to:
             raise TransitionError(
-                f"{nominee.full_name} sudah diputuskan{_who_and_when(nominee)}: status '{S(to).label}'."
+                f"{nominee.full_name} sudah diputuskan{_who_and_when(nominee, decided=decided)}: "
+                f"status '{S(to).label}'.",
+                summary=f"sudah diputuskan: status '{S(to).label}'.",
             )
-        raise TransitionError(
-            f"{nominee.full_name}: status '{S(nominee.status).label}' tidak bisa diubah menjadi "
-            f"'{S(to).label}'."
-        )
+        cannot = f"status '{S(nominee.status).label}' tidak bisa diubah menjadi '{S(to).label}'."
+        raise TransitionError(f"{nominee.full_name}: {cannot}", summary=cannot)
     if not rule.allowed(actor, nominee):
         if (nominee.status, to) == (S.SUBMITTED, S.APPROVED) and _role_in(APPROVE_ROLES)(actor, nominee):
-            raise TransitionError(
-                f"{nominee.full_name} belum diverifikasi. Dinas ini memakai dua tahap: verifikator "
-                "memverifikasi dulu, lalu penyetuju menyetujui."
-            )
-        raise TransitionError(f"Anda tidak berwenang mengubah status {nominee.full_name}.")
-    if to == S.APPROVED and (refusal := four_eyes_refusal(nominee, actor)):
-        raise TransitionError(refusal)
+            two_steps = ("belum diverifikasi. Dinas ini memakai dua tahap: verifikator memverifikasi dulu, lalu "
+                         "penyetuju menyetujui.")
+            raise TransitionError(f"{nominee.full_name} {two_steps}", summary=two_steps)
+        raise TransitionError(f"Anda tidak berwenang mengubah status {nominee.full_name}.",
+                              summary="Anda tidak berwenang mengubah statusnya.")
+    if to == S.APPROVED and (refusal := four_eyes_refusal(nominee, actor, verifiers=verifiers)):
+        raise TransitionError(refusal, summary=refusal.removeprefix(f"{nominee.full_name}: "))
     return _check_reason(rule, reason_code, reason)
+
+
+def _needs_who_and_when(nominee: Nominee, move: Move) -> bool:
+    """Would `_check_move` name who decided this nominee (a status the person did not see, or the
+    move already made)?"""
+    return ((move.seen_status is not None and nominee.status != move.seen_status)
+            or nominee.status == ACTION_TARGETS[move.action])
+
+
+_NIK_AGAIN = "NIK ini sudah diusulkan lagi di tempat lain, jadi tidak bisa dibuka kembali."
+
+
+def _reopen_refusal(nominee: Nominee) -> TransitionError:
+    return TransitionError(f"{nominee.full_name}: {_NIK_AGAIN}", summary=_NIK_AGAIN)
 
 
 @dataclass(frozen=True)
@@ -307,40 +342,53 @@ class Move:
 
 # What every move writes, besides the fields its step brings.
 _STATUS_FIELDS = ("status", "status_reason", "status_changed_at", "updated_at")
+# What the checks read of a locked nominee in a bulk change (`_check_move`, the rules, four eyes,
+# the reopen check): nothing else is loaded, so nothing is decrypted.
+_CHECKED_FIELDS = ("id", "status", "full_name", "nik_hash", "village_id")
 
 
 def _bulk_transition(moves: list[Move], *, actor, all_or_nothing: bool = False) -> BulkResult:
     """Many moves in one transaction with bulk writes: the rows locked in one query (by pk, within
-    the actor's regions), each move checked as a single one is (`_check_move`), then one bulk
-    update with its history rows and one event row per moved nominee, whatever their number.
-    A move that fails its check is refused with its message and the others go ahead, or, with
-    `all_or_nothing`, the first refusal is raised and nothing is written. Side effects as
-    `_transition`'s, after commit: one coverage recompute per regency, the village notices."""
+    the actor's regions), each move checked as a single one is (`_check_move`, with who verified
+    and who decided read once for all), then the writes, whatever the number of moves: one UPDATE
+    per BULK_SIZE rows (the same values for all: a plain UPDATE; values per row, as KPJ numbers:
+    Django's bulk_update), the history rows copied from the updated rows (INSERT … SELECT), and the
+    event rows (bulk_create). A move that fails its check is refused with its message and the
+    others go ahead, or, with `all_or_nothing`, the first refusal is raised and nothing is written.
+    Reopening a rejected nominee whose NIK is active again elsewhere is refused as `_transition`
+    refuses it. Side effects as `_transition`'s, after commit: one announcement for the change
+    (the coverage recompute, the village notices)."""
     if any(move.action not in BULK_ACTIONS for move in moves):
-        # Only moves that cannot meet the one-active-nomination index (see _transition's IntegrityError).
         raise TransitionError("Tindakan ini tidak bisa dilakukan sekaligus.")
     result = BulkResult()
     with transaction.atomic():
-        locked = {nominee.pk: nominee for nominee in
-                  Nominee.objects.filter(region_scope(actor).village_filter("village__"))
-                  # The encrypted fields are neither checked nor written: no need to decrypt them.
-                  .defer("nik", "kk", "mother_maiden_name")
-                  .select_for_update(of=("self",)).select_related("village__subdistrict__regency__settings")
-                  .filter(pk__in={move.nominee_pk for move in moves}).order_by("pk")}
+        locked = _lock_for_moves({move.nominee_pk for move in moves}, actor=actor)
+        wanted = [(move, locked.get(move.nominee_pk)) for move in moves]
+        verifiers = (last_verifiers(locked.values())
+                     if any(ACTION_TARGETS[move.action] == S.APPROVED for move in moves) else {})
+        decided = _who_and_when_many({nominee.pk for move, nominee in wanted
+                                      if nominee is not None and _needs_who_and_when(nominee, move)})
+        taken = _nik_hashes_active_elsewhere([nominee for move, nominee in wanted if nominee is not None
+                                              and _reactivates(nominee, move)])
         changed_at = timezone.now()
         events, fields, moved = [], set(), set()
-        for move in moves:
-            nominee = locked.pop(move.nominee_pk, None)
+        for move, nominee in wanted:
             try:
-                if nominee is None:
+                if nominee is None or move.nominee_pk in moved:
                     raise TransitionError(ALREADY_IN_THIS_CHANGE if move.nominee_pk in moved else NOT_FOUND)
                 moved.add(move.nominee_pk)
                 text = _check_move(nominee, action=move.action, actor=actor, seen_status=move.seen_status,
-                                   reason_code=move.reason_code, reason=move.reason)
+                                   reason_code=move.reason_code, reason=move.reason, verifiers=verifiers,
+                                   decided=decided)
+                if _reactivates(nominee, move):
+                    if nominee.nik_hash in taken:
+                        raise _reopen_refusal(nominee)
+                    taken.add(nominee.nik_hash)  # a second nominee of the same NIK in this change
             except TransitionError as error:
                 if all_or_nothing:
                     raise
                 result.refused.append((move.nominee_pk, str(error)))
+                result.summaries.append(error.summary)
                 continue
             to = ACTION_TARGETS[move.action]
             events.append(NomineeEvent(nominee=nominee, actor=actor, from_status=nominee.status, to_status=to,
@@ -353,8 +401,7 @@ def _bulk_transition(moves: list[Move], *, actor, all_or_nothing: bool = False) 
             result.changed.append(nominee)
         if not result.changed:
             return result
-        bulk_update_with_history(result.changed, Nominee, [*_STATUS_FIELDS, *sorted(fields)], batch_size=BULK_SIZE,
-                                 default_user=actor, default_date=changed_at)
+        _write_moves(result.changed, [*_STATUS_FIELDS, *sorted(fields)], actor=actor, at=changed_at)
         NomineeEvent.objects.bulk_create(events, batch_size=BULK_SIZE)
         by_regency: dict[int, list[int]] = {}
         for nominee in result.changed:
@@ -363,6 +410,72 @@ def _bulk_transition(moves: list[Move], *, actor, all_or_nothing: bool = False) 
             for regency_id, nominee_ids in sorted(by_regency.items()):
                 announcements.announce_on_commit(ChangeKind.STATUS, regency_id, nominee_ids=nominee_ids)
     return result
+
+
+def _lock_for_moves(pks: set[int], *, actor) -> dict[int, Nominee]:
+    """pk → the nominee, locked (FOR UPDATE), of those within the actor's regions, with what the
+    checks read: its village, subdistrict, regency and regency settings, read once per village
+    (two queries), not once per nominee."""
+    nominees = list(Nominee.objects.filter(region_scope(actor).village_filter("village__"))
+                    .select_for_update(of=("self",)).only(*_CHECKED_FIELDS).filter(pk__in=pks).order_by("pk"))
+    villages = Village.objects.select_related("subdistrict__regency__settings").in_bulk(
+        {nominee.village_id for nominee in nominees})
+    for nominee in nominees:
+        nominee.village = villages[nominee.village_id]
+    return {nominee.pk: nominee for nominee in nominees}
+
+
+def _reactivates(nominee: Nominee, move: Move) -> bool:
+    """Does the move bring an inactive nominee (rejected) back among the active ones, where its NIK
+    may have been nominated again meanwhile (the one-active-nomination index)?"""
+    return nominee.status in INACTIVE_STATES and ACTION_TARGETS[move.action] in ACTIVE_STATES
+
+
+def _nik_hashes_active_elsewhere(nominees: list[Nominee]) -> set[str]:
+    """The NIK hashes of `nominees` that another active nomination holds now (one query)."""
+    if not nominees:
+        return set()
+    return set(Nominee.objects.filter(nik_hash__in={n.nik_hash for n in nominees}, status__in=sorted(ACTIVE_STATES))
+               .exclude(pk__in=[n.pk for n in nominees]).values_list("nik_hash", flat=True))
+
+
+def _write_moves(nominees: list[Nominee], fields: list[str], *, actor, at) -> None:
+    """The UPDATE of the moved rows and their history rows, BULK_SIZE rows per statement. When every
+    row gets the same values (a decision, a batch), a plain UPDATE … WHERE id IN; otherwise (the
+    KPJ numbers of an answer file) Django's bulk_update. The history rows (django-simple-history's
+    table, "~", the actor, `at`) are copied from the rows as updated, as the library would write
+    them, without building an instance per row."""
+    values = {name: getattr(nominees[0], name) for name in fields}
+    same = all(getattr(nominee, name) == value for nominee in nominees for name, value in values.items())
+    for start in range(0, len(nominees), BULK_SIZE):
+        batch = nominees[start:start + BULK_SIZE]
+        pks = [nominee.pk for nominee in batch]
+        if same:
+            Nominee.objects.filter(pk__in=pks).update(**values)
+        else:
+            Nominee.objects.bulk_update(batch, fields)
+        _history_rows_insert(pks, actor=actor, at=at)
+
+
+# History's own columns, which a copied row does not have.
+_HISTORY_OWN = ("history_id", "history_date", "history_change_reason", "history_type", "history_user_id")
+
+
+def _history_rows_insert(pks: list[int], *, actor, at) -> None:
+    """INSERT … SELECT of the nominees' history rows ("~" changed, by `actor`, at `at`): portable SQL
+    built by the ORM, so it runs on SQLite (the demo) as on PostgreSQL."""
+    history = Nominee.history.model
+    copied = [f.attname for f in history._meta.concrete_fields if f.column not in _HISTORY_OWN]
+    rows = (Nominee.objects.filter(pk__in=pks).order_by()
+            .annotate(_history_date=Value(at, output_field=DateTimeField()),
+                      _history_type=Value("~", output_field=CharField()),
+                      _history_user_id=Value(actor.pk, output_field=IntegerField()))
+            .values_list(*copied, "_history_date", "_history_type", "_history_user_id"))
+    select, params = rows.query.sql_with_params()
+    columns = ", ".join(connection.ops.quote_name(history._meta.get_field(name).column) for name in copied)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} "
+                       f"({columns}, history_date, history_type, history_user_id) {select}", params)
 
 
 def _write_status(nominee: Nominee, *, to: str, actor, reason: str, reason_code: str = "",
@@ -469,23 +582,27 @@ def paid_until_problem(*, registered_on, paid_until) -> str:
 class BulkResult:
     changed: list[Nominee] = field(default_factory=list)
     refused: list[tuple[int, str]] = field(default_factory=list)  # (pk, why)
+    summaries: list[str] = field(default_factory=list)  # each refusal's why without the name (TransitionError.summary)
 
 
 def nominees_decide(*, nominee_pks: Iterable[int], action: str, actor, reason_code: str = "",
                     reason: str = "", seen: dict[int, str] | None = None) -> BulkResult:
-    """The same decision on many nominees (a selection or a whole village). Each nominee is
-    decided in its own transaction, so one refusal does not undo the others; the result says how
-    many changed and why each refused one could not. `seen` maps pk → the status shown."""
+    """The same decision on many nominees (a selection, a whole village, a chunk of a decision
+    job). Each nominee is checked as a single decision is, with the same messages; the moves are
+    written in bulk (`_bulk_transition`), BULK_SIZE nominees per transaction, so one refusal does
+    not undo the others and the row locks are held for one chunk only. The result says which
+    changed and why each refused one could not. `seen` maps pk → the status shown. Announced once
+    for the whole call (common.events.collected): one coverage recompute per regency."""
+    if action not in REVIEW_ACTIONS:
+        raise TransitionError("Tindakan tidak dikenal.")
     result = BulkResult()
     seen = seen or {}
-    with announcements.collected():  # one coverage recompute per regency, not one per nominee
-        for pk in nominee_pks:
-            try:
-                result.changed.append(nominee_decide(
-                    nominee=Nominee(pk=pk), action=action, actor=actor, reason_code=reason_code, reason=reason,
-                    seen_status=seen.get(pk),
-                ))
-            except TransitionError as error:
-                result.refused.append((pk, str(error)))
+    moves = [Move(nominee_pk=pk, action=action, seen_status=seen.get(pk), reason_code=reason_code, reason=reason)
+             for pk in nominee_pks]
+    with announcements.collected():  # one coverage recompute per regency, not one per chunk
+        for start in range(0, len(moves), BULK_SIZE):
+            chunk = _bulk_transition(moves[start:start + BULK_SIZE], actor=actor)
+            result.changed += chunk.changed
+            result.refused += chunk.refused
+            result.summaries += chunk.summaries
     return result
-

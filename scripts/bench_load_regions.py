@@ -26,7 +26,8 @@ USAGE = (
 
 
 def bench_database_config() -> dict:
-    """The parsed DATABASE_URL, or exit: this script deletes regions, so only jamsostek_bench will do."""
+    """The parsed DATABASE_URL, or exit: this script deletes regions, so only jamsostek_bench (or
+    another database whose name ends in _bench) will do."""
     import environ
 
     url = os.environ.get("DATABASE_URL", "")
@@ -36,26 +37,29 @@ def bench_database_config() -> dict:
         config = environ.Env.db_url_config(url)
     except Exception as error:  # noqa: BLE001 - any unparsable URL gets the same answer
         sys.exit(f"DATABASE_URL cannot be read ({error}).\n{USAGE}")
-    if config.get("ENGINE") != "django.db.backends.postgresql" or config.get("NAME") != BENCH_DATABASE:
+    name = config.get("NAME") or ""
+    if config.get("ENGINE") != "django.db.backends.postgresql" or not (name == BENCH_DATABASE
+                                                                        or name.endswith("_bench")):
         sys.exit(
             f"Refusing to run: this benchmark deletes every region, so it only runs on a PostgreSQL "
-            f"database named {BENCH_DATABASE} (DATABASE_URL names {config.get('NAME')!r}).\n{USAGE}"
+            f"database named {BENCH_DATABASE} or ending in _bench (DATABASE_URL names {name!r}).\n{USAGE}"
         )
     return config
 
 
 def database_ensure(config: dict) -> None:
-    """Creates jamsostek_bench through the server's `postgres` database when it does not exist yet."""
+    """Creates the benchmark database through the server's `postgres` database when it does not exist yet."""
     import psycopg
     from psycopg import sql
 
     params = {"dbname": "postgres", "user": config.get("USER") or None, "password": config.get("PASSWORD") or None,
               "host": config.get("HOST") or None, "port": config.get("PORT") or None}
     with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]).fetchone()
+        name = config["NAME"]
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
-            print(f"Created database {BENCH_DATABASE}.")
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"Created database {name}.")
 
 
 def django_setup() -> None:

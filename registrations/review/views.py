@@ -10,8 +10,10 @@ The queue's filter form is POSTed and answered with a redirect (303) to the GET 
 filters, a NIK typed in the search box turned into its keyed hash on the way: a NIK must never be
 in a URL, since the access logs of nginx and gunicorn are outside our log masking.
 
-Statuses change in workflow.nominees_decide only; the pages parse, call it once, and say what
-happened in words ("7 calon diverifikasi.", and who could not be changed, and why).
+Statuses change in the workflow only; the pages parse, call decisions.decision_start once, and say
+what happened in words ("7 calon diverifikasi.", and who could not be changed, and why), or, for
+a decision over more than settings.DECISION_INLINE_MAX_ROWS nominees, send the person to the
+progress page of the job that makes it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scope import region_scope
+from common.jobs import job_url
+from common.models import Job
 from registrations import selectors, workflow
 from registrations.checks import review_checks
 from registrations.enums import Action
@@ -35,17 +39,10 @@ from registrations.nik import nik_search_hash
 from registrations.permissions import can_decide_in, can_see_review_pages
 from villages.models import Regency
 
+from . import decisions
 from .forms import ALL_STATUSES, BulkDecisionForm, ReviewFilterForm
 
 PAGE_SIZE = 50
-# "7 calon diverifikasi." — what each decision did, for the message after a bulk decision.
-DONE = {
-    Action.VERIFY: "diverifikasi",
-    Action.APPROVE: "disetujui",
-    Action.RETURN: "dikembalikan ke desa",
-    Action.REJECT: "ditolak",
-    Action.REOPEN: "dibuka kembali",
-}
 # The whole-village buttons: only the decisions that need no reason per person.
 WHOLE_VILLAGE_ACTIONS = (Action.VERIFY, Action.APPROVE)
 
@@ -264,24 +261,21 @@ def bulk_decide(request, programme_pk):
         messages.warning(request, "Tidak ada calon yang diputuskan: centang dulu calon yang dimaksud.")
         return redirect(back)
 
-    result = workflow.nominees_decide(nominee_pks=list(names), action=action, actor=user,
-                                      reason_code=form.cleaned_data["reason_code"],
-                                      reason=form.cleaned_data["reason"], seen=seen)
-    if result.changed:
-        messages.success(request, f"{len(result.changed)} calon {DONE[action]}.")
-    if result.refused:
-        lines = [_refusal_line(names[pk], why) for pk, why in result.refused]
-        messages.warning(request, "\n".join([f"{len(result.refused)} tidak bisa diubah:", *lines]))
+    outcome = decisions.decision_start(user=user, programme=programme, action=action, names=names, seen=seen,
+                                       reason_code=form.cleaned_data["reason_code"],
+                                       reason=form.cleaned_data["reason"], return_url=back)
+    if isinstance(outcome, Job):
+        return redirect(job_url(outcome))
+    done, refused = decisions.decision_messages(outcome, names, action)
+    if done:
+        messages.success(request, done)
+    if refused:
+        messages.warning(request, refused)
     return redirect(back)
 
 
 def _pks(values) -> list[int]:
     return [int(value) for value in values if value.isdigit()]
-
-
-def _refusal_line(name: str, why: str) -> str:
-    """The workflow's messages mostly begin with the name already; never say it twice."""
-    return f"– {why}" if why.startswith(name) else f"– {name}: {why}"
 
 
 def _next_url(request, programme) -> str:

@@ -399,9 +399,10 @@ def test_applying_an_answer_costs_the_same_queries_for_1_and_3_rows(open_program
                            for serial in range(1, count + 1)])
 
     # The preview again (the regency's nominees by the NIKs' keyed hashes: one; the KPJ numbers
-    # already held by anyone: one), then one transaction: the rows locked within the actor's regions, one bulk update, the history rows,
-    # the event rows, with its savepoint and release. Nothing per row.
-    with django_assert_num_queries(8):
+    # already held by anyone: one), then one transaction: the rows locked within the actor's regions, their villages
+    # (with subdistrict, regency and settings), one bulk update, the history rows, the event rows, with its
+    # savepoint and release. Nothing per row.
+    with django_assert_num_queries(9):
         report = bpjs_import.answer_apply(content=content, regency=seluma, actor=regency_admin)
 
     assert report.summary == f"{count} terdaftar, 0 ditolak BPJS, 0 dilewati"
@@ -422,7 +423,7 @@ def test_refusals_tell_the_village_in_the_same_queries_for_1_and_3_rows(
 
     # As above, then after commit the village notices: the refused nominees, their villages'
     # officers, one insert of the notices. Nothing per row.
-    with django_assert_num_queries(10), django_capture_on_commit_callbacks(execute=True):
+    with django_assert_num_queries(11), django_capture_on_commit_callbacks(execute=True):
         report = bpjs_import.answer_apply(content=content, regency=seluma, actor=regency_admin)
 
     assert report.summary == f"0 terdaftar, {count} ditolak BPJS, 0 dilewati"

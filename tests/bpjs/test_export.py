@@ -263,10 +263,10 @@ def test_making_a_batch_costs_the_same_queries_for_1_and_3_nominees(open_program
 
     # The service: a savepoint, the regency's row lock, the pending nominees (locked, with village,
     # subdistrict and occupation), the last batch number, the regency's column layout (one select), the batch's insert;
-    # the workflow's bulk move: a savepoint, the nominees locked within the actor's regions, one
-    # bulk update, the history rows, the event rows, the export log's row, two releases. Nothing per
-    # nominee.
-    with django_assert_num_queries(14):
+    # the workflow's bulk move: a savepoint, the nominees locked within the actor's regions, their
+    # villages (with subdistrict, regency and settings), one bulk update, the history rows, the
+    # event rows, the export log's row, two releases. Nothing per nominee.
+    with django_assert_num_queries(15):
         batch = bpjs_services.export_batch_create(programme=open_programme, created_by=regency_admin)
 
     assert Nominee.objects.filter(export_batch=batch, status=S.SENT_TO_BPJS).count() == count
