@@ -323,6 +323,26 @@ def test_a_wrong_file_is_refused_on_the_form(login, seluma, bpjs_officer):
     assert "Berkas harus berformat Excel .xlsx" in response.content.decode()
 
 
+def test_a_million_row_answer_file_is_refused_at_upload_and_leaves_nothing(login, nominees, seluma, bpjs_officer,
+                                                                           tmp_path):
+    """1,000,001 rows packed into about a megabyte: refused by the archive check, before a row is
+    read; nothing is staged, no nominee moves, no job starts."""
+    from common.models import Job
+    from tests.workbook_bombs import repeated, row_xml, workbook_with_sheet
+
+    content = workbook_with_sheet(title="Jawaban", header=HEADERS, body=repeated(
+        row_xml([nik(1), "Calon 1", "00012345678", "01-07-2026", "", "aktif", ""]), 1_000_001))
+    statuses = dict(Nominee.objects.values_list("pk", "status"))
+
+    response = login(bpjs_officer).post(upload_url(seluma), {"file": SimpleUploadedFile("jawaban.xlsx", content)})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"][0].startswith(
+        ("Isi berkas Excel ini terlalu besar setelah dibuka", "Berkas Excel ini tidak wajar"))
+    assert not (tmp_path / "imports").exists() or list((tmp_path / "imports").iterdir()) == []
+    assert dict(Nominee.objects.values_list("pk", "status")) == statuses and Job.objects.count() == 0
+
+
 @pytest.mark.parametrize("persona", ["other_admin", "viewer", "reviewer", "officer"])
 def test_upload_page_is_a_404_for_everyone_else(request, login, seluma, persona):
     client = login(request.getfixturevalue(persona))
