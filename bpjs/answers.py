@@ -24,6 +24,7 @@ disk under a random token (uploads.store), never in the session: it holds NIKs.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -166,6 +167,25 @@ class AnswerReport:
 
     def as_dict(self) -> dict:
         return {"totals": self.totals, "rows": [row.as_dict() for row in self.rows]}
+
+
+def report_to_json(report: AnswerReport) -> bytes:
+    """The preview as a background job stores it for its page (uploads.store_preview, beside the
+    upload, deleted with it): every field of every row, the NIK included, as the upload holds it."""
+    return json.dumps([{**{name: getattr(row, name) for name in _ROW_FIELDS},
+                        "registered_on": row.registered_on and row.registered_on.isoformat(),
+                        "paid_until": row.paid_until and row.paid_until.isoformat()} for row in report.rows],
+                      separators=(",", ":")).encode()
+
+
+def report_from_json(content: bytes) -> AnswerReport:
+    return AnswerReport(rows=[AnswerRow(**{**fields, **{name: fields[name] and dt.date.fromisoformat(fields[name])
+                                                        for name in ("registered_on", "paid_until")}})
+                              for fields in json.loads(content)])
+
+
+_ROW_FIELDS = ("row", "outcome", "message", "nik", "full_name", "action", "kpj_number", "remarks", "nominee_pk",
+               "applied")
 
 
 # --- Reading the file -----------------------------------------------------------------------

@@ -102,9 +102,12 @@ def job_url(job: Job) -> str:
     return reverse("job-status", args=[job.pk])
 
 
-def job_run(job_id: int, work: Callable[[Job, Progress], JobResult]) -> Job | None:
+def job_run(job_id: int, work: Callable[[Job, Progress], JobResult], *,
+            retry_on: tuple[type[BaseException], ...] = ()) -> Job | None:
     """Runs one job's work in the worker. A job already done or failed is left alone (a message
     delivered twice); one still marked running (its worker died) is run again from the start.
+    An error of `retry_on` (e.g. RETRYABLE_DATABASE_ERRORS) leaves the job running and is raised
+    for the task's autoretry, which runs it again (its on_failure calls `job_fail` after the last).
     Returns the job as stored afterwards, or None when it no longer exists."""
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
@@ -123,6 +126,8 @@ def job_run(job_id: int, work: Callable[[Job, Progress], JobResult]) -> Job | No
         result = work(job, progress)
     except JobRefused as refusal:
         _finish(job_id, status=JobStatus.FAILED, error=refusal.message)
+    except retry_on:
+        raise
     except Exception:
         logger.exception("job %s (%s) failed", job_id, job.kind)
         _finish(job_id, status=JobStatus.FAILED, error=JOB_FAILED_MESSAGE)

@@ -114,3 +114,23 @@ def test_a_job_that_cannot_be_queued_says_so_at_once(regency_admin, settings, mo
 
     stored = Job.objects.get(pk=job.pk)
     assert stored.status == JobStatus.FAILED and stored.error == jobs.NOT_STARTED_MESSAGE
+
+
+def test_an_error_worth_retrying_is_raised_for_the_task_and_the_job_runs_again(regency_admin):
+    from django.db import OperationalError
+
+    job = _job(regency_admin)
+    attempts = []
+
+    def work(running, progress):
+        attempts.append(running.pk)
+        if len(attempts) == 1:
+            raise OperationalError("the server closed the connection")
+        return jobs.JobResult(lines=["Selesai."])
+
+    with pytest.raises(OperationalError):
+        jobs.job_run(job.pk, work, retry_on=(OperationalError,))
+    assert Job.objects.get(pk=job.pk).status == JobStatus.RUNNING
+
+    assert jobs.job_run(job.pk, work, retry_on=(OperationalError,)).status == JobStatus.DONE
+    assert attempts == [job.pk, job.pk]
