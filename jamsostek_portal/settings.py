@@ -303,7 +303,7 @@ WORKBOOK_MAX_COMPRESSION_RATIO = env.int("WORKBOOK_MAX_COMPRESSION_RATIO", defau
 # A BPJS export batch, or a BPJS answer file's preview and apply, with more rows than this runs on
 # the worker with a progress page (bpjs/jobs.py); smaller ones run in the request. Measured: 2,020
 # rows take about 3 s in the request, gunicorn gives up at 30 s.
-BPJS_INLINE_MAX_ROWS = env.int("BPJS_INLINE_MAX_ROWS", default=5000)
+BPJS_INLINE_MAX_ROWS = env.int("BPJS_INLINE_MAX_ROWS", default=2500)
 # Rows of one BPJS answer file (the nominee import keeps 1,000, the official figures 500).
 BPJS_ANSWER_MAX_ROWS = env.int("BPJS_ANSWER_MAX_ROWS", default=50000)
 # Uploads waiting between preview and confirmation (common/uploads.py) are deleted after this many
