@@ -190,11 +190,12 @@ _ROW_FIELDS = ("row", "outcome", "message", "nik", "full_name", "action", "kpj_n
 
 # --- Reading the file -----------------------------------------------------------------------
 
-def read_rows(content: bytes) -> list[tuple[int, dict]]:
+def read_rows(content: bytes, *, first: int | None = None) -> list[tuple[int, dict]]:
     """(row number, {field: raw cell value}) for each non-blank row under the header, read as a
     stream: the file is refused at its settings.BPJS_ANSWER_MAX_ROWS + 1st data row, and reading
-    stops after BLANK_RUN blank rows in a row. Raises workbooks.WorkbookError when the file is not
-    an .xlsx, too large (bytes, archive, rows), or lacks a required column."""
+    stops after BLANK_RUN blank rows in a row, or after the `first` data rows when given (the
+    upload's quick look at a file large enough for a job). Raises workbooks.WorkbookError when the
+    file is not an .xlsx, too large (bytes, archive, rows), or lacks a required column."""
     max_rows = settings.BPJS_ANSWER_MAX_ROWS
     with workbooks.opened_workbook(content, max_bytes=MAX_BYTES) as workbook:
         sheet = workbook.worksheets[0]
@@ -221,6 +222,8 @@ def read_rows(content: bytes) -> list[tuple[int, dict]]:
                     break
                 continue
             blank_run = 0
+            if len(rows) == first:
+                break
             if len(rows) >= max_rows:
                 raise workbooks.WorkbookError(
                     f"Berkas berisi lebih dari {format_number(max_rows)} baris data. Bagi menjadi beberapa berkas.")

@@ -41,9 +41,15 @@ logger = logging.getLogger(__name__)
 UPLOAD_GONE = "Berkas unggahan sudah tidak tersedia atau sudah diimpor. Unggah lagi bila perlu."
 
 
-def runs_inline(rows: int) -> bool:
-    """Whether a step of `rows` rows runs in the request (else as a job): settings.BPJS_INLINE_MAX_ROWS."""
-    return rows <= settings.BPJS_INLINE_MAX_ROWS
+def runs_inline(rows: int | None) -> bool:
+    """Whether a step of `rows` rows runs in the request (else as a job): settings.BPJS_INLINE_MAX_ROWS.
+    None: more than that (an answer file whose upload read only its first rows)."""
+    return rows is not None and rows <= settings.BPJS_INLINE_MAX_ROWS
+
+
+def _rows_label(rows: int | None) -> str:
+    return f"{format_number(rows)} baris" if rows is not None else (
+        f"lebih dari {format_number(settings.BPJS_INLINE_MAX_ROWS)} baris")
 
 
 def batch_made_message(batch: ExportBatch) -> str:
@@ -81,15 +87,15 @@ def export_batch_work(job: Job, progress) -> JobResult:
 
 # --- The branch's answer file ---------------------------------------------------------------------
 
-def answer_preview_start(*, regency: Regency, user, token: str, rows: int) -> Job:
-    return job_start(kind="bpjs.answer_preview", title=f"Memeriksa jawaban BPJS: {format_number(rows)} baris",
+def answer_preview_start(*, regency: Regency, user, token: str, rows: int | None) -> Job:
+    return job_start(kind="bpjs.answer_preview", title=f"Memeriksa jawaban BPJS: {_rows_label(rows)}",
                      task_name="bpjs.preview_answers", user=user, regency_id=regency.pk,
                      params={"token": token}, total=rows,
                      return_url=reverse("registrations:bpjs-answer-upload", args=[regency.pk]))
 
 
-def answer_apply_start(*, regency: Regency, user, token: str, rows: int) -> Job:
-    return job_start(kind="bpjs.answer_apply", title=f"Mengimpor jawaban BPJS: {format_number(rows)} baris",
+def answer_apply_start(*, regency: Regency, user, token: str, rows: int | None) -> Job:
+    return job_start(kind="bpjs.answer_apply", title=f"Mengimpor jawaban BPJS: {_rows_label(rows)}",
                      task_name="bpjs.apply_answers", user=user, regency_id=regency.pk,
                      params={"token": token}, total=rows,
                      return_url=reverse("registrations:bpjs-answer-upload", args=[regency.pk]))
@@ -110,6 +116,7 @@ def answer_preview_work(job: Job, progress) -> JobResult:
     try:
         report = answers.answer_preview(content=content, regency=job.regency)
     except WorkbookError as error:
+        uploads.delete(job.params["token"])  # an unusable file is not kept (its upload read only its first rows)
         raise JobRefused(str(error)) from None
     uploads.store_preview(job.params["token"], answers.report_to_json(report))
     progress(len(report.rows), len(report.rows))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -173,7 +174,8 @@ def batch_record(request, batch_pk):
 
 # --- The branch's answer file -----------------------------------------------------------------
 
-ANSWER_SESSION_KEY = "bpjs_answer_imports"  # token → {"regency": id, "rows": count}; never a NIK or a name
+# token → {"regency": id, "rows": count, or None above BPJS_INLINE_MAX_ROWS}; never a NIK or a name
+ANSWER_SESSION_KEY = "bpjs_answer_imports"
 KEEP_IN_SESSION = 10
 ANSWER_ROWS_PER_PAGE = 1000
 
@@ -186,10 +188,11 @@ def _regency_for_importer(user, regency_pk):
     return regency
 
 
-def _pending_answer(request, regency, token) -> int:
-    """The row count of this user's waiting upload for this regency (404 if not theirs)."""
+def _pending_answer(request, regency, token) -> int | None:
+    """The row count of this user's waiting upload for this regency, None when it is above
+    settings.BPJS_INLINE_MAX_ROWS (404 if not theirs)."""
     entry = request.session.get(ANSWER_SESSION_KEY, {}).get(token)
-    if not entry or entry["regency"] != regency.pk:
+    if not isinstance(entry, dict) or entry.get("regency") != regency.pk:
         raise Http404("Unggahan tidak ditemukan.")
     return entry["rows"]
 
@@ -197,17 +200,21 @@ def _pending_answer(request, regency, token) -> int:
 @login_required
 @require_http_methods(["GET", "POST"])
 def answer_upload(request, regency_pk):
-    """The file is read once here to refuse what cannot be used before it is kept; its preview then
-    runs in the next request, or, above settings.BPJS_INLINE_MAX_ROWS rows, as a job."""
+    """The file is read here to refuse what cannot be used before it is kept; its preview then runs
+    in the next request, or, above settings.BPJS_INLINE_MAX_ROWS rows, as a job."""
     regency = _regency_for_importer(request.user, regency_pk)
     form = AnswerUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["file"].read()
         try:
-            rows = len(bpjs_import.read_rows(content))
+            # Every row of a file small enough for the request; of a larger one, the header and
+            # the first rows past the threshold: its preview job reads the rest (and refuses it
+            # there, deleting it, when it turns out unusable).
+            rows = len(bpjs_import.read_rows(content, first=settings.BPJS_INLINE_MAX_ROWS + 1))
         except workbooks.WorkbookError as error:
             form.add_error("file", str(error))
         else:
+            rows = rows if bpjs_jobs.runs_inline(rows) else None  # None: more than the threshold
             token = uploads.store(content)
             pending = request.session.get(ANSWER_SESSION_KEY, {})
             pending[token] = {"regency": regency.pk, "rows": rows}

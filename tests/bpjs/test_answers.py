@@ -343,6 +343,31 @@ def test_a_million_row_answer_file_is_refused_at_upload_and_leaves_nothing(login
     assert dict(Nominee.objects.values_list("pk", "status")) == statuses and Job.objects.count() == 0
 
 
+def test_a_large_file_over_the_row_limit_is_refused_by_its_preview_job_which_deletes_it(login, nominees, seluma,
+                                                                                         bpjs_officer, settings,
+                                                                                         tmp_path):
+    """Above BPJS_INLINE_MAX_ROWS the upload reads only the first rows; the preview job reads them
+    all, and refuses the file there when it is over the row limit: the staged file goes with it."""
+    from bpjs import tasks
+    from common.models import Job, JobStatus
+
+    settings.BPJS_INLINE_MAX_ROWS, settings.BPJS_ANSWER_MAX_ROWS = 1, 3
+    content = answer_file([[nik(serial), f"Calon {serial}", "", "", "", "ditolak", REFUSAL] for serial in range(1, 6)])
+
+    response = login(bpjs_officer).post(upload_url(seluma), {"file": SimpleUploadedFile("jawaban.xlsx", content)})
+
+    job = Job.objects.get()
+    assert response.url == reverse("job-status", args=[job.pk])
+    assert (job.title, job.total) == ("Memeriksa jawaban BPJS: lebih dari 1 baris", None)
+    assert len(list((tmp_path / "imports").iterdir())) == 1
+    tasks.preview_answers.apply(args=[job.pk])  # as the worker runs it
+    job.refresh_from_db()
+    assert (job.status, job.error) == (JobStatus.FAILED, "Berkas berisi lebih dari 3 baris data. Bagi menjadi "
+                                                         "beberapa berkas.")
+    assert list((tmp_path / "imports").iterdir()) == []
+    assert Nominee.objects.get(pk=nominees[1].pk).status == S.SENT_TO_BPJS
+
+
 @pytest.mark.parametrize("persona", ["other_admin", "viewer", "reviewer", "officer"])
 def test_upload_page_is_a_404_for_everyone_else(request, login, seluma, persona):
     client = login(request.getfixturevalue(persona))

@@ -104,7 +104,7 @@ def test_a_job_that_cannot_be_queued_says_so_at_once(regency_admin, settings, mo
     """A real broker that does not answer (nothing listens on port 1): the job is failed with a
     message the person can act on, instead of waiting "queued" for ever."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    dead_broker = Celery("dead", broker="redis://127.0.0.1:1/0")
+    dead_broker = Celery("dead", broker="redis://127.0.0.1:1/0", set_as_current=False)  # the suite keeps its app
     dead_broker.conf.broker_connection_retry = False
     dead_broker.conf.broker_connection_max_retries = 0
     dead_broker.conf.task_publish_retry = False

@@ -47,3 +47,14 @@ def test_beat_purges_uploads_older_than_the_setting_and_keeps_younger_ones(setti
 
 def test_purging_an_empty_storage_finds_nothing():
     assert tasks.purge_staged_uploads.apply().get() == 0
+
+
+def test_beat_runs_the_purge_every_hour(settings):
+    from celery.schedules import crontab
+
+    from jamsostek_portal.celery import app
+
+    [entry] = [entry for entry in settings.CELERY_BEAT_SCHEDULE.values()
+               if entry["task"] == "common.purge_staged_uploads"]
+    assert entry["schedule"] == crontab(minute=17)
+    assert "common.purge_staged_uploads" in app.tasks
