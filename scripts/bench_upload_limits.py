@@ -8,7 +8,8 @@ Workbooks are built here with tests/workbook_bombs.py (not timed):
 - a decompression bomb: one sheet of 300 MB of the same row, packed to a few hundred KB;
 - an answer file of 1,000,001 rows packed into about a megabyte;
 - answer files of settings.BPJS_ANSWER_MAX_ROWS rows (accepted) and one more (refused while read),
-  each row different, as a branch writes them.
+  each row different, as a branch writes them; and the upload's look at the accepted one's first
+  BPJS_INLINE_MAX_ROWS + 1 rows (what the request reads before handing the file to a job).
 Each refusal is timed through the import's own reader (bpjs.answers.read_rows, the nominee
 import's read_workbook, the official figures' read_workbook); the floor is reading the zip's
 directory (zipfile's infolist), the least any check must do. Peak memory of the process at the end.
@@ -95,6 +96,9 @@ def main() -> int:
     seconds = timed(lambda: answers.read_rows(accepted), runs=1)
     print(f"\nBPJS answer of {limit:,} rows ({len(accepted) / 1024:.0f} KB, {unpacked / 1024 / 1024:.1f} MB unpacked): "
           f"read in {seconds:.2f} s; floor (unpacking the sheet) {read_floor:.2f} s; ratio {seconds / read_floor:.1f}")
+    first = settings.BPJS_INLINE_MAX_ROWS + 1
+    seconds = timed(lambda: answers.read_rows(accepted, first=first), runs=1)
+    print(f"The upload's look at its first {first:,} rows (the rest is the preview job's): {seconds:.2f} s")
     seconds = timed(lambda: refused(answers.read_rows, over), runs=1)
     print(f"BPJS answer of {limit + 1:,} rows: refused while read in {seconds:.2f} s: {refused(answers.read_rows, over)}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

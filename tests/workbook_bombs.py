@@ -11,8 +11,10 @@ from xml.sax.saxutils import escape
 from openpyxl import Workbook
 
 SHEET = "xl/worksheets/sheet1.xml"
+# With the <dimension> Excel writes: without it, openpyxl reads the whole sheet once to size it.
 _OPEN = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+         b'<dimension ref="A1:G2"/><sheetData>')
 _CLOSE = b"</sheetData></worksheet>"
 
 
