@@ -362,8 +362,8 @@ def test_a_large_file_over_the_row_limit_is_refused_by_its_preview_job_which_del
     assert len(list((tmp_path / "imports").iterdir())) == 1
     tasks.preview_answers.apply(args=[job.pk])  # as the worker runs it
     job.refresh_from_db()
-    assert (job.status, job.error) == (JobStatus.FAILED, "Berkas berisi lebih dari 3 baris data. Bagi menjadi "
-                                                         "beberapa berkas.")
+    assert job.status == JobStatus.FAILED
+    assert job.error == "Berkas berisi lebih dari 3 baris data. Bagi menjadi beberapa berkas."
     assert list((tmp_path / "imports").iterdir()) == []
     assert Nominee.objects.get(pk=nominees[1].pk).status == S.SENT_TO_BPJS
 

@@ -94,7 +94,7 @@ def test_a_batch_and_its_answer_end_the_same_in_the_request_and_on_the_worker(
     ])
     uploaded = client.post(reverse("registrations:bpjs-answer-upload", args=[seluma.pk]),
                            {"file": SimpleUploadedFile("jawaban.xlsx", answer)})
-    token = list(client.session["bpjs_answer_imports"])[0]
+    [token] = client.session["bpjs_answer_imports"]
     preview_url = reverse("registrations:bpjs-answer-preview", args=[seluma.pk, token])
     if path == "job":
         job = job_from(uploaded)

@@ -18,12 +18,12 @@ from reports import excel as figures_workbook
 from tests.workbook_bombs import SHEET, bomb, lying_about_size, repeated, row_xml, workbook_with_sheet
 
 NIK = "1705014509900001"
-ANSWER = dict(title="Jawaban", header=list(answers.COLUMNS.values()),
-              row=[NIK, "Calon", "00012345678", "01-07-2026", "", "aktif", ""])
-NOMINEE = dict(title=nominee_workbook.DATA_SHEET, header=list(nominee_workbook.HEADERS.values()),
-               row=[NIK] * len(nominee_workbook.HEADERS))
-FIGURES = dict(title=figures_workbook.DATA_SHEET, header=figures_workbook.HEADERS,
-               row=["17.05", "31-12-2025", "1", "1", "1", "1", "100", "", ""])
+ANSWER = {"title": "Jawaban", "header": list(answers.COLUMNS.values()),
+          "row": [NIK, "Calon", "00012345678", "01-07-2026", "", "aktif", ""]}
+NOMINEE = {"title": nominee_workbook.DATA_SHEET, "header": list(nominee_workbook.HEADERS.values()),
+           "row": [NIK] * len(nominee_workbook.HEADERS)}
+FIGURES = {"title": figures_workbook.DATA_SHEET, "header": figures_workbook.HEADERS,
+           "row": ["17.05", "31-12-2025", "1", "1", "1", "1", "100", "", ""]}
 READERS = {
     "bpjs-answer": (answers.read_rows, ANSWER),
     "nominee": (nominee_workbook.read_workbook, NOMINEE),
