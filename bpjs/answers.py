@@ -24,11 +24,14 @@ disk under a random token (uploads.store), never in the session: it holds NIKs.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from common import workbooks
-from common.formatting import format_date
+from common.formatting import format_date, format_number
 from registrations import workflow
 from registrations.enums import NomineeStatus
 from registrations.identifiers import masked_typed_nik
@@ -90,6 +93,8 @@ _ALIASES = {
 }
 FIELDS_BY_HEADER = {header: name for name, headers in _ALIASES.items() for header in headers}
 _HEADER_ROWS = 10  # a title above the table is tolerated
+_LISTED_ROWS = 10
+BLANK_RUN = 1000  # blank rows in a row that end the data (a sheet formatted far below its last row)
 
 
 @dataclass
@@ -164,15 +169,40 @@ class AnswerReport:
         return {"totals": self.totals, "rows": [row.as_dict() for row in self.rows]}
 
 
+def report_to_json(report: AnswerReport) -> bytes:
+    """The preview as a background job stores it for its page (uploads.store_preview, beside the
+    upload, deleted with it): every field of every row, the NIK included, as the upload holds it."""
+    return json.dumps([{**{name: getattr(row, name) for name in _ROW_FIELDS},
+                        "registered_on": row.registered_on and row.registered_on.isoformat(),
+                        "paid_until": row.paid_until and row.paid_until.isoformat()} for row in report.rows],
+                      separators=(",", ":")).encode()
+
+
+def report_from_json(content: bytes) -> AnswerReport:
+    return AnswerReport(rows=[AnswerRow(**{**fields, **{name: fields[name] and dt.date.fromisoformat(fields[name])
+                                                        for name in ("registered_on", "paid_until")}})
+                              for fields in json.loads(content)])
+
+
+_ROW_FIELDS = ("row", "outcome", "message", "nik", "full_name", "action", "kpj_number", "remarks", "nominee_pk",
+               "applied")
+
+
 # --- Reading the file -----------------------------------------------------------------------
 
-def read_rows(content: bytes) -> list[tuple[int, dict]]:
-    """(row number, {field: raw cell value}) for each non-blank row under the header. Raises
-    workbooks.WorkbookError when the file is not an .xlsx, too large, or lacks a required column."""
+def read_rows(content: bytes, *, first: int | None = None) -> list[tuple[int, dict]]:
+    """(row number, {field: raw cell value}) for each non-blank row under the header, read as a
+    stream: the file is refused at its settings.BPJS_ANSWER_MAX_ROWS + 1st data row, and reading
+    stops after BLANK_RUN blank rows in a row, or after the `first` data rows when given (the
+    upload's quick look at a file large enough for a job). Raises workbooks.WorkbookError when the
+    file is not an .xlsx, too large (bytes, archive, rows), or lacks a required column."""
+    max_rows = settings.BPJS_ANSWER_MAX_ROWS
     with workbooks.opened_workbook(content, max_bytes=MAX_BYTES) as workbook:
         sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # a declared A1:XFD1048576 would pad every row to 16,384 cells
         columns: dict[int, str] = {}
         rows: list[tuple[int, dict]] = []
+        blank_run = 0
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if not columns:
                 if number > _HEADER_ROWS:
@@ -187,7 +217,16 @@ def read_rows(content: bytes) -> list[tuple[int, dict]]:
                             f"harus berkolom: {' · '.join(COLUMNS.values())}.")
                 continue
             if not any(workbooks.filled(value) for value in values):
+                blank_run += 1
+                if blank_run > BLANK_RUN:
+                    break
                 continue
+            blank_run = 0
+            if len(rows) == first:
+                break
+            if len(rows) >= max_rows:
+                raise workbooks.WorkbookError(
+                    f"Berkas berisi lebih dari {format_number(max_rows)} baris data. Bagi menjadi beberapa berkas.")
             rows.append((number, {name: values[index] if index < len(values) else None
                                   for index, name in columns.items()}))
     if not columns:
@@ -368,17 +407,17 @@ def _classify(row: AnswerRow, nominee: Nominee | None) -> None:
 
 
 def _flag_repeated_niks(rows: list[AnswerRow]) -> None:
-    """One person, one answer: rows sharing a NIK are refused, the file cannot tell which is right."""
+    """One person, one answer: rows sharing a NIK are refused, the file cannot tell which is right.
+    Linear in the rows: each group's message is made once and shared by its rows."""
     rows_by_nik: dict[str, list[AnswerRow]] = defaultdict(list)
     for row in rows:
         if row.nik and row.outcome != MALFORMED:
             rows_by_nik[row.nik].append(row)
     for repeated in rows_by_nik.values():
         if len(repeated) > 1:
-            numbers = ", ".join(str(row.row) for row in repeated)
+            message = f"NIK yang sama ada di baris {_row_numbers(repeated)}; perbaiki berkas dan unggah lagi."
             for row in repeated:
-                row.outcome = MALFORMED
-                row.message = f"NIK yang sama ada di baris {numbers}; perbaiki berkas dan unggah lagi."
+                row.outcome, row.message = MALFORMED, message
 
 
 def _flag_repeated_kpjs(rows: list[AnswerRow]) -> None:
@@ -388,13 +427,19 @@ def _flag_repeated_kpjs(rows: list[AnswerRow]) -> None:
     for row in rows:
         if row.action == REGISTER and row.kpj_number and row.outcome != MALFORMED:
             rows_by_kpj[row.kpj_number].append(row)
-    for repeated in rows_by_kpj.values():
+    for kpj_number, repeated in rows_by_kpj.items():
         if len(repeated) > 1:
-            numbers = ", ".join(str(row.row) for row in repeated)
+            message = (f"{_KPJ_HEADER} {kpj_number} ada di baris {_row_numbers(repeated)}: satu nomor KPJ hanya "
+                       "untuk satu orang. Minta kantor cabang BPJS memperbaiki berkasnya, lalu unggah lagi.")
             for row in repeated:
-                row.outcome = MALFORMED
-                row.message = (f"{_KPJ_HEADER} {row.kpj_number} ada di baris {numbers}: satu nomor KPJ hanya "
-                               "untuk satu orang. Minta kantor cabang BPJS memperbaiki berkasnya, lalu unggah lagi.")
+                row.outcome, row.message = MALFORMED, message
+
+
+def _row_numbers(rows: list[AnswerRow]) -> str:
+    """"4, 9, 12", or the first ten and how many more: a message stays short however often a
+    value repeats (listing them all made a file of one repeated NIK grow with the square of its rows)."""
+    numbers = ", ".join(str(row.row) for row in rows[:_LISTED_ROWS])
+    return numbers if len(rows) <= _LISTED_ROWS else f"{numbers} dan {format_number(len(rows) - _LISTED_ROWS)} baris lain"
 
 
 def _flag_kpjs_held_by_others(rows: list[AnswerRow], hashes: dict[str, str]) -> None:

@@ -10,14 +10,18 @@ Who:
 - the file (NIKs in clear): the regency's admin, reviewer, approver and BPJS officer
   (can_download_export_batch); anyone else gets the same 404 as for a missing batch;
 - the branch's answer file (upload, preview, confirm): the BPJS officer and the regency admin of
-  the regency (can_import_bpjs_results); anyone else gets a 404. The file waits on disk
-  under a random token (uploads.store); the session holds only token → regency id.
+  the regency (can_import_bpjs_results); anyone else gets a 404. The file waits in storage
+  under a random token (uploads.store); the session holds only token → regency id and row count.
+
+A batch, or an answer file, of more than settings.BPJS_INLINE_MAX_ROWS rows is made, previewed and
+applied by the worker (jobs.py): the view starts the job and sends the person to its progress page.
 """
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -33,12 +37,14 @@ from accounts.scope import regency_get_for_user
 from common import uploads, workbooks
 from common.access_log import ExportKind, export_record
 from common.formatting import format_rupiah
+from common.jobs import job_url
 from registrations.models import Nominee
 from registrations.premiums import funded_premium
 from registrations.selectors import programme_get_for_user
 from villages.selectors import regency_settings_get
 
 from . import answers as bpjs_import
+from . import jobs as bpjs_jobs
 from . import registration_file as bpjs_export
 from . import services
 from .forms import AnswerUploadForm, RegistrationFileLayoutForm
@@ -106,16 +112,20 @@ def batch_list(request, pk):
 @login_required
 @require_POST
 def batch_create(request, pk):
+    """Up to settings.BPJS_INLINE_MAX_ROWS nominees the batch is made in the request; more, by the
+    worker while the person watches its progress page (jobs.py)."""
     programme = _programme_for_regency_staff(request.user, pk)
     if not can_create_export_batch(request.user, programme.regency):
         raise Http404
+    rows = services.export_batch_pending(programme).count()
+    if rows and not bpjs_jobs.runs_inline(rows):
+        return redirect(job_url(bpjs_jobs.export_batch_start(programme=programme, user=request.user, rows=rows)))
     try:
         batch = services.export_batch_create(programme=programme, created_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Batch {batch.number} dibuat: {batch.row_count} calon tercatat dikirim ke BPJS. "
-                                  "Unduh berkasnya dan cetak berita acara serah terima.")
+        messages.success(request, bpjs_jobs.batch_made_message(batch))
     return redirect("registrations:export-batch-list", pk=programme.pk)
 
 
@@ -164,8 +174,10 @@ def batch_record(request, batch_pk):
 
 # --- The branch's answer file -----------------------------------------------------------------
 
-ANSWER_SESSION_KEY = "bpjs_answer_imports"  # token → regency id; never a NIK or a name
+# token → {"regency": id, "rows": count, or None above BPJS_INLINE_MAX_ROWS}; never a NIK or a name
+ANSWER_SESSION_KEY = "bpjs_answer_imports"
 KEEP_IN_SESSION = 10
+ANSWER_ROWS_PER_PAGE = 1000
 
 
 def _regency_for_importer(user, regency_pk):
@@ -176,48 +188,69 @@ def _regency_for_importer(user, regency_pk):
     return regency
 
 
-def _pending_answer(request, regency, token) -> bytes | None:
-    """The waiting file of this user's upload for this regency, or None (404 if not theirs)."""
-    if request.session.get(ANSWER_SESSION_KEY, {}).get(token) != regency.pk:
+def _pending_answer(request, regency, token) -> int | None:
+    """The row count of this user's waiting upload for this regency, None when it is above
+    settings.BPJS_INLINE_MAX_ROWS (404 if not theirs)."""
+    entry = request.session.get(ANSWER_SESSION_KEY, {}).get(token)
+    if not isinstance(entry, dict) or entry.get("regency") != regency.pk:
         raise Http404("Unggahan tidak ditemukan.")
-    return uploads.read(token)
+    return entry["rows"]
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def answer_upload(request, regency_pk):
+    """The file is read here to refuse what cannot be used before it is kept; its preview then runs
+    in the next request, or, above settings.BPJS_INLINE_MAX_ROWS rows, as a job."""
     regency = _regency_for_importer(request.user, regency_pk)
     form = AnswerUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["file"].read()
         try:
-            bpjs_import.read_rows(content)
+            # Every row of a file small enough for the request; of a larger one, the header and
+            # the first rows past the threshold: its preview job reads the rest (and refuses it
+            # there, deleting it, when it turns out unusable).
+            rows = len(bpjs_import.read_rows(content, first=settings.BPJS_INLINE_MAX_ROWS + 1))
         except workbooks.WorkbookError as error:
             form.add_error("file", str(error))
         else:
+            rows = rows if bpjs_jobs.runs_inline(rows) else None  # None: more than the threshold
             token = uploads.store(content)
             pending = request.session.get(ANSWER_SESSION_KEY, {})
-            pending[token] = regency.pk
+            pending[token] = {"regency": regency.pk, "rows": rows}
             request.session[ANSWER_SESSION_KEY] = dict(list(pending.items())[-KEEP_IN_SESSION:])
+            if not bpjs_jobs.runs_inline(rows):
+                return redirect(job_url(bpjs_jobs.answer_preview_start(regency=regency, user=request.user,
+                                                                       token=token, rows=rows)))
             return redirect("registrations:bpjs-answer-preview", regency_pk=regency.pk, token=token)
     return render(request, "registrations/bpjs_answer_upload.html", {"regency": regency, "form": form})
 
 
 @login_required
 def answer_preview(request, regency_pk, token):
+    """The per-row outcome: worked out now, or, for a large file, as its preview job stored it (a
+    preview not ready, or gone, is worked out again by a new job)."""
     regency = _regency_for_importer(request.user, regency_pk)
-    content = _pending_answer(request, regency, token)
+    rows = _pending_answer(request, regency, token)
+    content = uploads.read(token)
     if content is None:
         messages.warning(request, "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi.")
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
-    try:
-        report = bpjs_import.answer_preview(content=content, regency=regency)
-    except workbooks.WorkbookError as error:
-        messages.error(request, str(error))
-        return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
+    if bpjs_jobs.runs_inline(rows):
+        try:
+            report = bpjs_import.answer_preview(content=content, regency=regency)
+        except workbooks.WorkbookError as error:
+            messages.error(request, str(error))
+            return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
+    elif (stored := uploads.read_preview(token)) is not None:
+        report = bpjs_import.report_from_json(stored)
+    else:
+        return redirect(job_url(bpjs_jobs.answer_preview_start(regency=regency, user=request.user, token=token,
+                                                               rows=rows)))
+    page = Paginator(report.rows, ANSWER_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "registrations/bpjs_answer_preview.html", {
-        "regency": regency, "token": token, "report": report, "rows": report.rows,
-        "matched_count": report.count(bpjs_import.MATCHED),
+        "regency": regency, "token": token, "report": report, "rows": page.object_list, "page": page,
+        "row_count": len(report.rows), "matched_count": report.count(bpjs_import.MATCHED),
     })
 
 
@@ -225,19 +258,23 @@ def answer_preview(request, regency_pk, token):
 @require_POST
 def answer_confirm(request, regency_pk, token):
     regency = _regency_for_importer(request.user, regency_pk)
-    content = _pending_answer(request, regency, token)
+    rows = _pending_answer(request, regency, token)
+    content = uploads.read(token)
     if content is None:
-        messages.warning(request, "Berkas unggahan sudah tidak tersedia atau sudah diimpor. Unggah lagi bila perlu.")
+        messages.warning(request, bpjs_jobs.UPLOAD_GONE)
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
+    # The token stays in the session: a second click on Simpan then hears "already imported".
+    if not bpjs_jobs.runs_inline(rows):
+        return redirect(job_url(bpjs_jobs.answer_apply_start(regency=regency, user=request.user, token=token,
+                                                             rows=rows)))
     try:
         report = bpjs_import.answer_apply(content=content, regency=regency, actor=request.user)
     except workbooks.WorkbookError as error:
         messages.error(request, str(error))
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
-    # The token stays in the session: a second click on Simpan then hears "already imported".
     uploads.delete(token)
     logger.info("%s imported a BPJS answer file for %s: %s", request.user.username, regency.code, report.summary)
-    messages.success(request, f"Jawaban BPJS diimpor: {report.summary}.")
+    messages.success(request, bpjs_jobs.answer_applied_message(report))
     return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
 
 

@@ -105,9 +105,12 @@ def job_url(job: Job) -> str:
     return reverse("job-status", args=[job.pk])
 
 
-def job_run(job_id: int, work: Callable[[Job, Progress], JobResult]) -> Job | None:
+def job_run(job_id: int, work: Callable[[Job, Progress], JobResult], *,
+            retry_on: tuple[type[BaseException], ...] = RETRYABLE_DATABASE_ERRORS) -> Job | None:
     """Runs one job's work in the worker. A job already done or failed is left alone (a message
     delivered twice); one still marked running (its worker died) is run again from the start.
+    An error of `retry_on` (e.g. RETRYABLE_DATABASE_ERRORS) leaves the job running and is raised
+    for the task's autoretry, which runs it again (its on_failure calls `job_fail` after the last).
     Returns the job as stored afterwards, or None when it no longer exists."""
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
@@ -126,7 +129,7 @@ def job_run(job_id: int, work: Callable[[Job, Progress], JobResult]) -> Job | No
         result = work(job, progress)
     except JobRefused as refusal:
         _finish(job_id, status=JobStatus.FAILED, error=refusal.message)
-    except RETRYABLE_DATABASE_ERRORS:
+    except retry_on:
         # A lost connection or a lock timeout: the job stays running and the error reaches the task,
         # whose retry runs the work again (written to finish what this run left); the task marks
         # the job failed (job_fail) when the retries are spent.

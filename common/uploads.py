@@ -1,10 +1,13 @@
 """Uploads waiting for confirmation (staged uploads): every import's preview-then-apply.
 
 An import reads the upload, shows its preview, and applies only when the user confirms. Between the
-two the file waits on disk under a random token (MEDIA_ROOT/imports/<token>.xlsx, mode 0600), never
-in the session: it holds NIKs. The session keeps only token → the region it belongs to. A rejected-
-rows file waits beside it for download. Everything older than UPLOAD_MAX_AGE is deleted at the
-next upload.
+two the file waits in Django's storage (default_storage) under a random token
+(imports/<token>.xlsx), never in the session: it holds NIKs. The session keeps only token → the
+region it belongs to. A rejected-rows file, or a preview a background job prepared, waits beside it.
+Everything older than settings.UPLOAD_MAX_AGE_HOURS is deleted by beat every hour (`purge`, the task
+common.purge_staged_uploads) and at the next upload. An upload is stored only once its file passed
+the import's checks, so a refused file leaves nothing behind. The files are the owner's only
+(settings.FILE_UPLOAD_PERMISSIONS, 0600 on the file system).
 """
 
 from __future__ import annotations
@@ -12,69 +15,96 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
-UPLOAD_MAX_AGE = dt.timedelta(days=1)
+FOLDER = "imports"
+REJECTED, PREVIEW = "-ditolak.xlsx", "-pratinjau.json"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
-def _folder() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _path(token: str, suffix: str = "") -> Path | None:
+def _name(token: str, suffix: str = ".xlsx") -> str | None:
     if not _TOKEN.fullmatch(token or ""):
         return None
-    return _folder() / f"{token}{suffix}.xlsx"
+    return f"{FOLDER}/{token}{suffix}"
+
+
+def _write(name: str, content: bytes) -> None:
+    stored = default_storage.save(name, ContentFile(content))
+    if stored != name:  # the storage renamed it: a token is never reused, so this is a clash
+        default_storage.delete(stored)
+        raise FileExistsError(name)
+
+
+def _read(name: str | None) -> bytes | None:
+    if not name:
+        return None
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
 
 
 def store(content: bytes) -> str:
     """Keeps an upload until the officer confirms it; returns its token. Purges stale uploads."""
     purge()
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(24)
-    path = _path(token)
-    path.write_bytes(content)
-    path.chmod(0o600)
+    _write(_name(token), content)
     return token
 
 
 def read(token: str) -> bytes | None:
-    path = _path(token)
-    return path.read_bytes() if path and path.is_file() else None
+    return _read(_name(token))
 
 
 def store_rejected(token: str, content: bytes) -> None:
-    path = _path(token, "-ditolak")
-    path.write_bytes(content)
-    path.chmod(0o600)
+    _write(_name(token, REJECTED), content)
 
 
 def read_rejected(token: str) -> bytes | None:
-    path = _path(token, "-ditolak")
-    return path.read_bytes() if path and path.is_file() else None
+    return _read(_name(token, REJECTED))
+
+
+def store_preview(token: str, content: bytes) -> None:
+    """A preview a background job prepared for the upload `token` (replacing an earlier one)."""
+    name = _name(token, PREVIEW)
+    default_storage.delete(name)
+    _write(name, content)
+
+
+def read_preview(token: str) -> bytes | None:
+    return _read(_name(token, PREVIEW))
 
 
 def delete(token: str, *, keep_rejected: bool = False) -> None:
-    for suffix in ("",) if keep_rejected else ("", "-ditolak"):
-        path = _path(token, suffix)
-        if path:
-            path.unlink(missing_ok=True)
+    """The upload and its preview; its rejected-rows file too unless `keep_rejected`."""
+    for suffix in (".xlsx", PREVIEW) if keep_rejected else (".xlsx", PREVIEW, REJECTED):
+        name = _name(token, suffix)
+        if name:
+            default_storage.delete(name)
 
 
-def purge(max_age: dt.timedelta = UPLOAD_MAX_AGE) -> int:
-    """Deletes waiting uploads and rejected-rows files older than max_age; returns how many."""
-    folder = _folder()
-    if not folder.is_dir():
+def purge(max_age: dt.timedelta | None = None, *, now: dt.datetime | None = None) -> int:
+    """Deletes waiting uploads, previews and rejected-rows files older than `max_age` (default
+    settings.UPLOAD_MAX_AGE_HOURS); returns how many."""
+    max_age = max_age if max_age is not None else dt.timedelta(hours=settings.UPLOAD_MAX_AGE_HOURS)
+    cutoff = (now or timezone.now()) - max_age
+    try:
+        _, names = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
         return 0
-    cutoff = timezone.now().timestamp() - max_age.total_seconds()
     removed = 0
-    for path in folder.glob("*.xlsx"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    for filename in names:
+        name = f"{FOLDER}/{filename}"
+        try:
+            stale = default_storage.get_modified_time(name) < cutoff
+        except FileNotFoundError:  # deleted meanwhile (confirmed, or another purge)
+            continue
+        if stale:
+            default_storage.delete(name)
             removed += 1
     return removed

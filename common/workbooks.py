@@ -17,11 +17,15 @@ import logging
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
+from xml.etree.ElementTree import ParseError
 
+import openpyxl
+from defusedxml import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
@@ -33,6 +37,12 @@ from openpyxl.utils.datetime import from_excel
 from .formatting import format_megabytes
 
 logger = logging.getLogger(__name__)
+
+# Uploads are parsed by openpyxl, which uses defusedxml (no entity expansion, no external
+# entities) only when it is installed and OPENPYXL_DEFUSEDXML is not "False": refuse to run without.
+if not openpyxl.DEFUSEDXML:
+    raise ImportError("openpyxl must parse uploads with defusedxml: install it (requirements.txt) and do not set "
+                      "OPENPYXL_DEFUSEDXML=False.")
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT = "@"
@@ -57,6 +67,8 @@ class WorkbookError(Exception):
     """The file as a whole cannot be read; nothing was imported. The message is for the officer."""
 
 
+DAMAGED = ("Berkas Excel ini rusak atau tidak bisa dibaca. Buka di Excel atau LibreOffice, simpan sebagai "
+           "\"Excel Workbook (.xlsx)\", lalu unggah lagi.")
 WRONG_TYPE = ("Berkas harus berformat Excel .xlsx. Berkas .xls lama, .csv atau .ods: buka di Excel atau "
               "LibreOffice, lalu simpan sebagai \"Excel Workbook (.xlsx)\".")
 _HEADER_FILL = PatternFill("solid", fgColor="D9EAD3")
@@ -169,10 +181,15 @@ def clean_upload(upload, *, max_bytes: int):
 @contextmanager
 def opened_workbook(content: bytes, *, max_bytes: int) -> Iterator[Workbook]:
     """The uploaded workbook, read-only and with cell values rather than formulas, closed
-    afterwards. Raises WorkbookError for a file too large or not an .xlsx."""
+    afterwards. Raises WorkbookError for a file too large, not an .xlsx, refused by the archive
+    check (workbook_limits: parts, unpacked size, compression ratio), or found broken while the
+    caller reads it (a part cut short, XML that is not well formed or declares entities)."""
+    from .workbook_limits import check_workbook_archive
+
     check_file(name=".xlsx", size=len(content), max_bytes=max_bytes)
     if not zipfile.is_zipfile(BytesIO(content)):
         raise WorkbookError(WRONG_TYPE)
+    check_workbook_archive(content)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Data Validation extension is not supported" and the like
@@ -181,6 +198,9 @@ def opened_workbook(content: bytes, *, max_bytes: int) -> Iterator[Workbook]:
         raise WorkbookError(WRONG_TYPE) from error
     try:
         yield workbook
+    except (zipfile.BadZipFile, zlib.error, EOFError, ParseError, DefusedXmlException) as error:
+        # The sheets are parsed while the caller iterates: a broken part shows up only then.
+        raise WorkbookError(DAMAGED) from error
     finally:
         workbook.close()
 

@@ -273,6 +273,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-old-export-files-nightly": {"task": "reports.purge_old_export_files", "schedule": crontab(hour=2, minute=0)},
     # Background jobs whose worker died (kill -9, a lost host) are marked failed (common.jobs).
     "fail-stale-jobs": {"task": "common.fail_stale_jobs", "schedule": crontab(minute="*/5")},
+    # Uploads waiting for a confirmation hold NIKs: deleted after UPLOAD_MAX_AGE_HOURS.
+    "purge-staged-uploads": {"task": "common.purge_staged_uploads", "schedule": crontab(minute=17)},
 }
 # A running background job silent (no progress) this long is dead: no task outlives its time limit.
 JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
@@ -295,6 +297,22 @@ EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
 DECISION_INLINE_MAX_ROWS = env.int("DECISION_INLINE_MAX_ROWS", default=2000)
 # Days a worker-built export file stays downloadable; the log row stays for good.
 EXPORT_FILE_RETENTION_DAYS = env.int("EXPORT_FILE_RETENTION_DAYS", default=30)
+
+# Uploaded workbooks are refused before parsing when their zip declares more parts, more unpacked
+# data or a part growing more than this (common/workbook_limits.py). A 50,000-row BPJS answer file
+# is 9 parts and about 20 MB unpacked; real sheets grow 5 to 25 times when unpacked, a bomb hundreds.
+WORKBOOK_MAX_PARTS = env.int("WORKBOOK_MAX_PARTS", default=200)
+WORKBOOK_MAX_UNPACKED_MB = env.int("WORKBOOK_MAX_UNPACKED_MB", default=50)
+WORKBOOK_MAX_COMPRESSION_RATIO = env.int("WORKBOOK_MAX_COMPRESSION_RATIO", default=100)
+# A BPJS export batch, or a BPJS answer file's preview and apply, with more rows than this runs on
+# the worker with a progress page (bpjs/jobs.py); smaller ones run in the request. Measured: 2,020
+# rows take about 3 s in the request, gunicorn gives up at 30 s.
+BPJS_INLINE_MAX_ROWS = env.int("BPJS_INLINE_MAX_ROWS", default=2500)
+# Rows of one BPJS answer file (the nominee import keeps 1,000, the official figures 500).
+BPJS_ANSWER_MAX_ROWS = env.int("BPJS_ANSWER_MAX_ROWS", default=50000)
+# Uploads waiting between preview and confirmation (common/uploads.py) are deleted after this many
+# hours by beat (they hold NIKs in clear).
+UPLOAD_MAX_AGE_HOURS = env.int("UPLOAD_MAX_AGE_HOURS", default=24)
 
 
 def _database_name() -> str:
@@ -357,6 +375,10 @@ CSRF_FAILURE_VIEW = "jamsostek_portal.views.csrf_failure"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Everything under MEDIA_ROOT holds personal data (staged uploads, BPJS batches, exports): readable
+# by the app's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 LOGGING = {
     "version": 1,

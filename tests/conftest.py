@@ -228,7 +228,13 @@ def login(client):
 # --- Celery: a real worker process on Redis, reading the test database -----------------------
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
+def worker_media_root(tmp_path_factory):
+    """The worker's MEDIA_ROOT: files it writes (a batch) or reads (a staged upload)."""
+    return tmp_path_factory.mktemp("worker-media")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, worker_media_root):
     redis_url = os.environ.get("REDIS_URL", "")
     require(bool(redis_url) and reachable(redis_url, 6379), f"Redis ({redis_url or 'REDIS_URL unset'})")
     database = settings.DATABASES["default"]
@@ -237,7 +243,7 @@ def celery_worker(django_db_setup, django_db_blocker):
         f"{database['PORT'] or 5432}/{database['NAME']}"
     )
     env = {**os.environ, "DATABASE_URL": test_database_url, "REDIS_URL": redis_url,
-           "CELERY_BROKER_URL": redis_url, "CELERY_RESULT_BACKEND": redis_url}
+           "CELERY_BROKER_URL": redis_url, "CELERY_RESULT_BACKEND": redis_url, "MEDIA_ROOT": str(worker_media_root)}
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "jamsostek_portal", "worker", "--pool=solo",
          "--loglevel=WARNING", "--hostname=pytest@%h", "--without-gossip", "--without-mingle"],
@@ -272,6 +278,15 @@ def worker(celery_worker, seluma, other_regency):
         cache.delete_many([triggers.pending_key(regency.pk), triggers.runs_key(regency.pk)])
     assert not celery_worker.conf.task_always_eager
     return celery_worker
+
+
+@pytest.fixture
+def worker_media(worker, worker_media_root, settings):
+    """MEDIA_ROOT shared by the test and the worker, emptied after the test."""
+    settings.MEDIA_ROOT = worker_media_root
+    yield worker_media_root
+    for path in worker_media_root.iterdir():
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
 @pytest.fixture

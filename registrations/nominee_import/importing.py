@@ -6,12 +6,12 @@ nomination rule hold exactly as for a nominee typed in by hand. Warnings (sex or
 disagree with the NIK, an old regency code) are confirmed by the officer confirming the import after
 reading them in the preview.
 
-Between preview and confirmation the uploaded file waits on disk, not in the session:
-MEDIA_ROOT/imports/<token>.xlsx, where <token> is random and unguessable. The session holds only the
+Between preview and confirmation the uploaded file waits in storage, not in the session:
+imports/<token>.xlsx (common.uploads), where <token> is random and unguessable. The session holds only the
 token and the programme and village ids (views.py), never a NIK or a name. Applying deletes
-the upload and leaves the rejected rows in MEDIA_ROOT/imports/<token>-ditolak.xlsx for the officer to
-download; everything in that folder older than UPLOAD_MAX_AGE is deleted at the next upload
-(common.uploads.purge). Re-uploading on confirm was the alternative; on a village connection a
+the upload and leaves the rejected rows in imports/<token>-ditolak.xlsx for the officer to
+download; everything in that folder older than settings.UPLOAD_MAX_AGE_HOURS is deleted by beat
+every hour and at the next upload (common.uploads.purge). Re-uploading on confirm was the alternative; on a village connection a
 second upload of the same file is the slow part, so we keep it instead.
 """
 

@@ -323,6 +323,51 @@ def test_a_wrong_file_is_refused_on_the_form(login, seluma, bpjs_officer):
     assert "Berkas harus berformat Excel .xlsx" in response.content.decode()
 
 
+def test_a_million_row_answer_file_is_refused_at_upload_and_leaves_nothing(login, nominees, seluma, bpjs_officer,
+                                                                           tmp_path):
+    """1,000,001 rows packed into about a megabyte: refused by the archive check, before a row is
+    read; nothing is staged, no nominee moves, no job starts."""
+    from common.models import Job
+    from tests.workbook_bombs import repeated, row_xml, workbook_with_sheet
+
+    content = workbook_with_sheet(title="Jawaban", header=HEADERS, body=repeated(
+        row_xml([nik(1), "Calon 1", "00012345678", "01-07-2026", "", "aktif", ""]), 1_000_001))
+    statuses = dict(Nominee.objects.values_list("pk", "status"))
+
+    response = login(bpjs_officer).post(upload_url(seluma), {"file": SimpleUploadedFile("jawaban.xlsx", content)})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"][0].startswith(
+        ("Isi berkas Excel ini terlalu besar setelah dibuka", "Berkas Excel ini tidak wajar"))
+    assert not (tmp_path / "imports").exists() or list((tmp_path / "imports").iterdir()) == []
+    assert dict(Nominee.objects.values_list("pk", "status")) == statuses and Job.objects.count() == 0
+
+
+def test_a_large_file_over_the_row_limit_is_refused_by_its_preview_job_which_deletes_it(login, nominees, seluma,
+                                                                                         bpjs_officer, settings,
+                                                                                         tmp_path):
+    """Above BPJS_INLINE_MAX_ROWS the upload reads only the first rows; the preview job reads them
+    all, and refuses the file there when it is over the row limit: the staged file goes with it."""
+    from bpjs import tasks
+    from common.models import Job, JobStatus
+
+    settings.BPJS_INLINE_MAX_ROWS, settings.BPJS_ANSWER_MAX_ROWS = 1, 3
+    content = answer_file([[nik(serial), f"Calon {serial}", "", "", "", "ditolak", REFUSAL] for serial in range(1, 6)])
+
+    response = login(bpjs_officer).post(upload_url(seluma), {"file": SimpleUploadedFile("jawaban.xlsx", content)})
+
+    job = Job.objects.get()
+    assert response.url == reverse("job-status", args=[job.pk])
+    assert (job.title, job.total) == ("Memeriksa jawaban BPJS: lebih dari 1 baris", None)
+    assert len(list((tmp_path / "imports").iterdir())) == 1
+    tasks.preview_answers.apply(args=[job.pk])  # as the worker runs it
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.error == "Berkas berisi lebih dari 3 baris data. Bagi menjadi beberapa berkas."
+    assert list((tmp_path / "imports").iterdir()) == []
+    assert Nominee.objects.get(pk=nominees[1].pk).status == S.SENT_TO_BPJS
+
+
 @pytest.mark.parametrize("persona", ["other_admin", "viewer", "reviewer", "officer"])
 def test_upload_page_is_a_404_for_everyone_else(request, login, seluma, persona):
     client = login(request.getfixturevalue(persona))

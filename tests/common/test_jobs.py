@@ -104,7 +104,7 @@ def test_a_job_that_cannot_be_queued_says_so_at_once(regency_admin, settings, mo
     """A real broker that does not answer (nothing listens on port 1): the job is failed with a
     message the person can act on, instead of waiting "queued" for ever."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    dead_broker = Celery("dead", broker="redis://127.0.0.1:1/0", set_as_current=False)
+    dead_broker = Celery("dead", broker="redis://127.0.0.1:1/0", set_as_current=False)  # the suite keeps its app
     dead_broker.conf.broker_connection_retry = False
     dead_broker.conf.broker_connection_max_retries = 0
     dead_broker.conf.task_publish_retry = False
@@ -114,3 +114,23 @@ def test_a_job_that_cannot_be_queued_says_so_at_once(regency_admin, settings, mo
 
     stored = Job.objects.get(pk=job.pk)
     assert stored.status == JobStatus.FAILED and stored.error == jobs.NOT_STARTED_MESSAGE
+
+
+def test_an_error_worth_retrying_is_raised_for_the_task_and_the_job_runs_again(regency_admin):
+    from django.db import OperationalError
+
+    job = _job(regency_admin)
+    attempts = []
+
+    def work(running, progress):
+        attempts.append(running.pk)
+        if len(attempts) == 1:
+            raise OperationalError("the server closed the connection")
+        return jobs.JobResult(lines=["Selesai."])
+
+    with pytest.raises(OperationalError):
+        jobs.job_run(job.pk, work, retry_on=(OperationalError,))
+    assert Job.objects.get(pk=job.pk).status == JobStatus.RUNNING
+
+    assert jobs.job_run(job.pk, work, retry_on=(OperationalError,)).status == JobStatus.DONE
+    assert attempts == [job.pk, job.pk]

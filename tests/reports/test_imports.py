@@ -329,3 +329,16 @@ def test_another_users_upload_is_not_found(login, client, regency_admin, approve
 
     assert response.status_code == 404
     assert not OfficialFigure.objects.exists()
+
+
+def test_a_decompression_bomb_is_refused_at_upload_and_nothing_is_kept(login, regency_admin, seluma):
+    from tests.workbook_bombs import bomb
+
+    content = bomb(title=excel.DATA_SHEET, header=excel.HEADERS, row=["17.05", "31-12-2025", "1"])
+    client = login(regency_admin)
+
+    response = _upload(client, seluma, content)
+
+    assert response.status_code == 200
+    assert "Isi berkas Excel ini terlalu besar setelah dibuka" in response.context["form"].errors["file"][0]
+    assert IMPORT_SESSION_KEY not in client.session and OfficialFigure.objects.count() == 0

@@ -371,3 +371,16 @@ def test_stale_uploads_are_purged(media):
 def test_tokens_cannot_name_other_files(token):
     assert uploads.read(token) is None
 
+
+
+def test_a_decompression_bomb_is_refused_at_upload_and_leaves_nothing(login, programme, niur, officer, media):
+    from tests.workbook_bombs import bomb
+
+    content = bomb(title=excel.DATA_SHEET, header=list(excel.HEADERS.values()), row=[VALID_ROW["NIK"]] * 3)
+
+    response = login(officer).post(upload_url(niur), {"file": upload(content)})
+
+    assert response.status_code == 200
+    assert "Isi berkas Excel ini terlalu besar setelah dibuka" in response.context["form"].errors["file"][0]
+    assert stored_uploads(media) == [] and Nominee.objects.count() == 0
+    assert SESSION_KEY not in response.wsgi_request.session
