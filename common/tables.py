@@ -26,14 +26,14 @@ NUMBER_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.00"
 # Text starting with one of these is read by Excel as a formula once someone edits the cell
 # (formula injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def looks_like_formula(value: str) -> bool:
     """Whether Excel would take the text `value` for a formula once someone edits its cell: the
     one rule of every export's quote prefix (here for openpyxl cells, common.xlsx_stream for the
     streamed exports)."""
-    return value.startswith(_FORMULA_STARTS)
+    return value.startswith(FORMULA_STARTS)
 
 
 def safe_text(cell: Cell, value: str) -> Cell:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import BinaryIO
 
-from .tables import looks_like_formula
+from .tables import FORMULA_STARTS, looks_like_formula
 
 __all__ = ["Cell", "CellStyle", "SheetStream", "TableColumn", "column_letter"]
 
@@ -47,6 +47,9 @@ _BUILTIN_FORMATS = {"General": 0, "0.00": 2, "#,##0": 3, "@": 49}
 # Characters XML cannot carry or must escape, whitespace Excel would trim at either end, and
 # Excel's own escape (_x0041_), which must itself be escaped to come back as typed.
 _NEEDS_CARE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]|^\s|\s$|_x[0-9A-Fa-f]{4}_")
+_UNSAFE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
+_WHITESPACE = frozenset(chr(code) for code in range(0x3001) if chr(code).isspace())
+_FIRST_CARE = frozenset(FORMULA_STARTS) | _WHITESPACE
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
 _CHUNK_ROWS = 500
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -141,7 +144,11 @@ class SheetStream:
         self._styles: dict[CellStyle, int] = {CellStyle(): 0}
         self._quoted: dict[int, int] = {}
         self._archive = zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
-        self._sheet = self._archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
+        try:
+            self._sheet = self._archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
+        except BaseException:
+            self._archive.fp = None  # unusable output: nothing more to write into it, not even on collection
+            raise
         self._chunks: queue.Queue = queue.Queue(maxsize=8)
         self._failure: BaseException | None = None
         self._compressor = threading.Thread(target=self._compress, name="xlsx-deflate", daemon=True)
@@ -199,25 +206,41 @@ class SheetStream:
               progress: Callable[[int], None] | None = None, progress_every: int = 250) -> int:
         """Writes each of `rows` (values in the order of `columns`) as the next row; calls
         `progress` with the rows written so far every `progress_every` rows and once at the end.
-        Returns how many rows it wrote."""
-        letters = [column_letter(index) for index in range(1, len(columns) + 1)]
-        plan = [(letter, column.style, self._quoted_style(column.style), column.numeric)
-                for letter, column in zip(letters, columns, strict=True)]
+        Returns how many rows it wrote.
+
+        The hot loop of a 100,000-row export: a row of ordinary text is written without a test per
+        character; a row with anything that needs care (a character to escape, spaces at either
+        end of a text, text that starts like a formula) is written again cell by cell
+        (`_cell_xml`), which is rare."""
+        plan = []
+        for index, column in enumerate(columns, start=1):
+            letter = column_letter(index)
+            plan.append((f'<c r="{letter}', f'" s="{column.style}"/>', f'" s="{column.style}"><v>',
+                         f'" s="{column.style}" t="inlineStr"><is><t>', column.numeric, letter, column.style))
         chunk: list[str] = []
         number = self.rows_written
         written = 0
         for values in rows:
             number += 1
             parts = [f'<row r="{number}">']
-            for (letter, style, quoted, numeric), value in zip(plan, values):
+            texts = []
+            careful = False
+            for (opening, empty, numeric_middle, text_middle, numeric, _, _), value in zip(plan, values):
                 if value is None or value == "":
-                    parts.append(f'<c r="{letter}{number}" s="{style}"/>')
+                    parts.append(f"{opening}{number}{empty}")
                 elif numeric:
-                    parts.append(f'<c r="{letter}{number}" s="{style}"><v>{_number(value)}</v></c>')
+                    parts.append(f"{opening}{number}{numeric_middle}{_number(value)}</v></c>")
                 else:
-                    value = str(value)
-                    parts.append(_text_xml(f"{letter}{number}", quoted if looks_like_formula(value) else style,
-                                           value))
+                    if value.__class__ is not str:
+                        value = str(value)
+                    if value[0] in _FIRST_CARE or value[-1] in _WHITESPACE:
+                        careful = True
+                    texts.append(value)
+                    parts.append(f"{opening}{number}{text_middle}{value}</t></is></c>")
+            if careful or _UNSAFE.search(joined := "".join(texts)) or "_x" in joined:
+                parts = [f'<row r="{number}">']
+                parts.extend(self._cell_xml(f"{letter}{number}", value, style)
+                             for (*_, letter, style), value in zip(plan, values))
             parts.append("</row>")
             chunk.append("".join(parts))
             written += 1
@@ -273,11 +296,17 @@ class SheetStream:
         archive.close()
 
     def abandon(self) -> None:
-        """Stops the compressing thread after a failure, leaving `output` unfinished."""
-        if not self._closed:
-            self._closed = True
-            self._chunks.put(None)
-            self._compressor.join()
+        """Stops the compressing thread after a failure and lets go of `output`, unfinished."""
+        if self._closed:
+            return
+        self._closed = True
+        self._chunks.put(None)
+        self._compressor.join()
+        for part in (self._sheet, self._archive):
+            try:
+                part.close()
+            except Exception:  # noqa: BLE001 - already failing: the first error is the one to report
+                pass
 
     def __enter__(self) -> SheetStream:
         return self

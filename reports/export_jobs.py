@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from itertools import islice
+from pathlib import Path
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
@@ -242,8 +244,9 @@ def export_write(output: BinaryIO, *, user, request: ExportRequest,
             regency_name=request.regency.name, office_name=office.office_name, programme_name=programme.name,
             stage=programme.stage, year=programme.year, region_label=request.region_label, printed_on=today,
             full_identifiers=request.full_identifiers)
+        labels = exports.status_labels()
         rows = _rows(nominative_list_values(user, request), lambda values: exports.nominative_row(
-            values, full_identifiers=request.full_identifiers, today=today))
+            values, full_identifiers=request.full_identifiers, today=today, labels=labels))
         return exports.nominative_workbook(output, heading=heading, rows=rows,
                                            signature=_signature(request, office, today), progress=progress)
     if request.kind == ExportKind.COVERAGE_RECAP:
@@ -296,11 +299,7 @@ def export_start(*, user, request: ExportRequest) -> ExportOutcome:
         filename = export_filename(request, timezone.localdate(timezone=_local_zone(office)))
         if total <= settings.EXPORT_INLINE_MAX_ROWS:
             buffer = BytesIO()
-            written = export_write(buffer, user=user, request=request, office=office)
-            record = export_record(kind=request.kind, requested_by=user, regency=request.regency,
-                                   programme=request.programme, subdistrict=request.subdistrict,
-                                   village=request.village, row_count=written, filename=filename,
-                                   full_identifiers=request.full_identifiers)
+            record = _write_logged(buffer, user=user, request=request, office=office, filename=filename)
             return ExportOutcome(record=record, content=buffer.getvalue())
         record = export_job_record(kind=request.kind, requested_by=user, regency=request.regency,
                                    programme=request.programme, subdistrict=request.subdistrict,
@@ -310,6 +309,34 @@ def export_start(*, user, request: ExportRequest) -> ExportOutcome:
     logger.info("%s queued export %s (%s, %d rows) of regency %s", user.username, record.pk, request.kind, total,
                 request.regency.code)
     return ExportOutcome(record=record, content=None)
+
+
+def _write_logged(output: BinaryIO, *, user, request: ExportRequest, office, filename: str) -> ExportRecord:
+    """export_write, then its log row (status done). The caller holds the transaction."""
+    written = export_write(output, user=user, request=request, office=office)
+    return export_record(kind=request.kind, requested_by=user, regency=request.regency, programme=request.programme,
+                         subdistrict=request.subdistrict, village=request.village, row_count=written,
+                         filename=filename, full_identifiers=request.full_identifiers)
+
+
+def export_to_file(*, user, request: ExportRequest, path: Path) -> ExportRecord:
+    """Writes the export to `path` now, whatever its size, and logs it done (the export_nominees
+    command): the same export_write and log row as an export answered at once, in one
+    transaction. The file is written beside `path`, readable by its owner only (it may hold NIKs
+    in clear), and takes its name only once the log row is committed: a failed export leaves no
+    file. Who: a caller that built `request` for `user` as the views do."""
+    office = regency_settings_get(request.regency)
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=".ekspor-", suffix=".xlsx", delete=False)
+    try:
+        with handle, transaction.atomic():
+            record = _write_logged(handle, user=user, request=request, office=office, filename=path.name)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    logger.info("%s exported %s (%s, %d rows) of regency %s to a file", user.username, record.pk, request.kind,
+                record.row_count, request.regency.code)
+    return record
 
 
 def _enqueue(record_id: int) -> None:

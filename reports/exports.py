@@ -19,10 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import BinaryIO, NamedTuple
-
-from django.utils.translation import get_language
 
 from common.formatting import format_date, format_datetime, long_date
 from common.tables import ExportColumn, address_text
@@ -167,22 +164,24 @@ class NomineeValues(NamedTuple):
     kpj_number: str
 
 
-@lru_cache(maxsize=8)
-def _status_labels(language: str | None) -> dict[str, str]:
+def status_labels() -> dict[str, str]:
+    """Each nominee status in words, in the active language: what the list's "Status" column says."""
     return {status.value: str(status.label) for status in NomineeStatus}
 
 
-def nominative_row(values: Sequence, *, full_identifiers: bool, today: dt.date) -> tuple:
+def nominative_row(values: Sequence, *, full_identifiers: bool, today: dt.date,
+                   labels: Mapping[str, str] | None = None) -> tuple:
     """One nominee (NomineeValues, or a plain tuple in its order) as the list's row, in the order
     of NOMINATIVE_COLUMNS without its number: NIK and KK as given, the birth date (or the age on
     `today`) as registrations.identifiers shows it (`full_identifiers`: identifiers_visible when
-    the export was asked), the address with its RT/RW, the status in words."""
+    the export was asked), the address with its RT/RW, the status in words (`labels`: status_labels(),
+    which a caller writing many rows looks up once)."""
     (nik, kk, full_name, birth_place, birth_date, sex, address, rt, rw, village, subdistrict, occupation, status,
      kpj_number) = values
     return (nik, kk, full_name,
             f"{birth_place}, {shown_birth_date(birth_date, full=full_identifiers, today=today)}", sex,
-            address_text(address, rt, rw), village, subdistrict, occupation,
-            _status_labels(get_language())[status], kpj_number)
+            address_text(address, rt, rw), village, subdistrict, occupation, (labels or status_labels())[status],
+            kpj_number)
 
 
 def _numbered(rows: Iterable[Sequence]):
