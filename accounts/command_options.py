@@ -1,10 +1,14 @@
-"""What management commands share about accounts: the `--as USERNAME` an import or entry is
-recorded under (the services check that account's permission themselves)."""
+"""What management commands share about accounts: the `--as USERNAME` an import, an entry or an
+export is recorded under (the services check that account's permission themselves), and the
+account a command acts as when none is named."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.db.models import Q
+
+from .enums import Role
 
 
 def command_actor(username: str | None, *, required: bool, who: str):
@@ -17,4 +21,14 @@ def command_actor(username: str | None, *, required: bool, who: str):
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise CommandError(f"Pengguna aktif {username} tidak ada.")
+    return user
+
+
+def default_system_admin():
+    """The first active system administrator (the role, or a Django superuser), by id; a
+    CommandError in Indonesian when there is none."""
+    user = (get_user_model().objects.filter(Q(role=Role.SYSTEM_ADMIN) | Q(is_superuser=True), is_active=True)
+            .order_by("pk").first())
+    if user is None:
+        raise CommandError("Tidak ada administrator sistem yang aktif: sebutkan --as USERNAME.")
     return user

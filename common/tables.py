@@ -1,10 +1,11 @@
 """Workbooks built from plain rows: pure functions, no database. The pages (submission tracking,
 the auditor's event export) pass rows they already scoped with a `*_for_user` selector.
 
-Also what every export of the project shares: formula-safe text cells (`safe_text`,
-`text_cell`), a column of a write-only export and its typed cell (`ExportColumn`, `typed_cell`: the
-BPJS registration file, the nominative list, the coverage recap), and a nominee's address line
-(`address_line`)."""
+Also what every export of the project shares: the formula rule (`looks_like_formula`),
+formula-safe text cells (`safe_text`, `text_cell`), a column of an export (`ExportColumn`: the BPJS
+registration file, the nominative list, the coverage recap) and its typed openpyxl cell
+(`typed_cell`: the BPJS registration file), and a nominee's address line (`address_line`,
+`address_text`)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,14 @@ NUMBER_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.00"
 # Text starting with one of these is read by Excel as a formula once someone edits the cell
 # (formula injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: str) -> bool:
+    """Whether Excel would take the text `value` for a formula once someone edits its cell: the
+    one rule of every export's quote prefix (here for openpyxl cells, common.xlsx_stream for the
+    streamed exports)."""
+    return value.startswith(FORMULA_STARTS)
 
 
 def safe_text(cell: Cell, value: str) -> Cell:
@@ -40,7 +48,7 @@ def safe_text(cell: Cell, value: str) -> Cell:
     text stays text even after the cell is edited."""
     cell.value = value
     cell.data_type = "s"
-    if value.startswith(_FORMULA_STARTS):
+    if looks_like_formula(value):
         cell.quotePrefix = True
     return cell
 
@@ -85,8 +93,13 @@ def typed_cell(sheet, column: ExportColumn, value) -> WriteOnlyCell:
 
 def address_line(nominee) -> str:
     """"Jalan Desa No. 1 RT 001/RW 002": the address with its RT and RW, as the forms print it."""
-    rt_rw = f"RT {nominee.rt}" + (f"/RW {nominee.rw}" if nominee.rw else "")
-    return f"{nominee.address} {rt_rw}".strip()
+    return address_text(nominee.address, nominee.rt, nominee.rw)
+
+
+def address_text(address: str, rt: str, rw: str) -> str:
+    """`address_line` from the three values (an export reading plain values)."""
+    rt_rw = f"RT {rt}" + (f"/RW {rw}" if rw else "")
+    return f"{address} {rt_rw}".strip()
 
 
 def table_workbook(*, sheet_title: str, heading: Sequence[str], headers: Sequence[str],

@@ -4,18 +4,27 @@ A database dump alone must not reveal them (UU 27/2022 PDP). Values are encrypte
 (AES-128-CBC + HMAC) under PERSONAL_DATA_KEY from the environment; exact search and the
 one-active-nomination constraint use a keyed hash (HMAC-SHA256 with a key derived from the same
 secret), so equal NIKs give equal hashes without the hash revealing the NIK.
+
+A bulk reader (the nominative list of a whole regency) reads the stored tokens as they are
+(`stored_token`) and opens them many at a time (`decrypt_many`): the same checks as Fernet's,
+for a fraction of the cost per value.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
+from collections.abc import Sequence
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models import ExpressionWrapper, F, TextField
 
 
 @lru_cache(maxsize=4)
@@ -33,13 +42,78 @@ def encrypt(value: str) -> str:
     return _fernet(settings.PERSONAL_DATA_KEY).encrypt(value.encode()).decode()
 
 
+_WRONG_KEY = "A personal-data field cannot be decrypted: PERSONAL_DATA_KEY differs from the key it was written with."
+
+
 def decrypt(token: str) -> str:
     try:
         return _fernet(settings.PERSONAL_DATA_KEY).decrypt(token.encode()).decode()
     except InvalidToken as error:
-        raise ImproperlyConfigured(
-            "A personal-data field cannot be decrypted: PERSONAL_DATA_KEY differs from the key it was written with."
-        ) from error
+        raise ImproperlyConfigured(_WRONG_KEY) from error
+
+
+@lru_cache(maxsize=4)
+def _fernet_keys(key: str) -> tuple[bytes, bytes]:
+    """(signing key, encryption key): the two halves of a Fernet key."""
+    _fernet(key)  # the same refusal of a malformed key
+    raw = base64.urlsafe_b64decode(key)
+    return raw[:16], raw[16:]
+
+
+_URLSAFE = bytes.maketrans(b"-_", b"+/")
+
+
+def decrypt_many(tokens: Sequence[str | None]) -> list[str | None]:
+    """The plain values of many stored tokens, in order; "" and None are kept as they are (an empty
+    field is stored unencrypted). Exactly what `decrypt` gives for each, checked the same way (the
+    version byte, the HMAC-SHA256 over the token in constant time, the padding), with the same
+    ImproperlyConfigured for a token that does not verify; but the AES-CBC decryption of all of
+    them is one call: CBC decryption is the block cipher's decryption of each block XOR the block
+    before it (the IV for the first), so the blocks of every token go through AES at once and
+    are chained back here. Per value that is about a third of Fernet's cost, which a list of
+    100,000 people with NIK and KK in full pays 200,000 times."""
+    signing_key, encryption_key = _fernet_keys(settings.PERSONAL_DATA_KEY)
+    datas: list[bytes] = []
+    for token in tokens:
+        if not token:
+            continue
+        try:
+            data = binascii.a2b_base64(token.encode().translate(_URLSAFE), strict_mode=True)
+        except (binascii.Error, ValueError) as error:
+            raise ImproperlyConfigured(_WRONG_KEY) from error
+        ciphertext_length = len(data) - 57  # version 1, timestamp 8, IV 16, HMAC 32
+        if (data[:1] != b"\x80" or ciphertext_length < 16 or ciphertext_length % 16
+                or not hmac.compare_digest(hmac.digest(signing_key, data[:-32], "sha256"), data[-32:])):
+            raise ImproperlyConfigured(_WRONG_KEY)
+        datas.append(data)
+    if not datas:
+        return list(tokens)
+    blocks = b"".join([data[25:-32] for data in datas])
+    decryptor = Cipher(algorithms.AES(encryption_key), modes.ECB()).decryptor()
+    decrypted = decryptor.update(blocks) + decryptor.finalize()
+    # What each block is XORed with: the IV, then every ciphertext block but the token's last.
+    chain = b"".join([data[9:-48] for data in datas])
+    padded = (int.from_bytes(decrypted, "big") ^ int.from_bytes(chain, "big")).to_bytes(len(blocks), "big")
+    plain: list[str | None] = []
+    position = 0
+    opened = iter(datas)
+    for token in tokens:
+        if not token:
+            plain.append(token)
+            continue
+        end = position + len(next(opened)) - 57
+        pad = padded[end - 1]
+        if not 1 <= pad <= 16 or padded[end - pad:end] != bytes([pad]) * pad:
+            raise ImproperlyConfigured(_WRONG_KEY)
+        plain.append(padded[position:end - pad].decode())
+        position = end
+    return plain
+
+
+def stored_token(field_name: str) -> ExpressionWrapper:
+    """An EncryptedTextField as stored (the token, not decrypted on reading), for a bulk reader
+    that opens the tokens itself with `decrypt_many`: `.values_list(stored_token("nik"))`."""
+    return ExpressionWrapper(F(field_name), output_field=TextField())
 
 
 def keyed_hash(value: str) -> str:

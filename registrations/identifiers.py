@@ -5,7 +5,8 @@ village officer, the regency admin, reviewer and approver, the BPJS officer), se
 full, and with them the phone number, e-mail and mother's maiden name; everyone else sees the
 masked NIK and KK (************0001) and no contact details. Every page, export, the admin and the
 import previews ask here: `identifiers_visible(user)` decides, `shown_nik` / `shown_kk` give the
-value to show, `mask_identifier` is the mask, `shown_birth` the birth date or the age.
+value to show (`shown_identifier_fields`: the fields they read, for an export of plain values),
+`mask_identifier` is the mask, `shown_birth` / `shown_birth_date` the birth date or the age.
 
 The rule for a masked role: nothing it is shown may rebuild a NIK. A NIK is PPKKCC DDMMYY SSSS
 (region of issue, the birth date with 40 added to the day for women, a serial), and the region
@@ -42,23 +43,35 @@ def mask_identifier(value: str) -> str:
     return "*" * 12 + value[12:] if len(value) == 16 else "*" * len(value)
 
 
+def shown_identifier_fields(*, full: bool) -> tuple[str, str]:
+    """The Nominee fields that hold the NIK and the KK number to show: the encrypted ones in full
+    for `full` (identifiers_visible), else their stored masked forms. `shown_nik` and `shown_kk`
+    read them from a saved nominee; a bulk export reads them as plain values."""
+    return ("nik", "kk") if full else ("nik_masked", "kk_masked")
+
+
 def shown_nik(nominee, *, full: bool) -> str:
     """The NIK to show of a saved nominee: in full for `full` (identifiers_visible), else the stored
     masked form, so a masked row never needs the decrypted value."""
-    return nominee.nik if full else nominee.nik_masked
+    return getattr(nominee, shown_identifier_fields(full=full)[0])
 
 
 def shown_kk(nominee, *, full: bool) -> str:
     """The KK number to show of a saved nominee, as `shown_nik`."""
-    return nominee.kk if full else nominee.kk_masked
+    return getattr(nominee, shown_identifier_fields(full=full)[1])
 
 
 def shown_birth(nominee, *, full: bool, today: dt.date, long: bool = False) -> str:
+    """The birth date to show of a nominee (`shown_birth_date`)."""
+    return shown_birth_date(nominee.birth_date, full=full, today=today, long=long)
+
+
+def shown_birth_date(birth_date: dt.date, *, full: bool, today: dt.date, long: bool = False) -> str:
     """The birth date to show: "15-05-1990" (`long`: "15 Mei 1990") for `full` (identifiers_visible),
     else the age in whole years on `today` ("36 tahun"), which cannot rebuild the NIK's date digits."""
     if full:
-        return long_date(nominee.birth_date) if long else format_date(nominee.birth_date)
-    return f"{age_on(nominee.birth_date, today)} tahun"
+        return long_date(birth_date) if long else format_date(birth_date)
+    return f"{age_on(birth_date, today)} tahun"
 
 
 def birth_label(*, full: bool) -> str:

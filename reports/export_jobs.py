@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
+from itertools import islice
+from pathlib import Path
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
@@ -42,8 +45,9 @@ from common.access_log import export_job_done, export_job_record, export_record
 from common.database import RETRYABLE_DATABASE_ERRORS
 from common.formatting import display_percent
 from common.models import ExportKind, ExportRecord, ExportStatus
+from registrations.crypto import decrypt_many, stored_token
 from registrations.enums import NOMINATIVE_LIST_STATES
-from registrations.identifiers import identifiers_visible
+from registrations.identifiers import identifiers_visible, shown_identifier_fields
 from registrations.models import Nominee, Programme
 from registrations.selectors import nominees_for_user
 from villages.enums import VillageKind
@@ -123,19 +127,44 @@ def coverage_recap_request(*, regency: Regency) -> ExportRequest:
 
 def nominative_list_nominees(user, request: ExportRequest) -> QuerySet[Nominee]:
     """The nominees of the list: the user's own (nominees_for_user), of the programme and region,
-    on the list (nominative_list_filter), by subdistrict, village and name. Encrypted fields that
-    the file does not show are not even read (no decryption for a masked list)."""
+    on the list (nominative_list_filter), by subdistrict, village and name."""
     nominees = (nominees_for_user(user).filter(nominative_list_filter(), programme=request.programme)
-                .select_related("village__subdistrict", "occupation")
                 .order_by("village__subdistrict__code", "village__code", "full_name", "pk"))
     if request.village is not None:
-        nominees = nominees.filter(village=request.village)
-    elif request.subdistrict is not None:
-        nominees = nominees.filter(village__subdistrict=request.subdistrict)
+        return nominees.filter(village=request.village)
+    if request.subdistrict is not None:
+        return nominees.filter(village__subdistrict=request.subdistrict)
+    return nominees.filter(village__subdistrict__regency=request.regency)
+
+
+# Rows read from the cursor at a time, and the tokens opened together (crypto.decrypt_many).
+NOMINATIVE_CHUNK = 2000
+
+
+def nominative_list_values(user, request: ExportRequest) -> Iterator[tuple]:
+    """The list's nominees as plain values (exports.NomineeValues order), streamed from one
+    server-side cursor over nominative_list_nominees. NIK and KK are the fields
+    registrations.identifiers names for the request (shown_identifier_fields): the stored masked
+    forms, never decrypted, for a masked list; in full, read as stored and decrypted a chunk at a
+    time (crypto.decrypt_many). Nothing else encrypted is read."""
+    nik_field, kk_field = shown_identifier_fields(full=request.full_identifiers)
+    if request.full_identifiers:
+        identifiers = {"nik_shown": stored_token(nik_field), "kk_shown": stored_token(kk_field)}
+        nik_field, kk_field = identifiers
     else:
-        nominees = nominees.filter(village__subdistrict__regency=request.regency)
-    hidden = ["mother_maiden_name"] if request.full_identifiers else ["mother_maiden_name", "nik", "kk"]
-    return nominees.defer(*hidden)
+        identifiers = {}
+    rows = nominative_list_nominees(user, request).annotate(**identifiers).values_list(
+        nik_field, kk_field, "full_name", "birth_place", "birth_date", "sex", "address", "rt", "rw",
+        "village__name", "village__subdistrict__name", "occupation__name", "status", "kpj_number",
+    ).iterator(chunk_size=NOMINATIVE_CHUNK)
+    if not request.full_identifiers:
+        yield from rows
+        return
+    while chunk := list(islice(rows, NOMINATIVE_CHUNK)):
+        niks = decrypt_many([row[0] for row in chunk])
+        kks = decrypt_many([row[1] for row in chunk])
+        for nik, kk, row in zip(niks, kks, chunk, strict=True):
+            yield (nik, kk, *row[2:])
 
 
 def _recap_source(regency: Regency) -> tuple[list, bool]:
@@ -196,7 +225,7 @@ def _signature(request: ExportRequest, office, today: dt.date) -> exports.Signat
                              name=office.head_name, nip=office.head_nip)
 
 
-def _rows(iterable, make) -> Iterator[dict]:
+def _rows(iterable, make) -> Iterator:
     for item in iterable:
         yield make(item)
 
@@ -215,9 +244,9 @@ def export_write(output: BinaryIO, *, user, request: ExportRequest,
             regency_name=request.regency.name, office_name=office.office_name, programme_name=programme.name,
             stage=programme.stage, year=programme.year, region_label=request.region_label, printed_on=today,
             full_identifiers=request.full_identifiers)
-        nominees = nominative_list_nominees(user, request).iterator(chunk_size=500)
-        rows = _rows(nominees, lambda nominee: exports.nominative_row(
-            nominee, full_identifiers=request.full_identifiers, today=today))
+        labels = exports.status_labels()
+        rows = _rows(nominative_list_values(user, request), lambda values: exports.nominative_row(
+            values, full_identifiers=request.full_identifiers, today=today, labels=labels))
         return exports.nominative_workbook(output, heading=heading, rows=rows,
                                            signature=_signature(request, office, today), progress=progress)
     if request.kind == ExportKind.COVERAGE_RECAP:
@@ -270,11 +299,7 @@ def export_start(*, user, request: ExportRequest) -> ExportOutcome:
         filename = export_filename(request, timezone.localdate(timezone=_local_zone(office)))
         if total <= settings.EXPORT_INLINE_MAX_ROWS:
             buffer = BytesIO()
-            written = export_write(buffer, user=user, request=request, office=office)
-            record = export_record(kind=request.kind, requested_by=user, regency=request.regency,
-                                   programme=request.programme, subdistrict=request.subdistrict,
-                                   village=request.village, row_count=written, filename=filename,
-                                   full_identifiers=request.full_identifiers)
+            record = _write_logged(buffer, user=user, request=request, office=office, filename=filename)
             return ExportOutcome(record=record, content=buffer.getvalue())
         record = export_job_record(kind=request.kind, requested_by=user, regency=request.regency,
                                    programme=request.programme, subdistrict=request.subdistrict,
@@ -284,6 +309,34 @@ def export_start(*, user, request: ExportRequest) -> ExportOutcome:
     logger.info("%s queued export %s (%s, %d rows) of regency %s", user.username, record.pk, request.kind, total,
                 request.regency.code)
     return ExportOutcome(record=record, content=None)
+
+
+def _write_logged(output: BinaryIO, *, user, request: ExportRequest, office, filename: str) -> ExportRecord:
+    """export_write, then its log row (status done). The caller holds the transaction."""
+    written = export_write(output, user=user, request=request, office=office)
+    return export_record(kind=request.kind, requested_by=user, regency=request.regency, programme=request.programme,
+                         subdistrict=request.subdistrict, village=request.village, row_count=written,
+                         filename=filename, full_identifiers=request.full_identifiers)
+
+
+def export_to_file(*, user, request: ExportRequest, path: Path) -> ExportRecord:
+    """Writes the export to `path` now, whatever its size, and logs it done (the export_nominees
+    command): the same export_write and log row as an export answered at once, in one
+    transaction. The file is written beside `path`, readable by its owner only (it may hold NIKs
+    in clear), and takes its name only once the log row is committed: a failed export leaves no
+    file. Who: a caller that built `request` for `user` as the views do."""
+    office = regency_settings_get(request.regency)
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=".ekspor-", suffix=".xlsx", delete=False)
+    try:
+        with handle, transaction.atomic():
+            record = _write_logged(handle, user=user, request=request, office=office, filename=path.name)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    logger.info("%s exported %s (%s, %d rows) of regency %s to a file", user.username, record.pk, request.kind,
+                record.row_count, request.regency.code)
+    return record
 
 
 def _enqueue(record_id: int) -> None:

@@ -5,10 +5,12 @@
 - the coverage recap per subdistrict and village (DOMAIN.md §4), the numbers of the coverage page.
 
 Each builder writes into a binary file object (a BytesIO for a download answered at once, a
-temporary file for a job; reports/export_jobs.py decides), streams its rows through openpyxl's
-write-only mode so a regency's 20,000 nominees stay a few megabytes of memory, calls `progress`
-with the rows written so far every PROGRESS_EVERY rows and once at the end, and returns how many
-table rows it wrote. Text is formula-safe (common.tables.safe_text), identifiers (NIK, KK,
+temporary file for a job or the export_nominees command; reports/export_jobs.py decides), streams
+its rows through common.xlsx_stream (one shared style per column, the sheet compressed as it is
+written) so a regency's 100,000 nominees stay a few megabytes of memory, calls `progress` with the
+rows written so far every PROGRESS_EVERY rows and once at the end, and returns how many table rows
+it wrote. Text cells hold exactly the text and are formula-safe (a string cell, with Excel's quote
+prefix when it starts like a formula: common.tables.looks_like_formula), identifiers (NIK, KK,
 KPJ) are text cells, numbers stay numbers.
 """
 
@@ -17,18 +19,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import BinaryIO
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import BinaryIO, NamedTuple
 
 from common.formatting import format_date, format_datetime, long_date
-from common.tables import ExportColumn, address_line, text_cell, typed_cell
-from registrations.identifiers import birth_label, shown_birth, shown_kk, shown_nik
+from common.tables import ExportColumn, address_text
+from common.workbooks import DATE, TEXT
+from common.xlsx_stream import Cell, CellStyle, SheetStream, TableColumn, column_letter
+from registrations.enums import NomineeStatus
+from registrations.identifiers import birth_label, shown_birth_date
 
 ProgressCallback = Callable[[int], None]
 # A job's progress is a database write: every few hundred rows is often enough for a progress bar.
@@ -36,77 +34,44 @@ PROGRESS_EVERY = 250
 
 SIGNATURE_BLANK = "(______________________________)"
 
-
-def _cell(sheet, column: ExportColumn, value, *, bold: bool = False) -> WriteOnlyCell:
-    """A table cell: typed (common.tables.typed_cell), bordered, text wrapped, bold on request."""
-    cell = typed_cell(sheet, column, value)
-    cell.border = _THIN_BORDER
-    cell.alignment = Alignment(vertical="top", wrap_text=column.kind == "text")
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
+# Each kind of table column: its number format and whether its text wraps.
+_KIND_FORMATS = {"text": TEXT, "identifier": TEXT, "number": "#,##0", "percent": "0.00", "date": DATE}
 
 
-_THIN = Side(style="thin")
-_THIN_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+def _table_columns(sheet: SheetStream, columns: Sequence[ExportColumn], *, bold: bool = False) -> list[TableColumn]:
+    """One shared style per column: typed (text formatted as text, numbers and percentages
+    formatted), bordered, at the top of the cell, text wrapped; bold on request."""
+    return [TableColumn(style=sheet.style(CellStyle(bold=bold, border=True, vertical="top",
+                                                    wrap=column.kind == "text",
+                                                    number_format=_KIND_FORMATS[column.kind])),
+                        numeric=column.kind in ("number", "percent")) for column in columns]
 
 
-def _text(sheet, value: str, *, bold: bool = False, size: int | None = None, center: bool = False,
-          underline: bool = False) -> WriteOnlyCell:
+def _text(sheet: SheetStream, value: str, *, bold: bool = False, size: int | None = None, center: bool = False,
+          underline: bool = False) -> Cell:
     """A line of the letterhead or the signature block (our own words, still made formula-safe:
     region and person names come from data)."""
-    cell = text_cell(sheet, value)
-    cell.font = Font(bold=bold, size=size, underline="single" if underline else None)
-    if center:
-        cell.alignment = Alignment(horizontal="center")
-    return cell
+    return Cell(value, sheet.style(CellStyle(bold=bold, size=size, underline=underline,
+                                             horizontal="center" if center else None)))
 
 
-def _print_setup(sheet, *, columns: Sequence[ExportColumn], header_row: int) -> None:
+def _sheet(output: BinaryIO, *, title: str, columns: Sequence[ExportColumn], header_row: int) -> SheetStream:
     """A4 landscape, the columns fitted to the page width (as many pages down as needed), the
-    header row repeated on every page. Write-only sheets take all this before the first row."""
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # 0: as many pages as the rows need
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.print_options.horizontalCentered = True
-    sheet.freeze_panes = f"A{header_row + 1}"
+    header row repeated on every page and the rows above it frozen."""
+    return SheetStream(output, title=title, widths=[column.width for column in columns], freeze_rows=header_row,
+                       print_title_row=header_row, printable=True)
 
 
-def _heading(sheet, lines: Sequence[tuple[str, dict]], *, width: int) -> None:
+def _heading(sheet: SheetStream, lines: Sequence[tuple[str, dict]], *, width: int) -> None:
     """Letterhead lines, each centred across the table's width (merged cells)."""
-    for number, (line, style) in enumerate(lines, start=1):
-        sheet.merged_cells.add(f"A{number}:{get_column_letter(width)}{number}")
-        sheet.append([_text(sheet, line, center=True, **style)])
+    for line, style in lines:
+        sheet.row([_text(sheet, line, center=True, **style)])
+        sheet.merge(f"A{sheet.rows_written}:{column_letter(width)}{sheet.rows_written}")
 
 
-def _header_cells(sheet, columns: Sequence[ExportColumn]) -> list[WriteOnlyCell]:
-    cells = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = Font(bold=True)
-        cell.border = _THIN_BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cells.append(cell)
-    return cells
-
-
-def _table(sheet, columns: Sequence[ExportColumn], rows: Iterable[Mapping[str, object]],
-           progress: ProgressCallback | None, *, bold_key: str | None = None) -> int:
-    written = 0
-    for row in rows:
-        bold = bool(bold_key and row.get(bold_key))
-        sheet.append([_cell(sheet, column, row.get(column.key), bold=bold) for column in columns])
-        written += 1
-        if progress is not None and written % PROGRESS_EVERY == 0:
-            progress(written)
-    if progress is not None:
-        progress(written)
-    return written
+def _header_row(sheet: SheetStream, columns: Sequence[ExportColumn]) -> None:
+    style = sheet.style(CellStyle(bold=True, border=True, horizontal="center", vertical="center", wrap=True))
+    sheet.row([Cell(column.header, style) for column in columns])
 
 
 # --- The nominative list (daftar nominatif) ----------------------------------------------------
@@ -178,46 +143,64 @@ def nominative_heading_lines(heading: NominativeHeading) -> list[str]:
     ]
 
 
-def nominative_row(nominee, *, full_identifiers: bool, today: dt.date) -> dict[str, object]:
-    """One nominee as a row keyed by column key (without its number). The nominee comes with its
-    village, subdistrict and occupation loaded; NIK, KK and the birth date (or the age on `today`)
-    as registrations.identifiers shows them (`full_identifiers`: identifiers_visible when the
-    export was asked), the masked forms read from their stored columns, so a masked list never
-    needs the decrypted values."""
-    village = nominee.village
-    return {
-        "nik": shown_nik(nominee, full=full_identifiers),
-        "kk": shown_kk(nominee, full=full_identifiers),
-        "name": nominee.full_name,
-        "birth": f"{nominee.birth_place}, {shown_birth(nominee, full=full_identifiers, today=today)}",
-        "sex": nominee.sex,
-        "address": address_line(nominee),
-        "village": village.name,
-        "subdistrict": village.subdistrict.name,
-        "occupation": nominee.occupation.name,
-        "status": str(nominee.get_status_display()),
-        "kpj": nominee.kpj_number,
-    }
+class NomineeValues(NamedTuple):
+    """A nominee as the list reads it: plain values, in the order the export selects them
+    (reports.export_jobs). `nik` and `kk` as registrations.identifiers shows them to the person
+    (shown_identifier_fields: in full, or the stored masked forms); `status` is the stored value."""
+
+    nik: str
+    kk: str
+    full_name: str
+    birth_place: str
+    birth_date: dt.date
+    sex: str
+    address: str
+    rt: str
+    rw: str
+    village: str
+    subdistrict: str
+    occupation: str
+    status: str
+    kpj_number: str
 
 
-def _numbered(rows: Iterable[Mapping[str, object]]):
+def status_labels() -> dict[str, str]:
+    """Each nominee status in words, in the active language: what the list's "Status" column says."""
+    return {status.value: str(status.label) for status in NomineeStatus}
+
+
+def nominative_row(values: Sequence, *, full_identifiers: bool, today: dt.date,
+                   labels: Mapping[str, str] | None = None) -> tuple:
+    """One nominee (NomineeValues, or a plain tuple in its order) as the list's row, in the order
+    of NOMINATIVE_COLUMNS without its number: NIK and KK as given, the birth date (or the age on
+    `today`) as registrations.identifiers shows it (`full_identifiers`: identifiers_visible when
+    the export was asked), the address with its RT/RW, the status in words (`labels`: status_labels(),
+    which a caller writing many rows looks up once)."""
+    (nik, kk, full_name, birth_place, birth_date, sex, address, rt, rw, village, subdistrict, occupation, status,
+     kpj_number) = values
+    return (nik, kk, full_name,
+            f"{birth_place}, {shown_birth_date(birth_date, full=full_identifiers, today=today)}", sex,
+            address_text(address, rt, rw), village, subdistrict, occupation, (labels or status_labels())[status],
+            kpj_number)
+
+
+def _numbered(rows: Iterable[Sequence]):
     for number, row in enumerate(rows, start=1):
-        yield {**row, "no": number}
+        yield (number, *row)
 
 
-def _signature(sheet, signature: Signature, *, width: int) -> None:
+def _signature(sheet: SheetStream, signature: Signature, *, width: int) -> None:
     """The block at the right of the page: "Niur, 30 September 2026", the office, four empty rows
     to sign in, the name (or a line to write it on), the NIP."""
     column = max(1, width - 3)  # the last four columns
 
-    def line(cell):
-        sheet.append([None] * (column - 1) + [cell])
+    def line(cell: Cell) -> None:
+        sheet.row([cell], start_column=column)
 
     line(_text(sheet, f"{signature.place}, {long_date(signature.day)}"))
     for title in signature.titles:
         line(_text(sheet, title, bold=True))
-    for _ in range(4):
-        sheet.append([])
+    sheet.skip(4)
     if signature.name:
         line(_text(sheet, signature.name, bold=True, underline=True))
     else:
@@ -226,27 +209,26 @@ def _signature(sheet, signature: Signature, *, width: int) -> None:
         line(_text(sheet, f"NIP {signature.nip}" if signature.nip else "NIP ______________________"))
 
 
-def nominative_workbook(output: BinaryIO, *, heading: NominativeHeading, rows: Iterable[Mapping[str, object]],
+def nominative_workbook(output: BinaryIO, *, heading: NominativeHeading, rows: Iterable[Sequence],
                         signature: Signature, progress: ProgressCallback | None = None) -> int:
     """Writes the nominative list into `output`: the letterhead (nominative_heading_lines), an
     empty line, the header row (nominative_columns, repeated on every printed page), one row per
-    nominee numbered from 1, the total, and the signature block. Returns the rows written."""
+    nominee (nominative_row) numbered from 1, the total, and the signature block. Returns the rows
+    written."""
     columns = nominative_columns(full_identifiers=heading.full_identifiers)
     lines = nominative_heading_lines(heading)
     header_row = len(lines) + 2
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(NOMINATIVE_SHEET)
-    _print_setup(sheet, columns=columns, header_row=header_row)
-    styles = [{"bold": True, "size": 12}, {"bold": True, "size": 12}, {"bold": True}, {"bold": True}, {}, {}]
-    _heading(sheet, list(zip(lines, styles, strict=True)), width=len(columns))
-    sheet.append([])
-    sheet.append(_header_cells(sheet, columns))
-    written = _table(sheet, columns, _numbered(rows), progress)
-    sheet.append([])
-    sheet.append([_text(sheet, f"Jumlah: {written} orang", bold=True)])
-    sheet.append([])
-    _signature(sheet, signature, width=len(columns))
-    workbook.save(output)
+    with _sheet(output, title=NOMINATIVE_SHEET, columns=columns, header_row=header_row) as sheet:
+        styles = [{"bold": True, "size": 12}, {"bold": True, "size": 12}, {"bold": True}, {"bold": True}, {}, {}]
+        _heading(sheet, list(zip(lines, styles, strict=True)), width=len(columns))
+        sheet.skip()
+        _header_row(sheet, columns)
+        written = sheet.table(_numbered(rows), _table_columns(sheet, columns), progress=progress,
+                              progress_every=PROGRESS_EVERY)
+        sheet.skip()
+        sheet.row([_text(sheet, f"Jumlah: {written} orang", bold=True)])
+        sheet.skip()
+        _signature(sheet, signature, width=len(columns))
     return written
 
 
@@ -299,13 +281,19 @@ def coverage_recap_workbook(output: BinaryIO, *, heading: RecapHeading, rows: It
     columns = RECAP_COLUMNS
     lines = recap_heading_lines(heading)
     header_row = len(lines) + 2
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(RECAP_SHEET)
-    _print_setup(sheet, columns=columns, header_row=header_row)
-    styles = [{"bold": True, "size": 12}, {"bold": True, "size": 12}, {"bold": True}, {}]
-    _heading(sheet, list(zip(lines, styles, strict=True)), width=len(columns))
-    sheet.append([])
-    sheet.append(_header_cells(sheet, columns))
-    written = _table(sheet, columns, rows, progress, bold_key="emphasis")
-    workbook.save(output)
+    with _sheet(output, title=RECAP_SHEET, columns=columns, header_row=header_row) as sheet:
+        styles = [{"bold": True, "size": 12}, {"bold": True, "size": 12}, {"bold": True}, {}]
+        _heading(sheet, list(zip(lines, styles, strict=True)), width=len(columns))
+        sheet.skip()
+        _header_row(sheet, columns)
+        plain, bold = _table_columns(sheet, columns), _table_columns(sheet, columns, bold=True)
+        written = 0
+        for row in rows:  # a few hundred regions: one table call per row keeps each row's weight
+            values = [row.get(column.key) for column in columns]
+            sheet.table([values], bold if row.get("emphasis") else plain)
+            written += 1
+            if progress is not None and written % PROGRESS_EVERY == 0:
+                progress(written)
+        if progress is not None:
+            progress(written)
     return written

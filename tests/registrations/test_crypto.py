@@ -1,8 +1,10 @@
 """registrations/crypto.py: NIK and KK encrypted at rest, found through a keyed hash."""
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from registrations.crypto import decrypt, encrypt, keyed_hash
+from registrations.crypto import decrypt, decrypt_many, encrypt, keyed_hash
 from registrations.models import Nominee
 
 from .conftest import KK, NIK_MAN
@@ -51,3 +53,33 @@ def test_history_keeps_no_identifiers(open_programme, niur, officer, make_nomine
         columns = {row[0] for row in cursor.fetchall()}
     assert {"nik", "kk", "mother_maiden_name", "nik_hash"} & columns == set()
     assert "nik_masked" in columns
+
+
+def test_many_tokens_open_to_what_decrypt_gives_each_one():
+    values = [NIK_MAN, KK, "", None, "Siti Aminah binti Abdullah", "x" * 15, "y" * 16, "z" * 17, "Ñoño"]
+    tokens = [encrypt(value) if value else value for value in values]
+
+    assert decrypt_many(tokens) == [decrypt(token) if token else token for token in tokens] == values
+    assert decrypt_many([]) == []
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda token: token[:-6] + ("A" if token[-6] != "A" else "B") + token[-5:],  # the HMAC no longer matches
+    lambda token: "h" + token[1:],  # not Fernet's version byte
+    lambda token: token[:40],  # cut short
+])
+def test_a_token_that_does_not_verify_is_refused_as_decrypt_refuses_it(spoil):
+    token = spoil(encrypt(NIK_MAN))
+
+    with pytest.raises(ImproperlyConfigured, match="PERSONAL_DATA_KEY differs"):
+        decrypt(token)
+    with pytest.raises(ImproperlyConfigured, match="PERSONAL_DATA_KEY differs"):
+        decrypt_many([encrypt(KK), token])
+
+
+def test_tokens_written_under_another_key_are_refused(settings):
+    token = encrypt(NIK_MAN)
+    settings.PERSONAL_DATA_KEY = "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg="
+
+    with pytest.raises(ImproperlyConfigured):
+        decrypt_many([token])
