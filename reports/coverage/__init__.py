@@ -28,10 +28,10 @@ regency (CoverageSnapshot.regency), so province figures are computed live by `fi
 from . import rules
 from .figures import CoverageFigures, ProgrammeFigures, figures_for, regency_figures
 from .rules import *  # noqa: F403 (every rule, as listed in rules.__all__)
-from .snapshots import RecomputeResult, recompute_all, recompute_regency, regencies_to_recompute
+from .snapshots import RecomputeResult, recompute_all, recompute_regencies, recompute_regency, regencies_to_recompute
 
 __all__ = [
     "CoverageFigures", "ProgrammeFigures", "figures_for", "regency_figures",
-    "RecomputeResult", "recompute_all", "recompute_regency", "regencies_to_recompute",
+    "RecomputeResult", "recompute_all", "recompute_regencies", "recompute_regency", "regencies_to_recompute",
     *rules.__all__,
 ]
