@@ -1,6 +1,7 @@
 """Coverage snapshots: `recompute_regency` stores a regency's figures (regency, subdistricts,
-villages) as the day's CoverageSnapshot rows, in one transaction under a lock; `recompute_all` for
-every regency with coverage data. Province rows are not written: a snapshot belongs to one regency
+villages) as the day's CoverageSnapshot rows, in one transaction under a lock;
+`recompute_regencies` does several regencies (or the whole country: `recompute_all`) at once, set-based
+on PostgreSQL (statement.py: one statement for all of them). Province rows are not written: a snapshot belongs to one regency
 (CoverageSnapshot.regency), so province figures are computed live by `figures_for`.
 """
 
