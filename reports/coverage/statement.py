@@ -363,11 +363,17 @@ written AS (
   RETURNING regency_id
 ),
 written_count AS (SELECT regency_id, COUNT(*) AS rows_written FROM written GROUP BY regency_id),
-stale AS (
+stale_code AS (
   -- A region shown earlier today but not now (a village retired since, with no programme data).
-  DELETE FROM {SNAPSHOT} s USING regency r
-  WHERE s.regency_id = r.regency_id AND s.computed_on = {stale_on}
-    AND NOT EXISTS (SELECT 1 FROM computed c WHERE c.region_code = s.region_code)
+  -- EXCEPT (a hashed or sorted set operation) rather than NOT EXISTS: the day's rows are unknown to
+  -- the planner's statistics, and a nested anti join over ~90,000 rows each side would never end.
+  SELECT s.region_code FROM {SNAPSHOT} s JOIN regency r ON r.regency_id = s.regency_id
+  WHERE s.computed_on = {stale_on}
+  EXCEPT
+  SELECT region_code FROM computed
+),
+stale AS (
+  DELETE FROM {SNAPSHOT} s USING stale_code x WHERE s.region_code = x.region_code AND s.computed_on = {stale_on}
 ),
 size AS (
   SELECT regency_id, COUNT(*) AS rows, COUNT(*) FILTER (WHERE level = 'subdistrict') AS subdistricts,
