@@ -215,3 +215,16 @@ def test_a_second_run_waits_for_the_first_and_writes_the_same_values(seluma, pro
     coverage.recompute_regency(seluma.pk, on=ON)
     assert CoverageSnapshot.objects.filter(region_code="17.05").count() == 1
     assert regency_row(seluma).covered == 38_452
+
+
+def test_a_village_retired_since_the_morning_loses_its_row_of_the_day(seluma, programme, official, niur,
+                                                                     lubuk_sahung, add_nominees):
+    add_nominees(programme, niur, 2, S.ACTIVE, dt.date(2026, 7, 1))
+    coverage.recompute_regency(seluma.pk, on=ON)
+    Village.objects.filter(pk__in=[niur.pk, lubuk_sahung.pk]).update(is_retired=True)
+
+    result = coverage.recompute_regency(seluma.pk, on=ON)
+
+    codes = set(CoverageSnapshot.objects.filter(computed_on=ON).values_list("region_code", flat=True))
+    assert (niur.code in codes, lubuk_sahung.code in codes) == (True, False)  # Niur still holds nominees
+    assert result.rows_written == len(codes) == ROWS - 1
