@@ -134,7 +134,7 @@ def test_recompute_costs_the_same_queries_whatever_the_size(seluma, programme, o
         add_nominees(programme, village, 2, S.SUBMITTED)
 
     # SAVEPOINT; SELECT regency FOR UPDATE; programmes; targets; regency official figures;
-    # subdistrict official figures; SET LOCAL jit = off; the statement (counts, rollup, upsert, stale
+    # subdistrict official figures; SET LOCAL jit, work_mem; the statement (counts, rollup, upsert, stale
     # rows, what changed); RELEASE SAVEPOINT.
     with django_assert_num_queries(9):
         coverage.recompute_regency(seluma.pk, on=ON)
