@@ -2,7 +2,8 @@
 VillageQuota), one regency-wide total, or none. Only nominees in ACTIVE_STATES take a place.
 
 - `per_village_quota(programme, override)` is the rule for a village's own places; everything
-  below applies it, so the pages, the import, the tracking page and the coverage figures agree.
+  below applies it, so the pages, the import, the tracking page and the coverage figures agree
+  (`per_village_quota_expression` is its SQL twin, for the set-based coverage recompute).
 - `quota_standing(programme, village)` → `QuotaStanding`: one village's quota, places taken and
   left, full or not, and the message when full (the village page, the nominee form, the Excel
   import's preview, and `services.nominee_create` under its quota lock).
@@ -19,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Coalesce
 
 from villages.models import Village
 
@@ -33,6 +35,14 @@ def per_village_quota(programme: Programme, override: int | None) -> int | None:
     if programme.quota_rule != QuotaRule.PER_VILLAGE:
         return None
     return programme.quota_per_village if override is None else override
+
+
+def per_village_quota_expression(override):
+    """`per_village_quota` as an SQL expression over a Programme row, for set-based readers (the
+    coverage recompute): `override` is the village's VillageQuota.quota as an expression (NULL when
+    it has none); NULL under the other rules."""
+    return Case(When(quota_rule=QuotaRule.PER_VILLAGE, then=Coalesce(override, F("quota_per_village"))),
+                default=None, output_field=IntegerField())
 
 
 def is_full(*, quota: int | None, taken: int) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, Q, Sum
+from django.db.models import Count, F, FilteredRelation, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce
 
 from registrations.models import Nominee, Programme
@@ -66,14 +66,15 @@ def stage_progress(programme: Programme) -> StageProgress:
     hold a place in this stage. ONE query (conditional counts per village, summed over villages),
     whatever the number of villages and nominees.
     """
-    in_stage = Q(nominees__programme=programme)
-
     def places_in(states) -> Count:
-        return Count("nominees", filter=in_stage & Q(nominees__status__in=sorted(states)))
+        return Count("stage_nominees", filter=Q(stage_nominees__status__in=sorted(states)))
 
     villages = (
         Village.objects.filter(subdistrict__regency_id=programme.regency_id)
         .order_by()
+        # Joined on the programme (LEFT JOIN … ON village AND programme, index nominee_programme_village):
+        # only this stage's nominees are read, whatever the regency's earlier stages and years hold.
+        .annotate(stage_nominees=FilteredRelation("nominees", condition=Q(nominees__programme=programme)))
         # Names apart from the totals' below: an aggregate named like an annotation shadows it.
         .annotate(places=places_in(NOMINATED_STATES), sent_places=places_in(SUBMITTED_STATES),
                   approved_places=places_in(APPROVED_STATES), registered_places=places_in(REGISTERED_STATES))

@@ -6,7 +6,8 @@ workers on top of it, targets, and the dated snapshots the dashboards read.
   registrations.quotas' (see rules.py's docstring); the numbers as people read them are
   common.formatting's;
 - `figures.py`: CoverageFigures and the live computation;
-- `snapshots.py`: recompute_regency / recompute_all and the "what changed" report.
+- `snapshots.py`: recompute_regency / recompute_regencies / recompute_all and the "what changed" report;
+- `statement.py`: the set-based recompute, one SQL statement built from the rules.
 
 Public API
 - `figures_for(region, *, year=None, on=None) -> CoverageFigures`: live figures for a Province,
@@ -14,8 +15,10 @@ Public API
 - `recompute_regency(regency_id, *, on=None) -> RecomputeResult`: writes the regency, its
   subdistricts and its villages as CoverageSnapshot rows for the day, in one transaction, under a
   row lock on the regency (Celery task, `recompute_coverage` command).
+- `recompute_regencies(regency_ids, *, on=None) -> list[RecomputeResult]`: several regencies in one
+  transaction and, on PostgreSQL, one statement (the `recompute_coverage` command).
 - `recompute_all(*, on=None) -> list[RecomputeResult]`: every regency with a programme, a target or
-  an official figure (the nightly beat).
+  an official figure, the same way.
 
 Each rule lives in one named function in `rules.py` with its DOMAIN reference; the snapshot, the live
 figures and the planner all go through them. Counting happens in PostgreSQL: one grouped query over
@@ -28,10 +31,10 @@ regency (CoverageSnapshot.regency), so province figures are computed live by `fi
 from . import rules
 from .figures import CoverageFigures, ProgrammeFigures, figures_for, regency_figures
 from .rules import *  # noqa: F403 (every rule, as listed in rules.__all__)
-from .snapshots import RecomputeResult, recompute_all, recompute_regency, regencies_to_recompute
+from .snapshots import RecomputeResult, recompute_all, recompute_regencies, recompute_regency, regencies_to_recompute
 
 __all__ = [
     "CoverageFigures", "ProgrammeFigures", "figures_for", "regency_figures",
-    "RecomputeResult", "recompute_all", "recompute_regency", "regencies_to_recompute",
+    "RecomputeResult", "recompute_all", "recompute_regencies", "recompute_regency", "regencies_to_recompute",
     *rules.__all__,
 ]

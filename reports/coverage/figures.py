@@ -27,6 +27,7 @@ from ..models import CoverageTarget, OfficialFigure, RegionLevel, VillageDenomin
 from .rules import (
     LATEST_PROGRAMME_ORDER,
     contribution_points,
+    covered_workers,
     covered_workers_q,
     default_year,
     official_figure_on,
@@ -101,7 +102,7 @@ class CoverageFigures:
         """DOMAIN §4: official numerator + the programme addition."""
         if not self.has_ucj:
             return None
-        return (self.official_numerator or 0) + (self.programme_addition or 0)
+        return covered_workers(official_numerator=self.official_numerator or 0, addition=self.programme_addition or 0)
 
     @property
     def ucj_percent(self) -> Decimal | None:

@@ -25,8 +25,10 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, DateField, DecimalField, IntegerField, Q, Sum, Value, When
+from django.db.models.expressions import BaseExpression, Combinable
+from django.db.models.functions import Cast, Ceil, Coalesce, NullIf, Round
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from registrations.enums import ACTIVE_STATES, NomineeStatus
@@ -39,13 +41,14 @@ from ..models import OfficialFigure
 __all__ = [
     "HUNDRED", "STORED_PLACES", "NOMINATED_STATES", "SUBMITTED_STATES",
     "APPROVED_STATES", "REGISTERED_STATES", "ACTIVE_MEMBER_STATES", "COVERED_STATES", "LATEST_PROGRAMME_ORDER",
-    "coverage_today", "period_for", "default_year", "official_figure_on", "covered_workers_q",
-    "programme_count_filters", "premium_committed_expression", "ucj_percent", "contribution_points",
+    "coverage_today", "period_for", "default_year", "official_figure_on", "official_figures_on", "covered_workers_q",
+    "programme_count_filters", "premium_committed_expression", "covered_workers", "ucj_percent", "contribution_points",
     "target_achievement_percent", "workers_needed_for_target", "stored_percent",
 ]
 
 HUNDRED = Decimal(100)
 # Percentages shown and in JSON have 2 places (common.formatting.display_percent, DOMAIN §4).
+STORED_DECIMALS = 4
 STORED_PLACES = Decimal("0.0001")  # percentages kept in snapshots (CoverageSnapshot.ucj_percent)
 
 # --- Which nominee states count for what (DOMAIN.md §4 on top of the §7 lifecycle) -----------
@@ -102,13 +105,27 @@ def official_figure_on(*, on: dt.date, province: Province | None = None, regency
     return OfficialFigure.objects.filter(**region, as_of__lte=on).order_by("-as_of").first()
 
 
-def covered_workers_q(*, on: dt.date, after: dt.date | None = None, prefix: str = "") -> Q:
+def official_figures_on(*, on: dt.date, regency_ids: Sequence[int], level: str) -> dict[int, OfficialFigure]:
+    """`official_figure_on` for many regions at once, in one query: region id → its latest figure on
+    or before `on`, for the regencies `regency_ids` (level "regency") or their subdistricts
+    (level "subdistrict")."""
+    region = {"regency": "regency_id", "subdistrict": "subdistrict_id"}[level]
+    scope = {"regency_id__in": regency_ids} if level == "regency" else {"subdistrict__regency_id__in": regency_ids}
+    figures = (OfficialFigure.objects.filter(**scope, as_of__lte=on).order_by(region, "-as_of").distinct(region))
+    return {getattr(figure, region): figure for figure in figures}
+
+
+def covered_workers_q(*, on: dt.date, after=None, prefix: str = "") -> Q:
     """DOMAIN §4, the programme addition: the programme's workers registered with BPJS after the
     official figure's as-of date (registered_on > after) and on or before `on`, and still covered
     (registered or active; lapsed and ended no longer count). A worker registered on or before the
     as-of date is already inside the official numerator and must not be counted twice. With no
-    official figure (`after` None) every covered worker registered by `on` is an addition."""
+    official figure (`after` None) every covered worker registered by `on` is an addition.
+    `after` may be an SQL expression (each regency's own as-of date in the set-based recompute); a
+    NULL there means no official figure, as None does."""
     query = Q(**{f"{prefix}status__in": sorted(COVERED_STATES), f"{prefix}registered_on__lte": on})
+    if _is_sql(after):
+        after = Coalesce(after, Value(dt.date.min), output_field=DateField())
     if after is not None:
         query &= Q(**{f"{prefix}registered_on__gt": after})
     return query
@@ -131,32 +148,69 @@ def premium_committed_expression(*, programme_ids: Sequence[int], prefix: str = 
     return Coalesce(Sum(funded_premium_expression(prefix), filter=registered), 0)
 
 
-def ucj_percent(*, covered: int, denominator: int) -> Decimal:
+def covered_workers(*, official_numerator, addition):
+    """DOMAIN §4: the region's covered workers = the official numerator + the programme addition."""
+    return official_numerator + addition
+
+
+def ucj_percent(*, covered, denominator):
     """DOMAIN §4: UCJ % = covered ÷ working population × 100 (full precision)."""
-    return Decimal(covered) * HUNDRED / Decimal(denominator)
+    return _exact(covered) * HUNDRED / _exact(denominator)
 
 
-def contribution_points(*, addition: int, denominator: int) -> Decimal:
+def contribution_points(*, addition, denominator):
     """DOMAIN §4: the programme's contribution in UCJ points = addition ÷ denominator × 100."""
-    return Decimal(addition) * HUNDRED / Decimal(denominator)
+    return _exact(addition) * HUNDRED / _exact(denominator)
 
 
-def target_achievement_percent(*, ucj: Decimal, target_percent: Decimal) -> Decimal | None:
+def target_achievement_percent(*, ucj, target_percent):
     """DOMAIN §4: target achievement = UCJ ÷ target × 100 (Serdang Bedagai: 38.45 ÷ 46.80 → 82.16 %);
-    None for a zero target."""
-    if not target_percent:
+    None (NULL) for a zero target."""
+    if _is_sql(target_percent):
+        target_percent = NullIf(target_percent, Value(0))
+    elif not target_percent:
         return None
-    return ucj * HUNDRED / Decimal(target_percent)
+    return ucj * HUNDRED / _exact(target_percent)
 
 
-def workers_needed_for_target(*, target_percent: Decimal, denominator: int, covered: int) -> int:
+def workers_needed_for_target(*, target_percent, denominator, covered):
     """DOMAIN §4: workers still needed = ceil(target % × denominator ÷ 100) − covered, never below 0."""
-    needed_total = (Decimal(target_percent) * Decimal(denominator) / HUNDRED).to_integral_value(ROUND_CEILING)
-    return max(0, int(needed_total) - covered)
+    needed_total = _ceiling(_exact(target_percent) * _exact(denominator) / HUNDRED)
+    return _at_least_zero(needed_total - covered)
 
 
-
-
-def stored_percent(value: Decimal | None) -> Decimal | None:
+def stored_percent(value):
     """Percentages kept in snapshots: 4 decimals, half up (people see 2: common.formatting.display_percent)."""
+    if _is_sql(value):
+        return Round(value, STORED_DECIMALS)  # PostgreSQL rounds numeric half away from zero: half up here
     return None if value is None else Decimal(value).quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
+
+
+# --- One formula for Python and SQL --------------------------------------------------------------
+# The arithmetic rules above take numbers (and give Decimals) or Django SQL expressions (and give the
+# same formula as an expression), so the live figures and the set-based recompute
+# (reports/coverage/statement.py) share one definition of each.
+
+def _is_sql(value) -> bool:
+    return isinstance(value, (BaseExpression, Combinable))
+
+
+def _exact(value):
+    """A number as a Decimal; an SQL expression as NUMERIC with 30 decimals, so PostgreSQL divides
+    to at least that scale and rounding to the stored 4 places agrees with Python's."""
+    if _is_sql(value):
+        return Cast(value, DecimalField(max_digits=60, decimal_places=30))
+    return Decimal(value)
+
+
+def _ceiling(value):
+    if _is_sql(value):
+        return Ceil(value)
+    return int(value.to_integral_value(ROUND_CEILING))
+
+
+def _at_least_zero(value):
+    if _is_sql(value):
+        # Not GREATEST: it skips NULLs, and a region without a target must stay NULL.
+        return Case(When(LessThan(value, Value(0)), then=Value(0)), default=value, output_field=IntegerField())
+    return max(0, value)

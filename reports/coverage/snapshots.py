@@ -1,16 +1,18 @@
 """Coverage snapshots: `recompute_regency` stores a regency's figures (regency, subdistricts,
-villages) as the day's CoverageSnapshot rows, in one transaction under a lock; `recompute_all` for
-every regency with coverage data. Province rows are not written: a snapshot belongs to one regency
+villages) as the day's CoverageSnapshot rows, in one transaction under a lock;
+`recompute_regencies` does several regencies (or the whole country: `recompute_all`) at once, set-based
+on PostgreSQL (statement.py: one statement for all of them). Province rows are not written: a snapshot belongs to one regency
 (CoverageSnapshot.regency), so province figures are computed live by `figures_for`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
@@ -18,16 +20,18 @@ from common.formatting import display_percent, format_number, format_percent
 from villages.models import Regency
 
 from ..models import CoverageSnapshot, RegionLevel
-from .figures import CoverageFigures, _regency_figures
+from .figures import _regency_figures
 from .rules import period_for
+from .statement import recompute_statement
 
 
 @dataclass
 class RecomputeResult:
     regency_code: str
     computed_on: dt.date
-    rows_written: int
+    rows_written: int  # the day's rows of the regency (regency, subdistricts, villages)
     changed: list[str] = field(default_factory=list)  # human lines for the command, Indonesian
+    rows_changed: int | None = None  # of those, the rows inserted or rewritten (None off PostgreSQL)
 
 
 SNAPSHOT_UPDATE_FIELDS = [
@@ -46,11 +50,50 @@ def recompute_regency(regency_id: int, *, on: dt.date | None = None) -> Recomput
     (it only derives numbers). Everything happens in one transaction, so a worker killed half-way
     leaves the previous rows untouched. The regency row is locked first (SELECT … FOR UPDATE): a
     second run started at the same moment waits, then reads the committed data and writes the same
-    values. Idempotent: running it again the same day rewrites the same rows (computed_at aside).
-    A constant number of queries whatever the regency's size. Returns what changed since the
-    previous snapshot, in Indonesian lines for the command.
+    values. Idempotent: running it again the same day leaves the same rows (only rows whose figures
+    moved are rewritten, and the regency's own row, whose computed_at says when it last ran). A
+    constant number of queries whatever the regency's size. Returns what changed since the previous
+    snapshot, in Indonesian lines for the command. Raises Regency.DoesNotExist for an unknown id.
+    """
+    [result] = recompute_regencies([regency_id], on=on)
+    return result
+
+
+def recompute_regencies(regency_ids: Sequence[int], *, on: dt.date | None = None) -> list[RecomputeResult]:
+    """recompute_regency for several regencies at once (the `recompute_coverage` command: the whole
+    country when no code is given), in the order given.
+
+    On PostgreSQL, ONE transaction for all of them: the regency rows are locked in id order (so two
+    runs, or a run and the per-regency Celery task, never deadlock: the later one waits, then
+    writes the same values), then one statement (statement.recompute_statement) computes and
+    upserts every row. All or nothing: a failure leaves every regency's previous rows. On the
+    embedded SQLite database (the demo, one regency) each regency is computed by the live figures
+    and written in its own transaction.
     """
     _, on = period_for(year=None, on=on)
+    regency_ids = list(dict.fromkeys(regency_ids))
+    if connection.vendor != "postgresql":
+        return [_recompute_live(regency_id, on=on) for regency_id in regency_ids]
+    with transaction.atomic():
+        regencies = list(Regency.objects.select_for_update(of=("self",)).filter(pk__in=regency_ids)
+                         .order_by("pk").values_list("pk", "code", "name"))
+        if len(regencies) != len(regency_ids):
+            raise Regency.DoesNotExist(f"regency {sorted(set(regency_ids) - {pk for pk, _, _ in regencies})}")
+        order = {regency_id: position for position, regency_id in enumerate(regency_ids)}
+        outcomes = recompute_statement(sorted(regencies, key=lambda regency: order[regency[0]]), on=on)
+    return [
+        RecomputeResult(regency_code=outcome.code, computed_on=on, rows_written=outcome.rows,
+                        rows_changed=outcome.rows_written,
+                        changed=_changes(name=outcome.name, code=outcome.code, first_time=outcome.first_time,
+                                         subdistricts=outcome.subdistricts, villages=outcome.villages,
+                                         moved=outcome.moved))
+        for outcome in outcomes
+    ]
+
+
+def _recompute_live(regency_id: int, *, on: dt.date) -> RecomputeResult:
+    """The same rows from the live figures (figures._regency_figures), for databases without the
+    set-based statement: one transaction, under the regency's lock, as on PostgreSQL."""
     with transaction.atomic():
         regency = Regency.objects.select_for_update(of=("self",)).get(pk=regency_id)
         figures = _regency_figures(regency, year=None, on=on)
@@ -65,8 +108,19 @@ def recompute_regency(regency_id: int, *, on: dt.date | None = None) -> Recomput
         # A village retired since an earlier run today would otherwise keep a stale row for the day.
         CoverageSnapshot.objects.filter(regency=regency, computed_on=on).exclude(
             region_code__in=[row.region_code for row in figures]).delete()
-    return RecomputeResult(regency_code=regency.code, computed_on=on, rows_written=len(snapshots),
-                           changed=_changes(previous, figures))
+    moved = []
+    for row in figures:
+        new = row.snapshot_fields()
+        old = previous.get(row.region_code)
+        old_fields = None if old is None else {name: getattr(old, name) for name, _ in _REPORTED}
+        if old_fields is None or any(old_fields[name] != new[name] for name, _ in _REPORTED):
+            moved.append((row.level, row.region_code, row.region_name, old_fields, new))
+    return RecomputeResult(
+        regency_code=regency.code, computed_on=on, rows_written=len(snapshots),
+        changed=_changes(name=regency.name, code=regency.code, first_time=not previous,
+                         subdistricts=sum(1 for row in figures if row.level == RegionLevel.SUBDISTRICT),
+                         villages=sum(1 for row in figures if row.level == RegionLevel.VILLAGE),
+                         moved=moved))
 
 
 def regencies_to_recompute() -> list[int]:
@@ -80,9 +134,9 @@ def regencies_to_recompute() -> list[int]:
 
 
 def recompute_all(*, on: dt.date | None = None) -> list[RecomputeResult]:
-    """recompute_regency for every regency that has coverage data, each in its own transaction (one
-    failing regency does not undo the others already written)."""
-    return [recompute_regency(regency_id, on=on) for regency_id in regencies_to_recompute()]
+    """recompute_regencies for every regency that has coverage data (the `recompute_coverage`
+    command without codes), by regency code."""
+    return recompute_regencies(regencies_to_recompute(), on=on)
 
 
 def _previous_snapshots(regency: Regency, *, on: dt.date) -> dict[str, CoverageSnapshot]:
@@ -101,31 +155,30 @@ _REPORTED = [
 ]
 
 
-def _changes(previous: dict[str, CoverageSnapshot], figures: list[CoverageFigures]) -> list[str]:
+def _changes(*, name: str, code: str, first_time: bool, subdistricts: int, villages: int,
+             moved: list[tuple[str, str, str, dict | None, dict]]) -> list[str]:
     """Lines for the regency and each subdistrict whose reported figures moved, and a count of the
-    villages that moved; one summary line for a regency computed for the first time."""
-    regency = figures[0]
-    if not previous:
-        subdistricts = sum(1 for row in figures if row.level == RegionLevel.SUBDISTRICT)
-        villages = sum(1 for row in figures if row.level == RegionLevel.VILLAGE)
-        return [f"{regency.region_name} ({regency.region_code}): dihitung pertama kali — "
-                f"{_describe(regency.snapshot_fields())}; {subdistricts} kecamatan, {villages} desa/kelurahan"]
+    villages that moved; one summary line for a regency computed for the first time. `moved`:
+    (level, code, name, old fields or None for a new row, new fields) of the rows that may have
+    moved (the regency's row always among them)."""
+    if first_time:
+        [regency] = [new for level, _, _, _, new in moved if level == RegionLevel.REGENCY]
+        return [f"{name} ({code}): dihitung pertama kali — {_describe(regency)}; {subdistricts} kecamatan, "
+                f"{villages} desa/kelurahan"]
     lines = []
     villages_changed = 0
-    for row in figures:
-        new = row.snapshot_fields()
-        old = previous.get(row.region_code)
+    for level, region_code, region_name, old, new in moved:
         if old is None:
-            moved = [f"baru — {_describe(new)}"]
+            moves = [f"baru — {_describe(new)}"]
         else:
-            moved = [
-                f"{text} {_format(getattr(old, name), name)} → {_format(new[name], name)}"
-                for name, text in _REPORTED if _differs(getattr(old, name), new[name])
+            moves = [
+                f"{text} {_format(old[field_name], field_name)} → {_format(new[field_name], field_name)}"
+                for field_name, text in _REPORTED if _differs(old[field_name], new[field_name])
             ]
-        if moved and row.level == RegionLevel.VILLAGE:
+        if moves and level == RegionLevel.VILLAGE:
             villages_changed += 1
-        elif moved:
-            lines.append(f"{row.region_name} ({row.region_code}): " + "; ".join(moved))
+        elif moves:
+            lines.append(f"{region_name} ({region_code}): " + "; ".join(moves))
     if villages_changed:
         lines.append(f"Desa/kelurahan yang berubah: {villages_changed}")
     return lines

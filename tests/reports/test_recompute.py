@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import QuerySet
 
 from registrations.enums import NomineeStatus as S
 from registrations.models import Nominee
 from reports import coverage
+from reports.coverage import statement
 from reports.models import CoverageSnapshot, CoverageTarget, OfficialFigure, RegionLevel
 from villages.models import Regency, Village
 
@@ -108,11 +108,12 @@ def test_two_days_give_two_rows_of_history(seluma, programme, official, niur, ad
 
 
 def test_a_failure_half_way_leaves_nothing_written(seluma, programme, official, monkeypatch):
-    """One transaction per regency: an error after the rows were sent rolls all of them back."""
-    def crash(self):
+    """One transaction: an error after the rows were sent rolls all of them back."""
+    def crash(**fields):
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(QuerySet, "delete", crash)  # runs after bulk_create, inside the transaction
+    # Built from the statement's answer, after the upsert ran, inside the transaction.
+    monkeypatch.setattr(statement, "RegencyOutcome", crash)
 
     with pytest.raises(RuntimeError):
         coverage.recompute_regency(seluma.pk, on=ON)
@@ -132,13 +133,38 @@ def test_recompute_costs_the_same_queries_whatever_the_size(seluma, programme, o
         add_nominees(programme, village, 5, S.ACTIVE, dt.date(2026, 7, 1))
         add_nominees(programme, village, 2, S.SUBMITTED)
 
-    # SAVEPOINT; SELECT regency FOR UPDATE; programmes; targets; latest official figure; subdistrict
-    # figures; subdistricts; the grouped village query; quota overrides; previous snapshot rows;
-    # INSERT … ON CONFLICT DO UPDATE; DELETE rows of retired regions; RELEASE SAVEPOINT.
-    with django_assert_num_queries(13):
+    # SAVEPOINT; SELECT regency FOR UPDATE; programmes; targets; regency official figures;
+    # subdistrict official figures; SET LOCAL jit, work_mem; the statement (counts, rollup, upsert, stale
+    # rows, what changed); RELEASE SAVEPOINT.
+    with django_assert_num_queries(9):
         coverage.recompute_regency(seluma.pk, on=ON)
 
     assert regency_row(seluma).programme_addition == 5 * villages_with_nominees
+
+
+def test_several_regencies_cost_the_same_queries_as_one(seluma, other_regency, programme, official, niur,
+                                                        add_nominees, django_assert_num_queries):
+    add_nominees(programme, niur, 3, S.ACTIVE, dt.date(2026, 7, 1))
+
+    # As above, one statement for both, plus the premium rate in force (Bengkulu Selatan has no programme).
+    with django_assert_num_queries(10):
+        results = coverage.recompute_regencies([seluma.pk, other_regency.pk], on=ON)
+
+    assert [result.regency_code for result in results] == ["17.05", "17.01"]
+    assert regency_row(seluma).programme_addition == 3
+    assert CoverageSnapshot.objects.filter(regency=other_regency, computed_on=ON).count() == results[1].rows_written
+
+
+def test_an_unchanged_row_is_not_rewritten(seluma, programme, official, niur, add_nominees):
+    add_nominees(programme, niur, 3, S.ACTIVE, dt.date(2026, 7, 1))
+    first = coverage.recompute_regency(seluma.pk, on=ON)
+    stamps = dict(CoverageSnapshot.objects.values_list("region_code", "computed_at"))
+
+    again = coverage.recompute_regency(seluma.pk, on=ON)
+
+    after = dict(CoverageSnapshot.objects.values_list("region_code", "computed_at"))
+    assert (first.rows_changed, again.rows_changed) == (ROWS, 1)  # the second time only the regency's own row
+    assert [code for code in after if after[code] != stamps[code]] == ["17.05"]
 
 
 def test_recompute_all_covers_regencies_with_coverage_data(seluma, other_regency, official, sysadmin):
@@ -189,3 +215,16 @@ def test_a_second_run_waits_for_the_first_and_writes_the_same_values(seluma, pro
     coverage.recompute_regency(seluma.pk, on=ON)
     assert CoverageSnapshot.objects.filter(region_code="17.05").count() == 1
     assert regency_row(seluma).covered == 38_452
+
+
+def test_a_village_retired_since_the_morning_loses_its_row_of_the_day(seluma, programme, official, niur,
+                                                                     lubuk_sahung, add_nominees):
+    add_nominees(programme, niur, 2, S.ACTIVE, dt.date(2026, 7, 1))
+    coverage.recompute_regency(seluma.pk, on=ON)
+    Village.objects.filter(pk__in=[niur.pk, lubuk_sahung.pk]).update(is_retired=True)
+
+    result = coverage.recompute_regency(seluma.pk, on=ON)
+
+    codes = set(CoverageSnapshot.objects.filter(computed_on=ON).values_list("region_code", flat=True))
+    assert (niur.code in codes, lubuk_sahung.code in codes) == (True, False)  # Niur still holds nominees
+    assert result.rows_written == len(codes) == ROWS - 1

@@ -1,5 +1,5 @@
 """Recomputes coverage snapshots now, synchronously, with the same code as the Celery task
-(coverage.recompute_regency): for the regencies named (a province code names all its regencies),
+(coverage.recompute_regencies, set-based: all the regencies in one statement): for the regencies named (a province code names all its regencies),
 or for every regency with coverage data when none is named. Reports what changed since each
 regency's previous snapshot."""
 
@@ -23,8 +23,8 @@ class Command(BaseCommand):
         if not regency_ids:
             self.stdout.write("Tidak ada kabupaten/kota dengan data cakupan.")
             return
-        for regency_id in regency_ids:
-            result = coverage.recompute_regency(regency_id)
+        # All of them at once: one transaction and one statement on PostgreSQL (coverage.recompute_regencies).
+        for result in coverage.recompute_regencies(regency_ids):
             self.stdout.write(f"{result.regency_code}: {result.rows_written} baris per "
                               f"{format_date(result.computed_on)}")
             for line in result.changed or ["tidak ada perubahan"]:
