@@ -188,9 +188,9 @@ def _add_lists(workbook: Workbook, sheet, *, occupations, data_sources, last_row
 
 # --- Reading an upload ----------------------------------------------------------------------
 
-def check_file(*, name: str, size: int) -> None:
+def check_file(*, name: str, size: int, regency_wide: bool = False) -> None:
     """Refuses by name and size before the content is read (WorkbookError)."""
-    workbooks.check_file(name=name, size=size, max_bytes=MAX_BYTES)
+    workbooks.check_file(name=name, size=size, max_bytes=REGENCY_MAX_BYTES if regency_wide else MAX_BYTES)
 
 
 def read_workbook(content: bytes, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> SheetData:
