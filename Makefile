@@ -47,6 +47,7 @@ bench: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_review.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_reports.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_coverage.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_import.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -36,9 +36,22 @@ _SLOW = object()  # "not the common shape: let the form's field decide and expla
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATA_SOURCES = frozenset(DataSource.values)
 _CLEAN_RULES = {"rt": clean_rt, "rw": clean_rw, "decile": clean_decile}
-# Model fields the form hands over as they are, whose own limits _post_clean checks.
-_MODEL_FIELDS = {name: Nominee._meta.get_field(name) for name in NomineeForm.Meta.fields if name != "occupation"}
 _INTEGER_RANGES = {"monthly_income": (0, 2147483647), "decile": (0, 32767)}
+
+
+def _model_is_stricter(name: str) -> bool:
+    """Whether the model may refuse what the form's field accepted (a phone is typed in up to 24
+    characters and kept in 16; an income has no upper bound in the form)."""
+    model_field, form_field = Nominee._meta.get_field(name), NomineeForm.base_fields[name]
+    if name in _INTEGER_RANGES:
+        return True
+    limit = getattr(form_field, "max_length", None)
+    return model_field.max_length is not None and (limit is None or limit > model_field.max_length)
+
+
+# Model fields whose own limits _post_clean may still refuse; the others the form's field has checked.
+_MODEL_FIELDS = {name: Nominee._meta.get_field(name) for name in NomineeForm.Meta.fields
+                 if name != "occupation" and _model_is_stricter(name)}
 
 
 @dataclass
@@ -68,6 +81,7 @@ class RowChecker:
         self.programme = programme
         self.occupations = occupations  # lower-case name → pk, the active categories
         self.fields = NomineeForm.base_fields
+        self.data_sources = data_source_values()
         self.fast = {name: self._fast_rule(name, form_field) for name, form_field in self.fields.items()}
 
     def check(self, values: dict[str, str]) -> RowCheck:
@@ -104,7 +118,7 @@ class RowChecker:
         if name == "confirm_warnings":
             return "on"  # the officer confirms the warnings by confirming the import
         if name == "data_source":
-            return _data_source(values.get(name, ""))
+            return _data_source(values.get(name, ""), self.data_sources)
         if name == "occupation":
             typed = values.get(name, "").strip()
             return self.occupations.get(typed.lower(), "") if typed else ""
@@ -170,12 +184,17 @@ def _iso_date(value):
     return _SLOW
 
 
-def _data_source(text: str) -> str:
+def _data_source(text: str, values: dict[str, str]) -> str:
     """"DTSEN", "dtks", "Usulan desa" → the stored value; blank → usulan desa, the model's default."""
     cleaned = text.strip().lower()
     if not cleaned:
         return DataSource.VILLAGE
-    for value, label in DataSource.choices:
-        if cleaned in (value, str(label).lower()):
-            return value
-    return text  # the form says it is not a valid choice
+    return values.get(cleaned, text)  # else as written: the form says it is no valid choice
+
+
+def data_source_values() -> dict[str, str]:
+    """Value or label (lower case) → the stored value. Built per file, not at import: the labels
+    are translated."""
+    values = {value: value for value in DataSource.values}
+    values.update({str(label).lower(): value for value, label in DataSource.choices})
+    return values

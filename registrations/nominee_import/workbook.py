@@ -285,7 +285,12 @@ def numeric_identifier_message(name: str) -> str:
             f"{header} dari {'KTP' if name == 'nik' else 'kartu keluarga'}.")
 
 
+_READ_AS_TYPED = frozenset({"birth_date", "sex", "consent", "monthly_income"})
+
+
 def _as_text(name: str, value) -> str:
+    if type(value) is str and name not in _READ_AS_TYPED:  # most cells: text as typed
+        return " ".join(value.split())
     if value is None:
         return ""
     if name == "birth_date":

@@ -11,7 +11,7 @@ from registrations import services
 from registrations.forms import NomineeForm
 from registrations.models import Nominee, NomineeEvent, OccupationCategory
 from registrations.nominee_import import importing as imports
-from registrations.nominee_import.checking import RowChecker, _data_source
+from registrations.nominee_import.checking import RowChecker, _data_source, data_source_values
 from registrations.validation import active_nominations, duplicate_text
 
 from ..workbooks import workbook_bytes
@@ -54,7 +54,7 @@ def form_errors(values, *, programme, village):
     """What NomineeForm says of the row, bound as the village page binds it: the reference."""
     occupations = {name.lower(): pk for pk, name in OccupationCategory.objects.filter(is_active=True)
                    .values_list("pk", "name")}
-    data = {**values, "confirm_warnings": "on", "data_source": _data_source(values["data_source"]),
+    data = {**values, "confirm_warnings": "on", "data_source": _data_source(values["data_source"], data_source_values()),
             "occupation": occupations.get(values["occupation"].strip().lower(), "")}
     form = NomineeForm(data=data, programme=programme, village=village)
     form.is_valid()
