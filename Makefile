@@ -52,6 +52,7 @@ bench: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py load_regions 11.08
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py generate_scale_data 11.08 --per-village 132
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_export.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_import.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

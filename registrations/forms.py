@@ -15,8 +15,10 @@ class DateInput(forms.DateInput):
 
 
 class NomineeForm(forms.ModelForm):
-    """The one validation path for a nominee: the village page, the Excel import (one form per
-    row) and the import command all bind this form. `clean()` runs validation.check_nominee."""
+    """The validation of one nominee typed in on the village page. `clean()` runs
+    validation.check_nominee. The Excel import checks a whole file at once with the same fields,
+    the same `clean_*` rules below and validation.check_nominee_data (nominee_import/checking.py);
+    tests/registrations/nominee_import/test_checking.py holds the two to the same outcomes."""
 
     nik = forms.CharField(label=_("NIK"), max_length=24, help_text=_("16 digit sesuai KTP."),
                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
@@ -65,16 +67,13 @@ class NomineeForm(forms.ModelForm):
         self.nominee_check = None
 
     def clean_rt(self):
-        return _pad_neighbourhood(self.cleaned_data["rt"], "RT")
+        return clean_rt(self.cleaned_data["rt"])
 
     def clean_rw(self):
-        return _pad_neighbourhood(self.cleaned_data["rw"], "RW") if self.cleaned_data["rw"] else ""
+        return clean_rw(self.cleaned_data["rw"])
 
     def clean_decile(self):
-        decile = self.cleaned_data["decile"]
-        if decile is not None and not 1 <= decile <= 10:
-            raise forms.ValidationError(_("Desil antara 1 dan 10."))
-        return decile
+        return clean_decile(self.cleaned_data["decile"])
 
     def clean(self):
         cleaned = super().clean()
@@ -100,6 +99,20 @@ class NomineeForm(forms.ModelForm):
         data = {name: self.cleaned_data[name] for name in self.Meta.fields if name not in ("nik", "kk", "phone")}
         return {**data, "nik": self.nominee_check.nik, "nik_hash": self.nominee_check.nik_hash, "kk": self.nominee_check.kk,
                 "phone": self.nominee_check.phone, "confirmed_warnings": self.nominee_check.warning_codes}
+
+
+def clean_rt(value: str) -> str:
+    return _pad_neighbourhood(value, "RT")
+
+
+def clean_rw(value: str) -> str:
+    return _pad_neighbourhood(value, "RW") if value else ""
+
+
+def clean_decile(decile: int | None) -> int | None:
+    if decile is not None and not 1 <= decile <= 10:
+        raise forms.ValidationError(_("Desil antara 1 dan 10."))
+    return decile
 
 
 def _pad_neighbourhood(value: str, label: str) -> str:

@@ -1,6 +1,6 @@
 """Who may do what with programmes and nominees. Scope (which villages) is villages.selectors'."""
 
-from accounts.enums import DECISION_ROLES, REVIEW_PAGE_ROLES, Role
+from accounts.enums import DECISION_ROLES, OFFICE_ROLES, REVIEW_PAGE_ROLES, Role
 from accounts.scope import region_scope
 
 from .enums import EDITABLE_STATES
@@ -30,6 +30,12 @@ def _regency_staff_or_sysadmin(user, regency, roles: frozenset) -> bool:
 
 def can_manage_programmes(user, regency) -> bool:
     return _regency_staff_or_sysadmin(user, regency, PROGRAMME_MANAGERS)
+
+
+def can_import_nominees(user, regency) -> bool:
+    """Import the office's list of nominees for the whole regency (a DTSEN extract, another
+    office's list): the regency admin and approver, or the system administrator."""
+    return _regency_staff_or_sysadmin(user, regency, OFFICE_ROLES)
 
 
 def can_see_review_pages(user, regency) -> bool:

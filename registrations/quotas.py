@@ -12,6 +12,8 @@ VillageQuota), one regency-wide total, or none. Only nominees in ACTIVE_STATES t
   `regency_wide_quota` (one query for a regency's or a province's overrides: the coverage figures,
   which sum the quotas of the year's programmes). `places_taken_by_village` counts places of many
   villages in one query (the programme page).
+- `QuotaLedger`: the standing of many villages at once while a file's rows take places one after
+  the other (the Excel import, services.nominees_import): two queries, then arithmetic.
 - `programme_quota_total`: all places of a programme (its budget, the programme page).
 """
 
@@ -105,6 +107,41 @@ def quota_standing(programme: Programme, village: Village) -> QuotaStanding:
         village_quota = per_village_quota(programme, override)
     return QuotaStanding(rule=programme.quota_rule, village_taken=places_taken(programme, village),
                          village_quota=village_quota)
+
+
+class QuotaLedger:
+    """Places taken in `programme` by the villages `village_ids`, read at once (the overrides and a
+    grouped count: two queries at most) and then counted up as rows take places, so each row is
+    refused with exactly the message `quota_standing(...).full_message` would give at that moment.
+    Read it with the quota lock held (services._lock_quotas)."""
+
+    def __init__(self, programme: Programme, village_ids: Iterable[int]):
+        self.programme = programme
+        village_ids = sorted(set(village_ids))
+        self.overrides: dict[int, int] = {}
+        if programme.quota_rule == QuotaRule.PER_VILLAGE:
+            self.overrides = dict(VillageQuota.objects.filter(programme=programme, village__in=village_ids)
+                                  .values_list("village_id", "quota"))
+        self.village_taken = places_taken_by_village(programme, village_ids)
+        self.regency_taken = (places_taken(programme) if programme.quota_rule == QuotaRule.REGENCY_TOTAL else None)
+
+    def standing(self, village_id: int) -> QuotaStanding:
+        rule = self.programme.quota_rule
+        taken = self.village_taken.get(village_id, 0)
+        if rule == QuotaRule.REGENCY_TOTAL:
+            return QuotaStanding(rule=rule, village_taken=taken, regency_quota=self.programme.quota_total,
+                                 regency_taken=self.regency_taken)
+        return QuotaStanding(rule=rule, village_taken=taken,
+                             village_quota=per_village_quota(self.programme, self.overrides.get(village_id)))
+
+    def take(self, village_id: int) -> str | None:
+        """Takes a place for one nominee of the village; the full-quota message when there is none."""
+        refusal = self.standing(village_id).full_message
+        if refusal is None:
+            self.village_taken[village_id] = self.village_taken.get(village_id, 0) + 1
+            if self.regency_taken is not None:
+                self.regency_taken += 1
+        return refusal
 
 
 def places_taken(programme: Programme, village: Village | None = None) -> int:

@@ -4,11 +4,13 @@ the management commands and the admin all call these; each checks its own permis
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from common import events
@@ -18,18 +20,20 @@ from villages.models import Regency, Village
 from villages.selectors import regency_settings_get
 
 from . import notices, workflow
-from .enums import EDITABLE_STATES, INACTIVE_STATES, QuotaRule
+from .crypto import encrypt
+from .enums import ACTIVE_STATES, EDITABLE_STATES, INACTIVE_STATES, QuotaRule
 from .enums import NomineeStatus as S
 from .identifiers import mask_identifier
 from .models import Nominee, NomineeEvent, Programme, VillageQuota, VillageSubmission
 from .permissions import (
     can_edit_nominee,
     can_edit_village_list,
+    can_import_nominees,
     can_manage_programmes,
 )
 from .premiums import premium_per_month, rate_on
-from .quotas import places_taken, quota_standing
-from .validation import duplicate_message
+from .quotas import QuotaLedger, places_taken, quota_standing
+from .validation import active_nominations, duplicate_message, duplicate_text
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +89,11 @@ def nomination_is_open(programme: Programme, today: dt.date | None = None) -> bo
     return programme.nomination_opens <= today <= programme.nomination_closes
 
 
+def _window_closed_message(programme: Programme) -> str:
+    return (f"Pengusulan untuk {programme} dibuka {format_date(programme.nomination_opens)} sampai "
+            f"{format_date(programme.nomination_closes)}; hari ini di luar jadwal.")
+
+
 # --- Nominees -----------------------------------------------------------------------------
 
 def _lock_quota(programme: Programme, village: Village) -> None:
@@ -105,10 +114,7 @@ def nominee_create(*, programme: Programme, village: Village, created_by, nik: s
     if not can_edit_village_list(created_by, village) or village.subdistrict.regency_id != programme.regency_id:
         raise PermissionDenied
     if not nomination_is_open(programme, today):
-        raise ValidationError(
-            f"Pengusulan untuk {programme} dibuka {format_date(programme.nomination_opens)} sampai "
-            f"{format_date(programme.nomination_closes)}; hari ini di luar jadwal."
-        )
+        raise ValidationError(_window_closed_message(programme))
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -131,6 +137,145 @@ def nominee_create(*, programme: Programme, village: Village, created_by, nik: s
         # Another officer saved the same NIK between our check and our insert; the index held.
         raise ValidationError(duplicate_message(nik_hash, village=village) or "NIK ini sudah diusulkan.") from None
     return nominee
+
+
+# Nominee columns an import writes; the others keep their database default (NULL).
+_IMPORT_COLUMNS = [
+    "programme_id", "village_id", "status", "status_reason", "nik", "nik_hash", "nik_masked", "kk", "kk_masked",
+    "full_name", "birth_place", "birth_date", "sex", "address", "rt", "rw", "postal_code", "phone", "email",
+    "occupation_id", "monthly_income", "data_source", "decile", "mother_maiden_name", "kpj_number",
+    "confirmed_warnings", "consent_at", "consent_by_id", "created_by_id", "created_at", "updated_at",
+]
+
+
+def nominees_import(*, programme: Programme, created_by, rows: Sequence[tuple[Village, dict]],
+                    today: dt.date | None = None, progress: Callable[[int, int], None] | None = None
+                    ) -> list[int | str]:
+    """Adds many checked nominees as drafts at once (the Excel import): `rows` are (village, what
+    nominee_create takes) in file order, identifiers checked and normalised by the import. The
+    same rules as nominee_create, set-based: the nomination window, the quota (the rows take places
+    in file order under the quota locks), one active nomination per NIK (the partial unique index:
+    a NIK saved elsewhere meanwhile is skipped, not an error for the whole file). Each nominee gets
+    its "created" event and history row, written with it in the same statements; one announcement
+    after commit. Who may call it: the village's officer for their village's rows, or the regency's
+    admin, approver or the system administrator for any village of the programme's regency
+    (PermissionDenied otherwise). Returns, per row, the new nominee's id or the message why it was
+    not saved."""
+    villages = {village.pk: village for village, _ in rows}
+    if any(village.subdistrict.regency_id != programme.regency_id for village in villages.values()):
+        raise PermissionDenied
+    if not (can_import_nominees(created_by, programme.regency)
+            or all(can_edit_village_list(created_by, village) for village in villages.values())):
+        raise PermissionDenied
+    if not rows:
+        return []
+    if not nomination_is_open(programme, today):
+        return [_window_closed_message(programme)] * len(rows)
+    results: list[int | str | None] = []
+    with transaction.atomic():
+        _lock_quotas(programme, villages)
+        ledger = QuotaLedger(programme, villages)
+        accepted = []
+        for index, (village, _) in enumerate(rows):
+            refusal = ledger.take(village.pk)
+            results.append(refusal)
+            if refusal is None:
+                accepted.append(index)
+        inserted = _insert_nominees(programme=programme, created_by=created_by,
+                                    rows=[rows[index] for index in accepted], progress=progress)
+        skipped = []
+        for index in accepted:
+            results[index] = inserted.get(rows[index][1]["nik_hash"])
+            if results[index] is None:
+                skipped.append(index)
+        if skipped:  # another officer saved the same NIK between the check and the insert
+            active = active_nominations(rows[index][1]["nik_hash"] for index in skipped)
+            for index in skipped:
+                other = active.get(rows[index][1]["nik_hash"])
+                results[index] = (duplicate_text(other, village_id=rows[index][0].pk, regency_id=programme.regency_id)
+                                  if other else "NIK ini sudah diusulkan.")
+        if inserted:
+            # The nominees take places: the programme figures move (announced once, after commit).
+            events.announce_on_commit(ChangeKind.NOMINATION, programme.regency_id, nominee_ids=inserted.values())
+    logger.info("%s imported %s nominees into programme %s", created_by.username, len(inserted), programme.pk)
+    return results
+
+
+def _lock_quotas(programme: Programme, village_ids) -> None:
+    """_lock_quota for many villages at once, in id order (two imports never wait on each other
+    in a circle)."""
+    if programme.quota_rule == QuotaRule.PER_VILLAGE:
+        list(Village.objects.select_for_update().filter(pk__in=sorted(village_ids)).order_by("pk")
+             .values_list("pk", flat=True))
+    elif programme.quota_rule == QuotaRule.REGENCY_TOTAL:
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+
+
+def _import_values(programme: Programme, created_by, village: Village, kwargs: dict, now) -> tuple:
+    values = {
+        "programme_id": programme.pk, "village_id": village.pk, "status": S.DRAFT, "status_reason": "",
+        "nik": encrypt(kwargs["nik"]), "nik_hash": kwargs["nik_hash"], "nik_masked": mask_identifier(kwargs["nik"]),
+        "kk": encrypt(kwargs["kk"]), "kk_masked": mask_identifier(kwargs["kk"]), "kpj_number": "",
+        "mother_maiden_name": encrypt(kwargs["mother_maiden_name"]) if kwargs["mother_maiden_name"] else "",
+        "confirmed_warnings": json.dumps(kwargs["confirmed_warnings"]), "consent_at": now,
+        "consent_by_id": created_by.pk, "created_by_id": created_by.pk, "created_at": now, "updated_at": now,
+    }
+    return tuple(values[name] if name in values else kwargs[name] for name in _IMPORT_COLUMNS)
+
+
+def _insert_nominees(*, programme: Programme, created_by, rows: Sequence[tuple[Village, dict]],
+                     progress: Callable[[int, int], None] | None) -> dict[str, int]:
+    """Inserts the rows with their "created" events and history rows; nik_hash → new id, without
+    the rows whose NIK had become active meanwhile (ON CONFLICT on the one-active-nomination index)."""
+    if not rows:
+        return {}
+    now = timezone.now()
+    table, events_table = Nominee._meta.db_table, NomineeEvent._meta.db_table
+    history = Nominee.history.model._meta.db_table
+    copied = [f.column for f in Nominee.history.model._meta.concrete_fields if not f.column.startswith("history_")]
+    columns = ", ".join(_IMPORT_COLUMNS)
+    active = ", ".join(f"'{status}'" for status in sorted(ACTIVE_STATES))
+    insert = (f"INSERT INTO {table} ({columns}) {{source}} "
+              f"ON CONFLICT (nik_hash) WHERE status IN ({active}) DO NOTHING RETURNING {{returning}}")
+    event_sql = (f"INSERT INTO {events_table} (nominee_id, actor_id, from_status, to_status, reason_code, reason, "
+                 f"created_at) SELECT id, %s, '', '{S.DRAFT}', '', '', %s FROM {{source}}")
+    history_sql = (f"INSERT INTO {history} ({', '.join(copied)}, history_date, history_change_reason, history_type, "
+                   f"history_user_id) SELECT {', '.join(copied)}, %s, NULL, '+', %s FROM {{source}}")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY into a scratch table, then one statement inserts, writes the events and the
+            # history rows from what was inserted.
+            cursor.execute(f"CREATE TEMP TABLE nominee_import_rows ON COMMIT DROP AS SELECT {columns}, 0 AS ordinal "
+                           f"FROM {table} WITH NO DATA")
+            with cursor.copy(f"COPY nominee_import_rows ({columns}, ordinal) FROM STDIN") as copy:
+                for ordinal, (village, kwargs) in enumerate(rows):
+                    copy.write_row((*_import_values(programme, created_by, village, kwargs, now), ordinal))
+                    if progress and ordinal % 10_000 == 9_999:
+                        progress(ordinal + 1, len(rows))
+            cursor.execute(
+                "WITH inserted AS ("
+                + insert.format(source=f"SELECT {columns} FROM nominee_import_rows ORDER BY ordinal", returning="*")
+                + f"), events AS ({event_sql.format(source='inserted')}), "
+                f"history AS ({history_sql.format(source='inserted')}) "
+                "SELECT id, nik_hash FROM inserted",
+                [created_by.pk, now, now, created_by.pk])
+            inserted = dict((nik_hash, pk) for pk, nik_hash in cursor.fetchall())
+            cursor.execute("DROP TABLE nominee_import_rows")
+            return inserted
+        # The embedded SQLite (a village's few rows): the same statements, row by row.
+        placeholders = ", ".join(["%s"] * len(_IMPORT_COLUMNS))
+        inserted = {}
+        for village, kwargs in rows:
+            cursor.execute(insert.format(source=f"VALUES ({placeholders})", returning="id, nik_hash"),
+                           _import_values(programme, created_by, village, kwargs, now))
+            for pk, nik_hash in cursor.fetchall():
+                inserted[nik_hash] = pk
+        ids = list(inserted.values())
+        for start in range(0, len(ids), 500):
+            chosen = f"{table} WHERE id IN ({', '.join(str(pk) for pk in ids[start:start + 500])})"
+            cursor.execute(event_sql.format(source=chosen), [created_by.pk, now])
+            cursor.execute(history_sql.format(source=chosen), [now, created_by.pk])
+        return inserted
 
 
 @transaction.atomic

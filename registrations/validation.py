@@ -1,10 +1,14 @@
-"""Every check a nominee passes before it is saved, in one place: the form, the Excel import and
-the command all come through `check_nominee` (via NomineeForm)."""
+"""Every check a nominee passes before it is saved, in one place: the village page's form comes
+through `check_nominee`, the Excel import and its command through `check_nominee_data` and
+`active_nominations` (one query for a whole file), with the same messages."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from django.db import connection
 
 from common.formatting import format_date
 from villages.models import Village
@@ -31,6 +35,22 @@ class NomineeCheck:
 
 def check_nominee(*, programme: Programme, village: Village, nik: str, kk: str, birth_date: dt.date | None,
                   sex: str | None, phone: str = "", exclude_pk: int | None = None) -> NomineeCheck:
+    """Every check on one nominee: `check_nominee_data`, then whether the NIK is already active
+    (one query)."""
+    result = check_nominee_data(programme=programme, nik=nik, kk=kk, birth_date=birth_date, sex=sex, phone=phone)
+    if result.nik_hash:
+        duplicate = duplicate_message(result.nik_hash, village=village, exclude_pk=exclude_pk)
+        if duplicate:
+            result.errors.insert(0, Issue("nik", "duplicate", duplicate))
+    return result
+
+
+def check_nominee_data(*, programme: Programme, nik: str, kk: str, birth_date: dt.date | None, sex: str | None,
+                       phone: str = "") -> NomineeCheck:
+    """The checks that need no database: NIK and KK shape and sense, the NIK against the birth date
+    and sex, the age on the programme's coverage start, the phone number. When `nik_hash` is set the
+    NIK is sound, and whether it is already active is the caller's question (`check_nominee` for one
+    nominee, `active_nominations` for a file): its answer comes before every other error."""
     result = NomineeCheck()
     nik_check = check_nik(nik, birth_date=birth_date, sex=sex)
     result.errors += nik_check.errors
@@ -38,9 +58,6 @@ def check_nominee(*, programme: Programme, village: Village, nik: str, kk: str, 
     if nik_check.nik and not nik_check.errors:
         result.nik = nik_check.nik
         result.nik_hash = nik_search_hash(nik_check.nik)
-        duplicate = duplicate_message(result.nik_hash, village=village, exclude_pk=exclude_pk)
-        if duplicate:
-            result.errors.append(Issue("nik", "duplicate", duplicate))
 
     result.kk, kk_errors = check_kk(kk)
     result.errors += kk_errors
@@ -64,6 +81,17 @@ def check_nominee(*, programme: Programme, village: Village, nik: str, kk: str, 
     return result
 
 
+@dataclass(frozen=True)
+class ActiveNomination:
+    """Where a NIK is active: what the duplicate message may say (never whose it is)."""
+
+    village_id: int
+    regency_id: int
+    regency_name: str
+    status: str
+    programme: str
+
+
 def duplicate_message(nik_hash: str, *, village: Village, exclude_pk: int | None = None) -> str | None:
     """Where the NIK is already active, in words the village officer may see; never whose it is."""
     other = (
@@ -74,13 +102,41 @@ def duplicate_message(nik_hash: str, *, village: Village, exclude_pk: int | None
     )
     if other is None:
         return None
-    status = NomineeStatus(other.status).label
-    if other.village_id == village.pk:
-        return f"NIK ini sudah ada di daftar desa Anda ({other.programme}), status: {status}."
     regency = other.village.subdistrict.regency
-    if regency.pk == village.subdistrict.regency_id:
-        return f"NIK ini sudah diusulkan oleh desa lain di {regency.name}, status: {status}."
-    return f"NIK ini sudah diusulkan di kabupaten/kota lain ({regency.name}), status: {status}."
+    return duplicate_text(ActiveNomination(other.village_id, regency.pk, regency.name, other.status,
+                                           str(other.programme)),
+                         village_id=village.pk, regency_id=village.subdistrict.regency_id)
 
 
-__all__ = ["NomineeCheck", "check_nominee", "duplicate_message"]
+def active_nominations(nik_hashes: Iterable[str]) -> dict[str, ActiveNomination]:
+    """nik_hash → where it is active, for many NIKs in one query (a file's import)."""
+    hashes = list(nik_hashes)
+    active = Nominee.objects.filter(status__in=ACTIVE_STATES)
+    if connection.vendor == "postgresql":  # one array parameter, however many NIKs
+        table = Nominee._meta.db_table
+        batches = [active.extra(where=[f"{table}.nik_hash = ANY(%s)"], params=[hashes])] if hashes else []
+    else:  # the embedded SQLite: its limit on parameters
+        batches = [active.filter(nik_hash__in=hashes[start:start + 500]) for start in range(0, len(hashes), 500)]
+    found = {}
+    for batch in batches:
+        for nik_hash, village_id, regency_id, regency_name, status, name, stage in batch.values_list(
+                "nik_hash", "village_id", "village__subdistrict__regency_id", "village__subdistrict__regency__name",
+                "status", "programme__name", "programme__stage"):
+            found[nik_hash] = ActiveNomination(village_id, regency_id, regency_name, status,
+                                               str(Programme(name=name, stage=stage)))
+    return found
+
+
+def duplicate_text(other: ActiveNomination, *, village_id: int | None, regency_id: int) -> str:
+    """The duplicate message for a NIK active at `other`, as read by whoever nominates it for the
+    village `village_id` (None: not known, e.g. a row without a valid Kode desa) of `regency_id`."""
+    status = NomineeStatus(other.status).label
+    if other.village_id == village_id:
+        return f"NIK ini sudah ada di daftar desa Anda ({other.programme}), status: {status}."
+    if other.regency_id == regency_id:
+        return f"NIK ini sudah diusulkan oleh desa lain di {other.regency_name}, status: {status}."
+    return f"NIK ini sudah diusulkan di kabupaten/kota lain ({other.regency_name}), status: {status}."
+
+
+__all__ = ["ActiveNomination", "NomineeCheck", "active_nominations", "check_nominee", "check_nominee_data",
+           "duplicate_message", "duplicate_text"]

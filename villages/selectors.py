@@ -59,3 +59,12 @@ def regency_of(region) -> Regency | None:
     if isinstance(region, Village):
         return region.subdistrict.regency
     return None
+
+
+def normalise_village_code(text: str) -> str | None:
+    """A village (desa/kelurahan) code as stored, "17.05.01.2002", from how people write it:
+    with or without the dots ("1705012002"), with spaces. None when it has not that shape."""
+    digits = "".join(str(text).replace(".", "").split())
+    if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
+        return None
+    return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"

@@ -1,9 +1,13 @@
 """Importing nominees from a workbook: preview (no writes) and apply (the officer confirmed).
 
-Every row is bound to NomineeForm, the same validation path as the village page, and saved through
-services.nominee_create, so the quota, the nomination window, permissions and the one-active-
-nomination rule hold exactly as for a nominee typed in by hand. Warnings (sex or birth date that
-disagree with the NIK, an old regency code) are confirmed by the officer confirming the import after
+Two kinds of file, one path: a village officer's file for their own village (up to MAX_ROWS rows;
+"Kode desa" may be empty) and the office's list for a whole regency (a DTSEN extract, another
+office's list: up to REGENCY_MAX_ROWS rows, every row names its village in "Kode desa"; regency
+admin, approver or system administrator). Every row is checked as NomineeForm checks a nominee
+typed in by hand (checking.py, a set-based twin of the form), and the valid rows are saved together
+by services.nominees_import, which holds the nomination window, the quota and the one-active-
+nomination rule exactly as services.nominee_create does for one nominee. Warnings (sex or birth
+date that disagree with the NIK, an old regency code) are confirmed by confirming the import after
 reading them in the preview.
 
 Between preview and confirmation the uploaded file waits in storage, not in the session:
@@ -19,22 +23,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
-from common.events import collected
 from registrations import services
 from registrations.enums import DataSource
-from registrations.forms import NomineeForm
 from registrations.identifiers import masked_typed_nik
 from registrations.models import OccupationCategory, Programme
 from registrations.nik import strip_separators
-from registrations.permissions import can_edit_village_list
+from registrations.permissions import can_edit_village_list, can_import_nominees
+from registrations.validation import active_nominations, duplicate_text
 from villages.models import Village
+from villages.selectors import normalise_village_code
 
 from . import workbook as excel
+from .checking import RowCheck, RowChecker
 
 OK, WARNING, ERROR = "ok", "warning", "error"
 SAVED, NOT_SAVED = "saved", "not_saved"
@@ -59,7 +65,8 @@ class RowOutcome:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)  # as read, for the rejected-rows workbook
-    service_kwargs: dict | None = None  # what nominee_create takes, for valid rows
+    service_kwargs: dict | None = None  # what services.nominees_import takes, for valid rows
+    village: Village | None = None  # where the row goes (its Kode desa, or the village of the upload)
 
     @property
     def full_name(self) -> str:
@@ -105,37 +112,60 @@ class ImportReport:
 
 # --- Preview and apply ----------------------------------------------------------------------
 
-def import_preview(*, content: bytes, programme: Programme, village: Village,
+def read_upload(content: bytes, *, regency_wide: bool) -> excel.SheetData:
+    """The rows of an upload, within the limits of its kind (WorkbookError otherwise)."""
+    if regency_wide:
+        return excel.read_workbook(content, max_rows=excel.REGENCY_MAX_ROWS, max_bytes=excel.REGENCY_MAX_BYTES)
+    return excel.read_workbook(content)
+
+
+def import_preview(*, programme: Programme, village: Village | None = None, content: bytes | None = None,
                    sheet: excel.SheetData | None = None) -> ImportReport:
-    """Reads and validates every row; writes nothing. Raises excel.WorkbookError when the file
-    as a whole cannot be used (wrong type, too large, missing columns, no data)."""
-    sheet = sheet or excel.read_workbook(content)
+    """Reads and validates every row; writes nothing. With `village`, the file is that village's;
+    without, it is a list for the programme's whole regency and each row's "Kode desa" says where
+    it goes. Raises excel.WorkbookError when the file as a whole cannot be used (wrong type, too
+    large, missing columns, no data). A fixed number of queries, whatever the number of rows."""
+    sheet = sheet or read_upload(content, regency_wide=village is None)
     categories = list(OccupationCategory.objects.filter(is_active=True).values_list("pk", "name"))
-    outcomes = [_check_row(row, sheet=sheet, programme=programme, village=village, categories=categories)
-                for row in sheet.rows]
+    checker = RowChecker(programme=programme, occupations={name.lower(): pk for pk, name in categories})
+    villages = _Villages(programme=programme, village=village)
+    checked = [(row, checker.check(row.values)) for row in sheet.rows]
+    active = active_nominations(check.nik_hash for _, check in checked if check.nik_hash)
+    outcomes = []
+    for row, check in checked:
+        target, village_problem = villages.place(row.values.get(excel.VILLAGE_FIELD, ""))
+        other = active.get(check.nik_hash) if check.nik_hash else None
+        if other is not None:
+            check.errors["nik"] = [duplicate_text(other, village_id=target.pk if target else None,
+                                                  regency_id=programme.regency_id)]
+        outcomes.append(_outcome(row, check, sheet=sheet, categories=categories, village=target,
+                                 village_problem=village_problem))
     _flag_repeated_niks(outcomes)
     return ImportReport(kind=sheet.kind, rows=outcomes)
 
 
-def import_apply(*, content: bytes, programme: Programme, village: Village, created_by,
-                 today: dt.date | None = None) -> ImportReport:
-    """Validates the file again (the list may have changed since the preview) and saves the valid
-    rows one by one through services.nominee_create, in file order. A row the service refuses (quota
-    full, window closed, the NIK saved elsewhere meanwhile) is reported NOT_SAVED with its message;
-    the rows before it stay saved. Only the village's own officer may call it (PermissionDenied)."""
-    if not can_edit_village_list(created_by, village):
+def import_apply(*, programme: Programme, created_by, village: Village | None = None, content: bytes | None = None,
+                 sheet: excel.SheetData | None = None, today: dt.date | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Validates the file again (the lists may have changed since the preview) and saves the valid
+    rows together, in file order, through services.nominees_import. A row it refuses (quota full,
+    window closed, the NIK saved elsewhere meanwhile) is reported NOT_SAVED with its message.
+    A village's file: only the village's own officer (PermissionDenied); a regency-wide file: the
+    regency's admin or approver, or the system administrator."""
+    allowed = (can_edit_village_list(created_by, village) if village is not None
+               else can_import_nominees(created_by, programme.regency))
+    if not allowed:
         raise PermissionDenied
-    report = import_preview(content=content, programme=programme, village=village)
-    with collected():  # the whole file moves the coverage figures once
-        for outcome in report.valid_rows:
-            try:
-                services.nominee_create(programme=programme, village=village, created_by=created_by, today=today,
-                                        **outcome.service_kwargs)
-            except ValidationError as error:
-                outcome.status = NOT_SAVED
-                outcome.errors.append(Problem(_ROW_COLUMN, " ".join(error.messages)))
-            else:
-                outcome.status = SAVED
+    report = import_preview(content=content, sheet=sheet, programme=programme, village=village)
+    valid = report.valid_rows
+    results = services.nominees_import(programme=programme, created_by=created_by, today=today, progress=progress,
+                                       rows=[(outcome.village, outcome.service_kwargs) for outcome in valid])
+    for outcome, result in zip(valid, results, strict=True):
+        if isinstance(result, str):
+            outcome.status = NOT_SAVED
+            outcome.errors.append(Problem(_ROW_COLUMN, result))
+        else:
+            outcome.status = SAVED
     return report
 
 
@@ -166,56 +196,67 @@ def _reason(row: RowOutcome) -> str:
                                             for p in row.errors)
 
 
-def _check_row(row: excel.SheetRow, *, sheet: excel.SheetData, programme: Programme, village: Village,
-               categories: list[tuple[int, str]]) -> RowOutcome:
-    outcome = RowOutcome(row=row.number, status=OK, values=dict(row.values))
-    data = {name: row.values.get(name, "") for name in NomineeForm.Meta.fields}
-    data["consent"] = row.values.get("consent", "")
-    data["confirm_warnings"] = "on"  # the officer confirms the warnings by confirming the import
-    data["data_source"] = _data_source(data["data_source"])
-    occupation_name = data["occupation"].strip()
-    occupations = {name.lower(): pk for pk, name in categories}
-    data["occupation"] = occupations.get(occupation_name.lower(), "") if occupation_name else ""
+class _Villages:
+    """Where each row goes: the upload's village, or the village its "Kode desa" names in the
+    programme's regency (read once)."""
 
-    form = NomineeForm(data=data, programme=programme, village=village)
-    form.is_valid()
+    def __init__(self, *, programme: Programme, village: Village | None):
+        self.village, self.regency = village, programme.regency
+        self.by_code = {} if village is not None else {
+            v.code: v for v in Village.objects.filter(subdistrict__regency_id=programme.regency_id, is_retired=False)
+            .select_related("subdistrict")}
+
+    def place(self, typed: str) -> tuple[Village | None, str | None]:
+        typed = typed.strip()
+        code = normalise_village_code(typed) if typed else None
+        if self.village is not None:
+            if typed and code != self.village.code:
+                return self.village, (f"Kode desa {typed} bukan kode {self.village.name} ({self.village.code}); "
+                                      "berkas ini diunggah untuk desa/kelurahan itu.")
+            return self.village, None
+        if not typed:
+            return None, ("Isi Kode desa: berkas untuk seluruh kabupaten/kota harus menyebut desa/kelurahan "
+                          "setiap baris.")
+        village = self.by_code.get(code)
+        if village is None:
+            return None, f"Kode desa {typed} bukan desa/kelurahan di {self.regency.name}."
+        return village, None
+
+
+def _outcome(row: excel.SheetRow, check: RowCheck, *, sheet: excel.SheetData, categories: list[tuple[int, str]],
+             village: Village | None, village_problem: str | None) -> RowOutcome:
+    """The row's outcome in the preview's words: the reader's problems, then the form's errors by
+    column (in the form's order), then the village."""
+    outcome = RowOutcome(row=row.number, status=OK, values=dict(row.values), village=village)
     for problem in row.problems:
         outcome.errors.append(Problem(excel.HEADERS[problem.field], problem.message))
     refused = {problem.field for problem in row.problems}
-    for name, messages in form.errors.items():
-        if name in refused:
+    occupation_name = row.values.get("occupation", "").strip()
+    for name, messages in check.errors.items():
+        if name in refused or not messages:
             continue  # the reader's explanation ("stored as a number") says more than "required"
         column = excel.HEADERS.get(name, _ROW_COLUMN)
-        if name == "occupation" and occupation_name and not data["occupation"]:
+        if name == "occupation" and occupation_name and "occupation" not in check.cleaned:
             messages = [f"Pekerjaan \"{occupation_name}\" tidak ada di daftar. Pilih salah satu: "
                         f"{', '.join(name for _, name in categories)}."]
         elif name in excel.HEADERS and name not in sheet.columns:
             messages = [f"Kolom {column} tidak ada di berkas {_source_name(sheet)}; isi di berkas perbaikan."]
         for message in messages:
             outcome.errors.append(Problem(column, str(message)))
-    for issue in form.warnings:
+    if village_problem:
+        outcome.errors.append(Problem(excel.HEADERS[excel.VILLAGE_FIELD], village_problem))
+    for issue in check.warnings:
         outcome.warnings.append(Problem(excel.HEADERS.get(issue.field, _ROW_COLUMN), issue.message))
     if outcome.errors:
         outcome.status = ERROR
     else:
         outcome.status = WARNING if outcome.warnings else OK
-        outcome.service_kwargs = form.service_kwargs()
+        outcome.service_kwargs = check.service_kwargs()
     return outcome
 
 
 def _source_name(sheet: excel.SheetData) -> str:
     return "ekspor OpenSID" if sheet.kind == excel.OPENSID else "ini"
-
-
-def _data_source(text: str) -> str:
-    """"DTSEN", "dtks", "Usulan desa" → the stored value; blank → usulan desa, the model's default."""
-    cleaned = text.strip().lower()
-    if not cleaned:
-        return DataSource.VILLAGE
-    for value, label in DataSource.choices:
-        if cleaned in (value, str(label).lower()):
-            return value
-    return text  # the form says it is not a valid choice
 
 
 def _flag_repeated_niks(outcomes: list[RowOutcome]) -> None:

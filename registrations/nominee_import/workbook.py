@@ -32,6 +32,9 @@ from registrations.nik import normalise_nik, strip_separators
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 1000  # a village nominates tens of people; a thousand rows means the wrong file
+# The office's list for a whole regency (a DTSEN extract, another office's list).
+REGENCY_MAX_BYTES = 60 * 1024 * 1024
+REGENCY_MAX_ROWS = 250_000
 TEMPLATE_ROWS = 500  # rows pre-formatted as text and covered by the drop-downs
 DATA_SHEET = "Calon peserta"
 LISTS_SHEET = "Daftar"
@@ -69,10 +72,14 @@ TEMPLATE_COLUMNS = [
            "Boleh kosong. Data pribadi: simpan berkas ini dengan aman.", "", 22),
     Column("consent", "Persetujuan (Ya)", True, "Tulis Ya bila calon peserta sudah setuju datanya dipakai untuk "
            "pendaftaran BPJS Ketenagakerjaan. Tanpa Ya, baris tidak disimpan.", "Ya", 14),
+    Column("village_code", "Kode desa", False, "Kode Kemendagri desa/kelurahan, mis. 17.05.01.2002 atau 1705012002. "
+           "Operator desa boleh mengosongkan; berkas dinas untuk seluruh kabupaten/kota wajib mengisinya.",
+           "17.05.01.2002", 15, number_format=TEXT),
 ]
 HEADERS = {column.field: column.header for column in TEMPLATE_COLUMNS}
 REASON_HEADER = "Alasan"
-# Optional for the staff command: the village a row belongs to (the page knows it already).
+# The village a row belongs to: a village officer's file may leave it empty, a regency-wide one
+# must fill it (importing.py).
 VILLAGE_FIELD = "village_code"
 _OPENSID_PARTICIPANT = "_opensid_participant"  # "Peserta": the NIK, or the KK for household programmes
 
@@ -181,29 +188,32 @@ def _add_lists(workbook: Workbook, sheet, *, occupations, data_sources, last_row
 
 # --- Reading an upload ----------------------------------------------------------------------
 
-def check_file(*, name: str, size: int) -> None:
+def check_file(*, name: str, size: int, regency_wide: bool = False) -> None:
     """Refuses by name and size before the content is read (WorkbookError)."""
-    workbooks.check_file(name=name, size=size, max_bytes=MAX_BYTES)
+    workbooks.check_file(name=name, size=size, max_bytes=REGENCY_MAX_BYTES if regency_wide else MAX_BYTES)
 
 
-def read_workbook(content: bytes) -> SheetData:
+def read_workbook(content: bytes, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> SheetData:
     """Reads the nominee rows of an uploaded workbook, every value as text. Raises WorkbookError
-    (wrong type, too large, missing columns, no data) with a message for the officer."""
-    with workbooks.opened_workbook(content, max_bytes=MAX_BYTES) as workbook:
-        return _read_sheet(workbook)
+    (wrong type, too large, missing columns, no data, more than `max_rows` rows) with a message
+    for the officer."""
+    workbook = workbooks.fast_workbook(content, max_bytes=max_bytes)
+    try:
+        return _read_sheet(workbook, max_rows=max_rows)
+    finally:
+        workbook.close()
 
 
-def _read_sheet(workbook) -> SheetData:
-    names = {name.strip().lower(): name for name in workbook.sheetnames}
+def _read_sheet(workbook, *, max_rows: int) -> SheetData:
+    sheet_names = workbook.sheet_names
+    names = {name.strip().lower(): name for name in sheet_names}
     if DATA_SHEET.lower() in names:
         kind, sheet_name = TEMPLATE, names[DATA_SHEET.lower()]
     elif OPENSID_SHEET.lower() in names:
         kind, sheet_name = OPENSID, names[OPENSID_SHEET.lower()]
     else:
-        kind, sheet_name = TEMPLATE, workbook.sheetnames[0]
-    worksheet = workbook[sheet_name]
-    worksheet.reset_dimensions()  # some writers record a wrong sheet size; read every cell there is
-    rows = worksheet.iter_rows(values_only=True)
+        kind, sheet_name = TEMPLATE, sheet_names[0]
+    rows = workbooks.sheet_rows(workbook, sheet_name)
 
     # The header is the first row naming NIK; a title or two above it is fine.
     header_number, columns, seen_anything = 0, {}, False
@@ -239,8 +249,8 @@ def _read_sheet(workbook) -> SheetData:
                 break
             continue
         blank_run = 0
-        if len(result) >= MAX_ROWS:
-            raise WorkbookError(f"Berkas berisi lebih dari {MAX_ROWS} baris data. Bagi menjadi beberapa berkas.")
+        if len(result) >= max_rows:
+            raise WorkbookError(f"Berkas berisi lebih dari {max_rows} baris data. Bagi menjadi beberapa berkas.")
         result.append(_read_row(number, raw, kind))
     if not result:
         raise WorkbookError(
@@ -275,7 +285,12 @@ def numeric_identifier_message(name: str) -> str:
             f"{header} dari {'KTP' if name == 'nik' else 'kartu keluarga'}.")
 
 
+_READ_AS_TYPED = frozenset({"birth_date", "sex", "consent", "monthly_income"})
+
+
 def _as_text(name: str, value) -> str:
+    if type(value) is str and name not in _READ_AS_TYPED:  # most cells: text as typed
+        return " ".join(value.split())
     if value is None:
         return ""
     if name == "birth_date":

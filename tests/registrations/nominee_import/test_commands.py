@@ -129,3 +129,24 @@ def test_unreadable_file_exits_non_zero(tmp_path, programme, capsys):
 
     assert exited.value.code == 1
     assert "harus berformat Excel .xlsx" in capsys.readouterr().err
+
+
+def test_a_regency_admin_imports_a_regency_wide_file_by_kode_desa(tmp_path, programme, niur, lubuk_sahung,
+                                                                 regency_admin):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Calon peserta"
+    headers = [*HEADERS, "Kode desa"] if "Kode desa" not in HEADERS else HEADERS
+    sheet.append(headers)
+    for values in [{**VALID_ROW, "Kode desa": "17.05.01.2002"},
+                   {**VALID_ROW, "NIK": "1705011505900002", "Kode desa": "1705012003"},
+                   {**VALID_ROW, "NIK": "1705011505900003"}]:
+        sheet.append([values.get(header) for header in headers])
+    path = tmp_path / "kabupaten.xlsx"
+    workbook.save(path)
+
+    output = run("import_nominees", str(path), "--programme", str(programme.pk), "--as", regency_admin.username)
+
+    assert output.splitlines()[-1] == "Kabupaten Seluma: 2 disimpan sebagai draf, 0 tidak tersimpan, 1 ditolak."
+    assert sorted(Nominee.objects.values_list("nik_masked", "village__code", "created_by__username")) == [
+        ("************0001", "17.05.01.2002", "admin-seluma"), ("************0002", "17.05.01.2003", "admin-seluma")]

@@ -312,7 +312,7 @@ def test_rejected_rows_download_has_the_alasan_column(login, programme, niur, of
     assert [[cell.value for cell in r] for r in sheet.iter_rows(min_row=2, max_row=sheet.max_row)
             if r[0].value] == [[
         "1705011505900002", "1705010101200001", "Budi Santoso", "Seluma", "1990-05-15", "L", "Dusun II", None, "1",
-        None, "0812 3456 7890", None, "petani", None, "DTSEN", "2", None, "Ya", "Baris 3: RT: Isi RT.",
+        None, "0812 3456 7890", None, "petani", None, "DTSEN", "2", None, "Ya", None, "Baris 3: RT: Isi RT.",
     ]]
     assert Nominee.objects.count() == 0
 

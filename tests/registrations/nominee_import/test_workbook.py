@@ -13,13 +13,13 @@ from ..workbooks import workbook_bytes
 
 HEADERS = ["NIK", "No. KK", "Nama lengkap", "Tempat lahir", "Tanggal lahir", "Jenis kelamin (L/P)", "Alamat", "RT",
            "RW", "Kode pos", "No. HP", "Email", "Pekerjaan", "Penghasilan per bulan", "Sumber data", "Desil",
-           "Nama ibu kandung", "Persetujuan (Ya)"]
+           "Nama ibu kandung", "Persetujuan (Ya)", "Kode desa"]
 VALID_ROW = {
     "NIK": "1705011505900001", "No. KK": "1705010101200001", "Nama lengkap": "Budi Santoso", "Tempat lahir": "Seluma",
     "Tanggal lahir": "15-05-1990", "Jenis kelamin (L/P)": "L", "Alamat": "Dusun II", "RT": "003", "RW": "001",
     "Kode pos": "38876", "No. HP": "0812 3456 7890", "Email": "", "Pekerjaan": "Petani",
     "Penghasilan per bulan": "Rp 1.500.000", "Sumber data": "DTSEN", "Desil": "2", "Nama ibu kandung": "",
-    "Persetujuan (Ya)": "Ya",
+    "Persetujuan (Ya)": "Ya", "Kode desa": "1705012002",
 }
 OPENSID_HEADERS = ["Peserta", "No. Peserta", "NIK", "Nama", "Tempat Lahir", "Tanggal Lahir", "Alamat"]
 
@@ -39,7 +39,7 @@ def test_template_has_indonesian_headers_for_every_field():
     assert [cell.value for cell in sheet[1]] == HEADERS
 
 
-@pytest.mark.parametrize("column", ["A", "B", "K"])  # NIK, No. KK, No. HP
+@pytest.mark.parametrize("column", ["A", "B", "K", "S"])  # NIK, No. KK, No. HP, Kode desa
 def test_template_identifier_columns_are_text_for_many_rows(column):
     sheet = load_workbook(BytesIO(template()))["Calon peserta"]
 
@@ -91,7 +91,7 @@ def test_reads_a_filled_template_as_form_strings():
         "birth_date": "1990-05-15", "sex": "L", "address": "Dusun II", "rt": "003", "rw": "001",
         "postal_code": "38876", "phone": "0812 3456 7890", "email": "", "occupation": "Petani",
         "monthly_income": "1500000", "data_source": "DTSEN", "decile": "2", "mother_maiden_name": "",
-        "consent": "on",
+        "consent": "on", "village_code": "1705012002",
     }
 
 
@@ -243,7 +243,7 @@ def test_rejected_workbook_has_the_template_columns_and_alasan_and_reads_back():
     sheet = load_workbook(BytesIO(content))["Calon peserta"]
 
     assert [cell.value for cell in sheet[1]] == [*HEADERS, "Alasan"]
-    assert (sheet["A2"].value, sheet["A2"].number_format, sheet["R2"].value, sheet["S2"].value) == (
+    assert (sheet["A2"].value, sheet["A2"].number_format, sheet["R2"].value, sheet["T2"].value) == (
         "1705011505900001", "@", "Ya", "Baris 2: RT: Isi RT.")
     assert excel.read_workbook(content).rows[0].values["nik"] == "1705011505900001"
 
