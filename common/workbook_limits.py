@@ -14,7 +14,8 @@ milliseconds, before openpyxl (or any other reader) touches it:
 
 The XML itself is parsed with defusedxml (openpyxl uses it when it is installed): no entity
 expansion, no external entities. Every reader (common.workbooks.opened_workbook, and any other
-reader of uploads) calls `check_workbook_archive` first. Pure functions, no database.
+reader of uploads, such as common.workbooks.fast_workbook) calls `check_workbook_archive` first.
+Pure functions, no database.
 """
 
 from __future__ import annotations
@@ -39,9 +40,11 @@ class WorkbookLimits:
     max_ratio: int
 
     @classmethod
-    def from_settings(cls) -> WorkbookLimits:
+    def from_settings(cls, *, max_unpacked_mb: int | None = None) -> WorkbookLimits:
+        """The configured limits; `max_unpacked_mb`, when given, replaces WORKBOOK_MAX_UNPACKED_MB
+        for a kind of file that is large by nature (a regency-wide nominee list)."""
         return cls(max_parts=settings.WORKBOOK_MAX_PARTS,
-                   max_unpacked_bytes=settings.WORKBOOK_MAX_UNPACKED_MB * 1024 * 1024,
+                   max_unpacked_bytes=(max_unpacked_mb or settings.WORKBOOK_MAX_UNPACKED_MB) * 1024 * 1024,
                    max_ratio=settings.WORKBOOK_MAX_COMPRESSION_RATIO)
 
 

@@ -15,8 +15,8 @@ imports/<token>.xlsx (common.uploads), where <token> is random and unguessable. 
 token and the programme and village ids (views.py), never a NIK or a name. Applying deletes
 the upload and leaves the rejected rows in imports/<token>-ditolak.xlsx for the officer to
 download; everything in that folder older than settings.UPLOAD_MAX_AGE_HOURS is deleted by beat
-every hour and at the next upload (common.uploads.purge). Re-uploading on confirm was the alternative; on a village connection a
-second upload of the same file is the slow part, so we keep it instead.
+every hour and at the next upload (common.uploads.purge). Re-uploading on confirm was the
+alternative; on a village connection a second upload of the same file is the slow part, so we keep it instead.
 """
 
 from __future__ import annotations
@@ -115,7 +115,8 @@ class ImportReport:
 def read_upload(content: bytes, *, regency_wide: bool) -> excel.SheetData:
     """The rows of an upload, within the limits of its kind (WorkbookError otherwise)."""
     if regency_wide:
-        return excel.read_workbook(content, max_rows=excel.REGENCY_MAX_ROWS, max_bytes=excel.REGENCY_MAX_BYTES)
+        return excel.read_workbook(content, max_rows=excel.REGENCY_MAX_ROWS, max_bytes=excel.REGENCY_MAX_BYTES,
+                                   max_unpacked_mb=excel.REGENCY_MAX_UNPACKED_MB)
     return excel.read_workbook(content)
 
 

@@ -35,6 +35,9 @@ MAX_ROWS = 1000  # a village nominates tens of people; a thousand rows means the
 # The office's list for a whole regency (a DTSEN extract, another office's list).
 REGENCY_MAX_BYTES = 60 * 1024 * 1024
 REGENCY_MAX_ROWS = 250_000
+# Unpacked, such a list is large by nature: 250,000 rows written with inline strings (openpyxl, many
+# exporters) unpack to 234 MB, so the archive check allows this much instead of WORKBOOK_MAX_UNPACKED_MB.
+REGENCY_MAX_UNPACKED_MB = 320
 TEMPLATE_ROWS = 500  # rows pre-formatted as text and covered by the drop-downs
 DATA_SHEET = "Calon peserta"
 LISTS_SHEET = "Daftar"
@@ -193,11 +196,12 @@ def check_file(*, name: str, size: int, regency_wide: bool = False) -> None:
     workbooks.check_file(name=name, size=size, max_bytes=REGENCY_MAX_BYTES if regency_wide else MAX_BYTES)
 
 
-def read_workbook(content: bytes, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> SheetData:
+def read_workbook(content: bytes, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES,
+                  max_unpacked_mb: int | None = None) -> SheetData:
     """Reads the nominee rows of an uploaded workbook, every value as text. Raises WorkbookError
-    (wrong type, too large, missing columns, no data, more than `max_rows` rows) with a message
-    for the officer."""
-    workbook = workbooks.fast_workbook(content, max_bytes=max_bytes)
+    (wrong type, too large, refused by the archive check, missing columns, no data, more than
+    `max_rows` rows) with a message for the officer."""
+    workbook = workbooks.fast_workbook(content, max_bytes=max_bytes, max_unpacked_mb=max_unpacked_mb)
     try:
         return _read_sheet(workbook, max_rows=max_rows)
     finally:

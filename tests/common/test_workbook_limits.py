@@ -132,3 +132,32 @@ def test_the_limits_are_settings_and_a_reader_may_pass_its_own(settings):
     with pytest.raises(workbooks.WorkbookError, match="terlalu banyak bagian"):
         check_workbook_archive(content)
     check_workbook_archive(BytesIO(content), WorkbookLimits(max_parts=50, max_unpacked_bytes=10**6, max_ratio=100))
+
+
+def regency_list(content):
+    from registrations.nominee_import.importing import read_upload
+
+    return read_upload(content, regency_wide=True)
+
+
+def test_a_regency_wide_nominee_list_is_checked_against_its_own_unpacked_limit():
+    """A regency's list is large by nature, so its unpacked limit is the list's own (320 MB), not the
+    village file's 50 MB; a bomb beyond it, or one part growing a thousand times, is still refused."""
+    message = refusal(regency_list, bomb(**NOMINEE, unpacked_mb=400))
+    assert message.startswith(UNPACKED_TOO_LARGE) and "batasnya 320 MB" in message
+
+    assert refusal(regency_list, bomb(**NOMINEE, unpacked_mb=30)).startswith(GROWS_TOO_MUCH)
+
+
+def test_a_regency_wide_nominee_list_unpacking_beyond_the_village_limit_is_read():
+    """60,000 distinct rows written with inline strings unpack to about 60 MB, over the 50 MB a
+    village's file may: the regency-wide list reads them all."""
+    import random
+
+    rng = random.Random(4)
+    header = list(nominee_workbook.HEADERS.values())
+    rows = (row_xml([f"{rng.randrange(10**15, 10**16)}" for _ in header]) for _ in range(60_000))
+    content = workbook_with_sheet(title=NOMINEE["title"], header=header, body=rows)
+    assert sum(part.file_size for part in zipfile.ZipFile(BytesIO(content)).infolist()) > 50 * 1024 * 1024
+
+    assert len(regency_list(content).rows) == 60_000
