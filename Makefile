@@ -42,17 +42,9 @@ browser:
 
 # Figures in docs/BENCHMARKS.md.
 BENCH_DATABASE_URL := postgres://postgres@127.0.0.1:5432/jamsostek_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
 bench: install-dev
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_load_regions.py
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_review.py
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_reports.py
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_coverage.py
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_bpjs.py
-	$(BIN)/python scripts/bench_upload_limits.py
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py load_regions 11.08
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py generate_scale_data 11.08 --per-village 132
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_export.py
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench_import.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python scripts/bench_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

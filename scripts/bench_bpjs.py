@@ -79,6 +79,9 @@ def main(sizes: list[int]) -> int:
         shutil.rmtree(media, ignore_errors=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nPeak memory of this process: {peak:.0f} MB. Load: {os.getloadavg()[0]:.2f} (1 min).")
+    from bench_result import report
+
+    report(RESULTS)
     return 0
 
 
@@ -167,7 +170,13 @@ def timed(function):
     return time.perf_counter() - started, result
 
 
-def line(title: str, seconds: float, floor: float, extra: str = "") -> None:
+RESULTS: list[dict] = []  # every line's figure, for the BENCH-RESULT line at the end
+
+
+def line(title: str, seconds: float, floor: float, extra: str = "", *, rows: int) -> None:
+    from bench_result import figure
+
+    RESULTS.append(figure(f"BPJS {title.split(' ', 1)[1]}", rows=rows, seconds=seconds, floor_seconds=floor))
     print(f"{title:<44} {seconds:7.2f} s   floor {floor:6.2f} s   ratio {seconds / floor:5.1f}{extra}")
 
 
@@ -225,13 +234,13 @@ def run(rows: int, with_worker: bool) -> None:
             return services.export_batch_create(programme=programme, created_by=admin)
 
     seconds, batch = timed(batch_create)
-    line(f"1. batch, in the request ({rows:,})", seconds, floor_batch)
+    line("1. batch, in the request", seconds, floor_batch, rows=rows)
     content = answer_for(batch)
     _, apply_floor, read_floor = floors(programme, "sent_to_bpjs", content)
     floor_read = timed(read_floor)[0]
     seconds, report = timed(lambda: answers.answer_preview(content=content, regency=seluma))
     line("2a. answer preview, in the request", seconds, floor_read,
-         f"   ({report.count(answers.MATCHED):,} matched, file {len(content) / 1024:.0f} KiB)")
+         f"   ({report.count(answers.MATCHED):,} matched, file {len(content) / 1024:.0f} KiB)", rows=rows)
     floor_apply = rolled_back(apply_floor)
 
     def apply():
@@ -239,7 +248,7 @@ def run(rows: int, with_worker: bool) -> None:
             return answers.answer_apply(content=content, regency=seluma, actor=admin)
 
     seconds, applied = timed(apply)
-    line("2b. answer apply, in the request", seconds, floor_apply, f"   ({applied.summary})")
+    line("2b. answer apply, in the request", seconds, floor_apply, f"   ({applied.summary})", rows=rows)
     if with_worker:
         run_jobs(rows, floor_batch, floor_read, floor_apply)
 
@@ -266,13 +275,13 @@ def run_jobs(rows: int, floor_batch: float, floor_read: float, floor_apply: floa
         return seconds, job
 
     seconds, job = until_done(lambda: jobs.export_batch_start(programme=programme, user=admin, rows=rows))
-    line("1. batch, as a job", seconds, floor_batch)
+    line("1. batch, as a job", seconds, floor_batch, rows=rows)
     content = answer_for(ExportBatch.objects.get(pk=job.result["data"]["batch"]))
     token = uploads.store(content)
     seconds, job = until_done(lambda: jobs.answer_preview_start(regency=seluma, user=admin, token=token, rows=rows))
-    line("2a. answer preview, as a job", seconds, floor_read, f"   ({job.result['data']['matched']:,} matched)")
+    line("2a. answer preview, as a job", seconds, floor_read, f"   ({job.result['data']['matched']:,} matched)", rows=rows)
     seconds, job = until_done(lambda: jobs.answer_apply_start(regency=seluma, user=admin, token=token, rows=rows))
-    line("2b. answer apply, as a job", seconds, floor_apply, f"   ({job.result['lines'][0]})")
+    line("2b. answer apply, as a job", seconds, floor_apply, f"   ({job.result['lines'][0]})", rows=rows)
 
 
 if __name__ == "__main__":

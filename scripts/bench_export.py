@@ -308,6 +308,11 @@ def main() -> int:
           f"({memory['floor']['seconds']:.2f} s); limit {MEMORY_LIMIT_MIB} MiB for the export: "
           f"{'met' if memory['export']['peak_mib'] <= MEMORY_LIMIT_MIB else 'NOT met'}.")
     print(f"Load at the end: {' '.join(f'{value:.2f}' for value in os.getloadavg())}.")
+    from bench_result import figure, report
+
+    report([figure("Nominative list export, NIK/KK in full", rows=listed, seconds=medians[export_name],
+                   floor_seconds=medians[floor_name], target=TARGET_RATIO,
+                   peak_mib=round(memory["export"]["peak_mib"]))])
     return 0
 
 

@@ -124,6 +124,11 @@ def main() -> int:
     print(f"  Seluma: {regency.subdistricts.count()} kecamatan, "
           f"{Village.objects.filter(subdistrict__regency=regency).count()} desa/kelurahan")
 
+    from bench_result import figure, report
+
+    report([figure("Region loader, whole country, cold", rows=Village.objects.count(), seconds=cold,
+                   target=TARGET_SECONDS),
+            figure("Region loader, whole country again (no change)", rows=Village.objects.count(), seconds=again)])
     verdict = "met" if cold < TARGET_SECONDS else "MISSED"
     print(f"\nSummary: cold {cold:.2f} s · again {again:.2f} s · Seluma {seluma:.2f} s · "
           f"target < {TARGET_SECONDS:.0f} s for the cold run: {verdict}")

@@ -189,6 +189,12 @@ def main() -> int:
           f"{', '.join(f'{s * 1000:.0f}' for s in floors)} ms → median {floor_median * 1000:.0f} ms")
     print(f"   ratio {ratio:.1f} (target at most {TARGET_RATIO})")
 
+    from bench_result import figure, report
+
+    report([figure("Approve, decision job", rows=count, seconds=measured["seconds"], floor_seconds=big_floor,
+                   target=TARGET_RATIO, peak_mib=round(peak_mib)),
+            figure("Approve, nominees_decide", rows=len(pks), seconds=service_median, floor_seconds=floor_median,
+                   target=TARGET_RATIO)])
     # What scripts/bench_reports.py starts from.
     Programme.objects.filter(pk=programme_id).update(name="Benchmark")
     return 0 if ratio <= TARGET_RATIO and measured["status"] == "done" else 1

@@ -77,9 +77,13 @@ def main() -> int:
          workbook_with_sheet(title="Jawaban", header=answer_header, body=repeated(
              row_xml([nik, "Calon", "00012345678", "01-07-2026", "", "aktif", ""]), 1_000_001))),
     ]
+    from bench_result import figure, report
+
+    results = []
     print(f"{'Case':<34} {'packed':>9} {'refused in':>11} {'floor':>9} {'ratio':>7}  message")
     for title, reader, content in cases:
         seconds, base = timed(lambda: refused(reader, content)), floor(content)  # noqa: B023
+        results.append(figure(f"Refusing a hostile upload: {title}", rows=0, seconds=seconds, target=1.0))
         print(f"{title:<34} {len(content) / 1024:7.0f} KB {seconds * 1000:8.1f} ms {base * 1000:6.2f} ms "
               f"{seconds / base:6.1f}  {refused(reader, content)[:60]}…")
 
@@ -103,6 +107,7 @@ def main() -> int:
     print(f"BPJS answer of {limit + 1:,} rows: refused while read in {seconds:.2f} s: {refused(answers.read_rows, over)}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nPeak memory of this process: {peak:.0f} MB. Load: {os.getloadavg()[0]:.2f} (1 min).")
+    report(results)
     return 0
 
 
