@@ -338,7 +338,7 @@ def test_a_job_whose_record_is_gone_is_skipped(db):
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
 def test_a_large_export_runs_on_the_worker_to_a_downloadable_file(
-        worker, settings, programme, niur, lubuk_sahung, regency_admin, login):
+        worker, worker_media, settings, programme, niur, lubuk_sahung, regency_admin, login):
     settings.EXPORT_INLINE_MAX_ROWS = 3
     put(programme, niur, ["Budi", "Wati", "Agus"], by=regency_admin)
     put(programme, lubuk_sahung, ["Yanti", "Joko"], by=regency_admin, serial_start=10)
@@ -362,5 +362,4 @@ def test_a_large_export_runs_on_the_worker_to_a_downloadable_file(
         names = [row[3] for row in table(b"".join(download.streaming_content))]
         assert names == ["Agus", "Budi", "Wati", "Joko", "Yanti"]
     finally:
-        # The worker wrote into the default MEDIA_ROOT (it is another process): leave nothing behind.
         ExportRecord.objects.get(pk=record.pk).file.delete(save=False)
