@@ -44,6 +44,7 @@ from lokal.samaran import mask_pii
 from accounts.enums import BPJS_ROLES, DECISION_ROLES, OFFICE_ROLES, Role
 from accounts.scope import region_scope
 from common import events as announcements
+from common.database import update_rows
 from common.events import ChangeKind
 from common.formatting import format_date, format_datetime
 from villages.enums import ApprovalSteps
@@ -442,9 +443,9 @@ def _nik_hashes_active_elsewhere(nominees: list[Nominee]) -> set[str]:
 def _write_moves(nominees: list[Nominee], fields: list[str], *, actor, at) -> None:
     """The UPDATE of the moved rows and their history rows, BULK_SIZE rows per statement. When every
     row gets the same values (a decision, a batch), a plain UPDATE … WHERE id IN; otherwise (the
-    KPJ numbers of an answer file) Django's bulk_update. The history rows (django-simple-history's
-    table, "~", the actor, `at`) are copied from the rows as updated, as the library would write
-    them, without building an instance per row."""
+    KPJ numbers of an answer file) one UPDATE … FROM VALUES (common.database.update_rows). The
+    history rows (django-simple-history's table, "~", the actor, `at`) are copied from the rows as
+    updated, as the library would write them, without building an instance per row."""
     values = {name: getattr(nominees[0], name) for name in fields}
     same = all(getattr(nominee, name) == value for nominee in nominees for name, value in values.items())
     for start in range(0, len(nominees), BULK_SIZE):
@@ -453,7 +454,7 @@ def _write_moves(nominees: list[Nominee], fields: list[str], *, actor, at) -> No
         if same:
             Nominee.objects.filter(pk__in=pks).update(**values)
         else:
-            Nominee.objects.bulk_update(batch, fields)
+            update_rows(Nominee, batch, fields)
         _history_rows_insert(pks, actor=actor, at=at)
 
 

@@ -5,7 +5,8 @@ run, then prints one table of all the figures.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jamsostek_bench REDIS_URL=redis://127.0.0.1:6379/0 \\
         .venv/bin/python scripts/bench_all.py [--only NAME,NAME] [--markdown]
 
-The steps, in order, on one database whose name ends in _bench (the region loader empties it):
+The steps, in order, on one database whose name ends in _bench (the region loader empties it, and
+so does the review benchmark, which keeps only Seluma; the national steps come before it):
 regions (the whole country, loaded cold), scale-data (`generate_scale_data --per-village 10` for
 the whole country, timed: 837,620 nominees, target 240 s), coverage (the national, a province's
 and a regency's recompute), pages (the dashboard, queue, subdistrict, village list, province page
@@ -55,7 +56,8 @@ STEPS: list[tuple[str, list[list[str]]]] = [
     ("reports", [script("bench_reports.py")]),
     ("bpjs", [script("bench_bpjs.py")]),
     ("upload-limits", [script("bench_upload_limits.py")]),
-    ("export", [manage("generate_scale_data", "11.08", "--per-village", "132"), script("bench_export.py")]),
+    ("export", [manage("load_regions", "11.08"), manage("generate_scale_data", "11.08", "--per-village", "132"),
+                script("bench_export.py")]),
     ("import", [script("bench_import.py")]),
 ]
 

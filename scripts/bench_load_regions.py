@@ -62,6 +62,14 @@ def database_ensure(config: dict) -> None:
             print(f"Created database {name}.")
 
 
+def without_broker() -> None:
+    """Before Django starts: no Celery broker, so tasks (a decision job, the coverage recompute after
+    a change) run inline and are part of what is timed, as in the demo. make bench sets REDIS_URL
+    for the benchmarks that start a worker of their own."""
+    for name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        os.environ.pop(name, None)
+
+
 def django_setup() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "jamsostek_portal.settings"

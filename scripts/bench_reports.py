@@ -59,6 +59,7 @@ class QueryCounter:
 
 
 def main() -> int:
+    common.without_broker()  # each step's coverage recompute runs inline, at its end
     config = common.bench_database_config()
     common.database_ensure(config)
     common.django_setup()

@@ -132,6 +132,7 @@ def child(programme_id: int) -> int:
 
 
 def main() -> int:
+    common.without_broker()  # the decision job runs inline, as the measured path
     if len(sys.argv) == 3 and sys.argv[1] == "--child":
         return child(int(sys.argv[2]))
     setup_django()
