@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "reports",
     "api",
     "demo",
+    "jamsostek_portal.apps.PortalConfig",  # last: imports every app's tasks (apps.py)
 ]
 
 MIDDLEWARE = [
