@@ -78,16 +78,21 @@ def run(command: list[str]) -> tuple[int, list[dict], str, float]:
     return process.returncode, figures, last, time.perf_counter() - started
 
 
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    return f"{seconds * 1000:.3g} ms" if seconds < 1 else f"{seconds:.3g} s"
+
+
 def table(rows: list[dict], *, markdown: bool) -> str:
-    header = ["Figure", "Rows", "Time (s)", "Floor (s)", "Ratio", "Target", "Met"]
+    header = ["Figure", "Rows", "Time", "Floor", "Ratio", "Target", "Met"]
     body = []
     for item in rows:
         verdict = met(item)
         target = item.get("target")
         body.append([
             item["figure"], f"{item['rows']:,}" if item.get("rows") else "",
-            f"{item['seconds']:.3g}" if item.get("seconds") is not None else "",
-            f"{item['floor_seconds']:.3g}" if item.get("floor_seconds") else "",
+            duration(item.get("seconds")), duration(item.get("floor_seconds")),
             f"{item['ratio']:.2f}×" if item.get("ratio") is not None else "",
             "" if target is None else (f"≤ {target:g}×" if item.get("floor_seconds") else f"≤ {target:g} s"),
             item.get("status") or ("" if verdict is None else "yes" if verdict else "NO"),
