@@ -10,7 +10,9 @@ so does the review benchmark, which keeps only Seluma; the national steps come b
 regions (the whole country, loaded cold), scale-data (`generate_scale_data --per-village 10` for
 the whole country, timed: 837,620 nominees, target 240 s), coverage (the national, a province's
 and a regency's recompute), pages (the dashboard, queue, subdistrict, village list, province page
-and API under 16 clients through gunicorn, against /healthz), review (approving Seluma's lists),
+and API under 16 clients through gunicorn, against /healthz), burst (200 village officers adding a
+nominee and sending their list at once through gunicorn, invariants checked), review (approving
+Seluma's lists),
 reports (the BPJS round trip and exports of one regency), bpjs (2,020 and 20,000 rows, in the
 request and as jobs), upload-limits (hostile workbooks), export (100,000 rows of Aceh Utara; its
 data is built first) and import (100,000 rows for Aceh Utara). Each step is a script of its own
@@ -52,6 +54,7 @@ STEPS: list[tuple[str, list[list[str]]]] = [
     ("scale-data", [manage("generate_scale_data", "--per-village", "10", "--json")]),
     ("coverage", [script("bench_coverage.py")]),
     ("pages", [script("bench_pages.py")]),
+    ("burst", [script("bench_burst.py")]),
     ("review", [script("bench_review.py")]),
     ("reports", [script("bench_reports.py")]),
     ("bpjs", [script("bench_bpjs.py")]),
