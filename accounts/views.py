@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import DECISION_ROLES
 from accounts.scope import provinces_for_user, regencies_for_user, regency_get_for_user, villages_for_user
-from common.access_log import ExportKind, export_record
+from common.access_log import ExportKind, export_record, password_reset_record
 from common.workbooks import xlsx_download
 
 from . import selectors, services
-from .enums import PROVINCE_ROLES, REGENCY_ROLES, Role
+from .enums import PROVINCE_ROLES, REGENCY_ROLES, RESET_BY_SYSTEM_ADMIN_ROLES, Role
 from .exports import credentials_workbook
 from .forms import LoginForm, PasswordChangeIndonesianForm
 from .models import RegionAssignment
@@ -93,7 +93,11 @@ def regency_accounts(request, pk):
         )
     )
     page = Paginator(users, ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "accounts/regency_accounts.html", {"regency": regency, "page": page})
+    resettable = {account.pk for account in page.object_list if can_reset_password(request.user, account, regency)}
+    return render(request, "accounts/regency_accounts.html", {
+        "regency": regency, "page": page, "resettable": resettable,
+        "reset_by_system_admin": [str(Role(role).label) for role in sorted(RESET_BY_SYSTEM_ADMIN_ROLES)],
+    })
 
 
 @login_required
@@ -161,11 +165,16 @@ def regency_village_passwords_reset(request, pk):
 @require_POST
 @never_cache  # the page shows a new password: no browser or proxy may keep it
 def regency_account_password_reset(request, pk, user_pk):
+    """One account's new initial password, shown once. Who may: `permissions.can_reset_password`
+    (office staff by the system administrator only). The reset and its access-log row in one
+    transaction; the owner is told at next login who reset it."""
     regency = regency_get_for_user(request.user, pk)
     account = users_of_regency(regency).filter(pk=user_pk).first()
     if account is None or not can_reset_password(request.user, account, regency):
         raise Http404
-    password = services.user_password_reset(user=account, reset_by=request.user)
+    with transaction.atomic():
+        password = services.user_password_reset(user=account, reset_by=request.user)
+        password_reset_record(reset_by=request.user, account=account, regency=regency)
     return render(request, "accounts/password_reset_done.html", {
         "regency": regency, "account": account, "password": password,
     })
