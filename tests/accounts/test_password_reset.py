@@ -168,3 +168,36 @@ def test_the_bulk_reset_tells_each_officer_at_next_login(client, regency_admin, 
 
     assert any(str(message).startswith("Kata sandi Anda direset oleh Rahmat Hidayat (Admin kabupaten/kota) pada ")
                for message in response.context["messages"])
+
+
+def _shown(client, regency) -> dict:
+    import re
+    page = client.get(reverse("accounts:regency-accounts", args=[regency.pk])).content.decode()
+    return {"shown": re.search(r'name="shown" value="([^"]+)"', page).group(1)}
+
+
+def test_a_reset_sent_twice_keeps_the_first_password(login, regency_admin, officer, seluma):
+    client = login(regency_admin)
+    data = _shown(client, seluma)
+
+    first = client.post(_reset_url(seluma, officer), data)
+    second = client.post(_reset_url(seluma, officer), data, follow=True)
+
+    password = first.context["password"]
+    assert authenticate(RequestFactory().post("/"), username=officer.username, password=password) == officer
+    assert second.redirect_chain == [(reverse("accounts:regency-accounts", args=[seluma.pk]), 302)]
+    told = [str(message) for message in second.context["messages"]]
+    assert len(told) == 1 and told[0].startswith(f"Kata sandi {officer.username} sudah direset oleh klik Anda pukul ")
+    assert ExportRecord.objects.filter(kind=ExportKind.PASSWORD_RESET).count() == 1
+
+
+def test_a_password_set_in_the_django_admin_is_a_logged_reset(admin_client, admin_user, reviewer, seluma):
+    response = admin_client.post(reverse("admin:auth_user_password_change", args=[reviewer.pk]),
+                                 {"password1": "Baru-2026-xyzq", "password2": "Baru-2026-xyzq", "usable_password": "true"})
+
+    assert response.status_code == 302
+    reviewer.refresh_from_db()
+    assert reviewer.check_password("Baru-2026-xyzq")
+    assert (reviewer.must_change_password, reviewer.password_reset_by) == (True, admin_user)
+    assert list(ExportRecord.objects.filter(kind=ExportKind.PASSWORD_RESET).values_list(
+        "requested_by", "account", "regency")) == [(admin_user.pk, reviewer.pk, seluma.pk)]

@@ -274,3 +274,17 @@ def test_page_query_count_does_not_grow_with_the_story(login, reviewer, officer,
         response = page(client, draft)
 
     assert len(response.context["timeline"]) == edits + 2
+
+
+def test_a_decision_sent_twice_is_told_the_first_made_it(login, reviewer, submitted):
+    import re
+    client = login(reviewer)
+    shown = re.search(r'name="shown" value="([^"]+)"', page(client, submitted).content.decode()).group(1)
+
+    first = decide(client, submitted, seen_status="submitted", action="verify", shown=shown, follow=True)
+    assert messages_of(first) == [f"{submitted.full_name} diverifikasi."]
+    second = decide(client, submitted, seen_status="submitted", action="verify", shown=shown, follow=True)
+
+    assert messages_of(second) == [f"{submitted.full_name} sudah diverifikasi oleh kiriman pertama Anda; "
+                                   "kiriman kedua tidak mengubah apa-apa."]
+    assert submitted.events.filter(to_status="verified").count() == 1
