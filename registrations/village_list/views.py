@@ -173,14 +173,14 @@ def _nominee_form_page(request, *, programme, village, replaces):
             nominee = services.nominee_create(programme=programme, village=village, created_by=request.user,
                                               replaces=replaces, **form.service_kwargs())
         except ValidationError as error:
-            # Two clicks at once: this one waited for the first's quota lock, then met its NIK.
-            if already := _added_already(request, programme, village):
-                return already
             form.add_error(None, error)
         else:
             messages.success(request, f"{nominee.full_name} ditambahkan ke daftar (draf). "
                                       "Kirim ke kabupaten bila daftar sudah lengkap.")
             return redirect("registrations:village", village_pk=village.pk)
+    # Two clicks at once: the first saved the person while this one was checked (its NIK is taken).
+    if request.method == "POST" and (already := _added_already(request, programme, village)):
+        return already
     return render(request, "registrations/nominee_form.html", {
         "form": form, "programme": programme, "village": village, "replaces": replaces, "blocked": blocked,
     })
@@ -252,14 +252,14 @@ def village_submit(request, village_pk):
             sent = services.village_list_submit(programme=programme, village=village, submitted_by=request.user,
                                                 minutes=form.cleaned_data["minutes"])
         except (ValidationError, TransitionError) as error:
-            # Two clicks at once: this one met the nominees the first had just sent.
-            if already := _sent_already(request, programme, village):
-                return already
             form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
         else:
             messages.success(request, f"{sent} calon dikirim ke kabupaten. Data mereka terkunci sampai "
                                       "diperiksa verifikator dinas.")
             return redirect("registrations:village", village_pk=village.pk)
+    # Two clicks at once: this one met the nominees the first had just sent.
+    if request.method == "POST" and (already := _sent_already(request, programme, village)):
+        return already
     pending = list(selectors.village_nominees(programme, village).filter(status__in=EDITABLE_STATES))
     return render(request, "registrations/village_submit.html", {
         "form": form, "programme": programme, "village": village, "pending": pending, "has_minutes": has_minutes,

@@ -622,3 +622,37 @@ def test_a_send_without_the_page_token_still_says_what_is_wrong(login, officer, 
 
     assert second.status_code == 200
     assert "Tidak ada calon berstatus draf" in second.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_on_tambah_save_one_nominee_and_show_no_error(officer, niur, programme):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(officer)
+    url = reverse("registrations:nominee-create", args=[niur.pk])
+    data = {**nominee_data(1), **shown_field(clients[0], url)}
+    barrier, answers, errors = threading.Barrier(2), [], []
+
+    def click(client):
+        try:
+            barrier.wait()
+            answers.append(client.post(url, data))
+        except Exception as error:  # noqa: BLE001 - the test reports any error of either click
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert Nominee.objects.count() == 1
