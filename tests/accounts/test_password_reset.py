@@ -1,3 +1,6 @@
+import re
+from zoneinfo import ZoneInfo
+
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -5,9 +8,6 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import check_password
 from django.test import Client, RequestFactory
 from django.urls import reverse
-
-from zoneinfo import ZoneInfo
-
 from django.utils import timezone
 
 from accounts.models import User
@@ -171,7 +171,6 @@ def test_the_bulk_reset_tells_each_officer_at_next_login(client, regency_admin, 
 
 
 def _shown(client, regency) -> dict:
-    import re
     page = client.get(reverse("accounts:regency-accounts", args=[regency.pk])).content.decode()
     return {"shown": re.search(r'name="shown" value="([^"]+)"', page).group(1)}
 

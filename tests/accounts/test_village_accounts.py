@@ -1,6 +1,7 @@
 """Village officer accounts made at once for a regency: two clicks never give two files or an
 error, a lost file is replaced by a bulk password reset (accounts/services.py, views.py)."""
 
+import re
 import threading
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -9,7 +10,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.messages import get_messages
 from django.db import connection, transaction
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -109,8 +110,6 @@ def test_only_the_regency_admin_resets_the_village_passwords(request, client, se
 
 def test_the_bulk_reset_sent_twice_resets_once_and_says_so(client, seluma, regency_admin):
     """A double click (or back and send again): the file of the first click stays valid."""
-    import re
-
     services.village_officers_create_for_regency(regency=seluma, created_by=regency_admin)
     client.force_login(regency_admin)
     page = client.get(reverse("accounts:regency-accounts", args=[seluma.pk])).content.decode()
@@ -133,8 +132,6 @@ def test_the_bulk_reset_sent_twice_resets_once_and_says_so(client, seluma, regen
 
 
 def test_a_new_page_resets_again(client, seluma, regency_admin):
-    import re
-
     services.village_officers_create_for_regency(regency=seluma, created_by=regency_admin)
     client.force_login(regency_admin)
     url = reverse("accounts:regency-village-passwords-reset", args=[seluma.pk])
@@ -151,10 +148,6 @@ def test_a_new_page_resets_again(client, seluma, regency_admin):
 @pytest.mark.django_db(transaction=True)
 def test_a_double_click_on_the_bulk_reset_resets_once(seluma, regency_admin):
     """Both clicks at once: the second waits for the regency's lock, then finds the first's file."""
-    import re
-
-    from django.test import Client
-
     services.village_officers_create_for_regency(regency=seluma, created_by=regency_admin)
     clients = [Client(), Client()]
     for client in clients:

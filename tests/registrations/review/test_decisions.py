@@ -4,6 +4,7 @@ nominees, and above settings.DECISION_INLINE_MAX_ROWS runs as a job in the real 
 second run after a killed worker finishes without calling the moved nominees refused."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import transaction
@@ -228,7 +229,6 @@ def test_a_decision_over_the_threshold_runs_in_the_worker_with_progress_and_grou
 # --- The same decision form sent twice (common.replays) ----------------------------------------
 
 def _shown(client, url) -> str:
-    import re
     return re.search(r'name="shown" value="([^"]+)"', client.get(url).content.decode()).group(1)
 
 

@@ -1,6 +1,7 @@
 """registrations/nominee_views.py: one nominee's page and its decision, tried by every persona."""
 
 import datetime as dt
+import re
 import zoneinfo
 
 import pytest
@@ -277,7 +278,6 @@ def test_page_query_count_does_not_grow_with_the_story(login, reviewer, officer,
 
 
 def test_a_decision_sent_twice_is_told_the_first_made_it(login, reviewer, submitted):
-    import re
     client = login(reviewer)
     shown = re.search(r'name="shown" value="([^"]+)"', page(client, submitted).content.decode()).group(1)
 

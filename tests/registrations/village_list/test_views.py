@@ -3,8 +3,11 @@ nominee and "kirim ke kabupaten", tried by the officer of the village and by eve
 
 import datetime as dt
 import re
+import threading
 
 import pytest
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -626,11 +629,6 @@ def test_a_send_without_the_page_token_still_says_what_is_wrong(login, officer, 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_clicks_at_once_on_tambah_save_one_nominee_and_show_no_error(officer, niur, programme):
-    import threading
-
-    from django.db import connection
-    from django.test import Client
-
     clients = [Client(), Client()]
     for client in clients:
         client.force_login(officer)
