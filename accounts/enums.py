@@ -36,6 +36,13 @@ FULL_IDENTIFIER_ROLES = DECISION_ROLES | {Role.VILLAGE_OFFICER, Role.REGENCY_ADM
 # tracking, the event export); deciding is workflow.TRANSITIONS' business.
 REVIEW_PAGE_ROLES = DECISION_ROLES | {Role.REGENCY_ADMIN, Role.REGENCY_VIEWER}
 
+# Accounts whose password only the system administrator resets (accounts.permissions.can_reset_password):
+# the decision roles and the regency admin. A regency admin who could reset both a reviewer's and an
+# approver's password, and read both new passwords, could verify and approve as two people and defeat
+# four eyes (workflow.four_eyes_refusal). Village officers, the regent's office viewer and the BPJS
+# officer stay with the regency admin: their accounts give the admin no right the admin lacks.
+RESET_BY_SYSTEM_ADMIN_ROLES = DECISION_ROLES | {Role.REGENCY_ADMIN}
+
 # The office that pays hands nominees over to BPJS and ends memberships (workflow.TRANSITIONS).
 OFFICE_ROLES = frozenset({Role.REGENCY_ADMIN, Role.REGENCY_APPROVER})
 

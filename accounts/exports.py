@@ -10,6 +10,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+# The name of a password-reset credentials file begins so (accounts.views; the access log tells resets apart).
+PASSWORD_RESET_FILE_PREFIX = "kata-sandi-baru-desa-"
+
 TEXT = "@"
 
 

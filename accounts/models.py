@@ -13,7 +13,12 @@ class User(AbstractUser):
         _("wajib ganti kata sandi"), default=False,
         help_text=_("Akun baru dan kata sandi yang direset harus diganti saat masuk pertama kali."),
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # The last password reset, until the user is told of it at their next login (signals.on_login):
+    # who reset it and when. The history keeps the reset itself (its history_user).
+    password_reset_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="+", verbose_name=_("kata sandi direset oleh"))
+    password_reset_at = models.DateTimeField(_("kata sandi direset pada"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "password_reset_by", "password_reset_at"])
 
     class Meta:
         verbose_name = _("pengguna")

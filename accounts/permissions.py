@@ -3,7 +3,7 @@ comes from villages.selectors, the role from the user."""
 
 from accounts.scope import region_scope
 
-from .enums import REGENCY_ROLES, Role
+from .enums import REGENCY_ROLES, RESET_BY_SYSTEM_ADMIN_ROLES, Role
 
 
 def can_manage_regency(user, regency) -> bool:
@@ -25,10 +25,12 @@ def is_regency_staff(user) -> bool:
 
 
 def can_reset_password(admin, user, regency) -> bool:
-    """A regency admin resets the passwords of the regency's non-admin accounts; the system
-    administrator resets anyone's. `user` must already be known to work in `regency`."""
+    """The system administrator resets anyone's password but their own; a regency admin resets the
+    regency's village officers, its viewer and its BPJS officer, never a reviewer's, an approver's
+    or an admin's (`RESET_BY_SYSTEM_ADMIN_ROLES`: one person holding a reviewer's and an approver's
+    new passwords could defeat four eyes). `user` must already be known to work in `regency`."""
     if admin.pk == user.pk or not can_manage_regency(admin, regency):
         return False
     if admin.is_system_admin:
         return True
-    return user.role != Role.REGENCY_ADMIN and not user.is_system_admin
+    return user.role not in RESET_BY_SYSTEM_ADMIN_ROLES and not user.is_system_admin

@@ -6,6 +6,7 @@ from django.utils import timezone
 from common.models import ExportKind, ExportRecord
 from villages.models import Regency
 
+from .exports import PASSWORD_RESET_FILE_PREFIX
 from .models import User
 
 
@@ -27,3 +28,11 @@ def village_accounts_file_recent(*, user, regency, minutes: int):
     since = timezone.now() - dt.timedelta(minutes=minutes)
     return (ExportRecord.objects.filter(kind=ExportKind.VILLAGE_ACCOUNTS, requested_by=user, regency=regency,
                                         created_at__gte=since).order_by("-created_at").first())
+
+
+def village_passwords_file_since(*, user, regency, since):
+    """The newest village officers' password-reset file this user took for the regency since
+    `since` (the access log's row), or None: a replayed reset form is told of it."""
+    return (ExportRecord.objects.filter(kind=ExportKind.VILLAGE_ACCOUNTS, requested_by=user, regency=regency,
+                                        filename__startswith=PASSWORD_RESET_FILE_PREFIX, created_at__gte=since)
+            .order_by("-created_at").first())

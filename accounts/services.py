@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from villages.models import Province, Regency, Village
@@ -71,6 +73,13 @@ def user_create(
     return user
 
 
+def regency_accounts_lock(*, regency: Regency) -> None:
+    """Locks the regency's row until the caller's transaction ends: the village accounts are made
+    and their passwords reset one click at a time (a second click waits, then sees what the first
+    made)."""
+    Regency.objects.select_for_update().filter(pk=regency.pk).first()
+
+
 def village_officer_username(village: Village) -> str:
     return "op-" + village.code.replace(".", "")
 
@@ -85,7 +94,7 @@ def village_officers_create_for_regency(*, regency: Regency, created_by: User) -
     Two clicks at once: the regency's row is locked until the caller's transaction ends, so the
     second waits, then finds every village with an account and returns [] (never a duplicate
     username error). The caller tells that person what the first click made (`recent_village_accounts`)."""
-    Regency.objects.select_for_update().filter(pk=regency.pk).first()
+    regency_accounts_lock(regency=regency)
     villages = list(
         Village.objects.filter(subdistrict__regency=regency, is_retired=False)
         .exclude(assignments__user__role=Role.VILLAGE_OFFICER)
@@ -123,21 +132,23 @@ def village_officers_password_reset_for_regency(*, regency: Regency, reset_by: U
     accounts. Callers check `accounts.permissions.can_manage_regency` first."""
     from axes.utils import reset as axes_reset
 
-    Regency.objects.select_for_update().filter(pk=regency.pk).first()
+    regency_accounts_lock(regency=regency)
     assignments = list(
         RegionAssignment.objects.filter(user__role=Role.VILLAGE_OFFICER, user__is_active=True,
                                         village__subdistrict__regency=regency)
         .select_related("user", "village__subdistrict").order_by("village__code", "user__username")
     )
-    rows, users = [], []
+    rows, users, now = [], [], timezone.now()
     for assignment in assignments:
         user, village = assignment.user, assignment.village
         password = initial_password_generate()
         user.password = make_password(password, hasher=InitialPasswordHasher.algorithm)
         user.must_change_password = True
+        user.password_reset_by, user.password_reset_at = reset_by, now
         users.append(user)
         rows.append(CredentialRow(village.code, village.name, village.subdistrict.name, user.username, password))
-    User.objects.bulk_update(users, ["password", "must_change_password"], batch_size=500)
+    User.objects.bulk_update(users, ["password", "must_change_password", "password_reset_by", "password_reset_at"],
+                             batch_size=500)
     for user in users:
         axes_reset(username=user.username)
         transaction.on_commit(lambda user=user: password_reset.send(sender=User, user=user, reset_by=reset_by))
@@ -150,23 +161,62 @@ def initial_password_generate() -> str:
     return get_random_string(INITIAL_PASSWORD_LENGTH, PASSWORD_ALPHABET)
 
 
+def user_lock(*, user: User) -> User:
+    """The user's row, read again and locked until the caller's transaction ends: one reset of an
+    account at a time (a second click waits, then sees what the first did)."""
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
 @transaction.atomic
 def user_password_reset(*, user: User, reset_by: User) -> str:
     """Gives the user a new random initial password that must be changed at next login, unlocks a
-    django-axes lockout, and returns the password (shown once to the admin, stored nowhere). After
-    commit, `signals.password_reset` tells the apps that hold other credentials (the API's token).
-    Callers check `accounts.permissions.can_reset_password` first."""
+    django-axes lockout, and returns the password (shown once to the admin, stored nowhere). The
+    user is told at next login who reset it and when (`password_reset_by`/`_at`, signals.on_login).
+    After commit, `signals.password_reset` tells the apps that hold other credentials (the API's
+    token). Callers check `accounts.permissions.can_reset_password` first and write the access
+    log's row (common.access_log.password_reset_record) in the same transaction."""
     from axes.utils import reset as axes_reset
 
     password = initial_password_generate()
     user.password = make_password(password, hasher=InitialPasswordHasher.algorithm)
     user.must_change_password = True
+    user.password_reset_by, user.password_reset_at = reset_by, timezone.now()
     user._history_user = reset_by
-    user.save(update_fields=["password", "must_change_password"])
+    user.save(update_fields=["password", "must_change_password", "password_reset_by", "password_reset_at"])
     axes_reset(username=user.username)
     logger.info("%s reset the password of %s", reset_by.username, user.username)
     transaction.on_commit(lambda: password_reset.send(sender=User, user=user, reset_by=reset_by))
     return password
+
+
+@transaction.atomic
+def user_password_set_by_admin(*, user: User, set_by: User) -> None:
+    """After the system administrator typed a new password for `user` in the Django admin: as for
+    a reset, the password must be changed at next login, the owner is told who set it and when,
+    lockouts are lifted and, after commit, the other credentials revoked (`signals.password_reset`).
+    Not for one's own password. Callers write the access log's row (accounts.admin)."""
+    from axes.utils import reset as axes_reset
+
+    user.must_change_password = True
+    user.password_reset_by, user.password_reset_at = set_by, timezone.now()
+    user._history_user = set_by
+    user.save(update_fields=["must_change_password", "password_reset_by", "password_reset_at"])
+    axes_reset(username=user.username)
+    logger.info("%s set the password of %s in the admin", set_by.username, user.username)
+    transaction.on_commit(lambda: password_reset.send(sender=User, user=user, reset_by=set_by))
+
+
+def password_reset_notice_take(*, user: User) -> tuple[User | None, dt.datetime] | None:
+    """Who reset the user's password and when, once: the notice is cleared as it is read (called
+    at login, signals.on_login). None when there is nothing to tell. `who` is None when the
+    account that reset it is gone."""
+    if user.password_reset_at is None:
+        return None
+    who, when = user.password_reset_by, user.password_reset_at
+    user.password_reset_by, user.password_reset_at = None, None
+    # An UPDATE, not save(): reading a notice is no change of the account worth a history row.
+    User.objects.filter(pk=user.pk).update(password_reset_by=None, password_reset_at=None)
+    return who, when
 
 
 def user_password_changed(*, user: User) -> None:

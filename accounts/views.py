@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import DECISION_ROLES
 from accounts.scope import provinces_for_user, regencies_for_user, regency_get_for_user, villages_for_user
-from common.access_log import ExportKind, export_record
+from common.access_log import ExportKind, export_record, password_reset_record
+from common.replays import shown_at
 from common.workbooks import xlsx_download
 
 from . import selectors, services
-from .enums import PROVINCE_ROLES, REGENCY_ROLES, Role
-from .exports import credentials_workbook
+from .enums import PROVINCE_ROLES, REGENCY_ROLES, RESET_BY_SYSTEM_ADMIN_ROLES, Role
+from .exports import PASSWORD_RESET_FILE_PREFIX, credentials_workbook
 from .forms import LoginForm, PasswordChangeIndonesianForm
 from .models import RegionAssignment
 from .permissions import can_manage_regency, can_reset_password
@@ -93,7 +94,11 @@ def regency_accounts(request, pk):
         )
     )
     page = Paginator(users, ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "accounts/regency_accounts.html", {"regency": regency, "page": page})
+    resettable = {account.pk for account in page.object_list if can_reset_password(request.user, account, regency)}
+    return render(request, "accounts/regency_accounts.html", {
+        "regency": regency, "page": page, "resettable": resettable,
+        "reset_by_system_admin": [str(Role(role).label) for role in sorted(RESET_BY_SYSTEM_ADMIN_ROLES)],
+    })
 
 
 @login_required
@@ -147,25 +152,61 @@ def _no_new_accounts_message(user, regency) -> str:
 @require_POST
 def regency_village_passwords_reset(request, pk):
     """New initial passwords for all the regency's village officers, answered as one Excel file
-    (the credentials file was lost). The regency admin (and the system administrator) only."""
+    (the credentials file was lost). The regency admin (and the system administrator) only.
+
+    The same form sent twice (a double click, back and send again: common.replays) resets once:
+    the second waits for the regency's lock, sees the file the first made since the page was shown,
+    and is told so, so the passwords in the file already handed out stay valid."""
     regency = regency_get_for_user(request.user, pk)
     if not can_manage_regency(request.user, regency):
         raise Http404
-    return _credentials_file(
-        request, regency, f"kata-sandi-baru-desa-{regency.code}",
-        lambda: services.village_officers_password_reset_for_regency(regency=regency, reset_by=request.user),
-        nothing=lambda: "Belum ada akun operator desa di kabupaten/kota ini.")
+    since = shown_at(request.POST)
+
+    def write():
+        services.regency_accounts_lock(regency=regency)
+        if since and selectors.village_passwords_file_since(user=request.user, regency=regency, since=since):
+            return []
+        return services.village_officers_password_reset_for_regency(regency=regency, reset_by=request.user)
+
+    return _credentials_file(request, regency, f"{PASSWORD_RESET_FILE_PREFIX}{regency.code}", write,
+                             nothing=lambda: _passwords_reset_already_message(request.user, regency, since))
+
+
+def _passwords_reset_already_message(user, regency, since) -> str:
+    done = since and selectors.village_passwords_file_since(user=user, regency=regency, since=since)
+    if not done:
+        return "Belum ada akun operator desa di kabupaten/kota ini."
+    return (f"Kata sandi baru untuk {done.row_count} operator desa sudah dibuat oleh klik Anda pukul "
+            f"{timezone.localtime(done.created_at):%H.%M}, dan file Excel-nya diunduh saat itu: kata sandi di file "
+            "itu yang berlaku. Bila file itu tidak ada, muat ulang halaman ini lalu tekan tombol reset lagi.")
 
 
 @login_required
 @require_POST
 @never_cache  # the page shows a new password: no browser or proxy may keep it
 def regency_account_password_reset(request, pk, user_pk):
+    """One account's new initial password, shown once. Who may: `permissions.can_reset_password`
+    (office staff by the system administrator only). The reset and its access-log row in one
+    transaction; the owner is told at next login who reset it."""
     regency = regency_get_for_user(request.user, pk)
     account = users_of_regency(regency).filter(pk=user_pk).first()
     if account is None or not can_reset_password(request.user, account, regency):
         raise Http404
-    password = services.user_password_reset(user=account, reset_by=request.user)
+    since = shown_at(request.POST)
+    with transaction.atomic():
+        account = services.user_lock(user=account)  # a second click waits here for the first
+        if since and account.password_reset_by_id == request.user.pk and account.password_reset_at and \
+                account.password_reset_at >= since:
+            password = None  # the same form sent twice (common.replays): the first's password stays valid
+        else:
+            password = services.user_password_reset(user=account, reset_by=request.user)
+            password_reset_record(reset_by=request.user, account=account, regency=regency)
+    if password is None:
+        messages.info(request, (
+            f"Kata sandi {account.username} sudah direset oleh klik Anda pukul "
+            f"{timezone.localtime(account.password_reset_at):%H.%M}; kata sandi yang tampil saat itu yang berlaku. "
+            "Bila kata sandi itu tidak tercatat, muat ulang halaman ini lalu tekan Reset lagi."))
+        return redirect("accounts:regency-accounts", pk=regency.pk)
     return render(request, "accounts/password_reset_done.html", {
         "regency": regency, "account": account, "password": password,
     })

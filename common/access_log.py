@@ -6,7 +6,8 @@ answered at once (`export_record`) or built by the worker (`export_job_record` w
 `export_job_done` when its file is ready; reports.export_jobs), the BPJS batch when it is made
 (bpjs.services) and when it is downloaded again (bpjs.views), the auditor's event export
 (registrations.review.audit_views), the submission tracking workbook
-(registrations.review.tracking_views) and the village accounts' credentials (accounts.views). The
+(registrations.review.tracking_views), the village accounts' credentials and every page that shows
+one account's new password (`password_reset_record`; accounts.views). The
 regency's staff read the log on /cakupan/kabupaten/<pk>/ekspor/.
 
 UU 27/2022 (PDP) asks that access to personal data be logged: the row records who took which
@@ -22,12 +23,13 @@ from django.utils import timezone
 from .models import ExportKind, ExportRecord, ExportStatus
 
 # Callers elsewhere need the kinds and the writers, from one import.
-__all__ = ["ExportKind", "export_job_done", "export_job_record", "export_record", "reveal_record"]
+__all__ = ["ExportKind", "export_job_done", "export_job_record", "export_record", "password_reset_record",
+           "reveal_record"]
 
 
 def export_record(*, kind: ExportKind | str, requested_by, regency, row_count: int, programme=None,
                   subdistrict=None, village=None, filename: str = "", full_identifiers: bool = False,
-                  nominee_ref: int | None = None) -> ExportRecord:
+                  nominee_ref: int | None = None, account=None) -> ExportRecord:
     """Records an export answered at once (status done). `regency` is the region's regency (the
     log is per regency); `subdistrict` / `village` when the export was narrower; `full_identifiers`
     when the file holds NIK or KK in clear. Call it inside the `transaction.atomic()` block that
@@ -38,6 +40,7 @@ def export_record(*, kind: ExportKind | str, requested_by, regency, row_count: i
         kind=kind, status=ExportStatus.DONE, requested_by=requested_by, regency=regency, programme=programme,
         subdistrict=subdistrict, village=village, filename=filename[:200], full_identifiers=full_identifiers,
         row_count=row_count, progress=row_count, total=row_count, finished_at=now, nominee_ref=nominee_ref,
+        account=account,
     )
 
 
@@ -71,3 +74,12 @@ def reveal_record(*, requested_by, regency, village, nominee_id: int) -> ExportR
     return export_record(kind=ExportKind.NOMINEE_REVEAL, requested_by=requested_by, regency=regency,
                          subdistrict=village.subdistrict, village=village, row_count=1, full_identifiers=True,
                          nominee_ref=nominee_id)
+
+
+def password_reset_record(*, reset_by, account, regency) -> ExportRecord:
+    """Records that `reset_by` reset `account`'s password and was shown the new one (who, whose,
+    when, in which regency's log; never the password). Called in the reset's transaction: no row,
+    no reset. Office staff's resets (only the system administrator may make them) are read here by
+    the regency's own staff on the export log page."""
+    return export_record(kind=ExportKind.PASSWORD_RESET, requested_by=reset_by, regency=regency, row_count=1,
+                         account=account)

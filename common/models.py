@@ -24,6 +24,8 @@ class ExportKind(models.TextChoices):
     VILLAGE_ACCOUNTS = "village_accounts", _("akun operator desa")
     # Not a file: a page that showed one nominee's NIK and KK in full (common.access_log.reveal_record).
     NOMINEE_REVEAL = "nominee_reveal", _("NIK/KK lengkap dilihat")
+    # Not a file: a page that showed one account's new password (common.access_log.password_reset_record).
+    PASSWORD_RESET = "password_reset", _("kata sandi direset")
 
 
 class ExportStatus(models.TextChoices):
@@ -67,6 +69,9 @@ class ExportRecord(models.Model):
     error = models.TextField(_("kesalahan"), blank=True)
     # A reveal only: which nominee's page showed NIK/KK in full (its id: no name or NIK in the log).
     nominee_ref = models.PositiveBigIntegerField(_("id calon"), null=True, blank=True)
+    # A password reset only: whose password was reset (the new password is never logged).
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name=_("akun"))
     # When the job's file was deleted after settings.EXPORT_FILE_RETENTION_DAYS (export_files_purge).
     file_purged_at = models.DateTimeField(_("berkas dihapus pada"), null=True, blank=True)
 

@@ -14,8 +14,8 @@ from villages.models import Subdistrict, Village
 
 from . import workflow
 from .checks import flag_filter
-from .enums import NomineeStatus
-from .models import Nominee, Programme, VillageSubmission
+from .enums import EDITABLE_STATES, INACTIVE_STATES, NomineeStatus
+from .models import Nominee, NomineeEvent, Programme, VillageSubmission
 from .permissions import can_see_review_pages
 
 
@@ -207,3 +207,41 @@ def review_village_nominees(user, programme: Programme, village: Village) -> lis
 def village_submission(programme: Programme, village: Village) -> VillageSubmission | None:
     return (VillageSubmission.objects.filter(programme=programme, village=village)
             .select_related("last_submitted_by").first())
+
+
+# --- Replays: what this person's first sending of a form already did (common.replays) -------------
+
+
+def nominee_added_since(*, user, programme, village, nik_hash: str | None, since: dt.datetime) -> Nominee | None:
+    """The nominee with this NIK that `user` added to the village's list of the programme since
+    `since` and who still stands, or None: a replayed "tambah calon" form is told it was saved."""
+    if not nik_hash:
+        return None
+    return (Nominee.objects.filter(programme=programme, village=village, nik_hash=nik_hash, created_by=user,
+                                   created_at__gte=since)
+            .exclude(status__in=INACTIVE_STATES).order_by("-created_at").first())
+
+
+def village_list_sent_since(*, user, programme, village, since: dt.datetime) -> VillageSubmission | None:
+    """The village's submission if `user` sent the list since `since` and nothing waits to be sent
+    since, or None: a replayed "kirim ke kabupaten" form is told it was sent."""
+    submission = VillageSubmission.objects.filter(programme=programme, village=village, last_submitted_by=user,
+                                                  last_submitted_at__gte=since).first()
+    if submission is None or Nominee.objects.filter(programme=programme, village=village,
+                                                    status__in=EDITABLE_STATES).exists():
+        return None
+    return submission
+
+
+def nominees_decided_since(*, user, target: str, since: dt.datetime, nominee_pks=None, village=None,
+                           programme=None) -> dict[int, dt.datetime]:
+    """pk → when, for the nominees `user` moved to `target` since `since` that still stand there
+    (among `nominee_pks`, or the village's nominees of the programme): a replayed decision is told
+    what the first one did. One query."""
+    events = NomineeEvent.objects.filter(actor=user, to_status=target, created_at__gte=since,
+                                         nominee__status=target)
+    if nominee_pks is not None:
+        events = events.filter(nominee_id__in=list(nominee_pks))
+    else:
+        events = events.filter(nominee__programme=programme, nominee__village=village)
+    return dict(events.order_by("created_at").values_list("nominee_id", "created_at"))

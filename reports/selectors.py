@@ -63,7 +63,7 @@ def export_record_get_for_user(user, pk) -> ExportRecord:
 def export_log(regency: Regency) -> QuerySet[ExportRecord]:
     """The regency's exports, newest first, with what the log page shows loaded."""
     return (ExportRecord.objects.filter(regency=regency)
-            .select_related("requested_by", "programme", "subdistrict", "village")
+            .select_related("requested_by", "programme", "subdistrict", "village", "account")
             .order_by("-created_at", "-pk"))
 
 

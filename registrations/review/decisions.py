@@ -21,6 +21,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from common.jobs import JobResult, job_start
 from registrations import workflow
@@ -68,6 +69,14 @@ def decision_messages(result: workflow.BulkResult, names: dict[int, str], action
         lines = [_refusal_line(names[pk], why) for pk, why in result.refused]
         refused = "\n".join([f"{len(result.refused)} tidak bisa diubah:", *lines])
     return done, refused
+
+
+def replay_message(already: dict, action: str) -> str:
+    """The answer to a decision form sent again (common.replays): `already` maps pk → when this
+    person's first sending decided it ("3 calon sudah disetujui pukul 10.02 …")."""
+    at = timezone.localtime(max(already.values()))
+    return (f"{len(already)} calon sudah {DONE[action]} pukul {at:%H.%M} (kiriman pertama Anda); "
+            "kiriman kedua tidak mengubah apa-apa.")
 
 
 def _refusal_line(name: str, why: str) -> str:

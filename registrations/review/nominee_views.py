@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from common.access_log import reveal_record
 from common.formatting import format_rupiah
+from common.replays import shown_at
 from registrations import selectors, workflow
 from registrations.checks import review_checks
 from registrations.enums import Action, NomineeStatus
@@ -26,6 +27,7 @@ from registrations.models import Nominee
 from registrations.permissions import can_edit_nominee, can_see_review_pages
 from registrations.timeline import nominee_timeline
 
+from .decisions import DONE as BULK_DONE
 from .forms import DecisionForm, EndForm
 
 # "Budi Santoso diverifikasi." — what the person reads after each decision.
@@ -37,6 +39,8 @@ DONE = {
     Action.REOPEN: "{name} dibuka kembali dan masuk lagi ke antrean verifikasi.",
     Action.END: "Kepesertaan {name} dihentikan.",
 }
+# "X sudah disetujui": the same decisions said of a form sent twice.
+_DONE_WORD = {**BULK_DONE, Action.END: "dihentikan kepesertaannya"}
 # Return and reject need a reason from the list: the select shows only when one of them is offered.
 _NEEDS_REASON_CODE = frozenset({Action.RETURN, Action.REJECT})
 
@@ -73,7 +77,14 @@ def decide(request, pk):
             seen_status=seen_status if seen_status in NomineeStatus.values else None,
         )
     except workflow.TransitionError as error:
-        messages.error(request, str(error))
+        since = shown_at(request.POST)
+        if since and action in _DONE_WORD and selectors.nominees_decided_since(
+                user=request.user, target=workflow.ACTION_TARGETS[action], since=since, nominee_pks=[nominee.pk]):
+            # The same form sent twice (common.replays): the first sending made this decision.
+            messages.info(request, f"{nominee.full_name} sudah {_DONE_WORD[action]} oleh kiriman pertama Anda; "
+                                   "kiriman kedua tidak mengubah apa-apa.")
+        else:
+            messages.error(request, str(error))
     else:
         messages.success(request, DONE[action].format(name=decided.full_name))
     return redirect("registrations:nominee-detail", pk=nominee.pk)

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.scope import region_scope
 from common.jobs import job_url
 from common.models import Job
+from common.replays import shown_at
 from registrations import selectors, workflow
 from registrations.checks import review_checks
 from registrations.enums import Action
@@ -257,8 +258,15 @@ def bulk_decide(request, programme_pk):
     else:
         names = selectors.review_selection(user, programme, _pks(request.POST.getlist("nominee")))
         seen = {pk: request.POST[f"seen-{pk}"] for pk in names if request.POST.get(f"seen-{pk}") in S.values}
+    since = shown_at(request.POST)
     if not names:
-        messages.warning(request, "Tidak ada calon yang diputuskan: centang dulu calon yang dimaksud.")
+        # A replayed whole-village decision finds nothing left: say what the first one did.
+        already = since and form.cleaned_data["village"] and selectors.nominees_decided_since(
+            user=user, target=workflow.ACTION_TARGETS[action], since=since, programme=programme, village=village)
+        if already:
+            messages.info(request, decisions.replay_message(already, action))
+        else:
+            messages.warning(request, "Tidak ada calon yang diputuskan: centang dulu calon yang dimaksud.")
         return redirect(back)
 
     outcome = decisions.decision_start(user=user, programme=programme, action=action, names=names, seen=seen,
@@ -266,9 +274,17 @@ def bulk_decide(request, programme_pk):
                                        reason=form.cleaned_data["reason"], return_url=back)
     if isinstance(outcome, Job):
         return redirect(job_url(outcome))
+    already = {}
+    if since and outcome.refused:
+        # The same form sent twice: what the first sending decided is no refusal of the second.
+        already = selectors.nominees_decided_since(user=user, target=workflow.ACTION_TARGETS[action], since=since,
+                                                   nominee_pks=[pk for pk, _ in outcome.refused])
+        outcome.refused = [(pk, why) for pk, why in outcome.refused if pk not in already]
     done, refused = decisions.decision_messages(outcome, names, action)
     if done:
         messages.success(request, done)
+    if already:
+        messages.info(request, decisions.replay_message(already, action))
     if refused:
         messages.warning(request, refused)
     return redirect(back)

@@ -22,11 +22,13 @@ from lokal import count_working_days
 from accounts.scope import village_get_for_user
 from common.access_log import reveal_record
 from common.formatting import format_date
+from common.replays import shown_at
 from registrations import quotas, selectors, services
 from registrations.enums import EDITABLE_STATES
 from registrations.enums import NomineeStatus as S
 from registrations.forms import NomineeForm
 from registrations.identifiers import identifiers_visible, shown_nik
+from registrations.nik import nik_search_hash
 from registrations.permissions import can_edit_nominee, can_edit_village_list
 from registrations.workflow import TransitionError
 
@@ -135,6 +137,8 @@ def nominee_replace(request, pk):
     old = selectors.nominee_get_for_user(request.user, pk)
     if not can_edit_village_list(request.user, old.village):
         raise Http404("Calon peserta tidak ditemukan.")
+    if request.method == "POST" and (already := _added_already(request, old.programme, old.village)):
+        return already
     if not services.nominee_can_be_replaced(old):
         messages.error(request, (
             f"{old.full_name} tidak bisa diganti: hanya calon yang ditolak, ditolak BPJS atau berhenti "
@@ -144,8 +148,25 @@ def nominee_replace(request, pk):
     return _nominee_form_page(request, programme=old.programme, village=old.village, replaces=old)
 
 
+def _added_already(request, programme, village):
+    """A replay of the "tambah calon" form (double click, back and send again; common.replays):
+    the redirect to the list, saying the first sending saved the person; None otherwise."""
+    since = shown_at(request.POST)
+    nominee = since and selectors.nominee_added_since(
+        user=request.user, programme=programme, village=village, since=since,
+        nik_hash=nik_search_hash(request.POST.get("nik", "")))
+    if not nominee:
+        return None
+    messages.info(request, f"{nominee.full_name} sudah tersimpan di daftar pukul "
+                           f"{timezone.localtime(nominee.created_at):%H.%M} (kiriman pertama Anda); "
+                           "kiriman kedua tidak menambah apa-apa.")
+    return redirect("registrations:village", village_pk=village.pk)
+
+
 def _nominee_form_page(request, *, programme, village, replaces):
     blocked = _why_no_place(programme, village) if request.method == "GET" else None
+    if request.method == "POST" and (already := _added_already(request, programme, village)):
+        return already
     form = NomineeForm(_posted(request), programme=programme, village=village)
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,6 +178,9 @@ def _nominee_form_page(request, *, programme, village, replaces):
             messages.success(request, f"{nominee.full_name} ditambahkan ke daftar (draf). "
                                       "Kirim ke kabupaten bila daftar sudah lengkap.")
             return redirect("registrations:village", village_pk=village.pk)
+    # Two clicks at once: the first saved the person while this one was checked (its NIK is taken).
+    if request.method == "POST" and (already := _added_already(request, programme, village)):
+        return already
     return render(request, "registrations/nominee_form.html", {
         "form": form, "programme": programme, "village": village, "replaces": replaces, "blocked": blocked,
     })
@@ -221,6 +245,8 @@ def village_submit(request, village_pk):
     has_minutes = bool(submission and submission.minutes)
     form = VillageSubmitForm(_posted(request), request.FILES if request.method == "POST" else None,
                              minutes_required=programme.requires_minutes and not has_minutes)
+    if request.method == "POST" and (already := _sent_already(request, programme, village)):
+        return already
     if request.method == "POST" and form.is_valid():
         try:
             sent = services.village_list_submit(programme=programme, village=village, submitted_by=request.user,
@@ -231,7 +257,24 @@ def village_submit(request, village_pk):
             messages.success(request, f"{sent} calon dikirim ke kabupaten. Data mereka terkunci sampai "
                                       "diperiksa verifikator dinas.")
             return redirect("registrations:village", village_pk=village.pk)
+    # Two clicks at once: this one met the nominees the first had just sent.
+    if request.method == "POST" and (already := _sent_already(request, programme, village)):
+        return already
     pending = list(selectors.village_nominees(programme, village).filter(status__in=EDITABLE_STATES))
     return render(request, "registrations/village_submit.html", {
         "form": form, "programme": programme, "village": village, "pending": pending, "has_minutes": has_minutes,
     })
+
+
+def _sent_already(request, programme, village):
+    """A replay of the "kirim ke kabupaten" form (common.replays): the redirect to the list, saying
+    the first sending sent it; None otherwise (also when new drafts wait since)."""
+    since = shown_at(request.POST)
+    submission = since and selectors.village_list_sent_since(user=request.user, programme=programme,
+                                                             village=village, since=since)
+    if not submission:
+        return None
+    messages.info(request, f"Daftar sudah dikirim ke kabupaten pukul "
+                           f"{timezone.localtime(submission.last_submitted_at):%H.%M} (kiriman pertama Anda); "
+                           "kiriman kedua tidak mengubah apa-apa.")
+    return redirect("registrations:village", village_pk=village.pk)

@@ -1,6 +1,7 @@
 """Village officer accounts made at once for a regency: two clicks never give two files or an
 error, a lost file is replaced by a bulk password reset (accounts/services.py, views.py)."""
 
+import re
 import threading
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -9,7 +10,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.messages import get_messages
 from django.db import connection, transaction
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -105,3 +106,75 @@ def test_only_the_regency_admin_resets_the_village_passwords(request, client, se
 
     assert response.status_code == 404
     assert dict(User.objects.filter(role=Role.VILLAGE_OFFICER).values_list("username", "password")) == before
+
+
+def test_the_bulk_reset_sent_twice_resets_once_and_says_so(client, seluma, regency_admin):
+    """A double click (or back and send again): the file of the first click stays valid."""
+    services.village_officers_create_for_regency(regency=seluma, created_by=regency_admin)
+    client.force_login(regency_admin)
+    page = client.get(reverse("accounts:regency-accounts", args=[seluma.pk])).content.decode()
+    data = {"shown": re.search(r'name="shown" value="([^"]+)"', page).group(1)}
+    url = reverse("accounts:regency-village-passwords-reset", args=[seluma.pk])
+
+    first = client.post(url, data)
+    second = client.post(url, data)
+
+    username, password = sorted(credentials(first).items())[0]
+    assert authenticate(RequestFactory().post("/"), username=username, password=password) is not None
+    assert second.status_code == 302
+    made_at = ExportRecord.objects.filter(kind=ExportKind.VILLAGE_ACCOUNTS).latest("created_at").created_at
+    assert [str(message) for message in get_messages(second.wsgi_request)] == [
+        f"Kata sandi baru untuk 202 operator desa sudah dibuat oleh klik Anda pukul "
+        f"{timezone.localtime(made_at, WIB):%H.%M}, dan file Excel-nya diunduh saat itu: kata sandi di file itu yang "
+        "berlaku. Bila file itu tidak ada, muat ulang halaman ini lalu tekan tombol reset lagi."]
+    assert ExportRecord.objects.filter(kind=ExportKind.VILLAGE_ACCOUNTS).count() == 1  # one reset, one file
+    assert "no-store" in first["Cache-Control"]
+
+
+def test_a_new_page_resets_again(client, seluma, regency_admin):
+    services.village_officers_create_for_regency(regency=seluma, created_by=regency_admin)
+    client.force_login(regency_admin)
+    url = reverse("accounts:regency-village-passwords-reset", args=[seluma.pk])
+    accounts_page = reverse("accounts:regency-accounts", args=[seluma.pk])
+
+    def shown():
+        return {"shown": re.search(r'name="shown" value="([^"]+)"', client.get(accounts_page).content.decode())[1]}
+
+    first, again = credentials(client.post(url, shown())), credentials(client.post(url, shown()))
+
+    assert len(again) == 202 and again != first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_the_bulk_reset_resets_once(seluma, regency_admin):
+    """Both clicks at once: the second waits for the regency's lock, then finds the first's file."""
+    services.village_officers_create_for_regency(regency=seluma, created_by=regency_admin)
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(regency_admin)
+    page = clients[0].get(reverse("accounts:regency-accounts", args=[seluma.pk])).content.decode()
+    data = {"shown": re.search(r'name="shown" value="([^"]+)"', page).group(1)}
+    url = reverse("accounts:regency-village-passwords-reset", args=[seluma.pk])
+    barrier, answers, errors = threading.Barrier(2), [], []
+
+    def click(client):
+        try:
+            barrier.wait()
+            answers.append(client.post(url, data))
+        except Exception as error:  # noqa: BLE001 - the test reports any error of either click
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(answer.status_code for answer in answers) == [200, 302]
+    file = next(answer for answer in answers if answer.status_code == 200)
+    username, password = sorted(credentials(file).items())[0]
+    assert authenticate(RequestFactory().post("/"), username=username, password=password) is not None
+    assert ExportRecord.objects.filter(kind=ExportKind.VILLAGE_ACCOUNTS).count() == 1

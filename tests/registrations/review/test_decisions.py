@@ -4,6 +4,7 @@ nominees, and above settings.DECISION_INLINE_MAX_ROWS runs as a job in the real 
 second run after a killed worker finishes without calling the moved nominees refused."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import transaction
@@ -223,3 +224,63 @@ def test_a_decision_over_the_threshold_runs_in_the_worker_with_progress_and_grou
     assert Nominee.objects.filter(status=S.APPROVED).count() == 6
     page = client.get(response["Location"]).content.decode()
     assert "6 calon disetujui." in page and back.replace("&", "&amp;") in page
+
+
+# --- The same decision form sent twice (common.replays) ----------------------------------------
+
+def _shown(client, url) -> str:
+    return re.search(r'name="shown" value="([^"]+)"', client.get(url).content.decode()).group(1)
+
+
+def _told(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_a_bulk_approval_sent_twice_is_told_the_first_approved(login, submitted, reviewer, approver, open_programme):
+    ticked = [workflow.nominee_decide(nominee=submitted(name, serial), action=Action.VERIFY, actor=reviewer)
+              for name, serial in [("Budi Santoso", 1), ("Siti Rahma", 2)]]
+    client = login(approver)
+    back = reverse("registrations:review-queue") + f"?programme={open_programme.pk}&status=verified"
+    data = {"action": "approve", "nominee": [n.pk for n in ticked], "next": back, "shown": _shown(client, back),
+            **{f"seen-{n.pk}": "verified" for n in ticked}}
+    url = reverse("registrations:review-bulk", args=[open_programme.pk])
+
+    first = client.post(url, data, follow=True)
+    second = client.post(url, data, follow=True)
+
+    assert "2 calon disetujui." in _told(first)
+    told = _told(second)
+    assert len(told) == 1 and told[0].startswith("2 calon sudah disetujui pukul ")
+    assert told[0].endswith("(kiriman pertama Anda); kiriman kedua tidak mengubah apa-apa.")
+    assert NomineeEvent.objects.filter(to_status=S.APPROVED).count() == 2
+
+
+def test_a_whole_village_approval_sent_twice_is_told_the_first_approved(login, submitted, reviewer, approver,
+                                                                        open_programme, niur):
+    workflow.nominee_decide(nominee=submitted("Budi Santoso", 1), action=Action.VERIFY, actor=reviewer)
+    client = login(approver)
+    page = reverse("registrations:review-village", args=[open_programme.pk, niur.pk])
+    data = {"action": "approve", "village": niur.pk, "next": page, "shown": _shown(client, page)}
+    url = reverse("registrations:review-bulk", args=[open_programme.pk])
+
+    assert _told(client.post(url, data, follow=True)) == ["1 calon disetujui."]
+    second = client.post(url, data, follow=True)
+
+    told = _told(second)
+    assert len(told) == 1 and told[0].startswith("1 calon sudah disetujui pukul "), told
+
+
+def test_a_refusal_that_is_no_replay_is_still_said(login, submitted, reviewer, approver, second_approver,
+                                                  open_programme):
+    """Another approver decided first: that is a refusal, not the person's own first sending."""
+    nominee = workflow.nominee_decide(nominee=submitted("Budi Santoso", 1), action=Action.VERIFY, actor=reviewer)
+    client = login(approver)
+    back = reverse("registrations:review-queue") + f"?programme={open_programme.pk}&status=verified"
+    data = {"action": "approve", "nominee": [nominee.pk], "next": back, "shown": _shown(client, back),
+            f"seen-{nominee.pk}": "verified"}
+    workflow.nominees_decide(nominee_pks=[nominee.pk], action=Action.APPROVE, actor=second_approver)
+
+    response = client.post(reverse("registrations:review-bulk", args=[open_programme.pk]), data, follow=True)
+
+    told = _told(response)
+    assert len(told) == 1 and told[0].startswith("1 tidak bisa diubah:")

@@ -1,6 +1,7 @@
 """registrations/nominee_views.py: one nominee's page and its decision, tried by every persona."""
 
 import datetime as dt
+import re
 import zoneinfo
 
 import pytest
@@ -274,3 +275,16 @@ def test_page_query_count_does_not_grow_with_the_story(login, reviewer, officer,
         response = page(client, draft)
 
     assert len(response.context["timeline"]) == edits + 2
+
+
+def test_a_decision_sent_twice_is_told_the_first_made_it(login, reviewer, submitted):
+    client = login(reviewer)
+    shown = re.search(r'name="shown" value="([^"]+)"', page(client, submitted).content.decode()).group(1)
+
+    first = decide(client, submitted, seen_status="submitted", action="verify", shown=shown, follow=True)
+    assert messages_of(first) == [f"{submitted.full_name} diverifikasi."]
+    second = decide(client, submitted, seen_status="submitted", action="verify", shown=shown, follow=True)
+
+    assert messages_of(second) == [f"{submitted.full_name} sudah diverifikasi oleh kiriman pertama Anda; "
+                                   "kiriman kedua tidak mengubah apa-apa."]
+    assert submitted.events.filter(to_status="verified").count() == 1

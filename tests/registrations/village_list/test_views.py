@@ -3,8 +3,11 @@ nominee and "kirim ke kabupaten", tried by the officer of the village and by eve
 
 import datetime as dt
 import re
+import threading
 
 import pytest
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -552,3 +555,102 @@ def test_an_income_with_cents_is_refused_with_a_clear_message(programme, niur):
 
     assert not form.is_valid()
     assert form.errors["monthly_income"] == ["Tulis jumlah rupiah tanpa sen, misalnya 1.500.000."]
+
+
+# --- The same form sent twice (common.replays) --------------------------------------------------
+
+def shown_field(client, url) -> dict:
+    """The hidden field of the form as the page showed it (the moment it was shown, signed)."""
+    page = client.get(url).content.decode()
+    return {"shown": re.search(r'name="shown" value="([^"]+)"', page).group(1)}
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_an_add_sent_twice_is_told_the_first_saved_it(login, officer, niur, programme):
+    client = login(officer)
+    url = reverse("registrations:nominee-create", args=[niur.pk])
+    data = {**nominee_data(1), **shown_field(client, url)}
+
+    first = client.post(url, data)
+    second = client.post(url, data, follow=True)  # the browser's back button and "send again"
+
+    assert first["Location"] == village_url(niur)
+    assert second.redirect_chain == [(village_url(niur), 302)]
+    nominee = Nominee.objects.get()
+    saved_at = timezone.localtime(nominee.created_at, dt.timezone(dt.timedelta(hours=7)))
+    assert (f"Budi Santoso 1 sudah tersimpan di daftar pukul {saved_at:%H.%M} (kiriman pertama Anda); "
+            "kiriman kedua tidak menambah apa-apa.") in messages_of(second)
+
+
+def test_an_add_from_a_new_form_with_the_same_nik_is_still_refused(login, officer, niur, programme):
+    """Only the same sending is a replay: the NIK typed again in a fresh form is a duplicate."""
+    client = login(officer)
+    url = reverse("registrations:nominee-create", args=[niur.pk])
+    client.post(url, {**nominee_data(1), **shown_field(client, url)})
+
+    again = client.post(url, {**nominee_data(1), **shown_field(client, url)})
+
+    assert again.status_code == 200 and again.context["form"].errors
+    assert Nominee.objects.count() == 1
+
+
+def test_a_send_sent_twice_is_told_the_first_sent_it(login, officer, niur, programme, add):
+    nominee = add(1)
+    client = login(officer)
+    url = reverse("registrations:village-submit", args=[niur.pk])
+    data = shown_field(client, url)
+
+    client.post(url, data)
+    second = client.post(url, data, follow=True)
+
+    assert second.redirect_chain == [(village_url(niur), 302)]
+    sent_at = timezone.localtime(VillageSubmission.objects.get().last_submitted_at,
+                                 dt.timezone(dt.timedelta(hours=7)))
+    assert (f"Daftar sudah dikirim ke kabupaten pukul {sent_at:%H.%M} (kiriman pertama Anda); "
+            "kiriman kedua tidak mengubah apa-apa.") in messages_of(second)
+    nominee.refresh_from_db()
+    assert nominee.status == S.SUBMITTED and nominee.events.filter(to_status=S.SUBMITTED).count() == 1
+
+
+def test_a_send_without_the_page_token_still_says_what_is_wrong(login, officer, niur, programme, add):
+    add(1)
+    client = login(officer)
+    url = reverse("registrations:village-submit", args=[niur.pk])
+    client.post(url)
+
+    second = client.post(url)
+
+    assert second.status_code == 200
+    assert "Tidak ada calon berstatus draf" in second.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_on_tambah_save_one_nominee_and_show_no_error(officer, niur, programme):
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(officer)
+    url = reverse("registrations:nominee-create", args=[niur.pk])
+    data = {**nominee_data(1), **shown_field(clients[0], url)}
+    barrier, answers, errors = threading.Barrier(2), [], []
+
+    def click(client):
+        try:
+            barrier.wait()
+            answers.append(client.post(url, data))
+        except Exception as error:  # noqa: BLE001 - the test reports any error of either click
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert Nominee.objects.count() == 1
