@@ -90,13 +90,27 @@ def job_start(*, kind: str, title: str, task_name: str, user, regency_id: int | 
     return job
 
 
-def _enqueue(job_id: int, task_name: str) -> None:
+def task_enqueue(task_name: str, *, args: tuple = (), countdown: float | None = None) -> bool:
+    """Queues the task `task_name` by name (the caller need not import its tasks module). Returns
+    False, with the error in the log, when the broker cannot be reached (Redis down: kombu's
+    OperationalError, redis' ConnectionError): within a few seconds, as the publishing timeouts and
+    retries in settings (CELERY_BROKER_CONNECTION_TIMEOUT, CELERY_TASK_PUBLISH_RETRY_POLICY) allow.
+    The caller leaves a durable mark of what did not start (a job marked failed, a recompute owed).
+    With no broker (CELERY_TASK_ALWAYS_EAGER) the task runs here and its errors are raised."""
+    options = {} if countdown is None else {"countdown": countdown}
     try:
-        current_app.signature(task_name, args=(job_id,)).apply_async()
-    except Exception:  # the broker's own errors (kombu OperationalError, redis ConnectionError, …)
-        if settings.CELERY_TASK_ALWAYS_EAGER:
+        current_app.signature(task_name, args=args, **options).apply_async()
+    except Exception:  # the broker's own errors, whatever the transport raises
+        if current_app.conf.task_always_eager:  # the task's own error, raised inline
             raise
-        logger.exception("job %s could not be queued (%s)", job_id, task_name)
+        logger.exception("task %s%r could not be queued: the broker is unreachable", task_name, args)
+        return False
+    return True
+
+
+def _enqueue(job_id: int, task_name: str) -> None:
+    if not task_enqueue(task_name, args=(job_id,)):
+        # Never left queued for a message that was never sent: the page says so at once.
         Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
             status=JobStatus.FAILED, error=NOT_STARTED_MESSAGE, finished_at=timezone.now())
 

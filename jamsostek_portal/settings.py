@@ -272,6 +272,8 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-all-coverage-nightly": {"task": "reports.recompute_all_coverage", "schedule": crontab(hour=1, minute=0)},
     # Export files hold personal data: each is kept EXPORT_FILE_RETENTION_DAYS, then deleted.
     "purge-old-export-files-nightly": {"task": "reports.purge_old_export_files", "schedule": crontab(hour=2, minute=0)},
+    # Coverage recomputes a change could not schedule while Redis was down (reports.triggers).
+    "recompute-owed-coverage": {"task": "reports.recompute_owed", "schedule": crontab(minute="*/2")},
     # Background jobs whose worker died (kill -9, a lost host) are marked failed (common.jobs).
     "fail-stale-jobs": {"task": "common.fail_stale_jobs", "schedule": crontab(minute="*/5")},
     # Uploads waiting for a confirmation hold NIKs: deleted after UPLOAD_MAX_AGE_HOURS.
@@ -283,7 +285,19 @@ JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=CELERY_TASK
 JOB_QUEUED_STALE_AFTER_SECONDS = env.int("JOB_QUEUED_STALE_AFTER_SECONDS", default=6 * 60 * 60)
 # A message taken by a worker that dies is handed to another after this long (acks_late): just
 # above the task time limit, so a killed job is redone within minutes, not Redis's default hour.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 120}
+# Publishing gives up within a few seconds when Redis is down (common.jobs.task_enqueue), so the
+# page that starts a job answers "cannot start now" instead of hanging: a 2 s connect timeout and
+# one quick retry, for the connection (transport options) and for the message (publish policy).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 120,
+                                   "max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5,
+                                    "interval_max": 0.5}
+# Sending a task also subscribes to its result in Redis; Celery's default retries that 20 times a
+# second apart, which alone held a page 20 s with Redis down.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1, "interval_start": 0,
+                                                            "interval_step": 0.5, "interval_max": 0.5}}
 # Coverage recomputes wait this long after the first change of a burst, so the rest of the burst
 # joins the same recompute (reports/triggers.py). Inline tasks (no broker) do not wait at all.
 COVERAGE_RECOMPUTE_DELAY_SECONDS = (0 if CELERY_TASK_ALWAYS_EAGER
@@ -346,8 +360,11 @@ def _cache_key(key: str, key_prefix: str, version: int) -> str:
 # process sets and the worker clears: Redis when there is one, so both see the same marks;
 # process memory in the embedded default, where tasks run inline in the web process.
 if REDIS_URL:
+    # Short timeouts: with Redis down, a page or an API call that touches the cache (the API's rate
+    # limit, a coverage mark) goes on without it in seconds (api/throttling.py, reports/triggers.py).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_FUNCTION": _cache_key}}
+                          "KEY_FUNCTION": _cache_key,
+                          "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

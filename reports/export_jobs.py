@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
-from celery import current_app
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
@@ -44,6 +43,7 @@ from django.utils.text import capfirst
 from common.access_log import export_job_done, export_job_record, export_record
 from common.database import RETRYABLE_DATABASE_ERRORS
 from common.formatting import display_percent
+from common.jobs import NOT_STARTED_MESSAGE, task_enqueue
 from common.models import ExportKind, ExportRecord, ExportStatus
 from registrations.crypto import decrypt_many, stored_token
 from registrations.enums import NOMINATIVE_LIST_STATES
@@ -340,8 +340,12 @@ def export_to_file(*, user, request: ExportRequest, path: Path) -> ExportRecord:
 
 
 def _enqueue(record_id: int) -> None:
-    # By name: the tasks module imports this one, never the other way.
-    current_app.signature(BUILD_EXPORT_TASK, args=(record_id,)).apply_async()
+    # By name: the tasks module imports this one, never the other way. A broker that cannot be
+    # reached (Redis down) fails the record at once with the "cannot start now" message, which its
+    # status page shows: no export waits for ever for a message that was never sent.
+    if not task_enqueue(BUILD_EXPORT_TASK, args=(record_id,)):
+        ExportRecord.objects.filter(pk=record_id, status=ExportStatus.QUEUED).update(
+            status=ExportStatus.FAILED, error=NOT_STARTED_MESSAGE, finished_at=timezone.now())
 
 
 def export_job_run(*, record_id: int) -> ExportRecord | None:

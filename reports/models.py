@@ -164,3 +164,17 @@ class CoverageSnapshot(models.Model):
             models.Index(fields=["regency", "computed_on"], name="coverage_snapshot_regency_day"),
             models.Index(F("region_code"), F("computed_on").desc(), name="coverage_snapshot_trend"),
         ]
+
+
+class RecomputeOwed(models.Model):
+    """A coverage recompute a change could not schedule (Redis down: reports.triggers): one row per
+    regency, kept in the database because the cache and the broker it would have used are what
+    failed. Beat's `reports.recompute_owed` schedules it again every few minutes; the recompute
+    deletes the row when it starts, before it reads anything."""
+
+    regency = models.OneToOneField("villages.Regency", on_delete=models.CASCADE, primary_key=True,
+                                   related_name="+", verbose_name=_("kabupaten/kota"))
+    owed_since = models.DateTimeField(_("tertunda sejak"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hitung ulang cakupan tertunda")

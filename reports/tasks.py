@@ -6,6 +6,9 @@ reports/export_jobs.py's.
 - `reports.recompute_all_coverage()`: the nightly beat entry (settings.CELERY_BEAT_SCHEDULE); one
   recompute task per regency with coverage data.
 
+- `reports.recompute_owed()`: every few minutes (beat); schedules again the recomputes changes
+  could not schedule while Redis was down (triggers.RecomputeOwed).
+
 - `reports.build_export(record_id)`: a large export (reports.export_jobs.export_start queues it
   after commit); builds the workbook file and marks the ExportRecord done.
 - `reports.purge_old_export_files()`: nightly, deletes export files past
@@ -60,6 +63,14 @@ def recompute_all_coverage() -> int:
     for regency_id in regency_ids:
         recompute_regency_coverage.delay(regency_id)
     return len(regency_ids)
+
+
+@shared_task(name="reports.recompute_owed", acks_late=True, autoretry_for=DATABASE_ERRORS, max_retries=3,
+             retry_backoff=10)
+def recompute_owed() -> int:
+    """Schedules the recomputes owed since Redis or the broker failed (triggers.recompute_owed).
+    Returns how many regencies were owed."""
+    return triggers.recompute_owed()
 
 
 class ExportTask(Task):

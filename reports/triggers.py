@@ -16,18 +16,25 @@ Coalescing, so a bulk change of 2,000 nominees costs one recompute, not 2,000:
 - The task is enqueued by its name (`reports.recompute_regency_coverage`): this module does not
   import the tasks module.
 
-Scheduling never fails the change that caused it (that change is committed): an error reaching the
-broker, or an error of an inline recompute, is logged, and the nightly recompute
-(`reports.recompute_all_coverage`) repairs the figures.
+Scheduling never fails the change that caused it (that change is committed): an error reaching
+Redis or the broker, or an error of an inline recompute, is logged and leaves a durable mark, a
+`RecomputeOwed` row for the regency in the database (the cache is what failed). Beat's
+`reports.recompute_owed` (every few minutes, settings.CELERY_BEAT_SCHEDULE) schedules each owed
+recompute again through `coverage_changed`, so figures are right minutes after Redis returns, not
+at the nightly recompute; the recompute deletes the row when it starts.
 """
 
 from __future__ import annotations
 
 import logging
 
-from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
+
+from common.jobs import task_enqueue
+
+from .models import RecomputeOwed
 
 logger = logging.getLogger(__name__)
 
@@ -62,22 +69,41 @@ def coverage_changed(regency_id: int) -> None:
     try:
         if not cache.add(key, 1, timeout=PENDING_TIMEOUT):
             return  # a recompute is scheduled and has not started: it will read this change
-        try:
-            # By name: this module never imports the tasks (they import the coverage engine).
-            current_app.signature(RECOMPUTE_TASK, args=(regency_id,),
-                                  countdown=settings.COVERAGE_RECOMPUTE_DELAY_SECONDS).apply_async()
-        except Exception:
-            cache.delete(key)  # so the next change tries again
-            raise
+        # By name: this module never imports the tasks (they import the coverage engine).
+        if task_enqueue(RECOMPUTE_TASK, args=(regency_id,), countdown=settings.COVERAGE_RECOMPUTE_DELAY_SECONDS):
+            return
+        cache.delete(key)  # so the next change, or the owed-recompute beat task, tries again
     except Exception:
-        # Redis or the broker unreachable, or (eager mode) the inline recompute failed. The change
-        # itself is committed and must stand; the next change or the nightly recompute repairs.
+        # Redis unreachable, or (eager mode) the inline recompute failed. The change itself is
+        # committed and must stand.
         logger.exception("coverage recompute of regency %s could not be scheduled", regency_id)
+    _owe(regency_id)
+
+
+def _owe(regency_id: int) -> None:
+    """Remembers, in the database, a recompute that could not be scheduled (never raises)."""
+    try:
+        RecomputeOwed.objects.get_or_create(regency_id=regency_id)
+    except DatabaseError:
+        logger.exception("the owed coverage recompute of regency %s could not be recorded; the nightly "
+                         "recompute repairs", regency_id)
+
+
+def recompute_owed() -> int:
+    """Schedules again every recompute owed since Redis or the broker failed (beat's
+    `reports.recompute_owed`). A regency whose recompute is already scheduled is left to it.
+    Returns how many regencies were owed."""
+    regency_ids = list(RecomputeOwed.objects.values_list("regency_id", flat=True))
+    for regency_id in regency_ids:
+        coverage_changed(regency_id)
+    return len(regency_ids)
 
 
 def recompute_started(regency_id: int) -> None:
-    """The task calls this before reading anything: changes from now on schedule a new recompute."""
+    """The task calls this before reading anything: changes from now on schedule a new recompute,
+    and a recompute owed from before is being done now."""
     cache.delete(pending_key(regency_id))
+    RecomputeOwed.objects.filter(regency_id=regency_id).delete()
 
 
 def recompute_finished(regency_id: int) -> None:

@@ -164,3 +164,20 @@ def test_calls_beyond_the_rate_are_throttled(api, seluma, viewer, settings):
 
     assert answers == [200, 200, 429]
     cache.delete(f"api-throttle:api:{viewer.pk}")
+
+
+def test_with_the_cache_unreachable_the_rate_limit_fails_open_with_a_warning(api, seluma, viewer, settings, caplog):
+    """Redis down (nothing listens on port 1): the API answers as usual, in JSON, and logs that its
+    rate limit was skipped (docs/api.md). The whole scenario, with a real Redis stopped mid-test,
+    is in tests/faults/test_redis_down.py."""
+    settings.API_THROTTLE_RATE = "2/minute"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    client = api(viewer)
+
+    with caplog.at_level("WARNING", logger="api.throttling"):
+        answers = [client.get("/api/v1/regions/") for _ in range(3)]
+
+    assert [(answer.status_code, answer["Content-Type"]) for answer in answers] == [(200, "application/json")] * 3
+    assert [record.getMessage() for record in caplog.records if record.name == "api.throttling"] == [
+        "API rate limit not applied: the cache is unreachable (ConnectionError)"] * 3

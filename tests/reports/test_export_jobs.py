@@ -363,3 +363,29 @@ def test_a_large_export_runs_on_the_worker_to_a_downloadable_file(
         assert names == ["Agus", "Budi", "Wati", "Joko", "Yanti"]
     finally:
         ExportRecord.objects.get(pk=record.pk).file.delete(save=False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_export_that_cannot_be_queued_says_so_and_waits_for_nothing(
+        programme, niur, regency_admin, settings, login, monkeypatch):
+    """A broker that does not answer (nothing listens on port 1): the person lands on the export's
+    page, which says in Indonesian that it cannot start now; the log row is failed, never left
+    queued. With a real Redis stopped mid-test: tests/faults/test_redis_down.py."""
+    from celery import Celery
+
+    from common import jobs
+
+    settings.EXPORT_INLINE_MAX_ROWS = 2
+    put(programme, niur, ["Budi", "Wati", "Agus"], by=regency_admin)
+    dead_broker = Celery("dead", broker="redis://127.0.0.1:1/0", set_as_current=False)
+    dead_broker.conf.broker_connection_retry = False
+    dead_broker.conf.task_publish_retry = False
+    monkeypatch.setattr(jobs, "current_app", dead_broker)
+
+    page = login(regency_admin).get(reverse("reports:nominative-village", args=[niur.pk]),
+                                    {"program": programme.pk}, follow=True)
+
+    record = ExportRecord.objects.get()
+    assert (record.status, record.error, record.finished_at is not None) == (
+        ExportStatus.FAILED, jobs.NOT_STARTED_MESSAGE, True)
+    assert jobs.NOT_STARTED_MESSAGE in page.content.decode()

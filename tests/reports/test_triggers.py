@@ -262,3 +262,46 @@ def test_a_nominee_created_then_deleted_recomputes_each_time(
 
     assert runs(seluma) == 2
     assert CoverageSnapshot.objects.get(region_code="17.05.01.2002", computed_on=today).nominated == 0
+
+
+# --- Redis or the broker down: the recompute is owed in the database ------------------------------
+
+def test_a_recompute_that_cannot_be_scheduled_is_owed_and_scheduled_again_later(seluma, monkeypatch):
+    """The broker refuses (Redis down): the change leaves a RecomputeOwed row and no pending mark;
+    beat's recompute_owed schedules it again; the recompute deletes the row when it starts. With a
+    real Redis stopped and started again: tests/faults/test_redis_down.py."""
+    from reports.models import RecomputeOwed
+
+    sent = []
+    monkeypatch.setattr(triggers, "task_enqueue", lambda name, **options: False)
+    triggers.coverage_changed(seluma.pk)
+    triggers.coverage_changed(seluma.pk)
+    owed = list(RecomputeOwed.objects.values_list("regency_id", flat=True))
+    still_pending = pending(seluma)
+
+    monkeypatch.setattr(triggers, "task_enqueue", lambda name, **options: sent.append((name, options)) or True)
+    scheduled = triggers.recompute_owed()
+    triggers.recompute_started(seluma.pk)
+
+    assert (owed, still_pending) == ([seluma.pk], False)
+    assert scheduled == 1
+    assert [(name, options["args"]) for name, options in sent] == [(triggers.RECOMPUTE_TASK, (seluma.pk,))]
+    assert not RecomputeOwed.objects.exists()
+
+
+def test_a_cache_that_cannot_be_reached_also_leaves_the_recompute_owed(seluma, settings):
+    from reports.models import RecomputeOwed
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+
+    triggers.coverage_changed(seluma.pk)
+
+    assert list(RecomputeOwed.objects.values_list("regency_id", flat=True)) == [seluma.pk]
+
+
+def test_the_owed_recomputes_are_scheduled_every_few_minutes_by_beat(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["recompute-owed-coverage"]
+
+    assert entry["task"] == "reports.recompute_owed"
+    assert entry["schedule"].minute == set(range(0, 60, 2))
