@@ -289,13 +289,16 @@ JOB_QUEUED_STALE_AFTER_SECONDS = env.int("JOB_QUEUED_STALE_AFTER_SECONDS", defau
 # page that starts a job answers "cannot start now" instead of hanging: a 2 s connect timeout and
 # one quick retry, for the connection (transport options) and for the message (publish policy).
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+# (Kombu's Redis transport reads the connect timeout from its transport options, not from
+# broker_connection_timeout.)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 120,
+                                   "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
                                    "max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5,
                                     "interval_max": 0.5}
 # Sending a task also subscribes to its result in Redis; Celery's default retries that 20 times a
 # second apart, which alone held a page 20 s with Redis down.
-CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1, "interval_start": 0,
                                                             "interval_step": 0.5, "interval_max": 0.5}}
 # Coverage recomputes wait this long after the first change of a burst, so the rest of the burst

@@ -79,34 +79,25 @@ def own_redis():
     redis.stop()
 
 
-def _point_celery_at(url: str) -> None:
-    """Celery's app keeps its broker pool, producer pool and result backend once made: drop them so
-    the next task sent uses `url`."""
-    from jamsostek_portal.celery import app
-
-    app.conf.broker_url = url
-    app.conf.result_backend = url
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
-    if hasattr(app._local, "backend"):
-        del app._local.backend
-
-
 @pytest.fixture
 def redis_in_use(own_redis, settings):
-    """The web side of the app on `own_redis`: cache (the API's rate limit, coverage marks), broker
-    and result store; put back afterwards."""
-    previous = (settings.CELERY_BROKER_URL, settings.CELERY_RESULT_BACKEND)
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": own_redis.url}}
-    _point_celery_at(own_redis.url)
-    yield own_redis
-    from jamsostek_portal.celery import app
+    """The web side of the app on `own_redis`: Django's cache (the API's rate limit, coverage marks)
+    and, through a Celery app of its own made current for the test (the same CELERY_* settings,
+    another broker and result store), every task enqueued by name. The suite's app, its pools and
+    its worker are left untouched."""
+    from celery import Celery, _state
 
-    app.conf.broker_url, app.conf.result_backend = previous
-    _point_celery_at(previous[0])
-    app.conf.result_backend = previous[1]
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": own_redis.url}}
+    previous = _state.get_current_app()
+    app = Celery("jamsostek_portal_faults", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.broker_url = app.conf.result_backend = own_redis.url
+    app.set_current()
+    try:
+        yield own_redis
+    finally:
+        previous.set_current()
+        app.close()
 
 
 @pytest.fixture
@@ -123,13 +114,16 @@ def start_worker(django_db_blocker, tmp_path):
                "CELERY_RESULT_BACKEND": redis_url, "MEDIA_ROOT": str(tmp_path)}
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "jamsostek_portal", "worker", "--pool=solo", "--loglevel=WARNING",
-             f"--hostname=faults-{len(workers)}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
+             f"--hostname=faults-{len(workers)}@{socket.gethostname()}", "--without-gossip", "--without-mingle",
+             "--without-heartbeat",
              "--include=tests.faults.tasks"],
             cwd=ROOT, env=env)
         workers.append(worker)
-        from jamsostek_portal.celery import app
+        from celery import current_app  # the test's own app, on its own Redis (redis_in_use)
 
-        _wait(lambda: worker.poll() is not None or bool(app.control.ping(timeout=0.5)), "the Celery worker")
+        hostname = f"faults-{len(workers) - 1}@{socket.gethostname()}"
+        _wait(lambda: worker.poll() is not None
+              or bool(current_app.control.ping(destination=[hostname], timeout=0.5)), "the Celery worker")
         if worker.poll() is not None:
             pytest.fail("the fault tests' Celery worker did not start", pytrace=False)
         return worker
