@@ -72,7 +72,7 @@ class Access:
 
     def kwargs(self, name: str, objects: dict) -> dict:
         values = {}
-        for argument in _argument_names(name):
+        for argument in argument_names(name):
             key = self.pk if argument == "pk" else ARGUMENT_OBJECTS[argument]
             if key is None:
                 raise AssertionError(f"{name}: declare which object its pk is")
@@ -81,7 +81,8 @@ class Access:
         return values
 
 
-def _argument_names(name: str) -> list[str]:
+def argument_names(name: str) -> list[str]:
+    """The keyword arguments the URL named `name` takes."""
     from django.urls import get_resolver
 
     resolver = get_resolver()

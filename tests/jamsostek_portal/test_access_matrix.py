@@ -5,7 +5,10 @@ The URLs come from the URL configuration itself (django.urls.get_resolver()), so
 without a declaration fails `test_every_url_is_declared`, naming it. Refused roles and objects
 outside a user's regions get the one uniform 404 ("not yours" looks like "not there"), anonymous
 visitors are sent to the login page (the API answers 401/403 in JSON), and a refused POST changes
-nothing: the fingerprint of every table a page can write is the same before and after.
+nothing: PostgreSQL's count of rows written in the transaction is the same before and after. Out
+of scope is a regency of another province for everyone; the village officer also tries the next
+village's list and people (Desa Lubuk Sahung, same subdistrict). A server error fails its case
+with the traceback (the test client raises it).
 
 The regions, personas and one object of each kind a URL takes are built once for the module (in
 one transaction rolled back at its end); each request runs in its own savepoint, so an allowed POST
@@ -25,12 +28,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.enums import Role
 from accounts.services import user_create
-from tests.access_matrix import ACCESS, ANONYMOUS, NOT_CHECKED_NAMESPACES, Access, expected_answer
+from tests.access_matrix import ACCESS, ANONYMOUS, NOT_CHECKED_NAMESPACES, Access, argument_names, expected_answer
 from tests.conftest import ensure_reference_data
 
 # The regency everyone works in, and a regency of another province: outside every persona's regions
 # (the province viewer's included). Desa Niur is the village officer's.
 HOME_REGENCY, HOME_PROVINCE, HOME_SUBDISTRICT, HOME_VILLAGE = "17.05", "17", "17.05.01", "17.05.01.2002"
+# Desa Lubuk Sahung, in the same subdistrict: the village officer's neighbour, whose list is not hers.
+NEIGHBOUR_VILLAGE = "17.05.01.2003"
 OTHER_REGENCY = "16.01"
 SCOPES = ("in", "out")
 METHODS = ("GET", "POST")
@@ -157,6 +162,16 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 client = Client()
                 client.force_login(user)
                 sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+            neighbour = Village.objects.get(code=NEIGHBOUR_VILLAGE)
+            neighbour_nominee = Nominee.objects.create(
+                programme=objects["in"]["programme"], village=neighbour, status=NomineeStatus.SUBMITTED,
+                nik="1705010101900002", nik_hash=uuid.uuid4().hex, nik_masked="************0002",
+                kk="1705010101200002", phone="081234567891", full_name="Warga tetangga", birth_place="Tais",
+                birth_date=dt.date(1990, 1, 1), sex="L", address="Jalan Desa", rt="001", occupation=occupation,
+                consent_at=dt.datetime(2026, 1, 10, tzinfo=dt.UTC), consent_by=users[Role.REGENCY_ADMIN],
+                created_by=users[Role.REGENCY_ADMIN],
+            )
+            objects["neighbour"] = {**objects["in"], "village": neighbour, "nominee": neighbour_nominee}
             yield {"users": users, "objects": objects, "sessions": sessions}
         finally:
             transaction.set_rollback(True)
@@ -177,11 +192,21 @@ def fingerprint() -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
+def _names_a_village(name: str, access: Access | None) -> bool:
+    if access is None:
+        return False
+    arguments = argument_names(name)
+    return "village_pk" in arguments or ("pk" in arguments and access.pk in ("village", "nominee"))
+
+
 def cases():
     for name, _ in URLS:
         access = ACCESS.get(name)
         for role in ROLES:
-            for scope in SCOPES if access is None or access.scoped else ("in",):
+            scopes = SCOPES if access is None or access.scoped else ("in",)
+            if role == Role.VILLAGE_OFFICER and _names_a_village(name, access):
+                scopes = (*scopes, "neighbour")  # the next village's list and people: not hers either
+            for scope in scopes:
                 for method in METHODS:
                     yield pytest.param(name, role, scope, method, id=f"{name}-{role}-{scope}-{method}")
 
