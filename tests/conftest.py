@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 
 from accounts.enums import Role
 from accounts.services import user_create
@@ -33,6 +34,13 @@ from .services import reachable, require
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "rahasia-uji-123"
+
+# Property-based tests (hypothesis) run the same examples on every machine and every run: a failure
+# in CI is a failure on the developer's laptop. HYPOTHESIS_PROFILE=explore searches wider, at random.
+hypothesis_settings.register_profile("ci", derandomize=True, max_examples=150, deadline=None, database=None,
+                                     print_blob=True)
+hypothesis_settings.register_profile("explore", max_examples=5000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_configure(config):

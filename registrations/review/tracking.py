@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
-from lokal import count_working_days
 
 from accounts.enums import Role
 from accounts.models import RegionAssignment
 from common.formatting import long_date
+from common.working_days import working_days
 from registrations import quotas
 from registrations.enums import ACTIVE_STATES
 from registrations.enums import NomineeStatus as S
@@ -155,10 +155,10 @@ def deadline(programme: Programme, today: dt.date) -> Deadline:
         return Deadline(is_open=False, is_closed=False, working_days=0,
                         label=f"belum dibuka (dibuka {long_date(opens)})")
     if today <= closes:
-        days = count_working_days(today, closes)
+        days = working_days(today, closes)
         return Deadline(is_open=True, is_closed=False, working_days=days,
                         label=f"{days} hari kerja lagi (ditutup {long_date(closes)})")
-    days = count_working_days(closes + dt.timedelta(days=1), today)
+    days = working_days(closes + dt.timedelta(days=1), today)
     since = f"ditutup {days} hari kerja lalu" if days else "baru ditutup"
     return Deadline(is_open=False, is_closed=True, working_days=days,
                     label=f"{since} ({long_date(closes)})")

@@ -17,12 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from lokal import count_working_days
 
 from accounts.scope import village_get_for_user
 from common.access_log import reveal_record
 from common.formatting import format_date
 from common.replays import shown_at
+from common.working_days import working_days
 from registrations import quotas, selectors, services
 from registrations.enums import EDITABLE_STATES
 from registrations.enums import NomineeStatus as S
@@ -65,7 +65,7 @@ def _programme_context(user, programme, village, can_edit) -> dict:
     return {
         "is_open": is_open,
         "not_yet_open": today < programme.nomination_opens,
-        "working_days_left": count_working_days(today, programme.nomination_closes) if is_open else None,
+        "working_days_left": working_days(today, programme.nomination_closes) if is_open else None,
         "quota": standing,
         "rows": rows,
         "returned_count": sum(row["nominee"].status == S.RETURNED for row in rows),

@@ -152,6 +152,19 @@ def test_village_page_counts_the_working_days_left_to_the_close(
     assert ("Segera lengkapi dan kirim daftar." in page) is (days_left <= 3)
 
 
+def test_village_page_counts_weekdays_in_a_year_without_holiday_data(login, officer, niur, programme, pinned_today):
+    # lokal-id has holidays only for the years whose SKB is out; a window closing in a later year
+    # (Fri 29 Dec 2028 here) was a server error on the officer's page. Mon 4 to Fri 29 Dec: 20 weekdays.
+    Programme.objects.filter(pk=programme.pk).update(
+        nomination_opens=dt.date(2028, 11, 1), nomination_closes=dt.date(2028, 12, 29))
+    pinned_today(dt.date(2028, 12, 4))
+
+    response = login(officer).get(village_url(niur))
+
+    assert response.status_code == 200
+    assert response.context["working_days_left"] == 20
+
+
 def test_officer_home_lands_on_the_village_page(login, officer, niur):
     response = login(officer).get(reverse("accounts:home"))
 
