@@ -291,3 +291,57 @@ def test_a_long_list_is_previewed_and_saved_by_the_worker(settings, worker, work
     # The job page is its requester's only.
     client.force_login(approver)
     assert client.get(reverse("job-status", args=[job.pk])).status_code == 404
+
+
+# --- The job's work, run here (what the worker would do) ------------------------------------------
+
+def test_a_file_the_preview_job_finds_unusable_is_refused_with_the_reason_and_not_kept(
+        programme, regency_admin, media, monkeypatch):
+    """The upload reads a long file only up to the threshold; the job reads it whole and may still
+    refuse it (here: more rows than a regency's list may have)."""
+    from common.jobs import job_run
+    from registrations.nominee_import import regency
+
+    token = uploads.store(workbook_bytes(THREE_ROWS, headers=list(VALID_ROW)))
+    job = regency.preview_start(programme=programme, user=regency_admin, token=token)
+    monkeypatch.setattr(excel, "REGENCY_MAX_ROWS", 2)
+
+    job = job_run(job.pk, regency.preview_work)
+
+    assert (job.status, job.error) == (JobStatus.FAILED,
+                                       "Berkas berisi lebih dari 2 baris data. Bagi menjadi beberapa berkas.")
+    assert stored(media) == [] and not Nominee.objects.exists()
+
+
+def test_a_job_whose_requester_lost_the_role_is_refused(programme, regency_admin, media):
+    from accounts.enums import Role
+    from common.jobs import job_run
+    from registrations.nominee_import import regency
+
+    token = uploads.store(workbook_bytes(THREE_ROWS, headers=list(VALID_ROW)))
+    job = regency.apply_start(programme=programme, user=regency_admin, token=token, rows=3)
+    type(regency_admin).objects.filter(pk=regency_admin.pk).update(role=Role.REGENCY_REVIEWER)
+
+    job = job_run(job.pk, regency.apply_work)
+
+    assert (job.status, job.error) == (JobStatus.FAILED, regency.NOT_ALLOWED)
+    assert not Nominee.objects.exists() and uploads.exists(token)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_inline_preview_costs_the_same_queries_whatever_its_rows(count, client, programme, regency_admin,
+                                                                      media, django_assert_num_queries):
+    rows = [{**VALID_ROW, "NIK": f"170501150590000{number}"} for number in range(1, count + 1)]
+    client.force_login(regency_admin)
+
+    with django_assert_num_queries(QUERIES_OF_AN_INLINE_UPLOAD):
+        response = client.post(url("upload", programme),
+                               {"file": upload_file(workbook_bytes(rows, headers=list(VALID_ROW)))})
+
+    assert response.status_code == 302 and not Nominee.objects.exists()
+
+
+# The session, the user, the region scope, the programme with its regency; the check: the active
+# occupations, the regency's villages, the NIKs already active (one query for the file); the
+# session saved (savepoint, UPDATE, release).
+QUERIES_OF_AN_INLINE_UPLOAD = 10
