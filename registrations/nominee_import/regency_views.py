@@ -139,16 +139,19 @@ def confirm(request, pk, token):
     data = regency_import.stored_summary(token)
     if data is not None and data["applied"]:
         return redirect("registrations:regency-import-result", pk=programme.pk, token=token)
-    content = uploads.read(token)
-    if content is None:
+    if not uploads.exists(token):
         messages.warning(request, regency_import.UPLOAD_GONE)
         return redirect("registrations:regency-import-upload", pk=programme.pk)
-    if not regency_import.runs_inline(entry["rows"]):
+    if not regency_import.runs_inline(entry["rows"]):  # the job reads the file, not this request
         rows = data["totals"]["rows"] if data else None
         with transaction.atomic():
             job = regency_import.apply_start(programme=programme, user=request.user, token=token, rows=rows)
         _remember(request, token, {**entry, "apply_job": job.pk})
         return redirect(job_url(job))
+    content = uploads.read(token)
+    if content is None:  # purged a moment ago
+        messages.warning(request, regency_import.UPLOAD_GONE)
+        return redirect("registrations:regency-import-upload", pk=programme.pk)
     try:
         applied = regency_import.apply_keep(programme=programme, user=request.user, token=token, content=content)
     except PermissionDenied:
