@@ -61,8 +61,23 @@ def read(token: str) -> bytes | None:
     return _read(_name(token))
 
 
+def exists(token: str) -> bool:
+    """Whether the upload `token` still waits (without reading it: a regency's list is tens of MB)."""
+    name = _name(token)
+    return bool(name) and default_storage.exists(name)
+
+
 def store_rejected(token: str, content: bytes) -> None:
-    _write(_name(token, REJECTED), content)
+    """The rejected rows of the upload `token` (replacing an earlier one: the preview's, then the apply's)."""
+    name = _name(token, REJECTED)
+    default_storage.delete(name)
+    _write(name, content)
+
+
+def delete_rejected(token: str) -> None:
+    name = _name(token, REJECTED)
+    if name:
+        default_storage.delete(name)
 
 
 def read_rejected(token: str) -> bytes | None:

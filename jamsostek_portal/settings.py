@@ -326,6 +326,10 @@ WORKBOOK_MAX_COMPRESSION_RATIO = env.int("WORKBOOK_MAX_COMPRESSION_RATIO", defau
 # the worker with a progress page (bpjs/jobs.py); smaller ones run in the request. Measured: 2,020
 # rows take about 3 s in the request, gunicorn gives up at 30 s.
 BPJS_INLINE_MAX_ROWS = env.int("BPJS_INLINE_MAX_ROWS", default=2500)
+# A regency-wide nominee list (the office's Excel import, registrations/nominee_import/regency.py)
+# with more rows than this is previewed and saved by the worker with a progress page; a smaller
+# one in the request. Checking and saving take a few milliseconds a row, so 2,000 answer in seconds.
+NOMINEE_IMPORT_INLINE_MAX_ROWS = env.int("NOMINEE_IMPORT_INLINE_MAX_ROWS", default=2000)
 # Rows of one BPJS answer file (the nominee import keeps 1,000, the official figures 500).
 BPJS_ANSWER_MAX_ROWS = env.int("BPJS_ANSWER_MAX_ROWS", default=50000)
 # Uploads waiting between preview and confirmation (common/uploads.py) are deleted after this many

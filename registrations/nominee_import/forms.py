@@ -19,3 +19,20 @@ class NomineeUploadForm(forms.Form):
 
     def clean_file(self):
         return workbooks.clean_upload(self.cleaned_data["file"], max_bytes=excel.MAX_BYTES)
+
+
+class RegencyNomineeUploadForm(forms.Form):
+    """The office's list for the whole regency: the template with "Kode desa" filled on every row."""
+
+    file = forms.FileField(
+        label="Berkas Excel (.xlsx)",
+        help_text=(f"Template dari portal dengan kolom Kode desa terisi di setiap baris. Paling banyak "
+                   f"{excel.REGENCY_MAX_ROWS:,} baris, paling besar {excel.REGENCY_MAX_BYTES // 1024 // 1024} MB."
+                   ).replace(",", "."),
+        error_messages={"required": "Pilih berkas .xlsx yang akan diunggah."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument."
+                                                         "spreadsheetml.sheet"}),
+    )
+
+    def clean_file(self):
+        return workbooks.clean_upload(self.cleaned_data["file"], max_bytes=excel.REGENCY_MAX_BYTES)

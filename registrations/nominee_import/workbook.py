@@ -191,6 +191,11 @@ def _add_lists(workbook: Workbook, sheet, *, occupations, data_sources, last_row
 
 # --- Reading an upload ----------------------------------------------------------------------
 
+class RowLimitExceeded(WorkbookError):
+    """More data rows than the reader was asked to read: the file is too long for that limit
+    (the regency page reads up to its inline threshold first, then hands a longer file to a job)."""
+
+
 def check_file(*, name: str, size: int, regency_wide: bool = False) -> None:
     """Refuses by name and size before the content is read (WorkbookError)."""
     workbooks.check_file(name=name, size=size, max_bytes=REGENCY_MAX_BYTES if regency_wide else MAX_BYTES)
@@ -254,7 +259,7 @@ def _read_sheet(workbook, *, max_rows: int) -> SheetData:
             continue
         blank_run = 0
         if len(result) >= max_rows:
-            raise WorkbookError(f"Berkas berisi lebih dari {max_rows} baris data. Bagi menjadi beberapa berkas.")
+            raise RowLimitExceeded(f"Berkas berisi lebih dari {max_rows} baris data. Bagi menjadi beberapa berkas.")
         result.append(_read_row(number, raw, kind))
     if not result:
         raise WorkbookError(

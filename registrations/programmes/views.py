@@ -23,7 +23,7 @@ from common.formatting import format_number, format_rupiah
 from registrations import services
 from registrations.enums import ACTIVE_STATES, QuotaRule
 from registrations.models import VillageQuota
-from registrations.permissions import can_manage_programmes
+from registrations.permissions import can_import_nominees, can_manage_programmes
 from registrations.premiums import programme_budget
 from registrations.quotas import places_taken, places_taken_by_village, programme_quota_total
 from registrations.selectors import programme_get_for_user, programmes_for_user
@@ -166,6 +166,7 @@ def _render_detail(request, programme, *, quota_form, status=200):
         "programme": programme,
         "regency": programme.regency,
         "can_manage": can_manage,
+        "can_import": can_import_nominees(request.user, programme.regency),
         "window_label": _window_label(programme, timezone.localdate()),
         "premium_label": format_rupiah(programme.premium_per_month),
         "budget_label": format_rupiah(budget) if budget is not None else None,

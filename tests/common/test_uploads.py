@@ -30,6 +30,20 @@ def test_an_upload_waits_in_storage_readable_by_the_app_only(media):
     assert stat.S_IMODE((media / "imports" / f"{token}.xlsx").stat().st_mode) == 0o600
 
 
+def test_a_rejected_rows_file_is_replaced_by_the_next_step_and_can_be_dropped(media):
+    """The preview leaves one, the apply another in its place (or none, when nothing was refused)."""
+    token = uploads.store(b"isi")
+    uploads.store_rejected(token, b"pratinjau")
+
+    uploads.store_rejected(token, b"hasil")
+
+    assert uploads.read_rejected(token) == b"hasil" and uploads.exists(token)
+    uploads.delete_rejected(token)
+    assert uploads.read_rejected(token) is None and uploads.read(token) == b"isi"
+    uploads.delete(token)
+    assert not uploads.exists(token) and not uploads.exists("../../etc/passwd")
+
+
 def test_beat_purges_uploads_older_than_the_setting_and_keeps_younger_ones(settings):
     settings.UPLOAD_MAX_AGE_HOURS = 6
     old, young = uploads.store(b"lama"), uploads.store(b"baru")
