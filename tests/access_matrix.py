@@ -156,6 +156,7 @@ ACCESS: dict[str, Access] = {}
 ADMINS = frozenset({Role.REGENCY_ADMIN, Role.SYSTEM_ADMIN})
 REVIEW_PAGES = REVIEW_PAGE_ROLES | SYSADMIN
 PROGRAMME_MANAGERS = DECISION_ROLES | ADMINS
+IMPORTERS = OFFICE_ROLES | SYSADMIN
 COVERAGE_ENTRY = frozenset({Role.REGENCY_ADMIN, Role.REGENCY_APPROVER}) | SYSADMIN  # reports.permissions
 EXPORT_LOG = REGENCY_ROLES | SYSADMIN
 BPJS_PAGES = EXPORT_BATCH_DOWNLOAD_ROLES | OFFICE_ROLES
@@ -211,6 +212,12 @@ ACCESS.update({
     "registrations:import-confirm": action(OFFICER, post_answer=STALE),
     "registrations:import-result": page(OFFICER, answer=STALE),
     "registrations:import-rejected": page(OFFICER, answer=STALE),
+    # The office's list for the whole regency (registrations.permissions.can_import_nominees).
+    "registrations:regency-import-upload": form(IMPORTERS, pk="programme"),
+    "registrations:regency-import-preview": page(IMPORTERS, pk="programme", answer=STALE),
+    "registrations:regency-import-confirm": action(IMPORTERS, pk="programme", post_answer=STALE),
+    "registrations:regency-import-result": page(IMPORTERS, pk="programme", answer=STALE),
+    "registrations:regency-import-rejected": page(IMPORTERS, pk="programme", answer=STALE),
     # --- review -----------------------------------------------------------------------------------------
     "registrations:review-queue": Access(get=REVIEW_PAGES, post=REVIEW_PAGES, scoped=False,
                                          post_answer=frozenset({303})),
