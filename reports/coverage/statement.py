@@ -283,7 +283,7 @@ def _statement(inputs: dict[str, list], *, on: dt.date, computed_at: dt.datetime
                         f"({', '.join(f'p.{name}' for name in REPORTED_COLUMNS)})")
     sums = ", ".join(f"SUM({name})::bigint AS {name}" for name in ["quota", *COUNTS])
     # A village's counts over its programmes (most villages have one).
-    counted = ", ".join(f"SUM(c.{name})::bigint AS {name}" for name in COUNTS)
+    per_village_sums = ", ".join(f"SUM(c.{name})::bigint AS {name}" for name in COUNTS)
 
     statement = f"""
 WITH regency AS ({regency_cte}),
@@ -296,7 +296,7 @@ programme AS MATERIALIZED (
   SELECT p.*, p.id = ANY({year_array}) AS of_year FROM {PROGRAMME} p WHERE p.id = ANY({all_array})
 ),
 counts AS (
-  SELECT c.village_id, {counted}{counts_from}
+  SELECT c.village_id, {per_village_sums}{counts_from}
 ),
 village_quota AS (
   SELECT v.id AS village_id, SUM({quota_sql}) AS quota
