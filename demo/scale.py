@@ -173,8 +173,25 @@ def generate(codes: Iterable[str], *, per_village: int, seed: int = 1, today: dt
         programme_ids = list(programmes.values())
         _derive_rows(programme_ids, actor=actor)
         _coverage_inputs(regencies, actor=actor, today=today, seed=seed)
+    _refresh_statistics()
     total = Nominee.objects.filter(programme_id__in=list(programmes.values())).count()
     return ScaleResult(nominees=total, programmes=programmes)
+
+
+def _refresh_statistics() -> None:
+    """What a bulk load leaves to do, as after pg_restore: the planner's statistics of the tables
+    just filled (ANALYZE; otherwise it plans the first queries for the empty tables), and the
+    nominees' visibility map (VACUUM), so counts read from an index alone (the coverage recompute's
+    index-only scan) need not visit the rows until autovacuum would have come by. VACUUM cannot run
+    inside a transaction (a test's): there, ANALYZE only."""
+    tables = [Nominee._meta.db_table, NomineeEvent._meta.db_table, Nominee.history.model._meta.db_table,
+              VillageSubmission._meta.db_table]
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+        else:
+            cursor.execute(f"VACUUM (ANALYZE) {tables[0]}")
+            cursor.execute(f"ANALYZE {', '.join(tables[1:])}")
 
 
 def _skip_row_triggers() -> None:

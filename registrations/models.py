@@ -206,8 +206,11 @@ class Nominee(models.Model):
                                    condition=Q(decile__isnull=True) | Q(decile__gte=1, decile__lte=10)),
         ]
         indexes = [
-            # The village officer's page and the quota count: one village's nominees in a programme.
-            models.Index(fields=["programme", "village", "status"], name="nominee_programme_village"),
+            # The village officer's page and the quota count: one village's nominees in a programme;
+            # and the coverage recompute's counts (reports.coverage.statement), read from this index
+            # alone: every column they need (programme, village, status, BPJS membership date) is in
+            # it, in the order they are grouped, so the count needs neither the rows nor a sort.
+            models.Index(fields=["programme", "village", "status", "registered_on"], name="nominee_coverage_count"),
             # Exact NIK search by staff, and the duplicate check's lookup of inactive history.
             models.Index(fields=["nik_hash"], name="nominee_nik_hash"),
         ]

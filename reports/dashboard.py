@@ -72,7 +72,7 @@ def stage_progress(programme: Programme) -> StageProgress:
     villages = (
         Village.objects.filter(subdistrict__regency_id=programme.regency_id)
         .order_by()
-        # Joined on the programme (LEFT JOIN … ON village AND programme, index nominee_programme_village):
+        # Joined on the programme (LEFT JOIN … ON village AND programme, index nominee_coverage_count):
         # only this stage's nominees are read, whatever the regency's earlier stages and years hold.
         .annotate(stage_nominees=FilteredRelation("nominees", condition=Q(nominees__programme=programme)))
         # Names apart from the totals' below: an aggregate named like an annotation shadows it.

@@ -12,10 +12,10 @@ decided per regency (the year, the premium, the official figure or the target be
 regency's UCJ, the latest subdistrict figures) is decided in Python with the same functions as the
 live figures, over a few queries for all regencies at once, and passed in as arrays.
 
-Counts join on the programme: the nominees read are found through their programme (the index on
-Nominee.programme): those of the year's programmes (all stages of the current year) and the covered
-workers of the regency's other programmes, so a regency's cost follows its current programme rather
-than every nominee its villages ever had.
+Counts are read per programme, from the index nominee_coverage_count (programme, village, state,
+BPJS membership date) alone: the nominees of the year's programmes (all stages of the current year)
+and the covered workers of the regency's other programmes, so a regency's cost follows its current
+programme rather than every nominee its villages ever had, and no nominee row is read.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, DateField, DecimalField, IntegerField, Q
+from django.db.models import DateField, DecimalField, IntegerField, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import Query
 from django.utils import timezone
@@ -200,19 +200,27 @@ def _statement(inputs: dict[str, list], *, on: dt.date, computed_at: dt.datetime
         values = iter(more)
         return re.sub(r"(?<!%)%s", lambda _: value(next(values)), text)
 
-    # Nominee counts per village, from the rules.
+    # Nominee counts per village, from the rules. Read per programme (a nested loop over the
+    # programmes): each programme's nominees come from the index nominee_coverage_count alone (an
+    # index-only scan, already in village order), so they are counted per village as they stream by,
+    # with no hash table over the country's nominees and no nominee row read; the few villages with
+    # nominees in several programmes are summed after.
     year_ids = inputs["year_programme_ids"]
     filters = programme_count_filters(programme_ids=year_ids or [0])
     top_after = _column("r.official_as_of", DateField())
     subdistrict_after = _column("so.as_of", DateField())
-    counts = [f"{sql(Nominee, Count('pk', filter=filters[name]))} AS {name}" for name in
+
+    def counted(condition: Q) -> str:  # COUNT(*): a count that reads no column outside the index
+        return f"COUNT(*) FILTER (WHERE {sql(Nominee, condition)})"
+
+    counts = [f"{counted(filters[name])} AS {name}" for name in
               ("nominated", "submitted", "approved", "registered", "active")]
     counts.append(f"{sql(Nominee, premium_committed_expression(programme_ids=year_ids or [0]))} AS premium_committed_rp")
-    counts.append(f"{sql(Nominee, Count('pk', filter=covered_workers_q(on=on)))} AS covered")
-    counts.append(f"{sql(Nominee, Count('pk', filter=covered_workers_q(on=on, after=top_after)))} AS top_addition")
-    counts.append(f"COUNT({NOMINEE}.id) FILTER (WHERE so.as_of IS NOT NULL AND "
+    counts.append(f"{counted(covered_workers_q(on=on))} AS covered")
+    counts.append(f"{counted(covered_workers_q(on=on, after=top_after))} AS top_addition")
+    counts.append(f"COUNT(*) FILTER (WHERE so.as_of IS NOT NULL AND "
                   f"{sql(Nominee, covered_workers_q(on=on, after=subdistrict_after))}) AS subdistrict_addition")
-    counts_sql = ",\n       ".join(counts)
+    counts_sql = ",\n         ".join(counts)
     regency_cte = (
         "SELECT * FROM unnest(" + value(inputs["regency_id"]) + "::bigint[], " + value(inputs["year"]) + "::int[], "
         + value(inputs["premium"]) + "::bigint[], " + value(inputs["wide_quota"]) + "::bigint[], "
@@ -228,14 +236,19 @@ def _statement(inputs: dict[str, list], *, on: dt.date, computed_at: dt.datetime
     year_array = value(year_ids)
     all_array = value(inputs["programme_ids"])
     covered_array = value(sorted(COVERED_STATES))
+    # Read per programme: those of the year in full, the regency's others for their covered workers.
     counts_from = f"""
-  FROM {NOMINEE}
-  JOIN {PROGRAMME} ON {PROGRAMME}.id = {NOMINEE}.programme_id
+  FROM programme AS {PROGRAMME}
   JOIN regency r ON r.regency_id = {PROGRAMME}.regency_id
-  LEFT JOIN subdistrict_village so ON so.village_id = {NOMINEE}.village_id
-  WHERE {NOMINEE}.programme_id = ANY({year_array})
-     OR ({NOMINEE}.programme_id = ANY({all_array}) AND {NOMINEE}.status = ANY({covered_array}))
-  GROUP BY {NOMINEE}.village_id"""
+  CROSS JOIN LATERAL (
+    SELECT {NOMINEE}.village_id,
+         {counts_sql}
+    FROM {NOMINEE}
+    LEFT JOIN subdistrict_village so ON so.village_id = {NOMINEE}.village_id
+    WHERE {NOMINEE}.programme_id = {PROGRAMME}.id AND ({PROGRAMME}.of_year OR {NOMINEE}.status = ANY({covered_array}))
+    GROUP BY {NOMINEE}.village_id
+  ) AS c
+  GROUP BY c.village_id"""
     quota_sql = sql(Programme, per_village_quota_expression(_column("vq.quota")))
     quota_year_array = value(year_ids)
 
@@ -269,6 +282,8 @@ def _statement(inputs: dict[str, list], *, on: dt.date, computed_at: dt.datetime
     reported_differs = (f"({', '.join(f'c.{name}' for name in REPORTED_COLUMNS)}) IS DISTINCT FROM "
                         f"({', '.join(f'p.{name}' for name in REPORTED_COLUMNS)})")
     sums = ", ".join(f"SUM({name})::bigint AS {name}" for name in ["quota", *COUNTS])
+    # A village's counts over its programmes (most villages have one).
+    per_village_sums = ", ".join(f"SUM(c.{name})::bigint AS {name}" for name in COUNTS)
 
     statement = f"""
 WITH regency AS ({regency_cte}),
@@ -276,9 +291,12 @@ subdistrict_figure AS ({subdistrict_cte}),
 subdistrict_village AS (
   SELECT v.id AS village_id, f.as_of FROM villages_village v JOIN subdistrict_figure f ON f.subdistrict_id = v.subdistrict_id
 ),
+programme AS MATERIALIZED (
+  -- Whether a programme is of the year, decided once per programme rather than once per nominee.
+  SELECT p.*, p.id = ANY({year_array}) AS of_year FROM {PROGRAMME} p WHERE p.id = ANY({all_array})
+),
 counts AS (
-  SELECT {NOMINEE}.village_id,
-       {counts_sql}{counts_from}
+  SELECT c.village_id, {per_village_sums}{counts_from}
 ),
 village_quota AS (
   SELECT v.id AS village_id, SUM({quota_sql}) AS quota
