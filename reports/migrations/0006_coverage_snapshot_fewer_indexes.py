@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_export_record_to_common'),
+        ('reports', '0005_recompute_owed'),
         ('villages', '0004_remove_regencysettings_bpjs_export_layout'),
     ]
 
