@@ -16,6 +16,8 @@ import base64
 import binascii
 import hashlib
 import hmac
+import os
+import time
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -116,10 +118,54 @@ def stored_token(field_name: str) -> ExpressionWrapper:
     return ExpressionWrapper(F(field_name), output_field=TextField())
 
 
+def encrypt_many(values: Sequence[str]) -> list[str]:
+    """Fernet tokens of many values, in order; "" stays "" (an empty field is stored unencrypted).
+    Each token is what `encrypt` makes (version, the time, a random IV, AES-128-CBC with PKCS7
+    padding, HMAC-SHA256; `decrypt` opens it), but the AES of all of them is one call per block
+    position instead of a cipher per value: CBC encrypts block j as AES(plain j XOR cipher j-1), so
+    the first blocks of every value go through AES together, then the second blocks, and so on
+    (a NIK or KK number is two blocks). An import of 100,000 people encrypts 200,000 values."""
+    signing_key, encryption_key = _fernet_keys(settings.PERSONAL_DATA_KEY)
+    filled = [index for index, value in enumerate(values) if value]
+    if not filled:
+        return list(values)
+    padded = []
+    for index in filled:
+        data = values[index].encode()
+        pad = 16 - len(data) % 16
+        padded.append(data + bytes([pad]) * pad)
+    randomness = os.urandom(16 * len(filled))  # one read of the system's randomness for every IV
+    ciphers = [[randomness[start:start + 16]] for start in range(0, len(randomness), 16)]  # the IV, then the blocks
+    encryptor = Cipher(algorithms.AES(encryption_key), modes.ECB()).encryptor()
+    position = 0
+    while True:
+        chosen = [number for number, data in enumerate(padded) if len(data) > position]
+        if not chosen:
+            break
+        plain = b"".join([padded[number][position:position + 16] for number in chosen])
+        previous = b"".join([ciphers[number][-1] for number in chosen])
+        mixed = (int.from_bytes(plain, "big") ^ int.from_bytes(previous, "big")).to_bytes(len(plain), "big")
+        encrypted = encryptor.update(mixed)
+        for offset, number in enumerate(chosen):
+            ciphers[number].append(encrypted[offset * 16:offset * 16 + 16])
+        position += 16
+    encryptor.finalize()
+    header = b"\x80" + int(time.time()).to_bytes(8, "big")
+    tokens = list(values)
+    for index, blocks in zip(filled, ciphers, strict=True):
+        signed = header + b"".join(blocks)  # the IV and the ciphertext
+        tokens[index] = base64.urlsafe_b64encode(signed + hmac.digest(signing_key, signed, "sha256")).decode()
+    return tokens
+
+
+@lru_cache(maxsize=4)
+def _hash_key(key: str) -> bytes:
+    return hmac.new(key.encode(), b"jamsostek-portal identifier hash", hashlib.sha256).digest()
+
+
 def keyed_hash(value: str) -> str:
     """Hex HMAC-SHA256 of a normalised identifier: for equality only, never reversible."""
-    hash_key = hmac.new(settings.PERSONAL_DATA_KEY.encode(), b"jamsostek-portal identifier hash", hashlib.sha256)
-    return hmac.new(hash_key.digest(), value.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_hash_key(settings.PERSONAL_DATA_KEY), value.encode(), "sha256").hex()
 
 
 class EncryptedTextField(models.TextField):

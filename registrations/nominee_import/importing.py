@@ -203,11 +203,18 @@ class _Villages:
 
     def __init__(self, *, programme: Programme, village: Village | None):
         self.village, self.regency = village, programme.regency
+        self.placed: dict[str, tuple[Village | None, str | None]] = {}
         self.by_code = {} if village is not None else {
             v.code: v for v in Village.objects.filter(subdistrict__regency_id=programme.regency_id, is_retired=False)
             .select_related("subdistrict")}
 
     def place(self, typed: str) -> tuple[Village | None, str | None]:
+        # A regency's file of 100,000 rows names a few hundred villages: each code is read once.
+        if typed not in self.placed:
+            self.placed[typed] = self._place(typed)
+        return self.placed[typed]
+
+    def _place(self, typed: str) -> tuple[Village | None, str | None]:
         typed = typed.strip()
         code = normalise_village_code(typed) if typed else None
         if self.village is not None:

@@ -252,7 +252,7 @@ def _read_sheet(workbook, *, max_rows: int) -> SheetData:
         if kind == OPENSID and cells and str(cells[0] or "").strip() == "###":
             break  # OpenSID's end-of-data marker
         raw = {name: cells[index] if index < len(cells) else None for index, name in columns.items()}
-        if not any(workbooks.filled(value) for value in raw.values()):
+        if not any(value.strip() if type(value) is str else workbooks.filled(value) for value in raw.values()):
             blank_run += 1
             if blank_run > TEMPLATE_ROWS:
                 break
@@ -272,7 +272,11 @@ def _read_sheet(workbook, *, max_rows: int) -> SheetData:
 
 def _read_row(number: int, raw: dict, kind: str) -> SheetRow:
     row = SheetRow(number=number, values={})
+    values = row.values
     for name, value in raw.items():
+        if type(value) is str and name not in _READ_AS_TYPED:  # most cells: text as typed (_as_text)
+            values[name] = " ".join(value.split())
+            continue
         if name in IDENTIFIER_FIELDS and isinstance(value, int | float) and not isinstance(value, bool):
             # The digits are already gone; guessing them back would put someone else's NIK on file.
             row.problems.append(CellProblem(name, numeric_identifier_message(name)))

@@ -1,10 +1,14 @@
 """registrations/crypto.py: NIK and KK encrypted at rest, found through a keyed hash."""
 
+import hashlib
+import hmac
+
 import pytest
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from registrations.crypto import decrypt, decrypt_many, encrypt, keyed_hash
+from registrations.crypto import decrypt, decrypt_many, encrypt, encrypt_many, keyed_hash
 from registrations.models import Nominee
 
 from .conftest import KK, NIK_MAN
@@ -18,6 +22,22 @@ def test_encrypt_round_trip_is_not_deterministic():
     assert decrypt(first) == decrypt(second) == NIK_MAN
 
 
+@pytest.mark.parametrize("values", [
+    [NIK_MAN, KK, ""], ["", ""], ["x"], ["a" * 15, "b" * 16, "c" * 17, "d" * 32, "Siti Aminah binti Abdullah " * 7],
+    ["Ibu Ṣaleḥah 🙂", "", NIK_MAN, NIK_MAN],
+])
+def test_encrypt_many_makes_the_tokens_encrypt_makes(settings, values):
+    tokens = encrypt_many(values)
+
+    assert [token == "" for token in tokens] == [value == "" for value in values]  # "" is stored as it is
+    assert [decrypt(token) if token else token for token in tokens] == values == decrypt_many(tokens)
+    fernet = Fernet(settings.PERSONAL_DATA_KEY.encode())  # the library's own check: version, HMAC, padding
+    assert [fernet.decrypt(token.encode()).decode() for token in tokens if token] == [v for v in values if v]
+    filled = [token for token in tokens if token]
+    assert len(set(filled)) == len(filled)  # a fresh IV for every value, equal values included
+    assert all(len(token) == len(encrypt(value)) for token, value in zip(tokens, values, strict=True) if value)
+
+
 def test_keyed_hash_is_stable_and_not_the_plain_value():
     assert keyed_hash(NIK_MAN) == keyed_hash(NIK_MAN) != keyed_hash("1705015505900002")
     assert len(keyed_hash(NIK_MAN)) == 64
@@ -28,6 +48,14 @@ def test_keyed_hash_depends_on_the_key(settings):
     settings.PERSONAL_DATA_KEY = "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg="
 
     assert keyed_hash(NIK_MAN) != before
+
+
+def test_keyed_hash_is_the_stored_formula(settings):
+    """The hash is what every stored nik_hash was written with: HMAC-SHA256 under a key derived from
+    PERSONAL_DATA_KEY (the derived key is kept between calls, the result must not change)."""
+    derived = hmac.new(settings.PERSONAL_DATA_KEY.encode(), b"jamsostek-portal identifier hash", hashlib.sha256)
+
+    assert keyed_hash(NIK_MAN) == hmac.new(derived.digest(), NIK_MAN.encode(), hashlib.sha256).hexdigest()
 
 
 def test_database_holds_no_plain_nik_or_kk(open_programme, niur, officer, make_nominee):

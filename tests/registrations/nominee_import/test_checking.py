@@ -216,7 +216,7 @@ def test_preview_and_apply_cost_the_same_queries_for_3_or_30_rows(programme, niu
     content = workbook_bytes(rows)
 
     # preview: categories, villages, active NIKs; apply: + its preview, the scope, the quota lock,
-    # overrides, places taken, savepoints, the temporary table, COPY, the insert, the drop.
+    # overrides, places taken, savepoints, the sort's work_mem, the temporary table, COPY, the insert, the drop.
     with django_assert_max_num_queries(3):
         imports.import_preview(content=content, programme=programme)
     with django_assert_max_num_queries(16):
