@@ -154,7 +154,13 @@ def post_form(browser: requests.Session, host: Host, page_path: str, path: str, 
 @pytest.fixture
 def arranged(programme, niur, reviewer, add_nominees):
     """Three nominees of Desa Niur waiting for verification; the reviewer's password hashed as in
-    production (the app instances do not know the suite's fast hasher)."""
+    production (the app instances do not know the suite's fast hasher); no recompute mark left in
+    Redis for Seluma by an earlier test or run (the `worker` fixture's reason)."""
+    from django.core.cache import cache
+
+    from reports import triggers
+
+    cache.delete_many([triggers.pending_key(programme.regency_id), triggers.runs_key(programme.regency_id)])
     reviewer.password = PortalArgon2Hasher().encode(PASSWORD, PortalArgon2Hasher().salt())
     reviewer.save(update_fields=["password"])
     nominees = add_nominees(programme, niur, 3, status=NomineeStatus.SUBMITTED)
