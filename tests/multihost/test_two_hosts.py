@@ -8,6 +8,7 @@ the other keeps serving.
 Its processes use their own queue names (CELERY_QUEUE_PREFIX), so the suite's own worker, which
 takes every queue of the test run, never takes their tasks."""
 
+import http.cookiejar
 import os
 import re
 import signal
@@ -15,11 +16,15 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
-import requests
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
@@ -73,9 +78,59 @@ class Host:
 
     def answers(self) -> bool:
         try:
-            return requests.get(f"{self.url}/healthz", timeout=2).status_code == 200
-        except requests.RequestException:
+            return Browser().get(f"{self.url}/healthz", timeout=2).status_code == 200
+        except OSError:
             return False
+
+
+@dataclass
+class Answer:
+    status_code: int
+    url: str
+    content: bytes
+    cookies: dict = field(default_factory=dict)  # what this answer set
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the 3xx comes back as an answer; Browser follows it when asked
+
+
+class Browser:
+    """A browser's cookies (shared by every port of 127.0.0.1, as a browser's are) and requests."""
+
+    def __init__(self):
+        self.cookies = http.cookiejar.CookieJar()
+        self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect)
+
+    def _send(self, url, data=None, headers=None, timeout=30) -> tuple[Answer, str | None]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(url, data=body, headers=headers or {})
+        try:
+            response = self._opener.open(request, timeout=timeout)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            set_cookies = SimpleCookie()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                set_cookies.load(header)
+            answer = Answer(response.status, url, response.read(), {k: v.value for k, v in set_cookies.items()})
+            location = response.headers.get("Location")
+        return answer, location and urllib.parse.urljoin(url, location)
+
+    def get(self, url, timeout=30, allow_redirects=True) -> Answer:
+        answer, location = self._send(url, timeout=timeout)
+        while allow_redirects and location and 300 <= answer.status_code < 400:
+            answer, location = self._send(location, timeout=timeout)
+        return answer
+
+    def post(self, url, data, headers=None, timeout=30, allow_redirects=False) -> Answer:
+        answer, location = self._send(url, data, headers, timeout)
+        return self.get(location, timeout) if allow_redirects and location else answer
 
 
 @pytest.fixture(scope="module")
@@ -115,9 +170,9 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
         from jamsostek_portal.celery import app
 
         deadline = time.monotonic() + 45
-        wanted = {f"{queue}-{prefix.rstrip('.')}@{socket.gethostname()}" for queue in workers}
+        wanted = {f"{queue}-{prefix.rstrip('.')}@" for queue in workers}
         while True:
-            answered = {name for reply in app.control.ping(timeout=0.5) for name in reply}
+            answered = {name.split("@")[0] + "@" for reply in app.control.ping(timeout=0.5) for name in reply}
             if wanted <= answered and all(host.answers() for host in hosts.values()):
                 break
             if time.monotonic() > deadline or any(process.poll() is not None for process in processes):
@@ -132,9 +187,9 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
             _stop(process)
 
 
-def log_in(host: Host, username: str) -> requests.Session:
+def log_in(host: Host, username: str) -> Browser:
     """A browser's session: the login page, then the form with its CSRF token, through `host`."""
-    browser = requests.Session()
+    browser = Browser()
     login_url = f"{host.url}{reverse('accounts:login')}"
     page = browser.get(login_url, timeout=10)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
@@ -144,7 +199,7 @@ def log_in(host: Host, username: str) -> requests.Session:
     return browser
 
 
-def post_form(browser: requests.Session, host: Host, page_path: str, path: str, data: dict) -> requests.Response:
+def post_form(browser: Browser, host: Host, page_path: str, path: str, data: dict) -> Answer:
     page = browser.get(f"{host.url}{page_path}", timeout=10)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     return browser.post(f"{host.url}{path}", data={"csrfmiddlewaretoken": token, **data},
