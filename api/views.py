@@ -17,6 +17,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 
 from bpjs.selectors import export_batches_for_user
+from common.db_router import reads_from_replica
 from reports.selectors import snapshot_trend
 
 from .readings import (
@@ -49,6 +50,7 @@ REGION_CODE = OpenApiParameter(
                responses={200: RegionSerializer, **ERRORS},
                description="The regencies (kabupaten/kota) within your scope, by code, with links to their "
                            "coverage, history and subdistricts.")
+@reads_from_replica
 class RegionList(generics.ListAPIView):
     serializer_class = RegionSerializer
 
@@ -61,6 +63,7 @@ class RegionList(generics.ListAPIView):
                description="UCJ, target, achievement, contribution and programme figures of a regency, "
                            "subdistrict or village from its regency's latest recompute (live figures if the "
                            "regency was never recomputed).")
+@reads_from_replica
 class CoverageDetail(generics.GenericAPIView):
     serializer_class = CoverageSerializer
     pagination_class = None
@@ -73,6 +76,7 @@ class CoverageDetail(generics.GenericAPIView):
 @extend_schema(tags=["coverage"], parameters=[REGION_CODE], summary="Coverage history of a region",
                responses={200: CoverageSerializer, **ERRORS},
                description="One stored snapshot per computed day, oldest first.")
+@reads_from_replica
 class CoverageHistory(generics.ListAPIView):
     serializer_class = CoverageSerializer
 
@@ -87,6 +91,7 @@ class CoverageHistory(generics.ListAPIView):
                responses={200: CoverageSerializer, **ERRORS},
                description="A regency's subdistricts, or a subdistrict's villages, by code (a village has "
                            "none): programme figures per region, and UCJ where the region has a denominator.")
+@reads_from_replica
 class CoverageChildren(generics.ListAPIView):
     serializer_class = CoverageSerializer
 
@@ -102,6 +107,7 @@ class CoverageChildren(generics.ListAPIView):
                                             pattern=REGENCY_CODE_PATTERN,
                                             description="Only this regency's batches (code, e.g. 17.05 or 1705).",
                                             examples=[OpenApiExample("Kabupaten Seluma", value="17.05")])])
+@reads_from_replica
 class ExportBatchList(generics.ListAPIView):
     serializer_class = ExportBatchSerializer
 
@@ -118,6 +124,7 @@ class ExportBatchList(generics.ListAPIView):
                                             description="The batch number, as on the batch list.",
                                             examples=[OpenApiExample("A Seluma batch", value="BPJS-1705-2026-001")])],
                responses={200: ExportBatchSerializer, **ERRORS})
+@reads_from_replica
 class ExportBatchDetail(generics.RetrieveAPIView):
     serializer_class = ExportBatchSerializer
     lookup_field = "number"

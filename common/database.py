@@ -1,7 +1,7 @@
-"""Database helpers of the shared floor: errors worth another try, and the one UPDATE of many rows
-with a value of their own per row."""
+"""Database helpers of the shared floor: errors worth another try, the one UPDATE of many rows
+with a value of their own per row, and long reads that work behind PgBouncer in transaction mode."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from django.db import InterfaceError, OperationalError, connections
 
@@ -39,3 +39,23 @@ def update_rows(model, objects: Sequence, fields: Sequence[str], *, using: str =
             f"UPDATE {quote(meta.db_table)} SET {assignments} FROM (VALUES {', '.join([row] * len(objects))}) "
             f"AS v ({names}) WHERE {quote(meta.db_table)}.{quote(pk.column)} = v.{quote(f'v_{pk.column}')}",
             params)
+
+
+def values_in_chunks(queryset, fields: Sequence[str], *, chunk_size: int) -> Iterator[tuple]:
+    """The rows of `queryset` as `values_list(*fields)` tuples, in its order, read `chunk_size` at a
+    time without a server-side cursor: one query for the ordered primary keys, then one per chunk
+    (`pk IN (…)`), put back in order. Memory holds the keys and one chunk. For a long read where
+    server-side cursors are off (DISABLE_SERVER_SIDE_CURSORS, set behind PgBouncer in transaction
+    mode), where `QuerySet.iterator()` would fetch every row in one answer. A row deleted between
+    the two reads is left out."""
+    keys = list(queryset.values_list("pk", flat=True))
+    for start in range(0, len(keys), chunk_size):
+        chunk = keys[start:start + chunk_size]
+        rows = {row[-1]: row[:-1] for row in queryset.order_by().filter(pk__in=chunk).values_list(*fields, "pk")}
+        yield from (rows[key] for key in chunk if key in rows)
+
+
+def server_side_cursors(queryset) -> bool:
+    """Whether `queryset.iterator()` streams through a server-side cursor on its database."""
+    connection = connections[queryset.db]
+    return connection.vendor == "postgresql" and not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")

@@ -136,6 +136,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Behind PgBouncer in transaction mode (docs/deployment.md) a connection is a different server
+# connection at each transaction: no server-side cursor may outlive one, so Django declares none
+# (QuerySet.iterator() then reads its rows in one answer; the nominative list reads in chunks of
+# ids instead, reports/export_jobs.py).
+PGBOUNCER_TRANSACTION_MODE = env.bool("PGBOUNCER_TRANSACTION_MODE", default=False)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = PGBOUNCER_TRANSACTION_MODE
 # Connections are kept between requests (a new PostgreSQL connection per request capped even
 # /healthz), checked before reuse so a restarted database costs one reconnect, not an error.
 # SQLite (the demo) opens its file per request as before.
@@ -143,6 +149,22 @@ _PERSISTENT = DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60 if _PERSISTENT else 0))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A PostgreSQL read replica (streaming replication of the primary), optional. When set, the
+# dashboards, the exports and the API read from it, except what a person has just written
+# (common/db_router.py states the rule); without it nothing is routed and everything reads the
+# primary. The tests point it at the test database itself (TEST MIRROR).
+REPLICA_DATABASE_URL = env.str("REPLICA_DATABASE_URL", default="")
+# Seconds after a request that wrote during which that browser's reads stay on the primary: well
+# above the replica's usual lag (well under a second on a local network).
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = env.db_url_config(REPLICA_DATABASE_URL)
+    DATABASES["replica"].update(
+        ATOMIC_REQUESTS=False, CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True,
+        DISABLE_SERVER_SIDE_CURSORS=PGBOUNCER_TRANSACTION_MODE, TEST={"MIRROR": "default"},
+    )
+    DATABASE_ROUTERS = ["common.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "common.db_router.ReplicaReadsMiddleware")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -345,18 +367,29 @@ def _database_name() -> str:
     return Path(str(connections["default"].settings_dict["NAME"])).name
 
 
-# Tasks go to a queue named after the database, and cache keys start with it: the web, worker and
-# beat processes of one installation share the database, while two installations (or two test
-# runs on separate databases) sharing one Redis never run each other's tasks nor see each other's
-# keys. The worker reads its queue name here, at start, from its own DATABASE_URL.
-CELERY_TASK_DEFAULT_QUEUE = Path(str(DATABASES["default"]["NAME"])).name
-
-
-def _route_to_database_queue(name, args, kwargs, options, task=None, **extra) -> dict:
-    return {"queue": _database_name()}
-
-
-CELERY_TASK_ROUTES = (_route_to_database_queue,)
+# Three queues, so that one kind of work never waits behind another when the workers run on
+# several hosts (docs/deployment.md): coverage recomputes on "coverage", the jobs that read or write
+# files (exports, BPJS batches and answer files, bulk decisions and nominee imports, and the purges
+# of MEDIA_ROOT) on "files", everything else (stale-job sweep, health) on Celery's default
+# "celery". Routes are by task name, so beat's entries and tasks enqueued by name route the same.
+# A worker started without -Q takes only "celery": start one with -Q celery,coverage,files on a
+# single server, or one per queue on several. Two installations sharing one Redis use separate
+# Redis database numbers (redis://host:6379/0 and …/1), or each its CELERY_QUEUE_PREFIX (e.g.
+# "seluma." makes the queues seluma.celery, seluma.coverage, seluma.files; its workers' -Q says so).
+TASK_QUEUE_PREFIX = env.str("CELERY_QUEUE_PREFIX", default="")
+TASK_QUEUE_DEFAULT, TASK_QUEUE_COVERAGE, TASK_QUEUE_FILES = (
+    f"{TASK_QUEUE_PREFIX}{kind}" for kind in ("celery", "coverage", "files"))
+TASK_QUEUES = (TASK_QUEUE_DEFAULT, TASK_QUEUE_COVERAGE, TASK_QUEUE_FILES)
+CELERY_TASK_DEFAULT_QUEUE = TASK_QUEUE_DEFAULT
+CELERY_TASK_ROUTES = {
+    "reports.recompute_regency_coverage": {"queue": TASK_QUEUE_COVERAGE},
+    "reports.recompute_all_coverage": {"queue": TASK_QUEUE_COVERAGE},
+    "reports.build_export": {"queue": TASK_QUEUE_FILES},
+    "reports.purge_old_export_files": {"queue": TASK_QUEUE_FILES},
+    "bpjs.*": {"queue": TASK_QUEUE_FILES},
+    "registrations.*": {"queue": TASK_QUEUE_FILES},  # bulk decision jobs, nominee imports
+    "common.purge_staged_uploads": {"queue": TASK_QUEUE_FILES},
+}
 
 
 def _cache_key(key: str, key_prefix: str, version: int) -> str:

@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from common.access_log import export_job_done, export_job_record, export_record
-from common.database import RETRYABLE_DATABASE_ERRORS
+from common.database import RETRYABLE_DATABASE_ERRORS, server_side_cursors, values_in_chunks
 from common.formatting import display_percent
 from common.jobs import NOT_STARTED_MESSAGE, task_enqueue
 from common.models import ExportKind, ExportRecord, ExportStatus
@@ -143,7 +143,8 @@ NOMINATIVE_CHUNK = 2000
 
 def nominative_list_values(user, request: ExportRequest) -> Iterator[tuple]:
     """The list's nominees as plain values (exports.NomineeValues order), streamed from one
-    server-side cursor over nominative_list_nominees. NIK and KK are the fields
+    server-side cursor over nominative_list_nominees, or, where server-side cursors are off
+    (PGBOUNCER_TRANSACTION_MODE), read in chunks of ids (common.database.values_in_chunks). NIK and KK are the fields
     registrations.identifiers names for the request (shown_identifier_fields): the stored masked
     forms, never decrypted, for a masked list; in full, read as stored and decrypted a chunk at a
     time (crypto.decrypt_many). Nothing else encrypted is read."""
@@ -153,10 +154,15 @@ def nominative_list_values(user, request: ExportRequest) -> Iterator[tuple]:
         nik_field, kk_field = identifiers
     else:
         identifiers = {}
-    rows = nominative_list_nominees(user, request).annotate(**identifiers).values_list(
-        nik_field, kk_field, "full_name", "birth_place", "birth_date", "sex", "address", "rt", "rw",
-        "village__name", "village__subdistrict__name", "occupation__name", "status", "kpj_number",
-    ).iterator(chunk_size=NOMINATIVE_CHUNK)
+    fields = (nik_field, kk_field, "full_name", "birth_place", "birth_date", "sex", "address", "rt", "rw",
+              "village__name", "village__subdistrict__name", "occupation__name", "status", "kpj_number")
+    nominees = nominative_list_nominees(user, request).annotate(**identifiers)
+    if server_side_cursors(nominees):
+        rows = nominees.values_list(*fields).iterator(chunk_size=NOMINATIVE_CHUNK)
+    else:
+        # Behind PgBouncer in transaction mode (no server-side cursors): chunks of ids instead of
+        # one answer holding every row.
+        rows = values_in_chunks(nominees, fields, chunk_size=NOMINATIVE_CHUNK)
     if not request.full_identifiers:
         yield from rows
         return

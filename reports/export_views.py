@@ -28,6 +28,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from accounts.scope import regency_get_for_user, subdistrict_get_for_user, village_get_for_user
+from common.db_router import reads_from_replica
 from common.models import ExportStatus
 from common.workbooks import stored_xlsx_download, xlsx_download
 from registrations.selectors import current_programme, programme_get_for_user
@@ -67,6 +68,7 @@ def _nominative(request, region, regency):
     return _answer(request, export_jobs.export_start(user=request.user, request=export))
 
 
+@reads_from_replica
 @login_required
 @require_GET
 def nominative_village(request, pk):
@@ -74,6 +76,7 @@ def nominative_village(request, pk):
     return _nominative(request, village, village.subdistrict.regency)
 
 
+@reads_from_replica
 @login_required
 @require_GET
 def nominative_subdistrict(request, pk):
@@ -81,6 +84,7 @@ def nominative_subdistrict(request, pk):
     return _nominative(request, subdistrict, subdistrict.regency)
 
 
+@reads_from_replica
 @login_required
 @require_GET
 def nominative_regency(request, pk):
@@ -88,6 +92,7 @@ def nominative_regency(request, pk):
     return _nominative(request, regency, regency)
 
 
+@reads_from_replica
 @login_required
 @require_GET
 def coverage_recap(request, pk):
@@ -121,6 +126,7 @@ def export_download(request, pk):
     return response
 
 
+@reads_from_replica
 @login_required
 @require_GET
 def export_log(request, pk):

@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scope import regency_get_for_user, subdistrict_get_for_user
+from common.db_router import reads_from_replica
 from common.formatting import display_percent, format_date, format_number, format_percent, format_rupiah, long_date
 from common.workbooks import xlsx_download
 from registrations.permissions import can_see_review_pages
@@ -215,6 +216,7 @@ def _village_href(programme, village_pk: int | None) -> str | None:
 
 # --- Pages ---------------------------------------------------------------------------------------
 
+@reads_from_replica
 @login_required
 @require_GET
 def regency_detail(request, pk):
@@ -253,6 +255,7 @@ def regency_detail(request, pk):
     })
 
 
+@reads_from_replica
 @login_required
 @require_GET
 def subdistrict_detail(request, pk):

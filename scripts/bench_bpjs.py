@@ -86,10 +86,13 @@ def main(sizes: list[int]) -> int:
 
 
 def start_worker():
+    from django.conf import settings
+
     from jamsostek_portal.celery import app
 
     worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "jamsostek_portal", "worker", "--pool=solo",
-                               "--loglevel=WARNING", "--hostname=bench-bpjs@%h", "--without-gossip", "--without-mingle"],
+                               "--loglevel=WARNING", "--hostname=bench-bpjs@%h", "--without-gossip", "--without-mingle",
+                               "--queues", ",".join(settings.TASK_QUEUES)],  # the BPJS jobs go to "files"
                               cwd=ROOT, env=os.environ.copy())
     deadline = time.monotonic() + 60
     while not app.control.ping(timeout=0.5):

@@ -254,7 +254,8 @@ def celery_worker(django_db_setup, django_db_blocker, worker_media_root):
            "CELERY_BROKER_URL": redis_url, "CELERY_RESULT_BACKEND": redis_url, "MEDIA_ROOT": str(worker_media_root)}
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "jamsostek_portal", "worker", "--pool=solo",
-         "--loglevel=WARNING", "--hostname=pytest@%h", "--without-gossip", "--without-mingle"],
+         "--loglevel=WARNING", "--hostname=pytest@%h", "--without-gossip", "--without-mingle",
+         "--queues", ",".join(settings.TASK_QUEUES)],  # one worker for every queue, as on one server
         cwd=ROOT, env=env,
     )
     from jamsostek_portal.celery import app

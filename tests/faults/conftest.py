@@ -115,7 +115,7 @@ def start_worker(django_db_blocker, tmp_path):
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "jamsostek_portal", "worker", "--pool=solo", "--loglevel=WARNING",
              f"--hostname=faults-{len(workers)}@{socket.gethostname()}", "--without-gossip", "--without-mingle",
-             "--without-heartbeat",
+             "--without-heartbeat", "--queues", ",".join(settings.TASK_QUEUES),  # every queue, as on one server
              "--include=tests.faults.tasks"],
             cwd=ROOT, env=env)
         workers.append(worker)

@@ -103,6 +103,30 @@ def test_the_list_of_a_subdistrict_is_ordered_by_village_then_name_and_numbered(
                                                           (3, "Yanti", "Lubuk Sahung")]
 
 
+@pytest.mark.parametrize("persona", ["regency_admin", "viewer"])  # NIK in full (decrypted per chunk), masked
+def test_behind_pgbouncer_the_list_is_read_in_chunks_of_ids_with_the_same_rows(
+        request, programme, niur, lubuk_sahung, sukaraja, regency_admin, monkeypatch, django_assert_num_queries,
+        persona):
+    """PGBOUNCER_TRANSACTION_MODE turns server-side cursors off: the list is then read as its ordered
+    ids and one query per chunk, never as one answer holding every row."""
+    from django.db import connection
+
+    user = request.getfixturevalue(persona)
+    put(programme, lubuk_sahung, ["Yanti", "Agus", "Budi"], by=regency_admin)
+    put(programme, niur, ["Wati", "Citra"], by=regency_admin, serial_start=10)
+    export = export_jobs.nominative_list_request(user=user, programme=programme, region=sukaraja)
+    streamed = list(export_jobs.nominative_list_values(user, export))
+    monkeypatch.setattr(export_jobs, "NOMINATIVE_CHUNK", 2)
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+
+    # The ordered ids, then 3 chunks of at most 2 rows (5 nominees).
+    with django_assert_num_queries(4):
+        chunked = list(export_jobs.nominative_list_values(user, export))
+
+    assert chunked == streamed
+    assert [row[2] for row in chunked] == ["Citra", "Wati", "Agus", "Budi", "Yanti"]
+
+
 def test_rows_come_from_the_persons_own_scope_even_for_a_request_made_by_hand(
         programme, niur, lubuk_sahung, regency_admin, neighbour_officer):
     put(programme, niur, ["Budi"], by=regency_admin)
