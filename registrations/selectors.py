@@ -130,7 +130,9 @@ def review_queue(user, programme: Programme, filters: ReviewFilters) -> QuerySet
     """The regency's queue for one programme: the user's nominees with the filters applied and the
     rows ready to show (village, subdistrict, occupation loaded). `q` searches names; a NIK search
     comes as its keyed hash (`nik_hash`), so the NIK is neither in the URL nor compared in clear."""
-    nominees = _programme_nominees(user, programme).select_related("village__subdistrict", "occupation")
+    nominees = (_programme_nominees(user, programme).select_related("village__subdistrict", "occupation")
+                # Encrypted and not shown in the queue: not decrypted for each of its 50 rows.
+                .defer("kk", "mother_maiden_name"))
     if filters.subdistrict_id:
         nominees = nominees.filter(village__subdistrict_id=filters.subdistrict_id)
     if filters.village_id:
