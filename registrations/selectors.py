@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.scope import region_scope, village_get_for_user
+from accounts.scope import region_scope, village_get_for_user, villages_for_user
 from villages.models import Subdistrict, Village
 
 from . import workflow
@@ -17,6 +18,9 @@ from .checks import flag_filter
 from .enums import EDITABLE_STATES, INACTIVE_STATES, NomineeStatus
 from .models import Nominee, NomineeEvent, Programme, VillageSubmission
 from .permissions import can_see_review_pages
+
+# A village's Kemendagri code, "11.08.01.2001": how the queue's village box names one exactly.
+VILLAGE_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
 
 
 def programmes_for_user(user) -> QuerySet[Programme]:
@@ -126,8 +130,9 @@ def review_queue(user, programme: Programme, filters: ReviewFilters) -> QuerySet
     """The regency's queue for one programme: the user's nominees with the filters applied and the
     rows ready to show (village, subdistrict, occupation loaded). `q` searches names; a NIK search
     comes as its keyed hash (`nik_hash`), so the NIK is neither in the URL nor compared in clear."""
-    nominees = (nominees_for_user(user).filter(programme=programme)
-                .select_related("village__subdistrict", "occupation"))
+    nominees = (_programme_nominees(user, programme).select_related("village__subdistrict", "occupation")
+                # Encrypted and not shown in the queue: not decrypted for each of its 50 rows.
+                .defer("kk", "mother_maiden_name"))
     if filters.subdistrict_id:
         nominees = nominees.filter(village__subdistrict_id=filters.subdistrict_id)
     if filters.village_id:
@@ -149,10 +154,58 @@ def review_queue(user, programme: Programme, filters: ReviewFilters) -> QuerySet
     return nominees.order_by(*REVIEW_SORTS.get(filters.sort, REVIEW_SORTS["waiting"]))
 
 
+def _programme_nominees(user, programme: Programme) -> QuerySet[Nominee]:
+    """The programme's nominees the user sees. A programme belongs to one regency: when the user's
+    scope holds that whole regency (regency staff, the province, the system administrator), every
+    nominee of the programme is in scope, and the scope's join through village and subdistrict
+    is left out: the queue's counts then read the index on (programme, village, status) alone."""
+    scope = region_scope(user)
+    if (scope.everything or programme.regency_id in scope.regency_ids
+            or programme.regency.province_id in scope.province_ids):
+        return Nominee.objects.filter(programme=programme)
+    return nominees_for_user(user).filter(programme=programme)
+
+
 def review_status_counts(user, programme: Programme, filters: ReviewFilters) -> dict[str, int]:
-    """How many nominees per status under the queue's filters, the status filter aside. One query."""
+    """How many nominees per status under the queue's filters, the status filter aside: one grouped
+    count (GROUP BY status), every status present as a key (0 when none). The queue's pages take
+    their total from it too, so the paginator sends no COUNT of its own."""
     nominees = review_queue(user, programme, replace(filters, status=None)).order_by()
-    return nominees.aggregate(**{status.value: Count("pk", filter=Q(status=status)) for status in NomineeStatus})
+    counts = dict.fromkeys(NomineeStatus.values, 0)
+    counts.update((row["status"], row["count"]) for row in nominees.values("status").annotate(count=Count("pk")))
+    return counts
+
+
+# The queue's village filter is a search box: what a reviewer types ("lhok", "11.08.01") is
+# answered with at most this many villages (registrations/review/views.village_suggestions).
+VILLAGE_SUGGESTIONS = 20
+
+
+def review_village_suggestions(user, programme: Programme, text: str) -> list[Village]:
+    """Villages of the programme's regency that the user sees, whose name contains `text` or whose
+    code starts with it, by name; at most VILLAGE_SUGGESTIONS, each with its subdistrict. One query."""
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    villages = (villages_for_user(user).filter(subdistrict__regency_id=programme.regency_id, is_retired=False)
+                .select_related(None).select_related("subdistrict"))
+    matching = Q(code__startswith=text) if text.replace(".", "").isdigit() else Q(name__icontains=text)
+    return list(villages.filter(matching).order_by("name", "code")[:VILLAGE_SUGGESTIONS])
+
+
+def review_village_lookup(programme: Programme, text: str) -> list[Village]:
+    """The villages of the programme's regency that the queue's village box names: by code (a code
+    anywhere in the text, as the suggestions write it), by pk (older links), else by exact name.
+    Usually one; none or several is for the form to say. One query."""
+    villages = Village.objects.filter(subdistrict__regency_id=programme.regency_id, is_retired=False)
+    text = text.strip()
+    if code := VILLAGE_CODE.search(text):
+        villages = villages.filter(code=code.group(0))
+    elif text.isdigit():
+        villages = villages.filter(pk=int(text))
+    else:
+        villages = villages.filter(name__iexact=text)
+    return list(villages.select_related("subdistrict").order_by("code")[:10])
 
 
 def _nominee_in(programme: Programme) -> Nominee:

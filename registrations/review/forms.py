@@ -8,6 +8,7 @@ import datetime as dt
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from registrations import selectors
@@ -87,8 +88,12 @@ class ReviewFilterForm(forms.Form):
                           validators=[RegexValidator(r"\A[0-9a-f]{64}\Z")])
     subdistrict = forms.ModelChoiceField(label="Kecamatan", queryset=Subdistrict.objects.none(), required=False,
                                          empty_label="Semua kecamatan")
-    village = forms.ModelChoiceField(label="Desa/kelurahan", queryset=Village.objects.none(), required=False,
-                                     empty_label="Semua desa/kelurahan")
+    # A search box, not a list: a regency has up to ~2,000 villages, and an <option> each made
+    # most of the page's size and time. Typed text is resolved in clean_village (a code, an exact
+    # name, or a suggestion as written by village_label); with JavaScript, htmx fills the
+    # <datalist> with the villages of the reviewer's scope as they type.
+    village = forms.CharField(label="Desa/kelurahan", required=False, max_length=120,
+                              help_text="Ketik nama atau kode desa/kelurahan; kosongkan untuk semua.")
     status = forms.ChoiceField(label="Status", choices=[(ALL_STATUSES, "Semua status"), *S.choices])
     occupation = forms.ModelChoiceField(label="Pekerjaan", queryset=OccupationCategory.objects.all(),
                                         required=False, empty_label="Semua pekerjaan")
@@ -101,11 +106,33 @@ class ReviewFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["subdistrict"].queryset = Subdistrict.objects.filter(
             regency_id=programme.regency_id, is_retired=False).order_by("name")
-        self.fields["village"].queryset = (
-            Village.objects.filter(subdistrict__regency_id=programme.regency_id, is_retired=False)
-            .select_related("subdistrict").order_by("name", "code"))
-        self.fields["village"].label_from_instance = lambda v: f"{v.name} (Kec. {v.subdistrict.name})"
+        self.programme = programme
+        self.fields["village"].widget.attrs.update({
+            "list": "saran-desa", "autocomplete": "off", "placeholder": "Semua desa/kelurahan",
+            "hx-get": reverse("registrations:review-village-search", args=[programme.pk]),
+            "hx-trigger": "input changed delay:300ms", "hx-target": "#saran-desa", "hx-swap": "innerHTML",
+        })
         self.fields["subdistrict"].label_from_instance = lambda s: s.name
+
+    def clean_village(self) -> Village | None:
+        text = self.cleaned_data.get("village", "").strip()
+        if not text:
+            return None
+        villages = selectors.review_village_lookup(self.programme, text)
+        if not villages:
+            raise forms.ValidationError("Desa/kelurahan tidak ditemukan di kabupaten/kota ini. Pilih dari saran "
+                                        "atau ketik kodenya (mis. 11.08.01.2001).")
+        if len(villages) > 1:
+            raise forms.ValidationError(f"Ada {len(villages)} desa/kelurahan bernama {text}: pilih dari saran atau "
+                                        "ketik kodenya.")
+        village = villages[0]
+        # The box shows the village as the suggestions write it, also for an older link by pk.
+        if hasattr(self.data, "_mutable"):
+            self.data = self.data.copy()
+        else:
+            self.data = dict(self.data)
+        self.data["village"] = village_label(village)
+        return village
 
     def filters(self) -> selectors.ReviewFilters:
         """The valid filters; an invalid one is shown with its error and left out."""
@@ -123,6 +150,12 @@ class ReviewFilterForm(forms.Form):
             nik_hash=NO_NIK_MATCH if "nik" in self.errors else data.get("nik") or "",
             sort=data.get("sort") or "waiting",
         )
+
+
+def village_label(village: Village) -> str:
+    """How a suggestion and the filled-in box name a village: readable, and with its code, which
+    clean_village reads back."""
+    return f"{village.name} (Kec. {village.subdistrict.name}) {village.code}"
 
 
 class AuditPeriodForm(forms.Form):

@@ -9,6 +9,8 @@ from . import views as review_views
 urlpatterns = [
     path("verifikasi/", review_views.queue, name="review-queue"),
     path("verifikasi/<int:programme_pk>/desa/<int:village_pk>/", review_views.village, name="review-village"),
+    path("verifikasi/<int:programme_pk>/cari-desa/", review_views.village_suggestions,
+         name="review-village-search"),
     path("verifikasi/<int:programme_pk>/keputusan/", review_views.bulk_decide, name="review-bulk"),
     path("calon/<int:pk>/", nominee_views.detail, name="nominee-detail"),
     path("calon/<int:pk>/keputusan/", nominee_views.decide, name="nominee-decide"),

@@ -25,7 +25,7 @@ from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scope import region_scope
 from common.jobs import job_url
@@ -41,7 +41,7 @@ from registrations.permissions import can_decide_in, can_see_review_pages
 from villages.models import Regency
 
 from . import decisions
-from .forms import ALL_STATUSES, BulkDecisionForm, ReviewFilterForm
+from .forms import ALL_STATUSES, BulkDecisionForm, ReviewFilterForm, village_label
 
 PAGE_SIZE = 50
 # The whole-village buttons: only the decisions that need no reason per person.
@@ -124,8 +124,11 @@ def queue(request):
     form = ReviewFilterForm(data, programme=programme)
     form.is_valid()
     filters = form.filters()
-    page = Paginator(selectors.review_queue(user, programme, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.review_status_counts(user, programme, filters)
+    paginator = Paginator(selectors.review_queue(user, programme, filters), PAGE_SIZE)
+    # The total is in the counts already (the status filter's own count): no second COUNT(*).
+    paginator.count = counts[filters.status] if filters.status else sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
     can_decide = can_decide_in(user, programme.regency)
     return render(request, "registrations/review_queue.html", {
         "programme": programme,
@@ -144,6 +147,17 @@ def queue(request):
         "decision_form": _decision_form(user, programme) if can_decide else None,
         "next": request.get_full_path(),
     })
+
+
+@login_required
+@require_GET
+def village_suggestions(request, programme_pk):
+    """The queue's village box, as the reviewer types (htmx): <option>s for its <datalist>, the
+    villages of the programme's regency in the user's scope whose name or code matches."""
+    programme = selectors.review_programme_get(request.user, programme_pk)
+    villages = selectors.review_village_suggestions(request.user, programme, request.GET.get("village", ""))
+    return render(request, "registrations/review_village_options.html",
+                  {"options": [village_label(village) for village in villages]})
 
 
 def _filters_redirect(data) -> HttpResponseRedirect:

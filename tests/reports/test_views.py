@@ -347,3 +347,47 @@ def test_subdistrict_page_query_count_does_not_grow_with_villages(login, viewer,
         response = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]))
 
     assert [row.active for row in response.context["rows"]] == list(range(1, villages + 1))
+
+
+def _village_table(response) -> str:
+    page = response.content.decode()
+    return page[page.index('id="per-desa"'):page.index("</section>", page.index('id="per-desa"'))]
+
+
+def test_subdistrict_table_drawn_once_per_set_of_figures(login, viewer, seluma, sukaraja, django_assert_num_queries):
+    """The table and chart are kept under the figures they show: the same page again is the same
+    table, and new figures (a recompute writing new rows) show at once, without clearing anything."""
+    _snapshot(seluma, "17.05", RegionLevel.REGENCY, "Kabupaten Seluma")
+    _snapshot(seluma, "17.05.01", RegionLevel.SUBDISTRICT, "Sukaraja")
+    village = _snapshot(seluma, "17.05.01.2001", RegionLevel.VILLAGE, "Desa Satu", active=4_321)
+    client = login(viewer)
+    url = reverse("reports:subdistrict-detail", args=[sukaraja.pk])
+
+    first = client.get(url)
+    again = client.get(url)
+    CoverageSnapshot.objects.filter(pk=village.pk).update(active=8_765)
+    changed = client.get(url)
+
+    assert "4.321" in _village_table(first)
+    assert _village_table(again) == _village_table(first)
+    assert again.context["region_chart"] == first.context["region_chart"]
+    assert "8.765" in _village_table(changed) and "4.321" not in _village_table(changed)
+
+
+def test_subdistrict_table_without_the_cache(login, viewer, seluma, sukaraja, monkeypatch):
+    """Redis down: the page is drawn in full, as before the cache."""
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis tidak menjawab")
+
+    _snapshot(seluma, "17.05", RegionLevel.REGENCY, "Kabupaten Seluma")
+    _snapshot(seluma, "17.05.01", RegionLevel.SUBDISTRICT, "Sukaraja")
+    _snapshot(seluma, "17.05.01.2001", RegionLevel.VILLAGE, "Desa Satu", active=4_321)
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+
+    response = login(viewer).get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]))
+
+    assert response.status_code == 200
+    assert "4.321" in _village_table(response)

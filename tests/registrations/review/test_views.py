@@ -2,6 +2,7 @@
 checks, and bulk decisions, tried by the reviewer and approver of Seluma and by everyone else."""
 
 import datetime as dt
+import html
 import re
 import zoneinfo
 
@@ -18,6 +19,7 @@ from registrations.crypto import keyed_hash
 from registrations.enums import Action, DataSource
 from registrations.enums import NomineeStatus as S
 from registrations.models import Nominee, NomineeEvent, OccupationCategory, VillageSubmission
+from registrations.review.forms import village_label
 from villages.models import Subdistrict, Village
 
 from ..conftest import nik_for, years_before
@@ -137,6 +139,77 @@ def test_one_step_regency_approver_sees_submitted_by_default(login, approver, pe
     response = login(approver).get(QUEUE)
 
     assert sorted(names(response)) == ["Ahmad Fauzi", "Budi Santoso", "Siti Rahma"]
+
+
+# --- The village box: a search field, with suggestions from the reviewer's scope -----------------
+
+def village_search_url(programme):
+    return reverse("registrations:review-village-search", args=[programme.pk])
+
+
+def suggestions(response):
+    return [html.unescape(value) for value in re.findall(r'<option value="([^"]*)">', response.content.decode())]
+
+
+def test_village_search_suggests_only_villages_of_the_reviewers_scope(login, reviewer, open_programme,
+                                                                      other_regency):
+    # Both regencies have villages called "Lubuk …": only Seluma's are suggested.
+    assert Village.objects.filter(subdistrict__regency=other_regency, name__icontains="lubuk").exists()
+    expected = [village_label(village) for village in Village.objects.filter(
+        subdistrict__regency=open_programme.regency, name__icontains="lubuk", is_retired=False,
+    ).select_related("subdistrict").order_by("name", "code")]
+
+    response = login(reviewer).get(village_search_url(open_programme), {"village": "luBuk"})
+
+    assert response.status_code == 200
+    assert expected and suggestions(response) == expected
+    assert all(" 17.05." in suggestion for suggestion in suggestions(response))
+
+
+def test_village_search_by_code_and_too_short(login, reviewer, open_programme, niur, lubuk_sahung):
+    client = login(reviewer)
+
+    by_code = client.get(village_search_url(open_programme), {"village": "17.05.01.200"})
+    too_short = client.get(village_search_url(open_programme), {"village": "l"})
+
+    assert village_label(niur) in suggestions(by_code)
+    assert village_label(lubuk_sahung) in suggestions(by_code)
+    assert all(" 17.05.01.200" in suggestion for suggestion in suggestions(by_code))
+    assert suggestions(too_short) == []
+
+
+@pytest.mark.parametrize("who", ["other_reviewer", "officer", "province_viewer"])
+def test_village_search_is_not_found_outside_the_review_pages(request, login, open_programme, who):
+    response = login(request.getfixturevalue(who)).get(village_search_url(open_programme), {"village": "lubuk"})
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("typed", ["suggestion", "code", "name", "pk"])
+def test_queue_filters_by_the_village_typed(login, reviewer, people, open_programme, niur, typed):
+    value = {"suggestion": village_label(niur), "code": niur.code, "name": niur.name.upper(),
+             "pk": str(niur.pk)}[typed]
+
+    response = login(reviewer).get(QUEUE, {"programme": open_programme.pk, "status": "all", "sort": "name",
+                                           "village": value})
+
+    assert names(response) == ["Budi Santoso", "Dewi Lestari"]
+    assert f'value="{village_label(niur)}"' in response.content.decode()  # the box names the village
+
+
+def test_queue_filter_form_post_keeps_the_village(login, reviewer, people, open_programme, niur):
+    response = login(reviewer).post(QUEUE, {"programme": open_programme.pk, "status": "all",
+                                            "village": village_label(niur)}, follow=True)
+
+    assert sorted(names(response)) == ["Budi Santoso", "Dewi Lestari"]
+
+
+def test_queue_unknown_village_is_said_and_left_out(login, reviewer, people, open_programme):
+    response = login(reviewer).get(QUEUE, {"programme": open_programme.pk, "status": "all",
+                                           "village": "Desa Yang Tidak Ada"})
+
+    assert "Desa/kelurahan tidak ditemukan di kabupaten/kota ini." in response.content.decode()
+    assert len(names(response)) == 4
 
 
 @pytest.mark.parametrize(("filters", "expected"), [
@@ -403,14 +476,30 @@ def test_queue_query_count_does_not_grow_with_rows(login, reviewer, open_program
     client.get(QUEUE)  # the first page view creates the regency settings: not what is measured
 
     # 1 session, 2 user, 3 region assignments (scope), 4 programmes with regency and settings,
-    # 5 the current programme (open window), 6 paginator count, 7 status counts (one aggregate),
-    # 8 the page of nominees with village, subdistrict and occupation, 9 other nominations of
-    # their NIKs (review_checks), 10 the unread notices badge (base.html), 11 subdistrict choices,
-    # 12 village choices, 13 occupation choices.
-    with django_assert_num_queries(13):
+    # 5 the current programme (open window), 6 status counts (one grouped count, which also gives
+    # the paginator its total), 7 the page of nominees with village, subdistrict and occupation,
+    # 8 other nominations of their NIKs (review_checks), 9 the unread notices badge (base.html),
+    # 10 subdistrict choices, 11 occupation choices. The village filter is a search box: no query.
+    with django_assert_num_queries(11):
         response = client.get(QUEUE)
 
     assert len(response.context["rows"]) == villages * 2
+
+
+@pytest.mark.parametrize("extra_villages", [0, 40])
+def test_queue_query_count_and_size_do_not_grow_with_the_regency_villages(
+        login, reviewer, people, sukaraja, extra_villages, django_assert_num_queries):
+    Village.objects.bulk_create([Village(subdistrict=sukaraja, code=f"17.05.01.9{number:03d}",
+                                         name=f"Desa Tambahan {number}") for number in range(extra_villages)])
+    client = login(reviewer)
+    client.get(QUEUE)
+
+    with django_assert_num_queries(11):
+        response = client.get(QUEUE)
+
+    assert sorted(names(response)) == ["Ahmad Fauzi", "Budi Santoso", "Siti Rahma"]
+    assert "Desa Tambahan" not in response.content.decode()  # no <option> per village
+    assert "Niur" not in re.sub(r"<tbody>.*</tbody>", "", response.content.decode(), flags=re.S)
 
 
 # --- The village review page ---------------------------------------------------------------------
