@@ -222,6 +222,7 @@ ACCESS.update({
     "registrations:review-queue": Access(get=REVIEW_PAGES, post=REVIEW_PAGES, scoped=False,
                                          post_answer=frozenset({303})),
     "registrations:review-village": page(REVIEW_PAGES),
+    "registrations:review-village-search": read_only(REVIEW_PAGES),  # the queue's village box (htmx)
     "registrations:review-bulk": action(DECISION_ROLES, post_answer=REDIRECTED, data=_bulk_decision),
     "registrations:nominee-detail": page(EVERYONE, pk="nominee"),
     # A verification tried by a role that sees the nominee but may not decide: told so on its page
