@@ -18,8 +18,11 @@ EXPECTED = {
     "bpjs.preview_answers": "files",
     "bpjs.apply_answers": "files",
     "registrations.run_decision_job": "files",
+    "registrations.preview_regency_import": "files",
+    "registrations.apply_regency_import": "files",
     "common.purge_staged_uploads": "files",
     "common.fail_stale_jobs": "celery",
+    "reports.recompute_owed": "celery",  # a sweep: it only queues the owed recomputes (on "coverage")
     "jamsostek_portal.health": "celery",
 }
 
