@@ -51,7 +51,8 @@ def test_beat_entries_route_by_name_and_there_are_only_these_queues():
     queues = {entry["task"]: queue_of(entry["task"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
     assert queues == {"reports.recompute_all_coverage": "coverage", "reports.purge_old_export_files": "files",
-                      "common.fail_stale_jobs": "celery", "common.purge_staged_uploads": "files"}
+                      "reports.recompute_owed": "celery", "common.fail_stale_jobs": "celery",
+                      "common.purge_staged_uploads": "files"}
     assert set(EXPECTED.values()) == set(settings.TASK_QUEUES) == {"celery", "coverage", "files"}
     assert app.conf.task_default_queue == "celery"
 
