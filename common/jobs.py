@@ -46,7 +46,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .database import RETRYABLE_DATABASE_ERRORS
-from .models import Job, JobStatus
+from .models import ExportRecord, ExportStatus, Job, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,7 @@ JOB_FAILED_MESSAGE = "Pekerjaan gagal. Coba lagi; bila terulang, hubungi admin s
 NOT_STARTED_MESSAGE = ("Pekerjaan tidak dapat dimulai sekarang karena antrean latar belakang tidak tersedia. "
                        "Tidak ada yang berubah; coba lagi beberapa menit lagi.")
 STALE_MESSAGE = "Pekerjaan berhenti sebelum selesai (pekerja latar belakang terhenti). Coba lagi."
+EXPORT_STALE_MESSAGE = "Berkas berhenti dibuat sebelum selesai (pekerja latar belakang terhenti). Gagal, coba lagi."
 
 Progress = Callable[..., None]
 
@@ -169,15 +170,28 @@ def job_fail(job_id: int, message: str = JOB_FAILED_MESSAGE) -> None:
         status=JobStatus.FAILED, error=message, finished_at=timezone.now())
 
 
-def jobs_fail_stale(*, now: dt.datetime | None = None) -> int:
-    """Marks failed every job whose worker stopped: running with no heartbeat for
-    settings.JOB_STALE_AFTER_SECONDS, or queued that long after the heartbeat-less start (a message
-    lost with its broker). Returns how many."""
-    now = now or timezone.now()
+def _stale(now: dt.datetime) -> Q:
+    """Running with no heartbeat for settings.JOB_STALE_AFTER_SECONDS (a running row without one is
+    older than the heartbeat), or still queued settings.JOB_QUEUED_STALE_AFTER_SECONDS after it was
+    asked (a message lost with its broker). The same words for a Job and an export job."""
     cutoff = now - dt.timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
-    stale = (Q(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
-             | Q(status=JobStatus.QUEUED, created_at__lt=now - dt.timedelta(seconds=settings.JOB_QUEUED_STALE_AFTER_SECONDS)))
-    return Job.objects.filter(stale).update(status=JobStatus.FAILED, error=STALE_MESSAGE, finished_at=now)
+    return (Q(status="running", heartbeat_at__lt=cutoff)
+            | Q(status="running", heartbeat_at__isnull=True, created_at__lt=cutoff)
+            | Q(status="queued", created_at__lt=now - dt.timedelta(seconds=settings.JOB_QUEUED_STALE_AFTER_SECONDS)))
+
+
+def jobs_fail_stale(*, now: dt.datetime | None = None) -> int:
+    """Marks failed every background job whose worker stopped (`_stale`): the Jobs, with
+    STALE_MESSAGE, and the export jobs (ExportRecord, reports.export_jobs), with
+    EXPORT_STALE_MESSAGE. Their pages then stop polling and offer to try again. A message handed
+    to another worker later (acks_late) still finishes the work. Returns how many were marked."""
+    now = now or timezone.now()
+    jobs = Job.objects.filter(_stale(now)).update(status=JobStatus.FAILED, error=STALE_MESSAGE, finished_at=now)
+    exports = ExportRecord.objects.filter(_stale(now)).update(
+        status=ExportStatus.FAILED, error=EXPORT_STALE_MESSAGE, finished_at=now)
+    if jobs or exports:
+        logger.warning("stale background work marked failed: %d jobs, %d exports", jobs, exports)
+    return jobs + exports
 
 
 def job_get_for_user(user, pk: int) -> Job:

@@ -65,6 +65,9 @@ class ExportRecord(models.Model):
     # A job only: rows written so far of `total`, the stored file, and what went wrong.
     progress = models.PositiveIntegerField(_("baris selesai"), default=0)
     total = models.PositiveIntegerField(_("jumlah baris yang dibuat"), null=True, blank=True)
+    # Written when the worker claims the job and with every progress step: a running export whose
+    # heartbeat stops is dead (common.jobs.jobs_fail_stale), as a Job's.
+    heartbeat_at = models.DateTimeField(_("tanda hidup terakhir"), null=True, blank=True)
     file = models.FileField(_("berkas"), upload_to="exports/%Y/", blank=True)
     error = models.TextField(_("kesalahan"), blank=True)
     # A reveal only: which nominee's page showed NIK/KK in full (its id: no name or NIK in the log).
@@ -83,6 +86,9 @@ class ExportRecord(models.Model):
         indexes = [
             # The regency's export log page: newest first.
             models.Index(F("regency"), F("created_at").desc(), name="export_record_regency_log"),
+            # The staleness sweep: only the few unfinished jobs, never the whole log.
+            models.Index(fields=["status", "heartbeat_at"], name="export_record_unfinished",
+                         condition=models.Q(status__in=["queued", "running"])),
         ]
 
     def __str__(self) -> str:

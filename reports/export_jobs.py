@@ -31,12 +31,14 @@ from io import BytesIO
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -94,6 +96,20 @@ class ExportRequest:
         return cls(kind=record.kind, regency=record.regency, programme=record.programme,
                    subdistrict=record.subdistrict, village=record.village,
                    full_identifiers=record.full_identifiers)
+
+    def start_url(self) -> str:
+        """The page that asks this export again: a failed job's status page offers it ("coba lagi")."""
+        if self.kind == ExportKind.COVERAGE_RECAP:
+            return reverse("reports:coverage-recap", args=[self.regency.pk])
+        if self.kind != ExportKind.NOMINATIVE_LIST:
+            return ""
+        if self.village is not None:
+            url = reverse("reports:nominative-village", args=[self.village.pk])
+        elif self.subdistrict is not None:
+            url = reverse("reports:nominative-subdistrict", args=[self.subdistrict.pk])
+        else:
+            url = reverse("reports:nominative-regency", args=[self.regency.pk])
+        return f"{url}?{urlencode({'program': self.programme.pk})}" if self.programme else url
 
     @property
     def region_label(self) -> str:
@@ -357,7 +373,8 @@ def _enqueue(record_id: int) -> None:
 def export_job_run(*, record_id: int) -> ExportRecord | None:
     """Builds a queued export's file (the task `reports.build_export`). Idempotent: a record
     already done is left as it is; one left running by a worker that died is built again from
-    the start and its earlier file replaced. Returns the record, or None when it no longer exists.
+    the start and its earlier file replaced, as is one the staleness sweep marked failed meanwhile
+    (the message handed again to a worker finishes it). Returns the record, or None when it no longer exists.
     Database errors propagate (the task retries); any other error marks the record failed with a
     message for the person, the details going to the log."""
     with transaction.atomic():
@@ -370,17 +387,19 @@ def export_job_run(*, record_id: int) -> ExportRecord | None:
         if record.status == ExportStatus.DONE:
             return record
         record.status, record.progress, record.error = ExportStatus.RUNNING, 0, ""
-        record.save(update_fields=["status", "progress", "error"])
+        record.finished_at, record.heartbeat_at = None, timezone.now()
+        record.save(update_fields=["status", "progress", "error", "finished_at", "heartbeat_at"])
     request = ExportRequest.from_record(record)
     user = record.requested_by
 
     def progress(done: int) -> None:
-        ExportRecord.objects.filter(pk=record.pk).update(progress=done)
+        # The heartbeat too: a worker killed mid-way stops it (common.jobs.jobs_fail_stale).
+        ExportRecord.objects.filter(pk=record.pk).update(progress=done, heartbeat_at=timezone.now())
 
     previous = record.file.name
     try:
         total = export_row_count(user=user, request=request)
-        ExportRecord.objects.filter(pk=record.pk).update(total=total)
+        ExportRecord.objects.filter(pk=record.pk).update(total=total, heartbeat_at=timezone.now())
         with tempfile.TemporaryFile() as handle:
             written = export_write(handle, user=user, request=request, progress=progress)
             handle.seek(0)

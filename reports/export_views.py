@@ -108,8 +108,10 @@ def coverage_recap(request, pk):
 def export_status(request, pk):
     """The job's progress; htmx polls the panel until the export is done or failed."""
     record = selectors.export_record_get_for_user(request.user, pk)
+    retry_url = (export_jobs.ExportRequest.from_record(record).start_url()
+                 if record.status == ExportStatus.FAILED else "")
     context = {"record": record, "regency": record.regency, "is_done": record.status == ExportStatus.DONE,
-               "retention_days": settings.EXPORT_FILE_RETENTION_DAYS}
+               "retention_days": settings.EXPORT_FILE_RETENTION_DAYS, "retry_url": retry_url}
     if request.htmx:
         return render(request, "reports/export_status_panel.html", context)
     return render(request, "reports/export_status.html", context)

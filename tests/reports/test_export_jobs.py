@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from common import access_log
+from common import access_log, jobs
 from common.formatting import long_date
 from common.models import ExportKind, ExportRecord, ExportStatus
 from registrations.enums import NomineeStatus
@@ -274,6 +274,61 @@ def test_a_job_left_running_by_a_dead_worker_is_built_again_and_its_old_file_rep
     with record.file.open("rb") as handle:
         assert [row[3] for row in table(handle.read())] == ["Budi", "Wati"]
     assert len(list((media / "exports").rglob("*.xlsx"))) == 1
+
+
+def test_a_running_job_beats_its_heartbeat_with_its_progress(programme, niur, regency_admin, media, monkeypatch):
+    put(programme, niur, [f"Warga {n}" for n in range(600)], by=regency_admin)
+    request = export_jobs.nominative_list_request(user=regency_admin, programme=programme, region=niur)
+    record = queued(regency_admin, request, 600)
+    monkeypatch.setattr(exports, "PROGRESS_EVERY", 200)
+    beats = []
+    original = ExportRecord.objects.filter
+
+    def watch(*args, **kwargs):  # each progress step is an UPDATE on the record: read it back
+        query = original(*args, **kwargs)
+        if kwargs == {"pk": record.pk}:
+            beats.append(original(pk=record.pk).values_list("status", "heartbeat_at").get())
+        return query
+
+    started = timezone.now()
+    monkeypatch.setattr(ExportRecord.objects, "filter", watch)
+    export_jobs.export_job_run(record_id=record.pk)
+
+    running = [beat for status, beat in beats if status == ExportStatus.RUNNING]
+    assert len(running) >= 3 and all(beat >= started for beat in running)
+    assert running == sorted(running)
+
+
+def test_the_sweep_fails_a_dead_export_job_and_the_status_page_offers_to_ask_again(
+        programme, niur, regency_admin, media, client):
+    put(programme, niur, ["Budi"], by=regency_admin)
+    request = export_jobs.nominative_list_request(user=regency_admin, programme=programme, region=niur)
+    now = timezone.now()
+    dead = queued(regency_admin, request, 1)
+    alive = queued(regency_admin, request, 1)
+    done = queued(regency_admin, request, 1)
+    ExportRecord.objects.filter(pk=dead.pk).update(status=ExportStatus.RUNNING, progress=250,
+                                                   heartbeat_at=now - dt.timedelta(hours=1))
+    ExportRecord.objects.filter(pk=alive.pk).update(status=ExportStatus.RUNNING, heartbeat_at=now)
+    export_jobs.export_job_run(record_id=done.pk)
+
+    assert jobs.jobs_fail_stale(now=now + dt.timedelta(seconds=1)) == 1
+
+    states = dict(ExportRecord.objects.values_list("pk", "status"))
+    assert (states[dead.pk], states[alive.pk], states[done.pk]) == (
+        ExportStatus.FAILED, ExportStatus.RUNNING, ExportStatus.DONE)
+    client.force_login(regency_admin)
+    page = client.get(reverse("reports:export-status", args=[dead.pk])).content.decode()
+    assert jobs.EXPORT_STALE_MESSAGE in page and "hx-trigger" not in page  # failed: the page stops polling
+    again = reverse("reports:nominative-village", args=[niur.pk]) + f"?program={programme.pk}"
+    assert f'href="{again}"' in page
+    answer = client.get(again)
+    assert answer.status_code == 200 and ExportRecord.objects.count() == 4  # a new export, logged
+
+    # The message handed to another worker later still finishes the job the sweep gave up on.
+    export_jobs.export_job_run(record_id=dead.pk)
+    dead.refresh_from_db()
+    assert (dead.status, dead.error, dead.row_count) == (ExportStatus.DONE, "", 1)
 
 
 def test_a_job_that_fails_says_so_and_keeps_no_file(programme, niur, regency_admin, media, monkeypatch, caplog):
