@@ -103,10 +103,12 @@ def redis_in_use(own_redis, settings):
 @pytest.fixture
 def start_worker(django_db_blocker, tmp_path):
     """start_worker(redis_url) → a Celery worker process (solo pool) on that Redis and the test
-    database, also running tests/faults/tasks.py; killed at the end of the test if still alive."""
+    database, also running tests/faults/tasks.py, once it answers a ping; killed at the end of the
+    test if still alive. `wait=False` returns at once: a solo worker that takes a waiting message
+    first answers no ping until the task ends, so the test waits for the task's own effect."""
     workers: list[subprocess.Popen] = []
 
-    def _start(redis_url: str) -> subprocess.Popen:
+    def _start(redis_url: str, *, wait: bool = True) -> subprocess.Popen:
         database = settings.DATABASES["default"]
         database_url = (f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
                         f"{database['PORT'] or 5432}/{database['NAME']}")
@@ -119,6 +121,8 @@ def start_worker(django_db_blocker, tmp_path):
              "--include=tests.faults.tasks"],
             cwd=ROOT, env=env)
         workers.append(worker)
+        if not wait:
+            return worker
         from celery import current_app  # the test's own app, on its own Redis (redis_in_use)
 
         hostname = f"faults-{len(workers) - 1}@{socket.gethostname()}"
