@@ -78,7 +78,7 @@ def home(request):
     if user.role in PROVINCE_ROLES:
         provinces = list(provinces_for_user(user)[:2])
         if len(provinces) == 1:
-            return redirect("villages:province-detail", pk=provinces[0].pk)
+            return redirect("reports:province-detail", pk=provinces[0].pk)
     return redirect("villages:index")
 
 

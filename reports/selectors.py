@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from common.models import ExportRecord
-from villages.models import Regency
+from villages.models import Province, Regency
 
-from .coverage import regency_figures
+from .coverage import CoverageFigures, figures_for, regency_figures
 from .models import CoverageSnapshot, RegionLevel
 from .permissions import can_open_export
 
@@ -86,3 +86,24 @@ def coverage_rows(regency: Regency, *, levels, code_prefix: str | None = None):
         live = [figures for figures in live if figures.level == RegionLevel.REGENCY
                 or figures.region_code == code_prefix or figures.region_code.startswith(f"{code_prefix}.")]
     return None, [(figures.level, figures) for figures in live]
+
+
+
+def province_coverage_rows(province: Province, regencies) -> tuple[CoverageSnapshot | None, CoverageFigures,
+                                                                    list[tuple[Regency, CoverageSnapshot | None]]]:
+    """What the province dashboard and the API show of a province: (its latest snapshot row or None,
+    its figures, [(regency, its latest regency row or None)…] for `regencies`, the caller's
+    regencies of the province, by code). Two queries: the province's latest row, and each regency's
+    latest regency row. A province never computed gets live figures (coverage.figures_for); a
+    regency without a row has had no coverage data yet (a change schedules its recompute, and the
+    nightly one covers every regency with data): the caller says so, or computes it live."""
+    head = (CoverageSnapshot.objects.filter(level=RegionLevel.PROVINCE, region_code=province.code)
+            .order_by("-computed_on").first())
+    figures = CoverageFigures.from_snapshot(head) if head is not None else figures_for(province)
+    regencies = sorted(regencies, key=lambda regency: regency.code)
+    latest_day = (CoverageSnapshot.objects.filter(regency=OuterRef("regency"), level=RegionLevel.REGENCY)
+                  .order_by("-computed_on").values("computed_on")[:1])
+    stored = {row.regency_id: row for row in CoverageSnapshot.objects.filter(
+        level=RegionLevel.REGENCY, regency__in=[regency.pk for regency in regencies],
+        computed_on=Subquery(latest_day))}
+    return head, figures, [(regency, stored.get(regency.pk)) for regency in regencies]

@@ -4,8 +4,8 @@ call these; each checks `permissions.can_enter_coverage(entered_by, region)` its
 PermissionDenied, and raises ValidationError (Indonesian) for impossible values.
 
 Each runs in its own transaction and, when the write moves a regency's numbers, schedules that
-regency's recompute after commit (reports.triggers.coverage_changed). Province targets and figures
-schedule nothing: snapshots are per regency, and province figures are computed live.
+regency's recompute after commit (reports.triggers.coverage_changed); a province's entry rewrites
+the province's snapshot row after commit (coverage.recompute_provinces).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from common.formatting import format_date, format_number, parse_percent
 from villages.models import Province, Regency, Subdistrict, Village
 from villages.selectors import regency_of
 
-from .coverage import coverage_today
+from .coverage import coverage_today, recompute_provinces
 from .models import CoverageTarget, OfficialFigure, VillageDenominator
 from .permissions import can_enter_coverage
 
@@ -59,11 +59,13 @@ def _region_keys(region, allowed: tuple[type, ...]) -> dict:
 
 
 def _schedule_recompute(region) -> None:
-    """After commit, the regency whose numbers moved is recomputed (announced after commit; reports.triggers listens)."""
-    regency = regency_of(region)
-    if regency is None:
+    """After commit, the regency whose numbers moved is recomputed (announced after commit;
+    reports.triggers listens). A province's own entry moves only the province's row: it is
+    rewritten after commit, here (a few queries, rare: the system administrator's entry)."""
+    if isinstance(region, Province):
+        transaction.on_commit(lambda: recompute_provinces([region.pk]))
         return
-    events.announce_on_commit(ChangeKind.COVERAGE_INPUT, regency.pk)
+    events.announce_on_commit(ChangeKind.COVERAGE_INPUT, regency_of(region).pk)
 
 
 def _entry_save(model, *, keys: dict, values: dict, entered_by, region):

@@ -37,7 +37,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.scope import regency_get_for_user, subdistrict_get_for_user
+from accounts.scope import province_get_for_user, regencies_for_user, regency_get_for_user, subdistrict_get_for_user
 from common.db_router import reads_from_replica
 from common.formatting import display_percent, format_date, format_number, format_percent, format_rupiah, long_date
 from common.workbooks import xlsx_download
@@ -50,7 +50,7 @@ from .coverage import CoverageFigures, coverage_today, ucj_percent
 from .forms import CoverageTargetForm, FigureUploadForm, OfficialFigureForm, PlannerForm, VillageDenominatorsForm
 from .models import CoverageSnapshot, CoverageTarget, OfficialFigure, RegionLevel, VillageDenominator
 from .permissions import can_enter_coverage, can_see_export_log, can_view_coverage
-from .selectors import coverage_rows, snapshot_trend
+from .selectors import coverage_rows, province_coverage_rows, snapshot_trend
 
 IMPORT_SESSION_KEY = "coverage_figure_imports"
 KEEP_IN_SESSION = 5
@@ -63,6 +63,13 @@ def _regency_to_view(request, pk):
     if not can_view_coverage(request.user, regency):
         raise Http404("Kabupaten/kota tidak ditemukan.")
     return regency
+
+
+def _province_to_view(request, pk):
+    province = province_get_for_user(request.user, pk)
+    if not can_view_coverage(request.user, province):
+        raise Http404("Provinsi tidak ditemukan.")
+    return province
 
 
 def _regency_to_enter(request, pk):
@@ -292,6 +299,59 @@ def regency_detail(request, pk):
                         chart_title=f"Angka program per kecamatan, {regency.name}", anchor="per-kecamatan",
                         caption="Angka program dan UCJ per kecamatan"),
         **_trend(regency.code, figures), **_headline(figures), **_planner(request, figures),
+    })
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """A regency on the province dashboard: its UCJ against its own target, and where its name leads."""
+
+    name: str
+    href: str
+    ucj: object  # Decimal, 2 places, or None without a denominator
+    target: object
+    achievement: object
+    needed: int | None
+
+
+def _target_line(regency, figures: CoverageFigures) -> TargetLine:
+    return TargetLine(name=regency.name, href=reverse("reports:regency-detail", args=[regency.pk]),
+                      ucj=display_percent(figures.ucj_percent), target=figures.target_percent,
+                      achievement=display_percent(figures.target_achievement_percent),
+                      needed=figures.workers_needed_for_target)
+
+
+@reads_from_replica
+@login_required
+@require_GET
+def province_detail(request, pk):
+    """The province dashboard (the province viewer's, and the system administrator's): the
+    province's UCJ against its own target, its regencies' programme figures summed, the trend over
+    the stored days, each regency's UCJ against its target (furthest from target first) and a
+    sortable line and bar per regency, each leading to the regency's dashboard.
+
+    Queries, the same whatever the number of regencies: the province; its latest row; its
+    regencies; their latest rows; the trend."""
+    province = _province_to_view(request, pk)
+    regencies = list(regencies_for_user(request.user).filter(province=province, is_retired=False))
+    head, figures, stored = province_coverage_rows(province, regencies)
+    regency_rows, target_lines, not_computed = [], [], []
+    for regency, row in stored:
+        if row is None:
+            not_computed.append(regency)
+            continue
+        href = reverse("reports:regency-detail", args=[regency.pk])
+        regency_rows.append(RegionRow.from_snapshot(row, pk=regency.pk, href=href))
+        target_lines.append(_target_line(regency, CoverageFigures.from_snapshot(row)))
+    # Furthest from target first; regencies without a target (or a UCJ) after them, by name.
+    target_lines.sort(key=lambda line: (line.achievement is None, line.achievement or 0, line.name))
+    return render(request, "reports/province_detail.html", {
+        "province": province, "snapshot": head, "total": RegionRow.from_figures(figures),
+        "target_lines": target_lines, "not_computed": not_computed,
+        **_sorted_table(request, regency_rows, total=RegionRow.from_figures(figures), first_label="Kabupaten/kota",
+                        chart_id="grafik-kabupaten", chart_title=f"Angka program per kabupaten/kota, {province.name}",
+                        anchor="per-kabupaten", caption="Angka program dan UCJ per kabupaten/kota"),
+        **_trend(province.code, figures), **_headline(figures),
     })
 
 

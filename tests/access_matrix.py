@@ -245,6 +245,7 @@ ACCESS.update({
     "registrations:bpjs-answer-preview": form(BPJS_ROLES, get_answer=STALE, post_answer=STALE),
     "registrations:bpjs-answer-confirm": action(BPJS_ROLES, post_answer=STALE),
     # --- coverage ---------------------------------------------------------------------------------------
+    "reports:province-detail": read_only({Role.PROVINCE_VIEWER, Role.SYSTEM_ADMIN}, pk="province"),
     "reports:regency-detail": read_only(ABOVE_VILLAGE, pk="regency"),
     "reports:target-edit": form(COVERAGE_ENTRY, pk="regency"),
     "reports:figure-list": page(COVERAGE_ENTRY, pk="regency"),

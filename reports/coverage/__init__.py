@@ -19,22 +19,32 @@ Public API
   transaction and, on PostgreSQL, one statement (the `recompute_coverage` command).
 - `recompute_all(*, on=None) -> list[RecomputeResult]`: every regency with a programme, a target or
   an official figure, the same way.
+- `recompute_provinces(province_ids, *, on=None) -> int`: the day's province rows (also written by
+  the three above for the provinces of their regencies).
 
 Each rule lives in one named function in `rules.py` with its DOMAIN reference; the snapshot, the live
 figures and the planner all go through them. Counting happens in PostgreSQL: one grouped query over
 the villages (with conditional counts) gives every village's programme figures, and subdistricts and
 the regency are sums of those village rows, so a regency costs the same handful of queries however
-many villages and nominees it has. Province rows are not written: a snapshot belongs to one
-regency (CoverageSnapshot.regency), so province figures are computed live by `figures_for`.
+many villages and nominees it has. A province's row (no regency) is written in the same
+transaction as its regencies' rows, from the live province figures (`recompute_provinces`).
 """
 
 from . import rules
 from .figures import CoverageFigures, ProgrammeFigures, figures_for, regency_figures
 from .rules import *  # noqa: F403 (every rule, as listed in rules.__all__)
-from .snapshots import RecomputeResult, recompute_all, recompute_regencies, recompute_regency, regencies_to_recompute
+from .snapshots import (
+    RecomputeResult,
+    recompute_all,
+    recompute_provinces,
+    recompute_regencies,
+    recompute_regency,
+    regencies_to_recompute,
+)
 
 __all__ = [
     "CoverageFigures", "ProgrammeFigures", "figures_for", "regency_figures",
-    "RecomputeResult", "recompute_all", "recompute_regencies", "recompute_regency", "regencies_to_recompute",
+    "RecomputeResult", "recompute_all", "recompute_provinces", "recompute_regencies", "recompute_regency",
+    "regencies_to_recompute",
     *rules.__all__,
 ]

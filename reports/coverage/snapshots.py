@@ -1,8 +1,10 @@
 """Coverage snapshots: `recompute_regency` stores a regency's figures (regency, subdistricts,
 villages) as the day's CoverageSnapshot rows, in one transaction under a lock;
 `recompute_regencies` does several regencies (or the whole country: `recompute_all`) at once, set-based
-on PostgreSQL (statement.py: one statement for all of them). Province rows are not written: a snapshot belongs to one regency
-(CoverageSnapshot.regency), so province figures are computed live by `figures_for`.
+on PostgreSQL (statement.py: one statement for all of them). In the same transaction the day's row
+of each province of those regencies is written again (`recompute_provinces`), from the live
+province figures: every village of the province, and the province's own target and official
+figure, so a province row never mixes days of its regencies.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from common.formatting import display_percent, format_number, format_percent
-from villages.models import Regency
+from villages.models import Province, Regency
 
 from ..models import CoverageSnapshot, RegionLevel
-from .figures import _regency_figures
+from .figures import _province_figures, _regency_figures
 from .rules import period_for
 from .statement import recompute_statement
 
@@ -81,6 +83,8 @@ def recompute_regencies(regency_ids: Sequence[int], *, on: dt.date | None = None
             raise Regency.DoesNotExist(f"regency {sorted(set(regency_ids) - {pk for pk, _, _ in regencies})}")
         order = {regency_id: position for position, regency_id in enumerate(regency_ids)}
         outcomes = recompute_statement(sorted(regencies, key=lambda regency: order[regency[0]]), on=on)
+        recompute_provinces(Province.objects.filter(regencies__pk__in=regency_ids).values_list("pk", flat=True),
+                            on=on)
     return [
         RecomputeResult(regency_code=outcome.code, computed_on=on, rows_written=outcome.rows,
                         rows_changed=outcome.rows_written,
@@ -108,6 +112,7 @@ def _recompute_live(regency_id: int, *, on: dt.date) -> RecomputeResult:
         # A village retired since an earlier run today would otherwise keep a stale row for the day.
         CoverageSnapshot.objects.filter(regency=regency, computed_on=on).exclude(
             region_code__in=[row.region_code for row in figures]).delete()
+        recompute_provinces([regency.province_id], on=on)
     moved = []
     for row in figures:
         new = row.snapshot_fields()
@@ -121,6 +126,25 @@ def _recompute_live(regency_id: int, *, on: dt.date) -> RecomputeResult:
                          subdistricts=sum(1 for row in figures if row.level == RegionLevel.SUBDISTRICT),
                          villages=sum(1 for row in figures if row.level == RegionLevel.VILLAGE),
                          moved=moved))
+
+
+def recompute_provinces(province_ids, *, on: dt.date | None = None) -> int:
+    """Writes the day's row of each province (CoverageSnapshot level province, no regency) from the
+    live figures (figures._province_figures: one grouped query over the province's villages, its
+    own target and official figure). The province rows are locked first, in id order, so two
+    recomputes of regencies of one province write one after the other and the later one's row,
+    read after the earlier committed, stands. Called inside the regencies' recompute transaction,
+    and after a province's own target or official figure changes. Returns the rows written."""
+    _, on = period_for(year=None, on=on)
+    with transaction.atomic():
+        provinces = list(Province.objects.select_for_update().filter(pk__in=list(province_ids)).order_by("pk"))
+        computed_at = timezone.now()
+        rows = [CoverageSnapshot(regency=None, computed_on=on, computed_at=computed_at,
+                                 **_province_figures(province, year=None, on=on).snapshot_fields())
+                for province in provinces]
+        CoverageSnapshot.objects.bulk_create(rows, update_conflicts=True, unique_fields=["region_code", "computed_on"],
+                                             update_fields=SNAPSHOT_UPDATE_FIELDS)
+    return len(rows)
 
 
 def regencies_to_recompute() -> list[int]:

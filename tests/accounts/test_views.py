@@ -43,7 +43,7 @@ def is_logged_in(client) -> bool:
     ("approver", "registrations:review-queue", None),
     ("viewer", "reports:regency-detail", "seluma"),
     ("bpjs_officer", "registrations:bpjs-regency", "seluma"),
-    ("province_viewer", "villages:province-detail", "bengkulu"),
+    ("province_viewer", "reports:province-detail", "bengkulu"),
     ("sysadmin", "villages:index", None),
 ])
 def test_login_page_logs_in_and_home_sends_each_role_to_its_work(request, client, persona, landing, region_fixture):

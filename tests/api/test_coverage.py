@@ -4,13 +4,16 @@ The Seluma scenario's numbers are worked out in conftest.py's docstring."""
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 
 from accounts.enums import Role
 from accounts.services import user_create
 from registrations.enums import NomineeStatus
+from reports import services as coverage_services
 from reports.models import CoverageSnapshot
+from villages.models import Province
 
 from .conftest import ON, make_regency, recompute
 
@@ -95,9 +98,77 @@ def test_out_of_scope_gets_the_404_of_a_missing_region(request, api, seluma_cove
     assert json.loads(out_of_scope.content) == {"detail": "Data tidak ditemukan."}
 
 
-def test_a_province_code_is_well_formed_but_has_no_coverage_page_yet(api, seluma_coverage, sysadmin):
-    # Strings that are no region code at all answer 400 (test_parameters.py).
-    assert api(sysadmin).get("/api/v1/coverage/17/").status_code == 404
+@pytest.fixture
+def bengkulu_coverage(seluma_coverage, sysadmin):
+    """Bengkulu's own target (50 % of 1,000,000) and BPJS figure (400,000 as of 30 June), then
+    Seluma recomputed ON, which writes the province's row: covered 400,000 + Seluma's 202 workers
+    registered after 30 June → UCJ 40.02 %, 80.04 % of target."""
+    bengkulu = Province.objects.get(code="17")
+    coverage_services.coverage_target_set(region=bengkulu, year=2026, target_percent=Decimal("50"),
+                                          working_population=1_000_000, population_source="BPS", entered_by=sysadmin)
+    coverage_services.official_figure_record(region=bengkulu, as_of=dt.date(2026, 6, 30), active_pu=400_000,
+                                             denominator=1_000_000, entered_by=sysadmin)
+    recompute(seluma_coverage)
+    return bengkulu
+
+
+@pytest.mark.parametrize("persona", ["province_viewer", "sysadmin"])
+def test_province_coverage_is_its_own_row_for_its_viewers(request, api, bengkulu_coverage, persona):
+    data = api(request.getfixturevalue(persona)).get("/api/v1/coverage/17/").json()
+
+    assert {key: data[key] for key in ("region_code", "region_name", "level", "source", "data_as_of", "ucj_percent",
+                                       "target_percent", "target_achievement_percent", "covered", "denominator",
+                                       "programme_addition")} == {
+        "region_code": "17", "region_name": "Bengkulu", "level": "province", "source": "snapshot",
+        "data_as_of": "2026-09-30", "ucj_percent": 40.02, "target_percent": 50.0, "target_achievement_percent": 80.04,
+        "covered": 400_202, "denominator": 1_000_000, "programme_addition": 202}
+    assert data["programme"] == {"quota": 2_020, "nominated": 202, "submitted": 202, "approved": 202,
+                                 "registered": 202, "active": 202, "premium_committed_rp": 10_180_800}
+
+
+@pytest.mark.parametrize("persona", ["regency_admin", "reviewer", "viewer", "bpjs_officer", *OUT_OF_SCOPE])
+def test_province_coverage_is_404_to_everyone_else(request, api, bengkulu_coverage, persona):
+    client = api(request.getfixturevalue(persona))
+
+    for path in ("/api/v1/coverage/17/", "/api/v1/coverage/17/children/", "/api/v1/coverage/17/history/"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_a_province_never_computed_answers_live_figures(api, seluma, province_viewer):
+    data = api(province_viewer).get("/api/v1/coverage/17/").json()
+
+    assert (data["level"], data["source"], data["computed_at"], data["ucj_percent"]) == ("province", "live", None, None)
+
+
+def test_province_children_are_its_regencies_stored_or_live(api, bengkulu_coverage, province_viewer):
+    data = api(province_viewer).get("/api/v1/coverage/17/children/").json()
+
+    assert [(row["region_code"], row["level"], row["source"]) for row in data["results"]] == [
+        ("17.01", "regency", "live"), ("17.05", "regency", "snapshot")]  # Bengkulu Selatan has nothing stored
+    assert data["results"][1]["ucj_percent"] == 38.65
+
+
+def test_province_history_is_one_row_a_day(api, bengkulu_coverage, province_viewer, seluma_coverage):
+    recompute(seluma_coverage, on=dt.date(2026, 10, 1))
+
+    data = api(province_viewer).get("/api/v1/coverage/17/history/").json()
+
+    assert [(row["data_as_of"], row["level"]) for row in data["results"]] == [
+        ("2026-09-30", "province"), ("2026-10-01", "province")]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_province_children_queries_do_not_grow_with_the_regencies(api, test_province, sysadmin,
+                                                                 django_assert_num_queries, count):
+    for number in range(1, count + 1):
+        recompute(make_regency(test_province, number, subdistricts=1))
+    client = api(sysadmin)
+
+    # session, user, the province by code, its latest row, its regencies, their latest rows.
+    with django_assert_num_queries(6):
+        response = client.get("/api/v1/coverage/99/children/")
+
+    assert [row["source"] for row in response.json()["results"]] == ["snapshot"] * count
 
 
 def test_other_regency_staff_read_their_own_regency(api, seluma_coverage, other_reviewer):

@@ -1,5 +1,6 @@
 """The regent's office opens *Cakupan UCJ* and asks the planner what 1,000 more funded workers
-would do. Screenshot for the README: docs/screenshots/coverage-regency.png."""
+would do; the province viewer reads the province and goes down to a regency. Screenshots for the
+README and the guide: docs/screenshots/coverage-regency.png, dashboard-province.png."""
 
 import datetime as dt
 from decimal import Decimal
@@ -38,3 +39,31 @@ def test_viewer_reads_the_ucj_and_plans_a_thousand_more_workers(desk, screenshot
     expect(desk.get_by_text("28,64%")).to_be_visible()
     expect(desk.get_by_text("Rp201.600.000")).to_be_visible()
     screenshot(desk, "coverage-regency")
+
+
+def test_province_viewer_starts_on_the_province_and_drills_down_to_a_regency(desk, screenshot, seluma, sysadmin,
+                                                                             regency_admin, province_viewer):
+    from villages.models import Province
+
+    today = dt.date.today()
+    bengkulu = Province.objects.get(code="17")
+    for region, percent, population, active in ((bengkulu, "45,00", 1_000_000, 350_000),
+                                                (seluma, "35,00", 104_000, 28_785)):
+        services.coverage_target_set(region=region, year=today.year, target_percent=percent,
+                                     working_population=population, population_source="BPS Sakernas Agustus",
+                                     entered_by=sysadmin)
+        services.official_figure_record(region=region, as_of=today - dt.timedelta(days=30), active_pu=active,
+                                        denominator=population, entered_by=sysadmin)
+    coverage.recompute_regency(seluma.pk)
+
+    log_in(desk, province_viewer)  # the province viewer starts on the province dashboard
+
+    expect(desk.get_by_role("heading", name="Cakupan UCJ Provinsi Bengkulu")).to_be_visible()
+    expect(desk.get_by_text("35,00%").first).to_be_visible()  # 350,000 ÷ 1,000,000
+    expect(desk.get_by_text("77,78% dari target")).to_be_visible()  # 35 ÷ 45
+    table = desk.locator("#target-kabupaten table")
+    expect(table.get_by_role("row").nth(1)).to_contain_text("79,08%")  # Seluma: 27.6779 ÷ 35
+    screenshot(desk, "dashboard-province")
+
+    table.get_by_role("link", name="Kabupaten Seluma").click()
+    expect(desk.get_by_role("heading", name="Cakupan UCJ Kabupaten Seluma")).to_be_visible()

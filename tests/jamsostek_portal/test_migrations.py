@@ -136,8 +136,10 @@ def test_moving_models_to_common_and_bpjs_keeps_every_row(seluma, other_regency)
 
         # Same ids, same values, same number of rows.
         assert row(ExportBatch, batch.pk) == before["batch"]
-        # Columns added since (the reveal's nominee, the reset's account) are empty on the moved rows.
-        assert row(ExportRecord, record.pk) == {**before["record"], "nominee_ref": None, "account_id": None}
+        # Columns added since (the reveal's nominee, the reset's account, a job's heartbeat) are empty
+        # on the moved rows.
+        assert row(ExportRecord, record.pk) == {**before["record"], "nominee_ref": None, "account_id": None,
+                                                "heartbeat_at": None}
         assert row(Nominee, nominee.pk) == before["nominee"]
         assert (ExportBatch.objects.count(), ExportRecord.objects.count()) == (counts["batch"], counts["record"])
 

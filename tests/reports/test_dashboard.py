@@ -239,7 +239,7 @@ def test_trend_before_any_snapshot_says_none_was_stored(login, viewer, seluma, r
     response = login(viewer).get(reverse("reports:regency-detail", args=[seluma.pk]))
 
     assert response.context["trend_chart"] is None
-    assert ("Belum ada tren: angka cakupan kabupaten/kota ini belum pernah disimpan. Grafik tren muncul setelah "
+    assert ("Belum ada tren: angka cakupan wilayah ini belum pernah disimpan. Grafik tren muncul setelah "
             "angka dihitung pada sedikitnya dua hari berbeda") in _page(response)
 
 

@@ -19,6 +19,10 @@ from villages.models import Regency, Village
 from .conftest import AS_OF, ON, YEAR
 
 ROWS = 1 + 14 + 202  # Seluma, its subdistricts, its villages
+PROVINCE_ROW = 1  # Bengkulu's row of the day, written with its regency's
+# SAVEPOINT; SELECT province FOR UPDATE; its programmes, targets and official figure; the grouped
+# village counts; the premium rate; the upsert; RELEASE SAVEPOINT: the same for any province size.
+PROVINCE_QUERIES = 10
 
 
 @pytest.fixture
@@ -42,7 +46,7 @@ def test_recompute_writes_every_region_of_the_regency(seluma, programme, officia
     assert (result.regency_code, result.computed_on, result.rows_written) == ("17.05", ON, ROWS)
     assert CoverageSnapshot.objects.filter(regency=seluma, computed_on=ON).count() == ROWS
     assert list(CoverageSnapshot.objects.order_by("level").values_list("level", flat=True).distinct()) == [
-        RegionLevel.REGENCY, RegionLevel.SUBDISTRICT, RegionLevel.VILLAGE]
+        RegionLevel.PROVINCE, RegionLevel.REGENCY, RegionLevel.SUBDISTRICT, RegionLevel.VILLAGE]
     row = regency_row(seluma)
     assert {name: getattr(row, name) for name in (
         "level", "region_name", "year", "quota", "nominated", "submitted", "approved", "registered", "active",
@@ -69,7 +73,7 @@ def test_the_same_day_twice_updates_the_days_row(seluma, programme, official, ni
     second = coverage.recompute_regency(seluma.pk, on=ON)
 
     assert CoverageSnapshot.objects.filter(region_code="17.05").count() == 1
-    assert CoverageSnapshot.objects.count() == ROWS
+    assert CoverageSnapshot.objects.count() == ROWS + PROVINCE_ROW
     row = regency_row(seluma)
     assert (row.programme_addition, row.covered, row.computed_at > first_at) == (3, 38_453, True)
     assert first.changed == ["Kabupaten Seluma (17.05): dihitung pertama kali — UCJ 38,45%, terdaftar 0; "
@@ -104,7 +108,7 @@ def test_two_days_give_two_rows_of_history(seluma, programme, official, niur, ad
 
     trend = CoverageSnapshot.objects.filter(region_code="17.05").order_by("computed_on")
     assert [(row.computed_on, row.covered) for row in trend] == [(ON, 38_450), (dt.date(2026, 10, 1), 38_452)]
-    assert CoverageSnapshot.objects.count() == 2 * ROWS
+    assert CoverageSnapshot.objects.count() == 2 * (ROWS + PROVINCE_ROW)
 
 
 def test_a_failure_half_way_leaves_nothing_written(seluma, programme, official, monkeypatch):
@@ -135,8 +139,8 @@ def test_recompute_costs_the_same_queries_whatever_the_size(seluma, programme, o
 
     # SAVEPOINT; SELECT regency FOR UPDATE; programmes; targets; regency official figures;
     # subdistrict official figures; SET LOCAL jit, work_mem; the statement (counts, rollup, upsert, stale
-    # rows, what changed); RELEASE SAVEPOINT.
-    with django_assert_num_queries(9):
+    # rows, what changed); the province's row (PROVINCE_QUERIES); RELEASE SAVEPOINT.
+    with django_assert_num_queries(9 + PROVINCE_QUERIES):
         coverage.recompute_regency(seluma.pk, on=ON)
 
     assert regency_row(seluma).programme_addition == 5 * villages_with_nominees
@@ -146,8 +150,9 @@ def test_several_regencies_cost_the_same_queries_as_one(seluma, other_regency, p
                                                         add_nominees, django_assert_num_queries):
     add_nominees(programme, niur, 3, S.ACTIVE, dt.date(2026, 7, 1))
 
-    # As above, one statement for both, plus the premium rate in force (Bengkulu Selatan has no programme).
-    with django_assert_num_queries(10):
+    # As above, one statement for both, plus the premium rate in force (Bengkulu Selatan has no
+    # programme); both are in Bengkulu: one province row.
+    with django_assert_num_queries(10 + PROVINCE_QUERIES):
         results = coverage.recompute_regencies([seluma.pk, other_regency.pk], on=ON)
 
     assert [result.regency_code for result in results] == ["17.05", "17.01"]
@@ -164,7 +169,8 @@ def test_an_unchanged_row_is_not_rewritten(seluma, programme, official, niur, ad
 
     after = dict(CoverageSnapshot.objects.values_list("region_code", "computed_at"))
     assert (first.rows_changed, again.rows_changed) == (ROWS, 1)  # the second time only the regency's own row
-    assert [code for code in after if after[code] != stamps[code]] == ["17.05"]
+    # ... and the province's, which says when it was last computed as the regency's does.
+    assert sorted(code for code in after if after[code] != stamps[code]) == ["17", "17.05"]
 
 
 def test_recompute_all_covers_regencies_with_coverage_data(seluma, other_regency, official, sysadmin):
@@ -225,6 +231,62 @@ def test_a_village_retired_since_the_morning_loses_its_row_of_the_day(seluma, pr
 
     result = coverage.recompute_regency(seluma.pk, on=ON)
 
-    codes = set(CoverageSnapshot.objects.filter(computed_on=ON).values_list("region_code", flat=True))
+    codes = set(CoverageSnapshot.objects.filter(computed_on=ON, regency=seluma).values_list("region_code", flat=True))
     assert (niur.code in codes, lubuk_sahung.code in codes) == (True, False)  # Niur still holds nominees
     assert result.rows_written == len(codes) == ROWS - 1
+
+
+# --- The province's row ---------------------------------------------------------------------------
+
+
+def test_the_province_row_sums_its_regencies_with_the_provinces_own_target_and_figure(
+        seluma, other_regency, programme, official, niur, add_nominees, sysadmin):
+    from villages.models import Province
+
+    bengkulu = Province.objects.get(code="17")
+    OfficialFigure.objects.create(province=bengkulu, as_of=AS_OF, active_pu=400_000, denominator=1_000_000,
+                                  entered_by=sysadmin)
+    CoverageTarget.objects.create(province=bengkulu, year=YEAR, target_percent=Decimal("50.00"),
+                                  working_population=1_000_000, entered_by=sysadmin)
+    add_nominees(programme, niur, 4, S.ACTIVE, dt.date(2026, 7, 1))
+
+    coverage.recompute_regencies([seluma.pk, other_regency.pk], on=ON)
+
+    row = CoverageSnapshot.objects.get(region_code="17", computed_on=ON)
+    assert (row.level, row.regency_id, row.region_name) == (RegionLevel.PROVINCE, None, bengkulu.name)
+    assert (row.quota, row.registered, row.programme_addition, row.covered, row.denominator) == (
+        2_020, 4, 4, 400_004, 1_000_000)
+    assert (row.ucj_percent, row.target_percent, row.target_achievement_percent) == (
+        Decimal("40.0004"), Decimal("50.00"), Decimal("80.0008"))
+    live = coverage.figures_for(bengkulu, on=ON).snapshot_fields()
+    assert {name: getattr(row, name) for name in live} == live  # the row is the live figures, stored
+
+
+def test_a_province_target_rewrites_the_provinces_row_after_commit(seluma, programme, official, sysadmin,
+                                                                    django_capture_on_commit_callbacks):
+    from reports.services import coverage_target_set
+    from villages.models import Province
+
+    coverage.recompute_regency(seluma.pk)
+    before = CoverageSnapshot.objects.get(level=RegionLevel.PROVINCE, region_code="17")
+    assert before.target_percent is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        coverage_target_set(region=Province.objects.get(code="17"), year=before.year, target_percent="45,5",
+                            working_population=900_000, population_source="BPS", entered_by=sysadmin)
+
+    after = CoverageSnapshot.objects.get(level=RegionLevel.PROVINCE, region_code="17")
+    assert (after.pk, after.target_percent, after.denominator) == (before.pk, Decimal("45.50"), 900_000)
+
+
+def test_a_province_row_belongs_to_no_regency_and_every_other_row_to_one(seluma):
+    from django.db import IntegrityError
+
+    AT = dt.datetime(2026, 9, 30, tzinfo=dt.UTC)  # noqa: N806
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CoverageSnapshot.objects.create(level=RegionLevel.PROVINCE, region_code="17", region_name="Bengkulu",
+                                        regency=seluma, computed_on=ON, computed_at=AT, year=YEAR)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CoverageSnapshot.objects.create(level=RegionLevel.REGENCY, region_code="17.05", region_name="Seluma",
+                                        computed_on=ON, computed_at=AT, year=YEAR)
