@@ -20,8 +20,9 @@ from .conftest import AS_OF, ON, YEAR
 
 ROWS = 1 + 14 + 202  # Seluma, its subdistricts, its villages
 PROVINCE_ROW = 1  # Bengkulu's row of the day, written with its regency's
-# SAVEPOINT; SELECT province FOR UPDATE; its programmes, targets and official figure; the grouped
-# village counts; the premium rate; the upsert; RELEASE SAVEPOINT: the same for any province size.
+# SAVEPOINT; SELECT province FOR UPDATE; its programmes, targets and official figure; its regencies'
+# latest rows summed; the count of workers added; the premium rate; the upsert; RELEASE SAVEPOINT:
+# the same for any province size.
 PROVINCE_QUERIES = 10
 
 
