@@ -67,9 +67,9 @@ class NomineeForm(forms.ModelForm):
             "mother_maiden_name": forms.TextInput(attrs={"autocomplete": "off"}),
         }
         help_texts = {
-            "decile": _("Peringkat kesejahteraan keluarga di DTSEN (dulu DTKS), angka 1–10: desil 1 adalah 10% "
-                        "keluarga termiskin, desil 10 yang paling mampu. Lihat di data DTSEN/DTKS yang dipegang "
-                        "operator data desa, atau tanyakan ke dinas sosial. Kosongkan bila tidak tahu."),
+            "decile": _("Peringkat kesejahteraan keluarga di DTSEN (dulu DTKS), 1–10: desil 1 = 10% keluarga "
+                        "termiskin, desil 10 = paling mampu. Tanyakan ke operator data desa atau dinas sosial. "
+                        "Kosongkan bila tidak tahu."),
         }
         error_messages = {
             "full_name": {"required": _("Isi nama lengkap sesuai KTP.")},

@@ -250,8 +250,8 @@ def test_the_nominee_form_prompts_its_selects_and_explains_desil(login, officer,
     # The mother's name is a one-line field, not a text box.
     assert re.search(r'<input type="text" name="mother_maiden_name"[^>]*>', page)
     assert "<textarea" not in page
-    assert ("Peringkat kesejahteraan keluarga di DTSEN (dulu DTKS), angka 1–10: desil 1 adalah 10% keluarga "
-            "termiskin") in page
+    assert ("Peringkat kesejahteraan keluarga di DTSEN (dulu DTKS), 1–10: desil 1 = 10% keluarga termiskin, "
+            "desil 10 = paling mampu. Tanyakan ke operator data desa atau dinas sosial.") in page
     assert 'aria-describedby="id_decile_helptext"' in page
 
 
