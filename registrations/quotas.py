@@ -87,7 +87,9 @@ class QuotaStanding:
             return None
         if self.rule == QuotaRule.REGENCY_TOTAL:
             return f"Kuota kabupaten/kota sudah penuh ({self.taken} dari {self.quota})."
-        return (f"Kuota desa sudah penuh ({self.taken} dari {self.quota}). Ganti calon yang ditolak atau berhenti, "
+        # Not "replace a rejected one": a rejected or ended nominee already gave its place back, and
+        # its replacement needs a place like anyone else (services.replacement_blocker).
+        return (f"Kuota desa sudah penuh ({self.taken} dari {self.quota}). Hapus calon draf yang batal diusulkan, "
                 "atau minta dinas menambah kuota.")
 
 

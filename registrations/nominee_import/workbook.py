@@ -70,7 +70,8 @@ TEMPLATE_COLUMNS = [
            "1500000", 14),
     Column("data_source", "Sumber data", False, "DTSEN, DTKS, P3KE atau Usulan desa (pilih dari daftar). "
            "Kosong berarti Usulan desa.", "DTSEN", 14),
-    Column("decile", "Desil", False, "1 sampai 10, dari DTSEN/DTKS. Boleh kosong.", "2", 7),
+    Column("decile", "Desil", False, "Desil kesejahteraan keluarga di DTSEN/DTKS, 1 sampai 10 (1 = paling miskin). "
+           "Boleh kosong.", "2", 7),
     Column("mother_maiden_name", "Nama ibu kandung", False,
            "Boleh kosong. Data pribadi: simpan berkas ini dengan aman.", "", 22),
     Column("consent", "Persetujuan (Ya)", True, "Tulis Ya bila calon peserta sudah setuju datanya dipakai untuk "
@@ -325,9 +326,14 @@ def _as_text(name: str, value) -> str:
 
 
 def _date_text(value) -> str:
-    """A date as ISO; anything else as written (the form then says the date is invalid)."""
+    """A date as ISO; anything else as written (the form then says the date is invalid, naming
+    it: a whole number as the officer sees it in the cell, 99999 and not 99999.0)."""
     date = workbooks.cell_date(value)
-    return date.isoformat() if date else str(value).strip()
+    if date:
+        return date.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 def _sex(text: str) -> str:

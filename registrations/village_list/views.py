@@ -52,15 +52,19 @@ def _programme_context(user, programme, village, can_edit) -> dict:
     is_open = services.nomination_is_open(programme, today)
     standing = quotas.quota_standing(programme, village)
     full_identifiers = identifiers_visible(user)
-    rows = [
-        {
+    # The replace rule (services.nominee_replacement_refusal) in two parts: which nominees may be
+    # replaced at all (per row), and what must happen first (the same for every row of the page).
+    blocker = services.replacement_blocker(programme, village, standing=standing, today=today) if can_edit else None
+    rows = []
+    for nominee in selectors.village_nominees(programme, village):
+        replaceable = can_edit and services.nominee_can_be_replaced(nominee)
+        rows.append({
             "nominee": nominee,
             "nik": shown_nik(nominee, full=full_identifiers),
             "editable": can_edit and nominee.status in EDITABLE_STATES,
-            "replaceable": can_edit and services.nominee_can_be_replaced(nominee),
-        }
-        for nominee in selectors.village_nominees(programme, village)
-    ]
+            "replaceable": replaceable and blocker is None,
+            "replace_blocked": blocker if replaceable else None,
+        })
     pending = sum(row["editable"] for row in rows)
     return {
         "is_open": is_open,
@@ -133,17 +137,17 @@ def nominee_create(request, village_pk):
 
 @login_required
 def nominee_replace(request, pk):
-    """Replace a rejected or ended nominee: a new nominee who takes the freed place."""
+    """Replace a rejected, refused or ended nominee with a new one, who takes a place in the quota
+    (services.nominee_replacement_refusal says when that cannot work and what to do first)."""
     old = selectors.nominee_get_for_user(request.user, pk)
     if not can_edit_village_list(request.user, old.village):
         raise Http404("Calon peserta tidak ditemukan.")
     if request.method == "POST" and (already := _added_already(request, old.programme, old.village)):
         return already
-    if not services.nominee_can_be_replaced(old):
-        messages.error(request, (
-            f"{old.full_name} tidak bisa diganti: hanya calon yang ditolak, ditolak BPJS atau berhenti "
-            "yang bisa diganti, dan masing-masing sekali."
-        ))
+    # The rule the village page asked before showing the button, asked again: the quota may have
+    # filled or the window closed since.
+    if refusal := services.nominee_replacement_refusal(old):
+        messages.error(request, refusal)
         return redirect("registrations:village", village_pk=old.village_id)
     return _nominee_form_page(request, programme=old.programme, village=old.village, replaces=old)
 

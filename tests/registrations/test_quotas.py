@@ -28,8 +28,8 @@ from villages.models import Village
 
 from .conftest import KK, nik_for, nominee_fields
 
-VILLAGE_FULL = ("Kuota desa sudah penuh ({taken} dari {quota}). Ganti calon yang ditolak atau berhenti, atau minta "
-                "dinas menambah kuota.")
+VILLAGE_FULL = ("Kuota desa sudah penuh ({taken} dari {quota}). Hapus calon draf yang batal diusulkan, "
+                "atau minta dinas menambah kuota.")
 
 
 def _second_person(make_nominee, programme, village, officer, serial=2):
@@ -245,7 +245,7 @@ def test_village_quota_holds_under_concurrent_entries(seluma, niur, officer, reg
 
     assert Nominee.objects.filter(programme=programme, village=niur).count() == 3
     assert refusals == [
-        "Kuota desa sudah penuh (3 dari 3). Ganti calon yang ditolak atau berhenti, atau minta dinas menambah kuota."
+        "Kuota desa sudah penuh (3 dari 3). Hapus calon draf yang batal diusulkan, atau minta dinas menambah kuota."
     ] * (THREADS - 3)
 
 

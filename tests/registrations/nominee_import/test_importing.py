@@ -128,6 +128,32 @@ def test_form_errors_carry_the_column_name(programme, niur):
     assert errors["Persetujuan (Ya)"] == "Persetujuan calon peserta wajib dicatat sebelum data disimpan."
 
 
+@pytest.mark.parametrize(("written", "shown"), [
+    ("31-02-1990", "31-02-1990"),  # no 31 February: the officer must find this cell among hundreds
+    ("15 Mei 90an", "15 Mei 90an"),
+    (99999, "99999"),  # a number no date serial reaches
+])
+def test_an_unreadable_birth_date_is_named_in_the_row_error(programme, niur, written, shown):
+    report = imports.import_preview(content=workbook_bytes([row(**{"Tanggal lahir": written})]),
+                                    programme=programme, village=niur)
+
+    [outcome] = report.rows
+    assert outcome.status == "error"
+    assert outcome.errors == [imports.Problem(
+        "Tanggal lahir", f"Tanggal lahir '{shown}' tidak dapat dibaca: tulis HH-BB-TTTT, mis. 15-05-1990.")]
+
+
+def test_the_rejected_rows_workbook_names_the_unreadable_date_in_its_reason(programme, niur):
+    report = imports.import_preview(content=workbook_bytes([VALID_ROW, row(NIK="1705011505900002", **{
+        "Tanggal lahir": "31-02-1990"})]), programme=programme, village=niur)
+
+    sheet = load_workbook(BytesIO(imports.rejected_rows_workbook(report)))[excel.DATA_SHEET]
+    header = [cell.value for cell in sheet[1]]
+    rejected = [cell.value for cell in sheet[2]]
+    assert rejected[header.index("Tanggal lahir")] == "31-02-1990"
+    assert "Tanggal lahir '31-02-1990' tidak dapat dibaca" in rejected[header.index(excel.REASON_HEADER)]
+
+
 def test_rows_past_the_quota_are_reported_not_saved(programme, niur, officer, regency_admin):
     services.programme_update(programme=programme, changed_by=regency_admin, quota_per_village=1)
 
@@ -136,8 +162,8 @@ def test_rows_past_the_quota_are_reported_not_saved(programme, niur, officer, re
 
     assert [(r.status, [p.message for p in r.errors]) for r in report.rows] == [
         ("saved", []),
-        ("not_saved", ["Kuota desa sudah penuh (1 dari 1). Ganti calon yang ditolak atau berhenti, atau minta dinas "
-                       "menambah kuota."]),
+        ("not_saved", ["Kuota desa sudah penuh (1 dari 1). Hapus calon draf yang batal diusulkan, "
+                       "atau minta dinas menambah kuota."]),
     ]
     assert Nominee.objects.count() == 1
 

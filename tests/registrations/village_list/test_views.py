@@ -6,6 +6,7 @@ import re
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -215,6 +216,45 @@ def test_invalid_nik_shows_the_indonesian_message_and_saves_nothing(login, offic
     assert Nominee.objects.count() == 0
 
 
+def test_an_empty_nik_or_kk_says_which_number_and_where_to_find_it(login, officer, niur, programme):
+    response = login(officer).post(reverse("registrations:nominee-create", args=[niur.pk]),
+                                   nominee_data(1, nik="", kk=" "))
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert (errors["nik"], errors["kk"]) == (["NIK wajib diisi: 16 angka dari KTP/KK."],
+                                             ["No. KK wajib diisi: 16 angka dari kartu keluarga."])
+    page = response.content.decode()
+    assert "NIK wajib diisi: 16 angka dari KTP/KK." in page
+    assert "Bidang ini harus diisi" not in page
+    assert Nominee.objects.count() == 0
+
+
+def test_a_birth_date_the_form_cannot_read_is_named(programme, niur):
+    # A phone without a date picker sends what was typed.
+    form = NomineeForm(nominee_data(1, birth_date="31-02-1990"), programme=programme, village=niur)
+
+    assert not form.is_valid()
+    assert form.errors["birth_date"] == ["Tanggal lahir '31-02-1990' tidak dapat dibaca: tulis HH-BB-TTTT, "
+                                         "mis. 15-05-1990."]
+
+
+def test_the_nominee_form_prompts_its_selects_and_explains_desil(login, officer, niur, programme):
+    page = login(officer).get(reverse("registrations:nominee-create", args=[niur.pk])).content.decode()
+
+    assert '<option value="" selected>— pilih pekerjaan —</option>' in page
+    assert '<option value="" selected>— pilih jenis kelamin —</option>' in page
+    assert "---------" not in page
+    # Sumber data starts on its default, Usulan desa.
+    assert '<option value="usulan_desa" selected>Usulan desa</option>' in page
+    # The mother's name is a one-line field, not a text box.
+    assert re.search(r'<input type="text" name="mother_maiden_name"[^>]*>', page)
+    assert "<textarea" not in page
+    assert ("Peringkat kesejahteraan keluarga di DTSEN (dulu DTKS), 1–10: desil 1 = 10% keluarga termiskin, "
+            "desil 10 = paling mampu. Tanyakan ke operator data desa atau dinas sosial.") in page
+    assert 'aria-describedby="id_decile_helptext"' in page
+
+
 def test_nik_that_disagrees_with_the_birth_date_needs_confirmation(login, officer, niur, programme):
     client = login(officer)
     url = reverse("registrations:nominee-create", args=[niur.pk])
@@ -243,7 +283,7 @@ def test_quota_full_message_when_the_eleventh_is_added(login, officer, niur, pro
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "Kuota desa sudah penuh (10 dari 10). Ganti calon yang ditolak atau berhenti, atau minta dinas menambah kuota."]
+        "Kuota desa sudah penuh (10 dari 10). Hapus calon draf yang batal diusulkan, atau minta dinas menambah kuota."]
     assert 'value="Orang Kesebelas"' in response.content.decode()
     assert Nominee.objects.count() == 10
     # Before typing the next one, the officer is told at once, and the page has no add button.
@@ -330,6 +370,75 @@ def test_a_draft_cannot_be_replaced(login, officer, add):
 
     assert "tidak bisa diganti" in response.content.decode()
     assert Nominee.objects.count() == 1
+
+
+FULL_NOTE = ("Belum bisa diganti. Kuota desa sudah penuh (2 dari 2). Hapus calon draf yang batal diusulkan, "
+             "atau minta dinas menambah kuota.")
+
+
+def test_replace_button_waits_for_a_free_place_and_says_what_to_do_first(login, officer, niur, programme,
+                                                                           regency_admin, add):
+    # Budi was rejected (his place came back); the officer then added two others: the quota is full
+    # again, so a replacement for Budi has no place.
+    services.programme_update(programme=programme, changed_by=regency_admin, quota_per_village=2)
+    old = set_status(add(1), S.REJECTED, "Sudah peserta aktif BPJS TK.")
+    add(2)
+    spare = add(3)
+    client = login(officer)
+    replace_url = reverse("registrations:nominee-replace", args=[old.pk])
+
+    page = client.get(village_url(niur)).content.decode()
+
+    assert replace_url not in page
+    assert FULL_NOTE in page
+    # Tapping the old link anyway (a page left open) answers with the same rule, not the empty form.
+    for method in (client.get, client.post):
+        response = method(replace_url, nominee_data(4, full_name="Andi Pengganti"), follow=True)
+        assert response.redirect_chain == [(village_url(niur), 302)]
+        assert [str(message) for message in response.context["messages"]] == [FULL_NOTE]
+    assert not Nominee.objects.filter(full_name="Andi Pengganti").exists()
+
+    # A draft withdrawn frees a place: the button is back, and it works.
+    client.post(reverse("registrations:nominee-delete", args=[spare.pk]))
+    page = client.get(village_url(niur)).content.decode()
+    assert replace_url in page
+    assert "Belum bisa diganti" not in page
+    response = client.post(replace_url, nominee_data(4, full_name="Andi Pengganti"))
+    assert response.status_code == 302
+    assert Nominee.objects.get(full_name="Andi Pengganti").replaces == old
+
+
+def test_replace_button_is_not_offered_outside_the_window(login, officer, niur, programme, add):
+    old = set_status(add(1), S.ENDED, "Meninggal dunia.")
+    Programme.objects.filter(pk=programme.pk).update(
+        nomination_opens=programme.nomination_opens - dt.timedelta(days=20),
+        nomination_closes=programme.nomination_opens - dt.timedelta(days=10))
+    client = login(officer)
+
+    page = client.get(village_url(niur)).content.decode()
+
+    assert reverse("registrations:nominee-replace", args=[old.pk]) not in page
+    assert "Belum bisa diganti. Pengusulan untuk Perlindungan Pekerja Rentan" in page
+    assert "hari ini di luar jadwal" in page
+
+
+def test_the_service_refuses_a_second_replacement_of_the_same_nominee(officer, niur, programme, add):
+    # Two tabs on the replace page: the first saves, the second meets the rule under the lock.
+    old = set_status(add(1), S.REJECTED)
+    add(2)
+    stale = Nominee.objects.get(pk=old.pk)  # read before the first replacement, as the second tab did
+    Nominee.objects.filter(full_name="Budi Santoso 2").update(replaces=old)
+    form = NomineeForm(nominee_data(3), programme=programme, village=niur)
+    assert form.is_valid(), form.errors
+
+    with pytest.raises(ValidationError) as refused:
+        services.nominee_create(programme=programme, village=niur, created_by=officer, replaces=stale,
+                                **form.service_kwargs())
+
+    assert refused.value.messages == [
+        "Budi Santoso 1 tidak bisa diganti: hanya calon yang ditolak, ditolak BPJS atau berhenti yang bisa diganti, "
+        "dan masing-masing sekali."]
+    assert Nominee.objects.count() == 2
 
 
 @pytest.mark.parametrize(("url_name", "service"), [("nominee-update", "nominee_update"),
