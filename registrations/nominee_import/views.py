@@ -158,6 +158,7 @@ def preview(request, village_pk, token):
         "choices": choices, "occupations": report.occupations, "marker": MARKER, "per_row_limit": imports.PER_ROW_LIMIT,
         "missing_headers": [excel.HEADERS[name] for name in CHOSEN_FIELDS if name not in report.columns],
         "kk_missing_count": sum(1 for row in report.rows if row.kk_missing),
+        "sex_from_nik_count": sum(1 for row in report.rows if row.notes),
         "consent_count": sum(1 for row in report.rows if row.values.get("consent") == "on"),
     })
 
