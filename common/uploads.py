@@ -22,7 +22,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 FOLDER = "imports"
-REJECTED, PREVIEW = "-ditolak.xlsx", "-pratinjau.json"
+REJECTED, PREVIEW, CHOICES = "-ditolak.xlsx", "-pratinjau.json", "-pilihan.json"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
@@ -95,9 +95,20 @@ def read_preview(token: str) -> bytes | None:
     return _read(_name(token, PREVIEW))
 
 
+def store_choices(token: str, content: bytes) -> None:
+    """What the user chose in the preview of the upload `token` (replacing what they chose before)."""
+    name = _name(token, CHOICES)
+    default_storage.delete(name)
+    _write(name, content)
+
+
+def read_choices(token: str) -> bytes | None:
+    return _read(_name(token, CHOICES))
+
+
 def delete(token: str, *, keep_rejected: bool = False) -> None:
-    """The upload and its preview; its rejected-rows file too unless `keep_rejected`."""
-    for suffix in (".xlsx", PREVIEW) if keep_rejected else (".xlsx", PREVIEW, REJECTED):
+    """The upload, its preview and its choices; its rejected-rows file too unless `keep_rejected`."""
+    for suffix in (".xlsx", PREVIEW, CHOICES) if keep_rejected else (".xlsx", PREVIEW, CHOICES, REJECTED):
         name = _name(token, suffix)
         if name:
             default_storage.delete(name)
