@@ -199,3 +199,32 @@ def test_the_draft_goes_at_keluar_and_is_never_shown_to_another_user(
 
     expect(phone.get_by_role("heading", name="Desa Lubuk Sahung")).to_be_visible()
     assert drafts(phone) == []
+
+
+def test_buang_draf_and_batal_let_the_draft_go(phone, officer, niur, open_programme):
+    open_form_and_type_budi(phone, officer, niur)
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name="Simpan").click()
+    phone.context.set_offline(False)
+    phone.reload()
+    expect(phone.get_by_text(NOT_SAVED)).to_be_visible()
+
+    phone.get_by_role("button", name="Buang draf ini").click()
+
+    expect(phone.get_by_text(NOT_SAVED)).to_be_hidden()
+    expect(phone.get_by_label("NIK", exact=True)).to_have_value("")
+    expect(phone.get_by_label("Calon peserta setuju")).not_to_be_checked()
+    assert drafts(phone) == []
+
+    fill_nominee(phone, **BUDI)
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name="Simpan").click()
+    phone.context.set_offline(False)
+    assert len(drafts(phone)) == 1
+
+    phone.get_by_role("link", name="Batal").click()
+
+    expect(phone.get_by_role("heading", name="Desa Niur")).to_be_visible()
+    expect(phone.get_by_text("Ada draf calon baru yang belum tersimpan")).to_be_hidden()
+    assert drafts(phone) == []
+    assert Nominee.objects.count() == 0
