@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +20,11 @@ class LoginForm(AuthenticationForm):
 
 
 class PasswordChangeIndonesianForm(PasswordChangeForm):
+    """The password change, first login or later. A failed attempt keeps the old password when it
+    was right (an officer copies a random initial password from paper: typing it again is where
+    mistakes come from) and never the new ones; each error stands under the field it is about: a
+    weak new password under "Kata sandi baru", two that differ under "Ulangi kata sandi baru"."""
+
     error_messages = {
         **PasswordChangeForm.error_messages,
         "password_incorrect": _("Kata sandi lama salah. Ketik ulang."),
@@ -34,6 +39,26 @@ class PasswordChangeIndonesianForm(PasswordChangeForm):
         self.fields["new_password1"].help_text = _(
             "Minimal 8 karakter, tidak hanya angka, tidak mirip nama pengguna."
         )
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        # Django checks the strength on the repeated field; the officer reads it under the first.
+        self.validate_password_for_user(self.user, "new_password1")
+        return super(SetPasswordForm, self).clean()
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or not self.errors:
+            return
+        # The page answering a failed attempt holds the old password only if it was right
+        # (the view sends it with no-store); a wrong one is cleared, as its message asks.
+        self.fields["old_password"].widget.render_value = "old_password" not in self.errors
+        # The cursor starts in the first field to fix.
+        first = next((name for name in self.fields if name in self.errors), None)
+        if first is not None:
+            for field in self.fields.values():
+                field.widget.attrs.pop("autofocus", None)
+            self.fields[first].widget.attrs["autofocus"] = True
 
 
 class EmptyForm(forms.Form):

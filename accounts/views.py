@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -35,6 +36,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+# A failed attempt's page holds the old password (forms.PasswordChangeIndonesianForm): no browser
+# cache, back-forward cache or proxy may keep it.
+@method_decorator(never_cache, name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     form_class = PasswordChangeIndonesianForm

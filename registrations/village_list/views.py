@@ -7,6 +7,10 @@ selectors.nominee_get_for_user, both 404 out of scope. Changing needs can_edit_v
 for anyone else in scope, e.g. the bupati's viewer); a nominee that is already with the regency
 answers with a message saying why it is locked, also when it was sent between the page's check and
 the service's (the service's PermissionDenied never reaches the person as a 403).
+
+The nominee form keeps a draft in the browser while it is being sent (common/drafts.py,
+static/js/drafts.js): each form page names its draft (`_draft_key`), and each answer that saved
+the nominee, or found it saved by an earlier sending, tells the next page to delete it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from django.utils import timezone
 
 from accounts.scope import village_get_for_user
 from common.access_log import reveal_record
+from common.drafts import draft_done, draft_key
 from common.formatting import format_date
 from common.replays import shown_at
 from common.working_days import working_days
@@ -75,6 +80,7 @@ def _programme_context(user, programme, village, can_edit) -> dict:
         "returned_count": sum(row["nominee"].status == S.RETURNED for row in rows),
         "pending": pending,
         "can_add": can_edit and is_open and not standing.is_full,
+        "add_draft": _draft_key(user, village),
         "can_submit": can_edit and pending > 0,
         "submission": programme.submissions.filter(village=village).first(),
     }
@@ -88,6 +94,16 @@ def _village_for_editing(user, village_pk):
     return village
 
 
+def _draft_key(user, village, *, nominee=None, replaces=None) -> str:
+    """The name of the nominee form's draft in the browser: the user, the village and which form
+    (a new nominee, this nominee's edit, this nominee's replacement)."""
+    if nominee is not None:
+        return draft_key(user, "nominee", village.pk, "ubah", nominee.pk)
+    if replaces is not None:
+        return draft_key(user, "nominee", village.pk, "ganti", replaces.pk)
+    return draft_key(user, "nominee", village.pk, "tambah")
+
+
 def _nominee_for_editing(request, pk):
     """(nominee, None) when the user may change it now; (nominee, redirect) with a message when
     the nominee is theirs but already locked; 404 when it is not theirs."""
@@ -95,6 +111,8 @@ def _nominee_for_editing(request, pk):
     if not can_edit_village_list(request.user, nominee.village):
         raise Http404("Calon peserta tidak ditemukan.")
     if not can_edit_nominee(request.user, nominee):
+        # What the officer typed can no longer be saved: the browser need not keep it.
+        draft_done(request, _draft_key(request.user, nominee.village, nominee=nominee))
         messages.error(request, (
             f"Data {nominee.full_name} tidak bisa diubah lagi (status: {S(nominee.status).label}). "
             "Data hanya bisa diubah selama berstatus draf atau dikembalikan untuk diperbaiki."
@@ -142,25 +160,30 @@ def nominee_replace(request, pk):
     old = selectors.nominee_get_for_user(request.user, pk)
     if not can_edit_village_list(request.user, old.village):
         raise Http404("Calon peserta tidak ditemukan.")
-    if request.method == "POST" and (already := _added_already(request, old.programme, old.village)):
+    draft = _draft_key(request.user, old.village, replaces=old)
+    if request.method == "POST" and (already := _added_already(request, old.programme, old.village, draft=draft)):
         return already
     # The rule the village page asked before showing the button, asked again: the quota may have
     # filled or the window closed since.
     if refusal := services.nominee_replacement_refusal(old):
+        draft_done(request, draft)
         messages.error(request, refusal)
         return redirect("registrations:village", village_pk=old.village_id)
     return _nominee_form_page(request, programme=old.programme, village=old.village, replaces=old)
 
 
-def _added_already(request, programme, village):
+def _added_already(request, programme, village, *, draft):
     """A replay of the "tambah calon" form (double click, back and send again; common.replays):
-    the redirect to the list, saying the first sending saved the person; None otherwise."""
+    the redirect to the list, saying the first sending saved the person; None otherwise. Also when
+    the first sending's answer never reached the phone (poor signal): the draft the browser put
+    back carries the first page's time, and goes once the officer is told."""
     since = shown_at(request.POST)
     nominee = since and selectors.nominee_added_since(
         user=request.user, programme=programme, village=village, since=since,
         nik_hash=nik_search_hash(request.POST.get("nik", "")))
     if not nominee:
         return None
+    draft_done(request, draft)
     messages.info(request, f"{nominee.full_name} sudah tersimpan di daftar pukul "
                            f"{timezone.localtime(nominee.created_at):%H.%M} (kiriman pertama Anda); "
                            "kiriman kedua tidak menambah apa-apa.")
@@ -169,7 +192,8 @@ def _added_already(request, programme, village):
 
 def _nominee_form_page(request, *, programme, village, replaces):
     blocked = _why_no_place(programme, village) if request.method == "GET" else None
-    if request.method == "POST" and (already := _added_already(request, programme, village)):
+    draft = _draft_key(request.user, village, replaces=replaces)
+    if request.method == "POST" and (already := _added_already(request, programme, village, draft=draft)):
         return already
     form = NomineeForm(_posted(request), programme=programme, village=village)
     if request.method == "POST" and form.is_valid():
@@ -179,14 +203,16 @@ def _nominee_form_page(request, *, programme, village, replaces):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            draft_done(request, draft)
             messages.success(request, f"{nominee.full_name} ditambahkan ke daftar (draf). "
                                       "Kirim ke kabupaten bila daftar sudah lengkap.")
             return redirect("registrations:village", village_pk=village.pk)
     # Two clicks at once: the first saved the person while this one was checked (its NIK is taken).
-    if request.method == "POST" and (already := _added_already(request, programme, village)):
+    if request.method == "POST" and (already := _added_already(request, programme, village, draft=draft)):
         return already
     return render(request, "registrations/nominee_form.html", {
         "form": form, "programme": programme, "village": village, "replaces": replaces, "blocked": blocked,
+        "draft": draft,
     })
 
 
@@ -212,6 +238,7 @@ def nominee_update(request, pk):
         except PermissionDenied:
             return _refused_now(request, pk)
         else:
+            draft_done(request, _draft_key(request.user, nominee.village, nominee=nominee))
             messages.success(request, f"Data {nominee.full_name} disimpan.")
             return redirect("registrations:village", village_pk=nominee.village_id)
     # The form shows the stored NIK and KK in full: a reveal, logged like an export.
@@ -219,6 +246,7 @@ def nominee_update(request, pk):
                   nominee_id=nominee.pk)
     return render(request, "registrations/nominee_form.html", {
         "form": form, "programme": nominee.programme, "village": nominee.village, "nominee": nominee,
+        "draft": _draft_key(request.user, nominee.village, nominee=nominee),
     })
 
 

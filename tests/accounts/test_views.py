@@ -177,6 +177,73 @@ def test_password_change_mistakes_keep_the_obligation(client, new_officer, old, 
     assert new_officer.check_password(INITIAL_PASSWORD)
 
 
+def field_blocks(page: str) -> dict[str, str]:
+    """Each form field's block of the page (includes/field.html), by the name of its input."""
+    blocks = {}
+    for block in page.split('<div class="field')[1:]:
+        name = re.search(r'name="([^"]+)"', block)
+        if name:
+            blocks[name.group(1)] = block
+    return blocks
+
+
+def test_a_failed_password_change_keeps_the_right_old_password_and_nothing_else(client, new_officer):
+    log_in(client, new_officer.username, INITIAL_PASSWORD)
+
+    response = client.post(reverse("accounts:password-change"), {
+        "old_password": INITIAL_PASSWORD, "new_password1": "Niur-Sejahtera-88", "new_password2": "Niur-Sejahtera-99"})
+
+    page = response.content.decode()
+    blocks = field_blocks(page)
+    assert f'value="{INITIAL_PASSWORD}"' in blocks["old_password"]
+    assert "Niur-Sejahtera" not in page
+    assert "Kata sandi lama tidak perlu diketik ulang." in page
+    # The cursor waits in the field to fix, and the page with a password in it is kept by no cache.
+    assert "autofocus" in blocks["new_password2"] and "autofocus" not in blocks["old_password"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_wrong_old_password_is_cleared(client, new_officer):
+    log_in(client, new_officer.username, INITIAL_PASSWORD)
+
+    response = client.post(reverse("accounts:password-change"), {
+        "old_password": "salah-sekali", "new_password1": "Niur-Sejahtera-88", "new_password2": "Niur-Sejahtera-88"})
+
+    page = response.content.decode()
+    assert "salah-sekali" not in page and "Niur-Sejahtera" not in page
+    assert "Kata sandi lama salah. Ketik ulang." in field_blocks(page)["old_password"]
+    assert "autofocus" in field_blocks(page)["old_password"]
+
+
+@pytest.mark.parametrize(("new1", "new2", "field", "wrong_field"), [
+    ("12345678", "12345678", "new_password1", "new_password2"),      # too common, only digits
+    ("op-1705012002x", "op-1705012002x", "new_password1", "new_password2"),  # like the username
+    ("Niur-Sejahtera-88", "Niur-Sejahtera-99", "new_password2", "new_password1"),
+])
+def test_each_password_error_stands_under_its_own_field(client, new_officer, new1, new2, field, wrong_field):
+    log_in(client, new_officer.username, INITIAL_PASSWORD)
+
+    response = client.post(reverse("accounts:password-change"),
+                           {"old_password": INITIAL_PASSWORD, "new_password1": new1, "new_password2": new2})
+
+    form = response.context["form"]
+    assert list(form.errors) == [field]
+    blocks = field_blocks(response.content.decode())
+    for message in form.errors[field]:
+        assert message in blocks[field] and message not in blocks[wrong_field]
+    assert 'class="error"' not in blocks["old_password"] + blocks[wrong_field]
+
+
+def test_password_change_page_loads_the_show_password_toggle_as_a_file(client, new_officer):
+    log_in(client, new_officer.username, INITIAL_PASSWORD)
+
+    page = client.get(reverse("accounts:password-change")).content.decode()
+
+    assert re.search(r'<script src="[^"]*js/password\.js" defer></script>', page)
+    assert "<form method=\"post\" novalidate data-password-toggle>" in page
+    assert page.count('type="password"') == 3
+
+
 def test_password_change_needs_a_login(client):
     response = client.get(reverse("accounts:password-change"))
 

@@ -776,3 +776,102 @@ def test_two_clicks_at_once_on_tambah_save_one_nominee_and_show_no_error(officer
     assert errors == []
     assert [answer.status_code for answer in answers] == [302, 302]
     assert Nominee.objects.count() == 1
+
+
+# --- The form's draft in the browser (common/drafts.py, static/js/drafts.js) -------------------------
+
+def draft_of(page: str) -> str:
+    """The name under which the page's nominee form keeps its draft in the browser."""
+    return re.search(r'<form [^>]*data-draft="([^"]+)"', page).group(1)
+
+
+def drafts_done(page: str) -> list[str]:
+    """The drafts the page tells the browser to delete (the server saved what they held)."""
+    return re.search(r'<meta name="drafts" [^>]*data-done="([^"]*)"', page).group(1).split()
+
+
+def test_the_nominee_forms_name_their_draft_by_user_village_and_form(login, officer, niur, add):
+    nominee = add(1)
+    rejected = set_status(add(2), S.REJECTED, "Sudah peserta aktif BPJS TK.")
+    client = login(officer)
+
+    names = [draft_of(client.get(reverse(name, args=[pk])).content.decode()) for name, pk in [
+        ("registrations:nominee-create", niur.pk), ("registrations:nominee-update", nominee.pk),
+        ("registrations:nominee-replace", rejected.pk)]]
+
+    assert names == [f"draft:{officer.pk}:nominee:{niur.pk}:tambah",
+                     f"draft:{officer.pk}:nominee:{niur.pk}:ubah:{nominee.pk}",
+                     f"draft:{officer.pk}:nominee:{niur.pk}:ganti:{rejected.pk}"]
+
+
+def test_every_signed_in_page_says_whose_drafts_it_keeps_and_for_how_long(login, officer, niur, programme, settings):
+    page = login(officer).get(village_url(niur)).content.decode()
+
+    assert (f'<meta name="drafts" data-owner="{officer.pk}" data-max-age="{settings.SESSION_COOKIE_AGE}" '
+            'data-done="">') in page
+    assert re.search(r'<script src="[^"]*js/drafts\.js" defer></script>', page)
+
+
+def test_the_login_page_leaves_the_drafts_alone(client, db):
+    # The officer whose session ended logs in again here: the draft waits for them.
+    page = client.get(reverse("accounts:login")).content.decode()
+
+    assert '<meta name="drafts"' not in page
+    assert "data-drafts-waiting hidden" in page
+
+
+def test_a_saved_nominee_tells_the_next_page_to_delete_its_draft_once(login, officer, niur, programme):
+    client = login(officer)
+    url = reverse("registrations:nominee-create", args=[niur.pk])
+
+    saved = client.post(url, nominee_data(1), follow=True)
+
+    assert drafts_done(saved.content.decode()) == [f"draft:{officer.pk}:nominee:{niur.pk}:tambah"]
+    assert drafts_done(client.get(village_url(niur)).content.decode()) == []
+
+
+def test_a_form_answered_with_errors_keeps_its_draft_and_shows_the_servers_answer(login, officer, niur, programme):
+    client = login(officer)
+
+    response = client.post(reverse("registrations:nominee-create", args=[niur.pk]), nominee_data(1, nik="1705"))
+
+    page = response.content.decode()
+    assert re.search(r'<form [^>]*data-draft="[^"]+" data-draft-bound>', page)
+    assert drafts_done(page) == []
+    assert Nominee.objects.count() == 0
+
+
+def test_a_send_whose_answer_was_lost_is_told_it_was_saved_and_its_draft_goes(login, officer, niur, programme):
+    """Poor signal: the first sending saved the person but its answer never reached the phone. The
+    draft the browser puts back carries the first page's time, so sending it again says so."""
+    client = login(officer)
+    url = reverse("registrations:nominee-create", args=[niur.pk])
+    data = {**nominee_data(1), **shown_field(client, url)}
+    client.post(url, data)  # the answer is lost on the way
+
+    again = client.post(url, data, follow=True)
+
+    assert "Budi Santoso 1 sudah tersimpan di daftar" in " ".join(messages_of(again))
+    assert drafts_done(again.content.decode()) == [f"draft:{officer.pk}:nominee:{niur.pk}:tambah"]
+    assert Nominee.objects.count() == 1
+
+
+def test_a_saved_edit_deletes_the_edit_draft(login, officer, niur, add):
+    nominee = add(1)
+    client = login(officer)
+
+    response = client.post(reverse("registrations:nominee-update", args=[nominee.pk]),
+                           nominee_data(1, full_name="Budi Santosa"), follow=True)
+
+    assert drafts_done(response.content.decode()) == [f"draft:{officer.pk}:nominee:{niur.pk}:ubah:{nominee.pk}"]
+
+
+def test_an_edit_of_a_locked_nominee_deletes_its_draft_as_it_can_never_be_saved(login, officer, niur, add):
+    nominee = set_status(add(1), S.SUBMITTED)
+    client = login(officer)
+
+    response = client.post(reverse("registrations:nominee-update", args=[nominee.pk]),
+                           nominee_data(1, full_name="Budi Santosa"), follow=True)
+
+    assert "tidak bisa diubah lagi" in response.content.decode()
+    assert drafts_done(response.content.decode()) == [f"draft:{officer.pk}:nominee:{niur.pk}:ubah:{nominee.pk}"]
