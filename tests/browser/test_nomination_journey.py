@@ -57,7 +57,7 @@ def test_officer_enters_nominees_fixes_a_nik_fills_the_quota_and_submits(phone, 
     fill_nominee(phone, nik="1705015208850002", name="Sari Dewi", birth_date="1985-08-12", sex="Perempuan", rt="3")
     phone.get_by_role("button", name="Simpan").click()
 
-    expect(phone.get_by_text("2 dari 2")).to_be_visible()
+    expect(phone.get_by_text("2 dari 2", exact=True)).to_be_visible()
     expect(phone.get_by_text("Kuota desa sudah penuh")).to_be_visible()
     expect(phone.get_by_role("link", name="+ Tambah calon")).to_have_count(0)
     no_sideways_scroll(phone)

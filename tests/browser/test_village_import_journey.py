@@ -68,7 +68,7 @@ def test_officer_uploads_the_filled_template_sees_the_refused_row_and_saves_the_
     filled = tmp_path / "calon-niur.xlsx"
     filled.write_bytes(filled_template(Path(template.value.path()).read_bytes()))
 
-    phone.get_by_label("Berkas Excel (.xlsx)").set_input_files(str(filled))
+    phone.get_by_label("Berkas Excel (.xlsx, atau .xls dari OpenSID)").set_input_files(str(filled))
     phone.get_by_role("button", name="Unggah dan periksa").click()
 
     expect(phone.get_by_role("heading", name="Pratinjau impor")).to_be_visible()
