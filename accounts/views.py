@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.enums import DECISION_ROLES
 from accounts.scope import provinces_for_user, regencies_for_user, regency_get_for_user, villages_for_user
 from common.access_log import ExportKind, export_record, password_reset_record
+from common.formatting import format_datetime
 from common.replays import shown_at
 from common.workbooks import xlsx_download
 
@@ -147,9 +148,10 @@ def _no_new_accounts_message(user, regency) -> str:
     recent = selectors.village_accounts_file_recent(user=user, regency=regency, minutes=RECENT_ACCOUNTS_MINUTES)
     if recent is None:
         return "Semua desa/kelurahan sudah punya akun operator. Tidak ada akun baru."
-    return (f"Akun operator untuk {recent.row_count} desa/kelurahan sudah dibuat oleh klik Anda pukul "
-            f"{timezone.localtime(recent.created_at):%H.%M}, dan file Excel-nya diunduh saat itu. Bila file itu "
-            "tidak ada, tekan \"Reset kata sandi semua operator desa\" untuk membuat kata sandi dan file baru.")
+    return (f"Akun operator untuk {recent.row_count} desa/kelurahan sudah dibuat oleh klik Anda pada "
+            f"{format_datetime(timezone.localtime(recent.created_at))}, dan file Excel-nya diunduh saat itu. "
+            "Bila file itu tidak ada, tekan \"Reset kata sandi semua operator desa\" untuk membuat kata sandi "
+            "dan file baru.")
 
 
 @login_required
@@ -180,9 +182,10 @@ def _passwords_reset_already_message(user, regency, since) -> str:
     done = since and selectors.village_passwords_file_since(user=user, regency=regency, since=since)
     if not done:
         return "Belum ada akun operator desa di kabupaten/kota ini."
-    return (f"Kata sandi baru untuk {done.row_count} operator desa sudah dibuat oleh klik Anda pukul "
-            f"{timezone.localtime(done.created_at):%H.%M}, dan file Excel-nya diunduh saat itu: kata sandi di file "
-            "itu yang berlaku. Bila file itu tidak ada, muat ulang halaman ini lalu tekan tombol reset lagi.")
+    return (f"Kata sandi baru untuk {done.row_count} operator desa sudah dibuat oleh klik Anda pada "
+            f"{format_datetime(timezone.localtime(done.created_at))}, dan file Excel-nya diunduh saat itu: "
+            "kata sandi di file itu yang berlaku. Bila file itu tidak ada, muat ulang halaman ini lalu tekan "
+            "tombol reset lagi.")
 
 
 @login_required
@@ -207,9 +210,10 @@ def regency_account_password_reset(request, pk, user_pk):
             password_reset_record(reset_by=request.user, account=account, regency=regency)
     if password is None:
         messages.info(request, (
-            f"Kata sandi {account.username} sudah direset oleh klik Anda pukul "
-            f"{timezone.localtime(account.password_reset_at):%H.%M}; kata sandi yang tampil saat itu yang berlaku. "
-            "Bila kata sandi itu tidak tercatat, muat ulang halaman ini lalu tekan Reset lagi."))
+            f"Kata sandi {account.username} sudah direset oleh klik Anda pada "
+            f"{format_datetime(timezone.localtime(account.password_reset_at))}; "
+            "kata sandi yang tampil saat itu yang berlaku. Bila kata sandi itu tidak tercatat, muat ulang "
+            "halaman ini lalu tekan Reset lagi."))
         return redirect("accounts:regency-accounts", pk=regency.pk)
     return render(request, "accounts/password_reset_done.html", {
         "regency": regency, "account": account, "password": password,

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.fields import RupiahField
+from common.formatting import format_phone
 
 from .enums import Sex
 from .models import Nominee, OccupationCategory
@@ -96,6 +97,8 @@ class NomineeForm(forms.ModelForm):
         self.fields["postal_code"].widget.attrs["inputmode"] = "numeric"
         if instance is not None and instance.pk:
             self.initial.setdefault("consent", True)
+            if instance.phone:  # shown as people write it; validation stores it as +62… again
+                self.initial["phone"] = format_phone(instance.phone)
         if not self.is_bound and not (instance and instance.pk) and village.postal_code:
             self.initial.setdefault("postal_code", village.postal_code)
         self.nominee_check = None

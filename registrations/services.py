@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from common import events
 from common.events import ChangeKind
-from common.formatting import format_date
+from common.formatting import format_date, format_period
 from villages.models import Regency, Village
 from villages.selectors import regency_settings_get
 
@@ -91,8 +91,8 @@ def nomination_is_open(programme: Programme, today: dt.date | None = None) -> bo
 
 
 def _window_closed_message(programme: Programme) -> str:
-    return (f"Pengusulan untuk {programme} dibuka {format_date(programme.nomination_opens)} sampai "
-            f"{format_date(programme.nomination_closes)}; hari ini di luar jadwal.")
+    return (f"Pengusulan untuk {programme} dibuka "
+            f"{format_period(programme.nomination_opens, programme.nomination_closes)}; hari ini di luar jadwal.")
 
 
 # --- Nominees -----------------------------------------------------------------------------

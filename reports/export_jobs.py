@@ -277,7 +277,7 @@ def export_write(output: BinaryIO, *, user, request: ExportRequest,
         as_of = year = None
         if from_snapshot:
             head = next((row for row in source if row.level == RegionLevel.REGENCY), source[0])
-            as_of = timezone.localtime(head.computed_at, zone).replace(tzinfo=None)
+            as_of = timezone.localtime(head.computed_at, zone)  # written with its zone: "… pukul 08.15 WIB"
             year = head.year
         else:
             year = source[0].year if source else today.year

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import BinaryIO, NamedTuple
 
-from common.formatting import format_date, format_datetime, long_date
+from common.formatting import format_date, format_datetime
 from common.tables import ExportColumn, address_text
 from common.workbooks import DATE, TEXT
 from common.xlsx_stream import Cell, CellStyle, SheetStream, TableColumn, column_letter
@@ -197,7 +197,7 @@ def _signature(sheet: SheetStream, signature: Signature, *, width: int) -> None:
     def line(cell: Cell) -> None:
         sheet.row([cell], start_column=column)
 
-    line(_text(sheet, f"{signature.place}, {long_date(signature.day)}"))
+    line(_text(sheet, f"{signature.place}, {format_date(signature.day)}"))
     for title in signature.titles:
         line(_text(sheet, title, bold=True))
     sheet.skip(4)

@@ -39,7 +39,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.scope import province_get_for_user, regencies_for_user, regency_get_for_user, subdistrict_get_for_user
 from common.db_router import reads_from_replica
-from common.formatting import display_percent, format_date, format_number, format_percent, format_rupiah, long_date
+from common.formatting import (
+    display_percent,
+    format_axis_date,
+    format_date,
+    format_number,
+    format_percent,
+    format_rupiah,
+)
 from common.workbooks import xlsx_download
 from registrations.permissions import can_see_review_pages
 from registrations.selectors import current_programme
@@ -233,7 +240,7 @@ def _trend(region_code: str, figures: CoverageFigures) -> dict:
     chart with that year's target: another year's UCJ was measured against another target and often
     another denominator. A chart needs two days with a UCJ; fewer leave the page's empty-state text."""
     days = list(snapshot_trend(region_code).filter(year=figures.year).values_list("computed_on", "ucj_percent"))
-    points = [charts.TrendPoint(x=day.toordinal(), label=long_date(day, abbreviated=True), value=display_percent(ucj))
+    points = [charts.TrendPoint(x=day.toordinal(), label=format_axis_date(day), value=display_percent(ucj))
               for day, ucj in days if ucj is not None]
     chart = None
     if len(points) >= 2:

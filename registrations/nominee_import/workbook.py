@@ -398,6 +398,7 @@ def numeric_identifier_message(name: str) -> str:
             f"{header} dari {'KTP' if name == 'nik' else 'kartu keluarga'}.")
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _READ_AS_TYPED = frozenset({"birth_date", "sex", "consent", "monthly_income"})
 
 
@@ -480,9 +481,18 @@ def rejected_workbook(*, rows: Sequence[dict[str, str]], reasons: Sequence[str],
     return template_workbook(occupations=occupations, data_sources=data_sources, rows=rows, reasons=list(reasons))
 
 
-def display_values(values: dict[str, str]) -> dict[str, str]:
-    """Row values as the officer should see them again in the rejected-rows workbook."""
-    shown = dict(values)
+def display_values(values: dict[str, str]) -> dict[str, str | dt.date]:
+    """Row values as the officer should see them again in the rejected-rows workbook: the consent
+    as "Ya", and a birth date the reader understood (kept as ISO text, `_date_text`) as a date cell,
+    which the column's DD-MM-YYYY format shows as the template asks ("25-08-1991") and the reader
+    takes back. A date it did not understand stays as the officer typed it, for them to correct."""
+    shown: dict[str, str | dt.date] = dict(values)
     if shown.get("consent") == "on":
         shown["consent"] = CONSENT_YES
+    birth_date = shown.get("birth_date")
+    if birth_date and _ISO_DATE.fullmatch(birth_date):
+        try:
+            shown["birth_date"] = dt.date.fromisoformat(birth_date)
+        except ValueError:
+            pass  # "1991-02-30": not a date, shown as written
     return shown

@@ -108,7 +108,7 @@ def _page(request, nominee: Nominee, *, decision_form=None, end_form=None):
         # Shown only with full identifiers (the template): others see no KK at all.
         "kk": shown_kk(nominee, full=full_identifiers),
         "birth_label": birth_label(full=full_identifiers),
-        "birth": shown_birth(nominee, full=full_identifiers, today=timezone.localdate(), long=True),
+        "birth": shown_birth(nominee, full=full_identifiers, today=timezone.localdate()),
         "income_label": format_rupiah(nominee.monthly_income),
         # The village review page's checks include reads `row.checks`.
         "checks_row": {"checks": review_checks(nominee.programme, [nominee])[nominee.pk]} if is_staff else None,

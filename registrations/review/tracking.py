@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from accounts.models import RegionAssignment
-from common.formatting import long_date
+from common.formatting import format_date
 from common.working_days import working_days
 from registrations import quotas
 from registrations.enums import ACTIVE_STATES
@@ -153,13 +153,13 @@ def deadline(programme: Programme, today: dt.date) -> Deadline:
     opens, closes = programme.nomination_opens, programme.nomination_closes
     if today < opens:
         return Deadline(is_open=False, is_closed=False, working_days=0,
-                        label=f"belum dibuka (dibuka {long_date(opens)})")
+                        label=f"belum dibuka (dibuka {format_date(opens)})")
     if today <= closes:
         days = working_days(today, closes)
         return Deadline(is_open=True, is_closed=False, working_days=days,
-                        label=f"{days} hari kerja lagi (ditutup {long_date(closes)})")
+                        label=f"{days} hari kerja lagi (ditutup {format_date(closes)})")
     days = working_days(closes + dt.timedelta(days=1), today)
     since = f"ditutup {days} hari kerja lalu" if days else "baru ditutup"
     return Deadline(is_open=False, is_closed=True, working_days=days,
-                    label=f"{since} ({long_date(closes)})")
+                    label=f"{since} ({format_date(closes)})")
 

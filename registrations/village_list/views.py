@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.scope import village_get_for_user
 from common.access_log import reveal_record
 from common.drafts import draft_done, draft_key
-from common.formatting import format_date
+from common.formatting import format_datetime, format_period
 from common.replays import shown_at
 from common.working_days import working_days
 from registrations import quotas, selectors, services
@@ -184,8 +184,8 @@ def _added_already(request, programme, village, *, draft):
     if not nominee:
         return None
     draft_done(request, draft)
-    messages.info(request, f"{nominee.full_name} sudah tersimpan di daftar pukul "
-                           f"{timezone.localtime(nominee.created_at):%H.%M} (kiriman pertama Anda); "
+    messages.info(request, f"{nominee.full_name} sudah tersimpan di daftar pada "
+                           f"{format_datetime(timezone.localtime(nominee.created_at))} (kiriman pertama Anda); "
                            "kiriman kedua tidak menambah apa-apa.")
     return redirect("registrations:village", village_pk=village.pk)
 
@@ -219,8 +219,8 @@ def _nominee_form_page(request, *, programme, village, replaces):
 def _why_no_place(programme, village) -> str | None:
     """Told before the officer types sixteen fields, not after (the service checks again on save)."""
     if not services.nomination_is_open(programme):
-        return (f"Pengusulan dibuka {format_date(programme.nomination_opens)} sampai "
-                f"{format_date(programme.nomination_closes)}; hari ini di luar jadwal.")
+        return (f"Pengusulan dibuka {format_period(programme.nomination_opens, programme.nomination_closes)}; "
+                "hari ini di luar jadwal.")
     return quotas.quota_standing(programme, village).full_message
 
 
@@ -306,7 +306,7 @@ def _sent_already(request, programme, village):
                                                              village=village, since=since)
     if not submission:
         return None
-    messages.info(request, f"Daftar sudah dikirim ke kabupaten pukul "
-                           f"{timezone.localtime(submission.last_submitted_at):%H.%M} (kiriman pertama Anda); "
+    sent_at = format_datetime(timezone.localtime(submission.last_submitted_at))
+    messages.info(request, f"Daftar sudah dikirim ke kabupaten pada {sent_at} (kiriman pertama Anda); "
                            "kiriman kedua tidak mengubah apa-apa.")
     return redirect("registrations:village", village_pk=village.pk)

@@ -375,7 +375,7 @@ def test_second_request_creates_nothing_and_says_so(login, regency_admin, seluma
 
     assert response.redirect_chain == [(reverse("accounts:regency-accounts", args=[seluma.pk]), 302)]
     # The same admin, minutes later: told what the first request made (test_village_accounts.py).
-    assert "sudah dibuat oleh klik Anda pukul" in response.content.decode()
+    assert "sudah dibuat oleh klik Anda pada" in response.content.decode()
     assert User.objects.count() == users_after_first
 
 

@@ -96,8 +96,8 @@ def test_preview_gives_each_row_its_outcome_and_writes_nothing(nominees, seluma)
         (5, "not_in_batch", "register"), (6, "already_registered", "register"), (7, "already_decided", "refuse"),
         (8, "malformed", "register")]
     messages = [row.message for row in report.rows]
-    assert messages[0] == ("Calon 1 akan dicatat terdaftar: KPJ 00012345678, peserta sejak 01-07-2026, "
-                           "iuran s.d. 30-09-2026.")
+    assert messages[0] == ("Calon 1 akan dicatat terdaftar: KPJ 00012345678, peserta sejak 1 Juli 2026, "
+                           "iuran s.d. 30 September 2026.")
     assert messages[1] == f"Calon 2 akan dicatat ditolak BPJS. Alasan yang dikirim ke desa: {REFUSAL}"
     assert messages[2] == "Tidak ada calon peserta dengan NIK ini di kabupaten/kota ini."
     assert "belum pernah dikirim dalam batch" in messages[3]
@@ -120,7 +120,7 @@ def test_preview_gives_each_row_its_outcome_and_writes_nothing(nominees, seluma)
     ([nik(1), "A", "00012345678", "", "", "aktif", ""], "Tanggal kepesertaan kosong"),
     ([nik(1), "A", "00012345678", "01-07-2026", "kapan-kapan", "aktif", ""], "Masa iur s.d."),
     ([nik(1), "A", "00012345678", "01-07-2026", "30-06-2026", "aktif", ""],
-     "Masa iur s.d. 30-06-2026 sebelum tanggal kepesertaan 01-07-2026; periksa kembali tanggalnya."),
+     "Masa iur s.d. 30 Juni 2026 sebelum tanggal kepesertaan 1 Juli 2026; periksa kembali tanggalnya."),
     ([nik(1), "A", "00012345678", "01-07-2026", "", "pending", ""], "Status \"pending\" tidak dikenal"),
     (["17050115", "A", "00012345678", "01-07-2026", "", "aktif", ""], "NIK harus 16 angka"),
 ])
@@ -214,7 +214,7 @@ def test_apply_registers_and_refuses_through_the_workflow(nominees, seluma, bpjs
     assert (registered.status, registered.kpj_number, registered.registered_on, registered.paid_until) == (
         S.REGISTERED, "00012345678", dt.date(2026, 7, 1), dt.date(2026, 9, 30))
     assert list(NomineeEvent.objects.filter(nominee=registered).values_list("to_status", "reason"))[-1] == (
-        S.REGISTERED, "KPJ 00012345678, peserta sejak 01-07-2026, iuran s.d. 30-09-2026")
+        S.REGISTERED, "KPJ 00012345678, peserta sejak 1 Juli 2026, iuran s.d. 30 September 2026")
     refused = Nominee.objects.get(pk=nominees[2].pk)
     assert (refused.status, refused.status_reason) == (S.REFUSED_BY_BPJS, REFUSAL)
     assert list(NomineeEvent.objects.filter(nominee=refused).values_list("actor", "from_status", "to_status",
@@ -295,7 +295,7 @@ def test_without_masa_iur_the_nominee_is_registered_and_paid_until_stays_empty(n
 
     report = bpjs_import.answer_apply(content=content, regency=seluma, actor=bpjs_officer)
 
-    assert report.rows[0].message == "Calon 1 akan dicatat terdaftar: KPJ 00012345678, peserta sejak 01-07-2026."
+    assert report.rows[0].message == "Calon 1 akan dicatat terdaftar: KPJ 00012345678, peserta sejak 1 Juli 2026."
     saved = Nominee.objects.get(pk=nominees[1].pk)
     assert (saved.status, saved.kpj_number, saved.paid_until) == (S.REGISTERED, "00012345678", None)
 

@@ -209,7 +209,7 @@ def test_regency_page_shows_the_current_stage_progress(login, viewer, seluma_das
 
     page = _page(response)
     assert response.context["stage"].programme == programme
-    assert ("Perlindungan Pekerja Rentan 2026 — Tahap 1 · pengusulan 5 Jan 2026 s.d. 20 Feb 2026 · "
+    assert ("Perlindungan Pekerja Rentan 2026 — Tahap 1 · pengusulan 5 Januari – 20 Februari 2026 · "
             "202 desa/kelurahan") in page
     assert "<dt>Belum mengirim daftar</dt><dd>201</dd>" in page
     assert "<dt>Sudah mengirim daftar</dt><dd>1</dd>" in page

@@ -4,12 +4,14 @@ Opened again with openpyxl: exact headings, headers, cells, signature block and 
 import datetime as dt
 from decimal import Decimal
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
 from reports import exports
 
 PRINTED = dt.date(2026, 9, 30)
+WIB = ZoneInfo("Asia/Jakarta")
 TODAY = PRINTED
 
 
@@ -57,7 +59,7 @@ def test_the_nominative_list_has_the_letterhead_the_header_row_and_the_nominees(
         "DAFTAR NOMINATIF CALON PESERTA BPJS KETENAGAKERJAAN",
         "Perlindungan Pekerja Rentan 2026 — Tahap 1 (2026)",
         "Desa Niur, Kecamatan Sukaraja",
-        "Dicetak 30-09-2026. NIK dan No. KK lengkap: data pribadi, jaga kerahasiaannya.",
+        "Dicetak 30 September 2026. NIK dan No. KK lengkap: data pribadi, jaga kerahasiaannya.",
         None,
     ]
     assert [cell.value for cell in sheet[8]] == [
@@ -65,11 +67,11 @@ def test_the_nominative_list_has_the_letterhead_the_header_row_and_the_nominees(
         "Kecamatan", "Pekerjaan", "Status", "Nomor KPJ",
     ]
     assert [cell.value for cell in sheet[9]] == [
-        1, "1705011505900001", "1705011503200001", "Budi Santoso", "Tais, 15-05-1990", "L",
+        1, "1705011505900001", "1705011503200001", "Budi Santoso", "Tais, 15 Mei 1990", "L",
         "Jalan Desa No. 1 RT 001/RW 002", "Niur", "Sukaraja", "Petani", "terdaftar di BPJS", "00012345678",
     ]
     assert [cell.value for cell in sheet[10]][:7] == [2, "1705011505900001", "1705011503200001", "Siti Aminah",
-                                                      "Tais, 15-05-1990", "P", "Jalan Desa No. 1 RT 001"]
+                                                      "Tais, 15 Mei 1990", "P", "Jalan Desa No. 1 RT 001"]
     assert sheet["L10"].value is None
     assert sheet["A12"].value == "Jumlah: 2 orang"  # after an empty line
     assert "A1:L1" in {str(merged) for merged in sheet.merged_cells.ranges}
@@ -94,7 +96,7 @@ def test_a_masked_row_never_holds_the_identifiers_in_clear():
 
     assert (sheet["B9"].value, sheet["C9"].value) == ("************0001", "************0001")
     assert (sheet["E8"].value, sheet["E9"].value) == ("Tempat lahir, umur", "Tais, 36 tahun")  # never the date
-    assert sheet["A6"].value == "Dicetak 30-09-2026. NIK dan No. KK disamarkan."
+    assert sheet["A6"].value == "Dicetak 30 September 2026. NIK dan No. KK disamarkan."
     assert written == 1
 
 
@@ -110,7 +112,7 @@ def test_text_that_excel_would_run_as_a_formula_is_neutralised():
     cells = [sheet[coordinate] for coordinate in ("D9", "E9", "G9", "J9", "A5")]
     assert [(cell.value, cell.data_type, cell.quotePrefix) for cell in cells] == [
         ('=HYPERLINK("http://contoh.test","klik")', "s", True),
-        ("@Tais, 15-05-1990", "s", True),
+        ("@Tais, 15 Mei 1990", "s", True),
         ("+62 jalan RT 001/RW 002", "s", True),
         ("-1+1", "s", True),
         ("=1+1", "s", True),
@@ -192,7 +194,8 @@ def recap_row(code, name, level, emphasis, **numbers):
 def test_the_coverage_recap_has_its_heading_headers_and_one_row_per_region():
     recap_heading = exports.RecapHeading(regency_name="Kabupaten Seluma",
                                          office_name="Dinas Tenaga Kerja dan Transmigrasi", year=2026,
-                                         data_as_of=dt.datetime(2026, 9, 30, 1, 5), printed_on=PRINTED)
+                                         data_as_of=dt.datetime(2026, 9, 30, 1, 5, tzinfo=WIB),
+                                         printed_on=PRINTED)
     rows = [recap_row("17.05", "Kabupaten Seluma", "Kabupaten/kota", True, quota=2020, denominator=120_000,
                       ucj_percent=Decimal("23.46")),
             recap_row("17.05.01", "Sukaraja", "Kecamatan", True),
@@ -207,7 +210,8 @@ def test_the_coverage_recap_has_its_heading_headers_and_one_row_per_region():
         "PEMERINTAH KABUPATEN SELUMA",
         "DINAS TENAGA KERJA DAN TRANSMIGRASI",
         "REKAP CAKUPAN JAMSOSTEK (UCJ) PER KECAMATAN DAN DESA/KELURAHAN TAHUN 2026",
-        "Data per 30-09-2026 01:05. Dicetak 30-09-2026. UCJ hanya untuk wilayah yang punya angka penduduk bekerja.",
+        "Data per 30 September 2026 pukul 01.05 WIB. Dicetak 30 September 2026. UCJ hanya untuk wilayah yang punya "
+        "angka penduduk bekerja.",
         None,
     ]
     assert [cell.value for cell in sheet[6]] == [
@@ -229,5 +233,5 @@ def test_a_recap_before_the_first_recompute_says_the_figures_are_live():
     lines = exports.recap_heading_lines(exports.RecapHeading(
         regency_name="Kabupaten Seluma", office_name="Disnakertrans", year=2026, data_as_of=None, printed_on=PRINTED))
 
-    assert lines[3] == ("Data dihitung langsung (belum ada perhitungan tersimpan). Dicetak 30-09-2026. "
+    assert lines[3] == ("Data dihitung langsung (belum ada perhitungan tersimpan). Dicetak 30 September 2026. "
                         "UCJ hanya untuk wilayah yang punya angka penduduk bekerja.")

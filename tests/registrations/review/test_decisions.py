@@ -250,7 +250,7 @@ def test_a_bulk_approval_sent_twice_is_told_the_first_approved(login, submitted,
 
     assert "2 calon disetujui." in _told(first)
     told = _told(second)
-    assert len(told) == 1 and told[0].startswith("2 calon sudah disetujui pukul ")
+    assert len(told) == 1 and told[0].startswith("2 calon sudah disetujui pada ")
     assert told[0].endswith("(kiriman pertama Anda); kiriman kedua tidak mengubah apa-apa.")
     assert NomineeEvent.objects.filter(to_status=S.APPROVED).count() == 2
 
@@ -267,7 +267,7 @@ def test_a_whole_village_approval_sent_twice_is_told_the_first_approved(login, s
     second = client.post(url, data, follow=True)
 
     told = _told(second)
-    assert len(told) == 1 and told[0].startswith("1 calon sudah disetujui pukul "), told
+    assert len(told) == 1 and told[0].startswith("1 calon sudah disetujui pada "), told
 
 
 def test_a_refusal_that_is_no_replay_is_still_said(login, submitted, reviewer, approver, second_approver,

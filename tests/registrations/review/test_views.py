@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.services import user_create
+from common.formatting import format_datetime
 from registrations import services, workflow
 from registrations.crypto import keyed_hash
 from registrations.enums import Action, DataSource
@@ -522,11 +523,12 @@ def test_village_page_shows_checks_and_submission(login, reviewer, people, open_
     assert [(o.village_name, o.status_label) for o in checks.other_nominations] == [("Lubuk Sahung", "ditolak")]
     assert "Dikonfirmasi desa: Tanggal lahir berbeda dengan NIK" in page
     assert "Juga diusulkan di Lubuk Sahung (Perlindungan Pekerja Rentan 2026 — Tahap 1), status: ditolak" in page
-    assert "Tanggal lahir di NIK (02-06-1991) berbeda dengan tanggal lahir yang diisi (01-06-1991)" in page
+    assert "Tanggal lahir di NIK (2 Juni 1991) berbeda dengan tanggal lahir yang diisi (1 Juni 1991)" in page
     assert f"Usia saat mulai kepesertaan: {checks.age_at_start} tahun" in page
     submission = VillageSubmission.objects.get(programme=open_programme, village=lubuk_sahung)
     assert "Joko Susilo" in page
-    assert f"{timezone.localtime(submission.first_submitted_at, zoneinfo.ZoneInfo('Asia/Jakarta')):%H:%M}" in page
+    first_sent = timezone.localtime(submission.first_submitted_at, zoneinfo.ZoneInfo("Asia/Jakarta"))
+    assert f"<dt>Pertama dikirim</dt><dd>{format_datetime(first_sent)}</dd>" in page  # "… pukul 10.02 WIB"
     assert "tidak diunggah" in page
     assert again.status == S.DRAFT
 
@@ -639,7 +641,7 @@ def test_bulk_verify_a_mixed_selection(login, reviewer, approver, people, open_p
     assert messages_of(response) == [
         "2 calon diverifikasi.",
         "1 tidak bisa diubah:\n– Siti Rahma sudah diputuskan oleh Bambang Irawan pada "
-        f"{when:%d-%m-%Y %H:%M}: status sekarang 'terverifikasi'. Muat ulang halaman.",
+        f"{format_datetime(when)}: status sekarang 'terverifikasi'. Muat ulang halaman.",
     ]
     page = client.get(response["Location"]).content.decode()
     assert "Orang Bengkulu Selatan" not in page

@@ -4,6 +4,7 @@ nominee and "kirim ke kabupaten", tried by the officer of the village and by eve
 import datetime as dt
 import re
 import threading
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from common.formatting import format_datetime
 from registrations import services
 from registrations.enums import NomineeStatus as S
 from registrations.enums import QuotaRule
@@ -263,7 +265,7 @@ def test_nik_that_disagrees_with_the_birth_date_needs_confirmation(login, office
     first = client.post(url, data)
 
     assert first.status_code == 200
-    assert "Tanggal lahir di NIK (15-05-1990) berbeda" in first.content.decode()
+    assert "Tanggal lahir di NIK (15 Mei 1990) berbeda" in first.content.decode()
     assert 'name="confirm_warnings"' in first.content.decode()
     assert Nominee.objects.count() == 0
 
@@ -325,6 +327,19 @@ def test_edit_page_shows_the_current_values(login, officer, add):
 
     assert f'value="{nik_for(1)}"' in page
     assert 'value="Budi Santoso 1"' in page
+    assert nominee.phone == "+6281234567890" and 'value="0812-3456-7890"' in page  # as on the nominee page
+
+
+def test_saving_the_edit_form_unchanged_keeps_the_phone_number(login, officer, add):
+    nominee = add(1)
+    client = login(officer)
+    url = reverse("registrations:nominee-update", args=[nominee.pk])
+    shown = client.get(url).context["form"]
+
+    client.post(url, {**nominee_data(1), "phone": shown.initial["phone"]})
+
+    nominee.refresh_from_db()
+    assert (shown.initial["phone"], nominee.phone) == ("0812-3456-7890", "+6281234567890")
 
 
 def test_officer_removes_a_draft_after_confirming(login, officer, niur, add):
@@ -702,8 +717,8 @@ def test_an_add_sent_twice_is_told_the_first_saved_it(login, officer, niur, prog
     assert first["Location"] == village_url(niur)
     assert second.redirect_chain == [(village_url(niur), 302)]
     nominee = Nominee.objects.get()
-    saved_at = timezone.localtime(nominee.created_at, dt.timezone(dt.timedelta(hours=7)))
-    assert (f"Budi Santoso 1 sudah tersimpan di daftar pukul {saved_at:%H.%M} (kiriman pertama Anda); "
+    saved_at = timezone.localtime(nominee.created_at, ZoneInfo("Asia/Jakarta"))
+    assert (f"Budi Santoso 1 sudah tersimpan di daftar pada {format_datetime(saved_at)} (kiriman pertama Anda); "
             "kiriman kedua tidak menambah apa-apa.") in messages_of(second)
 
 
@@ -729,9 +744,8 @@ def test_a_send_sent_twice_is_told_the_first_sent_it(login, officer, niur, progr
     second = client.post(url, data, follow=True)
 
     assert second.redirect_chain == [(village_url(niur), 302)]
-    sent_at = timezone.localtime(VillageSubmission.objects.get().last_submitted_at,
-                                 dt.timezone(dt.timedelta(hours=7)))
-    assert (f"Daftar sudah dikirim ke kabupaten pukul {sent_at:%H.%M} (kiriman pertama Anda); "
+    sent_at = timezone.localtime(VillageSubmission.objects.get().last_submitted_at, ZoneInfo("Asia/Jakarta"))
+    assert (f"Daftar sudah dikirim ke kabupaten pada {format_datetime(sent_at)} (kiriman pertama Anda); "
             "kiriman kedua tidak mengubah apa-apa.") in messages_of(second)
     nominee.refresh_from_db()
     assert nominee.status == S.SUBMITTED and nominee.events.filter(to_status=S.SUBMITTED).count() == 1
