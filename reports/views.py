@@ -228,18 +228,24 @@ def _cache_set(key, value) -> None:
         pass
 
 
-def _trend(region_code: str, figures: CoverageFigures) -> dict:
-    """The UCJ per computed day of the figures' year (selectors.snapshot_trend, one query) as a line
-    chart with that year's target: another year's UCJ was measured against another target and often
-    another denominator. A chart needs two days with a UCJ; fewer leave the page's empty-state text."""
-    days = list(snapshot_trend(region_code).filter(year=figures.year).values_list("computed_on", "ucj_percent"))
-    points = [charts.TrendPoint(x=day.toordinal(), label=long_date(day, abbreviated=True), value=display_percent(ucj))
-              for day, ucj in days if ucj is not None]
+def _trend(region_code: str, figures: CoverageFigures, *, chart_id: str = "tren-ucj") -> dict:
+    """The UCJ trend of the figures' year (selectors.snapshot_trend, one query) as a line chart with
+    that year's target: another year's UCJ was measured against another target and often another
+    denominator. Each point is dated by its data (dashboard.ucj_trend): the official figures' dates,
+    then the latest computed day. A chart needs two points; fewer leave the page's empty-state text."""
+    rows = list(snapshot_trend(region_code).filter(year=figures.year).values_list(
+        "computed_on", "official_as_of", "official_numerator", "covered", "denominator"))
+    trend = dashboard.ucj_trend(rows)
+    points = [charts.TrendPoint(x=point.day.toordinal(), label=long_date(point.day, abbreviated=True),
+                                value=point.ucj) for point in trend]
     chart = None
     if len(points) >= 2:
-        chart = charts.trend_chart(chart_id="tren-ucj", title=f"Tren UCJ {figures.region_name}", points=points,
+        chart = charts.trend_chart(chart_id=chart_id, title=f"Tren UCJ {figures.region_name}", points=points,
                                    target=figures.target_percent)
-    return {"trend_chart": chart, "trend_days": len(days), "trend_points": len(points)}
+    official = [point for point in trend if point.official]
+    latest = next((point for point in reversed(trend) if not point.official), None)
+    return {"trend_chart": chart, "trend_days": len(rows), "trend_points": len(points),
+            "trend_official_days": [point.day for point in official], "trend_latest": latest}
 
 
 def _commitment(regency, *, year: int) -> dict:

@@ -145,7 +145,8 @@ def test_regency_page_shows_ucj_against_target_with_dates(login, viewer, seluma_
 
     page = _page(response)
     assert response.context["snapshot"].computed_on == ON
-    assert "Data per 30 Juni 2026 (angka resmi BPJS Ketenagakerjaan) · dihitung 30 September 2026 08.15" in page
+    assert ("Data per 30 Juni 2026 (angka resmi BPJS Ketenagakerjaan), ditambah pekerja program yang terdaftar "
+            "sampai 30 September 2026 · dihitung 30 September 2026 08.15") in page
     assert '<span class="ucj-value">40,47%</span>' in page
     assert "Target 46,80% · <strong>86,47% dari target</strong>" in page
     assert "<dt>Peserta aktif tercakup</dt><dd>40.470</dd>" in page
