@@ -36,6 +36,13 @@ FULL_IDENTIFIER_ROLES = DECISION_ROLES | {Role.VILLAGE_OFFICER, Role.REGENCY_ADM
 # tracking, the event export); deciding is workflow.TRANSITIONS' business.
 REVIEW_PAGE_ROLES = DECISION_ROLES | {Role.REGENCY_ADMIN, Role.REGENCY_VIEWER}
 
+# Regency staff who work the review: the header's "Antrean verifikasi", and the coverage pages lead
+# them from a village into its review page. The regent's office viewer may read the review pages
+# (REVIEW_PAGE_ROLES) but reviews nothing: like the province viewer and the BPJS officer, it is led
+# to the village's own read-only list, under the coverage dashboard (registrations.permissions.
+# works_in_review).
+REVIEW_WORK_ROLES = DECISION_ROLES | {Role.REGENCY_ADMIN}
+
 # Accounts whose password only the system administrator resets (accounts.permissions.can_reset_password):
 # the decision roles and the regency admin. A regency admin who could reset both a reviewer's and an
 # approver's password, and read both new passwords, could verify and approve as two people and defeat

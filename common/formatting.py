@@ -64,7 +64,7 @@ def _decimal(value) -> Decimal:
 
 def display_percent(value) -> Decimal | None:
     """A percentage as people and the API see it: 2 decimals, half up (Decimal("1.125") → 1.13;
-    the snapshots keep 4, reports.coverage.stored_percent). None stays None."""
+    reports.coverage.rules.published_percent rounds every coverage percentage with it). None stays None."""
     return None if value is None else _decimal(value).quantize(PERCENT_PLACES, rounding=PERCENT_ROUNDING)
 
 

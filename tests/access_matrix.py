@@ -247,6 +247,7 @@ ACCESS.update({
     # --- coverage ---------------------------------------------------------------------------------------
     "reports:province-detail": read_only({Role.PROVINCE_VIEWER, Role.SYSTEM_ADMIN}, pk="province"),
     "reports:regency-detail": read_only(ABOVE_VILLAGE, pk="regency"),
+    "reports:regency-summary": read_only(ABOVE_VILLAGE, pk="regency"),  # the dashboard on one page
     "reports:target-edit": form(COVERAGE_ENTRY, pk="regency"),
     "reports:figure-list": page(COVERAGE_ENTRY, pk="regency"),
     "reports:figure-template": read_only(COVERAGE_ENTRY, pk="regency"),

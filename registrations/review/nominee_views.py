@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.enums import Role
 from common.access_log import reveal_record
 from common.formatting import format_rupiah
 from common.replays import shown_at
@@ -24,7 +25,7 @@ from registrations.checks import review_checks
 from registrations.enums import Action, NomineeStatus
 from registrations.identifiers import birth_label, identifiers_visible, shown_birth, shown_kk, shown_nik
 from registrations.models import Nominee
-from registrations.permissions import can_edit_nominee, can_see_review_pages
+from registrations.permissions import can_edit_nominee, can_see_review_pages, works_in_review
 from registrations.timeline import nominee_timeline
 
 from .decisions import DONE as BULK_DONE
@@ -103,6 +104,10 @@ def _page(request, nominee: Nominee, *, decision_form=None, end_form=None):
         "nominee": nominee,
         "regency": regency,
         "is_staff": is_staff,
+        # The breadcrumb: the review for those who work it, else the way back to the coverage
+        # dashboard for those above the village (templates/registrations/includes_dashboard_crumbs.html).
+        "works_in_review": works_in_review(user, regency),
+        "from_dashboard": user.role != Role.VILLAGE_OFFICER,
         "full_identifiers": full_identifiers,
         "nik": shown_nik(nominee, full=full_identifiers),
         # Shown only with full identifiers (the template): others see no KK at all.

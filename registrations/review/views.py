@@ -37,7 +37,7 @@ from registrations.enums import Action
 from registrations.enums import NomineeStatus as S
 from registrations.identifiers import identifiers_visible, shown_nik
 from registrations.nik import nik_search_hash
-from registrations.permissions import can_decide_in, can_see_review_pages
+from registrations.permissions import can_decide_in, can_see_review_pages, works_in_review
 from villages.models import Regency
 
 from . import decisions
@@ -230,6 +230,9 @@ def village(request, programme_pk, village_pk):
         "whole_village": _whole_village_buttons(user, programme, counts) if can_decide else [],
         "next": request.get_full_path(),
         "queue_url": f"{reverse('registrations:review-queue')}?programme={programme.pk}",
+        # The regent's office viewer reads this page too (from the submission tracking): for it the
+        # page is the village's list under the coverage dashboard, not a step of the review.
+        "works_in_review": works_in_review(user, programme.regency),
     })
 
 

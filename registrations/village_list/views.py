@@ -22,6 +22,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.enums import Role
 from accounts.scope import village_get_for_user
 from common.access_log import reveal_record
 from common.drafts import draft_done, draft_key
@@ -42,11 +43,17 @@ from .forms import VillageSubmitForm
 
 @login_required
 def village(request, village_pk):
-    """"Desa saya": the current programme, its window, the quota used and the village's list."""
+    """"Desa saya": the current programme, its window, the quota used and the village's list.
+
+    The village's officer works on it. Everyone else in scope reads it: the regent's office, the
+    province and BPJS come here from the coverage dashboard (reports.views._village_href), so for
+    them the page sits under the dashboard (`from_dashboard`: the breadcrumb back to it) and says
+    nothing addressed to the village officer."""
     village = village_get_for_user(request.user, village_pk)
     programme = selectors.current_programme(village.subdistrict.regency_id)
     can_edit = can_edit_village_list(request.user, village)
-    context = {"village": village, "programme": programme, "can_edit": can_edit}
+    context = {"village": village, "programme": programme, "can_edit": can_edit,
+               "from_dashboard": request.user.role != Role.VILLAGE_OFFICER}
     if programme is not None:
         context.update(_programme_context(request.user, programme, village, can_edit))
     return render(request, "registrations/village_detail.html", context)

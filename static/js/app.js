@@ -26,3 +26,8 @@ document.addEventListener("submit", function (event) {
     });
   }, 15000);
 });
+
+// A button marked data-print prints the page (the one-page coverage summary): no inline script.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});

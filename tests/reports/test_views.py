@@ -146,8 +146,8 @@ def test_regency_page_shows_ucj_against_target_with_dates(login, viewer, seluma_
 
     page = _page(response)
     assert response.context["snapshot"].computed_on == ON
-    assert ("Data per 30 Juni 2026 (angka resmi BPJS Ketenagakerjaan) · dihitung 30 September 2026 pukul 08.15 WIB"
-            in page)
+    assert ("Data per 30 Juni 2026 (angka resmi BPJS Ketenagakerjaan), ditambah pekerja program yang terdaftar "
+            "sampai 30 September 2026 · dihitung 30 September 2026 pukul 08.15 WIB") in page
     assert '<span class="ucj-value">40,47%</span>' in page
     assert "Target 46,80% · <strong>86,47% dari target</strong>" in page
     assert "<dt>Peserta aktif tercakup</dt><dd>40.470</dd>" in page
@@ -302,7 +302,7 @@ def test_subdistrict_page_lists_its_villages_with_ucj_where_a_denominator_exists
     assert niur_row == RegionRow(code="17.05.01.2002", name="Niur", quota=10, nominated=2_020, submitted=2_020,
                                  approved=2_020, registered=2_020, active=2_020, premium_committed_rp=101_808_000,
                                  denominator=4_040, ucj_percent=Decimal("50.00"), pk=niur.pk)
-    assert niur_row.href == f"/usulan/verifikasi/{programme.pk}/desa/{niur.pk}/"  # the stage's list
+    assert niur_row.href == f"/usulan/desa/{niur.pk}/"  # the village's own list: the viewer reviews nothing
     assert [row.ucj_percent for row in rows if row.code != niur.code] == [None] * 20
     assert response.context["own"].registered == 2_020
     page = _page(response)
@@ -359,9 +359,9 @@ def test_subdistrict_page_query_count_does_not_grow_with_villages(login, viewer,
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the subdistrict with its regency,
     # 5 the latest snapshots of the regency, the subdistrict and its villages, 6 the villages' codes
-    # and ids (links), 7-8 the current stage for the review link (none open today, none at all),
-    # 9 the unread notices.
-    with django_assert_num_queries(9):
+    # and ids (links), 7 the unread notices. The regent's office reviews nothing: its village links
+    # are the villages' own lists, with no stage to look up (a reviewer's: test_dashboard.py).
+    with django_assert_num_queries(7):
         response = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]))
 
     assert [row.active for row in response.context["rows"]] == list(range(1, villages + 1))
