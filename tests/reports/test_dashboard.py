@@ -269,8 +269,8 @@ def test_trend_dates_the_official_figure_by_its_date_and_then_the_latest_day(log
     page = _page(response)
     assert '<title id="tren-ucj-title">Tren UCJ Kabupaten Seluma</title>' in page
     assert '<desc id="tren-ucj-desc">30 Jun 2026: 38,45%; 30 Sep 2026: 40,47%. Target 46,80%.</desc>' in page
-    assert ("UCJ per tanggal data (2 titik): angka resmi BPJS Ketenagakerjaan per 30 Jun 2026; titik per "
-            "30 Sep 2026: angka resmi terakhir ditambah pekerja program yang terdaftar sesudahnya sampai tanggal "
+    assert ("UCJ per tanggal data (2 titik): angka resmi BPJS Ketenagakerjaan per 30 Juni 2026; titik per "
+            "30 September 2026: angka resmi terakhir ditambah pekerja program yang terdaftar sesudahnya sampai tanggal "
             "itu; garis putus-putus: target 46,80%.") in page
     assert "1 Jul 2026" not in page
 

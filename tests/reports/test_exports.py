@@ -243,7 +243,7 @@ def test_the_coverage_recap_has_its_heading_headers_and_one_row_per_region():
 
 @pytest.mark.parametrize(("fields", "data_line", "headline"), [
     ({"official_as_of": None}, "Data per 30 September 2026 (pekerja program; belum ada angka resmi BPJS "
-     "Ketenagakerjaan). Dihitung 30-09-2026 01:05.", None),
+     "Ketenagakerjaan). Dihitung 30 September 2026 pukul 01.05 WIB.", None),
     ({"target_percent": None, "target_achievement_percent": None}, None,
      "UCJ Kabupaten Seluma 23,46%. Belum ada target UCJ tahun 2026."),
     ({"ucj_percent": None, "target_percent": None, "target_achievement_percent": None}, None,

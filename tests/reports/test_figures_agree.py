@@ -99,6 +99,6 @@ def test_the_trend_is_dated_by_its_data(login, viewer, serdang_like):
     assert ('<desc id="tren-ucj-desc">31 Okt 2026: 37,90%; 30 Nov 2026: 38,45%; 4 Des 2026: 38,45%. '
             "Target 46,80%.</desc>") in page
     assert "2 Nov 2026" not in page
-    assert ("UCJ per tanggal data (3 titik): angka resmi BPJS Ketenagakerjaan per 31 Okt 2026, 30 Nov 2026; "
-            "titik per 4 Des 2026: angka resmi terakhir ditambah pekerja program yang terdaftar sesudahnya "
-            "sampai tanggal itu; garis putus-putus: target 46,80%.") in page
+    assert ("UCJ per tanggal data (3 titik): angka resmi BPJS Ketenagakerjaan per 31 Oktober 2026, "
+            "30 November 2026; titik per 4 Desember 2026: angka resmi terakhir ditambah pekerja program yang "
+            "terdaftar sesudahnya sampai tanggal itu; garis putus-putus: target 46,80%.") in page

@@ -70,7 +70,7 @@ def test_the_summary_holds_the_meetings_figures(login, viewer, seluma_summary):
     # 38,450 + 14 = 38,464 of 100,000 = 38.46 %; 38.46 ÷ 46.80 = 82.18 %; 14 workers = 0.01 points.
     assert '<span class="ucj-value">38,46%</span>' in page
     assert "Target 46,80% · <strong>82,18% dari target</strong>" in page
-    assert "0,01 poin UCJ · 14 pekerja program terdaftar sesudah 30 Jun 2026" in page
+    assert "0,01 poin UCJ · 14 pekerja program terdaftar sesudah 30 Juni 2026" in page
     assert "<dt>Iuran didanai</dt><dd>Rp705.600</dd>" in page  # 14 × Rp16,800 × 3
     assert '<desc id="tren-ucj-ringkas-desc">30 Jun 2026: 38,45%; 30 Sep 2026: 38,46%. Target 46,80%.</desc>' in page
     assert "Lima kecamatan dengan kuota program paling banyak belum terdaftar" in page
