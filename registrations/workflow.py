@@ -41,7 +41,7 @@ from django.db.models import CharField, DateTimeField, IntegerField, TextChoices
 from django.utils import timezone
 from lokal.samaran import mask_pii
 
-from accounts.enums import BPJS_ROLES, DECISION_ROLES, OFFICE_ROLES, Role
+from accounts.enums import APPROVE_ROLES, BPJS_ROLES, DECISION_ROLES, OFFICE_ROLES
 from accounts.scope import region_scope
 from common import events as announcements
 from common.database import update_rows
@@ -74,9 +74,6 @@ ALREADY_IN_THIS_CHANGE = "Calon peserta ini muncul lebih dari sekali; hanya yang
 
 
 # --- Who may move a nominee ------------------------------------------------------------------------
-
-APPROVE_ROLES = frozenset({Role.REGENCY_APPROVER})
-
 
 def _in_regency(user, nominee) -> bool:
     return nominee.village.subdistrict.regency_id in region_scope(user).regency_ids
