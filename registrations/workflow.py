@@ -248,6 +248,26 @@ def four_eyes_refusal(nominee: Nominee, actor, *, verifiers: dict[int, object] |
     return f"{nominee.full_name}: Anda yang memverifikasi calon ini; persetujuan harus oleh penyetuju lain."
 
 
+SOLE_APPROVER_VERIFIED = ("Calon ini diverifikasi oleh satu-satunya penyetuju; perlu penyetuju lain atau ubah ke "
+                          "satu langkah.")
+NO_APPROVER = ("Calon ini sudah diverifikasi, tetapi kabupaten/kota ini belum punya penyetuju; perlu akun penyetuju "
+               "atau ubah ke satu langkah.")
+
+
+def approval_blocked(nominee: Nominee, *, shortfall, verifiers: dict[int, object] | None = None) -> str:
+    """Why nobody can approve this verified nominee ("" when someone can): four eyes keeps its
+    verifier from approving it, and the regency's approval is short of people
+    (`shortfall`: accounts.selectors.approval_shortfall of its regency) — its only approver
+    verified it, or there is no approver at all. The nominee page and the village review page say
+    it beside the person; `verifiers` as for `four_eyes_refusal`."""
+    if shortfall is None or nominee.status != S.VERIFIED:
+        return ""
+    if shortfall.approver is None:
+        return NO_APPROVER
+    verifier = (last_verifiers([nominee]) if verifiers is None else verifiers).get(nominee.pk)
+    return SOLE_APPROVER_VERIFIED if verifier is not None and verifier.pk == shortfall.approver.pk else ""
+
+
 def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", reason: str = "",
                 seen_status: str | None = None, fields: dict | None = None) -> Nominee:
     to = ACTION_TARGETS[action]

@@ -27,7 +27,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import can_manage_regency
 from accounts.scope import region_scope
+from accounts.selectors import approval_shortfall
 from common.jobs import job_url
 from common.models import Job
 from common.replays import shown_at
@@ -82,6 +84,14 @@ def _may_review_somewhere(user) -> bool:
         can_see_review_pages(user, Regency(pk=regency_id)) for regency_id in scope.regency_ids)
 
 
+def _shortfall_context(user, programme, shortfall, blocked_count: int) -> dict:
+    """The warning a regency short of approvers gets on its review pages (accounts.selectors.
+    approval_shortfall): what is stuck, how many, and, for whoever can change it, the way to the
+    settings."""
+    return {"shortfall": shortfall, "blocked_count": blocked_count,
+            "can_manage_regency": can_manage_regency(user, programme.regency)}
+
+
 def _decision_form(user, programme):
     """The bulk form with only the decisions this person may take here; None if there are none."""
     actions = selectors.review_actions_for(user, programme)
@@ -130,7 +140,10 @@ def queue(request):
     paginator.count = counts[filters.status] if filters.status else sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))
     can_decide = can_decide_in(user, programme.regency)
+    shortfall = approval_shortfall(programme.regency)
+    blocked = selectors.nominees_blocked_count(programme, shortfall) if shortfall else 0
     return render(request, "registrations/review_queue.html", {
+        **_shortfall_context(user, programme, shortfall, blocked),
         "programme": programme,
         "programmes": programmes,
         "several_regencies": len({p.regency_id for p in programmes}) > 1,
@@ -211,15 +224,19 @@ def village(request, programme_pk, village_pk):
     rows = _rows(user, programme, nominees)
     can_decide = can_decide_in(user, programme.regency)
     may_approve = can_decide and bool(selectors.action_from_states(user, programme, Action.APPROVE))
+    shortfall = approval_shortfall(programme.regency)
     for row in rows:
         row["verified_by"] = verifiers.get(row["nominee"].pk)
         # Four eyes, said before the approver tries: the workflow refuses it anyway.
         row["needs_other_approver"] = may_approve and bool(
             workflow.four_eyes_refusal(row["nominee"], user, verifiers=verifiers))
+        # … and when no other approver exists, nobody can: said to everyone who reads the page.
+        row["approval_blocked"] = workflow.approval_blocked(row["nominee"], shortfall=shortfall, verifiers=verifiers)
     counts = {}
     for nominee in nominees:
         counts[nominee.status] = counts.get(nominee.status, 0) + 1
     return render(request, "registrations/review_village.html", {
+        **_shortfall_context(user, programme, shortfall, sum(bool(row["approval_blocked"]) for row in rows)),
         "programme": programme,
         "village": village,
         "rows": rows,
