@@ -243,12 +243,18 @@ def review_village_get(user, programme: Programme, village_pk) -> Village:
     return village
 
 
-def village_action_targets(user, programme: Programme, village: Village, action: str) -> list[Nominee]:
+def village_action_targets(user, programme: Programme, village: Village, action: str,
+                           filters: ReviewFilters | None = None) -> list[Nominee]:
     """The village's nominees in the programme that `action` applies to for this user ("verifikasi
-    semua yang dikirim", "setujui semua yang terverifikasi"), with pk, name and status only."""
+    semua yang dikirim", "setujui semua yang terverifikasi"), with pk, name and status only. With
+    `filters` (the queue's "pilih semua di desa ini"), only those the queue shows under them."""
     states = action_from_states(user, programme, action)
-    return list(nominees_for_user(user).filter(programme=programme, village=village, status__in=states)
-                .order_by("full_name", "pk").only("pk", "full_name", "status"))
+    if filters is None:
+        nominees = nominees_for_user(user).filter(programme=programme, village=village)
+    else:
+        nominees = review_queue(user, programme, replace(filters, village_id=village.pk))
+    return list(nominees.filter(status__in=states).select_related(None).order_by("full_name", "pk")
+                .only("pk", "full_name", "status"))
 
 
 def review_village_nominees(user, programme: Programme, village: Village) -> list[Nominee]:

@@ -170,7 +170,7 @@ def _decision(objects):
 
 def _bulk_decision(objects):
     nominee = objects["nominee"]
-    return {"action": "verify", "nominee": [nominee.pk], f"seen-{nominee.pk}": "submitted"}
+    return {"action": "verify", "nominee": [nominee.pk], f"seen-{nominee.pk}": "submitted", "confirmed": "yes"}
 
 
 ACCESS.update({

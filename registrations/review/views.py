@@ -18,6 +18,7 @@ progress page of the job that makes it.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -35,7 +36,7 @@ from common.models import Job
 from common.replays import shown_at
 from registrations import selectors, workflow
 from registrations.checks import review_checks
-from registrations.enums import Action
+from registrations.enums import Action, ReviewReason
 from registrations.enums import NomineeStatus as S
 from registrations.identifiers import identifiers_visible, shown_nik
 from registrations.nik import nik_search_hash
@@ -158,8 +159,21 @@ def queue(request):
         "nik_search": "nik" in request.GET,
         "without_nik_search": _without(request.GET, "page", "nik"),
         "decision_form": _decision_form(user, programme) if can_decide else None,
+        "village_choice": _village_choice(form, page, data) if can_decide else None,
         "next": request.get_full_path(),
     })
+
+
+def _village_choice(form, page, data) -> dict | None:
+    """"Pilih semua N calon di desa ini": when the queue is filtered to one village and it does not
+    fit on one page, the decision can cover all of them (the village's pk and the queue's filters
+    go with it, views.bulk_decide picks the nominees again). None otherwise."""
+    village = getattr(form, "cleaned_data", {}).get("village")
+    if village is None or page.paginator.count <= len(page.object_list):
+        return None
+    filters = data.copy()
+    filters.pop("page", None)
+    return {"village": village, "count": page.paginator.count, "filters": filters.urlencode()}
 
 
 @login_required
@@ -244,6 +258,7 @@ def village(request, programme_pk, village_pk):
         "status_counts": [(label, counts[status]) for status, label in S.choices if status in counts],
         "submission": selectors.village_submission(programme, village),
         "decision_form": _decision_form(user, programme) if can_decide else None,
+        "select_all_label": f"Pilih semua calon {village.get_kind_display().lower()} ini ({len(rows)})",
         "whole_village": _whole_village_buttons(user, programme, counts) if can_decide else [],
         "next": request.get_full_path(),
         "queue_url": f"{reverse('registrations:review-queue')}?programme={programme.pk}",
@@ -263,11 +278,21 @@ def _whole_village_buttons(user, programme, counts) -> list[dict]:
     return buttons
 
 
+# The confirmation page names this many people; the rest are counted.
+CONFIRM_NAMES_SHOWN = 50
+
+
 @login_required
 @require_POST
 def bulk_decide(request, programme_pk):
     """One decision on the ticked nominees (`nominee`, each with `seen-<pk>`) or on every nominee of
-    a village it applies to (`village`). Out-of-scope pks are ignored; each refusal is reported."""
+    a village it applies to (`village`; from the queue with its `filters`, only those the queue's
+    filters show). Out-of-scope pks are ignored; each refusal is reported.
+
+    Two steps: the first POST only shows what would happen (how many, who, which decision, the
+    reason) on a confirmation page, whose form sends the same fields again with `confirmed`; only
+    that second POST decides. A bulk decision touches tens or thousands of people at once, and a
+    browser's confirm() is no check the server can rely on."""
     user = request.user
     programme = selectors.review_programme_get(user, programme_pk)
     if not can_decide_in(user, programme.regency):
@@ -281,9 +306,11 @@ def bulk_decide(request, programme_pk):
         return redirect(back)
 
     action = form.cleaned_data["action"]
+    village = None
     if form.cleaned_data["village"]:
         village = selectors.review_village_get(user, programme, form.cleaned_data["village"])
-        targets = selectors.village_action_targets(user, programme, village, action)
+        targets = selectors.village_action_targets(user, programme, village, action,
+                                                   filters=_posted_filters(request.POST, programme))
         names = {nominee.pk: nominee.full_name for nominee in targets}
         seen = {nominee.pk: nominee.status for nominee in targets}
     else:
@@ -292,13 +319,15 @@ def bulk_decide(request, programme_pk):
     since = shown_at(request.POST)
     if not names:
         # A replayed whole-village decision finds nothing left: say what the first one did.
-        already = since and form.cleaned_data["village"] and selectors.nominees_decided_since(
+        already = since and village and selectors.nominees_decided_since(
             user=user, target=workflow.ACTION_TARGETS[action], since=since, programme=programme, village=village)
         if already:
             messages.info(request, decisions.replay_message(already, action))
         else:
             messages.warning(request, "Tidak ada calon yang diputuskan: centang dulu calon yang dimaksud.")
         return redirect(back)
+    if request.POST.get("confirmed") != "yes":
+        return _confirmation(request, programme, form, village=village, names=names, back=back)
 
     outcome = decisions.decision_start(user=user, programme=programme, action=action, names=names, seen=seen,
                                        reason_code=form.cleaned_data["reason_code"],
@@ -319,6 +348,40 @@ def bulk_decide(request, programme_pk):
     if refused:
         messages.warning(request, refused)
     return redirect(back)
+
+
+def _posted_filters(data, programme) -> selectors.ReviewFilters | None:
+    """The queue's filters a "pilih semua di desa ini" decision was made under (`filters`, the
+    queue's query string), so it covers what the queue showed; None from the village page."""
+    if "filters" not in data:
+        return None
+    form = ReviewFilterForm(QueryDict(data["filters"]), programme=programme)
+    form.is_valid()
+    return form.filters()
+
+
+def _confirmation(request, programme, form, *, village, names: dict[int, str], back: str):
+    """The page that asks before a bulk decision: what, on how many, who (the first
+    CONFIRM_NAMES_SHOWN by name), the reason; its form posts the same fields with `confirmed`."""
+    action = form.cleaned_data["action"]
+    reason_code = form.cleaned_data["reason_code"]
+    carried = [(key, value) for key in request.POST if key not in ("csrfmiddlewaretoken", "confirmed", "shown")
+               for value in request.POST.getlist(key)]
+    shown = sorted(names.values(), key=str.casefold)
+    return render(request, "registrations/review_bulk_confirm.html", {
+        "programme": programme,
+        "village": village,
+        "action_label": Action(action).label,
+        "done_word": decisions.DONE[action],
+        "count": len(names),
+        "names": shown[:CONFIRM_NAMES_SHOWN],
+        "more": max(0, len(shown) - CONFIRM_NAMES_SHOWN),
+        "reason_label": ReviewReason(reason_code).label if reason_code else "",
+        "reason": form.cleaned_data["reason"],
+        "carried": carried,
+        "back": back,
+        "as_job": len(names) > settings.DECISION_INLINE_MAX_ROWS,
+    })
 
 
 def _pks(values) -> list[int]:
