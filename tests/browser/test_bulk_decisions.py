@@ -131,6 +131,11 @@ def test_select_all_the_bar_on_the_first_screen_and_a_confirmation_before_anythi
     office.goto(f"/usulan/verifikasi/{niur_ten.pk}/desa/{niur.pk}/")
     expect(office.get_by_role("heading", name="Desa Niur")).to_be_visible()
     assert on_first_screen(office.locator("#keputusan-massal"))
+    # Sticky: scrolled down to the end of the list, the bar is still at the top of the screen.
+    office.locator("ol.nominees > li").last.scroll_into_view_if_needed()
+    assert office.evaluate("window.scrollY") > 500
+    assert on_first_screen(office.locator("#keputusan-massal"))
+    office.evaluate("window.scrollTo(0, 0)")
     office.get_by_label("Pilih semua calon desa ini (10)").check()
     expect(office.locator("#keputusan-massal")).to_contain_text("(10 dicentang)")
     office.get_by_label("Pilih semua calon desa ini (10)").uncheck()
