@@ -29,6 +29,16 @@ PROVINCE_ROLES = frozenset({Role.PROVINCE_VIEWER})
 # is built on this one.
 DECISION_ROLES = frozenset({Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER})
 
+# Who approves (workflow.TRANSITIONS: verified → approved, reopen). With two approval steps a
+# regency needs two of them, or an approver's own verifications wait for nobody
+# (accounts.selectors.approval_shortfall).
+APPROVE_ROLES = frozenset({Role.REGENCY_APPROVER})
+
+# The office staff who chase villages and call people (submission tracking's WhatsApp links) and
+# so see an account's phone number in full (accounts.permissions.can_see_phone_numbers); the
+# others, the system administrator and the regent's office included, see it masked.
+CONTACT_ROLES = DECISION_ROLES | {Role.REGENCY_ADMIN}
+
 # Roles that work with the person, not the statistics, and so see NIK and KK in full.
 FULL_IDENTIFIER_ROLES = DECISION_ROLES | {Role.VILLAGE_OFFICER, Role.REGENCY_ADMIN, Role.BPJS_OFFICER}
 

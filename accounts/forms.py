@@ -1,6 +1,52 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
+
+from common.phones import PHONE_INVALID, phone_normalised
+
+from .models import User
+
+
+class PhoneField(forms.CharField):
+    """An optional Indonesian phone number, however it is typed ("0812 3456 7890", "+62 812-…"),
+    cleaned to the stored form (+6281234567890, common.phones.phone_normalised), as a nominee's."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("label", _("Nomor HP"))
+        kwargs.setdefault("help_text", _("Contoh: 0812 3456 7890."))
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        if not value:
+            return ""
+        normalised = phone_normalised(value)
+        if normalised is None:
+            raise forms.ValidationError(PHONE_INVALID, code="phone")
+        return normalised
+
+
+class UserAdminChangeForm(UserChangeForm):
+    """The Django admin's account form, with the phone number checked and stored as E.164."""
+
+    phone = PhoneField()
+
+
+class AccountContactForm(forms.Form):
+    """An account's name and phone number, on *Akun pengguna* (accounts.views.regency_account_edit)."""
+
+    full_name = forms.CharField(label=_("Nama lengkap"), max_length=150, required=False,
+                                help_text=_("Nama orang yang memegang akun, mis. Siti Aminah. Tampil di pemantauan "
+                                            "pengiriman dan di linimasa keputusan."))
+    phone = PhoneField(help_text=_("Nomor WhatsApp operator desa: dinas memakainya untuk "
+                                   "menghubungi desa yang belum mengirim daftar. Contoh: 0812 3456 7890."))
+
+    @classmethod
+    def for_account(cls, account: User, data=None) -> "AccountContactForm":
+        return cls(data, initial={"full_name": account.get_full_name(), "phone": account.phone})
 
 
 class LoginForm(AuthenticationForm):

@@ -16,15 +16,16 @@ from accounts.enums import DECISION_ROLES
 from accounts.scope import provinces_for_user, regencies_for_user, regency_get_for_user, villages_for_user
 from common.access_log import ExportKind, export_record, password_reset_record
 from common.formatting import format_datetime
+from common.phones import phone_masked, phone_national
 from common.replays import shown_at
 from common.workbooks import xlsx_download
 
 from . import selectors, services
 from .enums import PROVINCE_ROLES, REGENCY_ROLES, RESET_BY_SYSTEM_ADMIN_ROLES, Role
 from .exports import PASSWORD_RESET_FILE_PREFIX, credentials_workbook
-from .forms import LoginForm, PasswordChangeIndonesianForm
+from .forms import AccountContactForm, LoginForm, PasswordChangeIndonesianForm
 from .models import RegionAssignment
-from .permissions import can_manage_regency, can_reset_password
+from .permissions import can_edit_contact, can_manage_regency, can_reset_password, can_see_phone_numbers
 from .selectors import users_of_regency
 from .session import remember_regency
 
@@ -100,6 +101,9 @@ def regency_accounts(request, pk):
     )
     page = Paginator(users, ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
     resettable = {account.pk for account in page.object_list if can_reset_password(request.user, account, regency)}
+    shown_phone = phone_national if can_see_phone_numbers(request.user) else phone_masked
+    for account in page.object_list:
+        account.shown_phone = shown_phone(account.phone)
     return render(request, "accounts/regency_accounts.html", {
         "regency": regency, "page": page, "resettable": resettable,
         "reset_by_system_admin": [str(Role(role).label) for role in sorted(RESET_BY_SYSTEM_ADMIN_ROLES)],
@@ -218,6 +222,22 @@ def regency_account_password_reset(request, pk, user_pk):
     return render(request, "accounts/password_reset_done.html", {
         "regency": regency, "account": account, "password": password,
     })
+
+
+@login_required
+def regency_account_edit(request, pk, user_pk):
+    """An account's name and phone number (the office reaches village officers by it), for whoever
+    manages the regency (`permissions.can_edit_contact`); an account outside the regency is a 404."""
+    regency = regency_get_for_user(request.user, pk)
+    account = users_of_regency(regency).filter(pk=user_pk).first()
+    if account is None or not can_edit_contact(request.user, account, regency):
+        raise Http404
+    form = AccountContactForm.for_account(account, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.user_contact_update(user=account, changed_by=request.user, **form.cleaned_data)
+        messages.success(request, f"Nama dan nomor HP akun {account.username} disimpan.")
+        return redirect("accounts:regency-accounts", pk=regency.pk)
+    return render(request, "accounts/account_edit.html", {"regency": regency, "account": account, "form": form})
 
 
 def refresh_session_regency(request):

@@ -170,7 +170,7 @@ def _decision(objects):
 
 def _bulk_decision(objects):
     nominee = objects["nominee"]
-    return {"action": "verify", "nominee": [nominee.pk], f"seen-{nominee.pk}": "submitted"}
+    return {"action": "verify", "nominee": [nominee.pk], f"seen-{nominee.pk}": "submitted", "confirmed": "yes"}
 
 
 ACCESS.update({
@@ -183,6 +183,7 @@ ACCESS.update({
     "accounts:regency-village-accounts-create": action(ADMINS, pk="regency"),
     "accounts:regency-village-passwords-reset": action(ADMINS, pk="regency"),
     "accounts:regency-account-password-reset": action(ADMINS, pk="regency"),
+    "accounts:regency-account-edit": form(ADMINS, pk="regency"),
     # --- regions ------------------------------------------------------------------------------------
     "villages:index": page(EVERYONE, scoped=False),
     "villages:province-detail": page({Role.PROVINCE_VIEWER, Role.SYSTEM_ADMIN}, pk="province"),

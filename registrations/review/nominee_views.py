@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
+from accounts.permissions import can_manage_regency
+from accounts.selectors import approval_shortfall
 from common.access_log import reveal_record
 from common.formatting import format_rupiah
 from common.replays import shown_at
@@ -100,6 +102,9 @@ def _page(request, nominee: Nominee, *, decision_form=None, end_form=None):
         reveal_record(requested_by=user, regency=regency, village=nominee.village, nominee_id=nominee.pk)
     actions = workflow.available_actions(user, nominee)
     can_end = workflow.can_act(user, nominee, Action.END)
+    # Verified, and nobody left who may approve it (the only approver verified it): said to staff.
+    blocked = (workflow.approval_blocked(nominee, shortfall=approval_shortfall(regency))
+               if is_staff and nominee.status == NomineeStatus.VERIFIED else "")
     context = {
         "nominee": nominee,
         "regency": regency,
@@ -116,6 +121,8 @@ def _page(request, nominee: Nominee, *, decision_form=None, end_form=None):
         "birth": shown_birth(nominee, full=full_identifiers, today=timezone.localdate()),
         "income_label": format_rupiah(nominee.monthly_income),
         # The village review page's checks include reads `row.checks`.
+        "approval_blocked": blocked,
+        "can_manage_regency": can_manage_regency(user, regency),
         "checks_row": {"checks": review_checks(nominee.programme, [nominee])[nominee.pk]} if is_staff else None,
         "replaces": nominee.replaces,
         "replaced_by": getattr(nominee, "replaced_by", None),

@@ -424,3 +424,75 @@ def test_account_pages_send_strangers_to_the_login_page(client, seluma, url_name
     response = client.post(url)
 
     assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
+
+
+# --- an account's name and phone number ---------------------------------------------------------------
+
+def edit_url(regency, account):
+    return reverse("accounts:regency-account-edit", args=[regency.pk, account.pk])
+
+
+@pytest.mark.parametrize("typed", ["0812 3456 7890", "+62 812-3456-7890", "6281234567890"])
+def test_regency_admin_gives_a_village_officer_a_name_and_phone(login, regency_admin, officer, seluma, typed):
+    client = login(regency_admin)
+
+    response = client.post(edit_url(seluma, officer), {"full_name": "Siti Aminah Lubis", "phone": typed},
+                           follow=True)
+
+    officer.refresh_from_db()
+    assert (officer.first_name, officer.last_name, officer.phone) == ("Siti", "Aminah Lubis", "+6281234567890")
+    assert "Nama dan nomor HP akun op-niur disimpan." in response.content.decode()
+    assert officer.history.first().history_user == regency_admin
+    # The list shows the number as the office dials it.
+    assert "081234567890" in response.content.decode()
+
+
+def test_a_phone_that_is_no_indonesian_number_is_refused(login, regency_admin, officer, seluma):
+    response = login(regency_admin).post(edit_url(seluma, officer), {"full_name": "Siti Aminah", "phone": "12345"})
+
+    assert response.status_code == 200
+    assert "Nomor HP tidak valid. Tulis seperti 0812 3456 7890 atau +62 812 3456 7890." in response.content.decode()
+    officer.refresh_from_db()
+    assert officer.phone == ""
+
+
+def test_an_emptied_phone_is_removed(login, regency_admin, officer, seluma):
+    User.objects.filter(pk=officer.pk).update(phone="+6281234567890")
+
+    login(regency_admin).post(edit_url(seluma, officer), {"full_name": "Siti Aminah", "phone": ""})
+
+    officer.refresh_from_db()
+    assert officer.phone == ""
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "viewer", "officer", "other_admin"])
+def test_account_edit_is_404_to_everyone_but_who_manages_the_regency(request, login, officer, seluma, persona):
+    client = login(request.getfixturevalue(persona))
+
+    assert client.get(edit_url(seluma, officer)).status_code == 404
+    assert client.post(edit_url(seluma, officer), {"full_name": "X", "phone": "081234567890"}).status_code == 404
+    officer.refresh_from_db()
+    assert officer.phone == ""
+
+
+def test_account_of_another_regency_is_404(login, regency_admin, other_reviewer, seluma):
+    assert login(regency_admin).get(edit_url(seluma, other_reviewer)).status_code == 404
+
+
+def test_system_administrator_sees_the_phone_masked_on_the_accounts_page(login, sysadmin, officer, seluma):
+    User.objects.filter(pk=officer.pk).update(phone="+6281234567890")
+
+    page = login(sysadmin).get(reverse("accounts:regency-accounts", args=[seluma.pk])).content.decode()
+
+    assert "0812****7890" in page and "081234567890" not in page
+
+
+def test_the_admin_form_stores_the_phone_as_e164(officer):
+    from accounts.forms import UserAdminChangeForm
+
+    data = {field: value for field, value in UserAdminChangeForm(instance=officer).initial.items() if value is not None}
+    form = UserAdminChangeForm({**data, "phone": "0812-3456-7890", "role": officer.role,
+                                "date_joined_0": "2026-01-01", "date_joined_1": "00:00"}, instance=officer)
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["phone"] == "+6281234567890"

@@ -220,12 +220,40 @@ def test_apply_registers_and_refuses_through_the_workflow(nominees, seluma, bpjs
     assert list(NomineeEvent.objects.filter(nominee=refused).values_list("actor", "from_status", "to_status",
                                                                           "reason"))[-1] == (
         bpjs_officer.pk, S.SENT_TO_BPJS, S.REFUSED_BY_BPJS, REFUSAL)
-    assert list(Notice.objects.filter(recipient=officer).values_list("text", flat=True)) == [
+    assert sorted(Notice.objects.filter(recipient=officer).values_list("text", flat=True)) == [
+        "1 calon peserta Desa Niur terdaftar di BPJS Ketenagakerjaan (Perlindungan Pekerja Rentan 2026 — Tahap 1): "
+        "Calon 1, KPJ 00012345678.",
         f"Calon 2: {S.REFUSED_BY_BPJS.label}. Alasan: {REFUSAL}"]
     # Untouched: the other rows' nominees.
     assert [Nominee.objects.get(pk=nominees[n].pk).status for n in (3, 4, 5)] == [
         S.SUBMITTED, S.REGISTERED, S.REFUSED_BY_BPJS]
     assert scheduled == [seluma.pk]  # one coverage recompute for the whole file
+
+
+def test_an_import_tells_each_village_once_who_was_registered_with_the_kpj_and_no_nik(
+        nominees, open_programme, make_nominee, lubuk_sahung, neighbour_officer, seluma, bpjs_officer, officer,
+        regency_admin, django_capture_on_commit_callbacks):
+    neighbour = make_nominee(open_programme, lubuk_sahung, neighbour_officer, nik=nik(7), full_name="Joko Tetangga")
+    Nominee.objects.filter(pk=neighbour.pk).update(status=S.APPROVED)
+    bpjs_services.export_batch_create(programme=open_programme, created_by=regency_admin)
+    content = answer_file([
+        [nik(1), "Calon 1", "00012345678", "01-07-2026", "", "aktif", ""],
+        [nik(7), "Joko Tetangga", "00012345679", "01-07-2026", "", "aktif", ""],
+        [nik(2), "Calon 2", "00012345680", "01-07-2026", "", "aktif", ""],
+    ])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = bpjs_import.answer_apply(content=content, regency=seluma, actor=bpjs_officer)
+
+    assert report.summary == "3 terdaftar, 0 ditolak BPJS, 0 dilewati"
+    programme = "Perlindungan Pekerja Rentan 2026 — Tahap 1"
+    assert sorted(Notice.objects.values_list("recipient__username", "text")) == [
+        ("op-lubuk-sahung", f"1 calon peserta Desa Lubuk Sahung terdaftar di BPJS Ketenagakerjaan ({programme}): "
+                            "Joko Tetangga, KPJ 00012345679."),
+        ("op-niur", f"2 calon peserta Desa Niur terdaftar di BPJS Ketenagakerjaan ({programme}): "
+                    "Calon 1, KPJ 00012345678; Calon 2, KPJ 00012345680."),
+    ]
+    assert not any(nik(serial) in text for serial in (1, 2, 7) for text in Notice.objects.values_list("text", flat=True))
 
 
 def test_reimporting_the_same_file_changes_nothing(nominees, seluma, regency_admin, scheduled,
