@@ -67,7 +67,7 @@ def test_the_summary_fits_one_a4_landscape_page(desk, screenshot, seluma_figures
     # 28,785 + 41 = 28,826 of 104,000 = 27.72 %; 27.72 ÷ 46.80 = 59.23 %.
     expect(desk.locator(".summary-ucj .ucj-value")).to_have_text("27,72%")
     expect(desk.get_by_text("59,23% dari target")).to_be_visible()
-    expect(desk.get_by_text("0,04 poin UCJ · 41 pekerja program terdaftar sesudah 30 Nov 2026")).to_be_visible()
+    expect(desk.get_by_text("0,04 poin UCJ · 41 pekerja program terdaftar sesudah 30 November 2026")).to_be_visible()
     expect(desk.locator(".summary-trend svg.trend-chart")).to_be_visible()
     expect(desk.get_by_role("heading", name="Lima kecamatan dengan kuota program paling banyak belum terdaftar")
            ).to_be_visible()
