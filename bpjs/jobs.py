@@ -6,8 +6,9 @@ request (views.py), with the same services, outcomes and messages.
   (its download is logged, as every download of a batch) and the hand-over record.
 - `answer_preview_work`: answers.answer_preview of the staged upload; the per-row outcome is
   stored beside the upload (uploads.store_preview) for the preview page, which the result links.
-- `answer_apply_work`: answers.answer_apply of the staged upload, then the upload is deleted (a
-  second confirmation hears "already imported", as in the request).
+- `answer_apply_work`: answers.answer_apply of the staged upload, then the upload is deleted and
+  what it recorded is stored for the result page (uploads.store_result), which the result links:
+  a second confirmation is sent there, as in the request.
 
 The tasks (tasks.py) call these through common.jobs.job_run; the views start them by task name
 (`*_start`), after commit. The preview-then-apply discipline holds: the apply job checks the file
@@ -139,9 +140,14 @@ def answer_apply_work(job: Job, progress) -> JobResult:
     except (WorkbookError, workflow.TransitionError) as error:
         raise JobRefused(str(error)) from None
     uploads.delete(job.params["token"])
+    uploads.store_result(job.params["token"], answers.report_to_json(report))
     logger.info("%s imported a BPJS answer file for %s: %s", job.requested_by.username, job.regency.code,
                 report.summary)
     progress(len(report.rows), len(report.rows))
-    return JobResult(lines=[answer_applied_message(report)],
-                     links=[("Halaman BPJS", reverse("registrations:bpjs-regency", args=[job.regency_id]))],
-                     data=report.applied_totals)
+    to_fix = len(report.rows_to_fix)
+    return JobResult(
+        lines=[answer_applied_message(report)],
+        links=[("Lihat hasil dan baris yang perlu diperbaiki" if to_fix else "Lihat hasil",
+                reverse("registrations:bpjs-answer-result", args=[job.regency_id, job.params["token"]])),
+               ("Kembali ke batch kirim BPJS", reverse("registrations:bpjs-regency", args=[job.regency_id]))],
+        warning=bool(to_fix), data=report.applied_totals)

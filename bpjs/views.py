@@ -9,9 +9,11 @@ Who:
 - making a batch: the regency admin or approver (can_create_export_batch); anyone else gets a 404;
 - the file (NIKs in clear): the regency's admin, reviewer, approver and BPJS officer
   (can_download_export_batch); anyone else gets the same 404 as for a missing batch;
-- the branch's answer file (upload, preview, confirm): the BPJS officer and the regency admin of
-  the regency (can_import_bpjs_results); anyone else gets a 404. The file waits in storage
+- the branch's answer file (upload, preview, confirm, result): the BPJS officer and the regency
+  admin of the regency (can_import_bpjs_results); anyone else gets a 404. The file waits in storage
   under a random token (uploads.store); the session holds only token → regency id and row count.
+  After saving, the result (what was recorded, what is left to fix and why) waits beside it
+  (uploads.store_result) for the result page, which leads back to the regency's BPJS page.
 
 A batch, or an answer file, of more than settings.BPJS_INLINE_MAX_ROWS rows is made, previewed and
 applied by the worker (jobs.py): the view starts the job and sends the person to its progress page.
@@ -234,6 +236,8 @@ def answer_preview(request, regency_pk, token):
     rows = _pending_answer(request, regency, token)
     content = uploads.read(token)
     if content is None:
+        if uploads.read_result(token) is not None:  # saved already: back to the preview, say where it went
+            return _saved_already(request, regency, token)
         messages.warning(request, "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi.")
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
     if bpjs_jobs.runs_inline(rows):
@@ -261,6 +265,8 @@ def answer_confirm(request, regency_pk, token):
     rows = _pending_answer(request, regency, token)
     content = uploads.read(token)
     if content is None:
+        if uploads.read_result(token) is not None:
+            return _saved_already(request, regency, token)
         messages.warning(request, bpjs_jobs.UPLOAD_GONE)
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
     # The token stays in the session: a second click on Simpan then hears "already imported".
@@ -273,9 +279,45 @@ def answer_confirm(request, regency_pk, token):
         messages.error(request, str(error))
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
     uploads.delete(token)
+    if not uploads.store_result(token, bpjs_import.report_to_json(report)):
+        # Two clicks at once: the first stored what it recorded; this one found it all done.
+        return _saved_already(request, regency, token)
     logger.info("%s imported a BPJS answer file for %s: %s", request.user.username, regency.code, report.summary)
     messages.success(request, bpjs_jobs.answer_applied_message(report))
-    return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
+    return redirect("registrations:bpjs-answer-result", regency_pk=regency.pk, token=token)
+
+
+def _saved_already(request, regency, token):
+    messages.info(request, "Berkas jawaban ini sudah disimpan oleh kiriman pertama Anda; kiriman kedua tidak "
+                           "mengubah apa pun. Hasilnya di bawah.")
+    return redirect("registrations:bpjs-answer-result", regency_pk=regency.pk, token=token)
+
+
+RESULT_ROWS_PER_PAGE = 100
+
+
+@login_required
+def answer_result(request, regency_pk, token):
+    """What saving the answer file did: how many KPJ numbers and refusals were recorded, how many
+    rows the portal already held, and the rows not recorded with why (masked NIKs, as in the
+    preview), then the way back to the batches. Read from the result the save stored beside the
+    upload (in the request or by its job): nothing is worked out again."""
+    regency = _regency_for_importer(request.user, regency_pk)
+    _pending_answer(request, regency, token)
+    stored = uploads.read_result(token)
+    if stored is None:
+        if uploads.exists(token):  # not saved yet
+            return redirect("registrations:bpjs-answer-preview", regency_pk=regency.pk, token=token)
+        messages.warning(request, "Hasil impor itu sudah tidak tersedia (disimpan paling lama 1 hari). Status setiap "
+                                  "batch ada di halaman ini.")
+        return redirect("registrations:bpjs-regency", regency_pk=regency.pk)
+    report = bpjs_import.report_from_json(stored)
+    to_fix = report.rows_to_fix
+    page = Paginator(to_fix, RESULT_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "bpjs/answer_result.html", {
+        "regency": regency, "token": token, "report": report, "row_count": len(report.rows),
+        "to_fix_count": len(to_fix), "page": page,
+    })
 
 
 @login_required

@@ -245,6 +245,7 @@ ACCESS.update({
     "registrations:bpjs-answer-upload": form(BPJS_ROLES),
     "registrations:bpjs-answer-preview": form(BPJS_ROLES, get_answer=STALE, post_answer=STALE),
     "registrations:bpjs-answer-confirm": action(BPJS_ROLES, post_answer=STALE),
+    "registrations:bpjs-answer-result": page(BPJS_ROLES, answer=STALE),
     # --- coverage ---------------------------------------------------------------------------------------
     "reports:province-detail": read_only({Role.PROVINCE_VIEWER, Role.SYSTEM_ADMIN}, pk="province"),
     "reports:regency-detail": read_only(ABOVE_VILLAGE, pk="regency"),

@@ -115,13 +115,22 @@ def test_a_batch_and_its_answer_end_the_same_in_the_request_and_on_the_worker(
 
     confirmed = client.post(preview_url + "simpan/")
 
-    applied = "Jawaban BPJS diimpor: 2 terdaftar, 1 ditolak BPJS, 1 dilewati."
+    applied = "Jawaban BPJS diimpor: 2 nomor KPJ dicatat, 1 penolakan dicatat, 0 tidak berubah, 1 belum tercatat."
+    result_url = reverse("registrations:bpjs-answer-result", args=[seluma.pk, token])
     if path == "job":
         job = job_from(confirmed)
         assert (job.status, job.kind, job.result["lines"]) == (JobStatus.DONE, "bpjs.answer_apply", [applied])
+        assert job.result["links"] == [["Lihat hasil dan baris yang perlu diperbaiki", result_url],
+                                       ["Kembali ke batch kirim BPJS",
+                                        reverse("registrations:bpjs-regency", args=[seluma.pk])]]
         assert applied in client.get(reverse("job-status", args=[job.pk])).content.decode()
     else:
+        assert confirmed.url == result_url
         assert applied in client.get(confirmed.url).content.decode()
+    # The same result page either way: the stranger's row is left to fix, with why.
+    result = client.get(result_url)
+    assert [(row.full_name, row.problem_label) for row in result.context["page"].object_list] == [
+        ("ORANG LAIN", "NIK tidak dikenal")]
     assert uploads.read(token) is None and uploads.read_preview(token) is None
     assert outcome() == {
         "batches": [(batch.number, 3)],
@@ -130,9 +139,10 @@ def test_a_batch_and_its_answer_end_the_same_in_the_request_and_on_the_worker(
                      ("Budi", S.REGISTERED, KPJ["Budi"], JOINED, PAID_UNTIL, registered_reason("Budi")),
                      ("Citra", S.REFUSED_BY_BPJS, "", None, None, REFUSAL)],
     }
-    # Confirming again imports nothing: the file is gone.
+    # Confirming again imports nothing: the file is gone, and the second click is shown the first's result.
     again = client.post(preview_url + "simpan/", follow=True)
-    assert "sudah tidak tersedia atau sudah diimpor" in again.content.decode()
+    assert again.redirect_chain == [(result_url, 302)]
+    assert "sudah disimpan oleh kiriman pertama Anda" in again.content.decode()
 
 
 def test_a_second_batch_job_with_nothing_left_to_send_is_refused_with_the_rules_message(
