@@ -6,7 +6,8 @@ Who:
   answer upload): the BPJS officer's start page; anyone who may download batches or import answers;
 - the list and the hand-over record (berita acara serah terima data: counts per village, no
   personal data): anyone who sees the programme's regency as a whole; out of scope is a 404;
-- making a batch: the regency admin or approver (can_create_export_batch); anyone else gets a 404;
+- making a batch (a confirmation page with the nominees it would take, then its button): the
+  regency admin or approver (can_create_export_batch); anyone else gets a 404;
 - the file (NIKs in clear): the regency's admin, reviewer, approver and BPJS officer
   (can_download_export_batch); anyone else gets the same 404 as for a missing batch;
 - the branch's answer file (upload, preview, confirm, result): the BPJS officer and the regency
@@ -32,6 +33,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can_manage_regency
@@ -40,6 +42,7 @@ from common import uploads, workbooks
 from common.access_log import ExportKind, export_record
 from common.formatting import format_rupiah
 from common.jobs import job_url
+from common.replays import shown_at
 from registrations.models import Nominee
 from registrations.premiums import funded_premium
 from registrations.selectors import programme_get_for_user
@@ -52,7 +55,13 @@ from . import services
 from .forms import AnswerUploadForm, RegistrationFileLayoutForm
 from .models import ExportBatch
 from .permissions import can_create_export_batch, can_download_export_batch, can_import_bpjs_results
-from .selectors import export_batches_with_status
+from .selectors import (
+    export_batch_job_since,
+    export_batch_pending,
+    export_batch_made_since,
+    export_batch_preview,
+    export_batches_with_status,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -104,31 +113,80 @@ def batch_list(request, pk):
         "programme": programme,
         "regency": regency,
         "batches": batches,
-        "pending_count": services.export_batch_pending(programme).count(),
+        "pending_count": export_batch_pending(programme).count(),
         "can_create": can_create_export_batch(request.user, regency),
         "can_download": can_download_export_batch(request.user, regency),
         "can_import": can_import_bpjs_results(request.user, regency),
     })
 
 
+BATCH_CONFIRM_PER_PAGE = 100
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def batch_create(request, pk):
-    """Up to settings.BPJS_INLINE_MAX_ROWS nominees the batch is made in the request; more, by the
-    worker while the person watches its progress page (jobs.py)."""
+    """GET: the confirmation: how many approved nominees from how many villages the batch would
+    take, and who they are (name, village, the NIK as the role sees it), BATCH_CONFIRM_PER_PAGE to
+    a page. POST (its button): makes the batch of exactly the nominees confirmed (`expected`; if
+    their number changed meanwhile, the page is shown again saying so). Up to
+    settings.BPJS_INLINE_MAX_ROWS nominees the batch is made in the request; more, by the worker
+    while the person watches its progress page (jobs.py). The same form sent twice (common.replays)
+    is told of the batch, or the job, the first made."""
     programme = _programme_for_regency_staff(request.user, pk)
     if not can_create_export_batch(request.user, programme.regency):
         raise Http404
-    rows = services.export_batch_pending(programme).count()
+    if request.method == "GET":
+        return _batch_confirm_page(request, programme)
+    since = shown_at(request.POST)
+    if since and (already := _batch_made_already(request, programme, since)):
+        return already
+    expected = request.POST.get("expected", "")
+    expected = int(expected) if expected.isdigit() else None
+    rows = export_batch_pending(programme).count()
+    if rows and expected is not None and rows != expected:
+        return _batch_confirm_page(request, programme, changed_from=expected)
     if rows and not bpjs_jobs.runs_inline(rows):
         return redirect(job_url(bpjs_jobs.export_batch_start(programme=programme, user=request.user, rows=rows)))
     try:
-        batch = services.export_batch_create(programme=programme, created_by=request.user)
+        batch = services.export_batch_create(programme=programme, created_by=request.user, expected=expected)
     except ValidationError as error:
+        # Two clicks at once: this one waited for the first's lock and found nothing left to send.
+        if since and (already := _batch_made_already(request, programme, since)):
+            return already
+        if error.code == services.BATCH_CHANGED:
+            return _batch_confirm_page(request, programme, changed_from=expected)
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, bpjs_jobs.batch_made_message(batch))
     return redirect("registrations:export-batch-list", pk=programme.pk)
+
+
+def _batch_confirm_page(request, programme, *, changed_from: int | None = None):
+    preview = export_batch_preview(request.user, programme)
+    page = Paginator(preview["rows"], BATCH_CONFIRM_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "bpjs/export_batch_create.html", {
+        "programme": programme, "regency": programme.regency, "count": preview["count"],
+        "village_count": preview["village_count"], "page": page, "changed_from": changed_from,
+        "in_background": not bpjs_jobs.runs_inline(preview["count"]),
+    })
+
+
+def _batch_made_already(request, programme, since):
+    """A replay of the confirmed form: the first sending's batch (to the list, saying so) or its
+    job (to its progress page); None when this user made neither since the page was shown."""
+    batch = export_batch_made_since(user=request.user, programme=programme, since=since)
+    if batch is not None:
+        messages.info(request, f"Batch {batch.number} ({batch.row_count} calon) sudah dibuat pukul "
+                               f"{timezone.localtime(batch.created_at):%H.%M} oleh kiriman pertama Anda; kiriman "
+                               "kedua tidak membuat batch baru.")
+        return redirect("registrations:export-batch-list", pk=programme.pk)
+    job = export_batch_job_since(user=request.user, programme=programme, since=since)
+    if job is not None:
+        messages.info(request, f"Batch kirim BPJS sedang dibuat oleh kiriman pertama Anda (pukul "
+                               f"{timezone.localtime(job.created_at):%H.%M}); kiriman kedua tidak membuat batch baru.")
+        return redirect(job_url(job))
+    return None
 
 
 @login_required

@@ -238,7 +238,8 @@ ACCESS.update({
     # --- BPJS -------------------------------------------------------------------------------------------
     "registrations:bpjs-regency": page(BPJS_PAGES),
     "registrations:export-batch-list": page(ABOVE_VILLAGE, pk="programme"),
-    "registrations:export-batch-create": action(OFFICE_ROLES, pk="programme", post_answer=REDIRECTED),
+    # GET: the confirmation with the nominees it would take; POST: makes the batch (or says there is nothing).
+    "registrations:export-batch-create": form(OFFICE_ROLES, pk="programme", post_answer=REDIRECTED),
     "registrations:export-batch-download": page(EXPORT_BATCH_DOWNLOAD_ROLES),
     "registrations:export-batch-record": page(ABOVE_VILLAGE),
     "registrations:bpjs-layout": form(ADMINS),

@@ -78,7 +78,8 @@ def test_a_second_click_is_told_what_the_first_made(client, seluma, regency_admi
     assert said[0].startswith("202 akun operator desa dibuat.")
     assert said[1:] == [
         f"Akun operator untuk 202 desa/kelurahan sudah dibuat oleh klik Anda pukul "
-        f"{timezone.localtime(made_at, WIB):%H.%M}, dan file Excel-nya diunduh saat itu. Bila file itu tidak ada, tekan "
+        f"{timezone.localtime(made_at, WIB):%H.%M}, dan file Excel-nya diunduh saat itu. Bila file itu tidak ada, "
+        "tekan "
         "\"Reset kata sandi semua operator desa\" untuk membuat kata sandi dan file baru."]
 
 

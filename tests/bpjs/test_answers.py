@@ -414,7 +414,8 @@ def test_the_result_says_what_was_recorded_what_is_left_to_fix_and_leads_back_to
         ("Belum tercatat: perlu diperbaiki", 3)]
     # Only the rows left to fix are listed, each with why; NIKs masked as in the preview.
     assert [(row.row, row.full_name, row.problem_label) for row in response.context["page"].object_list] == [
-        (4, "Orang Lain", "NIK tidak dikenal"), (5, "Calon 3", "Belum pernah dikirim"), (8, "Calon 6", "Baris tidak sah")]
+        (4, "Orang Lain", "NIK tidak dikenal"), (5, "Calon 3", "Belum pernah dikirim"),
+        (8, "Calon 6", "Baris tidak sah")]
     page = response.content.decode()
     assert "Yang perlu diperbaiki" in page and "(3 baris belum tercatat)" in page
     assert "Tidak ada calon peserta dengan NIK ini di kabupaten/kota ini." in page

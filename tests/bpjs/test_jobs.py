@@ -4,6 +4,7 @@ steps in the request: the same batch, the same KPJ numbers and refusals, the sam
 threshold is lowered here so that three nominees make a "large" batch."""
 
 import datetime as dt
+import re
 from io import BytesIO
 
 import pytest
@@ -63,7 +64,13 @@ def test_a_batch_and_its_answer_end_the_same_in_the_request_and_on_the_worker(
     client.force_login(regency_admin)
     batch_list = reverse("registrations:export-batch-list", args=[open_programme.pk])
 
-    made = client.post(reverse("registrations:export-batch-create", args=[open_programme.pk]))
+    # The confirmation first (the nominees the batch would take), then its button.
+    create_url = reverse("registrations:export-batch-create", args=[open_programme.pk])
+    confirm = client.get(create_url).content.decode()
+    assert "<strong>3 calon disetujui</strong>" in confirm
+    assert ("Batch sebesar ini dibuat di latar belakang" in confirm) == (path == "job")
+    made = client.post(create_url, {"shown": re.search(r'name="shown" value="([^"]+)"', confirm).group(1),
+                                    "expected": "3"})
 
     job = job_from(made) if path == "job" else None
     batch = ExportBatch.objects.get()
@@ -157,3 +164,15 @@ def test_a_second_batch_job_with_nothing_left_to_send_is_refused_with_the_rules_
     assert (refused.status, refused.error) == (JobStatus.FAILED,
                                                "Tidak ada calon berstatus disetujui yang belum dikirim ke BPJS.")
     assert ExportBatch.objects.get().row_count == 3
+
+
+def test_a_batch_job_whose_list_changed_since_it_was_confirmed_makes_nothing(
+        worker, worker_media, open_programme, approved, regency_admin):  # noqa: F811
+    with transaction.atomic():
+        job = bpjs_jobs.export_batch_start(programme=open_programme, user=regency_admin, rows=2)
+
+    refused = finished(job.pk)
+    assert (refused.status, refused.error) == (
+        JobStatus.FAILED, "Sejak daftar dibuka, calon disetujui yang menunggu dikirim berubah dari 2 menjadi 3. "
+                          "Periksa daftarnya lagi, lalu buat batch.")
+    assert not ExportBatch.objects.exists()
