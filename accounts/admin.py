@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.access_log import password_reset_record
 
 from . import services
+from .forms import UserAdminChangeForm
 from .models import RegionAssignment, User
 from .scope import home_regency_for_user
 
@@ -19,9 +20,12 @@ class RegionAssignmentInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+    form = UserAdminChangeForm
     list_display = ["username", "get_full_name", "role", "must_change_password", "is_active"]
     list_filter = ["role", "is_active", "must_change_password"]
-    fieldsets = BaseUserAdmin.fieldsets + (("Jamsostek Portal", {"fields": ["role", "must_change_password"]}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("Jamsostek Portal", {"fields": ["role", "phone", "must_change_password"]}),
+    )
     inlines = [RegionAssignmentInline]
 
     def user_change_password(self, request, id, form_url=""):

@@ -29,12 +29,29 @@ PROVINCE_ROLES = frozenset({Role.PROVINCE_VIEWER})
 # is built on this one.
 DECISION_ROLES = frozenset({Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER})
 
+# Who approves (workflow.TRANSITIONS: verified → approved, reopen). With two approval steps a
+# regency needs two of them, or an approver's own verifications wait for nobody
+# (accounts.selectors.approval_shortfall).
+APPROVE_ROLES = frozenset({Role.REGENCY_APPROVER})
+
+# The office staff who chase villages and call people (submission tracking's WhatsApp links) and
+# so see an account's phone number in full (accounts.permissions.can_see_phone_numbers); the
+# others, the system administrator and the regent's office included, see it masked.
+CONTACT_ROLES = DECISION_ROLES | {Role.REGENCY_ADMIN}
+
 # Roles that work with the person, not the statistics, and so see NIK and KK in full.
 FULL_IDENTIFIER_ROLES = DECISION_ROLES | {Role.VILLAGE_OFFICER, Role.REGENCY_ADMIN, Role.BPJS_OFFICER}
 
 # Regency staff who read the review pages (queue, village review, nominee page, submission
 # tracking, the event export); deciding is workflow.TRANSITIONS' business.
 REVIEW_PAGE_ROLES = DECISION_ROLES | {Role.REGENCY_ADMIN, Role.REGENCY_VIEWER}
+
+# Regency staff who work the review: the header's "Antrean verifikasi", and the coverage pages lead
+# them from a village into its review page. The regent's office viewer may read the review pages
+# (REVIEW_PAGE_ROLES) but reviews nothing: like the province viewer and the BPJS officer, it is led
+# to the village's own read-only list, under the coverage dashboard (registrations.permissions.
+# works_in_review).
+REVIEW_WORK_ROLES = DECISION_ROLES | {Role.REGENCY_ADMIN}
 
 # Accounts whose password only the system administrator resets (accounts.permissions.can_reset_password):
 # the decision roles and the regency admin. A regency admin who could reset both a reviewer's and an

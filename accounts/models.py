@@ -18,6 +18,11 @@ class User(AbstractUser):
     password_reset_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                           related_name="+", verbose_name=_("kata sandi direset oleh"))
     password_reset_at = models.DateTimeField(_("kata sandi direset pada"), null=True, blank=True)
+    # Optional: how the office reaches the person (submission tracking calls the village officers).
+    # Stored as E.164 (+6281234567890) by the forms that take it (accounts.forms.PhoneField, on
+    # common.phones); personal data, shown in full only to accounts.permissions.can_see_phone_numbers.
+    phone = models.CharField(_("nomor HP"), max_length=20, blank=True,
+                             help_text=_("Boleh kosong. Contoh: 0812 3456 7890."))
     history = HistoricalRecords(excluded_fields=["password", "last_login", "password_reset_by", "password_reset_at"])
 
     class Meta:

@@ -3,7 +3,7 @@ comes from villages.selectors, the role from the user."""
 
 from accounts.scope import region_scope
 
-from .enums import REGENCY_ROLES, RESET_BY_SYSTEM_ADMIN_ROLES, Role
+from .enums import CONTACT_ROLES, REGENCY_ROLES, RESET_BY_SYSTEM_ADMIN_ROLES, Role
 
 
 def can_manage_regency(user, regency) -> bool:
@@ -34,3 +34,17 @@ def can_reset_password(admin, user, regency) -> bool:
     if admin.is_system_admin:
         return True
     return user.role not in RESET_BY_SYSTEM_ADMIN_ROLES and not user.is_system_admin
+
+
+def can_edit_contact(admin, user, regency) -> bool:
+    """Change an account's name and phone number on *Akun pengguna*: whoever manages the regency
+    (its admin, the system administrator). `user` must already be known to work in `regency`.
+    A name and a phone number give no right, so unlike a password any account of the regency."""
+    return can_manage_regency(admin, regency)
+
+
+def can_see_phone_numbers(user) -> bool:
+    """An account's phone number in full (submission tracking, its Excel, *Akun pengguna*): the
+    staff who call villages (`CONTACT_ROLES`). Everyone else gets common.phones.phone_masked and no
+    WhatsApp link; the system administrator handles no personal data, so is masked too."""
+    return user.is_authenticated and user.role in CONTACT_ROLES and not user.is_superuser

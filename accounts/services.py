@@ -219,6 +219,20 @@ def password_reset_notice_take(*, user: User) -> tuple[User | None, dt.datetime]
     return who, when
 
 
+def user_contact_update(*, user: User, full_name: str, phone: str, changed_by: User) -> User:
+    """Sets the account's name ("Siti Aminah": first word first name, the rest last name, as
+    `user_create` splits it) and phone number (already in its stored form, accounts.forms.PhoneField).
+    The account's history keeps the change with who made it. Callers check
+    `accounts.permissions.can_edit_contact` first."""
+    first_name, _, last_name = full_name.strip().partition(" ")
+    user.first_name, user.last_name, user.phone = first_name, last_name.strip(), phone
+    user._history_user = changed_by
+    user.full_clean(exclude=["password"], validate_unique=False)
+    user.save(update_fields=["first_name", "last_name", "phone"])
+    logger.info("%s changed the name or phone of %s", changed_by.username, user.username)
+    return user
+
+
 def user_password_changed(*, user: User) -> None:
     """Called after a successful password change: the first-login obligation is met."""
     if user.must_change_password:

@@ -6,7 +6,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import Signal, receiver
 from django.utils import timezone
 
-from common.formatting import format_date
+from common.formatting import format_datetime
 
 from .session import TIME_ZONE_KEY, remember_regency
 
@@ -35,5 +35,5 @@ def _tell_of_password_reset(request, user) -> None:
     when = timezone.localtime(when, ZoneInfo(request.session.get(TIME_ZONE_KEY, settings.DEFAULT_REGENCY_TIME_ZONE)))
     by = f"{who.display_name} ({who.get_role_display()})" if who else "akun yang sudah dihapus"
     messages.warning(request, (
-        f"Kata sandi Anda direset oleh {by} pada {format_date(when.date())} pukul {when:%H.%M}. "
+        f"Kata sandi Anda direset oleh {by} pada {format_datetime(when)}. "
         "Bila Anda tidak memintanya, laporkan ke administrator sistem."), fail_silently=True)

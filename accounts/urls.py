@@ -14,6 +14,7 @@ urlpatterns = [
          name="regency-village-accounts-create"),
     path("kabupaten/<int:pk>/akun/reset-kata-sandi-desa/", views.regency_village_passwords_reset,
          name="regency-village-passwords-reset"),
+    path("kabupaten/<int:pk>/akun/<int:user_pk>/ubah/", views.regency_account_edit, name="regency-account-edit"),
     path("kabupaten/<int:pk>/akun/<int:user_pk>/reset-kata-sandi/", views.regency_account_password_reset,
          name="regency-account-password-reset"),
 ]

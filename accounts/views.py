@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -17,16 +18,17 @@ from accounts.enums import DECISION_ROLES
 from accounts.scope import provinces_for_user, regencies_for_user, regency_get_for_user, villages_for_user
 from common import downloads
 from common.access_log import ExportKind, export_record, password_reset_record
-from common.formatting import format_number
+from common.formatting import format_datetime, format_number
+from common.phones import phone_masked, phone_national
 from common.replays import shown_at
 from common.workbooks import xlsx_download
 
 from . import selectors, services
 from .enums import PROVINCE_ROLES, REGENCY_ROLES, RESET_BY_SYSTEM_ADMIN_ROLES, Role
 from .exports import PASSWORD_RESET_FILE_PREFIX, credentials_workbook
-from .forms import LoginForm, PasswordChangeIndonesianForm
+from .forms import AccountContactForm, LoginForm, PasswordChangeIndonesianForm
 from .models import RegionAssignment
-from .permissions import can_manage_regency, can_reset_password
+from .permissions import can_edit_contact, can_manage_regency, can_reset_password, can_see_phone_numbers
 from .selectors import users_of_regency
 from .session import remember_regency
 
@@ -40,6 +42,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+# A failed attempt's page holds the old password (forms.PasswordChangeIndonesianForm): no browser
+# cache, back-forward cache or proxy may keep it.
+@method_decorator(never_cache, name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     form_class = PasswordChangeIndonesianForm
@@ -101,6 +106,9 @@ def regency_accounts(request, pk):
     )
     page = Paginator(users, ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
     resettable = {account.pk for account in page.object_list if can_reset_password(request.user, account, regency)}
+    shown_phone = phone_national if can_see_phone_numbers(request.user) else phone_masked
+    for account in page.object_list:
+        account.shown_phone = shown_phone(account.phone)
     return render(request, "accounts/regency_accounts.html", {
         "regency": regency, "page": page, "resettable": resettable, "search": search,
         "querystring": urlencode({"q": search}) if search else "",
@@ -156,9 +164,10 @@ def _no_new_accounts_message(user, regency) -> str:
     recent = selectors.village_accounts_file_recent(user=user, regency=regency, minutes=RECENT_ACCOUNTS_MINUTES)
     if recent is None:
         return "Semua desa/kelurahan sudah punya akun operator. Tidak ada akun baru."
-    return (f"Akun operator untuk {recent.row_count} desa/kelurahan sudah dibuat oleh klik Anda pukul "
-            f"{timezone.localtime(recent.created_at):%H.%M}, dan file Excel-nya diunduh saat itu. Bila file itu "
-            "tidak ada, tekan \"Reset kata sandi semua operator desa\" untuk membuat kata sandi dan file baru.")
+    return (f"Akun operator untuk {recent.row_count} desa/kelurahan sudah dibuat oleh klik Anda pada "
+            f"{format_datetime(timezone.localtime(recent.created_at))}, dan file Excel-nya diunduh saat itu. "
+            "Bila file itu tidak ada, tekan \"Reset kata sandi semua operator desa\" untuk membuat kata sandi "
+            "dan file baru.")
 
 
 @login_required
@@ -193,9 +202,10 @@ def _passwords_reset_already_message(user, regency, since) -> str:
     done = since and selectors.village_passwords_file_since(user=user, regency=regency, since=since)
     if not done:
         return "Belum ada akun operator desa di kabupaten/kota ini."
-    return (f"Kata sandi baru untuk {done.row_count} operator desa sudah dibuat oleh klik Anda pukul "
-            f"{timezone.localtime(done.created_at):%H.%M}, dan file Excel-nya diunduh saat itu: kata sandi di file "
-            "itu yang berlaku. Bila file itu tidak ada, muat ulang halaman ini lalu tekan tombol reset lagi.")
+    return (f"Kata sandi baru untuk {done.row_count} operator desa sudah dibuat oleh klik Anda pada "
+            f"{format_datetime(timezone.localtime(done.created_at))}, dan file Excel-nya diunduh saat itu: "
+            "kata sandi di file itu yang berlaku. Bila file itu tidak ada, muat ulang halaman ini lalu tekan "
+            "tombol reset lagi.")
 
 
 @login_required
@@ -220,13 +230,30 @@ def regency_account_password_reset(request, pk, user_pk):
             password_reset_record(reset_by=request.user, account=account, regency=regency)
     if password is None:
         messages.info(request, (
-            f"Kata sandi {account.username} sudah direset oleh klik Anda pukul "
-            f"{timezone.localtime(account.password_reset_at):%H.%M}; kata sandi yang tampil saat itu yang berlaku. "
-            "Bila kata sandi itu tidak tercatat, muat ulang halaman ini lalu tekan Reset lagi."))
+            f"Kata sandi {account.username} sudah direset oleh klik Anda pada "
+            f"{format_datetime(timezone.localtime(account.password_reset_at))}; "
+            "kata sandi yang tampil saat itu yang berlaku. Bila kata sandi itu tidak tercatat, muat ulang "
+            "halaman ini lalu tekan Reset lagi."))
         return redirect("accounts:regency-accounts", pk=regency.pk)
     return render(request, "accounts/password_reset_done.html", {
         "regency": regency, "account": account, "password": password,
     })
+
+
+@login_required
+def regency_account_edit(request, pk, user_pk):
+    """An account's name and phone number (the office reaches village officers by it), for whoever
+    manages the regency (`permissions.can_edit_contact`); an account outside the regency is a 404."""
+    regency = regency_get_for_user(request.user, pk)
+    account = users_of_regency(regency).filter(pk=user_pk).first()
+    if account is None or not can_edit_contact(request.user, account, regency):
+        raise Http404
+    form = AccountContactForm.for_account(account, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.user_contact_update(user=account, changed_by=request.user, **form.cleaned_data)
+        messages.success(request, f"Nama dan nomor HP akun {account.username} disimpan.")
+        return redirect("accounts:regency-accounts", pk=regency.pk)
+    return render(request, "accounts/account_edit.html", {"regency": regency, "account": account, "form": form})
 
 
 def refresh_session_regency(request):

@@ -23,7 +23,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from common.tables import ExportColumn, address_line, text_cell, typed_cell
-from registrations.phones import phone_national
+from common.phones import phone_national
 
 SHEET_TITLE = "Pendaftaran BPJS"
 

@@ -40,7 +40,7 @@ from accounts.permissions import can_manage_regency
 from accounts.scope import regency_get_for_user
 from common import uploads, workbooks
 from common.access_log import ExportKind, export_record
-from common.formatting import format_rupiah
+from common.formatting import format_datetime, format_rupiah
 from common.jobs import job_url
 from common.replays import shown_at
 from registrations.models import Nominee
@@ -177,14 +177,15 @@ def _batch_made_already(request, programme, since):
     job (to its progress page); None when this user made neither since the page was shown."""
     batch = export_batch_made_since(user=request.user, programme=programme, since=since)
     if batch is not None:
-        messages.info(request, f"Batch {batch.number} ({batch.row_count} calon) sudah dibuat pukul "
-                               f"{timezone.localtime(batch.created_at):%H.%M} oleh kiriman pertama Anda; kiriman "
-                               "kedua tidak membuat batch baru.")
+        messages.info(request, f"Batch {batch.number} ({batch.row_count} calon) sudah dibuat pada "
+                               f"{format_datetime(timezone.localtime(batch.created_at))} oleh kiriman pertama Anda; "
+                               "kiriman kedua tidak membuat batch baru.")
         return redirect("registrations:export-batch-list", pk=programme.pk)
     job = export_batch_job_since(user=request.user, programme=programme, since=since)
     if job is not None:
-        messages.info(request, f"Batch kirim BPJS sedang dibuat oleh kiriman pertama Anda (pukul "
-                               f"{timezone.localtime(job.created_at):%H.%M}); kiriman kedua tidak membuat batch baru.")
+        messages.info(request, f"Batch kirim BPJS sedang dibuat oleh kiriman pertama Anda (diminta pada "
+                               f"{format_datetime(timezone.localtime(job.created_at))}); kiriman kedua tidak membuat "
+                               "batch baru.")
         return redirect(job_url(job))
     return None
 

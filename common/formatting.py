@@ -1,12 +1,28 @@
-"""Numbers, Rupiah, percentages and dates the Indonesian way: how every page, message, command,
-export and chart of the portal writes them, and how the entry forms, the commands and the
-spreadsheet imports read numbers and percentages back.
+"""Numbers, Rupiah, percentages, dates and phone numbers the Indonesian way: how every page,
+message, command, export and chart of the portal writes them, and how the entry forms, the
+commands and the spreadsheet imports read numbers and percentages back.
 
-Writing: a dot groups thousands and a comma marks decimals ("2.020", "1.234,57", "46,80%",
-"Rp16.800"); rounding is half up, never to even; a missing value is "—". Dates are "04-12-2026" in
-messages and tables, "4 Desember 2026" on a signed document, "4 Des 2026" on a chart axis. Month
-names are written out here, not taken from the active language, so a printed document is dated in
-Indonesian whatever the reader's browser asks for.
+Writing numbers: a dot groups thousands and a comma marks decimals ("2.020", "1.234,57",
+"46,80%", "Rp16.800"), percentages always with the comma and two decimals; rounding is half up,
+never to even; a missing value is "—".
+
+Writing dates: one written form per kind, on every page, message, document and export heading:
+- a date:          "4 Desember 2026" (`format_date`); with its weekday where a document or a
+                   deadline names the day: "Jumat, 4 Desember 2026" (`format_weekday_date`);
+- a date and time: "4 Desember 2026 pukul 10.02 WIB" (`format_datetime`): the time with a dot, as
+                   Indonesian writes it, and the zone (WIB, WITA or WIT) the reader's clock shows;
+- a period:        "1 Januari – 31 Maret 2027" (`format_period`): the first year left out when both
+                   ends are in the same year, "1–15 Januari 2027" within one month, and
+                   "1 Desember 2026 – 31 Januari 2027" across years.
+Two places write a date otherwise, for a reason: a chart axis, short of room, writes "4 Des 2026"
+(`format_axis_date`), and a spreadsheet cell someone may fill in or upload again (an upload
+template, the rejected-rows file, the BPJS file) holds a date cell with the templates' number
+format DD-MM-YYYY (common.workbooks.DATE: "04-12-2026"), which the imports read back. Month and
+day names are written out here, not taken from the active language, so a printed document is
+dated in Indonesian whatever the reader's browser asks for.
+
+Writing phone numbers: "0812-3456-7890", as people read and dial them (`format_phone`, on
+lokal-id's parser); they are stored as +6281234567890.
 
 Reading: people type "46,80", "46.80" or "46,8 %", and "25.400", "25,400" or "25 400" for a whole
 number; a spreadsheet cell may hold a number instead of text.
@@ -23,6 +39,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from lokal import format_rupiah as _lokal_rupiah
+from lokal import parse_phone as _lokal_parse_phone
 
 EMPTY = "—"  # what a table or a message shows for a missing value
 PERCENT_DECIMAL_PLACES = 2  # percentages shown, in JSON and as typed (DOMAIN §4)
@@ -32,6 +49,7 @@ PERCENT_ROUNDING = ROUND_HALF_UP
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember")
 MONTHS_ABBREVIATED = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")  # date.weekday(): Monday is 0
 
 _GROUPED = re.compile(r"-?\d{1,3}([.,]\d{3})+")
 _WHOLE = re.compile(r"-?\d+")
@@ -46,7 +64,7 @@ def _decimal(value) -> Decimal:
 
 def display_percent(value) -> Decimal | None:
     """A percentage as people and the API see it: 2 decimals, half up (Decimal("1.125") → 1.13;
-    the snapshots keep 4, reports.coverage.stored_percent). None stays None."""
+    reports.coverage.rules.published_percent rounds every coverage percentage with it). None stays None."""
     return None if value is None else _decimal(value).quantize(PERCENT_PLACES, rounding=PERCENT_ROUNDING)
 
 
@@ -87,19 +105,52 @@ def format_megabytes(size_in_bytes: int) -> str:
 # --- Writing dates -----------------------------------------------------------------------------------
 
 def format_date(day: dt.date) -> str:
-    """2026-12-04 → "04-12-2026": a date in a message, a table or an export's heading."""
-    return f"{day.day:02}-{day.month:02}-{day.year}"  # not strftime: a 100,000-row export calls it per row
+    """2026-12-04 → "4 Desember 2026": a date on a page, in a message, a document or an export's
+    heading. A datetime is written as its date."""
+    # Not strftime: the nominative list writes a birth date per row, 100,000 rows in one export.
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_weekday_date(day: dt.date) -> str:
+    """"Jumat, 4 Desember 2026": a date with its weekday, where a document or a deadline names the day."""
+    return f"{WEEKDAYS[day.weekday()]}, {format_date(day)}"
 
 
 def format_datetime(moment: dt.datetime) -> str:
-    """"04-12-2026 10:02", in the zone `moment` is in (pass timezone.localtime(...) for the regency's)."""
-    return f"{moment:%d-%m-%Y %H:%M}"
+    """"4 Desember 2026 pukul 10.02 WIB", in the zone `moment` is in (pass timezone.localtime(...)
+    for the reader's; the template filter does). The zone is named as the tz database names it
+    (WIB, WITA, WIT; UTC for a time not made local); a naive moment is written without one."""
+    zone = moment.tzname()
+    return f"{format_date(moment)} pukul {moment.hour:02}.{moment.minute:02}{' ' + zone if zone else ''}"
 
 
-def long_date(day: dt.date, *, abbreviated: bool = False) -> str:
-    """"4 Desember 2026", how a signed Indonesian document dates itself; abbreviated: "4 Des 2026"."""
-    months = MONTHS_ABBREVIATED if abbreviated else MONTHS
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+def format_period(start: dt.date, end: dt.date) -> str:
+    """The days from `start` to `end`, both included: "1 Januari – 31 Maret 2027" (one year written
+    once), "1–15 Januari 2027" (within one month), "1 Desember 2026 – 31 Januari 2027" (across
+    years), "4 Desember 2026" (one day)."""
+    if start == end:
+        return format_date(start)
+    if start.year != end.year:
+        return f"{format_date(start)} – {format_date(end)}"
+    if start.month != end.month:
+        return f"{start.day} {MONTHS[start.month - 1]} – {format_date(end)}"
+    return f"{start.day}–{format_date(end)}"
+
+
+def format_axis_date(day: dt.date) -> str:
+    """"4 Des 2026": a date under a chart's axis, where a written-out month does not fit."""
+    return f"{day.day} {MONTHS_ABBREVIATED[day.month - 1]} {day.year}"
+
+
+# --- Writing phone numbers ---------------------------------------------------------------------------
+
+def format_phone(phone: str) -> str:
+    """"+6281270000008" (as stored) → "0812-7000-0008"; a landline "+62215551234" → "(021) 5551234"
+    (lokal-id's national form). Text that is no Indonesian number comes back unchanged; "" → "—"."""
+    if not phone:
+        return EMPTY
+    info = _lokal_parse_phone(phone)
+    return info.national if info.valid and info.national else phone
 
 
 # --- Reading numbers ---------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 FOLDER = "imports"
-REJECTED, PREVIEW, RESULT = "-ditolak.xlsx", "-pratinjau.json", "-hasil.json"
+REJECTED, PREVIEW, CHOICES, RESULT = "-ditolak.xlsx", "-pratinjau.json", "-pilihan.json", "-hasil.json"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
@@ -96,6 +96,17 @@ def read_preview(token: str) -> bytes | None:
     return _read(_name(token, PREVIEW))
 
 
+def store_choices(token: str, content: bytes) -> None:
+    """What the user chose in the preview of the upload `token` (replacing what they chose before)."""
+    name = _name(token, CHOICES)
+    default_storage.delete(name)
+    _write(name, content)
+
+
+def read_choices(token: str) -> bytes | None:
+    return _read(_name(token, CHOICES))
+
+
 def store_result(token: str, content: bytes) -> bool:
     """What applying the upload `token` did, for its result page (after the upload itself is
     deleted; purged with the rest after settings.UPLOAD_MAX_AGE_HOURS). The first result stays:
@@ -116,9 +127,9 @@ def read_result(token: str) -> bytes | None:
 
 
 def delete(token: str, *, keep_rejected: bool = False) -> None:
-    """The upload and its preview; its rejected-rows file too unless `keep_rejected`. A result
-    (`store_result`) stays for its page until the purge."""
-    for suffix in (".xlsx", PREVIEW) if keep_rejected else (".xlsx", PREVIEW, REJECTED):
+    """The upload, its preview and its choices; its rejected-rows file too unless `keep_rejected`. A
+    result (`store_result`) stays for its page until the purge."""
+    for suffix in (".xlsx", PREVIEW, CHOICES) if keep_rejected else (".xlsx", PREVIEW, CHOICES, REJECTED):
         name = _name(token, suffix)
         if name:
             default_storage.delete(name)

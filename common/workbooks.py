@@ -158,22 +158,23 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def check_file(*, name: str, size: int, max_bytes: int) -> None:
-    """Refuses by name and size before the content is read (WorkbookError)."""
+def check_file(*, name: str, size: int, max_bytes: int, extensions: tuple[str, ...] = (".xlsx",)) -> None:
+    """Refuses by name and size before the content is read (WorkbookError). `extensions`: the
+    endings an import accepts (the village's nominee import also takes OpenSID's .xls report)."""
     if size > max_bytes:
         raise WorkbookError(
             f"Berkas terlalu besar ({format_megabytes(size)} MB); batasnya {max_bytes // 1024 // 1024} MB. "
             "Hapus gambar atau lembar lain, atau bagi data menjadi beberapa berkas."
         )
-    if not name.lower().endswith(".xlsx"):
+    if not name.lower().endswith(extensions):
         raise WorkbookError(WRONG_TYPE)
 
 
-def clean_upload(upload, *, max_bytes: int):
+def clean_upload(upload, *, max_bytes: int, extensions: tuple[str, ...] = (".xlsx",)):
     """For an upload form's clean_file: the uploaded file, or check_file's refusal as the form's
     ValidationError."""
     try:
-        check_file(name=upload.name, size=upload.size, max_bytes=max_bytes)
+        check_file(name=upload.name, size=upload.size, max_bytes=max_bytes, extensions=extensions)
     except WorkbookError as error:
         raise ValidationError(str(error)) from None
     return upload

@@ -125,6 +125,7 @@ TEMPLATES = [
                 "accounts.context_processors.office",
                 "registrations.context_processors.notices",
                 "bpjs.context_processors.bpjs_links",
+                "common.drafts.drafts",
             ],
         },
     },

@@ -11,6 +11,8 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from common.formatting import format_phone
+
 from . import services
 from .identifiers import shown_birth, shown_nik
 from .models import Nominee, NomineeEvent, OccupationCategory, PremiumRate, Programme, VillageQuota
@@ -98,7 +100,7 @@ class NomineeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     search_fields = ["full_name"]
     # Never nik, kk, nik_hash, mother_maiden_name or the birth date: the admin is not a way around the masking.
     fields = ["programme", "village", "status", "status_reason", "status_changed_at", "replaces", "nik_shown",
-              "full_name", "birth_place", "age_shown", "sex", "address", "rt", "rw", "postal_code", "phone",
+              "full_name", "birth_place", "age_shown", "sex", "address", "rt", "rw", "postal_code", "phone_shown",
               "email", "occupation", "monthly_income", "data_source", "decile", "confirmed_warnings", "consent_at",
               "consent_by", "created_by", "created_at", "updated_at"]
     readonly_fields = fields
@@ -106,6 +108,10 @@ class NomineeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=Nominee._meta.get_field("nik_masked").verbose_name, ordering="nik_masked")
     def nik_shown(self, nominee):
         return shown_nik(nominee, full=False)  # masked for everyone, whatever their role
+
+    @admin.display(description=Nominee._meta.get_field("phone").verbose_name)
+    def phone_shown(self, nominee):
+        return format_phone(nominee.phone)  # as on the nominee page: 0812-3456-7890
 
     @admin.display(description="Umur")
     def age_shown(self, nominee):

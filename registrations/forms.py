@@ -2,7 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.fields import RupiahField
+from common.formatting import format_phone
 
+from .enums import Sex
 from .models import Nominee, OccupationCategory
 from .validation import check_nominee
 
@@ -14,6 +16,22 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class WrittenDateField(forms.DateField):
+    """A date field whose "invalid" message may name the value it could not read (`%(value)s`):
+    in an Excel import the officer looks for that cell among hundreds ("31-02-1990")."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            if error.code != "invalid":
+                raise
+            written = " ".join(str(value).split())
+            shown = written if len(written) <= 30 else f"{written[:29]}…"
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid",
+                                        params={"value": shown}) from None
+
+
 class NomineeForm(forms.ModelForm):
     """The validation of one nominee typed in on the village page. `clean()` runs
     validation.check_nominee. The Excel import checks a whole file at once with the same fields,
@@ -21,8 +39,10 @@ class NomineeForm(forms.ModelForm):
     tests/registrations/nominee_import/test_checking.py holds the two to the same outcomes."""
 
     nik = forms.CharField(label=_("NIK"), max_length=24, help_text=_("16 digit sesuai KTP."),
+                          error_messages={"required": _("NIK wajib diisi: 16 angka dari KTP/KK.")},
                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     kk = forms.CharField(label=_("No. KK"), max_length=24, help_text=_("16 digit sesuai kartu keluarga."),
+                         error_messages={"required": _("No. KK wajib diisi: 16 angka dari kartu keluarga.")},
                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     phone = forms.CharField(label=_("Nomor HP"), max_length=24, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
@@ -41,11 +61,23 @@ class NomineeForm(forms.ModelForm):
         fields = ["nik", "kk", "full_name", "birth_place", "birth_date", "sex", "address", "rt", "rw",
                   "postal_code", "phone", "email", "occupation", "monthly_income", "data_source", "decile",
                   "mother_maiden_name"]
-        widgets = {"birth_date": DateInput()}
+        field_classes = {"birth_date": WrittenDateField}
+        widgets = {
+            "birth_date": DateInput(),
+            # A name, typed on a phone: one line, not the model's text box.
+            "mother_maiden_name": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+        help_texts = {
+            "decile": _("Peringkat kesejahteraan keluarga di DTSEN (dulu DTKS), 1–10: desil 1 = 10% keluarga "
+                        "termiskin, desil 10 = paling mampu. Tanyakan ke operator data desa atau dinas sosial. "
+                        "Kosongkan bila tidak tahu."),
+        }
         error_messages = {
             "full_name": {"required": _("Isi nama lengkap sesuai KTP.")},
             "birth_place": {"required": _("Isi tempat lahir.")},
-            "birth_date": {"required": _("Isi tanggal lahir."), "invalid": _("Tanggal lahir tidak valid.")},
+            "birth_date": {"required": _("Isi tanggal lahir."),
+                           "invalid": _("Tanggal lahir '%(value)s' tidak dapat dibaca: tulis HH-BB-TTTT, "
+                                        "mis. 15-05-1990.")},
             "sex": {"required": _("Pilih jenis kelamin.")},
             "address": {"required": _("Isi alamat.")},
             "rt": {"required": _("Isi RT.")},
@@ -56,12 +88,17 @@ class NomineeForm(forms.ModelForm):
         super().__init__(*args, instance=instance, **kwargs)
         self.programme, self.village = programme, village
         self.fields["occupation"].queryset = OccupationCategory.objects.filter(is_active=True)
+        # Selects open on a prompt that says what to choose, not Django's "---------".
+        self.fields["occupation"].empty_label = _("— pilih pekerjaan —")
+        self.fields["sex"].choices = [("", _("— pilih jenis kelamin —")), *Sex.choices]
         self.fields["decile"].widget.attrs.update(min=1, max=10)
         self.fields["rt"].widget.attrs["inputmode"] = "numeric"
         self.fields["rw"].widget.attrs["inputmode"] = "numeric"
         self.fields["postal_code"].widget.attrs["inputmode"] = "numeric"
         if instance is not None and instance.pk:
             self.initial.setdefault("consent", True)
+            if instance.phone:  # shown as people write it; validation stores it as +62… again
+                self.initial["phone"] = format_phone(instance.phone)
         if not self.is_bound and not (instance and instance.pk) and village.postal_code:
             self.initial.setdefault("postal_code", village.postal_code)
         self.nominee_check = None

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 
 from accounts.enums import FULL_IDENTIFIER_ROLES
-from common.formatting import format_date, long_date
+from common.formatting import format_date
 
 from .nik import age_on, normalise_nik
 
@@ -61,16 +61,16 @@ def shown_kk(nominee, *, full: bool) -> str:
     return getattr(nominee, shown_identifier_fields(full=full)[1])
 
 
-def shown_birth(nominee, *, full: bool, today: dt.date, long: bool = False) -> str:
+def shown_birth(nominee, *, full: bool, today: dt.date) -> str:
     """The birth date to show of a nominee (`shown_birth_date`)."""
-    return shown_birth_date(nominee.birth_date, full=full, today=today, long=long)
+    return shown_birth_date(nominee.birth_date, full=full, today=today)
 
 
-def shown_birth_date(birth_date: dt.date, *, full: bool, today: dt.date, long: bool = False) -> str:
-    """The birth date to show: "15-05-1990" (`long`: "15 Mei 1990") for `full` (identifiers_visible),
-    else the age in whole years on `today` ("36 tahun"), which cannot rebuild the NIK's date digits."""
+def shown_birth_date(birth_date: dt.date, *, full: bool, today: dt.date) -> str:
+    """The birth date to show: "15 Mei 1990" for `full` (identifiers_visible), else the age in whole
+    years on `today` ("36 tahun"), which cannot rebuild the NIK's date digits."""
     if full:
-        return long_date(birth_date) if long else format_date(birth_date)
+        return format_date(birth_date)
     return f"{age_on(birth_date, today)} tahun"
 
 

@@ -240,12 +240,16 @@ class NomineeEvent(models.Model):
         ]
 
 
+# Room for a registration notice naming 30 people with their KPJ numbers (notices.py).
+NOTICE_TEXT_MAX = 2000
+
+
 class Notice(models.Model):
     """An in-app message (pemberitahuan): the village officer learns what was returned and why, a
     reviewer learns of a new submission. Written by registrations.notices after commit."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
-    text = models.CharField(_("pesan"), max_length=500)
+    text = models.CharField(_("pesan"), max_length=NOTICE_TEXT_MAX)
     url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

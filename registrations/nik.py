@@ -111,6 +111,14 @@ def check_nik(raw: str, *, birth_date: dt.date | None = None, sex: str | None = 
     return result
 
 
+def sex_from_nik(raw: str) -> str | None:
+    """"L" or "P" as the NIK says (a woman's birth day has 40 added: 41–71), or None when the text
+    is no valid NIK. For a file that has no sex column (OpenSID's export): the import offers this
+    value for the officer to confirm against the KTP, as the KTP stays authoritative."""
+    info = parse_nik(strip_separators(raw), lookup_wilayah=_wilayah_name)
+    return info.gender if not info.errors and info.gender in ("L", "P") else None
+
+
 def check_kk(raw: str) -> tuple[str | None, list[Issue]]:
     """A KK number is 16 digits; its first 6 are the issuing subdistrict. Never an identity key."""
     digits = strip_separators(raw)

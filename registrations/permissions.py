@@ -1,6 +1,13 @@
 """Who may do what with programmes and nominees. Scope (which villages) is villages.selectors'."""
 
-from accounts.enums import DECISION_ROLES, OFFICE_ROLES, PROGRAMME_MANAGER_ROLES, REVIEW_PAGE_ROLES, Role
+from accounts.enums import (
+    DECISION_ROLES,
+    OFFICE_ROLES,
+    PROGRAMME_MANAGER_ROLES,
+    REVIEW_PAGE_ROLES,
+    REVIEW_WORK_ROLES,
+    Role,
+)
 from accounts.scope import region_scope
 
 from .enums import EDITABLE_STATES
@@ -40,6 +47,13 @@ def can_import_nominees(user, regency) -> bool:
 
 def can_see_review_pages(user, regency) -> bool:
     return _regency_staff_or_sysadmin(user, regency, REVIEW_PAGE_ROLES)
+
+
+def works_in_review(user, regency) -> bool:
+    """Staff who work the review (accounts.enums.REVIEW_WORK_ROLES) or the system administrator:
+    pages lead them into the review pages and speak of verification. Everyone else who reads a
+    village's list (the regent's office, the province, BPJS) reads it as a list, not as a queue."""
+    return _regency_staff_or_sysadmin(user, regency, REVIEW_WORK_ROLES)
 
 
 def can_decide_in(user, regency) -> bool:

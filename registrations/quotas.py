@@ -15,6 +15,7 @@ VillageQuota), one regency-wide total, or none. Only nominees in ACTIVE_STATES t
 - `QuotaLedger`: the standing of many villages at once while a file's rows take places one after
   the other (the Excel import, services.nominees_import): two queries, then arithmetic.
 - `programme_quota_total`: all places of a programme (its budget, the programme page).
+- `quota_rule_label`: the rule as the programme list and page write it ("10 orang per desa/kelurahan").
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 
+from common.formatting import format_number
 from villages.models import Village
 
 from .enums import ACTIVE_STATES, QuotaRule
@@ -87,7 +89,9 @@ class QuotaStanding:
             return None
         if self.rule == QuotaRule.REGENCY_TOTAL:
             return f"Kuota kabupaten/kota sudah penuh ({self.taken} dari {self.quota})."
-        return (f"Kuota desa sudah penuh ({self.taken} dari {self.quota}). Ganti calon yang ditolak atau berhenti, "
+        # Not "replace a rejected one": a rejected or ended nominee already gave its place back, and
+        # its replacement needs a place like anyone else (services.replacement_blocker).
+        return (f"Kuota desa sudah penuh ({self.taken} dari {self.quota}). Hapus calon draf yang batal diusulkan, "
                 "atau minta dinas menambah kuota.")
 
 
@@ -161,6 +165,17 @@ def places_taken_by_village(programme: Programme, village_ids: Iterable[int]) ->
         programme.nominees.filter(status__in=ACTIVE_STATES, village__in=village_ids)
         .values("village").annotate(n=Count("pk")).values_list("village", "n")
     )
+
+
+def quota_rule_label(programme: Programme) -> str:
+    """The programme's quota rule with its number: "10 orang per desa/kelurahan" (villages with their
+    own quota are listed on the programme page), "2.020 orang untuk seluruh kabupaten/kota", or
+    "Tanpa kuota". No query."""
+    if programme.quota_rule == QuotaRule.PER_VILLAGE:
+        return f"{format_number(programme.quota_per_village)} orang per desa/kelurahan"
+    if programme.quota_rule == QuotaRule.REGENCY_TOTAL:
+        return f"{format_number(programme.quota_total)} orang untuk seluruh kabupaten/kota"
+    return str(QuotaRule.NONE.label)
 
 
 def programme_quota_total(programme: Programme) -> int | None:

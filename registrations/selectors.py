@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -243,18 +243,37 @@ def review_village_get(user, programme: Programme, village_pk) -> Village:
     return village
 
 
-def village_action_targets(user, programme: Programme, village: Village, action: str) -> list[Nominee]:
+def village_action_targets(user, programme: Programme, village: Village, action: str,
+                           filters: ReviewFilters | None = None) -> list[Nominee]:
     """The village's nominees in the programme that `action` applies to for this user ("verifikasi
-    semua yang dikirim", "setujui semua yang terverifikasi"), with pk, name and status only."""
+    semua yang dikirim", "setujui semua yang terverifikasi"), with pk, name and status only. With
+    `filters` (the queue's "pilih semua di desa ini"), only those the queue shows under them."""
     states = action_from_states(user, programme, action)
-    return list(nominees_for_user(user).filter(programme=programme, village=village, status__in=states)
-                .order_by("full_name", "pk").only("pk", "full_name", "status"))
+    if filters is None:
+        nominees = nominees_for_user(user).filter(programme=programme, village=village)
+    else:
+        nominees = review_queue(user, programme, replace(filters, village_id=village.pk))
+    return list(nominees.filter(status__in=states).select_related(None).order_by("full_name", "pk")
+                .only("pk", "full_name", "status"))
 
 
 def review_village_nominees(user, programme: Programme, village: Village) -> list[Nominee]:
     """The village's whole list for the programme, in the order the village entered it."""
     return list(nominees_for_user(user).filter(programme=programme, village=village)
                 .select_related("occupation").order_by("created_at", "pk"))
+
+
+def nominees_blocked_count(programme: Programme, shortfall) -> int:
+    """How many of the programme's verified nominees nobody can approve, for a regency short of
+    approvers (`shortfall`: accounts.selectors.approval_shortfall, not None): those its only
+    approver verified last (workflow.approval_blocked's rule, counted in SQL), or every verified one
+    when it has no approver. One query."""
+    verified = Nominee.objects.filter(programme=programme, status=NomineeStatus.VERIFIED)
+    if shortfall.approver is not None:
+        last_verifier = (NomineeEvent.objects.filter(nominee=OuterRef("pk"), to_status=NomineeStatus.VERIFIED)
+                         .order_by("-created_at", "-pk").values("actor_id")[:1])
+        verified = verified.annotate(verifier=Subquery(last_verifier)).filter(verifier=shortfall.approver.pk)
+    return verified.count()
 
 
 def village_submission(programme: Programme, village: Village) -> VillageSubmission | None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from common import events
 from common.events import ChangeKind
-from common.formatting import format_date
+from common.formatting import format_date, format_period
 from villages.models import Regency, Village
 from villages.selectors import regency_settings_get
 
@@ -33,7 +33,7 @@ from .permissions import (
     can_manage_programmes,
 )
 from .premiums import premium_per_month, rate_on
-from .quotas import QuotaLedger, places_taken, quota_standing
+from .quotas import QuotaLedger, QuotaStanding, places_taken, quota_standing
 from .validation import active_nominations, duplicate_message, duplicate_text
 
 logger = logging.getLogger(__name__)
@@ -91,8 +91,8 @@ def nomination_is_open(programme: Programme, today: dt.date | None = None) -> bo
 
 
 def _window_closed_message(programme: Programme) -> str:
-    return (f"Pengusulan untuk {programme} dibuka {format_date(programme.nomination_opens)} sampai "
-            f"{format_date(programme.nomination_closes)}; hari ini di luar jadwal.")
+    return (f"Pengusulan untuk {programme} dibuka "
+            f"{format_period(programme.nomination_opens, programme.nomination_closes)}; hari ini di luar jadwal.")
 
 
 # --- Nominees -----------------------------------------------------------------------------
@@ -110,8 +110,10 @@ def nominee_create(*, programme: Programme, village: Village, created_by, nik: s
                    phone: str = "", confirmed_warnings: list[str] | None = None, replaces: Nominee | None = None,
                    today: dt.date | None = None, **fields) -> Nominee:
     """Adds a draft nominee to the village's list. Identifiers come checked and normalised from
-    validation.check_nominee (through NomineeForm). Raises ValidationError when the window is
-    closed, the quota is full, or the NIK became active elsewhere meanwhile."""
+    validation.check_nominee (through NomineeForm). With `replaces`, the new nominee stands for that
+    one (nominee_can_be_replaced, read again under the lock). Raises ValidationError when the window
+    is closed, the quota is full, `replaces` cannot be replaced, or the NIK became active elsewhere
+    meanwhile."""
     if not can_edit_village_list(created_by, village) or village.subdistrict.regency_id != programme.regency_id:
         raise PermissionDenied
     if not nomination_is_open(programme, today):
@@ -120,6 +122,12 @@ def nominee_create(*, programme: Programme, village: Village, created_by, nik: s
     try:
         with transaction.atomic():
             _lock_quota(programme, village)
+            if replaces is not None:
+                # Read again under the lock: another tab may have replaced it meanwhile.
+                replaces = Nominee.objects.select_for_update(of=("self",)).select_related("replaced_by").get(
+                    pk=replaces.pk)
+                if not nominee_can_be_replaced(replaces):
+                    raise ValidationError(nominee_replacement_refusal(replaces))
             full = quota_standing(programme, village).full_message
             if full:
                 raise ValidationError(full)
@@ -328,8 +336,39 @@ def nominee_delete(*, nominee: Nominee, deleted_by) -> None:
     events.announce_on_commit(ChangeKind.NOMINATION, regency_id)
 
 
+# --- Replacing a nominee -----------------------------------------------------------------------
+# The one replacement rule (DOMAIN.md §7: "a village may replace a rejected or ended nominee within
+# its quota"), asked by the village page before it shows *Ganti dengan calon lain*, by the replace
+# page, and by nominee_create under its quota lock. A rejected, refused or ended nominee gave its
+# place back when it left ACTIVE_STATES, so replacing frees nothing: the replacement takes a place
+# like any new nominee, and needs the window open and a place left.
+
 def nominee_can_be_replaced(nominee: Nominee) -> bool:
+    """Whether the nominee is one a replacement may stand for: rejected, refused by BPJS or ended,
+    and not replaced yet (each once)."""
     return nominee.status in INACTIVE_STATES and not hasattr(nominee, "replaced_by")
+
+
+def replacement_blocker(programme: Programme, village: Village, *, standing: QuotaStanding | None = None,
+                        today: dt.date | None = None) -> str | None:
+    """What the village must do (or wait for) before any of its replaceable nominees can be
+    replaced now, or None when a replacement can be added. `standing` is the village's
+    quotas.quota_standing when the caller has it (the village page), else it is read."""
+    if not nomination_is_open(programme, today):
+        return f"Belum bisa diganti. {_window_closed_message(programme)}"
+    standing = standing or quota_standing(programme, village)
+    if standing.is_full:
+        return f"Belum bisa diganti. {standing.full_message}"
+    return None
+
+
+def nominee_replacement_refusal(nominee: Nominee, *, standing: QuotaStanding | None = None,
+                                today: dt.date | None = None) -> str | None:
+    """Why `nominee` cannot be replaced now (the message for the officer), or None when it can."""
+    if not nominee_can_be_replaced(nominee):
+        return (f"{nominee.full_name} tidak bisa diganti: hanya calon yang ditolak, ditolak BPJS atau berhenti "
+                "yang bisa diganti, dan masing-masing sekali.")
+    return replacement_blocker(nominee.programme, nominee.village, standing=standing, today=today)
 
 
 def village_list_submit(*, programme: Programme, village: Village, submitted_by, minutes=None,

@@ -21,8 +21,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import timezone
 
-from common.formatting import format_date, format_datetime, format_rupiah
+from common.formatting import format_date, format_datetime, format_phone, format_rupiah
 
 from .checks import WARNING_LABELS
 from .enums import NomineeStatus as S
@@ -173,13 +174,15 @@ def _show(field_name: str, value, occupations: dict) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, dt.datetime):
-        return format_datetime(value)
+        return format_datetime(timezone.localtime(value) if timezone.is_aware(value) else value)
     if isinstance(value, dt.date):
         return format_date(value)
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if field_name == "monthly_income":
         return format_rupiah(value)
+    if field_name == "phone":
+        return format_phone(value)
     if model_field.is_relation:
         return f"#{value}"
     return str(value)

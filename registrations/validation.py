@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from common.formatting import format_date
+from common.phones import PHONE_INVALID, phone_normalised
 from villages.models import Village
 
 from .enums import ACTIVE_STATES, NomineeStatus
 from .models import Nominee, Programme
 from .nik import Issue, age_on, check_kk, check_nik, nik_search_hash
-from .phones import phone_normalised
 
 
 @dataclass
@@ -74,8 +74,7 @@ def check_nominee_data(*, programme: Programme, nik: str, kk: str, birth_date: d
     if phone:
         normalized = phone_normalised(phone)
         if normalized is None:
-            result.errors.append(Issue("phone", "format",
-                                       "Nomor HP tidak valid. Tulis seperti 0812 3456 7890 atau +62 812 3456 7890."))
+            result.errors.append(Issue("phone", "format", PHONE_INVALID))
         else:
             result.phone = normalized
     return result

@@ -41,7 +41,7 @@ from django.db.models import CharField, DateTimeField, IntegerField, TextChoices
 from django.utils import timezone
 from lokal.samaran import mask_pii
 
-from accounts.enums import BPJS_ROLES, DECISION_ROLES, OFFICE_ROLES, Role
+from accounts.enums import APPROVE_ROLES, BPJS_ROLES, DECISION_ROLES, OFFICE_ROLES
 from accounts.scope import region_scope
 from common import events as announcements
 from common.database import update_rows
@@ -74,9 +74,6 @@ ALREADY_IN_THIS_CHANGE = "Calon peserta ini muncul lebih dari sekali; hanya yang
 
 
 # --- Who may move a nominee ------------------------------------------------------------------------
-
-APPROVE_ROLES = frozenset({Role.REGENCY_APPROVER})
-
 
 def _in_regency(user, nominee) -> bool:
     return nominee.village.subdistrict.regency_id in region_scope(user).regency_ids
@@ -249,6 +246,26 @@ def four_eyes_refusal(nominee: Nominee, actor, *, verifiers: dict[int, object] |
     if verifier is None or verifier.pk != actor.pk:
         return ""
     return f"{nominee.full_name}: Anda yang memverifikasi calon ini; persetujuan harus oleh penyetuju lain."
+
+
+SOLE_APPROVER_VERIFIED = ("Calon ini diverifikasi oleh satu-satunya penyetuju; perlu penyetuju lain atau ubah ke "
+                          "satu langkah.")
+NO_APPROVER = ("Calon ini sudah diverifikasi, tetapi kabupaten/kota ini belum punya penyetuju; perlu akun penyetuju "
+               "atau ubah ke satu langkah.")
+
+
+def approval_blocked(nominee: Nominee, *, shortfall, verifiers: dict[int, object] | None = None) -> str:
+    """Why nobody can approve this verified nominee ("" when someone can): four eyes keeps its
+    verifier from approving it, and the regency's approval is short of people
+    (`shortfall`: accounts.selectors.approval_shortfall of its regency) — its only approver
+    verified it, or there is no approver at all. The nominee page and the village review page say
+    it beside the person; `verifiers` as for `four_eyes_refusal`."""
+    if shortfall is None or nominee.status != S.VERIFIED:
+        return ""
+    if shortfall.approver is None:
+        return NO_APPROVER
+    verifier = (last_verifiers([nominee]) if verifiers is None else verifiers).get(nominee.pk)
+    return SOLE_APPROVER_VERIFIED if verifier is not None and verifier.pk == shortfall.approver.pk else ""
 
 
 def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", reason: str = "",

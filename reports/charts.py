@@ -69,8 +69,8 @@ class BarGroup:
 
 @dataclass(frozen=True)
 class TrendPoint:
-    """One computed day: `x` orders and spaces the points (a date's ordinal: days apart stay days
-    apart), `label` names it ("30 Sep 2026"), `value` is the UCJ in percent."""
+    """One point of a trend: `x` orders and spaces the points (a date's ordinal: days apart stay days
+    apart), `label` names it ("30 Sep 2026", the date of its data), `value` is the UCJ in percent."""
 
     x: int
     label: str

@@ -5,7 +5,11 @@
 - `premium_commitment(regency, year=…)`: the premium the programme's registered workers cost per
   month and per year, and what was paid for their funded months, in one aggregate query;
 - `sort_rows` / `sort_columns`: the server-side sorting of the coverage tables (`?urut=-terdaftar`),
-  from a whitelist of keys, so a link sorts without JavaScript and a printout keeps the order.
+  from a whitelist of keys, so a link sorts without JavaScript and a printout keeps the order;
+- `ucj_trend(rows)`: the trend's points, each dated by its data (the official figure's date), not
+  by the day it was computed;
+- `furthest_subdistricts(rows, …)`: the one-page summary's five kecamatan furthest behind (see
+  its docstring for how a kecamatan without a target of its own is ranked).
 
 The state groups come from reports.coverage.rules (the same ones the snapshots count); the pages
 follow the current stage of registrations.selectors.current_programme (the stage a village works on).
@@ -14,8 +18,10 @@ Callers check `permissions.can_view_coverage` first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, F, FilteredRelation, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce
@@ -29,6 +35,7 @@ from .coverage import (
     NOMINATED_STATES,
     REGISTERED_STATES,
     SUBMITTED_STATES,
+    ucj_percent,
 )
 
 # --- The current stage's progress over villages ----------------------------------------------------
@@ -212,3 +219,99 @@ def sort_columns(order: str | None, *, first_label: str, query) -> list[SortColu
             aria_sort=("descending" if descending else "ascending") if sorted_here else None,
         ))
     return columns
+
+
+# --- The trend, dated by its data ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """A point of the UCJ trend: the date of its data, the UCJ then, and whether it is an official
+    figure's own (`official`) or the latest computed figure, the programme's workers included."""
+
+    day: dt.date
+    ucj: Decimal
+    official: bool
+
+
+def ucj_trend(rows: Iterable[tuple]) -> list[TrendPoint]:
+    """The trend of a region's UCJ over its stored days, each point dated by its data (Field fit
+    16: "per 30 November", not the day the figures were computed):
+    - one point per official figure the stored days stood on, at the figure's as-of date, with the
+      UCJ of that figure (official numerator ÷ denominator: on its own date the programme adds
+      nobody, DOMAIN §4's double-counting rule);
+    - the latest stored day, at its date: the latest official figure plus the programme's workers
+      registered after it, up to that day (the dashboard's headline);
+    - a day computed without an official figure (UCJ of the programme's workers over the target's
+      working population) at its own date: its data is the programme's on that day.
+    `rows`: (computed_on, official_as_of, official_numerator, covered, denominator), oldest first.
+    Days without a denominator are left out. Oldest first."""
+    points: dict[dt.date, TrendPoint] = {}
+    latest = None
+    for computed_on, as_of, numerator, covered, denominator in rows:
+        if denominator is None or covered is None:
+            continue
+        if as_of is not None:
+            points[as_of] = TrendPoint(day=as_of, ucj=ucj_percent(covered=numerator or 0, denominator=denominator),
+                                       official=True)
+        latest = TrendPoint(day=computed_on, ucj=ucj_percent(covered=covered, denominator=denominator),
+                            official=False)
+        if as_of is None:
+            points[computed_on] = latest
+    if latest is not None and latest.day not in points:
+        points[latest.day] = latest
+    return sorted(points.values(), key=lambda point: point.day)
+
+
+# --- The one-page summary: the kecamatan furthest behind -------------------------------------------
+
+#: How many kecamatan the one-page summary names.
+SUMMARY_SUBDISTRICTS = 5
+BEHIND_BY_UCJ = "ucj"
+BEHIND_BY_QUOTA = "quota"
+
+
+@dataclass(frozen=True)
+class BehindLine:
+    """A kecamatan on the summary's list: its UCJ and how far it is below the regency's target
+    (ranking by UCJ), or its programme places not yet registered with BPJS (ranking by quota)."""
+
+    name: str
+    code: str
+    ucj: Decimal | None
+    points_below_target: Decimal | None  # the regency's target − the kecamatan's UCJ, at least 0
+    quota: int | None
+    registered: int
+    places_left: int | None  # quota − registered, at least 0
+
+
+def furthest_subdistricts(rows: Sequence, *, target: Decimal | None,
+                          limit: int = SUMMARY_SUBDISTRICTS) -> tuple[str, list[BehindLine]]:
+    """The kecamatan furthest behind, for the one-page summary: (how they are ranked, the lines).
+
+    A kecamatan has no UCJ target of its own (Kemendagri sets one per regency, DOMAIN §4), and a UCJ
+    only where BPJS gave it an official figure. So:
+    - when at least one kecamatan has a UCJ (BEHIND_BY_UCJ): those with a UCJ, lowest first, with
+      how many points each is below the regency's target (the gap to the target is then largest
+      first); kecamatan without a UCJ cannot be placed on that scale and are left out;
+    - when none has (BEHIND_BY_QUOTA): the kecamatan with the most programme places not yet
+      registered with BPJS (quota − registered), the lower share registered first on a tie;
+      kecamatan without a quota are left out.
+    Ties end by code. `rows`: views.RegionRow-like (name, code, ucj_percent, quota, registered)."""
+    with_ucj = [row for row in rows if row.ucj_percent is not None]
+    if with_ucj:
+        ranked = sorted(with_ucj, key=lambda row: (row.ucj_percent, row.code))[:limit]
+        return BEHIND_BY_UCJ, [_behind_line(row, target) for row in ranked]
+    with_quota = [row for row in rows if row.quota]
+    ranked = sorted(with_quota, key=lambda row: (-(row.quota - min(row.registered, row.quota)),
+                                                 Decimal(row.registered) / row.quota, row.code))[:limit]
+    return BEHIND_BY_QUOTA, [_behind_line(row, target) for row in ranked]
+
+
+def _behind_line(row, target: Decimal | None) -> BehindLine:
+    below = None
+    if target is not None and row.ucj_percent is not None:
+        below = max(Decimal(0), target - row.ucj_percent)
+    left = None if row.quota is None else max(0, row.quota - row.registered)
+    return BehindLine(name=row.name, code=row.code, ucj=row.ucj_percent, points_below_target=below,
+                      quota=row.quota, registered=row.registered, places_left=left)

@@ -44,7 +44,6 @@ from django.utils.text import capfirst
 
 from common.access_log import export_job_done, export_job_record, export_record
 from common.database import RETRYABLE_DATABASE_ERRORS, server_side_cursors, values_in_chunks
-from common.formatting import display_percent
 from common.jobs import NOT_STARTED_MESSAGE, task_enqueue
 from common.models import ExportKind, ExportRecord, ExportStatus
 from registrations.crypto import decrypt_many, stored_token
@@ -57,7 +56,7 @@ from villages.models import Regency, Subdistrict, Village
 from villages.selectors import regency_of, regency_settings_get
 
 from . import exports
-from .coverage import regency_figures
+from .coverage import CoverageFigures, regency_figures
 from .models import RegionLevel
 from .selectors import latest_snapshots
 
@@ -199,7 +198,9 @@ def _recap_source(regency: Regency) -> tuple[list, bool]:
 
 
 def _recap_row(row, from_snapshot: bool) -> dict[str, object]:
-    programme = row if from_snapshot else row.programme
+    # The percentages through the rules again, as the pages take them (CoverageFigures.from_snapshot).
+    figures = CoverageFigures.from_snapshot(row) if from_snapshot else row
+    programme = figures.programme
     return {
         "code": row.region_code,
         "name": row.region_name,
@@ -212,7 +213,9 @@ def _recap_row(row, from_snapshot: bool) -> dict[str, object]:
         "active": programme.active,
         "premium_committed_rp": programme.premium_committed_rp,
         "denominator": row.denominator,
-        "ucj_percent": display_percent(row.ucj_percent),
+        "ucj_percent": figures.ucj_percent,
+        "target_percent": figures.target_percent if figures.has_ucj else None,
+        "target_achievement_percent": figures.target_achievement_percent,
         "emphasis": row.level != RegionLevel.VILLAGE,
     }
 
@@ -274,15 +277,16 @@ def export_write(output: BinaryIO, *, user, request: ExportRequest,
     if request.kind == ExportKind.COVERAGE_RECAP:
         source, from_snapshot = _recap_source(request.regency)
         source.sort(key=lambda row: row.region_code)  # each subdistrict followed by its villages
-        as_of = year = None
+        head = next((row for row in source if row.level == RegionLevel.REGENCY), source[0])
+        computed_at = None
         if from_snapshot:
-            head = next((row for row in source if row.level == RegionLevel.REGENCY), source[0])
-            as_of = timezone.localtime(head.computed_at, zone).replace(tzinfo=None)
-            year = head.year
-        else:
-            year = source[0].year if source else today.year
-        heading = exports.RecapHeading(regency_name=request.regency.name, office_name=office.office_name,
-                                       year=year, data_as_of=as_of, printed_on=today)
+            computed_at = timezone.localtime(head.computed_at, zone)  # written with its zone: "… pukul 08.15 WIB"
+        figures = CoverageFigures.from_snapshot(head) if from_snapshot else head
+        heading = exports.RecapHeading(
+            regency_name=request.regency.name, office_name=office.office_name, year=figures.year,
+            official_as_of=figures.official_as_of, counted_to=figures.on, computed_at=computed_at, printed_on=today,
+            ucj_percent=figures.ucj_percent, target_percent=figures.target_percent if figures.has_ucj else None,
+            target_achievement_percent=figures.target_achievement_percent)
         return exports.coverage_recap_workbook(
             output, heading=heading, rows=_rows(source, lambda row: _recap_row(row, from_snapshot)),
             progress=progress)

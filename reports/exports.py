@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import BinaryIO, NamedTuple
 
-from common.formatting import format_date, format_datetime, long_date
+from common.formatting import format_date, format_datetime, format_percent
 from common.tables import ExportColumn, address_text
 from common.workbooks import DATE, TEXT
 from common.xlsx_stream import Cell, CellStyle, SheetStream, TableColumn, column_letter
@@ -197,7 +198,7 @@ def _signature(sheet: SheetStream, signature: Signature, *, width: int) -> None:
     def line(cell: Cell) -> None:
         sheet.row([cell], start_column=column)
 
-    line(_text(sheet, f"{signature.place}, {long_date(signature.day)}"))
+    line(_text(sheet, f"{signature.place}, {format_date(signature.day)}"))
     for title in signature.titles:
         line(_text(sheet, title, bold=True))
     sheet.skip(4)
@@ -248,28 +249,56 @@ RECAP_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("premium_committed_rp", "Iuran didanai (Rp)", 16, "number"),
     ExportColumn("denominator", "Penduduk bekerja", 12, "number"),
     ExportColumn("ucj_percent", "UCJ (%)", 9, "percent"),
+    # Targets are set per regency (Kemendagri), so only the regency's row has them.
+    ExportColumn("target_percent", "Target UCJ (%)", 9, "percent"),
+    ExportColumn("target_achievement_percent", "Capaian target (%)", 10, "percent"),
 )
 RECAP_HEADERS = [column.header for column in RECAP_COLUMNS]
 
 
 @dataclass(frozen=True)
 class RecapHeading:
+    """What the recap's letterhead says. The data's date is the official figure's (`official_as_of`),
+    with the programme's workers counted up to `counted_to`, the snapshot's day: the dates the
+    figures are true on, not when they were computed (`computed_at`, said after them)."""
+
     regency_name: str
     office_name: str
     year: int
-    data_as_of: dt.datetime | None  # when the snapshot was computed (local time); None: live figures
+    official_as_of: dt.date | None  # the official BPJS figure the UCJ stands on; None: there is none
+    counted_to: dt.date  # the programme's workers registered up to this day are counted
+    computed_at: dt.datetime | None  # when the snapshot was computed (aware, the regency's zone); None: live
     printed_on: dt.date
+    ucj_percent: Decimal | None = None  # the regency's, as published (reports.coverage.rules)
+    target_percent: Decimal | None = None
+    target_achievement_percent: Decimal | None = None
 
 
 def recap_heading_lines(heading: RecapHeading) -> list[str]:
-    as_of = (f"Data per {format_datetime(heading.data_as_of)}" if heading.data_as_of is not None
-             else "Data dihitung langsung (belum ada perhitungan tersimpan)")
+    if heading.official_as_of is not None:
+        data = (f"Data per {format_date(heading.official_as_of)} (angka resmi BPJS Ketenagakerjaan), ditambah "
+                f"pekerja program yang terdaftar sampai {format_date(heading.counted_to)}")
+    else:
+        data = (f"Data per {format_date(heading.counted_to)} (pekerja program; belum ada angka resmi BPJS "
+                "Ketenagakerjaan)")
+    computed = (f"Dihitung {format_datetime(heading.computed_at)}" if heading.computed_at is not None
+                else "Dihitung langsung (belum ada perhitungan tersimpan)")
+    if heading.ucj_percent is None:
+        headline = f"UCJ {heading.regency_name} belum bisa dihitung (belum ada angka resmi maupun target)."
+    elif heading.target_percent is None:
+        headline = (f"UCJ {heading.regency_name} {format_percent(heading.ucj_percent)}. Belum ada target UCJ "
+                    f"tahun {heading.year}.")
+    else:
+        headline = (f"UCJ {heading.regency_name} {format_percent(heading.ucj_percent)} · target "
+                    f"{format_percent(heading.target_percent)} · capaian "
+                    f"{format_percent(heading.target_achievement_percent)} dari target (UCJ ÷ target × 100).")
     return [
         f"PEMERINTAH {heading.regency_name.upper()}",
         heading.office_name.upper(),
         f"REKAP CAKUPAN JAMSOSTEK (UCJ) PER KECAMATAN DAN DESA/KELURAHAN TAHUN {heading.year}",
-        f"{as_of}. Dicetak {format_date(heading.printed_on)}. UCJ hanya untuk wilayah yang punya angka penduduk "
-        "bekerja.",
+        f"{data}. {computed}. Dicetak {format_date(heading.printed_on)}. UCJ hanya untuk wilayah yang punya "
+        "angka penduduk bekerja.",
+        headline,
     ]
 
 
@@ -282,7 +311,7 @@ def coverage_recap_workbook(output: BinaryIO, *, heading: RecapHeading, rows: It
     lines = recap_heading_lines(heading)
     header_row = len(lines) + 2
     with _sheet(output, title=RECAP_SHEET, columns=columns, header_row=header_row) as sheet:
-        styles = [{"bold": True, "size": 12}, {"bold": True, "size": 12}, {"bold": True}, {}]
+        styles = [{"bold": True, "size": 12}, {"bold": True, "size": 12}, {"bold": True}, {}, {"bold": True}]
         _heading(sheet, list(zip(lines, styles, strict=True)), width=len(columns))
         sheet.skip()
         _header_row(sheet, columns)

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from common.formatting import parse_percent, read_whole_number
 from registrations.premiums import MONTHS_PER_YEAR, premium_cost
 
-from .coverage.rules import ucj_percent, workers_needed_for_target
+from .coverage.rules import ucj_percent, ucj_points_between, workers_needed_for_target
 
 if TYPE_CHECKING:  # the figures call the planner (CoverageFigures.as_json): no import back at run time
     from .coverage.figures import CoverageFigures
@@ -32,8 +32,8 @@ class Projection:
 
     added_workers: int
     covered: int
-    ucj_percent: Decimal  # full precision; shown with common.formatting.display_percent
-    points_gained: Decimal
+    ucj_percent: Decimal  # published (2 decimals, reports.coverage.rules)
+    points_gained: Decimal  # projected UCJ − today's UCJ, both as published
     premium_per_month_rp: int
     monthly_premium_rp: int
     annual_premium_rp: int
@@ -81,11 +81,12 @@ def fund_more_workers(figures: CoverageFigures, workers) -> Projection:
     _require_denominator(figures)
     covered = figures.covered + workers
     premium = figures.premium_per_month_rp
+    projected = ucj_percent(covered=covered, denominator=figures.denominator)
     return Projection(
         added_workers=workers,
         covered=covered,
-        ucj_percent=ucj_percent(covered=covered, denominator=figures.denominator),
-        points_gained=ucj_percent(covered=workers, denominator=figures.denominator),
+        ucj_percent=projected,
+        points_gained=ucj_points_between(before=figures.ucj_percent, after=projected),
         premium_per_month_rp=premium,
         monthly_premium_rp=premium_cost(members=workers, premium_per_month=premium),
         annual_premium_rp=premium_cost(members=workers, premium_per_month=premium, months=MONTHS_PER_YEAR),

@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("provinsi/<int:pk>/", views.province_detail, name="province-detail"),
     path("kabupaten/<int:pk>/", views.regency_detail, name="regency-detail"),
+    path("kabupaten/<int:pk>/ringkasan/", views.regency_summary, name="regency-summary"),
     path("kabupaten/<int:pk>/target/", views.target_edit, name="target-edit"),
     path("kabupaten/<int:pk>/angka-resmi/", views.figure_list, name="figure-list"),
     path("kabupaten/<int:pk>/angka-resmi/template/", views.figure_template, name="figure-template"),

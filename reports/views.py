@@ -39,9 +39,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.scope import province_get_for_user, regencies_for_user, regency_get_for_user, subdistrict_get_for_user
 from common.db_router import reads_from_replica
-from common.formatting import display_percent, format_date, format_number, format_percent, format_rupiah, long_date
+from common.formatting import (
+    display_percent,
+    format_axis_date,
+    format_date,
+    format_number,
+    format_percent,
+    format_rupiah,
+)
 from common.workbooks import xlsx_download
-from registrations.permissions import can_see_review_pages
+from registrations.permissions import can_see_review_pages, works_in_review
 from registrations.selectors import current_programme
 from villages.models import Subdistrict, Village
 
@@ -228,18 +235,24 @@ def _cache_set(key, value) -> None:
         pass
 
 
-def _trend(region_code: str, figures: CoverageFigures) -> dict:
-    """The UCJ per computed day of the figures' year (selectors.snapshot_trend, one query) as a line
-    chart with that year's target: another year's UCJ was measured against another target and often
-    another denominator. A chart needs two days with a UCJ; fewer leave the page's empty-state text."""
-    days = list(snapshot_trend(region_code).filter(year=figures.year).values_list("computed_on", "ucj_percent"))
-    points = [charts.TrendPoint(x=day.toordinal(), label=long_date(day, abbreviated=True), value=display_percent(ucj))
-              for day, ucj in days if ucj is not None]
+def _trend(region_code: str, figures: CoverageFigures, *, chart_id: str = "tren-ucj") -> dict:
+    """The UCJ trend of the figures' year (selectors.snapshot_trend, one query) as a line chart with
+    that year's target: another year's UCJ was measured against another target and often another
+    denominator. Each point is dated by its data (dashboard.ucj_trend): the official figures' dates,
+    then the latest computed day. A chart needs two points; fewer leave the page's empty-state text."""
+    rows = list(snapshot_trend(region_code).filter(year=figures.year).values_list(
+        "computed_on", "official_as_of", "official_numerator", "covered", "denominator"))
+    trend = dashboard.ucj_trend(rows)
+    points = [charts.TrendPoint(x=point.day.toordinal(), label=format_axis_date(point.day),
+                                value=point.ucj) for point in trend]
     chart = None
     if len(points) >= 2:
-        chart = charts.trend_chart(chart_id="tren-ucj", title=f"Tren UCJ {figures.region_name}", points=points,
+        chart = charts.trend_chart(chart_id=chart_id, title=f"Tren UCJ {figures.region_name}", points=points,
                                    target=figures.target_percent)
-    return {"trend_chart": chart, "trend_days": len(days), "trend_points": len(points)}
+    official = [point for point in trend if point.official]
+    latest = next((point for point in reversed(trend) if not point.official), None)
+    return {"trend_chart": chart, "trend_days": len(rows), "trend_points": len(points),
+            "trend_official_days": [point.day for point in official], "trend_latest": latest}
 
 
 def _commitment(regency, *, year: int) -> dict:
@@ -249,15 +262,36 @@ def _commitment(regency, *, year: int) -> dict:
 
 
 def _village_href(programme, village_pk: int | None) -> str | None:
-    """Where a village's name leads: its list in the stage's review page when the page has a
-    stage to link (only for the staff who read those pages, registrations.permissions.
-    can_see_review_pages), else the village's page under /wilayah/, which everyone who may read the
-    regency's coverage may open (same scope)."""
+    """Where a village's name leads: for the staff who work the review (registrations.permissions.
+    works_in_review), its list in the stage's review page when there is a stage to link; for
+    everyone else (the regent's office, the province, BPJS: they review nothing), the village's
+    own list, read-only for them, with the way back to this dashboard. Both are in the scope of
+    whoever may read the regency's coverage."""
     if village_pk is None:
         return None
     if programme is not None:
         return reverse("registrations:review-village", args=[programme.pk, village_pk])
-    return reverse("villages:village-detail", args=[village_pk])
+    return reverse("registrations:village", args=[village_pk])
+
+
+def _regency_rows(regency) -> tuple[CoverageSnapshot | None, CoverageFigures, RegionRow, list[RegionRow]]:
+    """(the regency's latest snapshot row or None, its figures, its table total, a row per
+    subdistrict linking to the subdistrict's page): the latest snapshots (one query) and the
+    subdistricts' ids (one query); live figures before the first recompute."""
+    head, rows = coverage_rows(regency, levels=[RegionLevel.SUBDISTRICT])
+    subdistrict_ids = dict(Subdistrict.objects.filter(regency=regency).values_list("code", "pk"))
+    figures = total = None
+    subdistrict_rows = []
+    for level, row in rows:
+        make = RegionRow.from_snapshot if head is not None else RegionRow.from_figures
+        if level == RegionLevel.REGENCY:
+            figures = CoverageFigures.from_snapshot(row) if head is not None else row
+            total = make(row)
+        else:
+            subdistrict_pk = subdistrict_ids.get(row.region_code)
+            href = subdistrict_pk and reverse("reports:subdistrict-detail", args=[subdistrict_pk])
+            subdistrict_rows.append(make(row, pk=subdistrict_pk, href=href))
+    return head, figures, total, subdistrict_rows
 
 
 # --- Pages ---------------------------------------------------------------------------------------
@@ -272,21 +306,10 @@ def regency_detail(request, pk):
 
     Queries, the same whatever the regency's size: the regency; the latest snapshots of the regency
     and its subdistricts; the subdistricts' ids (links); the regency's trend; the premium committed;
-    the current stage (one query when its window is open, two otherwise) and its villages' progress."""
+    the current stage (one query when its window is open, two otherwise) and its villages' progress.
+    The same figures on one A4 landscape page for a meeting: `regency_summary`."""
     regency = _regency_to_view(request, pk)
-    head, rows = coverage_rows(regency, levels=[RegionLevel.SUBDISTRICT])
-    subdistrict_ids = dict(Subdistrict.objects.filter(regency=regency).values_list("code", "pk"))
-    figures = total = None
-    subdistrict_rows = []
-    for level, row in rows:
-        make = RegionRow.from_snapshot if head is not None else RegionRow.from_figures
-        if level == RegionLevel.REGENCY:
-            figures = CoverageFigures.from_snapshot(row) if head is not None else row
-            total = make(row)
-        else:
-            subdistrict_pk = subdistrict_ids.get(row.region_code)
-            href = subdistrict_pk and reverse("reports:subdistrict-detail", args=[subdistrict_pk])
-            subdistrict_rows.append(make(row, pk=subdistrict_pk, href=href))
+    head, figures, total, subdistrict_rows = _regency_rows(regency)
     programme = current_programme(regency.pk, today=coverage_today())
     return render(request, "reports/regency_detail.html", {
         "regency": regency, "snapshot": head, "total": total,
@@ -299,6 +322,29 @@ def regency_detail(request, pk):
                         chart_title=f"Angka program per kecamatan, {regency.name}", anchor="per-kecamatan",
                         caption="Angka program dan UCJ per kecamatan"),
         **_trend(regency.code, figures), **_headline(figures), **_planner(request, figures),
+    })
+
+
+@reads_from_replica
+@login_required
+@require_GET
+def regency_summary(request, pk):
+    """"Ringkasan satu halaman": the dashboard for a meeting, on one A4 landscape page — UCJ against
+    the target, the programme's contribution, the premium committed, the trend, and the five
+    kecamatan furthest behind (dashboard.furthest_subdistricts says how they are ranked). The
+    same figures as the dashboard, from the same snapshot row through the same rules.
+
+    Queries, the same whatever the regency's size: the regency; the latest snapshots of the regency
+    and its subdistricts; the subdistricts' ids; the trend; the premium committed."""
+    regency = _regency_to_view(request, pk)
+    head, figures, _, subdistrict_rows = _regency_rows(regency)
+    ranking, behind = dashboard.furthest_subdistricts(subdistrict_rows, target=figures.target_percent)
+    return render(request, "reports/regency_summary.html", {
+        "regency": regency, "snapshot": head, "printed_on": coverage_today(),
+        "commitment": _commitment(regency, year=figures.year),
+        "ranking": ranking, "behind": behind, "subdistricts": len(subdistrict_rows),
+        "ranked_by_ucj": ranking == dashboard.BEHIND_BY_UCJ,
+        **_trend(regency.code, figures, chart_id="tren-ucj-ringkas"), **_headline(figures),
     })
 
 
@@ -362,14 +408,15 @@ def subdistrict_detail(request, pk):
     """A subdistrict's programme figures (and UCJ where it has an official figure) and a sortable
     line and bar per village, UCJ where the village has a denominator; each village's name leads
     to its list (`_village_href`). Queries do not grow with the villages: the subdistrict, the
-    latest snapshots, the villages' ids, and for the review roles the current stage (1–2)."""
+    latest snapshots, the villages' ids, and for the staff who work the review the current stage
+    (1–2)."""
     subdistrict = _subdistrict_to_view(request, pk)
     regency = subdistrict.regency
     head, rows = coverage_rows(regency, levels=[RegionLevel.SUBDISTRICT, RegionLevel.VILLAGE],
                                 code_prefix=subdistrict.code)
     village_ids = dict(Village.objects.filter(subdistrict=subdistrict).values_list("code", "pk"))
     programme = None
-    if can_see_review_pages(request.user, regency):
+    if works_in_review(request.user, regency):
         programme = current_programme(regency.pk, today=coverage_today())
     own, village_rows = None, []
     for level, row in rows:

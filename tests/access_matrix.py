@@ -171,7 +171,7 @@ def _decision(objects):
 
 def _bulk_decision(objects):
     nominee = objects["nominee"]
-    return {"action": "verify", "nominee": [nominee.pk], f"seen-{nominee.pk}": "submitted"}
+    return {"action": "verify", "nominee": [nominee.pk], f"seen-{nominee.pk}": "submitted", "confirmed": "yes"}
 
 
 ACCESS.update({
@@ -184,6 +184,7 @@ ACCESS.update({
     "accounts:regency-village-accounts-create": action(ADMINS, pk="regency"),
     "accounts:regency-village-passwords-reset": action(ADMINS, pk="regency"),
     "accounts:regency-account-password-reset": action(ADMINS, pk="regency"),
+    "accounts:regency-account-edit": form(ADMINS, pk="regency"),
     # --- regions ------------------------------------------------------------------------------------
     "villages:index": page(EVERYONE, scoped=False),
     "villages:province-detail": page({Role.PROVINCE_VIEWER, Role.SYSTEM_ADMIN}, pk="province"),
@@ -250,6 +251,7 @@ ACCESS.update({
     # --- coverage ---------------------------------------------------------------------------------------
     "reports:province-detail": read_only({Role.PROVINCE_VIEWER, Role.SYSTEM_ADMIN}, pk="province"),
     "reports:regency-detail": read_only(ABOVE_VILLAGE, pk="regency"),
+    "reports:regency-summary": read_only(ABOVE_VILLAGE, pk="regency"),  # the dashboard on one page
     "reports:target-edit": form(COVERAGE_ENTRY, pk="regency"),
     "reports:figure-list": page(COVERAGE_ENTRY, pk="regency"),
     "reports:figure-template": read_only(COVERAGE_ENTRY, pk="regency"),

@@ -18,6 +18,7 @@ from accounts.scope import (
     village_get_for_user,
     villages_with_officer_counts,
 )
+from accounts.selectors import approval_shortfall
 from accounts.views import refresh_session_regency
 from villages import services
 from villages.selectors import regency_settings_get, subdistricts_with_counts
@@ -89,4 +90,6 @@ def regency_settings_edit(request, pk):
         refresh_session_regency(request)
         messages.success(request, "Pengaturan kabupaten/kota disimpan.")
         return redirect("villages:regency-detail", pk=regency.pk)
-    return render(request, "villages/regency_settings_edit.html", {"regency": regency, "form": form})
+    return render(request, "villages/regency_settings_edit.html", {
+        "regency": regency, "form": form, "shortfall": approval_shortfall(regency),
+    })

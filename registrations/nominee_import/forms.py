@@ -8,17 +8,21 @@ from . import workbook as excel
 
 
 class NomineeUploadForm(forms.Form):
+    """A village's file: the portal's template, or OpenSID's participants of a programme, from the
+    "Expor" icon (.xlsx) or the "Unduh" button (an HTML report named .xls)."""
+
     file = forms.FileField(
-        label="Berkas Excel (.xlsx)",
-        help_text="Template dari portal atau ekspor peserta Program Bantuan dari OpenSID (lembar Peserta). "
-                  "Paling besar 5 MB.",
-        error_messages={"required": "Pilih berkas .xlsx yang akan diunggah."},
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument."
-                                                         "spreadsheetml.sheet"}),
+        label="Berkas Excel (.xlsx, atau .xls dari OpenSID)",
+        help_text="Template dari portal, atau daftar peserta dari OpenSID: Bantuan › Program Bantuan › ikon Expor "
+                  "di baris program (.xlsx), atau tombol Unduh di daftar peserta program (.xls). Paling besar 5 MB.",
+        error_messages={"required": "Pilih berkas yang akan diunggah."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,application/vnd.openxmlformats-officedocument."
+                                                         "spreadsheetml.sheet,application/vnd.ms-excel"}),
     )
 
     def clean_file(self):
-        return workbooks.clean_upload(self.cleaned_data["file"], max_bytes=excel.MAX_BYTES)
+        return workbooks.clean_upload(self.cleaned_data["file"], max_bytes=excel.MAX_BYTES,
+                                      extensions=(".xlsx", ".xls"))
 
 
 class RegencyNomineeUploadForm(forms.Form):

@@ -8,7 +8,9 @@ typed in by hand (checking.py, a set-based twin of the form), and the valid rows
 by services.nominees_import, which holds the nomination window, the quota and the one-active-
 nomination rule exactly as services.nominee_create does for one nominee. Warnings (sex or birth
 date that disagree with the NIK, an old regency code) are confirmed by confirming the import after
-reading them in the preview.
+reading them in the preview. A village's preview can also complete what its file lacks (OpenSID's
+files: the sex from the NIK, the occupation and the consent for the whole file or per row, a
+missing KK): choices.py, kept beside the upload in imports/<token>-pilihan.json until confirmed.
 
 Between preview and confirmation the uploaded file waits in storage, not in the session:
 imports/<token>.xlsx (common.uploads), where <token> is random and unguessable. The session holds only the
@@ -41,6 +43,7 @@ from villages.selectors import normalise_village_code
 
 from . import workbook as excel
 from .checking import RowCheck, RowChecker
+from .choices import CHOSEN_FIELDS, PER_ROW_LIMIT, SEXES, Filled, ImportChoices, fill_row, kk_missing
 
 OK, WARNING, ERROR = "ok", "warning", "error"
 SAVED, NOT_SAVED = "saved", "not_saved"
@@ -64,7 +67,9 @@ class RowOutcome:
     status: str  # OK, WARNING or ERROR; after apply, SAVED or NOT_SAVED for the rows that were valid
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    values: dict[str, str] = field(default_factory=dict)  # as read, for the rejected-rows workbook
+    notes: list[Problem] = field(default_factory=list)  # what the preview filled in (the sex from the NIK)
+    values: dict[str, str] = field(default_factory=dict)  # as read (and filled), for the rejected-rows workbook
+    kk_missing: bool = False  # the file gave no KK: the preview offers a box for it
     service_kwargs: dict | None = None  # what services.nominees_import takes, for valid rows
     village: Village | None = None  # where the row goes (its Kode desa, or the village of the upload)
 
@@ -89,6 +94,25 @@ class RowOutcome:
 class ImportReport:
     kind: str  # excel.TEMPLATE or excel.OPENSID
     rows: list[RowOutcome]
+    layout: str = excel.TEMPLATE  # excel.TEMPLATE, OPENSID_EXPORT or OPENSID_REPORT
+    columns: frozenset[str] = frozenset()  # the fields the file has a column for
+    choosing: bool = False  # the preview's choices were applied (the village's import)
+    occupations: list[tuple[int, str]] = field(default_factory=list)  # the active categories, as checked
+
+    @property
+    def layout_name(self) -> str:
+        return excel.LAYOUT_NAMES[self.layout]
+
+    @property
+    def offers_choices(self) -> bool:
+        """Whether the preview shows the choices: the file lacks a column they fill, or a row lacks
+        one of those values."""
+        return self.choosing and (any(name not in self.columns for name in CHOSEN_FIELDS) or any(
+            problem.column in _CHOSEN_HEADERS for row in self.rows for problem in row.errors))
+
+    @property
+    def per_row(self) -> bool:
+        return len(self.rows) <= PER_ROW_LIMIT
 
     def count(self, *statuses: str) -> int:
         return sum(1 for row in self.rows if row.status in statuses)
@@ -113,51 +137,62 @@ class ImportReport:
 # --- Preview and apply ----------------------------------------------------------------------
 
 def read_upload(content: bytes, *, regency_wide: bool) -> excel.SheetData:
-    """The rows of an upload, within the limits of its kind (WorkbookError otherwise)."""
+    """The rows of an upload, within the limits of its kind (WorkbookError otherwise). A village's
+    upload may also be OpenSID's participant report (HTML named .xls)."""
     if regency_wide:
         return excel.read_workbook(content, max_rows=excel.REGENCY_MAX_ROWS, max_bytes=excel.REGENCY_MAX_BYTES,
                                    max_unpacked_mb=excel.REGENCY_MAX_UNPACKED_MB)
-    return excel.read_workbook(content)
+    return excel.read_workbook(content, allow_html=True)
 
 
 def import_preview(*, programme: Programme, village: Village | None = None, content: bytes | None = None,
-                   sheet: excel.SheetData | None = None) -> ImportReport:
+                   sheet: excel.SheetData | None = None, choices: ImportChoices | None = None) -> ImportReport:
     """Reads and validates every row; writes nothing. With `village`, the file is that village's;
     without, it is a list for the programme's whole regency and each row's "Kode desa" says where
-    it goes. Raises excel.WorkbookError when the file as a whole cannot be used (wrong type, too
-    large, missing columns, no data). A fixed number of queries, whatever the number of rows."""
+    it goes. With `choices` (the village's preview, choices.py), the rows are first completed with
+    what the officer chose there and the sex the NIK gives. Raises excel.WorkbookError when the
+    file as a whole cannot be used (wrong type, too large, missing columns, no data). A fixed
+    number of queries, whatever the number of rows."""
     sheet = sheet or read_upload(content, regency_wide=village is None)
     categories = list(OccupationCategory.objects.filter(is_active=True).values_list("pk", "name"))
     checker = RowChecker(programme=programme, occupations={name.lower(): pk for pk, name in categories})
     villages = _Villages(programme=programme, village=village)
-    checked = [(row, checker.check(row.values)) for row in sheet.rows]
-    active = active_nominations(check.nik_hash for _, check in checked if check.nik_hash)
+    names = dict(categories)
+    checked = []
+    for row in sheet.rows:
+        fill = fill_row(row, choices, names) if choices is not None else None
+        checked.append((row, fill, checker.check(fill.values if fill is not None else row.values)))
+    active = active_nominations(check.nik_hash for _, _, check in checked if check.nik_hash)
     outcomes = []
-    for row, check in checked:
+    for row, fill, check in checked:
         target, village_problem = villages.place(row.values.get(excel.VILLAGE_FIELD, ""))
         other = active.get(check.nik_hash) if check.nik_hash else None
         if other is not None:
             check.errors["nik"] = [duplicate_text(other, village_id=target.pk if target else None,
                                                   regency_id=programme.regency_id)]
         outcomes.append(_outcome(row, check, sheet=sheet, categories=categories, village=target,
-                                 village_problem=village_problem))
+                                 village_problem=village_problem, fill=fill))
     _flag_repeated_niks(outcomes)
-    return ImportReport(kind=sheet.kind, rows=outcomes)
+    return ImportReport(kind=sheet.kind, rows=outcomes, layout=sheet.layout, columns=sheet.columns,
+                        choosing=choices is not None, occupations=categories)
 
 
 def import_apply(*, programme: Programme, created_by, village: Village | None = None, content: bytes | None = None,
                  sheet: excel.SheetData | None = None, today: dt.date | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> ImportReport:
+                 progress: Callable[[int, int], None] | None = None,
+                 choices: ImportChoices | None = None) -> ImportReport:
     """Validates the file again (the lists may have changed since the preview) and saves the valid
     rows together, in file order, through services.nominees_import. A row it refuses (quota full,
     window closed, the NIK saved elsewhere meanwhile) is reported NOT_SAVED with its message.
+    `choices`: what the officer settled in the preview (as import_preview takes them); a consent
+    chosen there is recorded as the officer's, at the moment of saving, as the form records it.
     A village's file: only the village's own officer (PermissionDenied); a regency-wide file: the
     regency's admin or approver, or the system administrator."""
     allowed = (can_edit_village_list(created_by, village) if village is not None
                else can_import_nominees(created_by, programme.regency))
     if not allowed:
         raise PermissionDenied
-    report = import_preview(content=content, sheet=sheet, programme=programme, village=village)
+    report = import_preview(content=content, sheet=sheet, programme=programme, village=village, choices=choices)
     valid = report.valid_rows
     results = services.nominees_import(programme=programme, created_by=created_by, today=today, progress=progress,
                                        rows=[(outcome.village, outcome.service_kwargs) for outcome in valid])
@@ -232,14 +267,17 @@ class _Villages:
 
 
 def _outcome(row: excel.SheetRow, check: RowCheck, *, sheet: excel.SheetData, categories: list[tuple[int, str]],
-             village: Village | None, village_problem: str | None) -> RowOutcome:
+             village: Village | None, village_problem: str | None, fill: Filled | None = None) -> RowOutcome:
     """The row's outcome in the preview's words: the reader's problems, then the form's errors by
-    column (in the form's order), then the village."""
-    outcome = RowOutcome(row=row.number, status=OK, values=dict(row.values), village=village)
+    column (in the form's order), then the village. With `fill` (the preview's choices applied), a
+    value still missing that the preview can fill says where to choose it."""
+    values = fill.values if fill is not None else row.values
+    outcome = RowOutcome(row=row.number, status=OK, values=dict(values), village=village,
+                         kk_missing=fill is not None and kk_missing(row))
     for problem in row.problems:
         outcome.errors.append(Problem(excel.HEADERS[problem.field], problem.message))
     refused = {problem.field for problem in row.problems}
-    occupation_name = row.values.get("occupation", "").strip()
+    occupation_name = values.get("occupation", "").strip()
     for name, messages in check.errors.items():
         if name in refused or not messages:
             continue  # the reader's explanation ("stored as a number") says more than "required"
@@ -247,10 +285,15 @@ def _outcome(row: excel.SheetRow, check: RowCheck, *, sheet: excel.SheetData, ca
         if name == "occupation" and occupation_name and "occupation" not in check.cleaned:
             messages = [f"Pekerjaan \"{occupation_name}\" tidak ada di daftar. Pilih salah satu: "
                         f"{', '.join(name for _, name in categories)}."]
+        elif fill is not None and name in CHOSEN_FIELDS and not values.get(name, "").strip():
+            messages = [_choose_message(name, sheet)]
         elif name in excel.HEADERS and name not in sheet.columns:
             messages = [f"Kolom {column} tidak ada di berkas {_source_name(sheet)}; isi di berkas perbaikan."]
         for message in messages:
             outcome.errors.append(Problem(column, str(message)))
+    if fill is not None and fill.sex_from_nik and "sex" not in check.errors:
+        outcome.notes.append(Problem(excel.HEADERS["sex"], f"Diisi dari NIK: {SEXES[fill.sex_from_nik]}. "
+                                     "Cocokkan dengan KTP; bila berbeda, ubah di baris ini."))
     if village_problem:
         outcome.errors.append(Problem(excel.HEADERS[excel.VILLAGE_FIELD], village_problem))
     for issue in check.warnings:
@@ -264,7 +307,27 @@ def _outcome(row: excel.SheetRow, check: RowCheck, *, sheet: excel.SheetData, ca
 
 
 def _source_name(sheet: excel.SheetData) -> str:
-    return "ekspor OpenSID" if sheet.kind == excel.OPENSID else "ini"
+    return {excel.OPENSID_EXPORT: "ekspor OpenSID", excel.OPENSID_REPORT: "laporan OpenSID"}.get(sheet.layout, "ini")
+
+
+_CHOSEN_HEADERS = frozenset(excel.HEADERS[name] for name in CHOSEN_FIELDS)
+
+
+def _choose_message(name: str, sheet: excel.SheetData) -> str:
+    """What to do about a value the preview can fill and that is still missing."""
+    if name == "occupation":
+        return "Belum dipilih. Pilih pekerjaan untuk semua baris di atas tabel, atau di baris ini."
+    if name == "consent":
+        return ("Persetujuan calon peserta belum dicatat. Bila calon sudah setuju, centang persetujuan untuk semua "
+                "baris di atas tabel, atau pilih \"Sudah setuju\" di baris ini.")
+    if name == "sex":
+        return "NIK tidak bisa dibaca untuk jenis kelamin. Pilih jenis kelamin di baris ini sesuai KTP."
+    # No. KK: required as on the form (a nominee's KK is checked and kept; nik.check_kk).
+    if sheet.layout == excel.OPENSID_EXPORT and "kk" not in sheet.columns:
+        return ("Ekspor OpenSID untuk program perorangan tidak memuat No. KK, dan No. KK wajib seperti di formulir. "
+                "Ketik No. KK di baris ini, atau unggah laporan dari tombol Unduh di daftar peserta OpenSID: "
+                "laporan itu memuat No. KK.")
+    return "No. KK wajib seperti di formulir. Ketik No. KK (16 digit sesuai kartu keluarga) di baris ini."
 
 
 def _flag_repeated_niks(outcomes: list[RowOutcome]) -> None:

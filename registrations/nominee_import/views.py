@@ -1,8 +1,14 @@
-"""The village officer's Excel import: template, upload, preview, confirm, rejected rows.
+"""The village officer's Excel import: template, upload, preview (with its choices), confirm,
+rejected rows.
 
 The session keeps, per upload, only its token and the programme and village ids (and after saving,
-row numbers with the service's messages): no NIK, no name. The file itself waits on disk; see
-imports.py for why and for how long.
+row numbers with the service's messages): no NIK, no name. The file itself waits on disk, and so
+do the choices made in the preview (choices.py: they may hold a typed KK); see importing.py for
+why and for how long.
+
+The preview's choices form posts to the preview (store, then show the preview again) or, with the
+save button, to confirm. Confirm saves only what the officer has seen: when the choices it
+receives differ from those the preview showed, it keeps them and shows the preview again.
 """
 
 from django.contrib import messages
@@ -14,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scope import village_get_for_user
 from common import uploads, workbooks
-from registrations.models import Programme
+from registrations.identifiers import masked_typed_nik
+from registrations.models import OccupationCategory, Programme
 from registrations.permissions import can_edit_village_list
 from registrations.quotas import quota_standing
 from registrations.selectors import current_programme
@@ -22,6 +29,7 @@ from registrations.services import nomination_is_open
 
 from . import importing as imports
 from . import workbook as excel
+from .choices import CHOSEN_FIELDS, MARKER, ImportChoices, row_field
 from .forms import NomineeUploadForm
 
 SESSION_KEY = "nominee_imports"
@@ -81,7 +89,7 @@ def upload(request, village_pk):
     if request.method == "POST" and programme is not None and form.is_valid():
         content = form.cleaned_data["file"].read()
         try:
-            excel.read_workbook(content)  # refuse a file we cannot use before keeping it
+            imports.read_upload(content, regency_wide=False)  # refuse a file we cannot use before keeping it
         except excel.WorkbookError as error:
             form.add_error("file", str(error))
         else:
@@ -107,25 +115,62 @@ def _pending_upload(request, village, token):
     return entry, programme, content
 
 
+def _choices(token) -> ImportChoices:
+    return ImportChoices.from_json(uploads.read_choices(token))
+
+
+def _posted_choices(request, programme, content, previous: ImportChoices) -> ImportChoices:
+    """The choices the preview's form sent (WorkbookError if the file can no longer be read)."""
+    sheet = imports.read_upload(content, regency_wide=False)
+    numbers = [row.number for row in sheet.rows] if len(sheet.rows) <= imports.PER_ROW_LIMIT else []
+    return ImportChoices.from_post(request.POST, row_numbers=numbers, previous=previous,
+                                   occupations=OccupationCategory.objects.filter(is_active=True)
+                                   .values_list("pk", flat=True))
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def preview(request, village_pk, token):
+    """GET: every row checked with the choices made so far. POST (the choices form's "Terapkan"):
+    keeps the choices, then shows the preview again."""
     village = _village_for_officer(request, village_pk)
     entry, programme, content = _pending_upload(request, village, token)
     if content is None:
         return entry  # the redirect _pending_upload chose
+    choices = _choices(token)
     try:
-        report = imports.import_preview(content=content, programme=programme, village=village)
+        if request.method == "POST":
+            uploads.store_choices(token, _posted_choices(request, programme, content, choices).to_json())
+            messages.info(request, "Pilihan diterapkan. Periksa hasilnya, lalu tekan Simpan. Belum ada yang disimpan.")
+            return redirect("registrations:import-preview", village_pk=village.pk, token=token)
+        report = imports.import_preview(content=content, programme=programme, village=village, choices=choices)
     except excel.WorkbookError as error:  # e.g. the occupation list changed; still nothing saved
         messages.error(request, str(error))
         return redirect("registrations:import-upload", village_pk=village.pk)
     remaining = quota_standing(programme, village).left
     return render(request, "registrations/import_preview.html", {
         "village": village, "programme": programme, "token": token, "report": report,
-        "rows": report.rows, "valid_count": len(report.valid_rows), "warning_count": report.count(imports.WARNING),
+        "rows": report.rows, "preview_rows": [_preview_row(row, choices) for row in report.rows],
+        "valid_count": len(report.valid_rows), "warning_count": report.count(imports.WARNING),
         "error_count": report.count(imports.ERROR), "remaining": remaining,
         "over_quota": remaining is not None and len(report.valid_rows) > remaining,
-        "window_open": nomination_is_open(programme), "is_opensid": report.kind == excel.OPENSID,
+        "window_open": nomination_is_open(programme),
+        "choices": choices, "occupations": report.occupations, "marker": MARKER, "per_row_limit": imports.PER_ROW_LIMIT,
+        "missing_headers": [excel.HEADERS[name] for name in CHOSEN_FIELDS if name not in report.columns],
+        "kk_missing_count": sum(1 for row in report.rows if row.kk_missing),
+        "sex_from_nik_count": sum(1 for row in report.rows if row.notes),
+        "consent_count": sum(1 for row in report.rows if row.values.get("consent") == "on"),
     })
+
+
+def _preview_row(outcome, choices: ImportChoices) -> dict:
+    """A preview row with what the page's per-row boxes need (names, current choice)."""
+    chosen = choices.row(outcome.row)
+    return {
+        "outcome": outcome, "chosen": chosen,
+        "kk_chosen": (masked_typed_nik(chosen.kk) or "diketik, belum 16 digit") if chosen.kk else "",
+        "fields": {name: row_field(name, outcome.row) for name in ("pekerjaan", "setuju", "jk", "kk")},
+    }
 
 
 @login_required
@@ -135,8 +180,17 @@ def confirm(request, village_pk, token):
     entry, programme, content = _pending_upload(request, village, token)
     if content is None:
         return entry  # the redirect _pending_upload chose
+    choices = _choices(token)
     try:
-        report = imports.import_apply(content=content, programme=programme, village=village, created_by=request.user)
+        if request.POST.get(MARKER):  # the save button of the choices form: were they changed meanwhile?
+            posted = _posted_choices(request, programme, content, choices)
+            if posted != choices:
+                uploads.store_choices(token, posted.to_json())
+                messages.warning(request, "Pilihan Anda berubah sejak pratinjau. Periksa hasilnya di bawah, lalu "
+                                          "tekan Simpan lagi. Belum ada yang disimpan.")
+                return redirect("registrations:import-preview", village_pk=village.pk, token=token)
+        report = imports.import_apply(content=content, programme=programme, village=village, created_by=request.user,
+                                      choices=choices)
     except excel.WorkbookError as error:
         messages.error(request, str(error))
         return redirect("registrations:import-upload", village_pk=village.pk)
@@ -179,7 +233,8 @@ def rejected_download(request, village_pk, token):
         content = None
         if upload_content is not None:
             try:
-                report = imports.import_preview(content=upload_content, programme=programme, village=village)
+                report = imports.import_preview(content=upload_content, programme=programme, village=village,
+                                                choices=_choices(token))
             except excel.WorkbookError:
                 report = None
             if report is not None and report.rejected_rows:

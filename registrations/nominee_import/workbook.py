@@ -2,12 +2,20 @@
 rows of strings, and the rejected-rows workbook. Pure functions on bytes and plain values, no
 database: imports.py binds each row to NomineeForm and decides what is saved.
 
-Two layouts are read:
+Three layouts are read (SheetData.layout):
 - our template (sheet "Calon peserta", headers from TEMPLATE_COLUMNS in the first row);
-- OpenSID's "Program Bantuan" participants export (sheet "Peserta": Peserta, No. Peserta, NIK,
-  Nama, Tempat Lahir, Tanggal Lahir, Alamat; see OpenSID's Program_bantuan::expor). It lacks most
-  of our fields; those rows come back as errors and the officer completes them in the rejected-rows
-  workbook, which has our template's layout and so can be uploaded again as it is.
+- OpenSID's "Program Bantuan" participants export, the "Expor" icon of a programme's row (sheet
+  "Peserta": Peserta, No. Peserta, NIK, Nama, Tempat Lahir, Tanggal Lahir, Alamat; see OpenSID's
+  Program_bantuan::expor);
+- OpenSID's participants report, the "Unduh" button of a programme's participant list: an HTML
+  page named .xls (read by common.html_tables, only for the village's import), with title rows, a
+  two-row header (the card's NIK, name, birth, sex and address under "Identitas di Kartu
+  Peserta"), the KK beside the NIK of a per-person programme, and dates written dd-mm-yyyy. The
+  same report saved again as .xlsx is recognised by its header too.
+OpenSID's files lack some of our fields (occupation and consent always, sex and the KK in the
+export): the village import's preview fills them (choices.py); what is still missing comes back
+as errors the officer completes in the rejected-rows workbook, which has our template's layout
+and so can be uploaded again as it is.
 
 What every upload workbook of the portal does the same way (the file checks, the header row, the
 "Petunjuk" sheet, dates in cells) is in workbooks.py, shared with the official-figures workbook.
@@ -16,6 +24,7 @@ What every upload workbook of the portal does the same way (the file checks, the
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,7 +34,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from common import workbooks
+from common import html_tables, workbooks
 from common.formatting import read_whole_number
 from common.workbooks import DATE, TEXT, Column, WorkbookError
 from registrations.nik import normalise_nik, strip_separators
@@ -43,6 +52,20 @@ DATA_SHEET = "Calon peserta"
 LISTS_SHEET = "Daftar"
 OPENSID_SHEET = "Peserta"
 TEMPLATE, OPENSID = "template", "opensid"
+# What was uploaded (SheetData.layout): our template, OpenSID's "Expor" workbook, OpenSID's "Unduh"
+# report (an HTML page named .xls, or the same saved again as .xlsx).
+OPENSID_EXPORT, OPENSID_REPORT = "opensid_export", "opensid_report"
+LAYOUT_NAMES = {TEMPLATE: "template portal", OPENSID_EXPORT: "ekspor OpenSID (ikon Expor, lembar Peserta)",
+                OPENSID_REPORT: "laporan OpenSID (tombol Unduh di daftar peserta)"}
+REPORT_SHEET = "Laporan OpenSID"  # how the preview and its messages name the report's table
+HEADER_SEARCH_ROWS = 12  # the header may sit below a few title rows (OpenSID's report has five)
+_OLD_EXCEL_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # a real .xls (Excel 97–2003), not a report
+OLD_EXCEL = ("Berkas ini Excel lama (.xls). Buka di Excel atau LibreOffice, simpan sebagai \"Excel Workbook "
+             "(.xlsx)\", lalu unggah lagi. Dari OpenSID, pakai Bantuan › Program Bantuan › ikon Expor di baris "
+             "program: berkasnya sudah .xlsx.")
+NO_REPORT_TABLE = ("Berkas ini halaman laporan (HTML yang dinamai .xls), tetapi tidak berisi tabel peserta dengan "
+                   "kolom NIK. Dari OpenSID, unduh lewat Bantuan › Program Bantuan › ikon Expor di baris program "
+                   "(.xlsx), atau tombol Unduh di daftar peserta program.")
 # Cells read as text, never as numbers: Excel keeps 15 significant digits, so a 16-digit NIK or KK
 # typed as a number has already lost its last digit, and a phone number its leading 0.
 IDENTIFIER_FIELDS = ("nik", "kk", "phone")
@@ -70,7 +93,8 @@ TEMPLATE_COLUMNS = [
            "1500000", 14),
     Column("data_source", "Sumber data", False, "DTSEN, DTKS, P3KE atau Usulan desa (pilih dari daftar). "
            "Kosong berarti Usulan desa.", "DTSEN", 14),
-    Column("decile", "Desil", False, "1 sampai 10, dari DTSEN/DTKS. Boleh kosong.", "2", 7),
+    Column("decile", "Desil", False, "Desil kesejahteraan keluarga di DTSEN/DTKS, 1 sampai 10 (1 = paling miskin). "
+           "Boleh kosong.", "2", 7),
     Column("mother_maiden_name", "Nama ibu kandung", False,
            "Boleh kosong. Data pribadi: simpan berkas ini dengan aman.", "", 22),
     Column("consent", "Persetujuan (Ya)", True, "Tulis Ya bila calon peserta sudah setuju datanya dipakai untuk "
@@ -85,6 +109,10 @@ REASON_HEADER = "Alasan"
 # must fill it (importing.py).
 VILLAGE_FIELD = "village_code"
 _OPENSID_PARTICIPANT = "_opensid_participant"  # "Peserta": the NIK, or the KK for household programmes
+# OpenSID's report: the fields under its "Identitas di Kartu Peserta" header (normalise_header).
+_CARD_GROUP = "identitas di kartu peserta"
+_CARD_FIELDS = {"nik": "nik", "nama": "full_name", "tempat lahir": "birth_place", "tanggal lahir": "birth_date",
+                "jenis kelamin": "sex", "alamat": "address"}
 
 # Header spellings we accept, after normalise_header (lower case, no brackets, no punctuation).
 _ALIASES = {
@@ -134,6 +162,11 @@ class SheetData:
     sheet_name: str
     columns: frozenset[str]  # fields that have a column in the sheet
     rows: list[SheetRow]
+    layout: str = TEMPLATE  # TEMPLATE, OPENSID_EXPORT or OPENSID_REPORT
+
+    @property
+    def layout_name(self) -> str:
+        return LAYOUT_NAMES[self.layout]
 
 
 # --- The template ---------------------------------------------------------------------------
@@ -202,10 +235,16 @@ def check_file(*, name: str, size: int, regency_wide: bool = False) -> None:
 
 
 def read_workbook(content: bytes, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES,
-                  max_unpacked_mb: int | None = None) -> SheetData:
+                  max_unpacked_mb: int | None = None, allow_html: bool = False) -> SheetData:
     """Reads the nominee rows of an uploaded workbook, every value as text. Raises WorkbookError
     (wrong type, too large, refused by the archive check, missing columns, no data, more than
-    `max_rows` rows) with a message for the officer."""
+    `max_rows` rows) with a message for the officer. With `allow_html` (the village's import), an
+    HTML report saved as .xls is read too: OpenSID's "Unduh" of a programme's participants."""
+    if allow_html:
+        if content[:8] == _OLD_EXCEL_MAGIC:
+            raise WorkbookError(OLD_EXCEL)
+        if html_tables.looks_like_html(content):
+            return _read_html(content, max_rows=max_rows, max_bytes=max_bytes)
     workbook = workbooks.fast_workbook(content, max_bytes=max_bytes, max_unpacked_mb=max_unpacked_mb)
     try:
         return _read_sheet(workbook, max_rows=max_rows)
@@ -222,35 +261,94 @@ def _read_sheet(workbook, *, max_rows: int) -> SheetData:
         kind, sheet_name = OPENSID, names[OPENSID_SHEET.lower()]
     else:
         kind, sheet_name = TEMPLATE, sheet_names[0]
-    rows = workbooks.sheet_rows(workbook, sheet_name)
+    return _read_table(workbooks.sheet_rows(workbook, sheet_name), kind=kind, sheet_name=sheet_name,
+                       max_rows=max_rows)
 
-    # The header is the first row naming NIK; a title or two above it is fine.
-    header_number, columns, seen_anything = 0, {}, False
-    for number, cells in enumerate(rows, start=1):
-        seen_anything = seen_anything or any(workbooks.filled(value) for value in cells or ())
+
+def _read_html(content: bytes, *, max_rows: int, max_bytes: int) -> SheetData:
+    """OpenSID's "Unduh" report (an HTML page named .xls): the table whose header names NIK."""
+    workbooks.check_file(name=".xls", size=len(content), max_bytes=max_bytes, extensions=(".xls",))
+    # A participant row has a dozen cells; room for the title rows and the layout table around it.
+    tables = html_tables.html_tables(content, max_cells=(max_rows + 50) * 40)
+    for rows in tables:
+        if _find_header(rows[:HEADER_SEARCH_ROWS + 1]) is not None:
+            return _read_table(iter(rows), kind=OPENSID, sheet_name=REPORT_SHEET, max_rows=max_rows,
+                               layout=OPENSID_REPORT)
+    raise WorkbookError(NO_REPORT_TABLE)
+
+
+@dataclass(frozen=True)
+class _Header:
+    number: int  # the row number of the (last) header row
+    columns: dict[int, str]  # column index → field
+    report: bool = False  # OpenSID's "Unduh" layout: two header rows, "Identitas di Kartu Peserta"
+    plus_column: int | None = None  # its second identifier column, whose cell OpenSID leaves out when empty
+    width: int = 0
+
+
+def _find_header(head: list) -> _Header | None:
+    """The header is the first row naming NIK; a title or a few above it are fine. OpenSID's
+    report has two header rows: the card's fields sit below "Identitas di Kartu Peserta"."""
+    for index, cells in enumerate(head[:HEADER_SEARCH_ROWS]):
+        if index + 1 < len(head) and (header := _report_header(cells, head[index + 1], index + 2)):
+            return header
         mapped = workbooks.map_header(cells, _HEADER_TO_FIELD)
-        if len(mapped) > len(columns):
-            columns = mapped
         if "nik" in mapped.values():
-            header_number, columns = number, mapped
-            break
-        if number >= 5:
-            break
-    if not seen_anything:
+            return _Header(index + 1, mapped)
+    return None
+
+
+def _report_header(top, below, number: int) -> _Header | None:
+    headers = [workbooks.normalise_header(value) for value in top or ()]
+    if _CARD_GROUP not in headers:
+        return None
+    group = headers.index(_CARD_GROUP)
+    columns = {}
+    for index in range(group, len(below or ())):
+        name = _CARD_FIELDS.get(workbooks.normalise_header(below[index]))
+        if name and name not in columns.values():
+            columns[index] = name
+    if "nik" not in columns.values():
+        return None
+    # Before the card: "No", then the participant (the NIK, or the KK of a household programme),
+    # then for those two kinds a second identifier ("No. KK" beside a NIK; the head's NIK beside a KK).
+    identifiers = [index for index, header in enumerate(headers[:group]) if header and header != "no"][:-1]
+    plus_column = None
+    if identifiers:
+        columns[identifiers[0]] = _OPENSID_PARTICIPANT
+        if len(identifiers) > 1:
+            plus_column = identifiers[1]
+            if headers[plus_column] in _ALIASES["kk"]:
+                columns[plus_column] = "kk"
+    return _Header(number, columns, report=True, plus_column=plus_column, width=len(below))
+
+
+def _read_table(rows, *, kind: str, sheet_name: str, max_rows: int, layout: str | None = None) -> SheetData:
+    head = list(itertools.islice(rows, HEADER_SEARCH_ROWS + 1))
+    header = _find_header(head)
+    if not any(workbooks.filled(value) for cells in head for value in cells or ()):
         raise WorkbookError(f"Lembar \"{sheet_name}\" kosong. Isi data calon peserta di bawah judul kolom, "
                             "lalu unggah lagi.")
+    if header is not None and header.report:
+        kind, layout = OPENSID, layout or OPENSID_REPORT
+    layout = layout or (OPENSID_EXPORT if kind == OPENSID else TEMPLATE)
     required = OPENSID_REQUIRED if kind == OPENSID else TEMPLATE_REQUIRED
+    columns = header.columns if header is not None else max(
+        (workbooks.map_header(cells, _HEADER_TO_FIELD) for cells in head[:HEADER_SEARCH_ROWS]), key=len, default={})
     missing = [HEADERS[name] for name in required if name not in columns.values()]
-    if not header_number or missing:
+    if header is None or missing:
         raise WorkbookError(
             f"Kolom wajib tidak ditemukan di lembar \"{sheet_name}\": {', '.join(missing)}. "
             "Pakai template dari portal dan jangan ubah judul kolom di baris pertama."
         )
 
     result, blank_run = [], 0
-    for number, cells in enumerate(rows, start=header_number + 1):
+    for number, cells in enumerate(itertools.chain(head[header.number:], rows), start=header.number + 1):
         if kind == OPENSID and cells and str(cells[0] or "").strip() == "###":
             break  # OpenSID's end-of-data marker
+        if header.plus_column is not None and cells and len(cells) == header.width - 1:
+            # OpenSID leaves the cell out when that identifier is empty: put the gap back.
+            cells = [*cells[:header.plus_column], "", *cells[header.plus_column:]]
         raw = {name: cells[index] if index < len(cells) else None for index, name in columns.items()}
         if not any(value.strip() if type(value) is str else workbooks.filled(value) for value in raw.values()):
             blank_run += 1
@@ -263,11 +361,13 @@ def _read_sheet(workbook, *, max_rows: int) -> SheetData:
         result.append(_read_row(number, raw, kind))
     if not result:
         raise WorkbookError(
-            f"Lembar \"{sheet_name}\" tidak berisi data calon peserta. Isi mulai baris {header_number + 1}, "
+            f"Lembar \"{sheet_name}\" tidak berisi data calon peserta. Isi mulai baris {header.number + 1}, "
             "di bawah judul kolom, lalu unggah lagi."
         )
     present = frozenset(columns.values()) - {_OPENSID_PARTICIPANT}
-    return SheetData(kind=kind, sheet_name=sheet_name, columns=present, rows=result)
+    if kind == OPENSID and any(row.values.get("kk") for row in result):
+        present |= {"kk"}  # a household programme's "Peserta" is the KK
+    return SheetData(kind=kind, sheet_name=sheet_name, columns=present, rows=result, layout=layout)
 
 
 def _read_row(number: int, raw: dict, kind: str) -> SheetRow:
@@ -298,6 +398,7 @@ def numeric_identifier_message(name: str) -> str:
             f"{header} dari {'KTP' if name == 'nik' else 'kartu keluarga'}.")
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _READ_AS_TYPED = frozenset({"birth_date", "sex", "consent", "monthly_income"})
 
 
@@ -325,9 +426,14 @@ def _as_text(name: str, value) -> str:
 
 
 def _date_text(value) -> str:
-    """A date as ISO; anything else as written (the form then says the date is invalid)."""
+    """A date as ISO; anything else as written (the form then says the date is invalid, naming
+    it: a whole number as the officer sees it in the cell, 99999 and not 99999.0)."""
     date = workbooks.cell_date(value)
-    return date.isoformat() if date else str(value).strip()
+    if date:
+        return date.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 def _sex(text: str) -> str:
@@ -352,6 +458,8 @@ def _rupiah(text: str) -> str:
 def _complete_opensid(row: SheetRow) -> None:
     """OpenSID's "Peserta" is the NIK (individual programmes) or the KK (household programmes);
     RT and RW often sit inside its address ("RT 003 / RW 001, Dusun II")."""
+    if "kk" in row.values and not strip_separators(row.values["kk"]):
+        row.values["kk"] = ""  # the report's "-" for a resident without a family card on file
     # A KK number has the NIK's shape: 16 digits.
     participant = normalise_nik(row.values.pop(_OPENSID_PARTICIPANT, ""))
     nik = strip_separators(row.values.get("nik", ""))
@@ -373,9 +481,18 @@ def rejected_workbook(*, rows: Sequence[dict[str, str]], reasons: Sequence[str],
     return template_workbook(occupations=occupations, data_sources=data_sources, rows=rows, reasons=list(reasons))
 
 
-def display_values(values: dict[str, str]) -> dict[str, str]:
-    """Row values as the officer should see them again in the rejected-rows workbook."""
-    shown = dict(values)
+def display_values(values: dict[str, str]) -> dict[str, str | dt.date]:
+    """Row values as the officer should see them again in the rejected-rows workbook: the consent
+    as "Ya", and a birth date the reader understood (kept as ISO text, `_date_text`) as a date cell,
+    which the column's DD-MM-YYYY format shows as the template asks ("25-08-1991") and the reader
+    takes back. A date it did not understand stays as the officer typed it, for them to correct."""
+    shown: dict[str, str | dt.date] = dict(values)
     if shown.get("consent") == "on":
         shown["consent"] = CONSENT_YES
+    birth_date = shown.get("birth_date")
+    if birth_date and _ISO_DATE.fullmatch(birth_date):
+        try:
+            shown["birth_date"] = dt.date.fromisoformat(birth_date)
+        except ValueError:
+            pass  # "1991-02-30": not a date, shown as written
     return shown

@@ -26,7 +26,7 @@ from registrations.enums import ACTIVE_STATES, QuotaRule
 from registrations.models import VillageQuota
 from registrations.permissions import can_import_nominees, can_manage_programmes
 from registrations.premiums import programme_budget
-from registrations.quotas import places_taken, places_taken_by_village, programme_quota_total
+from registrations.quotas import places_taken, places_taken_by_village, programme_quota_total, quota_rule_label
 from registrations.selectors import programme_get_for_user, programmes_for_user
 from villages.selectors import regency_settings_get
 
@@ -53,6 +53,7 @@ def programme_list(request, regency_pk):
     for programme in programmes:
         programme.window_label = _window_label(programme, today)
         programme.premium_label = format_rupiah(programme.premium_per_month)
+        programme.quota_rule_label = quota_rule_label(programme)
     can_manage = can_manage_programmes(request.user, regency)
     return render(request, "registrations/programme_list.html", {
         "regency": regency,
@@ -173,6 +174,7 @@ def _render_detail(request, programme, *, quota_form, status=200):
         "can_import": can_import_nominees(request.user, programme.regency),
         "window_label": _window_label(programme, timezone.localdate()),
         "premium_label": format_rupiah(programme.premium_per_month),
+        "quota_rule_label": quota_rule_label(programme),
         "budget_label": format_rupiah(budget) if budget is not None else None,
         "quota_total_label": None if quota_total is None else format_number(quota_total),
         "places_taken_label": format_number(places_taken(programme)),

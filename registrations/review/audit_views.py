@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.scope import regency_get_for_user
 from common.access_log import ExportKind, export_record
-from common.formatting import format_date, format_datetime
+from common.formatting import format_datetime, format_period
 from common.tables import table_workbook
 from common.workbooks import xlsx_download
 from registrations.permissions import can_export_events
@@ -65,7 +65,7 @@ def _zone_label(zone) -> str:
 
 
 def _workbook_response(request, regency, zone, start: dt.date, end: dt.date) -> HttpResponse:
-    period = f"{format_date(start)}–{format_date(end)}"
+    period = format_period(start, end)
     filename = f"Riwayat keputusan {regency.name} {period}.xlsx"
     # The events and their log row in one transaction: no log row, no file (common.access_log).
     with transaction.atomic():
@@ -73,7 +73,7 @@ def _workbook_response(request, regency, zone, start: dt.date, end: dt.date) -> 
         content = table_workbook(
             sheet_title="Riwayat keputusan",
             heading=[f"Riwayat keputusan calon peserta — {regency.name}",
-                     f"Periode {format_date(start)} s.d. {format_date(end)} (waktu {_zone_label(zone)})",
+                     f"Periode {period} (waktu {_zone_label(zone)})",
                      f"Diunduh oleh {request.user.display_name} pada "
                      f"{format_datetime(timezone.localtime(timezone.now(), zone))}. NIK disamarkan."],
             headers=audit.HEADERS, rows=rows, widths=audit.WIDTHS,

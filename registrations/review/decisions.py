@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from common.formatting import format_datetime
 from common.jobs import JobResult, job_start
 from registrations import workflow
 from registrations.enums import Action
@@ -73,9 +74,9 @@ def decision_messages(result: workflow.BulkResult, names: dict[int, str], action
 
 def replay_message(already: dict, action: str) -> str:
     """The answer to a decision form sent again (common.replays): `already` maps pk → when this
-    person's first sending decided it ("3 calon sudah disetujui pukul 10.02 …")."""
+    person's first sending decided it ("3 calon sudah disetujui pada 4 Desember 2026 pukul 10.02 WIB …")."""
     at = timezone.localtime(max(already.values()))
-    return (f"{len(already)} calon sudah {DONE[action]} pukul {at:%H.%M} (kiriman pertama Anda); "
+    return (f"{len(already)} calon sudah {DONE[action]} pada {format_datetime(at)} (kiriman pertama Anda); "
             "kiriman kedua tidak mengubah apa-apa.")
 
 

@@ -16,6 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.enums import Role
+from accounts.permissions import can_manage_regency
+from accounts.selectors import approval_shortfall
 from common.access_log import reveal_record
 from common.formatting import format_rupiah
 from common.replays import shown_at
@@ -24,7 +27,7 @@ from registrations.checks import review_checks
 from registrations.enums import Action, NomineeStatus
 from registrations.identifiers import birth_label, identifiers_visible, shown_birth, shown_kk, shown_nik
 from registrations.models import Nominee
-from registrations.permissions import can_edit_nominee, can_see_review_pages
+from registrations.permissions import can_edit_nominee, can_see_review_pages, works_in_review
 from registrations.timeline import nominee_timeline
 
 from .decisions import DONE as BULK_DONE
@@ -99,18 +102,27 @@ def _page(request, nominee: Nominee, *, decision_form=None, end_form=None):
         reveal_record(requested_by=user, regency=regency, village=nominee.village, nominee_id=nominee.pk)
     actions = workflow.available_actions(user, nominee)
     can_end = workflow.can_act(user, nominee, Action.END)
+    # Verified, and nobody left who may approve it (the only approver verified it): said to staff.
+    blocked = (workflow.approval_blocked(nominee, shortfall=approval_shortfall(regency))
+               if is_staff and nominee.status == NomineeStatus.VERIFIED else "")
     context = {
         "nominee": nominee,
         "regency": regency,
         "is_staff": is_staff,
+        # The breadcrumb: the review for those who work it, else the way back to the coverage
+        # dashboard for those above the village (templates/registrations/includes_dashboard_crumbs.html).
+        "works_in_review": works_in_review(user, regency),
+        "from_dashboard": user.role != Role.VILLAGE_OFFICER,
         "full_identifiers": full_identifiers,
         "nik": shown_nik(nominee, full=full_identifiers),
         # Shown only with full identifiers (the template): others see no KK at all.
         "kk": shown_kk(nominee, full=full_identifiers),
         "birth_label": birth_label(full=full_identifiers),
-        "birth": shown_birth(nominee, full=full_identifiers, today=timezone.localdate(), long=True),
+        "birth": shown_birth(nominee, full=full_identifiers, today=timezone.localdate()),
         "income_label": format_rupiah(nominee.monthly_income),
         # The village review page's checks include reads `row.checks`.
+        "approval_blocked": blocked,
+        "can_manage_regency": can_manage_regency(user, regency),
         "checks_row": {"checks": review_checks(nominee.programme, [nominee])[nominee.pk]} if is_staff else None,
         "replaces": nominee.replaces,
         "replaced_by": getattr(nominee, "replaced_by", None),

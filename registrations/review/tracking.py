@@ -2,8 +2,12 @@
 regency stands with its list, so the office knows whom to chase before the window closes.
 
 Read-only. `submission_rows` answers with one row per village in two queries however many villages
-and nominees there are (the villages with their counts, then the village officers' usernames);
-the page and the Excel export both call it, so the export never says more than the page. A
+and nominees there are (the villages with their counts, then the village officers' names and
+phone numbers); the page and the Excel export both call it, so the export never says more than
+the page. `officer_contacts` turns a row's officers into what the person may see: the number in
+full and a WhatsApp link with a ready message (`reminder_text`) for the staff who call villages
+(accounts.permissions.can_see_phone_numbers) when the village has not sent, the masked number
+for everyone else. A
 village's quota is registrations.quotas' rule (`per_village_quota` over the override annotated in
 the same query), as on the village's own page.
 Callers check `permissions.can_see_review_pages` first.
@@ -22,7 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from accounts.models import RegionAssignment
-from common.formatting import long_date
+from common.formatting import format_date
+from common.phones import phone_masked, phone_national, whatsapp_link
 from common.working_days import working_days
 from registrations import quotas
 from registrations.enums import ACTIVE_STATES
@@ -46,6 +51,25 @@ class SubmissionState(models.TextChoices):
 
 
 @dataclass(frozen=True)
+class Officer:
+    """A village officer's account as submission tracking needs it: who to call. `phone` is the
+    stored form (+62…, or ""); what a person sees of it is `officer_contacts`' business."""
+
+    username: str
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    """An officer as one person sees them on the page or in the export."""
+
+    name: str  # "Siti Aminah (op-1705012002)", or the username alone when the account has no name
+    phone: str  # 081234567890 in full, 0812****7890 masked, "" when none was given
+    whatsapp: str  # https://wa.me/62…?text=… (full numbers, villages that have not sent), else ""
+
+
+@dataclass(frozen=True)
 class SubmissionRow:
     village: Village  # with its subdistrict
     quota: int | None  # None: the programme has no per-village quota
@@ -57,7 +81,12 @@ class SubmissionRow:
     returned: int  # returned, waiting for the village to correct and resend
     last_submitted_at: dt.datetime | None
     state: SubmissionState
-    officers: tuple[str, ...]  # the village officers' usernames (never their phone numbers)
+    officers: tuple[Officer, ...]  # the village's active officers, by username
+
+    @property
+    def not_sent(self) -> bool:
+        """The village still owes the regency its list (or its corrections): the ones to chase."""
+        return self.state != SubmissionState.SENT
 
 
 def _state(*, total: int, filled: int, drafts: int, returned: int, quota: int | None,
@@ -111,12 +140,14 @@ def submission_rows(programme: Programme, *, today: dt.date,
     if subdistrict_id is not None:
         villages = villages.filter(subdistrict_id=subdistrict_id)
     officers = defaultdict(list)
-    for village_id, username in (
+    for village_id, username, first_name, last_name, phone in (
         RegionAssignment.objects.filter(village__subdistrict__regency_id=programme.regency_id,
                                         user__role=Role.VILLAGE_OFFICER, user__is_active=True)
-        .order_by("user__username").values_list("village_id", "user__username")
+        .order_by("user__username")
+        .values_list("village_id", "user__username", "user__first_name", "user__last_name", "user__phone")
     ):
-        officers[village_id].append(username)
+        name = f"{first_name} {last_name}".strip()
+        officers[village_id].append(Officer(username=username, name=name, phone=phone))
 
     closed = today > programme.nomination_closes
     rows = []
@@ -131,6 +162,49 @@ def submission_rows(programme: Programme, *, today: dt.date,
             officers=tuple(officers.get(village.pk, ())),
         ))
     return rows
+
+
+def reminder_text(*, programme: Programme, row: SubmissionRow, officer: Officer, today: dt.date,
+                  sender: str = "") -> str:
+    """The ready WhatsApp message to a village that has not sent: whom, which village, which
+    programme, what is missing and by when, in the office's words. No personal data but the
+    officer's own name."""
+    village = row.village
+    greeting = f"Yth. Bapak/Ibu {officer.name}" if officer.name else "Yth. Bapak/Ibu operator"
+    where = f"{village.get_kind_display()} {village.name}"
+    closes = format_date(programme.nomination_closes)
+    if row.state == SubmissionState.RETURNED:
+        what = (f"ada {row.returned} calon peserta {programme} dari {where} yang dikembalikan untuk diperbaiki. "
+                f"Mohon diperbaiki dan dikirim lagi ke kabupaten")
+        when = f" paling lambat {closes}." if today <= programme.nomination_closes else " secepatnya."
+    elif row.state == SubmissionState.LATE:
+        what = (f"daftar calon peserta {programme} dari {where} belum dikirim ke kabupaten, dan batas "
+                f"pengusulan {closes} sudah lewat. Mohon segera menghubungi dinas")
+        when = "."
+    else:
+        what = f"daftar calon peserta {programme} dari {where} belum dikirim ke kabupaten. Mohon dilengkapi dan dikirim"
+        when = f" paling lambat {closes}."
+    signature = f" Terima kasih. — {sender}" if sender else " Terima kasih."
+    return (f"{greeting}, {what}{when} Caranya: masuk ke Jamsostek Portal, menu Desa saya, lalu Kirim ke "
+            f"kabupaten.{signature}")
+
+
+def officer_contacts(row: SubmissionRow, *, programme: Programme, today: dt.date, full: bool,
+                     sender: str = "") -> list[Contact]:
+    """The row's officers as this person may see them: with `full` (the staff who call villages,
+    accounts.permissions.can_see_phone_numbers) the number as an office dials it and, for a
+    village that has not sent, a WhatsApp link with `reminder_text`; otherwise the masked number
+    and no link. Pure: no query."""
+    contacts = []
+    for officer in row.officers:
+        name = f"{officer.name} ({officer.username})" if officer.name else officer.username
+        if not full:
+            contacts.append(Contact(name=name, phone=phone_masked(officer.phone), whatsapp=""))
+            continue
+        link = whatsapp_link(officer.phone, reminder_text(programme=programme, row=row, officer=officer,
+                                                          today=today, sender=sender)) if row.not_sent else ""
+        contacts.append(Contact(name=name, phone=phone_national(officer.phone), whatsapp=link))
+    return contacts
 
 
 def state_summary(rows: Iterable[SubmissionRow]) -> list[tuple[SubmissionState, int]]:
@@ -153,13 +227,13 @@ def deadline(programme: Programme, today: dt.date) -> Deadline:
     opens, closes = programme.nomination_opens, programme.nomination_closes
     if today < opens:
         return Deadline(is_open=False, is_closed=False, working_days=0,
-                        label=f"belum dibuka (dibuka {long_date(opens)})")
+                        label=f"belum dibuka (dibuka {format_date(opens)})")
     if today <= closes:
         days = working_days(today, closes)
         return Deadline(is_open=True, is_closed=False, working_days=days,
-                        label=f"{days} hari kerja lagi (ditutup {long_date(closes)})")
+                        label=f"{days} hari kerja lagi (ditutup {format_date(closes)})")
     days = working_days(closes + dt.timedelta(days=1), today)
     since = f"ditutup {days} hari kerja lalu" if days else "baru ditutup"
     return Deadline(is_open=False, is_closed=True, working_days=days,
-                    label=f"{since} ({long_date(closes)})")
+                    label=f"{since} ({format_date(closes)})")
 

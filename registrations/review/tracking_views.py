@@ -3,7 +3,9 @@ office uses to chase villages. Both take the same filters (?keadaan=…&kecamata
 rows from tracking.submission_rows.
 
 Who: regency staff who read the review pages (permissions.can_see_review_pages); anyone else,
-the village officer included, gets the same 404 as for a missing programme.
+the village officer included, gets the same 404 as for a missing programme. The officers' phone
+numbers, and the WhatsApp links to villages that have not sent, are in full for the staff who call
+villages (accounts.permissions.can_see_phone_numbers), masked and without links for the others.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.permissions import can_see_phone_numbers
+from accounts.session import OFFICE_LABEL_KEY
 from common.access_log import ExportKind, export_record
 from common.formatting import format_datetime
 from common.tables import table_workbook
@@ -32,9 +36,11 @@ logger = logging.getLogger(__name__)
 EXPORT_HEADERS = [
     "Kecamatan", "Desa/kelurahan", "Kode wilayah", "Kuota", "Terisi", "Draf belum dikirim",
     "Menunggu verifikasi", "Terverifikasi", "Disetujui", "Dikembalikan", "Terakhir dikirim", "Keadaan",
-    "Akun operator desa",
+    "Operator desa", "Nomor HP operator", "Tautan WhatsApp",
 ]
-EXPORT_WIDTHS = [18, 22, 15, 8, 8, 10, 12, 12, 10, 12, 17, 28, 24]
+EXPORT_WIDTHS = [18, 22, 15, 8, 8, 10, 12, 12, 10, 12, 17, 28, 30, 16, 40]
+# One village may have several officers: one line each, in one cell.
+CELL_LINES = "\n"
 
 
 def _programme_for_review(user, pk):
@@ -59,6 +65,11 @@ def _rows(request, programme):
     subdistricts, subdistrict, state = _filters(request, programme)
     rows = tracking.submission_rows(programme, today=today, subdistrict_id=subdistrict.pk if subdistrict else None)
     shown = [row for row in rows if row.state == state] if state else rows
+    full = can_see_phone_numbers(request.user)
+    # The office's name signs the WhatsApp message; kept in the session at login (no query).
+    sender = request.session.get(OFFICE_LABEL_KEY, "")
+    lines = [(row, tracking.officer_contacts(row, programme=programme, today=today, full=full, sender=sender))
+             for row in shown]
     return {
         "programme": programme,
         "regency": programme.regency,
@@ -77,6 +88,8 @@ def _rows(request, programme):
         "summary": tracking.state_summary(rows),
         "village_count": len(rows),
         "rows": shown,
+        "lines": lines,  # (row, its officers as this person may see them)
+        "full_phones": full,
     }
 
 
@@ -105,7 +118,7 @@ def submissions_export(request, pk):
                 f"Pengusulan {context['deadline'].label} · keadaan per {format_datetime(now)}",
             ],
             headers=EXPORT_HEADERS,
-            rows=[_export_row(row) for row in rows],
+            rows=[_export_row(row, contacts) for row, contacts in context["lines"]],
             widths=EXPORT_WIDTHS,
         )
         export_record(kind=ExportKind.SUBMISSION_TRACKING, requested_by=request.user, regency=programme.regency,
@@ -116,12 +129,15 @@ def submissions_export(request, pk):
     return xlsx_download(content, filename)
 
 
-def _export_row(row: tracking.SubmissionRow) -> list:
+def _export_row(row: tracking.SubmissionRow, contacts: list[tracking.Contact]) -> list:
     last = row.last_submitted_at
     return [
         row.village.subdistrict.name, row.village.name, row.village.code, row.quota, row.filled, row.drafts,
         row.submitted, row.verified, row.approved, row.returned,
         # Excel has no time zones: the local time of the regency, as the page shows it.
         timezone.localtime(last).replace(tzinfo=None) if last else None,
-        str(row.state.label), ", ".join(row.officers),
+        str(row.state.label),
+        CELL_LINES.join(contact.name for contact in contacts),
+        CELL_LINES.join(contact.phone for contact in contacts if contact.phone),
+        CELL_LINES.join(contact.whatsapp for contact in contacts if contact.whatsapp),
     ]

@@ -18,6 +18,7 @@ progress page of the job that makes it.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -27,17 +28,19 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import can_manage_regency
 from accounts.scope import region_scope
+from accounts.selectors import approval_shortfall
 from common.jobs import job_url
 from common.models import Job
 from common.replays import shown_at
 from registrations import selectors, workflow
 from registrations.checks import review_checks
-from registrations.enums import Action
+from registrations.enums import Action, ReviewReason
 from registrations.enums import NomineeStatus as S
 from registrations.identifiers import identifiers_visible, shown_nik
 from registrations.nik import nik_search_hash
-from registrations.permissions import can_decide_in, can_see_review_pages
+from registrations.permissions import can_decide_in, can_see_review_pages, works_in_review
 from villages.models import Regency
 
 from . import decisions
@@ -80,6 +83,14 @@ def _may_review_somewhere(user) -> bool:
     scope = region_scope(user)
     return can_see_review_pages(user, Regency()) if scope.everything else any(
         can_see_review_pages(user, Regency(pk=regency_id)) for regency_id in scope.regency_ids)
+
+
+def _shortfall_context(user, programme, shortfall, blocked_count: int) -> dict:
+    """The warning a regency short of approvers gets on its review pages (accounts.selectors.
+    approval_shortfall): what is stuck, how many, and, for whoever can change it, the way to the
+    settings."""
+    return {"shortfall": shortfall, "blocked_count": blocked_count,
+            "can_manage_regency": can_manage_regency(user, programme.regency)}
 
 
 def _decision_form(user, programme):
@@ -130,7 +141,10 @@ def queue(request):
     paginator.count = counts[filters.status] if filters.status else sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))
     can_decide = can_decide_in(user, programme.regency)
+    shortfall = approval_shortfall(programme.regency)
+    blocked = selectors.nominees_blocked_count(programme, shortfall) if shortfall else 0
     return render(request, "registrations/review_queue.html", {
+        **_shortfall_context(user, programme, shortfall, blocked),
         "programme": programme,
         "programmes": programmes,
         "several_regencies": len({p.regency_id for p in programmes}) > 1,
@@ -145,8 +159,21 @@ def queue(request):
         "nik_search": "nik" in request.GET,
         "without_nik_search": _without(request.GET, "page", "nik"),
         "decision_form": _decision_form(user, programme) if can_decide else None,
+        "village_choice": _village_choice(form, page, data) if can_decide else None,
         "next": request.get_full_path(),
     })
+
+
+def _village_choice(form, page, data) -> dict | None:
+    """"Pilih semua N calon di desa ini": when the queue is filtered to one village and it does not
+    fit on one page, the decision can cover all of them (the village's pk and the queue's filters
+    go with it, views.bulk_decide picks the nominees again). None otherwise."""
+    village = getattr(form, "cleaned_data", {}).get("village")
+    if village is None or page.paginator.count <= len(page.object_list):
+        return None
+    filters = data.copy()
+    filters.pop("page", None)
+    return {"village": village, "count": page.paginator.count, "filters": filters.urlencode()}
 
 
 @login_required
@@ -211,15 +238,19 @@ def village(request, programme_pk, village_pk):
     rows = _rows(user, programme, nominees)
     can_decide = can_decide_in(user, programme.regency)
     may_approve = can_decide and bool(selectors.action_from_states(user, programme, Action.APPROVE))
+    shortfall = approval_shortfall(programme.regency)
     for row in rows:
         row["verified_by"] = verifiers.get(row["nominee"].pk)
         # Four eyes, said before the approver tries: the workflow refuses it anyway.
         row["needs_other_approver"] = may_approve and bool(
             workflow.four_eyes_refusal(row["nominee"], user, verifiers=verifiers))
+        # … and when no other approver exists, nobody can: said to everyone who reads the page.
+        row["approval_blocked"] = workflow.approval_blocked(row["nominee"], shortfall=shortfall, verifiers=verifiers)
     counts = {}
     for nominee in nominees:
         counts[nominee.status] = counts.get(nominee.status, 0) + 1
     return render(request, "registrations/review_village.html", {
+        **_shortfall_context(user, programme, shortfall, sum(bool(row["approval_blocked"]) for row in rows)),
         "programme": programme,
         "village": village,
         "rows": rows,
@@ -227,9 +258,13 @@ def village(request, programme_pk, village_pk):
         "status_counts": [(label, counts[status]) for status, label in S.choices if status in counts],
         "submission": selectors.village_submission(programme, village),
         "decision_form": _decision_form(user, programme) if can_decide else None,
+        "select_all_label": f"Pilih semua calon {village.get_kind_display().lower()} ini ({len(rows)})",
         "whole_village": _whole_village_buttons(user, programme, counts) if can_decide else [],
         "next": request.get_full_path(),
         "queue_url": f"{reverse('registrations:review-queue')}?programme={programme.pk}",
+        # The regent's office viewer reads this page too (from the submission tracking): for it the
+        # page is the village's list under the coverage dashboard, not a step of the review.
+        "works_in_review": works_in_review(user, programme.regency),
     })
 
 
@@ -246,11 +281,21 @@ def _whole_village_buttons(user, programme, counts) -> list[dict]:
     return buttons
 
 
+# The confirmation page names this many people; the rest are counted.
+CONFIRM_NAMES_SHOWN = 50
+
+
 @login_required
 @require_POST
 def bulk_decide(request, programme_pk):
     """One decision on the ticked nominees (`nominee`, each with `seen-<pk>`) or on every nominee of
-    a village it applies to (`village`). Out-of-scope pks are ignored; each refusal is reported."""
+    a village it applies to (`village`; from the queue with its `filters`, only those the queue's
+    filters show). Out-of-scope pks are ignored; each refusal is reported.
+
+    Two steps: the first POST only shows what would happen (how many, who, which decision, the
+    reason) on a confirmation page, whose form sends the same fields again with `confirmed`; only
+    that second POST decides. A bulk decision touches tens or thousands of people at once, and a
+    browser's confirm() is no check the server can rely on."""
     user = request.user
     programme = selectors.review_programme_get(user, programme_pk)
     if not can_decide_in(user, programme.regency):
@@ -264,9 +309,11 @@ def bulk_decide(request, programme_pk):
         return redirect(back)
 
     action = form.cleaned_data["action"]
+    village = None
     if form.cleaned_data["village"]:
         village = selectors.review_village_get(user, programme, form.cleaned_data["village"])
-        targets = selectors.village_action_targets(user, programme, village, action)
+        targets = selectors.village_action_targets(user, programme, village, action,
+                                                   filters=_posted_filters(request.POST, programme))
         names = {nominee.pk: nominee.full_name for nominee in targets}
         seen = {nominee.pk: nominee.status for nominee in targets}
     else:
@@ -275,13 +322,15 @@ def bulk_decide(request, programme_pk):
     since = shown_at(request.POST)
     if not names:
         # A replayed whole-village decision finds nothing left: say what the first one did.
-        already = since and form.cleaned_data["village"] and selectors.nominees_decided_since(
+        already = since and village and selectors.nominees_decided_since(
             user=user, target=workflow.ACTION_TARGETS[action], since=since, programme=programme, village=village)
         if already:
             messages.info(request, decisions.replay_message(already, action))
         else:
             messages.warning(request, "Tidak ada calon yang diputuskan: centang dulu calon yang dimaksud.")
         return redirect(back)
+    if request.POST.get("confirmed") != "yes":
+        return _confirmation(request, programme, form, village=village, names=names, back=back)
 
     outcome = decisions.decision_start(user=user, programme=programme, action=action, names=names, seen=seen,
                                        reason_code=form.cleaned_data["reason_code"],
@@ -302,6 +351,40 @@ def bulk_decide(request, programme_pk):
     if refused:
         messages.warning(request, refused)
     return redirect(back)
+
+
+def _posted_filters(data, programme) -> selectors.ReviewFilters | None:
+    """The queue's filters a "pilih semua di desa ini" decision was made under (`filters`, the
+    queue's query string), so it covers what the queue showed; None from the village page."""
+    if "filters" not in data:
+        return None
+    form = ReviewFilterForm(QueryDict(data["filters"]), programme=programme)
+    form.is_valid()
+    return form.filters()
+
+
+def _confirmation(request, programme, form, *, village, names: dict[int, str], back: str):
+    """The page that asks before a bulk decision: what, on how many, who (the first
+    CONFIRM_NAMES_SHOWN by name), the reason; its form posts the same fields with `confirmed`."""
+    action = form.cleaned_data["action"]
+    reason_code = form.cleaned_data["reason_code"]
+    carried = [(key, value) for key in request.POST if key not in ("csrfmiddlewaretoken", "confirmed", "shown")
+               for value in request.POST.getlist(key)]
+    shown = sorted(names.values(), key=str.casefold)
+    return render(request, "registrations/review_bulk_confirm.html", {
+        "programme": programme,
+        "village": village,
+        "action_label": Action(action).label,
+        "done_word": decisions.DONE[action],
+        "count": len(names),
+        "names": shown[:CONFIRM_NAMES_SHOWN],
+        "more": max(0, len(shown) - CONFIRM_NAMES_SHOWN),
+        "reason_label": ReviewReason(reason_code).label if reason_code else "",
+        "reason": form.cleaned_data["reason"],
+        "carried": carried,
+        "back": back,
+        "as_job": len(names) > settings.DECISION_INLINE_MAX_ROWS,
+    })
 
 
 def _pks(values) -> list[int]:

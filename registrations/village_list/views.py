@@ -7,6 +7,10 @@ selectors.nominee_get_for_user, both 404 out of scope. Changing needs can_edit_v
 for anyone else in scope, e.g. the bupati's viewer); a nominee that is already with the regency
 answers with a message saying why it is locked, also when it was sent between the page's check and
 the service's (the service's PermissionDenied never reaches the person as a 403).
+
+The nominee form keeps a draft in the browser while it is being sent (common/drafts.py,
+static/js/drafts.js): each form page names its draft (`_draft_key`), and each answer that saved
+the nominee, or found it saved by an earlier sending, tells the next page to delete it.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.enums import Role
 from accounts.scope import village_get_for_user
 from common.access_log import reveal_record
-from common.formatting import format_date
+from common.drafts import draft_done, draft_key
+from common.formatting import format_datetime, format_period
 from common.replays import shown_at
 from common.working_days import working_days
 from registrations import quotas, selectors, services
@@ -37,11 +43,17 @@ from .forms import VillageSubmitForm
 
 @login_required
 def village(request, village_pk):
-    """"Desa saya": the current programme, its window, the quota used and the village's list."""
+    """"Desa saya": the current programme, its window, the quota used and the village's list.
+
+    The village's officer works on it. Everyone else in scope reads it: the regent's office, the
+    province and BPJS come here from the coverage dashboard (reports.views._village_href), so for
+    them the page sits under the dashboard (`from_dashboard`: the breadcrumb back to it) and says
+    nothing addressed to the village officer."""
     village = village_get_for_user(request.user, village_pk)
     programme = selectors.current_programme(village.subdistrict.regency_id)
     can_edit = can_edit_village_list(request.user, village)
-    context = {"village": village, "programme": programme, "can_edit": can_edit}
+    context = {"village": village, "programme": programme, "can_edit": can_edit,
+               "from_dashboard": request.user.role != Role.VILLAGE_OFFICER}
     if programme is not None:
         context.update(_programme_context(request.user, programme, village, can_edit))
     return render(request, "registrations/village_detail.html", context)
@@ -52,15 +64,19 @@ def _programme_context(user, programme, village, can_edit) -> dict:
     is_open = services.nomination_is_open(programme, today)
     standing = quotas.quota_standing(programme, village)
     full_identifiers = identifiers_visible(user)
-    rows = [
-        {
+    # The replace rule (services.nominee_replacement_refusal) in two parts: which nominees may be
+    # replaced at all (per row), and what must happen first (the same for every row of the page).
+    blocker = services.replacement_blocker(programme, village, standing=standing, today=today) if can_edit else None
+    rows = []
+    for nominee in selectors.village_nominees(programme, village):
+        replaceable = can_edit and services.nominee_can_be_replaced(nominee)
+        rows.append({
             "nominee": nominee,
             "nik": shown_nik(nominee, full=full_identifiers),
             "editable": can_edit and nominee.status in EDITABLE_STATES,
-            "replaceable": can_edit and services.nominee_can_be_replaced(nominee),
-        }
-        for nominee in selectors.village_nominees(programme, village)
-    ]
+            "replaceable": replaceable and blocker is None,
+            "replace_blocked": blocker if replaceable else None,
+        })
     pending = sum(row["editable"] for row in rows)
     return {
         "is_open": is_open,
@@ -71,6 +87,7 @@ def _programme_context(user, programme, village, can_edit) -> dict:
         "returned_count": sum(row["nominee"].status == S.RETURNED for row in rows),
         "pending": pending,
         "can_add": can_edit and is_open and not standing.is_full,
+        "add_draft": _draft_key(user, village),
         "can_submit": can_edit and pending > 0,
         "submission": programme.submissions.filter(village=village).first(),
     }
@@ -84,6 +101,16 @@ def _village_for_editing(user, village_pk):
     return village
 
 
+def _draft_key(user, village, *, nominee=None, replaces=None) -> str:
+    """The name of the nominee form's draft in the browser: the user, the village and which form
+    (a new nominee, this nominee's edit, this nominee's replacement)."""
+    if nominee is not None:
+        return draft_key(user, "nominee", village.pk, "ubah", nominee.pk)
+    if replaces is not None:
+        return draft_key(user, "nominee", village.pk, "ganti", replaces.pk)
+    return draft_key(user, "nominee", village.pk, "tambah")
+
+
 def _nominee_for_editing(request, pk):
     """(nominee, None) when the user may change it now; (nominee, redirect) with a message when
     the nominee is theirs but already locked; 404 when it is not theirs."""
@@ -91,6 +118,8 @@ def _nominee_for_editing(request, pk):
     if not can_edit_village_list(request.user, nominee.village):
         raise Http404("Calon peserta tidak ditemukan.")
     if not can_edit_nominee(request.user, nominee):
+        # What the officer typed can no longer be saved: the browser need not keep it.
+        draft_done(request, _draft_key(request.user, nominee.village, nominee=nominee))
         messages.error(request, (
             f"Data {nominee.full_name} tidak bisa diubah lagi (status: {S(nominee.status).label}). "
             "Data hanya bisa diubah selama berstatus draf atau dikembalikan untuk diperbaiki."
@@ -133,39 +162,45 @@ def nominee_create(request, village_pk):
 
 @login_required
 def nominee_replace(request, pk):
-    """Replace a rejected or ended nominee: a new nominee who takes the freed place."""
+    """Replace a rejected, refused or ended nominee with a new one, who takes a place in the quota
+    (services.nominee_replacement_refusal says when that cannot work and what to do first)."""
     old = selectors.nominee_get_for_user(request.user, pk)
     if not can_edit_village_list(request.user, old.village):
         raise Http404("Calon peserta tidak ditemukan.")
-    if request.method == "POST" and (already := _added_already(request, old.programme, old.village)):
+    draft = _draft_key(request.user, old.village, replaces=old)
+    if request.method == "POST" and (already := _added_already(request, old.programme, old.village, draft=draft)):
         return already
-    if not services.nominee_can_be_replaced(old):
-        messages.error(request, (
-            f"{old.full_name} tidak bisa diganti: hanya calon yang ditolak, ditolak BPJS atau berhenti "
-            "yang bisa diganti, dan masing-masing sekali."
-        ))
+    # The rule the village page asked before showing the button, asked again: the quota may have
+    # filled or the window closed since.
+    if refusal := services.nominee_replacement_refusal(old):
+        draft_done(request, draft)
+        messages.error(request, refusal)
         return redirect("registrations:village", village_pk=old.village_id)
     return _nominee_form_page(request, programme=old.programme, village=old.village, replaces=old)
 
 
-def _added_already(request, programme, village):
+def _added_already(request, programme, village, *, draft):
     """A replay of the "tambah calon" form (double click, back and send again; common.replays):
-    the redirect to the list, saying the first sending saved the person; None otherwise."""
+    the redirect to the list, saying the first sending saved the person; None otherwise. Also when
+    the first sending's answer never reached the phone (poor signal): the draft the browser put
+    back carries the first page's time, and goes once the officer is told."""
     since = shown_at(request.POST)
     nominee = since and selectors.nominee_added_since(
         user=request.user, programme=programme, village=village, since=since,
         nik_hash=nik_search_hash(request.POST.get("nik", "")))
     if not nominee:
         return None
-    messages.info(request, f"{nominee.full_name} sudah tersimpan di daftar pukul "
-                           f"{timezone.localtime(nominee.created_at):%H.%M} (kiriman pertama Anda); "
+    draft_done(request, draft)
+    messages.info(request, f"{nominee.full_name} sudah tersimpan di daftar pada "
+                           f"{format_datetime(timezone.localtime(nominee.created_at))} (kiriman pertama Anda); "
                            "kiriman kedua tidak menambah apa-apa.")
     return redirect("registrations:village", village_pk=village.pk)
 
 
 def _nominee_form_page(request, *, programme, village, replaces):
     blocked = _why_no_place(programme, village) if request.method == "GET" else None
-    if request.method == "POST" and (already := _added_already(request, programme, village)):
+    draft = _draft_key(request.user, village, replaces=replaces)
+    if request.method == "POST" and (already := _added_already(request, programme, village, draft=draft)):
         return already
     form = NomineeForm(_posted(request), programme=programme, village=village)
     if request.method == "POST" and form.is_valid():
@@ -175,22 +210,24 @@ def _nominee_form_page(request, *, programme, village, replaces):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            draft_done(request, draft)
             messages.success(request, f"{nominee.full_name} ditambahkan ke daftar (draf). "
                                       "Kirim ke kabupaten bila daftar sudah lengkap.")
             return redirect("registrations:village", village_pk=village.pk)
     # Two clicks at once: the first saved the person while this one was checked (its NIK is taken).
-    if request.method == "POST" and (already := _added_already(request, programme, village)):
+    if request.method == "POST" and (already := _added_already(request, programme, village, draft=draft)):
         return already
     return render(request, "registrations/nominee_form.html", {
         "form": form, "programme": programme, "village": village, "replaces": replaces, "blocked": blocked,
+        "draft": draft,
     })
 
 
 def _why_no_place(programme, village) -> str | None:
     """Told before the officer types sixteen fields, not after (the service checks again on save)."""
     if not services.nomination_is_open(programme):
-        return (f"Pengusulan dibuka {format_date(programme.nomination_opens)} sampai "
-                f"{format_date(programme.nomination_closes)}; hari ini di luar jadwal.")
+        return (f"Pengusulan dibuka {format_period(programme.nomination_opens, programme.nomination_closes)}; "
+                "hari ini di luar jadwal.")
     return quotas.quota_standing(programme, village).full_message
 
 
@@ -208,6 +245,7 @@ def nominee_update(request, pk):
         except PermissionDenied:
             return _refused_now(request, pk)
         else:
+            draft_done(request, _draft_key(request.user, nominee.village, nominee=nominee))
             messages.success(request, f"Data {nominee.full_name} disimpan.")
             return redirect("registrations:village", village_pk=nominee.village_id)
     # The form shows the stored NIK and KK in full: a reveal, logged like an export.
@@ -215,6 +253,7 @@ def nominee_update(request, pk):
                   nominee_id=nominee.pk)
     return render(request, "registrations/nominee_form.html", {
         "form": form, "programme": nominee.programme, "village": nominee.village, "nominee": nominee,
+        "draft": _draft_key(request.user, nominee.village, nominee=nominee),
     })
 
 
@@ -274,7 +313,7 @@ def _sent_already(request, programme, village):
                                                              village=village, since=since)
     if not submission:
         return None
-    messages.info(request, f"Daftar sudah dikirim ke kabupaten pukul "
-                           f"{timezone.localtime(submission.last_submitted_at):%H.%M} (kiriman pertama Anda); "
+    sent_at = format_datetime(timezone.localtime(submission.last_submitted_at))
+    messages.info(request, f"Daftar sudah dikirim ke kabupaten pada {sent_at} (kiriman pertama Anda); "
                            "kiriman kedua tidak mengubah apa-apa.")
     return redirect("registrations:village", village_pk=village.pk)

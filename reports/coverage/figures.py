@@ -186,8 +186,9 @@ class CoverageFigures:
     @classmethod
     def from_snapshot(cls, row) -> CoverageFigures:
         """A stored CoverageSnapshot's inputs as figures again, so the derived numbers (UCJ,
-        contribution, achievement, workers needed, the planner) come from the rules at full
-        precision, not from the rounded stored columns. The inverse of `snapshot_fields`."""
+        contribution, achievement, workers needed, the planner) come from the rules, not from the
+        stored columns (rows stored before the publishing rule kept 4 significant places). The
+        inverse of `snapshot_fields`."""
         return cls(
             level=row.level, region_code=row.region_code, region_name=row.region_name, year=row.year,
             on=row.computed_on, premium_per_month_rp=row.premium_per_month_rp,

@@ -31,6 +31,7 @@ from django.db.models.functions import Cast, Ceil, Coalesce, NullIf, Round
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
+from common.formatting import PERCENT_DECIMAL_PLACES, display_percent
 from registrations.enums import ACTIVE_STATES, NomineeStatus
 from registrations.premiums import funded_premium_expression
 from villages.models import Province, Regency, Subdistrict
@@ -43,13 +44,20 @@ __all__ = [
     "APPROVED_STATES", "REGISTERED_STATES", "ACTIVE_MEMBER_STATES", "COVERED_STATES", "LATEST_PROGRAMME_ORDER",
     "coverage_today", "period_for", "default_year", "official_figure_on", "official_figures_on", "covered_workers_q",
     "programme_count_filters", "premium_committed_expression", "covered_workers", "ucj_percent", "contribution_points",
-    "target_achievement_percent", "workers_needed_for_target", "stored_percent",
+    "target_achievement_percent", "workers_needed_for_target", "ucj_points_between", "published_percent",
+    "stored_percent",
 ]
 
 HUNDRED = Decimal(100)
-# Percentages shown and in JSON have 2 places (common.formatting.display_percent, DOMAIN §4).
+# Percentages are published with 2 places, half up: the places shown, in JSON and as typed
+# (common.formatting.PERCENT_DECIMAL_PLACES), and those every derived percentage starts from.
+PUBLISHED_DECIMALS = PERCENT_DECIMAL_PLACES
+# The snapshot columns (CoverageSnapshot.ucj_percent …) have 4 places; they hold the published
+# value (38.4500). Rows stored before the rounding rule hold 4 significant places; nothing reads
+# them for a figure: the pages and the API derive every percentage from a row's counts again
+# (CoverageFigures.from_snapshot), and the trend from its covered and denominator.
 STORED_DECIMALS = 4
-STORED_PLACES = Decimal("0.0001")  # percentages kept in snapshots (CoverageSnapshot.ucj_percent)
+STORED_PLACES = Decimal("0.0001")
 
 # --- Which nominee states count for what (DOMAIN.md §4 on top of the §7 lifecycle) -----------
 
@@ -153,24 +161,41 @@ def covered_workers(*, official_numerator, addition):
     return official_numerator + addition
 
 
+def published_percent(value):
+    """A percentage as published: 2 decimals, half up (DOMAIN §4: "38,45%"). The one rounding of
+    every percentage below; None (NULL) stays None. In SQL, PostgreSQL's ROUND on numeric, which
+    rounds half away from zero: half up for these positive figures."""
+    if _is_sql(value):
+        return Round(value, PUBLISHED_DECIMALS)
+    return display_percent(value)
+
+
 def ucj_percent(*, covered, denominator):
-    """DOMAIN §4: UCJ % = covered ÷ working population × 100 (full precision)."""
-    return _exact(covered) * HUNDRED / _exact(denominator)
+    """DOMAIN §4: UCJ % = covered ÷ working population × 100, published (2 decimals)."""
+    return published_percent(_exact(covered) * HUNDRED / _exact(denominator))
 
 
 def contribution_points(*, addition, denominator):
-    """DOMAIN §4: the programme's contribution in UCJ points = addition ÷ denominator × 100."""
-    return _exact(addition) * HUNDRED / _exact(denominator)
+    """DOMAIN §4: the programme's contribution in UCJ points = addition ÷ denominator × 100,
+    published (2 decimals)."""
+    return published_percent(_exact(addition) * HUNDRED / _exact(denominator))
 
 
 def target_achievement_percent(*, ucj, target_percent):
-    """DOMAIN §4: target achievement = UCJ ÷ target × 100 (Serdang Bedagai: 38.45 ÷ 46.80 → 82.16 %);
-    None (NULL) for a zero target."""
+    """DOMAIN §4: target achievement = UCJ ÷ target × 100, from the UCJ as published (Serdang
+    Bedagai: 38.45 ÷ 46.80 → 82.16 %, whatever digits followed 38.45), published; None (NULL) for a
+    zero target."""
     if _is_sql(target_percent):
         target_percent = NullIf(target_percent, Value(0))
     elif not target_percent:
         return None
-    return ucj * HUNDRED / _exact(target_percent)
+    return published_percent(_exact(published_percent(ucj)) * HUNDRED / _exact(target_percent))
+
+
+def ucj_points_between(*, before, after):
+    """The UCJ points between two UCJ figures (the planner's "naik 0,67 poin"): the difference of
+    the published figures, so it is the difference a reader takes of the two numbers shown."""
+    return published_percent(after) - published_percent(before)
 
 
 def workers_needed_for_target(*, target_percent, denominator, covered):
@@ -180,9 +205,10 @@ def workers_needed_for_target(*, target_percent, denominator, covered):
 
 
 def stored_percent(value):
-    """Percentages kept in snapshots: 4 decimals, half up (people see 2: common.formatting.display_percent)."""
+    """A percentage as a snapshot column keeps it: the published value (the rules above give
+    it) in the column's 4 places. None stays None."""
     if _is_sql(value):
-        return Round(value, STORED_DECIMALS)  # PostgreSQL rounds numeric half away from zero: half up here
+        return Round(value, STORED_DECIMALS)
     return None if value is None else Decimal(value).quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
 
 

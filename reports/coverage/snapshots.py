@@ -2,9 +2,8 @@
 villages) as the day's CoverageSnapshot rows, in one transaction under a lock;
 `recompute_regencies` does several regencies (or the whole country: `recompute_all`) at once, set-based
 on PostgreSQL (statement.py: one statement for all of them). In the same transaction the day's row
-of each province of those regencies is written again (`recompute_provinces`), from the live
-province figures: every village of the province, and the province's own target and official
-figure, so a province row never mixes days of its regencies.
+of each province of those regencies is written again (`recompute_provinces`): its regencies'
+latest rows summed, against the province's own target and official figure.
 """
 
 from __future__ import annotations
@@ -15,15 +14,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Q, Subquery
+from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from common.formatting import display_percent, format_number, format_percent
+from registrations.models import Nominee, Programme
+from registrations.premiums import premium_for_new_workers
 from villages.models import Province, Regency
 
-from ..models import CoverageSnapshot, RegionLevel
-from .figures import _province_figures, _regency_figures
-from .rules import period_for
+from ..models import CoverageSnapshot, CoverageTarget, RegionLevel
+from .figures import CoverageFigures, ProgrammeFigures, _regency_figures, _top_ucj
+from .rules import LATEST_PROGRAMME_ORDER, covered_workers_q, default_year, official_figure_on, period_for
 from .statement import recompute_statement
 
 
@@ -129,22 +131,53 @@ def _recompute_live(regency_id: int, *, on: dt.date) -> RecomputeResult:
 
 
 def recompute_provinces(province_ids, *, on: dt.date | None = None) -> int:
-    """Writes the day's row of each province (CoverageSnapshot level province, no regency) from the
-    live figures (figures._province_figures: one grouped query over the province's villages, its
-    own target and official figure). The province rows are locked first, in id order, so two
+    """Writes the day's row of each province (CoverageSnapshot level province, no regency), from
+    its regencies' latest stored rows and the province's own target and official figure
+    (`_province_figures_from_rows`). The province rows are locked first, in id order, so two
     recomputes of regencies of one province write one after the other and the later one's row,
-    read after the earlier committed, stands. Called inside the regencies' recompute transaction,
-    and after a province's own target or official figure changes. Returns the rows written."""
+    read after the earlier committed, stands. Called inside the regencies' recompute transaction
+    (after their rows are written), and after a province's own target or official figure changes.
+    Returns the rows written."""
     _, on = period_for(year=None, on=on)
     with transaction.atomic():
         provinces = list(Province.objects.select_for_update().filter(pk__in=list(province_ids)).order_by("pk"))
         computed_at = timezone.now()
         rows = [CoverageSnapshot(regency=None, computed_on=on, computed_at=computed_at,
-                                 **_province_figures(province, year=None, on=on).snapshot_fields())
+                                 **_province_figures_from_rows(province, on=on).snapshot_fields())
                 for province in provinces]
         CoverageSnapshot.objects.bulk_create(rows, update_conflicts=True, unique_fields=["region_code", "computed_on"],
                                              update_fields=SNAPSHOT_UPDATE_FIELDS)
     return len(rows)
+
+
+_PROGRAMME_SUMS = ("nominated", "submitted", "approved", "registered", "active", "premium_committed_rp")
+
+
+def _province_figures_from_rows(province: Province, *, on: dt.date) -> CoverageFigures:
+    """A province's figures as figures._province_figures defines them, without reading its villages
+    one by one: the programme figures are the sums of its regencies' latest regency rows of the
+    year (each the sum of its villages, by the same rules; a regency is recomputed after every
+    change, so its latest row is its current one), and the UCJ addition is ONE count of the
+    province's covered workers registered after the province's official as-of date
+    (rules.covered_workers_q). A constant handful of queries whatever the province's size."""
+    programmes = list(Programme.objects.filter(regency__province=province).order_by(*LATEST_PROGRAMME_ORDER))
+    targets = {target.year: target for target in CoverageTarget.objects.filter(province=province)}
+    year = default_year(on=on, targets=targets, programmes=(programme.year for programme in programmes))
+    official = official_figure_on(province=province, on=on)
+    latest_day = (CoverageSnapshot.objects.filter(regency=OuterRef("regency"), level=RegionLevel.REGENCY,
+                                                  computed_on__lte=on)
+                  .order_by("-computed_on").values("computed_on")[:1])
+    sums = CoverageSnapshot.objects.filter(
+        level=RegionLevel.REGENCY, regency__province=province, year=year, computed_on=Subquery(latest_day),
+    ).aggregate(quota=Sum("quota"), **{name: Coalesce(Sum(name), 0) for name in _PROGRAMME_SUMS})
+    addition = Nominee.objects.filter(
+        programme__in=[programme.pk for programme in programmes if programme.year == year],
+    ).filter(covered_workers_q(on=on, after=official.as_of if official else None)).count()
+    return CoverageFigures(
+        level=RegionLevel.PROVINCE, region_code=province.code, region_name=province.name, year=year, on=on,
+        premium_per_month_rp=premium_for_new_workers(programmes, on),
+        programme=ProgrammeFigures(**sums), **_top_ucj(official, targets.get(year), addition=addition),
+    )
 
 
 def regencies_to_recompute() -> list[int]:

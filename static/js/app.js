@@ -57,3 +57,77 @@ document.addEventListener("submit", function (event) {
     }
   }, 500);
 });
+
+// A button marked data-print prints the page (the one-page coverage summary): no inline script.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});
+
+// Bulk decisions on the review pages: a form marked data-bulk-form holds `nominee` checkboxes, a
+// select-all box (data-select-all: the table header's, or the bar's on a village's list), the
+// count of ticked nominees (data-selected-count) and, on the queue filtered to one village that
+// has more rows than the page, the offer to choose all of them (data-select-village). Events are
+// delegated from the document, so rows swapped in by htmx behave like the first ones.
+function bulkBoxes(form) {
+  return Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox][name=nominee]"));
+}
+
+function villageChosen(form) {
+  var input = form.querySelector("[data-village-input]");
+  return Boolean(input && !input.disabled);
+}
+
+function chooseVillage(form, chosen) {
+  form.querySelectorAll("[data-village-input]").forEach(function (input) { input.disabled = !chosen; });
+  var offer = form.querySelector("[data-village-offer]");
+  var done = form.querySelector("[data-village-chosen]");
+  if (offer) offer.hidden = chosen;
+  if (done) done.hidden = !chosen;
+}
+
+function syncBulkForm(form) {
+  var boxes = bulkBoxes(form);
+  var ticked = boxes.filter(function (box) { return box.checked; }).length;
+  var all = boxes.length > 0 && ticked === boxes.length;
+  form.querySelectorAll("[data-select-all]").forEach(function (box) {
+    box.checked = all;
+    box.indeterminate = ticked > 0 && !all;
+  });
+  var village = form.querySelector("[data-select-village]");
+  if (village) {
+    if (!all && villageChosen(form)) chooseVillage(form, false);
+    village.hidden = !all;
+  }
+  var count = form.querySelector("[data-selected-count]");
+  if (count) {
+    var chosen = form.querySelector("[data-village-chosen]");
+    if (villageChosen(form) && chosen) count.textContent = "(semua di desa ini)";
+    else count.textContent = ticked ? "(" + ticked + " dicentang)" : "(belum ada yang dicentang)";
+  }
+}
+
+function syncAllBulkForms() {
+  document.querySelectorAll("form[data-bulk-form]").forEach(syncBulkForm);
+}
+
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  var form = box.form;
+  if (!form || !form.hasAttribute("data-bulk-form")) return;
+  if (box.hasAttribute("data-select-all")) {
+    bulkBoxes(form).forEach(function (each) { each.checked = box.checked; });
+  }
+  if (box.hasAttribute("data-select-all") || box.name === "nominee") syncBulkForm(form);
+});
+
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-village-select], [data-village-cancel]");
+  if (!button || !button.form) return;
+  chooseVillage(button.form, button.hasAttribute("data-village-select"));
+  syncBulkForm(button.form);
+});
+
+document.addEventListener("DOMContentLoaded", syncAllBulkForms);
+// Back to a page the browser kept with its boxes ticked, or new rows from htmx: count them again.
+window.addEventListener("pageshow", syncAllBulkForms);
+document.addEventListener("htmx:afterSettle", syncAllBulkForms);

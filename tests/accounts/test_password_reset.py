@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from common.formatting import format_datetime
 from common.models import ExportKind, ExportRecord
 
 
@@ -147,8 +148,9 @@ def test_the_owner_is_told_at_next_login_who_reset_the_password_and_when(client,
 
     local = timezone.localtime(reset_at, ZoneInfo("Asia/Jakarta"))
     told = [str(message) for message in response.context["messages"]]
-    assert (f"Kata sandi Anda direset oleh sysadmin (Administrator sistem) pada {local:%d-%m-%Y} pukul "
-            f"{local:%H.%M}. Bila Anda tidak memintanya, laporkan ke administrator sistem.") in told
+    assert (f"Kata sandi Anda direset oleh sysadmin (Administrator sistem) pada {format_datetime(local)}. "
+            "Bila Anda tidak memintanya, laporkan ke administrator sistem.") in told
+    assert format_datetime(local).endswith(f" pukul {local:%H.%M} WIB")
     reviewer.refresh_from_db()
     assert (reviewer.password_reset_by, reviewer.password_reset_at) == (None, None)  # told once
     client.logout()
@@ -186,7 +188,7 @@ def test_a_reset_sent_twice_keeps_the_first_password(login, regency_admin, offic
     assert authenticate(RequestFactory().post("/"), username=officer.username, password=password) == officer
     assert second.redirect_chain == [(reverse("accounts:regency-accounts", args=[seluma.pk]), 302)]
     told = [str(message) for message in second.context["messages"]]
-    assert len(told) == 1 and told[0].startswith(f"Kata sandi {officer.username} sudah direset oleh klik Anda pukul ")
+    assert len(told) == 1 and told[0].startswith(f"Kata sandi {officer.username} sudah direset oleh klik Anda pada ")
     assert ExportRecord.objects.filter(kind=ExportKind.PASSWORD_RESET).count() == 1
 
 

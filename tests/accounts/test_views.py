@@ -177,6 +177,73 @@ def test_password_change_mistakes_keep_the_obligation(client, new_officer, old, 
     assert new_officer.check_password(INITIAL_PASSWORD)
 
 
+def field_blocks(page: str) -> dict[str, str]:
+    """Each form field's block of the page (includes/field.html), by the name of its input."""
+    blocks = {}
+    for block in page.split('<div class="field')[1:]:
+        name = re.search(r'name="([^"]+)"', block)
+        if name:
+            blocks[name.group(1)] = block
+    return blocks
+
+
+def test_a_failed_password_change_keeps_the_right_old_password_and_nothing_else(client, new_officer):
+    log_in(client, new_officer.username, INITIAL_PASSWORD)
+
+    response = client.post(reverse("accounts:password-change"), {
+        "old_password": INITIAL_PASSWORD, "new_password1": "Niur-Sejahtera-88", "new_password2": "Niur-Sejahtera-99"})
+
+    page = response.content.decode()
+    blocks = field_blocks(page)
+    assert f'value="{INITIAL_PASSWORD}"' in blocks["old_password"]
+    assert "Niur-Sejahtera" not in page
+    assert "Kata sandi lama tidak perlu diketik ulang." in page
+    # The cursor waits in the field to fix, and the page with a password in it is kept by no cache.
+    assert "autofocus" in blocks["new_password2"] and "autofocus" not in blocks["old_password"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_wrong_old_password_is_cleared(client, new_officer):
+    log_in(client, new_officer.username, INITIAL_PASSWORD)
+
+    response = client.post(reverse("accounts:password-change"), {
+        "old_password": "salah-sekali", "new_password1": "Niur-Sejahtera-88", "new_password2": "Niur-Sejahtera-88"})
+
+    page = response.content.decode()
+    assert "salah-sekali" not in page and "Niur-Sejahtera" not in page
+    assert "Kata sandi lama salah. Ketik ulang." in field_blocks(page)["old_password"]
+    assert "autofocus" in field_blocks(page)["old_password"]
+
+
+@pytest.mark.parametrize(("new1", "new2", "field", "wrong_field"), [
+    ("12345678", "12345678", "new_password1", "new_password2"),      # too common, only digits
+    ("op-1705012002x", "op-1705012002x", "new_password1", "new_password2"),  # like the username
+    ("Niur-Sejahtera-88", "Niur-Sejahtera-99", "new_password2", "new_password1"),
+])
+def test_each_password_error_stands_under_its_own_field(client, new_officer, new1, new2, field, wrong_field):
+    log_in(client, new_officer.username, INITIAL_PASSWORD)
+
+    response = client.post(reverse("accounts:password-change"),
+                           {"old_password": INITIAL_PASSWORD, "new_password1": new1, "new_password2": new2})
+
+    form = response.context["form"]
+    assert list(form.errors) == [field]
+    blocks = field_blocks(response.content.decode())
+    for message in form.errors[field]:
+        assert message in blocks[field] and message not in blocks[wrong_field]
+    assert 'class="error"' not in blocks["old_password"] + blocks[wrong_field]
+
+
+def test_password_change_page_loads_the_show_password_toggle_as_a_file(client, new_officer):
+    log_in(client, new_officer.username, INITIAL_PASSWORD)
+
+    page = client.get(reverse("accounts:password-change")).content.decode()
+
+    assert re.search(r'<script src="[^"]*js/password\.js" defer></script>', page)
+    assert "<form method=\"post\" novalidate data-password-toggle>" in page
+    assert page.count('type="password"') == 3
+
+
 def test_password_change_needs_a_login(client):
     response = client.get(reverse("accounts:password-change"))
 
@@ -308,7 +375,7 @@ def test_second_request_creates_nothing_and_says_so(login, regency_admin, seluma
 
     assert response.redirect_chain == [(reverse("accounts:regency-accounts", args=[seluma.pk]), 302)]
     # The same admin, minutes later: told what the first request made (test_village_accounts.py).
-    assert "sudah dibuat oleh klik Anda pukul" in response.content.decode()
+    assert "sudah dibuat oleh klik Anda pada" in response.content.decode()
     assert User.objects.count() == users_after_first
 
 
@@ -357,6 +424,78 @@ def test_account_pages_send_strangers_to_the_login_page(client, seluma, url_name
     response = client.post(url)
 
     assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
+
+
+# --- an account's name and phone number ---------------------------------------------------------------
+
+def edit_url(regency, account):
+    return reverse("accounts:regency-account-edit", args=[regency.pk, account.pk])
+
+
+@pytest.mark.parametrize("typed", ["0812 3456 7890", "+62 812-3456-7890", "6281234567890"])
+def test_regency_admin_gives_a_village_officer_a_name_and_phone(login, regency_admin, officer, seluma, typed):
+    client = login(regency_admin)
+
+    response = client.post(edit_url(seluma, officer), {"full_name": "Siti Aminah Lubis", "phone": typed},
+                           follow=True)
+
+    officer.refresh_from_db()
+    assert (officer.first_name, officer.last_name, officer.phone) == ("Siti", "Aminah Lubis", "+6281234567890")
+    assert "Nama dan nomor HP akun op-niur disimpan." in response.content.decode()
+    assert officer.history.first().history_user == regency_admin
+    # The list shows the number as the office dials it.
+    assert "081234567890" in response.content.decode()
+
+
+def test_a_phone_that_is_no_indonesian_number_is_refused(login, regency_admin, officer, seluma):
+    response = login(regency_admin).post(edit_url(seluma, officer), {"full_name": "Siti Aminah", "phone": "12345"})
+
+    assert response.status_code == 200
+    assert "Nomor HP tidak valid. Tulis seperti 0812 3456 7890 atau +62 812 3456 7890." in response.content.decode()
+    officer.refresh_from_db()
+    assert officer.phone == ""
+
+
+def test_an_emptied_phone_is_removed(login, regency_admin, officer, seluma):
+    User.objects.filter(pk=officer.pk).update(phone="+6281234567890")
+
+    login(regency_admin).post(edit_url(seluma, officer), {"full_name": "Siti Aminah", "phone": ""})
+
+    officer.refresh_from_db()
+    assert officer.phone == ""
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "viewer", "officer", "other_admin"])
+def test_account_edit_is_404_to_everyone_but_who_manages_the_regency(request, login, officer, seluma, persona):
+    client = login(request.getfixturevalue(persona))
+
+    assert client.get(edit_url(seluma, officer)).status_code == 404
+    assert client.post(edit_url(seluma, officer), {"full_name": "X", "phone": "081234567890"}).status_code == 404
+    officer.refresh_from_db()
+    assert officer.phone == ""
+
+
+def test_account_of_another_regency_is_404(login, regency_admin, other_reviewer, seluma):
+    assert login(regency_admin).get(edit_url(seluma, other_reviewer)).status_code == 404
+
+
+def test_system_administrator_sees_the_phone_masked_on_the_accounts_page(login, sysadmin, officer, seluma):
+    User.objects.filter(pk=officer.pk).update(phone="+6281234567890")
+
+    page = login(sysadmin).get(reverse("accounts:regency-accounts", args=[seluma.pk])).content.decode()
+
+    assert "0812****7890" in page and "081234567890" not in page
+
+
+def test_the_admin_form_stores_the_phone_as_e164(officer):
+    from accounts.forms import UserAdminChangeForm
+
+    data = {field: value for field, value in UserAdminChangeForm(instance=officer).initial.items() if value is not None}
+    form = UserAdminChangeForm({**data, "phone": "0812-3456-7890", "role": officer.role,
+                                "date_joined_0": "2026-01-01", "date_joined_1": "00:00"}, instance=officer)
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["phone"] == "+6281234567890"
 
 
 # --- Akun pengguna: what a click made, and the search -------------------------------------------

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from accounts import services
 from accounts.enums import Role
 from accounts.models import User
+from common.formatting import format_datetime
 from common.models import ExportKind, ExportRecord
 
 WIB = ZoneInfo("Asia/Jakarta")  # Seluma's time zone: the page speaks the regency's local time
@@ -77,9 +78,9 @@ def test_a_second_click_is_told_what_the_first_made(client, seluma, regency_admi
     said = [str(message) for message in get_messages(second.wsgi_request)]
     assert said[0].startswith("202 akun operator desa dibuat.")
     assert said[1:] == [
-        f"Akun operator untuk 202 desa/kelurahan sudah dibuat oleh klik Anda pukul "
-        f"{timezone.localtime(made_at, WIB):%H.%M}, dan file Excel-nya diunduh saat itu. Bila file itu tidak ada, "
-        "tekan "
+        f"Akun operator untuk 202 desa/kelurahan sudah dibuat oleh klik Anda pada "
+        f"{format_datetime(timezone.localtime(made_at, WIB))}, dan file Excel-nya diunduh saat itu. Bila file itu "
+        "tidak ada, tekan "
         "\"Reset kata sandi semua operator desa\" untuk membuat kata sandi dan file baru."]
 
 
@@ -130,9 +131,10 @@ def test_the_bulk_reset_sent_twice_resets_once_and_says_so(client, seluma, regen
     said = [str(message) for message in get_messages(second.wsgi_request)]
     assert said[0].startswith("Kata sandi baru untuk 202 operator desa dibuat dan ada di file")
     assert said[1:] == [
-        f"Kata sandi baru untuk 202 operator desa sudah dibuat oleh klik Anda pukul "
-        f"{timezone.localtime(made_at, WIB):%H.%M}, dan file Excel-nya diunduh saat itu: kata sandi di file itu yang "
-        "berlaku. Bila file itu tidak ada, muat ulang halaman ini lalu tekan tombol reset lagi."]
+        f"Kata sandi baru untuk 202 operator desa sudah dibuat oleh klik Anda pada "
+        f"{format_datetime(timezone.localtime(made_at, WIB))}, dan file Excel-nya diunduh saat itu: "
+        "kata sandi di file itu yang berlaku. Bila file itu tidak ada, muat ulang halaman ini lalu tekan "
+        "tombol reset lagi."]
     assert ExportRecord.objects.filter(kind=ExportKind.VILLAGE_ACCOUNTS).count() == 1  # one reset, one file
     assert "no-store" in first["Cache-Control"]
 

@@ -96,8 +96,8 @@ def test_preview_gives_each_row_its_outcome_and_writes_nothing(nominees, seluma)
         (5, "not_in_batch", "register"), (6, "already_registered", "register"), (7, "already_decided", "refuse"),
         (8, "malformed", "register")]
     messages = [row.message for row in report.rows]
-    assert messages[0] == ("Calon 1 akan dicatat terdaftar: KPJ 00012345678, peserta sejak 01-07-2026, "
-                           "iuran s.d. 30-09-2026.")
+    assert messages[0] == ("Calon 1 akan dicatat terdaftar: KPJ 00012345678, peserta sejak 1 Juli 2026, "
+                           "iuran s.d. 30 September 2026.")
     assert messages[1] == f"Calon 2 akan dicatat ditolak BPJS. Alasan yang dikirim ke desa: {REFUSAL}"
     assert messages[2] == "Tidak ada calon peserta dengan NIK ini di kabupaten/kota ini."
     assert "belum pernah dikirim dalam batch" in messages[3]
@@ -120,7 +120,7 @@ def test_preview_gives_each_row_its_outcome_and_writes_nothing(nominees, seluma)
     ([nik(1), "A", "00012345678", "", "", "aktif", ""], "Tanggal kepesertaan kosong"),
     ([nik(1), "A", "00012345678", "01-07-2026", "kapan-kapan", "aktif", ""], "Masa iur s.d."),
     ([nik(1), "A", "00012345678", "01-07-2026", "30-06-2026", "aktif", ""],
-     "Masa iur s.d. 30-06-2026 sebelum tanggal kepesertaan 01-07-2026; periksa kembali tanggalnya."),
+     "Masa iur s.d. 30 Juni 2026 sebelum tanggal kepesertaan 1 Juli 2026; periksa kembali tanggalnya."),
     ([nik(1), "A", "00012345678", "01-07-2026", "", "pending", ""], "Status \"pending\" tidak dikenal"),
     (["17050115", "A", "00012345678", "01-07-2026", "", "aktif", ""], "NIK harus 16 angka"),
 ])
@@ -217,18 +217,46 @@ def test_apply_registers_and_refuses_through_the_workflow(nominees, seluma, bpjs
     assert (registered.status, registered.kpj_number, registered.registered_on, registered.paid_until) == (
         S.REGISTERED, "00012345678", dt.date(2026, 7, 1), dt.date(2026, 9, 30))
     assert list(NomineeEvent.objects.filter(nominee=registered).values_list("to_status", "reason"))[-1] == (
-        S.REGISTERED, "KPJ 00012345678, peserta sejak 01-07-2026, iuran s.d. 30-09-2026")
+        S.REGISTERED, "KPJ 00012345678, peserta sejak 1 Juli 2026, iuran s.d. 30 September 2026")
     refused = Nominee.objects.get(pk=nominees[2].pk)
     assert (refused.status, refused.status_reason) == (S.REFUSED_BY_BPJS, REFUSAL)
     assert list(NomineeEvent.objects.filter(nominee=refused).values_list("actor", "from_status", "to_status",
                                                                           "reason"))[-1] == (
         bpjs_officer.pk, S.SENT_TO_BPJS, S.REFUSED_BY_BPJS, REFUSAL)
-    assert list(Notice.objects.filter(recipient=officer).values_list("text", flat=True)) == [
+    assert sorted(Notice.objects.filter(recipient=officer).values_list("text", flat=True)) == [
+        "1 calon peserta Desa Niur terdaftar di BPJS Ketenagakerjaan (Perlindungan Pekerja Rentan 2026 — Tahap 1): "
+        "Calon 1, KPJ 00012345678.",
         f"Calon 2: {S.REFUSED_BY_BPJS.label}. Alasan: {REFUSAL}"]
     # Untouched: the other rows' nominees.
     assert [Nominee.objects.get(pk=nominees[n].pk).status for n in (3, 4, 5)] == [
         S.SUBMITTED, S.REGISTERED, S.REFUSED_BY_BPJS]
     assert scheduled == [seluma.pk]  # one coverage recompute for the whole file
+
+
+def test_an_import_tells_each_village_once_who_was_registered_with_the_kpj_and_no_nik(
+        nominees, open_programme, make_nominee, lubuk_sahung, neighbour_officer, seluma, bpjs_officer, officer,
+        regency_admin, django_capture_on_commit_callbacks):
+    neighbour = make_nominee(open_programme, lubuk_sahung, neighbour_officer, nik=nik(7), full_name="Joko Tetangga")
+    Nominee.objects.filter(pk=neighbour.pk).update(status=S.APPROVED)
+    bpjs_services.export_batch_create(programme=open_programme, created_by=regency_admin)
+    content = answer_file([
+        [nik(1), "Calon 1", "00012345678", "01-07-2026", "", "aktif", ""],
+        [nik(7), "Joko Tetangga", "00012345679", "01-07-2026", "", "aktif", ""],
+        [nik(2), "Calon 2", "00012345680", "01-07-2026", "", "aktif", ""],
+    ])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = bpjs_import.answer_apply(content=content, regency=seluma, actor=bpjs_officer)
+
+    assert report.summary == "3 nomor KPJ dicatat, 0 penolakan dicatat, 0 tidak berubah, 0 belum tercatat"
+    programme = "Perlindungan Pekerja Rentan 2026 — Tahap 1"
+    assert sorted(Notice.objects.values_list("recipient__username", "text")) == [
+        ("op-lubuk-sahung", f"1 calon peserta Desa Lubuk Sahung terdaftar di BPJS Ketenagakerjaan ({programme}): "
+                            "Joko Tetangga, KPJ 00012345679."),
+        ("op-niur", f"2 calon peserta Desa Niur terdaftar di BPJS Ketenagakerjaan ({programme}): "
+                    "Calon 1, KPJ 00012345678; Calon 2, KPJ 00012345680."),
+    ]
+    assert not any(nik(serial) in text for serial in (1, 2, 7) for text in Notice.objects.values_list("text", flat=True))
 
 
 def test_reimporting_the_same_file_changes_nothing(nominees, seluma, regency_admin, scheduled,
@@ -303,7 +331,7 @@ def test_without_masa_iur_the_nominee_is_registered_and_paid_until_stays_empty(n
 
     report = bpjs_import.answer_apply(content=content, regency=seluma, actor=bpjs_officer)
 
-    assert report.rows[0].message == "Calon 1 akan dicatat terdaftar: KPJ 00012345678, peserta sejak 01-07-2026."
+    assert report.rows[0].message == "Calon 1 akan dicatat terdaftar: KPJ 00012345678, peserta sejak 1 Juli 2026."
     saved = Nominee.objects.get(pk=nominees[1].pk)
     assert (saved.status, saved.kpj_number, saved.paid_until) == (S.REGISTERED, "00012345678", None)
 

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from bpjs import registration_file as bpjs_export
 from bpjs import services as bpjs_services
 from bpjs.models import ExportBatch
+from common.formatting import format_datetime
 from common.models import ExportRecord
 from registrations import workflow
 from registrations.enums import Action, NomineeStatus
@@ -511,9 +512,9 @@ def test_the_same_confirmation_sent_twice_makes_one_batch_and_says_so(login, ope
 
     batch = ExportBatch.objects.get()
     assert again.redirect_chain == [(list_url(open_programme), 302)]
-    assert (f"Batch {batch.number} (2 calon) sudah dibuat pukul "
-            f"{timezone.localtime(batch.created_at, WIB):%H.%M} oleh kiriman pertama Anda; kiriman kedua tidak membuat "
-            "batch baru.") in again.content.decode()
+    assert (f"Batch {batch.number} (2 calon) sudah dibuat pada "
+            f"{format_datetime(timezone.localtime(batch.created_at, WIB))} oleh kiriman pertama Anda; kiriman kedua "
+            "tidak membuat batch baru.") in again.content.decode()
     assert Nominee.objects.get(full_name="Dewi").status == S.APPROVED
 
 
@@ -549,8 +550,9 @@ def test_a_double_click_on_the_confirmation_makes_one_batch_and_the_second_is_to
     batch = ExportBatch.objects.get()
     assert batch.row_count == 2
     made = f"Batch {batch.number} dibuat: 2 calon tercatat dikirim ke BPJS."
-    told = (f"Batch {batch.number} (2 calon) sudah dibuat pukul {timezone.localtime(batch.created_at, WIB):%H.%M} "
-            "oleh kiriman pertama Anda; kiriman kedua tidak membuat batch baru.")
+    told = (f"Batch {batch.number} (2 calon) sudah dibuat pada "
+            f"{format_datetime(timezone.localtime(batch.created_at, WIB))} oleh kiriman pertama Anda; kiriman kedua "
+            "tidak membuat batch baru.")
     assert sorted((made in page, told in page) for page in answers) == [(False, True), (True, False)]
     assert not any("Tidak ada calon berstatus disetujui" in page for page in answers)
 

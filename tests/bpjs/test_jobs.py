@@ -17,6 +17,7 @@ from bpjs import jobs as bpjs_jobs
 from bpjs.models import ExportBatch
 from common import uploads
 from common.access_log import ExportKind
+from common.formatting import format_date
 from common.models import ExportRecord, Job, JobStatus
 from registrations.enums import NomineeStatus
 from registrations.models import Nominee
@@ -43,7 +44,7 @@ def job_from(response) -> Job:
 
 
 def registered_reason(name):
-    return f"KPJ {KPJ[name]}, peserta sejak {JOINED:%d-%m-%Y}, iuran s.d. {PAID_UNTIL:%d-%m-%Y}"
+    return f"KPJ {KPJ[name]}, peserta sejak {format_date(JOINED)}, iuran s.d. {format_date(PAID_UNTIL)}"
 
 
 def outcome():

@@ -172,7 +172,10 @@ def test_layout_batch_answer_and_coverage_round_trip(worker, prompt, client, sel
         S.REFUSED_BY_BPJS, REFUSAL, "", None)
     assert list(Notice.objects.filter(recipient=neighbour_officer).values_list("text", flat=True)) == [
         f"Citra: {S.REFUSED_BY_BPJS.label}. Alasan: {REFUSAL}"]
-    assert not Notice.objects.filter(recipient=officer).exists()  # registering is not a notice
+    # Niur hears once that its two were registered, with their KPJ numbers (no NIK).
+    assert list(Notice.objects.filter(recipient=officer).values_list("text", flat=True)) == [
+        f"2 calon peserta Desa Niur terdaftar di BPJS Ketenagakerjaan ({open_programme}): "
+        "Ani, KPJ 0012345678901; Budi, KPJ 0012345678902."]
 
     # The worker's snapshot: two more covered workers, 0.02 UCJ points from the programme; the
     # refused nominee no longer counts as approved.

@@ -35,6 +35,25 @@ def log_in(page, user):
     page.get_by_role("button", name="Masuk").click()
 
 
+def no_sideways_scroll(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def fill_nominee(page, *, nik, name, birth_date, sex, rt):
+    """Types a nominee into the open nominee form, as the officer does from the KTP and the KK."""
+    page.get_by_label("NIK", exact=True).fill(nik)
+    page.get_by_label("No. KK").fill("1705010101200001")
+    page.get_by_label("Nama lengkap (sesuai KTP)").fill(name)
+    page.get_by_label("Tempat lahir").fill("Tais")
+    page.get_by_label("Tanggal lahir").fill(birth_date)
+    page.get_by_label("Jenis kelamin").select_option(label=sex)
+    page.get_by_label("Alamat", exact=True).fill("Jl. Raya Niur")
+    page.get_by_label("RT", exact=True).fill(rt)
+    page.get_by_label("Nomor HP").fill("0812 7788 9900")
+    page.get_by_label("Pekerjaan").select_option(label="Petani")
+    page.get_by_label("Calon peserta setuju").check()
+
+
 def niur_list_submitted(*, regency, village, officer, regency_admin, year):
     """Desa Niur's three PEOPLE, entered and sent to the regency through the services, in a stage of
     `year` whose window is open; returns the programme."""

@@ -30,7 +30,7 @@ def test_viewer_reads_the_ucj_and_plans_a_thousand_more_workers(desk, screenshot
 
     # 19,250 + 8,310 + 1,140 + 85 = 28,785 of 104,000 = 27.68 %; 35 % is the target.
     expect(desk.get_by_text("27,68%").first).to_be_visible()
-    expect(desk.get_by_text("79,08% dari target")).to_be_visible()  # 27.6779 ÷ 35, not 27.68 ÷ 35
+    expect(desk.get_by_text("79,09% dari target")).to_be_visible()  # 27.68 ÷ 35, the UCJ shown (not 27.6779…)
 
     desk.get_by_label("Tambah pekerja yang didanai").fill("1000")
     desk.get_by_role("button", name="Hitung").click()
@@ -62,7 +62,7 @@ def test_province_viewer_starts_on_the_province_and_drills_down_to_a_regency(des
     expect(desk.get_by_text("35,00%").first).to_be_visible()  # 350,000 ÷ 1,000,000
     expect(desk.get_by_text("77,78% dari target")).to_be_visible()  # 35 ÷ 45
     table = desk.locator("#target-kabupaten table")
-    expect(table.get_by_role("row").nth(1)).to_contain_text("79,08%")  # Seluma: 27.6779 ÷ 35
+    expect(table.get_by_role("row").nth(1)).to_contain_text("79,09%")  # Seluma: 27.68 ÷ 35, the UCJ shown
     screenshot(desk, "dashboard-province")
 
     table.get_by_role("link", name="Kabupaten Seluma").click()

@@ -12,27 +12,9 @@ from registrations import services
 from registrations.enums import NomineeStatus as S
 from registrations.models import Nominee
 
-from .conftest import log_in
+from .conftest import fill_nominee, log_in, no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-
-
-def fill_nominee(page, *, nik, name, birth_date, sex, rt):
-    page.get_by_label("NIK", exact=True).fill(nik)
-    page.get_by_label("No. KK").fill("1705010101200001")
-    page.get_by_label("Nama lengkap (sesuai KTP)").fill(name)
-    page.get_by_label("Tempat lahir").fill("Tais")
-    page.get_by_label("Tanggal lahir").fill(birth_date)
-    page.get_by_label("Jenis kelamin").select_option(label=sex)
-    page.get_by_label("Alamat", exact=True).fill("Jl. Raya Niur")
-    page.get_by_label("RT", exact=True).fill(rt)
-    page.get_by_label("Nomor HP").fill("0812 7788 9900")
-    page.get_by_label("Pekerjaan").select_option(label="Petani")
-    page.get_by_label("Calon peserta setuju").check()
 
 
 def test_officer_enters_nominees_fixes_a_nik_fills_the_quota_and_submits(phone, screenshot, officer, niur,
@@ -75,7 +57,7 @@ def test_officer_enters_nominees_fixes_a_nik_fills_the_quota_and_submits(phone, 
     fill_nominee(phone, nik="1705015208850002", name="Sari Dewi", birth_date="1985-08-12", sex="Perempuan", rt="3")
     phone.get_by_role("button", name="Simpan").click()
 
-    expect(phone.get_by_text("2 dari 2")).to_be_visible()
+    expect(phone.get_by_text("2 dari 2", exact=True)).to_be_visible()
     expect(phone.get_by_text("Kuota desa sudah penuh")).to_be_visible()
     expect(phone.get_by_role("link", name="+ Tambah calon")).to_have_count(0)
     no_sideways_scroll(phone)

@@ -46,5 +46,5 @@ def test_the_accounts_page_finds_a_village_officer_by_village_code(desk, screens
     desk.get_by_role("button", name="Cari").click()
 
     expect(desk.get_by_text("1 akun cocok dengan “1705012002”.")).to_be_visible()
-    expect(desk.get_by_role("cell", name="op-1705012002")).to_be_visible()
+    expect(desk.get_by_role("cell", name="op-1705012002", exact=True)).to_be_visible()
     screenshot(desk, "accounts-search", full_page=False)

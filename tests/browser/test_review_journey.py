@@ -78,6 +78,8 @@ def test_reviewer_returns_officer_fixes_reviewer_verifies_approver_approves_the_
     expect(desk.get_by_role("heading", name="Desa Niur")).to_be_visible()
     screenshot(desk, "review-village")
     desk.get_by_role("button", name="Verifikasi semua yang dikirim ke kabupaten (3)").click()
+    expect(desk.get_by_role("heading", name="Verifikasi 3 calon Desa Niur?")).to_be_visible()
+    desk.get_by_role("button", name="Ya, verifikasi 3 calon").click()
     expect(desk.get_by_text("3 calon diverifikasi.")).to_be_visible()
     assert set(statuses().values()) == {S.VERIFIED}
     log_out(desk)
@@ -87,6 +89,7 @@ def test_reviewer_returns_officer_fixes_reviewer_verifies_approver_approves_the_
     expect(desk.get_by_role("heading", name="Verifikasi usulan")).to_be_visible()
     desk.locator("table").get_by_role("link", name="Niur").first.click()
     desk.get_by_role("button", name="Setujui semua yang terverifikasi (3)").click()
+    desk.get_by_role("button", name="Ya, setujui 3 calon").click()
     expect(desk.get_by_text("3 calon disetujui.")).to_be_visible()
     screenshot(desk, "review-village-approved")
 

@@ -5,11 +5,12 @@ they do not follow the browser's language."""
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
-from django.utils import translation
+from django.utils import timezone, translation
 
 from common import formatting
 
@@ -93,25 +94,58 @@ def test_format_megabytes(size, text):
 # --- Dates --------------------------------------------------------------------------------------
 
 
-def test_short_dates_and_times():
-    assert formatting.format_date(dt.date(2026, 12, 4)) == "04-12-2026"
-    assert formatting.format_datetime(dt.datetime(2026, 11, 25, 10, 2)) == "25-11-2026 10:02"
+def test_one_written_form_per_kind_of_date():
+    wib, wita = ZoneInfo("Asia/Jakarta"), ZoneInfo("Asia/Makassar")
+
+    assert formatting.format_date(dt.date(2026, 12, 4)) == "4 Desember 2026"
+    assert formatting.format_date(dt.datetime(2026, 12, 4, 23, 59)) == "4 Desember 2026"
+    assert formatting.format_weekday_date(dt.date(2026, 12, 4)) == "Jumat, 4 Desember 2026"
+    assert formatting.format_datetime(dt.datetime(2026, 11, 25, 3, 5, tzinfo=wib)) == "25 November 2026 pukul 03.05 WIB"
+    assert formatting.format_datetime(dt.datetime(2026, 11, 25, 10, 2, tzinfo=wita)) == (
+        "25 November 2026 pukul 10.02 WITA")
+    assert formatting.format_datetime(dt.datetime(2026, 11, 25, 10, 2)) == "25 November 2026 pukul 10.02"
 
 
-def test_long_dates_are_written_in_indonesian_whatever_the_language():
+@pytest.mark.parametrize(("start", "end", "text"), [
+    (dt.date(2027, 1, 1), dt.date(2027, 3, 31), "1 Januari – 31 Maret 2027"),  # one year, written once
+    (dt.date(2027, 1, 1), dt.date(2027, 1, 15), "1–15 Januari 2027"),  # one month
+    (dt.date(2026, 12, 1), dt.date(2027, 1, 31), "1 Desember 2026 – 31 Januari 2027"),  # across years
+    (dt.date(2026, 12, 4), dt.date(2026, 12, 4), "4 Desember 2026"),  # one day
+])
+def test_a_period_is_written_once_per_shared_part(start, end, text):
+    assert formatting.format_period(start, end) == text
+
+
+def test_dates_are_written_in_indonesian_whatever_the_language():
     days = [dt.date(2026, month, day) for month, day in ((1, 1), (8, 17), (12, 4))]
 
     with translation.override("en"):
-        long = [formatting.long_date(day) for day in days]
-        abbreviated = [formatting.long_date(day, abbreviated=True) for day in days]
+        written = [formatting.format_date(day) for day in days]
+        abbreviated = [formatting.format_axis_date(day) for day in days]
+        weekdays = [formatting.format_weekday_date(dt.date(2026, 11, day)).split(",")[0] for day in range(2, 9)]
 
-    assert long == ["1 Januari 2026", "17 Agustus 2026", "4 Desember 2026"]
+    assert written == ["1 Januari 2026", "17 Agustus 2026", "4 Desember 2026"]
     assert abbreviated == ["1 Jan 2026", "17 Agu 2026", "4 Des 2026"]
-    assert [formatting.long_date(dt.date(2026, month, 1)).split()[1] for month in range(1, 13)] == [
+    assert weekdays == ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+    assert [formatting.format_date(dt.date(2026, month, 1)).split()[1] for month in range(1, 13)] == [
         "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
         "November", "Desember"]
-    assert [formatting.long_date(dt.date(2026, month, 1), abbreviated=True).split()[1] for month in range(1, 13)] == [
+    assert [formatting.format_axis_date(dt.date(2026, month, 1)).split()[1] for month in range(1, 13)] == [
         "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+
+
+# --- Phone numbers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("+6281270000008", "0812-7000-0008"),
+    ("+6281234567890", "0812-3456-7890"),
+    ("+62215551234", "(021) 5551234"),  # a landline, with its area code
+    ("bukan nomor", "bukan nomor"),  # no Indonesian number (the admin could type one): unchanged
+    ("", "—"),
+])
+def test_a_phone_number_is_shown_as_people_dial_it(stored, shown):
+    assert formatting.format_phone(stored) == shown
 
 
 # --- Reading whole numbers ----------------------------------------------------------------------
@@ -201,3 +235,20 @@ def test_template_filters_write_the_indonesian_way_even_in_english():
         rendered = template.render(context)
 
     assert rendered == "1.234.567 | 46,81% | 2,03 | 2,0 | Rp16.800 | — | —"
+
+
+def test_date_and_phone_filters_write_the_one_form_in_the_readers_zone_even_in_english():
+    template = Template("{% load formatting %}{{ d|day }} | {{ d|weekday_day }} | {{ t|day }} | {{ t|day_time }} | "
+                        "{{ d|day_time }} | {{ opens|period:closes }} | {{ phone|phone }} | {{ none|day }} | "
+                        "{{ none|day_time }} | {{ missing|phone }}")
+    context = Context({"d": dt.date(2026, 12, 4), "opens": dt.date(2027, 1, 1), "closes": dt.date(2027, 3, 31),
+                       # 18:45 UTC is 03:45 the next morning in Jayapura (WIT)
+                       "t": dt.datetime(2026, 12, 3, 18, 45, tzinfo=dt.UTC), "phone": "+6281270000008",
+                       "none": None})
+
+    with translation.override("en"), timezone.override(ZoneInfo("Asia/Jayapura")):
+        rendered = template.render(context)
+
+    assert rendered == ("4 Desember 2026 | Jumat, 4 Desember 2026 | 4 Desember 2026 | "
+                        "4 Desember 2026 pukul 03.45 WIT | 4 Desember 2026 | 1 Januari – 31 Maret 2027 | "
+                        "0812-7000-0008 | — | — | —")

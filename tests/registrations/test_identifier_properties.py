@@ -1,4 +1,4 @@
-"""Properties of the NIK, KK and phone readers (registrations/nik.py, registrations/phones.py), on
+"""Properties of the NIK, KK and phone readers (registrations/nik.py, common/phones.py), on
 any input hypothesis makes: they never raise, a valid value written with separators reads back as
 itself, and every other shape is refused with the Indonesian message."""
 
@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from registrations.nik import check_kk, check_nik, normalise_nik, strip_separators
-from registrations.phones import phone_national, phone_normalised
+from common.phones import phone_national, phone_normalised
 
 DIGITS = "0123456789"
 SEPARATORS = st.sampled_from([" ", ".", "-", "  ", "\t", " - "])

@@ -51,8 +51,7 @@ def test_a_masked_role_sees_the_age_and_a_full_one_the_date():
 
     assert shown_birth(nominee, full=False, today=today) == "35 tahun"
     assert shown_birth(nominee, full=False, today=dt.date(2026, 5, 15)) == "36 tahun"
-    assert shown_birth(nominee, full=True, today=today) == "15-05-1990"
-    assert shown_birth(nominee, full=True, today=today, long=True) == "15 Mei 1990"
+    assert shown_birth(nominee, full=True, today=today) == "15 Mei 1990"
     assert (birth_label(full=True), birth_label(full=False)) == ("Tempat, tanggal lahir", "Tempat lahir, umur")
 
 
@@ -158,7 +157,7 @@ def test_the_reviewer_still_sees_the_nik_and_the_birth_date(as_, reviewer, nomin
 
     assert NIK_MAN in bodies["nominee page"] and "Seluma, 15 Mei 1990" in bodies["nominee page"]
     assert NIK_MAN in bodies["village review page"] and NIK_MAN in bodies["review queue"]
-    assert NIK_MAN in bodies["nominative list"] and "Seluma, 15-05-1990" in bodies["nominative list"]
+    assert NIK_MAN in bodies["nominative list"] and "Seluma, 15 Mei 1990" in bodies["nominative list"]
     assert "Tempat, tanggal lahir" in bodies["nominative list"]
     assert "************0001" in bodies["audit export"]  # the auditor's export masks for everyone
 
@@ -168,8 +167,8 @@ def test_the_timeline_hides_a_birth_date_correction_from_masked_roles(nominee):
         return [detail for entry in nominee_timeline(nominee, full_identifiers=full) for detail in entry.details
                 if detail.label == "Tanggal lahir"]
 
-    assert [(d.previous, d.value) for d in corrections(True)] == [("15-05-1990", "16-05-1990"),
-                                                                  ("16-05-1990", "15-05-1990")]
+    assert [(d.previous, d.value) for d in corrections(True)] == [("15 Mei 1990", "16 Mei 1990"),
+                                                                  ("16 Mei 1990", "15 Mei 1990")]
     assert [(d.previous, d.value) for d in corrections(False)] == [(None, HIDDEN_CHANGE), (None, HIDDEN_CHANGE)]
 
 

@@ -99,7 +99,8 @@ def test_birth_date_mismatch_is_a_warning():
     assert result.errors == []
     assert codes(result.warnings) == [("birth_date", "nik_birth_date_mismatch")]
     assert result.warnings[0].message == (
-        "Tanggal lahir di NIK (15-05-1990) berbeda dengan tanggal lahir yang diisi (16-05-1990). Cocokkan dengan KTP.")
+        "Tanggal lahir di NIK (15 Mei 1990) berbeda dengan tanggal lahir yang diisi (16 Mei 1990). "
+        "Cocokkan dengan KTP.")
 
 
 def test_strip_separators():

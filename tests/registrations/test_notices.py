@@ -1,5 +1,6 @@
 """registrations/notices.py: who hears about a status change or a submitted list, and what they read."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -9,10 +10,10 @@ from accounts.enums import Role
 from accounts.services import user_create
 from registrations import notices, services, workflow
 from registrations.enums import Action, NomineeStatus
-from registrations.models import Nominee, Notice
+from registrations.models import Nominee, Notice, Programme
 from villages.models import Village
 
-from .conftest import KK, NIK_MAN
+from .conftest import KK, NIK_MAN, nik_for
 
 S = NomineeStatus
 
@@ -79,7 +80,7 @@ def test_status_changed_tells_the_villages_active_officers(everyone, niur, nomin
     }
 
 
-@pytest.mark.parametrize("status", sorted(set(S) - notices.VILLAGE_NEEDS_TO_KNOW))
+@pytest.mark.parametrize("status", sorted(set(S) - notices.VILLAGE_IS_TOLD))
 def test_status_changed_is_silent_when_the_village_has_nothing_to_do(everyone, nominee, status):
     Nominee.objects.filter(pk=nominee.pk).update(status=status, status_reason="catatan")
 
@@ -112,11 +113,70 @@ def test_status_changed_never_carries_the_nik_or_kk(everyone, nominee, officer, 
 
 
 def test_a_long_reason_is_cut_to_the_notice_length(everyone, nominee):
-    Nominee.objects.filter(pk=nominee.pk).update(status=S.RETURNED, status_reason="x" * 600)
+    Nominee.objects.filter(pk=nominee.pk).update(status=S.RETURNED, status_reason="x" * 2100)
 
     notices.status_changed(nominee_pk=nominee.pk)
 
-    assert {len(text) for text in Notice.objects.values_list("text", flat=True)} == {500}
+    assert {len(text) for text in Notice.objects.values_list("text", flat=True)} == {2000}
+
+
+# --- statuses_changed: BPJS registered the village's nominees -------------------------------------
+
+def registered(nominee, kpj):
+    Nominee.objects.filter(pk=nominee.pk).update(status=S.REGISTERED, kpj_number=kpj)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_registered_nominees_give_each_village_one_notice_with_names_and_kpj_numbers(
+        everyone, open_programme, niur, lubuk_sahung, officer, neighbour_officer, make_nominee, count,
+        django_assert_num_queries):
+    niur_people = [make_nominee(open_programme, niur, officer, nik=nik_for(dt.date(1990, 5, 15), serial=serial),
+                                full_name=f"Calon {serial}") for serial in range(1, count + 1)]
+    neighbour = make_nominee(open_programme, lubuk_sahung, neighbour_officer,
+                             nik=nik_for(dt.date(1990, 5, 15), serial=99), full_name="Joko Tetangga")
+    for number, nominee in enumerate([*niur_people, neighbour], start=1):
+        registered(nominee, f"0000000000{number}")
+
+    # 1 the nominees with their villages and programme, 2 the villages' officers, 3 the notices.
+    with django_assert_num_queries(3):
+        notices.statuses_changed(nominee_pks=[n.pk for n in [*niur_people, neighbour]])
+
+    names = "; ".join(f"Calon {n}, KPJ 0000000000{n}" for n in range(1, count + 1))
+    niur_text = (f"{count} calon peserta Desa Niur terdaftar di BPJS Ketenagakerjaan "
+                 f"(Perlindungan Pekerja Rentan 2026 — Tahap 1): {names}.")
+    assert sorted(Notice.objects.values_list("recipient__username", "text", "url")) == sorted([
+        ("op-niur", niur_text, reverse("registrations:village", args=[niur.pk])),
+        ("op-niur-2", niur_text, reverse("registrations:village", args=[niur.pk])),
+        ("op-lubuk-sahung", f"1 calon peserta Desa Lubuk Sahung terdaftar di BPJS Ketenagakerjaan "
+                            f"(Perlindungan Pekerja Rentan 2026 — Tahap 1): Joko Tetangga, KPJ 0000000000{count + 1}.",
+         reverse("registrations:village", args=[lubuk_sahung.pk])),
+    ])
+    assert not any(nominee.nik in text for nominee in niur_people for text in Notice.objects.values_list("text", flat=True))
+
+
+def test_nominees_sent_to_bpjs_are_no_news_to_the_village(everyone, nominee):
+    Nominee.objects.filter(pk=nominee.pk).update(status=S.SENT_TO_BPJS)
+
+    notices.statuses_changed(nominee_pks=[nominee.pk])
+
+    assert recipients() == []
+
+
+def test_a_registration_notice_of_many_names_counts_the_rest(everyone, open_programme, niur, officer, make_nominee):
+    Programme.objects.filter(pk=open_programme.pk).update(quota_per_village=50)
+    open_programme.refresh_from_db()
+    people = [make_nominee(open_programme, niur, officer, nik=nik_for(dt.date(1990, 5, 15), serial=serial),
+                           full_name=f"Calon {serial:02d} dengan nama yang panjang sekali") for serial in range(1, 41)]
+    for serial, nominee in enumerate(people, start=1):
+        registered(nominee, f"170500000000{serial:02d}")
+
+    notices.statuses_changed(nominee_pks=[n.pk for n in people])
+
+    text = Notice.objects.filter(recipient=officer).get().text
+    assert text.startswith("40 calon peserta Desa Niur terdaftar")
+    named = text.count("KPJ ")
+    assert 20 < named <= notices.REGISTERED_NAMES_SHOWN and len(text) <= 2000
+    assert text.endswith(f"; dan {40 - named} lainnya (lihat daftar desa).")
 
 
 # --- list_submitted ----------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def test_rate_on_picks_the_rate_in_force(rate):
 def test_no_rate_before_the_first_one(rate):
     with pytest.raises(ValidationError) as error:
         rate_on(dt.date(2019, 12, 1))
-    assert error.value.messages == ["Belum ada tarif iuran BPU yang berlaku pada 01-12-2019."]
+    assert error.value.messages == ["Belum ada tarif iuran BPU yang berlaku pada 1 Desember 2019."]
 
 
 def test_seluma_budget_202_villages_times_10_for_3_months(open_programme):

@@ -20,6 +20,7 @@ from registrations.quotas import (
     places_taken_by_village,
     programme_quota_total,
     quota_overrides,
+    quota_rule_label,
     quota_standing,
     regency_wide_quota,
     villages_quota,
@@ -28,8 +29,8 @@ from villages.models import Village
 
 from .conftest import KK, nik_for, nominee_fields
 
-VILLAGE_FULL = ("Kuota desa sudah penuh ({taken} dari {quota}). Ganti calon yang ditolak atau berhenti, atau minta "
-                "dinas menambah kuota.")
+VILLAGE_FULL = ("Kuota desa sudah penuh ({taken} dari {quota}). Hapus calon draf yang batal diusulkan, "
+                "atau minta dinas menambah kuota.")
 
 
 def _second_person(make_nominee, programme, village, officer, serial=2):
@@ -114,6 +115,19 @@ def test_nominee_create_refuses_past_the_quota(open_programme, niur, officer, ma
     with pytest.raises(ValidationError) as error:
         _second_person(make_nominee, open_programme, niur, officer)
     assert error.value.messages == [VILLAGE_FULL.format(taken=1, quota=1)]
+
+
+# --- The rule as written ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("rule", "label"), [
+    ({"quota_per_village": 10}, "10 orang per desa/kelurahan"),
+    ({"quota_rule": QuotaRule.REGENCY_TOTAL, "quota_total": 2_020}, "2.020 orang untuk seluruh kabupaten/kota"),
+    ({"quota_rule": QuotaRule.NONE}, "Tanpa kuota"),
+])
+def test_the_rule_is_written_with_its_number(open_programme, regency_admin, rule, label):
+    services.programme_update(programme=open_programme, changed_by=regency_admin, **rule)
+
+    assert quota_rule_label(open_programme) == label
 
 
 # --- The rule for many villages at once (tracking, coverage) ---------------------------------------
@@ -245,7 +259,7 @@ def test_village_quota_holds_under_concurrent_entries(seluma, niur, officer, reg
 
     assert Nominee.objects.filter(programme=programme, village=niur).count() == 3
     assert refusals == [
-        "Kuota desa sudah penuh (3 dari 3). Ganti calon yang ditolak atau berhenti, atau minta dinas menambah kuota."
+        "Kuota desa sudah penuh (3 dari 3). Hapus calon draf yang batal diusulkan, atau minta dinas menambah kuota."
     ] * (THREADS - 3)
 
 

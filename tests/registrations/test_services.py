@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from common.formatting import format_period
 from registrations import services
 from registrations.crypto import keyed_hash
 from registrations.enums import NomineeStatus, QuotaRule
@@ -95,7 +96,7 @@ def test_nominee_create_outside_the_window_is_refused(open_programme, niur, offi
                                 **_fields(officer))
     assert error.value.messages == [
         f"Pengusulan untuk Perlindungan Pekerja Rentan 2026 — Tahap 1 dibuka "
-        f"{open_programme.nomination_opens:%d-%m-%Y} sampai {closes:%d-%m-%Y}; hari ini di luar jadwal."]
+        f"{format_period(open_programme.nomination_opens, closes)}; hari ini di luar jadwal."]
     assert Nominee.objects.count() == 0
 
 

@@ -50,7 +50,7 @@ def test_the_whole_story_in_order(draft, officer, reviewer, approver):
     assert summary(entries) == [
         (EntryKind.EVENT, "Siti Aminah", "Dibuat", []),
         (EntryKind.EDIT, "Siti Aminah", "Data diubah", [
-            Detail("Nomor HP", "+6281234567890", previous="—"),
+            Detail("Nomor HP", "0812-3456-7890", previous="—"),
             Detail("Pekerjaan", "Nelayan", previous="Petani"),
         ]),
         (EntryKind.EVENT, "Siti Aminah", "Dikirim ke kabupaten", []),

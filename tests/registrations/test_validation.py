@@ -6,6 +6,7 @@ import pytest
 
 from accounts.enums import Role
 from accounts.services import user_create
+from common.formatting import format_date
 from registrations import services
 from registrations.enums import NomineeStatus
 from registrations.models import Nominee
@@ -56,7 +57,7 @@ def test_age_outside_limits_at_coverage_start_is_an_error(open_programme, niur, 
 
     assert issues(result.errors) == [(
         "birth_date", "age",
-        f"Umur pada mulai kepesertaan ({start:%d-%m-%Y}) {age} tahun; program ini untuk umur 18 sampai di bawah "
+        f"Umur pada mulai kepesertaan ({format_date(start)}) {age} tahun; program ini untuk umur 18 sampai di bawah "
         "65 tahun.",
     )]
 

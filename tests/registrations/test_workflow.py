@@ -18,6 +18,7 @@ from accounts.enums import Role
 from accounts.models import User
 from accounts.services import user_create
 from bpjs.models import ExportBatch
+from common.formatting import format_datetime
 from registrations import services, workflow
 from registrations.enums import Action, NomineeStatus
 from registrations.models import Nominee, NomineeEvent, Notice
@@ -148,7 +149,7 @@ def state(nominee):
 
 def decided_at(nominee):
     last = NomineeEvent.objects.filter(nominee=nominee).last()
-    return f"{timezone.localtime(last.created_at):%d-%m-%Y %H:%M}"
+    return format_datetime(timezone.localtime(last.created_at))  # "4 Desember 2026 pukul 14.50 UTC" outside a request
 
 
 def a_batch(nominee, created_by):
@@ -192,7 +193,7 @@ def test_allowed_transition(request, seluma, nominee, move, persona):
     saved = Nominee.objects.get(pk=nominee.pk)
     # The BPJS steps write their own note: the batch, or the KPJ number and membership date.
     kept = {Action.SEND_TO_BPJS: f"Batch BPJS-TEST-{nominee.pk}",
-            Action.REGISTER: "KPJ 00012345678, peserta sejak 01-01-2026"}.get(step.action, step.status_reason)
+            Action.REGISTER: "KPJ 00012345678, peserta sejak 1 Januari 2026"}.get(step.action, step.status_reason)
     assert (result.pk, saved.status, saved.status_reason) == (nominee.pk, to_status, kept)
     assert saved.status_changed_at is not None and saved.status_changed_at > nominee.created_at
     assert events(nominee) == [*before, (actor.pk, from_status, to_status, step.reason_code, kept)]
@@ -444,7 +445,7 @@ def test_registering_stores_the_masa_iur_from_the_branchs_answer(nominee, bpjs_o
     assert (saved.status, saved.registered_on, saved.paid_until) == (
         S.REGISTERED, dt.date(2026, 2, 1), dt.date(2026, 4, 30))
     assert events(nominee)[-1] == (bpjs_officer.pk, S.SENT_TO_BPJS, S.REGISTERED, "",
-                                   "KPJ 00012345678, peserta sejak 01-02-2026, iuran s.d. 30-04-2026")
+                                   "KPJ 00012345678, peserta sejak 1 Februari 2026, iuran s.d. 30 April 2026")
 
 
 def test_registering_refuses_a_masa_iur_before_the_membership_date(nominee, bpjs_officer):
@@ -454,7 +455,7 @@ def test_registering_refuses_a_masa_iur_before_the_membership_date(nominee, bpjs
         workflow.nominee_register(nominee=nominee, actor=bpjs_officer, kpj_number="00012345678",
                                   registered_on=dt.date(2026, 2, 1), paid_until=dt.date(2026, 1, 31))
 
-    assert str(error.value) == ("Masa iur s.d. 31-01-2026 sebelum tanggal kepesertaan 01-02-2026; "
+    assert str(error.value) == ("Masa iur s.d. 31 Januari 2026 sebelum tanggal kepesertaan 1 Februari 2026; "
                                 "periksa kembali tanggalnya.")
     saved = Nominee.objects.get(pk=nominee.pk)
     assert (saved.status, saved.paid_until) == (S.SENT_TO_BPJS, None)

@@ -47,7 +47,7 @@ def test_serdang_bedagai_reaches_82_16_percent_of_its_target(serdang_bedagai, sy
 
     assert recorded == (
         "Kabupaten Serdang Bedagai (12.18): target 2025 46,80% dari 100.000 penduduk bekerja.\n"
-        "Angka resmi per 31-08-2025: 38.450 peserta aktif dari 100.000 penduduk bekerja (38,45%).\n"
+        "Angka resmi per 31 Agustus 2025: 38.450 peserta aktif dari 100.000 penduduk bekerja (38,45%).\n"
         "Tersimpan. Penghitungan ulang cakupan kabupaten/kota dijadwalkan.\n"
     )
     assert data == {
@@ -82,8 +82,8 @@ def test_coverage_in_indonesian_text(serdang_bedagai, sysadmin):
     run(*SERDANG_BEDAGAI_2025)
 
     assert run("coverage", "12.18", "--year", "2025", "--add", "1000").splitlines() == [
-        "Kabupaten Serdang Bedagai (12.18) — tahun 2025, dihitung per 31-12-2025",
-        "Angka resmi BPJS per 31-08-2025: 38.450 peserta aktif",
+        "Kabupaten Serdang Bedagai (12.18) — tahun 2025, dihitung per 31 Desember 2025",
+        "Angka resmi BPJS per 31 Agustus 2025: 38.450 peserta aktif",
         "Penduduk bekerja: 100.000",
         "Tambahan program sesudahnya: 0 pekerja (0,00 poin UCJ)",
         "UCJ saat ini: 38,45% (38.450 tercakup)",
@@ -114,7 +114,7 @@ def test_seluma_first_wave_premium_committed(seluma, programme, add_nominees):
 
 def test_coverage_of_a_region_without_denominator(seluma):
     assert run("coverage", "17.05").splitlines()[:2] == [
-        "Kabupaten Seluma (17.05) — tahun 2026, dihitung per 30-09-2026",
+        "Kabupaten Seluma (17.05) — tahun 2026, dihitung per 30 September 2026",
         "UCJ belum dapat dihitung: belum ada angka resmi maupun target tahun 2026 (isi dengan "
         "'manage.py set_coverage').",
     ]
@@ -147,7 +147,7 @@ def test_command_errors_are_in_indonesian(seluma, args, message):
 
 @pytest.mark.parametrize(("extra", "message"), [
     (("--as-of", "31-08-2025"), "Tanggal --as-of '31-08-2025' tidak valid: tulis YYYY-MM-DD, mis. 2025-06-30."),
-    (("--as-of", "2999-01-01"), "Tanggal angka resmi (01-01-2999) tidak boleh di masa depan."),
+    (("--as-of", "2999-01-01"), "Tanggal angka resmi (1 Januari 2999) tidak boleh di masa depan."),
     (("--target", "146"), "Target UCJ harus antara 0 dan 100 persen."),
     (("--as", "nobody"), "Pengguna aktif nobody tidak ada."),
     (("--as", "verifikator-seluma"), "Anda tidak berwenang mengisi data cakupan untuk Kabupaten Seluma."),
@@ -194,21 +194,21 @@ def test_recompute_coverage_reports_what_changed(seluma, other_regency, sysadmin
     changed = run("recompute_coverage", "1705")
 
     assert first.splitlines() == [
-        "17.05: 217 baris per 30-09-2026",
+        "17.05: 217 baris per 30 September 2026",
         "  Kabupaten Seluma (17.05): dihitung pertama kali — UCJ 38,45%, terdaftar 0; 14 kecamatan, "
         "202 desa/kelurahan",
         "Selesai: 1 kabupaten/kota dihitung ulang.",
     ]
     assert again.splitlines() == [
-        f"17.01: {CoverageSnapshot.objects.filter(regency=other_regency).count()} baris per 30-09-2026",
+        f"17.01: {CoverageSnapshot.objects.filter(regency=other_regency).count()} baris per 30 September 2026",
         "  Kabupaten Bengkulu Selatan (17.01): dihitung pertama kali — terdaftar 0; 11 kecamatan, "
         f"{Village.objects.filter(subdistrict__regency=other_regency).count()} desa/kelurahan",
-        "17.05: 217 baris per 30-09-2026",
+        "17.05: 217 baris per 30 September 2026",
         "  tidak ada perubahan",
         "Selesai: 2 kabupaten/kota dihitung ulang.",
     ]
     assert changed.splitlines() == [
-        "17.05: 217 baris per 30-09-2026",
+        "17.05: 217 baris per 30 September 2026",
         "  Kabupaten Seluma (17.05): UCJ 38,45% → 38,47%; tercakup 38.450 → 38.470; tambahan program 0 → 20; "
         "diusulkan 0 → 20; disetujui 0 → 20; terdaftar 0 → 20; aktif 0 → 20; "
         "kebutuhan pekerja untuk target 8.350 → 8.330",

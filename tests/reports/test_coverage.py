@@ -33,8 +33,26 @@ def test_serdang_bedagai_target_achievement():
     """DOMAIN §4 check: 38.45 % against a 46.80 % target is 82.16 % of target."""
     achievement = coverage.target_achievement_percent(ucj=Decimal("38.45"), target_percent=Decimal("46.80"))
 
-    assert display_percent(achievement) == Decimal("82.16")
-    assert coverage.stored_percent(achievement) == Decimal("82.1581")
+    assert achievement == Decimal("82.16")
+    assert coverage.stored_percent(achievement) == Decimal("82.1600")
+
+
+def test_the_achievement_is_taken_from_the_ucj_as_published():
+    """Field fit 16: the dashboard showed UCJ 38,45% and "82,17% dari target" for 46,80%: the
+    achievement came from the unrounded 38.4537%. A reader dividing the two figures shown gets 82,16%."""
+    ucj = coverage.ucj_percent(covered=384_537, denominator=1_000_000)  # 38.4537 %
+    achievement = coverage.target_achievement_percent(ucj=ucj, target_percent=Decimal("46.80"))
+
+    assert ucj == Decimal("38.45")
+    assert achievement == Decimal("82.16") == display_percent(Decimal("38.45") * 100 / Decimal("46.80"))
+    # Before: 38.4537 ÷ 46.80 = 82.1660… → 82.17.
+    assert display_percent(Decimal("38.4537") * 100 / Decimal("46.80")) == Decimal("82.17")
+
+
+def test_points_between_two_ucj_figures_are_the_difference_of_the_published_ones():
+    # 38.454 → 38.45 and 39.126 → 39.13: the page says "naik 0,68 poin", as 39,13 − 38,45 reads,
+    # not 0,672 → 0,67.
+    assert coverage.ucj_points_between(before=Decimal("38.454"), after=Decimal("39.126")) == Decimal("0.68")
 
 
 def test_target_achievement_of_a_zero_target_is_none():
@@ -111,9 +129,10 @@ def test_regency_figures_on_top_of_the_official_figure(seluma, official, target,
     assert figures.programme_addition == 5  # 4 in Niur on 01-07, 1 in Lubuk Sahung on 15-08
     assert figures.covered == 38_455
     assert figures.denominator == 100_000  # the official figure's, not the target's 99,000
-    assert figures.ucj_percent == Decimal("38.455")
-    assert figures.contribution_points == Decimal("0.005")
-    assert figures.target_achievement_percent == Decimal("38.455") * 100 / Decimal("46.80")
+    # Published with 2 decimals, half up; the achievement is taken from the published UCJ.
+    assert figures.ucj_percent == Decimal("38.46")  # 38.455
+    assert figures.contribution_points == Decimal("0.01")  # 0.005
+    assert figures.target_achievement_percent == Decimal("82.18")  # 38.46 ÷ 46.80 = 82.179…, not 82.1688… of 38.455
     assert figures.workers_needed_for_target == 46_800 - 38_455 == 8_345
     assert figures.premium_per_month_rp == 16_800
     assert figures.monthly_premium_for_needed_rp == 8_345 * 16_800 == 140_196_000
@@ -127,7 +146,7 @@ def test_regency_json(seluma, official, target, workers):
         "working_population": 100_000, "official_numerator": 38_450, "programme_addition": 5, "covered": 38_455,
         "ucj_percent": 38.46,  # 38.455 half up
         "contribution_points": 0.01,  # 0.005 half up
-        "target_percent": 46.8, "target_achievement_percent": 82.17,  # 82.1688…
+        "target_percent": 46.8, "target_achievement_percent": 82.18,  # 38.46 ÷ 46.80, as a reader checks it
         "workers_needed_for_target": 8_345, "premium_per_month_rp": 16_800,
         "monthly_premium_for_needed_rp": 140_196_000, "annual_premium_for_needed_rp": 1_682_352_000,
         "programme": {"quota": 2_020, "nominated": 23, "submitted": 21, "approved": 16, "registered": 13,
@@ -183,7 +202,7 @@ def test_without_an_official_figure_the_target_population_is_the_denominator(sel
     # Every covered worker registered by ON is an addition: 3 + 2 + 4 in Niur, 1 in Lubuk Sahung.
     assert (figures.official_as_of, figures.official_numerator, figures.programme_addition) == (None, 0, 10)
     assert (figures.covered, figures.denominator) == (10, 99_000)
-    assert figures.ucj_percent == Decimal(10) * 100 / Decimal(99_000)
+    assert figures.ucj_percent == Decimal("0.01")  # 0.0101…
     assert figures.workers_needed_for_target == 46_332 - 10  # ceil(46.80 × 99,000 ÷ 100) = 46,332
 
 
@@ -338,8 +357,7 @@ def test_village_ucj_where_a_denominator_was_entered(seluma, niur, lubuk_sahung,
 
     # A village has no official figure: all its covered programme workers over its working residents.
     assert (niur_row.covered, niur_row.denominator) == (9, 800)
-    assert niur_row.ucj_percent == Decimal("1.125")
-    assert display_percent(niur_row.ucj_percent) == Decimal("1.13")
+    assert niur_row.ucj_percent == Decimal("1.13")  # 9 ÷ 800 = 1.125, published half up
     assert rows[lubuk_sahung.code].has_ucj is False  # only a 2025 denominator
 
 

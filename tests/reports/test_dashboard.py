@@ -209,7 +209,7 @@ def test_regency_page_shows_the_current_stage_progress(login, viewer, seluma_das
 
     page = _page(response)
     assert response.context["stage"].programme == programme
-    assert ("Perlindungan Pekerja Rentan 2026 — Tahap 1 · pengusulan 5 Jan 2026 s.d. 20 Feb 2026 · "
+    assert ("Perlindungan Pekerja Rentan 2026 — Tahap 1 · pengusulan 5 Januari – 20 Februari 2026 · "
             "202 desa/kelurahan") in page
     assert "<dt>Belum mengirim daftar</dt><dd>201</dd>" in page
     assert "<dt>Sudah mengirim daftar</dt><dd>1</dd>" in page
@@ -239,40 +239,71 @@ def test_trend_before_any_snapshot_says_none_was_stored(login, viewer, seluma, r
     response = login(viewer).get(reverse("reports:regency-detail", args=[seluma.pk]))
 
     assert response.context["trend_chart"] is None
-    assert ("Belum ada tren: angka cakupan wilayah ini belum pernah disimpan. Grafik tren muncul setelah "
-            "angka dihitung pada sedikitnya dua hari berbeda") in _page(response)
+    assert ("Belum ada tren: angka cakupan wilayah ini belum pernah disimpan. Grafik tren muncul setelah ada UCJ "
+            "pada sedikitnya dua tanggal data") in _page(response)
 
 
-def test_trend_with_one_day_says_a_second_is_needed(login, viewer, seluma_dashboard):
-    response = login(viewer).get(reverse("reports:regency-detail", args=[seluma_dashboard.pk]))
+def test_trend_with_one_data_date_says_a_second_is_needed(login, viewer, seluma, regency_admin, programme,
+                                                          add_nominees, niur):
+    # A target and no official figure: the one computed day is the only date of data.
+    services.coverage_target_set(region=seluma, year=YEAR, target_percent=Decimal("46.80"),
+                                 working_population=100_000, population_source="BPS", entered_by=regency_admin)
+    add_nominees(programme, niur, 20, S.ACTIVE, dt.date(2026, 7, 15))
+    _recompute(seluma)
+
+    response = login(viewer).get(reverse("reports:regency-detail", args=[seluma.pk]))
 
     assert response.context["trend_chart"] is None
-    assert ("Belum ada tren: UCJ baru tersimpan untuk 1 hari perhitungan. Grafik tren muncul setelah ada UCJ "
-            "dari sedikitnya dua hari berbeda.") in _page(response)
+    assert ("Belum ada tren: UCJ baru ada untuk 1 tanggal data. Grafik tren muncul setelah ada UCJ pada "
+            "sedikitnya dua tanggal data") in _page(response)
     assert 'class="chart trend-chart"' not in _page(response)
 
 
-def test_trend_draws_the_ucj_of_each_computed_day_against_the_target(login, viewer, seluma_dashboard):
-    _recompute(seluma_dashboard, on=dt.date(2026, 7, 1))  # before the 2,020 were registered
+def test_trend_dates_the_official_figure_by_its_date_and_then_the_latest_day(login, viewer, seluma_dashboard):
+    _recompute(seluma_dashboard, on=dt.date(2026, 7, 1))  # a day computed on the same official figure
 
     response = login(viewer).get(reverse("reports:regency-detail", args=[seluma_dashboard.pk]))
 
+    # 30 Jun: BPJS's 38,450 of 100,000; 30 Sep: the 2,020 registered in July on top of it. The
+    # computation of 1 Jul stood on the 30 June figure: it is no point of its own.
     page = _page(response)
     assert '<title id="tren-ucj-title">Tren UCJ Kabupaten Seluma</title>' in page
-    assert '<desc id="tren-ucj-desc">1 Jul 2026: 38,45%; 30 Sep 2026: 40,47%. Target 46,80%.</desc>' in page
-    assert "UCJ pada tiap hari perhitungan (2 hari); garis putus-putus: target 46,80%." in page
+    assert '<desc id="tren-ucj-desc">30 Jun 2026: 38,45%; 30 Sep 2026: 40,47%. Target 46,80%.</desc>' in page
+    assert ("UCJ per tanggal data (2 titik): angka resmi BPJS Ketenagakerjaan per 30 Juni 2026; titik per "
+            "30 September 2026: angka resmi terakhir ditambah pekerja program yang terdaftar sesudahnya sampai tanggal "
+            "itu; garis putus-putus: target 46,80%.") in page
+    assert "1 Jul 2026" not in page
 
 
 def test_trend_leaves_out_other_years_measured_against_another_target(login, viewer, seluma_dashboard):
     _recompute(seluma_dashboard, on=dt.date(2026, 7, 1))
     CoverageSnapshot.objects.create(regency=seluma_dashboard, region_code="17.05", level=RegionLevel.REGENCY,
                                     region_name="Kabupaten Seluma", computed_on=dt.date(2025, 12, 31),
-                                    computed_at=COMPUTED_AT, year=2025, ucj_percent=Decimal("20.00"))
+                                    computed_at=COMPUTED_AT, year=2025, ucj_percent=Decimal("20.00"),
+                                    covered=20_000, denominator=100_000)
 
     page = _page(login(viewer).get(reverse("reports:regency-detail", args=[seluma_dashboard.pk])))
 
-    assert '<desc id="tren-ucj-desc">1 Jul 2026: 38,45%; 30 Sep 2026: 40,47%. Target 46,80%.</desc>' in page
+    assert '<desc id="tren-ucj-desc">30 Jun 2026: 38,45%; 30 Sep 2026: 40,47%. Target 46,80%.</desc>' in page
     assert "20,00%" not in page
+
+
+def test_ucj_trend_points():
+    rows = [  # (computed_on, official_as_of, official_numerator, covered, denominator)
+        (dt.date(2026, 1, 10), None, None, 50, 100_000),  # target only: the programme's UCJ that day
+        (dt.date(2026, 2, 2), None, None, None, None),  # no denominator: no point
+        (dt.date(2026, 7, 1), dt.date(2026, 6, 30), 38_450, 38_450, 100_000),
+        (dt.date(2026, 7, 20), dt.date(2026, 6, 30), 38_450, 38_470, 100_000),  # superseded by 31 Aug
+        (dt.date(2026, 9, 3), dt.date(2026, 8, 31), 39_000, 39_010, 100_000),
+        (dt.date(2026, 9, 30), dt.date(2026, 8, 31), 39_000, 39_454, 100_000),
+    ]
+
+    assert dashboard.ucj_trend(rows) == [
+        dashboard.TrendPoint(day=dt.date(2026, 1, 10), ucj=Decimal("0.05"), official=False),
+        dashboard.TrendPoint(day=dt.date(2026, 6, 30), ucj=Decimal("38.45"), official=True),
+        dashboard.TrendPoint(day=dt.date(2026, 8, 31), ucj=Decimal("39.00"), official=True),
+        dashboard.TrendPoint(day=dt.date(2026, 9, 30), ucj=Decimal("39.45"), official=False),  # 39.454
+    ]
 
 
 def test_regency_table_sorts_on_the_server_with_header_links(login, viewer, seluma_dashboard, programme,
@@ -320,8 +351,9 @@ def test_sorted_pages_are_404_out_of_scope(request, login, seluma_dashboard, suk
 # --- The subdistrict page -------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("persona", "link"), [
-    ("viewer", "review"), ("regency_admin", "review"), ("reviewer", "review"), ("approver", "review"),
-    ("sysadmin", "review"), ("bpjs_officer", "village"), ("province_viewer", "village"),
+    ("regency_admin", "review"), ("reviewer", "review"), ("approver", "review"), ("sysadmin", "review"),
+    # Who reviews nothing reads the village's own list (Field fit 17), the regent's office included.
+    ("viewer", "village"), ("bpjs_officer", "village"), ("province_viewer", "village"),
 ])
 def test_each_village_links_to_the_list_the_viewer_may_open(request, login, seluma_dashboard, programme, sukaraja,
                                                             niur, persona, link):
@@ -331,7 +363,7 @@ def test_each_village_links_to_the_list_the_viewer_may_open(request, login, selu
 
     niur_row = next(row for row in response.context["rows"] if row.code == niur.code)
     expected = {"review": f"/usulan/verifikasi/{programme.pk}/desa/{niur.pk}/",
-                "village": f"/wilayah/desa/{niur.pk}/"}[link]
+                "village": f"/usulan/desa/{niur.pk}/"}[link]
     assert niur_row.href == expected
     assert f'<a href="{expected}">Niur</a>' in _page(response)
     assert client.get(expected).status_code == 200
@@ -394,7 +426,7 @@ def test_regency_dashboard_query_count_does_not_grow_with_subdistricts(login, vi
 
 
 @pytest.mark.parametrize("villages", [1, 3])
-def test_subdistrict_dashboard_query_count_does_not_grow_with_villages(login, viewer, seluma, sukaraja, programme,
+def test_subdistrict_dashboard_query_count_does_not_grow_with_villages(login, reviewer, seluma, sukaraja, programme,
                                                                        add_nominees, django_assert_num_queries,
                                                                        villages):
     _snapshot(seluma, "17.05", RegionLevel.REGENCY, "Kabupaten Seluma")
@@ -402,7 +434,7 @@ def test_subdistrict_dashboard_query_count_does_not_grow_with_villages(login, vi
     for index, village in enumerate(sukaraja.villages.order_by("code")[:villages], start=1):
         _snapshot(seluma, village.code, RegionLevel.VILLAGE, village.name, active=index, quota=10)
         add_nominees(programme, village, index, S.ACTIVE, dt.date(2026, 7, 1))
-    client = login(viewer)
+    client = login(reviewer)  # who works the review: its links need the current stage
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the subdistrict with its regency,
     # 5 the latest snapshots of the regency, the subdistrict and its villages, 6 the villages' codes

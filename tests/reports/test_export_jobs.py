@@ -15,7 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from common import access_log, jobs
-from common.formatting import long_date
+from common.formatting import format_date
 from common.models import ExportKind, ExportRecord, ExportStatus
 from registrations.enums import NomineeStatus
 from registrations.identifiers import mask_identifier
@@ -165,7 +165,7 @@ def test_a_village_list_is_signed_by_the_village_head_and_a_regency_list_by_the_
         sheet = load_workbook(BytesIO(written(regency_admin, request)))[exports.NOMINATIVE_SHEET]
         return [row[8] for row in sheet.iter_rows(min_row=HEADER_ROW + 2, values_only=True) if row[8]]
 
-    today = long_date(seluma_today())
+    today = format_date(seluma_today())
     assert signature_lines(niur) == [f"Niur, {today}", "Kepala Desa Niur", "(______________________________)"]
     assert signature_lines(seluma) == [
         f"Seluma, {today}", "Kepala Dinas", "Dinas Tenaga Kerja dan Transmigrasi", "Kabupaten Seluma",

@@ -126,7 +126,7 @@ def test_the_coverage_recap_has_the_coverage_pages_numbers(login, viewer, seluma
     response = login(viewer).get(reverse("reports:coverage-recap", args=[seluma.pk]))
 
     sheet = load_workbook(BytesIO(content_of(response)))[exports.RECAP_SHEET]
-    rows = {row[0]: row for row in sheet.iter_rows(min_row=7, values_only=True)}
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=8, values_only=True)}
     assert len(rows) == 1 + 14 + 202
     assert rows["17.05"][:9] == ("17.05", "Kabupaten Seluma", "Kabupaten/kota", 2020, 4, 3, 1, 0, 0)
     assert rows["17.05.01.2002"][:9] == ("17.05.01.2002", "Niur", "Desa/kelurahan", 10, 3, 2, 0, 0, 0)

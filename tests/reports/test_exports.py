@@ -4,12 +4,15 @@ Opened again with openpyxl: exact headings, headers, cells, signature block and 
 import datetime as dt
 from decimal import Decimal
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 
 from reports import exports
 
 PRINTED = dt.date(2026, 9, 30)
+WIB = ZoneInfo("Asia/Jakarta")
 TODAY = PRINTED
 
 
@@ -57,7 +60,7 @@ def test_the_nominative_list_has_the_letterhead_the_header_row_and_the_nominees(
         "DAFTAR NOMINATIF CALON PESERTA BPJS KETENAGAKERJAAN",
         "Perlindungan Pekerja Rentan 2026 — Tahap 1 (2026)",
         "Desa Niur, Kecamatan Sukaraja",
-        "Dicetak 30-09-2026. NIK dan No. KK lengkap: data pribadi, jaga kerahasiaannya.",
+        "Dicetak 30 September 2026. NIK dan No. KK lengkap: data pribadi, jaga kerahasiaannya.",
         None,
     ]
     assert [cell.value for cell in sheet[8]] == [
@@ -65,11 +68,11 @@ def test_the_nominative_list_has_the_letterhead_the_header_row_and_the_nominees(
         "Kecamatan", "Pekerjaan", "Status", "Nomor KPJ",
     ]
     assert [cell.value for cell in sheet[9]] == [
-        1, "1705011505900001", "1705011503200001", "Budi Santoso", "Tais, 15-05-1990", "L",
+        1, "1705011505900001", "1705011503200001", "Budi Santoso", "Tais, 15 Mei 1990", "L",
         "Jalan Desa No. 1 RT 001/RW 002", "Niur", "Sukaraja", "Petani", "terdaftar di BPJS", "00012345678",
     ]
     assert [cell.value for cell in sheet[10]][:7] == [2, "1705011505900001", "1705011503200001", "Siti Aminah",
-                                                      "Tais, 15-05-1990", "P", "Jalan Desa No. 1 RT 001"]
+                                                      "Tais, 15 Mei 1990", "P", "Jalan Desa No. 1 RT 001"]
     assert sheet["L10"].value is None
     assert sheet["A12"].value == "Jumlah: 2 orang"  # after an empty line
     assert "A1:L1" in {str(merged) for merged in sheet.merged_cells.ranges}
@@ -94,7 +97,7 @@ def test_a_masked_row_never_holds_the_identifiers_in_clear():
 
     assert (sheet["B9"].value, sheet["C9"].value) == ("************0001", "************0001")
     assert (sheet["E8"].value, sheet["E9"].value) == ("Tempat lahir, umur", "Tais, 36 tahun")  # never the date
-    assert sheet["A6"].value == "Dicetak 30-09-2026. NIK dan No. KK disamarkan."
+    assert sheet["A6"].value == "Dicetak 30 September 2026. NIK dan No. KK disamarkan."
     assert written == 1
 
 
@@ -110,7 +113,7 @@ def test_text_that_excel_would_run_as_a_formula_is_neutralised():
     cells = [sheet[coordinate] for coordinate in ("D9", "E9", "G9", "J9", "A5")]
     assert [(cell.value, cell.data_type, cell.quotePrefix) for cell in cells] == [
         ('=HYPERLINK("http://contoh.test","klik")', "s", True),
-        ("@Tais, 15-05-1990", "s", True),
+        ("@Tais, 15 Mei 1990", "s", True),
         ("+62 jalan RT 001/RW 002", "s", True),
         ("-1+1", "s", True),
         ("=1+1", "s", True),
@@ -185,49 +188,79 @@ def test_progress_is_reported_every_few_hundred_rows_and_at_the_end():
 
 def recap_row(code, name, level, emphasis, **numbers):
     values = {"quota": 10, "nominated": 3, "submitted": 2, "approved": 1, "registered": 1, "active": 1,
-              "premium_committed_rp": 50_400, "denominator": None, "ucj_percent": None}
+              "premium_committed_rp": 50_400, "denominator": None, "ucj_percent": None, "target_percent": None,
+              "target_achievement_percent": None}
     return {"code": code, "name": name, "level": level, "emphasis": emphasis, **{**values, **numbers}}
 
 
+def recap_heading(**fields):
+    values = {"regency_name": "Kabupaten Seluma", "office_name": "Dinas Tenaga Kerja dan Transmigrasi",
+              "year": 2026, "official_as_of": dt.date(2026, 6, 30), "counted_to": dt.date(2026, 9, 30),
+              "computed_at": dt.datetime(2026, 9, 30, 1, 5, tzinfo=WIB), "printed_on": PRINTED,
+              "ucj_percent": Decimal("23.46"), "target_percent": Decimal("46.80"),
+              "target_achievement_percent": Decimal("50.13")}
+    return exports.RecapHeading(**{**values, **fields})
+
+
 def test_the_coverage_recap_has_its_heading_headers_and_one_row_per_region():
-    recap_heading = exports.RecapHeading(regency_name="Kabupaten Seluma",
-                                         office_name="Dinas Tenaga Kerja dan Transmigrasi", year=2026,
-                                         data_as_of=dt.datetime(2026, 9, 30, 1, 5), printed_on=PRINTED)
     rows = [recap_row("17.05", "Kabupaten Seluma", "Kabupaten/kota", True, quota=2020, denominator=120_000,
-                      ucj_percent=Decimal("23.46")),
+                      ucj_percent=Decimal("23.46"), target_percent=Decimal("46.80"),
+                      target_achievement_percent=Decimal("50.13")),
             recap_row("17.05.01", "Sukaraja", "Kecamatan", True),
             recap_row("17.05.01.2002", "Niur", "Desa/kelurahan", False, denominator=800, ucj_percent=Decimal("0.13"))]
     buffer = BytesIO()
 
-    written = exports.coverage_recap_workbook(buffer, heading=recap_heading, rows=rows)
+    written = exports.coverage_recap_workbook(buffer, heading=recap_heading(), rows=rows)
 
     sheet = load_workbook(BytesIO(buffer.getvalue()))[exports.RECAP_SHEET]
     assert written == 3
-    assert column_a(sheet)[:5] == [
+    # The data's date is the official figure's, and the programme's day; the computing time after it.
+    assert column_a(sheet)[:6] == [
         "PEMERINTAH KABUPATEN SELUMA",
         "DINAS TENAGA KERJA DAN TRANSMIGRASI",
         "REKAP CAKUPAN JAMSOSTEK (UCJ) PER KECAMATAN DAN DESA/KELURAHAN TAHUN 2026",
-        "Data per 30-09-2026 01:05. Dicetak 30-09-2026. UCJ hanya untuk wilayah yang punya angka penduduk bekerja.",
+        "Data per 30 Juni 2026 (angka resmi BPJS Ketenagakerjaan), ditambah pekerja program yang terdaftar sampai "
+        "30 September 2026. Dihitung 30 September 2026 pukul 01.05 WIB. Dicetak 30 September 2026. UCJ hanya untuk wilayah yang punya "
+        "angka penduduk bekerja.",
+        "UCJ Kabupaten Seluma 23,46% · target 46,80% · capaian 50,13% dari target (UCJ ÷ target × 100).",
         None,
     ]
-    assert [cell.value for cell in sheet[6]] == [
+    assert [cell.value for cell in sheet[7]] == [
         "Kode wilayah", "Wilayah", "Tingkat", "Kuota", "Diusulkan", "Dikirim ke kabupaten", "Disetujui",
-        "Terdaftar BPJS", "Aktif", "Iuran didanai (Rp)", "Penduduk bekerja", "UCJ (%)",
+        "Terdaftar BPJS", "Aktif", "Iuran didanai (Rp)", "Penduduk bekerja", "UCJ (%)", "Target UCJ (%)",
+        "Capaian target (%)",
     ]
-    assert [cell.value for cell in sheet[7]] == ["17.05", "Kabupaten Seluma", "Kabupaten/kota", 2020, 3, 2, 1, 1, 1,
-                                                 50_400, 120_000, 23.46]
-    assert [cell.value for cell in sheet[9]] == ["17.05.01.2002", "Niur", "Desa/kelurahan", 10, 3, 2, 1, 1, 1,
-                                                 50_400, 800, 0.13]
-    assert [cell.value for cell in sheet[8]][-2:] == [None, None]  # no denominator, no UCJ
-    assert (sheet["A7"].data_type, sheet["A7"].font.b, sheet["A9"].font.b) == ("s", True, False)
-    assert sheet["L7"].number_format == "0.00"
-    assert sheet.print_title_rows == "$6:$6"
+    assert [cell.value for cell in sheet[8]] == ["17.05", "Kabupaten Seluma", "Kabupaten/kota", 2020, 3, 2, 1, 1, 1,
+                                                 50_400, 120_000, 23.46, 46.8, 50.13]
+    assert [cell.value for cell in sheet[10]] == ["17.05.01.2002", "Niur", "Desa/kelurahan", 10, 3, 2, 1, 1, 1,
+                                                  50_400, 800, 0.13, None, None]
+    assert [cell.value for cell in sheet[9]][-4:] == [None, None, None, None]  # no denominator, no UCJ
+    assert (sheet["A8"].data_type, sheet["A8"].font.b, sheet["A10"].font.b) == ("s", True, False)
+    assert sheet["L8"].number_format == sheet["M8"].number_format == sheet["N8"].number_format == "0.00"
+    assert sheet.print_title_rows == "$7:$7"
     assert sheet.page_setup.orientation == "landscape"
 
 
-def test_a_recap_before_the_first_recompute_says_the_figures_are_live():
-    lines = exports.recap_heading_lines(exports.RecapHeading(
-        regency_name="Kabupaten Seluma", office_name="Disnakertrans", year=2026, data_as_of=None, printed_on=PRINTED))
+@pytest.mark.parametrize(("fields", "data_line", "headline"), [
+    ({"official_as_of": None}, "Data per 30 September 2026 (pekerja program; belum ada angka resmi BPJS "
+     "Ketenagakerjaan). Dihitung 30 September 2026 pukul 01.05 WIB.", None),
+    ({"target_percent": None, "target_achievement_percent": None}, None,
+     "UCJ Kabupaten Seluma 23,46%. Belum ada target UCJ tahun 2026."),
+    ({"ucj_percent": None, "target_percent": None, "target_achievement_percent": None}, None,
+     "UCJ Kabupaten Seluma belum bisa dihitung (belum ada angka resmi maupun target)."),
+])
+def test_the_recap_heading_says_what_the_figures_stand_on(fields, data_line, headline):
+    lines = exports.recap_heading_lines(recap_heading(**fields))
 
-    assert lines[3] == ("Data dihitung langsung (belum ada perhitungan tersimpan). Dicetak 30-09-2026. "
-                        "UCJ hanya untuk wilayah yang punya angka penduduk bekerja.")
+    if data_line:
+        assert lines[3].startswith(data_line)
+    if headline:
+        assert lines[4] == headline
+
+
+def test_a_recap_before_the_first_recompute_says_the_figures_are_live():
+    lines = exports.recap_heading_lines(recap_heading(computed_at=None))
+
+    assert lines[3] == ("Data per 30 Juni 2026 (angka resmi BPJS Ketenagakerjaan), ditambah pekerja program yang "
+                        "terdaftar sampai 30 September 2026. Dihitung langsung (belum ada perhitungan tersimpan). "
+                        "Dicetak 30 September 2026. UCJ hanya untuk wilayah yang punya angka penduduk bekerja.")

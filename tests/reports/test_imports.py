@@ -158,7 +158,7 @@ def test_preview_gives_each_row_its_result(seluma):
             "Baris: Jumlah peserta aktif (30.000) melebihi penduduk bekerja (1.000)."]},
         {"row": 12, "status": "error", "action": "", "errors": [
             "UCJ dipublikasikan (%): UCJ dipublikasikan (%) harus antara 0 dan 100 persen.",
-            "Per tanggal: Per tanggal 30-12-2026 sesudah hari ini."]},
+            "Per tanggal: Per tanggal 30 Desember 2026 sesudah hari ini."]},
         {"row": 13, "status": "error", "action": "", "errors": [
             "Kode wilayah: Kode wilayah kosong.", "Per tanggal: Per tanggal kosong.",
             "Penduduk bekerja: Penduduk bekerja harus lebih dari 0."]},
@@ -174,9 +174,9 @@ def test_the_same_region_and_date_twice_in_a_file_refuses_both_rows(seluma):
     report = imports.import_preview(rows=rows, regency=seluma, today=TODAY)
 
     assert [(row.row, row.status, row.errors) for row in report.rows] == [
-        (2, "error", [("Baris", "Wilayah 17.05 per 30-06-2026 ada di baris 2, 4; sisakan satu baris.")]),
+        (2, "error", [("Baris", "Wilayah 17.05 per 30 Juni 2026 ada di baris 2, 4; sisakan satu baris.")]),
         (3, "ok", []),
-        (4, "error", [("Baris", "Wilayah 17.05 per 30-06-2026 ada di baris 2, 4; sisakan satu baris.")]),
+        (4, "error", [("Baris", "Wilayah 17.05 per 30 Juni 2026 ada di baris 2, 4; sisakan satu baris.")]),
     ]
 
 
@@ -234,7 +234,7 @@ def test_a_row_the_service_refuses_saves_nothing(seluma, regency_admin):
         imports.import_apply(rows=rows, regency=seluma, entered_by=regency_admin, today=TODAY)
 
     assert (refused.value.row, refused.value.message) == (
-        3, "Tanggal angka resmi (31-12-2014) terlalu lama: paling awal 2015.")
+        3, "Tanggal angka resmi (31 Desember 2014) terlalu lama: paling awal 2015.")
     assert not OfficialFigure.objects.exists()
 
 
@@ -292,7 +292,7 @@ def test_confirm_refused_by_the_service_says_which_row_and_saves_nothing(login, 
     response = client.post(location + "simpan/", follow=True)
 
     assert [str(m) for m in response.context["messages"]] == [
-        "Tidak ada yang disimpan. Baris 3: Tanggal angka resmi (31-12-2014) terlalu lama: paling awal 2015."]
+        "Tidak ada yang disimpan. Baris 3: Tanggal angka resmi (31 Desember 2014) terlalu lama: paling awal 2015."]
     assert not OfficialFigure.objects.exists()
 
 

@@ -53,14 +53,16 @@ def test_the_province_viewer_reads_the_province_against_its_target_and_each_rege
     assert (response.context["total"].registered, response.context["total"].quota) == (202, 2_020)
 
 
-def test_the_trend_is_the_provinces_rows_by_day(client, province_viewer, bengkulu_figures, seluma):
+def test_the_trend_is_the_provinces_official_figure_then_its_latest_day(client, province_viewer, bengkulu_figures,
+                                                                       seluma):
     recompute_regency(seluma.pk, on=dt.date(2026, 10, 1))
     client.force_login(province_viewer)
 
     page = client.get(reverse("reports:province-detail", args=[bengkulu_figures.pk])).content.decode()
 
     assert '<title id="tren-ucj-title">Tren UCJ Bengkulu</title>' in page
-    assert '<desc id="tren-ucj-desc">30 Sep 2026: 40,02%; 1 Okt 2026: 40,02%. Target 50,00%.</desc>' in page
+    # Bengkulu's own figure (400,000 of 1,000,000 on 30 June), then the latest day with Niur's 202.
+    assert '<desc id="tren-ucj-desc">30 Jun 2026: 40,00%; 1 Okt 2026: 40,02%. Target 50,00%.</desc>' in page
 
 
 def test_a_province_never_computed_shows_live_figures_and_says_so(client, province_viewer, seluma):

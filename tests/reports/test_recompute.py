@@ -20,8 +20,9 @@ from .conftest import AS_OF, ON, YEAR
 
 ROWS = 1 + 14 + 202  # Seluma, its subdistricts, its villages
 PROVINCE_ROW = 1  # Bengkulu's row of the day, written with its regency's
-# SAVEPOINT; SELECT province FOR UPDATE; its programmes, targets and official figure; the grouped
-# village counts; the premium rate; the upsert; RELEASE SAVEPOINT: the same for any province size.
+# SAVEPOINT; SELECT province FOR UPDATE; its programmes, targets and official figure; its regencies'
+# latest rows summed; the count of workers added; the premium rate; the upsert; RELEASE SAVEPOINT:
+# the same for any province size.
 PROVINCE_QUERIES = 10
 
 
@@ -57,8 +58,10 @@ def test_recompute_writes_every_region_of_the_regency(seluma, programme, officia
         "submitted": 10, "approved": 10, "registered": 10, "active": 10, "premium_per_month_rp": 16_800,
         "premium_committed_rp": 10 * 16_800 * 3, "official_as_of": AS_OF, "official_numerator": 38_450,
         "programme_addition": 4, "covered": 38_454, "denominator": 100_000,
-        "ucj_percent": Decimal("38.4540"), "contribution_points": Decimal("0.0040"),
-        "target_percent": Decimal("46.80"), "target_achievement_percent": Decimal("82.1667"),
+        # Stored as published: 38.454 → 38.45 and 38.45 ÷ 46.80 → 82.16, what the page shows
+        # (before the rounding rule: 38.4540 and 82.1667, shown as 82,17% beside 38,45%).
+        "ucj_percent": Decimal("38.4500"), "contribution_points": Decimal("0.0000"),
+        "target_percent": Decimal("46.80"), "target_achievement_percent": Decimal("82.1600"),
         "workers_needed_for_target": 8_346,
     }
     niur_row = CoverageSnapshot.objects.get(region_code=niur.code, computed_on=ON)
@@ -257,7 +260,7 @@ def test_the_province_row_sums_its_regencies_with_the_provinces_own_target_and_f
     assert (row.quota, row.registered, row.programme_addition, row.covered, row.denominator) == (
         2_020, 4, 4, 400_004, 1_000_000)
     assert (row.ucj_percent, row.target_percent, row.target_achievement_percent) == (
-        Decimal("40.0004"), Decimal("50.00"), Decimal("80.0008"))
+        Decimal("40.0000"), Decimal("50.00"), Decimal("80.0000"))  # 40.0004 published
     live = coverage.figures_for(bengkulu, on=ON).snapshot_fields()
     assert {name: getattr(row, name) for name in live} == live  # the row is the live figures, stored
 

@@ -126,8 +126,8 @@ def test_a_subdistrict_figure_schedules_its_regency(seluma, sukaraja, approver, 
 
 
 @pytest.mark.parametrize(("overrides", "message"), [
-    ({"as_of": dt.date(2999, 1, 1)}, "Tanggal angka resmi (01-01-2999) tidak boleh di masa depan."),
-    ({"as_of": dt.date(2010, 1, 1)}, "Tanggal angka resmi (01-01-2010) terlalu lama: paling awal 2015."),
+    ({"as_of": dt.date(2999, 1, 1)}, "Tanggal angka resmi (1 Januari 2999) tidak boleh di masa depan."),
+    ({"as_of": dt.date(2010, 1, 1)}, "Tanggal angka resmi (1 Januari 2010) terlalu lama: paling awal 2015."),
     ({"active_bpu": -1}, "Peserta aktif BPU tidak boleh negatif."),
     ({"denominator": 0}, "Jumlah penduduk bekerja (penyebut) harus lebih dari 0."),
     ({"denominator": 30_000}, "Jumlah peserta aktif (38.450) melebihi penduduk bekerja (30.000): "

@@ -11,6 +11,7 @@ Desa Niur on 15 July, all still active, at Rp16,800 for 3 months.
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -145,16 +146,36 @@ def test_regency_page_shows_ucj_against_target_with_dates(login, viewer, seluma_
 
     page = _page(response)
     assert response.context["snapshot"].computed_on == ON
-    assert "Data per 30 Juni 2026 (angka resmi BPJS Ketenagakerjaan) · dihitung 30 September 2026 08.15" in page
+    assert ("Data per 30 Juni 2026 (angka resmi BPJS Ketenagakerjaan), ditambah pekerja program yang terdaftar "
+            "sampai 30 September 2026 · dihitung 30 September 2026 pukul 08.15 WIB") in page
     assert '<span class="ucj-value">40,47%</span>' in page
     assert "Target 46,80% · <strong>86,47% dari target</strong>" in page
     assert "<dt>Peserta aktif tercakup</dt><dd>40.470</dd>" in page
     assert "<dt>Penduduk bekerja</dt><dd>100.000</dd>" in page
     assert "<dt>Kontribusi program</dt><dd>2,02 poin</dd>" in page
-    assert "2.020 pekerja program terdaftar sesudah 30 Jun 2026" in page
+    assert "2.020 pekerja program terdaftar sesudah 30 Juni 2026" in page
     assert "<dt>Pekerja yang masih dibutuhkan untuk target</dt><dd>6.330</dd>" in page
     assert '<dt>Iuran mereka per bulan</dt><dd class="money">Rp106.344.000</dd>' in page
     assert '<dt>Iuran mereka per tahun</dt><dd class="money">Rp1.276.128.000</dd>' in page
+
+
+def test_regency_page_writes_every_date_in_one_form(login, viewer, seluma_coverage):
+    """The office's dashboard once mixed "30 Jun 2026", "30 Juni 2026" and "08.15" for times; the text
+    now writes a date "30 Juni 2026" and a time "… pukul 08.15 WIB" (common.formatting). Only a
+    chart's axis, short of room, abbreviates the month."""
+    page = _page(login(viewer).get(reverse("reports:regency-detail", args=[seluma_coverage.pk])))
+    text = re.sub(r"<svg.*?</svg>", "", page)
+
+    months = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
+    date = rf"\d{{1,2}} (?:{months}) \d{{4}}"
+    # periods ("5 Januari – 20 Februari 2026"), dates and times, in page order
+    # (the data's date and the day programme workers are counted to, when it was computed, the
+    # contribution's date, the trend's points, the stage's window)
+    assert re.findall(rf"\b\d{{1,2}} (?:{months}) – {date}|\b{date}(?: pukul \d\d\.\d\d WIB)?", text) == [
+        "30 Juni 2026", "30 September 2026", "30 September 2026 pukul 08.15 WIB", "30 Juni 2026", "30 Juni 2026",
+        "30 September 2026", "5 Januari – 20 Februari 2026"]
+    assert not re.search(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|Jun|Jul|Agu|Sep|Okt|Nov|Des) \d{4}", text)
+    assert not re.search(r"\b\d\d-\d\d-\d{4}\b|\b\d\d:\d\d\b", text)
 
 
 def test_regency_page_lists_subdistricts_from_the_latest_snapshots(login, viewer, seluma_coverage, sukaraja):
@@ -284,12 +305,12 @@ def test_subdistrict_page_lists_its_villages_with_ucj_where_a_denominator_exists
     assert niur_row == RegionRow(code="17.05.01.2002", name="Niur", quota=10, nominated=2_020, submitted=2_020,
                                  approved=2_020, registered=2_020, active=2_020, premium_committed_rp=101_808_000,
                                  denominator=4_040, ucj_percent=Decimal("50.00"), pk=niur.pk)
-    assert niur_row.href == f"/usulan/verifikasi/{programme.pk}/desa/{niur.pk}/"  # the stage's list
+    assert niur_row.href == f"/usulan/desa/{niur.pk}/"  # the village's own list: the viewer reviews nothing
     assert [row.ucj_percent for row in rows if row.code != niur.code] == [None] * 20
     assert response.context["own"].registered == 2_020
     page = _page(response)
     assert ('<td class="num">Rp101.808.000</td> <td class="num">4.040</td> <td class="num">50,00%</td>') in page
-    assert "Dihitung 30 September 2026 08.15 · angka resmi kabupaten/kota per 30 Juni 2026" in page
+    assert "Dihitung 30 September 2026 pukul 08.15 WIB · angka resmi kabupaten/kota per 30 Juni 2026" in page
 
 
 def test_subdistrict_page_shows_only_its_own_villages(login, viewer, seluma_coverage):
@@ -341,9 +362,9 @@ def test_subdistrict_page_query_count_does_not_grow_with_villages(login, viewer,
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the subdistrict with its regency,
     # 5 the latest snapshots of the regency, the subdistrict and its villages, 6 the villages' codes
-    # and ids (links), 7-8 the current stage for the review link (none open today, none at all),
-    # 9 the unread notices.
-    with django_assert_num_queries(9):
+    # and ids (links), 7 the unread notices. The regent's office reviews nothing: its village links
+    # are the villages' own lists, with no stage to look up (a reviewer's: test_dashboard.py).
+    with django_assert_num_queries(7):
         response = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]))
 
     assert [row.active for row in response.context["rows"]] == list(range(1, villages + 1))

@@ -103,8 +103,9 @@ def test_header_without_unread_notices_has_no_badge(login, officer):
 
 
 @pytest.mark.parametrize(("persona", "shown"), [
-    ("reviewer", True), ("approver", True), ("regency_admin", True), ("viewer", True), ("sysadmin", True),
-    ("officer", False), ("bpjs_officer", False), ("province_viewer", False),
+    ("reviewer", True), ("approver", True), ("regency_admin", True), ("sysadmin", True),
+    # The regent's office reads the review pages but reviews nothing: no queue in its header.
+    ("viewer", False), ("officer", False), ("bpjs_officer", False), ("province_viewer", False),
 ])
 def test_header_links_the_review_queue_for_regency_staff(request, login, persona, shown):
     page = login(request.getfixturevalue(persona)).get(NOTICES_URL).content.decode()
@@ -121,7 +122,8 @@ def test_context_processor_costs_one_query_and_none_for_a_visitor(reviewer, djan
     request.user = reviewer
     notice_for(reviewer, "Kabar")
     with django_assert_num_queries(1):
-        assert notices_context(request) == {"unread_notice_count": 1, "shows_review_links": True}
+        assert notices_context(request) == {"unread_notice_count": 1, "shows_review_links": True,
+                                            "shows_review_queue": True}
     with django_assert_num_queries(0):  # the BPJS links: decided by role alone
         assert bpjs_links(request) == {"shows_bpjs_links": True}
     request.htmx = True  # an htmx fragment (an export's progress, polled every 2 s) has no header

@@ -128,6 +128,32 @@ def test_form_errors_carry_the_column_name(programme, niur):
     assert errors["Persetujuan (Ya)"] == "Persetujuan calon peserta wajib dicatat sebelum data disimpan."
 
 
+@pytest.mark.parametrize(("written", "shown"), [
+    ("31-02-1990", "31-02-1990"),  # no 31 February: the officer must find this cell among hundreds
+    ("15 Mei 90an", "15 Mei 90an"),
+    (99999, "99999"),  # a number no date serial reaches
+])
+def test_an_unreadable_birth_date_is_named_in_the_row_error(programme, niur, written, shown):
+    report = imports.import_preview(content=workbook_bytes([row(**{"Tanggal lahir": written})]),
+                                    programme=programme, village=niur)
+
+    [outcome] = report.rows
+    assert outcome.status == "error"
+    assert outcome.errors == [imports.Problem(
+        "Tanggal lahir", f"Tanggal lahir '{shown}' tidak dapat dibaca: tulis HH-BB-TTTT, mis. 15-05-1990.")]
+
+
+def test_the_rejected_rows_workbook_names_the_unreadable_date_in_its_reason(programme, niur):
+    report = imports.import_preview(content=workbook_bytes([VALID_ROW, row(NIK="1705011505900002", **{
+        "Tanggal lahir": "31-02-1990"})]), programme=programme, village=niur)
+
+    sheet = load_workbook(BytesIO(imports.rejected_rows_workbook(report)))[excel.DATA_SHEET]
+    header = [cell.value for cell in sheet[1]]
+    rejected = [cell.value for cell in sheet[2]]
+    assert rejected[header.index("Tanggal lahir")] == "31-02-1990"
+    assert "Tanggal lahir '31-02-1990' tidak dapat dibaca" in rejected[header.index(excel.REASON_HEADER)]
+
+
 def test_rows_past_the_quota_are_reported_not_saved(programme, niur, officer, regency_admin):
     services.programme_update(programme=programme, changed_by=regency_admin, quota_per_village=1)
 
@@ -136,8 +162,8 @@ def test_rows_past_the_quota_are_reported_not_saved(programme, niur, officer, re
 
     assert [(r.status, [p.message for p in r.errors]) for r in report.rows] == [
         ("saved", []),
-        ("not_saved", ["Kuota desa sudah penuh (1 dari 1). Ganti calon yang ditolak atau berhenti, atau minta dinas "
-                       "menambah kuota."]),
+        ("not_saved", ["Kuota desa sudah penuh (1 dari 1). Hapus calon draf yang batal diusulkan, "
+                       "atau minta dinas menambah kuota."]),
     ]
     assert Nominee.objects.count() == 1
 
@@ -191,7 +217,8 @@ def test_opensid_rejected_rows_are_completed_and_uploaded_again(programme, niur,
     workbook = load_workbook(BytesIO(rejected))
     sheet = workbook["Calon peserta"]
     assert [sheet.cell(row=2, column=i).value for i in (1, 3, 4, 5, 7, 8)] == [
-        NIK, "BUDI SANTOSO", "SELUMA", "1990-05-15", "RT 003 RW 001 Dusun II", "3"]
+        NIK, "BUDI SANTOSO", "SELUMA", dt.datetime(1990, 5, 15), "RT 003 RW 001 Dusun II", "3"]
+    assert sheet.cell(row=2, column=5).number_format == "DD-MM-YYYY"
     for column, value in [(2, "1705010101200001"), (6, "L"), (13, "Petani"), (18, "Ya")]:
         sheet.cell(row=2, column=column, value=value)
     fixed = BytesIO()
@@ -200,7 +227,7 @@ def test_opensid_rejected_rows_are_completed_and_uploaded_again(programme, niur,
     report = imports.import_apply(content=fixed.getvalue(), programme=programme, village=niur, created_by=officer)
 
     assert [r.status for r in report.rows] == ["saved"]
-    assert Nominee.objects.get().full_name == "BUDI SANTOSO"
+    assert (Nominee.objects.get().full_name, Nominee.objects.get().birth_date) == ("BUDI SANTOSO", dt.date(1990, 5, 15))
 
 
 # --- Pages ------------------------------------------------------------------------------------
@@ -311,10 +338,50 @@ def test_rejected_rows_download_has_the_alasan_column(login, programme, niur, of
     assert [cell.value for cell in sheet[1]] == [*HEADERS, "Alasan"]
     assert [[cell.value for cell in r] for r in sheet.iter_rows(min_row=2, max_row=sheet.max_row)
             if r[0].value] == [[
-        "1705011505900002", "1705010101200001", "Budi Santoso", "Seluma", "1990-05-15", "L", "Dusun II", None, "1",
-        None, "0812 3456 7890", None, "petani", None, "DTSEN", "2", None, "Ya", None, "Baris 3: RT: Isi RT.",
+        "1705011505900002", "1705010101200001", "Budi Santoso", "Seluma", dt.datetime(1990, 5, 15), "L", "Dusun II",
+        None, "1", None, "0812 3456 7890", None, "petani", None, "DTSEN", "2", None, "Ya", None,
+        "Baris 3: RT: Isi RT.",
     ]]
     assert Nominee.objects.count() == 0
+
+
+@pytest.mark.parametrize("typed", [dt.datetime(1991, 8, 25), "25-08-1991", "25/08/1991", "1991-08-25"])
+def test_the_rejected_rows_file_dates_as_the_template_asks_and_uploads_again_fixed(login, programme, niur, officer,
+                                                                                   typed):
+    """However the officer wrote the birth date, the file they download shows it DD-MM-YYYY, as the
+    template's "Tanggal lahir" column asks, and once the row is fixed the same file is saved."""
+    client = login(officer)
+    nik = "1705012508910003"  # a man born 25-08-1991
+    client.post(upload_url(niur), {"file": upload(workbook_bytes([row(NIK=nik, Tanggal_lahir=typed, RT=None)]))})
+    token = list(client.session[SESSION_KEY])[0]
+
+    response = client.get(reverse("registrations:import-rejected", kwargs={"village_pk": niur.pk, "token": token}))
+
+    workbook = load_workbook(BytesIO(response.content))
+    sheet = workbook["Calon peserta"]
+    birth = sheet.cell(row=2, column=HEADERS.index("Tanggal lahir") + 1)
+    assert (birth.value, birth.number_format, birth.is_date) == (dt.datetime(1991, 8, 25), "DD-MM-YYYY", True)
+    sheet.cell(row=2, column=HEADERS.index("RT") + 1, value="3")
+    fixed = BytesIO()
+    workbook.save(fixed)
+
+    client.post(upload_url(niur), {"file": upload(fixed.getvalue())})
+    token = [key for key in client.session[SESSION_KEY] if key != token][0]
+    client.post(reverse("registrations:import-confirm", kwargs={"village_pk": niur.pk, "token": token}))
+
+    assert list(Nominee.objects.values_list("nik_masked", "birth_date")) == [("************0003",
+                                                                              dt.date(1991, 8, 25))]
+
+
+def test_a_birth_date_the_reader_did_not_understand_comes_back_as_typed(programme, niur):
+    content = workbook_bytes([row(NIK="1705012508910003", Tanggal_lahir="31-02-1991")])
+
+    report = imports.import_preview(content=content, programme=programme, village=niur)
+
+    rejected = imports.rejected_rows_workbook(report)
+
+    birth = load_workbook(BytesIO(rejected))["Calon peserta"].cell(row=2, column=HEADERS.index("Tanggal lahir") + 1)
+    assert birth.value == "31-02-1991"
 
 
 def test_out_of_scope_officer_gets_404_everywhere(login, programme, niur, officer, neighbour_officer, client):

@@ -1,7 +1,8 @@
 """Properties of the nominee workbook reader (registrations/nominee_import/workbook.py) on small
 workbooks hypothesis builds: it answers rows of text or refuses the file with WorkbookError and an
 Indonesian message, never anything else; a number in an identifier column is refused, never
-guessed; text is read back as typed, whitespace tidied; a date reads back as ISO."""
+guessed; text is read back as typed, whitespace tidied; a date reads back as ISO; OpenSID's HTML
+report reads back what OpenSID wrote."""
 
 import datetime as dt
 
@@ -19,6 +20,7 @@ from registrations.nominee_import.workbook import (
     numeric_identifier_message,
     read_workbook,
 )
+from tests.registrations.workbooks import opensid_report_bytes
 from tests.workbook_strategies import cell_text, cell_values, data_rows, workbook_bytes
 
 HEADERS = [column.header for column in TEMPLATE_COLUMNS]
@@ -66,3 +68,24 @@ def test_names_and_birth_dates_read_back_as_written(people):
     assert [(row.values["full_name"], row.values["birth_date"]) for row in sheet.rows] == [
         (" ".join(name.split()), born.isoformat()) for name, born, _ in people]
     assert {row.values["nik"] for row in sheet.rows} == {"1705011505900001"}
+
+
+@given(st.lists(st.tuples(cell_text.filter(str.strip), cell_text, st.dates(min_value=dt.date(1940, 1, 1),
+                                                                           max_value=dt.date(2010, 12, 31)),
+                          st.sampled_from(["L", "P"])), min_size=1, max_size=4),
+       st.sampled_from([1, 2]))
+def test_opensid_report_reads_back_what_opensid_wrote(people, sasaran):
+    """OpenSID's "Unduh" report (HTML named .xls): whatever the names and addresses hold (markup
+    characters included), the reader gives back the card's name, the NIK and KK as text, the date
+    as ISO and the sex as L/P."""
+    rows = [{"nik": f"17050{index}{born.day + (40 if sex == 'P' else 0):02d}{born:%m%y}000{index + 1}",
+             "kk": f"170501010120000{index + 1}", "name": name, "birth_place": "Seluma", "address": address,
+             "birth_date": born.isoformat(), "sex": sex, "head_nik": "1705011505900001"}
+            for index, (name, address, born, sex) in enumerate(people)]
+
+    sheet = read_workbook(opensid_report_bytes(rows, sasaran=sasaran), allow_html=True)
+
+    assert [(row.values["full_name"], row.values["nik"], row.values["kk"], row.values["birth_date"],
+             row.values["sex"]) for row in sheet.rows] == [
+        (" ".join(person["name"].upper().split()), person["nik"], person["kk"], person["birth_date"], person["sex"])
+        for person in rows]

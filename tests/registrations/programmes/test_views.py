@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from common.formatting import format_date, format_period
 from registrations.models import Programme, VillageQuota
 
 from ..conftest import TODAY
@@ -59,6 +60,24 @@ def test_list_query_count_does_not_grow(login, reviewer, seluma, regency_admin, 
     assert len(response.context["programmes"]) == count
 
 
+def test_list_shows_the_quota_rule_and_the_window_as_written(login, reviewer, seluma, regency_admin):
+    from registrations import services
+
+    services.programme_create(regency=seluma, created_by=regency_admin, name="Program Desa", year=2027, stage=1,
+                              coverage_start=dt.date(2027, 4, 1), nomination_opens=dt.date(2027, 1, 1),
+                              nomination_closes=dt.date(2027, 3, 31), quota_per_village=10)
+    services.programme_create(regency=seluma, created_by=regency_admin, name="Program Kabupaten", year=2027, stage=2,
+                              coverage_start=dt.date(2027, 7, 1), nomination_opens=dt.date(2027, 5, 1),
+                              nomination_closes=dt.date(2027, 5, 15), quota_rule="regency_total", quota_total=2_020)
+
+    page = login(reviewer).get(reverse("registrations:programme-list", args=[seluma.pk])).content.decode()
+
+    assert "Tahun 2027 · Tahap 1 · 10 orang per desa/kelurahan</span>" in page
+    assert "Tahun 2027 · Tahap 2 · 2.020 orang untuk seluruh kabupaten/kota</span>" in page
+    assert "N orang" not in page
+    assert "<td>1 Januari – 31 Maret 2027" in page and "<td>1–15 Mei 2027" in page
+
+
 @pytest.mark.parametrize(("persona", "shown"), [
     ("regency_admin", True), ("sysadmin", True), ("reviewer", False), ("approver", False), ("viewer", False),
 ])
@@ -84,6 +103,10 @@ def test_detail_shows_premium_budget_quota_and_window(login, regency_admin, open
     assert "Rp101.808.000" in page and "Rp16.800" in page and "2.020" in page
     assert response.context["window_label"] == "dibuka"
     assert response.context["quota_form"] is not None
+    assert "<dt>Aturan kuota</dt><dd>10 orang per desa/kelurahan</dd>" in page
+    opens, closes = open_programme.nomination_opens, open_programme.nomination_closes
+    assert f"<dd>{format_period(opens, closes)}</dd>" in page  # e.g. "27 November – 11 Desember 2026"
+    assert f"<dt>Mulai kepesertaan</dt><dd>{format_date(open_programme.coverage_start)}</dd>" in page
 
 
 @pytest.mark.parametrize("persona", ["other_reviewer", "officer", "neighbour_officer"])

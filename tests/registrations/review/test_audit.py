@@ -78,7 +78,7 @@ def test_export_headers_and_rows(login, reviewer, story):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"] == (
-        "attachment; filename*=utf-8''Riwayat%20keputusan%20Kabupaten%20Seluma%2001-03-2026%E2%80%9331-03-2026.xlsx")
+        "attachment; filename*=utf-8''Riwayat%20keputusan%20Kabupaten%20Seluma%201%E2%80%9331%20Maret%202026.xlsx")
     headers, rows = sheet_rows(response)
     assert headers == HEADERS
     subdistrict = story.village.subdistrict.name

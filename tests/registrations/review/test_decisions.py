@@ -210,7 +210,7 @@ def test_a_decision_over_the_threshold_runs_in_the_worker_with_progress_and_grou
     back = reverse("registrations:review-queue") + f"?programme={open_programme.pk}"
 
     response = client.post(reverse("registrations:review-bulk", args=[open_programme.pk]), {
-        "action": "approve", "nominee": [n.pk for n in ticked], "next": back,
+        "confirmed": "yes", "action": "approve", "nominee": [n.pk for n in ticked], "next": back,
         **{f"seen-{n.pk}": "verified" for n in ticked}})
 
     job = Job.objects.get(kind=decisions.JOB_KIND)
@@ -241,7 +241,7 @@ def test_a_bulk_approval_sent_twice_is_told_the_first_approved(login, submitted,
               for name, serial in [("Budi Santoso", 1), ("Siti Rahma", 2)]]
     client = login(approver)
     back = reverse("registrations:review-queue") + f"?programme={open_programme.pk}&status=verified"
-    data = {"action": "approve", "nominee": [n.pk for n in ticked], "next": back, "shown": _shown(client, back),
+    data = {"confirmed": "yes", "action": "approve", "nominee": [n.pk for n in ticked], "next": back, "shown": _shown(client, back),
             **{f"seen-{n.pk}": "verified" for n in ticked}}
     url = reverse("registrations:review-bulk", args=[open_programme.pk])
 
@@ -250,7 +250,7 @@ def test_a_bulk_approval_sent_twice_is_told_the_first_approved(login, submitted,
 
     assert "2 calon disetujui." in _told(first)
     told = _told(second)
-    assert len(told) == 1 and told[0].startswith("2 calon sudah disetujui pukul ")
+    assert len(told) == 1 and told[0].startswith("2 calon sudah disetujui pada ")
     assert told[0].endswith("(kiriman pertama Anda); kiriman kedua tidak mengubah apa-apa.")
     assert NomineeEvent.objects.filter(to_status=S.APPROVED).count() == 2
 
@@ -260,14 +260,14 @@ def test_a_whole_village_approval_sent_twice_is_told_the_first_approved(login, s
     workflow.nominee_decide(nominee=submitted("Budi Santoso", 1), action=Action.VERIFY, actor=reviewer)
     client = login(approver)
     page = reverse("registrations:review-village", args=[open_programme.pk, niur.pk])
-    data = {"action": "approve", "village": niur.pk, "next": page, "shown": _shown(client, page)}
+    data = {"confirmed": "yes", "action": "approve", "village": niur.pk, "next": page, "shown": _shown(client, page)}
     url = reverse("registrations:review-bulk", args=[open_programme.pk])
 
     assert _told(client.post(url, data, follow=True)) == ["1 calon disetujui."]
     second = client.post(url, data, follow=True)
 
     told = _told(second)
-    assert len(told) == 1 and told[0].startswith("1 calon sudah disetujui pukul "), told
+    assert len(told) == 1 and told[0].startswith("1 calon sudah disetujui pada "), told
 
 
 def test_a_refusal_that_is_no_replay_is_still_said(login, submitted, reviewer, approver, second_approver,
@@ -276,7 +276,7 @@ def test_a_refusal_that_is_no_replay_is_still_said(login, submitted, reviewer, a
     nominee = workflow.nominee_decide(nominee=submitted("Budi Santoso", 1), action=Action.VERIFY, actor=reviewer)
     client = login(approver)
     back = reverse("registrations:review-queue") + f"?programme={open_programme.pk}&status=verified"
-    data = {"action": "approve", "nominee": [nominee.pk], "next": back, "shown": _shown(client, back),
+    data = {"confirmed": "yes", "action": "approve", "nominee": [nominee.pk], "next": back, "shown": _shown(client, back),
             f"seen-{nominee.pk}": "verified"}
     workflow.nominees_decide(nominee_pks=[nominee.pk], action=Action.APPROVE, actor=second_approver)
 

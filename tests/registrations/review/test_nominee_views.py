@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.enums import Role
 from accounts.services import user_create
+from common.formatting import format_datetime
 from registrations import services, workflow
 from registrations.enums import Action
 from registrations.enums import NomineeStatus as S
@@ -62,7 +63,7 @@ def test_officer_sees_own_nominee_in_full_and_may_correct_a_draft(login, officer
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert NIK_MAN in html and KK in html and "+6281234567890" in html
+    assert NIK_MAN in html and KK in html and "<dd>0812-3456-7890</dd>" in html  # stored as +6281234567890
     assert reverse("registrations:nominee-update", args=[draft.pk]) in html
     assert reverse("registrations:village", args=[draft.village_id]) in html  # breadcrumb
     assert response.context["decision_form"] is None and response.context["end_form"] is None
@@ -93,7 +94,7 @@ def test_viewers_see_the_masked_nik_and_no_buttons(request, login, submitted, pe
     html = response.content.decode()
     assert response.status_code == 200
     assert "************0001" in html
-    assert NIK_MAN not in html and KK not in html and "+6281234567890" not in html
+    assert NIK_MAN not in html and KK not in html and "0812-3456-7890" not in html
     assert 'name="action"' not in html
     assert (response.context["decision_form"], response.context["end_form"]) == (None, None)
 
@@ -154,7 +155,7 @@ def test_second_reviewer_is_told_who_decided_first(client, reviewer, submitted, 
 
     verified_at = NomineeEvent.objects.get(nominee=submitted, to_status=S.VERIFIED).created_at.astimezone(WIB)
     assert messages_of(response) == [
-        f"Budi Santoso sudah diputuskan oleh Sri Wahyuni pada {verified_at:%d-%m-%Y %H:%M}: "
+        f"Budi Santoso sudah diputuskan oleh Sri Wahyuni pada {format_datetime(verified_at)}: "
         "status sekarang 'terverifikasi'. Muat ulang halaman."
     ]
     assert status_of(submitted) == S.VERIFIED

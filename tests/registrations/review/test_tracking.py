@@ -18,7 +18,9 @@ from lokal import count_working_days
 from openpyxl import load_workbook
 
 from accounts.enums import Role
+from accounts.models import User
 from accounts.services import user_create
+from common.formatting import format_date
 from registrations import services
 from registrations.enums import NomineeStatus as S
 from registrations.enums import QuotaRule
@@ -97,7 +99,8 @@ def lists(programme, make_nominee, officer, neighbour_officer, regency_admin, ni
 
 def as_tuple(row):
     return (row.village.name, row.village.subdistrict.name, row.quota, row.filled, row.drafts, row.submitted,
-            row.verified, row.approved, row.returned, row.last_submitted_at is not None, row.state, row.officers)
+            row.verified, row.approved, row.returned, row.last_submitted_at is not None, row.state,
+            tuple(officer.username for officer in row.officers))
 
 
 def rows_with_nominees(rows):
@@ -289,13 +292,15 @@ def test_page_query_count_does_not_grow(login, reviewer, programme, make_nominee
                                         officer, neighbour_officer, django_assert_num_queries,
                                         villages_with_nominees):
     officers = [officer, neighbour_officer, officer_of(babatan, "op-babatan")]
+    for number, village_officer in enumerate(officers[:villages_with_nominees]):  # numbers: WhatsApp links
+        User.objects.filter(pk=village_officer.pk).update(phone=f"+62812345678{number:02d}")
     for village, village_officer in list(zip([niur, lubuk_sahung, babatan], officers))[:villages_with_nominees]:
         fill(make_nominee, programme, village, village_officer, 2, submit=True)
     client = login(reviewer)
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the programme with its regency,
     # 5 the subdistricts for the filter, 6 the villages with their counts, quota and last submission,
-    # 7 the village officers' usernames, 8 the unread notices (context processor).
+    # 7 the village officers' names and phone numbers, 8 the unread notices (context processor).
     with django_assert_num_queries(8):
         response = client.get(page_url(programme))
     # The same without the template's notice count, plus the export log row (common.access_log),
@@ -305,6 +310,9 @@ def test_page_query_count_does_not_grow(login, reviewer, programme, make_nominee
 
     assert sum(row.submitted for row in response.context["rows"]) == 2 * villages_with_nominees
     assert export.status_code == 200
+    # Every village's officers came with the one query: no query per village or per officer.
+    assert sum(bool(contact.phone) for _, contacts in response.context["lines"] for contact in contacts) == \
+        villages_with_nominees
 
 
 # --- The export ----------------------------------------------------------------------------------
@@ -326,18 +334,19 @@ def test_export_has_the_page_rows_with_the_officers(login, reviewer, lists, suka
     assert values[4] == [
         "Kecamatan", "Desa/kelurahan", "Kode wilayah", "Kuota", "Terisi", "Draf belum dikirim",
         "Menunggu verifikasi", "Terverifikasi", "Disetujui", "Dikembalikan", "Terakhir dikirim", "Keadaan",
-        "Akun operator desa",
+        "Operator desa", "Nomor HP operator", "Tautan WhatsApp",
     ]
     rows = values[5:]
     assert len(rows) == 21
     local = timezone.localtime(submitted_at, zoneinfo.ZoneInfo("Asia/Jakarta")).replace(tzinfo=None, microsecond=0)
     with_nominees = [row for row in rows if row[4] or row[6]]
     assert [row[:10] + [row[10].replace(microsecond=0) if row[10] else None] + row[11:] for row in with_nominees] == [
-        ["Sukaraja", "Babatan", "17.05.01.1001", 10, 4, 0, 1, 1, 2, 0, local, "Sudah dikirim", "op-babatan"],
+        ["Sukaraja", "Babatan", "17.05.01.1001", 10, 4, 0, 1, 1, 2, 0, local, "Sudah dikirim", "op-babatan",
+         None, None],
         ["Sukaraja", "Lubuk Sahung", "17.05.01.2003", 3, 3, 3, 0, 0, 0, 0, None, "Terisi, belum dikirim",
-         "op-lubuk-sahung"],
+         "Joko Susilo (op-lubuk-sahung)", None, None],
         ["Sukaraja", "Niur", "17.05.01.2002", 10, 4, 4, 0, 0, 0, 0, None, "Sebagian terisi, belum dikirim",
-         "op-niur"],
+         "Siti Aminah (op-niur)", None, None],
     ]
     assert all(row[11] == "Belum mengisi" for row in rows if row not in with_nominees)
     assert [record.getMessage() for record in caplog.records if record.name == "registrations.review.tracking_views"] == [
@@ -363,11 +372,100 @@ def test_page_links_the_export_with_the_same_filters(login, reviewer, lists, suk
 
 # --- Links from the programme page -----------------------------------------------------------------
 
-@pytest.mark.parametrize(("persona", "shown"), [("reviewer", True), ("viewer", True), ("bpjs_officer", False)])
-def test_programme_page_links_the_queue_and_the_tracking(request, login, programme, persona, shown):
+@pytest.mark.parametrize(("persona", "queue", "tracking"), [
+    ("reviewer", True, True),
+    ("viewer", False, True),  # the regent's office follows the villages' sending, and reviews nothing
+    ("bpjs_officer", False, False),
+])
+def test_programme_page_links_the_queue_and_the_tracking(request, login, programme, persona, queue, tracking):
     page = login(request.getfixturevalue(persona)).get(
         reverse("registrations:programme-detail", args=[programme.pk])).content.decode()
 
-    assert (f'{reverse("registrations:review-queue")}?programme={programme.pk}' in page) is shown
-    assert (page_url(programme) in page) is shown
+    assert (f'{reverse("registrations:review-queue")}?programme={programme.pk}' in page) is queue
+    assert (page_url(programme) in page) is tracking
 
+
+
+# --- Reaching the villages: the officers' names, phone numbers and WhatsApp links -------------------
+
+@pytest.fixture
+def phones(lists, officer, neighbour_officer):
+    """Niur's officer (4 drafts, not sent) and Babatan's (sent) have a mobile number; Lubuk Sahung's a
+    landline, which WhatsApp cannot reach."""
+    User.objects.filter(pk=officer.pk).update(phone="+6281234567890")
+    User.objects.filter(username="op-babatan").update(phone="+6281298765432")
+    User.objects.filter(pk=neighbour_officer.pk).update(phone="+62736123456")
+    return lists
+
+
+def contacts_of(response, village_name):
+    return next(contacts for row, contacts in response.context["lines"] if row.village.name == village_name)
+
+
+def message_of(link):
+    from urllib.parse import parse_qs, urlsplit
+    return parse_qs(urlsplit(link).query)["text"][0]
+
+
+def test_reviewer_sees_the_officers_and_a_whatsapp_link_for_villages_that_have_not_sent(login, reviewer, phones,
+                                                                                        sukaraja):
+    response = login(reviewer).get(page_url(phones, kecamatan=sukaraja.pk))
+
+    [niur] = contacts_of(response, "Niur")
+    assert (niur.name, niur.phone) == ("Siti Aminah (op-niur)", "081234567890")
+    assert niur.whatsapp.startswith("https://wa.me/6281234567890?text=")
+    closes = format_date(phones.nomination_closes)
+    assert message_of(niur.whatsapp) == (
+        "Yth. Bapak/Ibu Siti Aminah, daftar calon peserta Perlindungan Pekerja Rentan 2026 — Tahap 1 dari Desa Niur "
+        f"belum dikirim ke kabupaten. Mohon dilengkapi dan dikirim paling lambat {closes}. Caranya: masuk ke "
+        "Jamsostek Portal, menu Desa saya, lalu Kirim ke kabupaten. Terima kasih. — Disnakertrans Kabupaten Seluma")
+    # Sent already: nothing to chase. A landline: the number, but no WhatsApp.
+    assert [(c.phone, c.whatsapp) for c in contacts_of(response, "Babatan")] == [("081298765432", "")]
+    assert [(c.phone, c.whatsapp) for c in contacts_of(response, "Lubuk Sahung")] == [("0736123456", "")]
+    page = response.content.decode()
+    assert "Siti Aminah (op-niur)" in page and "HP 081234567890" in page
+    assert niur.whatsapp.replace("&", "&amp;") in page
+    # A village without an officer account says so.
+    assert page.count("belum ada akun operator") == 18
+
+
+def test_a_returned_village_is_asked_for_its_corrections(login, approver, phones, air_periukan):
+    User.objects.filter(username="op-air-periukan").update(phone="+6285200000001", first_name="Rina", last_name="")
+
+    response = login(approver).get(page_url(phones, keadaan="perbaikan"))
+
+    [contact] = contacts_of(response, "Air Periukan")
+    assert "ada 1 calon peserta Perlindungan Pekerja Rentan 2026 — Tahap 1 dari Desa Air Periukan yang " \
+           "dikembalikan untuk diperbaiki" in message_of(contact.whatsapp)
+
+
+@pytest.mark.parametrize("persona", ["viewer", "sysadmin"])
+def test_roles_that_call_nobody_see_masked_numbers_and_no_links(request, login, phones, persona, sukaraja):
+    response = login(request.getfixturevalue(persona)).get(page_url(phones, kecamatan=sukaraja.pk))
+
+    assert [(c.name, c.phone, c.whatsapp) for c in contacts_of(response, "Niur")] == [
+        ("Siti Aminah (op-niur)", "0812****7890", "")]
+    page = response.content.decode()
+    assert "081234567890" not in page and "6281234567890" not in page and "wa.me" not in page
+
+
+def test_export_has_the_officers_numbers_and_links_for_the_staff_who_call(login, reviewer, phones, sukaraja):
+    response = login(reviewer).get(export_url(phones, kecamatan=sukaraja.pk))
+
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = {row[1]: row[12:] for row in sheet.iter_rows(min_row=6, values_only=True)}
+    niur_name, niur_phone, niur_link = rows["Niur"]
+    assert (niur_name, niur_phone) == ("Siti Aminah (op-niur)", "081234567890")
+    assert niur_link.startswith("https://wa.me/6281234567890?text=") and "Desa%20Niur" in niur_link
+    assert sheet.cell(row=6 + list(rows).index("Niur"), column=14).data_type == "s"  # the leading 0 kept
+    assert rows["Babatan"] == ("op-babatan", "081298765432", None)
+    assert rows["Lubuk Sahung"] == ("Joko Susilo (op-lubuk-sahung)", "0736123456", None)
+
+
+def test_export_masks_the_numbers_for_the_viewer(login, viewer, phones, sukaraja):
+    response = login(viewer).get(export_url(phones, kecamatan=sukaraja.pk))
+
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = {row[1]: row[12:] for row in sheet.iter_rows(min_row=6, values_only=True)}
+    assert rows["Niur"] == ("Siti Aminah (op-niur)", "0812****7890", None)
+    assert not any("wa.me" in str(value) for row in rows.values() for value in row)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.services import user_create
+from common.formatting import format_datetime
 from registrations import services, workflow
 from registrations.crypto import keyed_hash
 from registrations.enums import Action, DataSource
@@ -479,8 +480,10 @@ def test_queue_query_count_does_not_grow_with_rows(login, reviewer, open_program
     # 5 the current programme (open window), 6 status counts (one grouped count, which also gives
     # the paginator its total), 7 the page of nominees with village, subdistrict and occupation,
     # 8 other nominations of their NIKs (review_checks), 9 the unread notices badge (base.html),
-    # 10 subdistrict choices, 11 occupation choices. The village filter is a search box: no query.
-    with django_assert_num_queries(11):
+    # 10 the regency's approvers (accounts.selectors.approval_shortfall: this regency has none),
+    # 11 so its verified nominees nobody can approve, counted for the warning, 12 subdistrict
+    # choices, 13 occupation choices. The village filter is a search box: no query.
+    with django_assert_num_queries(13):
         response = client.get(QUEUE)
 
     assert len(response.context["rows"]) == villages * 2
@@ -494,7 +497,7 @@ def test_queue_query_count_and_size_do_not_grow_with_the_regency_villages(
     client = login(reviewer)
     client.get(QUEUE)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):  # as above
         response = client.get(QUEUE)
 
     assert sorted(names(response)) == ["Ahmad Fauzi", "Budi Santoso", "Siti Rahma"]
@@ -522,11 +525,12 @@ def test_village_page_shows_checks_and_submission(login, reviewer, people, open_
     assert [(o.village_name, o.status_label) for o in checks.other_nominations] == [("Lubuk Sahung", "ditolak")]
     assert "Dikonfirmasi desa: Tanggal lahir berbeda dengan NIK" in page
     assert "Juga diusulkan di Lubuk Sahung (Perlindungan Pekerja Rentan 2026 — Tahap 1), status: ditolak" in page
-    assert "Tanggal lahir di NIK (02-06-1991) berbeda dengan tanggal lahir yang diisi (01-06-1991)" in page
+    assert "Tanggal lahir di NIK (2 Juni 1991) berbeda dengan tanggal lahir yang diisi (1 Juni 1991)" in page
     assert f"Usia saat mulai kepesertaan: {checks.age_at_start} tahun" in page
     submission = VillageSubmission.objects.get(programme=open_programme, village=lubuk_sahung)
     assert "Joko Susilo" in page
-    assert f"{timezone.localtime(submission.first_submitted_at, zoneinfo.ZoneInfo('Asia/Jakarta')):%H:%M}" in page
+    first_sent = timezone.localtime(submission.first_submitted_at, zoneinfo.ZoneInfo("Asia/Jakarta"))
+    assert f"<dt>Pertama dikirim</dt><dd>{format_datetime(first_sent)}</dd>" in page  # "… pukul 10.02 WIB"
     assert "tidak diunggah" in page
     assert again.status == S.DRAFT
 
@@ -542,9 +546,10 @@ def test_village_page_query_count_does_not_grow_with_nominees(login, reviewer, o
 
     # 1 session, 2 user, 3 region assignments (scope), 4 the programme with regency and settings,
     # 5 the village with subdistrict and regency, 6 the village's nominees with occupation, 7 other
-    # nominations of their NIKs (review_checks), 8 the submission with its sender, 9 the unread
-    # notices badge. (Verified nominees add one query for who verified them.)
-    with django_assert_num_queries(9):
+    # nominations of their NIKs (review_checks), 8 the regency's approvers (approval_shortfall),
+    # 9 the submission with its sender, 10 the unread notices badge. (Verified nominees add one
+    # query for who verified them.)
+    with django_assert_num_queries(10):
         response = client.get(village_url(open_programme, niur))
 
     assert len(response.context["rows"]) == count
@@ -624,7 +629,7 @@ def test_bulk_verify_a_mixed_selection(login, reviewer, approver, people, open_p
     client = login(reviewer)
 
     response = client.post(bulk_url(open_programme), {
-        "action": "verify", "reason_code": "", "reason": "",
+        "confirmed": "yes", "action": "verify", "reason_code": "", "reason": "",
         "nominee": [budi.pk, siti.pk, ahmad.pk, elsewhere.pk, "abc"],
         f"seen-{budi.pk}": "submitted", f"seen-{siti.pk}": "submitted", f"seen-{ahmad.pk}": "submitted",
         f"seen-{elsewhere.pk}": "submitted",
@@ -639,7 +644,7 @@ def test_bulk_verify_a_mixed_selection(login, reviewer, approver, people, open_p
     assert messages_of(response) == [
         "2 calon diverifikasi.",
         "1 tidak bisa diubah:\n– Siti Rahma sudah diputuskan oleh Bambang Irawan pada "
-        f"{when:%d-%m-%Y %H:%M}: status sekarang 'terverifikasi'. Muat ulang halaman.",
+        f"{format_datetime(when)}: status sekarang 'terverifikasi'. Muat ulang halaman.",
     ]
     page = client.get(response["Location"]).content.decode()
     assert "Orang Bengkulu Selatan" not in page
@@ -647,7 +652,8 @@ def test_bulk_verify_a_mixed_selection(login, reviewer, approver, people, open_p
 
 def test_whole_village_approve_after_reviewer_verified(login, reviewer, approver, people, open_programme, niur):
     budi, dewi = people["budi"], people["dewi"]
-    verified = login(reviewer).post(bulk_url(open_programme), {"action": "verify", "village": niur.pk,
+    verified = login(reviewer).post(bulk_url(open_programme), {"confirmed": "yes", "action": "verify",
+                                                               "village": niur.pk,
                                                                "next": village_url(open_programme, niur)})
     assert messages_of(verified) == ["1 calon diverifikasi."]
     assert statuses(budi, dewi) == [S.VERIFIED, S.VERIFIED]
@@ -655,7 +661,7 @@ def test_whole_village_approve_after_reviewer_verified(login, reviewer, approver
     client = login(approver)
     page = client.get(village_url(open_programme, niur))
     assert [b["label"] for b in page.context["whole_village"]] == ["Setujui semua yang terverifikasi (2)"]
-    response = client.post(bulk_url(open_programme), {"action": "approve", "village": niur.pk,
+    response = client.post(bulk_url(open_programme), {"confirmed": "yes", "action": "approve", "village": niur.pk,
                                                       "next": village_url(open_programme, niur)})
 
     assert response["Location"] == village_url(open_programme, niur)
@@ -690,7 +696,7 @@ def test_return_with_reason(login, reviewer, people, open_programme):
     budi = people["budi"]
 
     response = login(reviewer).post(bulk_url(open_programme), {
-        "action": "return", "reason_code": "kk_mismatch", "reason": "Foto KK buram", "nominee": [budi.pk],
+        "confirmed": "yes", "action": "return", "reason_code": "kk_mismatch", "reason": "Foto KK buram", "nominee": [budi.pk],
         f"seen-{budi.pk}": "submitted"})
 
     saved = Nominee.objects.get(pk=budi.pk)
@@ -702,10 +708,10 @@ def test_return_with_reason(login, reviewer, people, open_programme):
 def test_four_eyes_through_the_page(login, approver, people, open_programme, niur):
     budi = people["budi"]
     client = login(approver)
-    client.post(bulk_url(open_programme), {"action": "verify", "nominee": [budi.pk], f"seen-{budi.pk}": "submitted"})
+    client.post(bulk_url(open_programme), {"confirmed": "yes", "action": "verify", "nominee": [budi.pk], f"seen-{budi.pk}": "submitted"})
 
     page = client.get(village_url(open_programme, niur))
-    response = client.post(bulk_url(open_programme), {"action": "approve", "nominee": [budi.pk],
+    response = client.post(bulk_url(open_programme), {"confirmed": "yes", "action": "approve", "nominee": [budi.pk],
                                                       f"seen-{budi.pk}": "verified"})
 
     html = page.content.decode()
@@ -728,7 +734,7 @@ def test_next_to_another_site_is_ignored(login, reviewer, people, open_programme
     budi = people["budi"]
 
     response = login(reviewer).post(bulk_url(open_programme), {
-        "action": "verify", "nominee": [budi.pk], "next": "https://contoh.example/curang"})
+        "confirmed": "yes", "action": "verify", "nominee": [budi.pk], "next": "https://contoh.example/curang"})
 
     assert response["Location"] == queue_url(open_programme)
     assert statuses(budi) == [S.VERIFIED]
@@ -745,3 +751,116 @@ def test_staff_who_only_read_cannot_decide(request, login, people, open_programm
 
 def test_bulk_decide_needs_post(login, reviewer, open_programme):
     assert login(reviewer).get(bulk_url(open_programme)).status_code == 405
+
+
+# --- Bulk decisions ask first, and can cover a whole village from the queue -------------------------
+
+def hidden_fields(page):
+    """The confirmation form's hidden fields, as (name, value) pairs, in page order."""
+    return [(html.unescape(name), html.unescape(value))
+            for name, value in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', page)]
+
+
+def test_a_whole_village_decision_asks_first_and_changes_nothing(login, reviewer, people, open_programme, niur, add,
+                                                                 officer):
+    extra = add(niur, officer, "Eko Prasetyo", 5)
+    submit(open_programme, niur, officer)
+    client = login(reviewer)
+
+    response = client.post(bulk_url(open_programme), {"action": "verify", "village": niur.pk,
+                                                      "next": village_url(open_programme, niur)})
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "registrations/review_bulk_confirm.html"
+    page = response.content.decode()
+    assert "Verifikasi 2 calon Desa Niur?" in page
+    assert "<li>Budi Santoso</li><li>Eko Prasetyo</li>" in page
+    assert "Ya, verifikasi 2 calon" in page and "Batal, kembali" in page
+    assert statuses(people["budi"], extra) == [S.SUBMITTED, S.SUBMITTED]  # nothing decided yet
+    assert not NomineeEvent.objects.filter(to_status=S.VERIFIED, actor=reviewer).exclude(
+        nominee=people["dewi"]).exists()
+
+    # The confirmation's form sends the same decision again, confirmed: now it is made.
+    fields = hidden_fields(page)
+    assert ("confirmed", "yes") in fields and ("village", str(niur.pk)) in fields
+    data = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+    confirmed = client.post(bulk_url(open_programme), data)
+
+    assert confirmed["Location"] == village_url(open_programme, niur)
+    assert messages_of(confirmed) == ["2 calon diverifikasi."]
+    assert statuses(people["budi"], extra) == [S.VERIFIED, S.VERIFIED]
+
+
+def test_the_confirmation_names_the_selection_and_the_reason(login, reviewer, people, open_programme):
+    budi, siti = people["budi"], people["siti"]
+
+    response = login(reviewer).post(bulk_url(open_programme), {
+        "action": "return", "reason_code": "kk_mismatch", "reason": "Foto KK buram", "nominee": [budi.pk, siti.pk],
+        f"seen-{budi.pk}": "submitted", f"seen-{siti.pk}": "submitted", "next": queue_url(open_programme)})
+
+    page = response.content.decode()
+    assert "Kembalikan ke desa 2 calon?" in page
+    assert "<strong>2 calon</strong> akan dikembalikan ke desa dengan alasan <strong>Nomor KK tidak sesuai kartu " \
+           "keluarga</strong>: “Foto KK buram”." in page
+    fields = hidden_fields(page)
+    assert {("nominee", str(budi.pk)), ("nominee", str(siti.pk)), (f"seen-{budi.pk}", "submitted"),
+            ("reason_code", "kk_mismatch"), ("reason", "Foto KK buram")} <= set(fields)
+    assert statuses(budi, siti) == [S.SUBMITTED, S.SUBMITTED]
+
+
+def test_queue_offers_every_row_of_a_village_that_does_not_fit_on_the_page(
+        login, reviewer, open_programme, niur, officer, add, monkeypatch):
+    from registrations.review import views as review_views
+
+    monkeypatch.setattr(review_views, "PAGE_SIZE", 2)
+    people = [add(niur, officer, f"Calon {serial}", serial) for serial in range(1, 6)]
+    submit(open_programme, niur, officer)
+    client = login(reviewer)
+
+    response = client.get(QUEUE, {"programme": open_programme.pk, "village": niur.code})
+
+    assert response.context["village_choice"]["count"] == 5
+    page = response.content.decode()
+    assert "Pilih semua 5 calon di desa Niur" in page
+    filters = response.context["village_choice"]["filters"]
+
+    # Chosen (the JavaScript enables the village and filters fields) and confirmed: all five, not two.
+    asked = client.post(bulk_url(open_programme), {"action": "verify", "village": niur.pk, "filters": filters})
+    assert "Verifikasi 5 calon Desa Niur?" in asked.content.decode()
+    client.post(bulk_url(open_programme), {"action": "verify", "village": niur.pk, "filters": filters,
+                                           "confirmed": "yes"})
+    assert set(statuses(*people)) == {S.VERIFIED}
+
+
+def test_every_row_of_a_village_means_those_the_filters_show(login, reviewer, open_programme, niur, officer, add):
+    people = [add(niur, officer, name, serial) for serial, name in enumerate(["Budi A", "Budi B", "Citra"], 1)]
+    submit(open_programme, niur, officer)
+    filters = f"programme={open_programme.pk}&status=submitted&q=Budi&village={niur.code}"
+
+    login(reviewer).post(bulk_url(open_programme), {"action": "verify", "village": niur.pk, "filters": filters,
+                                                    "confirmed": "yes"})
+
+    assert statuses(*people) == [S.VERIFIED, S.VERIFIED, S.SUBMITTED]
+
+
+def test_a_village_that_fits_on_the_page_needs_no_offer(login, reviewer, people, open_programme, niur):
+    response = login(reviewer).get(QUEUE, {"programme": open_programme.pk, "village": niur.code})
+
+    assert response.context["village_choice"] is None
+    assert "data-select-village" not in response.content.decode()
+
+
+def test_the_bulk_bar_and_select_all_come_before_the_list(login, reviewer, people, open_programme, niur):
+    client = login(reviewer)
+
+    queue = client.get(queue_url(open_programme)).content.decode()
+    village = client.get(village_url(open_programme, niur)).content.decode()
+
+    assert queue.index('id="keputusan-massal"') < queue.index("<table")
+    assert 'data-select-all' in queue[queue.index("<thead>"):queue.index("</thead>")]
+    assert village.index('id="keputusan-massal"') < village.index('<ol class="nominees">')
+    assert "Pilih semua calon desa ini (2)" in village
+    # Select-all is static/js/app.js's: every script of the page is a file (the CSP allows no other).
+    assert all(' src="' in tag for tag in re.findall(r"<script[^>]*>", queue + village))

@@ -4,13 +4,16 @@ nominee and "kirim ke kabupaten", tried by the officer of the village and by eve
 import datetime as dt
 import re
 import threading
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from common.formatting import format_datetime
 from registrations import services
 from registrations.enums import NomineeStatus as S
 from registrations.enums import QuotaRule
@@ -215,6 +218,45 @@ def test_invalid_nik_shows_the_indonesian_message_and_saves_nothing(login, offic
     assert Nominee.objects.count() == 0
 
 
+def test_an_empty_nik_or_kk_says_which_number_and_where_to_find_it(login, officer, niur, programme):
+    response = login(officer).post(reverse("registrations:nominee-create", args=[niur.pk]),
+                                   nominee_data(1, nik="", kk=" "))
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert (errors["nik"], errors["kk"]) == (["NIK wajib diisi: 16 angka dari KTP/KK."],
+                                             ["No. KK wajib diisi: 16 angka dari kartu keluarga."])
+    page = response.content.decode()
+    assert "NIK wajib diisi: 16 angka dari KTP/KK." in page
+    assert "Bidang ini harus diisi" not in page
+    assert Nominee.objects.count() == 0
+
+
+def test_a_birth_date_the_form_cannot_read_is_named(programme, niur):
+    # A phone without a date picker sends what was typed.
+    form = NomineeForm(nominee_data(1, birth_date="31-02-1990"), programme=programme, village=niur)
+
+    assert not form.is_valid()
+    assert form.errors["birth_date"] == ["Tanggal lahir '31-02-1990' tidak dapat dibaca: tulis HH-BB-TTTT, "
+                                         "mis. 15-05-1990."]
+
+
+def test_the_nominee_form_prompts_its_selects_and_explains_desil(login, officer, niur, programme):
+    page = login(officer).get(reverse("registrations:nominee-create", args=[niur.pk])).content.decode()
+
+    assert '<option value="" selected>— pilih pekerjaan —</option>' in page
+    assert '<option value="" selected>— pilih jenis kelamin —</option>' in page
+    assert "---------" not in page
+    # Sumber data starts on its default, Usulan desa.
+    assert '<option value="usulan_desa" selected>Usulan desa</option>' in page
+    # The mother's name is a one-line field, not a text box.
+    assert re.search(r'<input type="text" name="mother_maiden_name"[^>]*>', page)
+    assert "<textarea" not in page
+    assert ("Peringkat kesejahteraan keluarga di DTSEN (dulu DTKS), 1–10: desil 1 = 10% keluarga termiskin, "
+            "desil 10 = paling mampu. Tanyakan ke operator data desa atau dinas sosial.") in page
+    assert 'aria-describedby="id_decile_helptext"' in page
+
+
 def test_nik_that_disagrees_with_the_birth_date_needs_confirmation(login, officer, niur, programme):
     client = login(officer)
     url = reverse("registrations:nominee-create", args=[niur.pk])
@@ -223,7 +265,7 @@ def test_nik_that_disagrees_with_the_birth_date_needs_confirmation(login, office
     first = client.post(url, data)
 
     assert first.status_code == 200
-    assert "Tanggal lahir di NIK (15-05-1990) berbeda" in first.content.decode()
+    assert "Tanggal lahir di NIK (15 Mei 1990) berbeda" in first.content.decode()
     assert 'name="confirm_warnings"' in first.content.decode()
     assert Nominee.objects.count() == 0
 
@@ -243,7 +285,7 @@ def test_quota_full_message_when_the_eleventh_is_added(login, officer, niur, pro
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "Kuota desa sudah penuh (10 dari 10). Ganti calon yang ditolak atau berhenti, atau minta dinas menambah kuota."]
+        "Kuota desa sudah penuh (10 dari 10). Hapus calon draf yang batal diusulkan, atau minta dinas menambah kuota."]
     assert 'value="Orang Kesebelas"' in response.content.decode()
     assert Nominee.objects.count() == 10
     # Before typing the next one, the officer is told at once, and the page has no add button.
@@ -285,6 +327,19 @@ def test_edit_page_shows_the_current_values(login, officer, add):
 
     assert f'value="{nik_for(1)}"' in page
     assert 'value="Budi Santoso 1"' in page
+    assert nominee.phone == "+6281234567890" and 'value="0812-3456-7890"' in page  # as on the nominee page
+
+
+def test_saving_the_edit_form_unchanged_keeps_the_phone_number(login, officer, add):
+    nominee = add(1)
+    client = login(officer)
+    url = reverse("registrations:nominee-update", args=[nominee.pk])
+    shown = client.get(url).context["form"]
+
+    client.post(url, {**nominee_data(1), "phone": shown.initial["phone"]})
+
+    nominee.refresh_from_db()
+    assert (shown.initial["phone"], nominee.phone) == ("0812-3456-7890", "+6281234567890")
 
 
 def test_officer_removes_a_draft_after_confirming(login, officer, niur, add):
@@ -330,6 +385,75 @@ def test_a_draft_cannot_be_replaced(login, officer, add):
 
     assert "tidak bisa diganti" in response.content.decode()
     assert Nominee.objects.count() == 1
+
+
+FULL_NOTE = ("Belum bisa diganti. Kuota desa sudah penuh (2 dari 2). Hapus calon draf yang batal diusulkan, "
+             "atau minta dinas menambah kuota.")
+
+
+def test_replace_button_waits_for_a_free_place_and_says_what_to_do_first(login, officer, niur, programme,
+                                                                           regency_admin, add):
+    # Budi was rejected (his place came back); the officer then added two others: the quota is full
+    # again, so a replacement for Budi has no place.
+    services.programme_update(programme=programme, changed_by=regency_admin, quota_per_village=2)
+    old = set_status(add(1), S.REJECTED, "Sudah peserta aktif BPJS TK.")
+    add(2)
+    spare = add(3)
+    client = login(officer)
+    replace_url = reverse("registrations:nominee-replace", args=[old.pk])
+
+    page = client.get(village_url(niur)).content.decode()
+
+    assert replace_url not in page
+    assert FULL_NOTE in page
+    # Tapping the old link anyway (a page left open) answers with the same rule, not the empty form.
+    for method in (client.get, client.post):
+        response = method(replace_url, nominee_data(4, full_name="Andi Pengganti"), follow=True)
+        assert response.redirect_chain == [(village_url(niur), 302)]
+        assert [str(message) for message in response.context["messages"]] == [FULL_NOTE]
+    assert not Nominee.objects.filter(full_name="Andi Pengganti").exists()
+
+    # A draft withdrawn frees a place: the button is back, and it works.
+    client.post(reverse("registrations:nominee-delete", args=[spare.pk]))
+    page = client.get(village_url(niur)).content.decode()
+    assert replace_url in page
+    assert "Belum bisa diganti" not in page
+    response = client.post(replace_url, nominee_data(4, full_name="Andi Pengganti"))
+    assert response.status_code == 302
+    assert Nominee.objects.get(full_name="Andi Pengganti").replaces == old
+
+
+def test_replace_button_is_not_offered_outside_the_window(login, officer, niur, programme, add):
+    old = set_status(add(1), S.ENDED, "Meninggal dunia.")
+    Programme.objects.filter(pk=programme.pk).update(
+        nomination_opens=programme.nomination_opens - dt.timedelta(days=20),
+        nomination_closes=programme.nomination_opens - dt.timedelta(days=10))
+    client = login(officer)
+
+    page = client.get(village_url(niur)).content.decode()
+
+    assert reverse("registrations:nominee-replace", args=[old.pk]) not in page
+    assert "Belum bisa diganti. Pengusulan untuk Perlindungan Pekerja Rentan" in page
+    assert "hari ini di luar jadwal" in page
+
+
+def test_the_service_refuses_a_second_replacement_of_the_same_nominee(officer, niur, programme, add):
+    # Two tabs on the replace page: the first saves, the second meets the rule under the lock.
+    old = set_status(add(1), S.REJECTED)
+    add(2)
+    stale = Nominee.objects.get(pk=old.pk)  # read before the first replacement, as the second tab did
+    Nominee.objects.filter(full_name="Budi Santoso 2").update(replaces=old)
+    form = NomineeForm(nominee_data(3), programme=programme, village=niur)
+    assert form.is_valid(), form.errors
+
+    with pytest.raises(ValidationError) as refused:
+        services.nominee_create(programme=programme, village=niur, created_by=officer, replaces=stale,
+                                **form.service_kwargs())
+
+    assert refused.value.messages == [
+        "Budi Santoso 1 tidak bisa diganti: hanya calon yang ditolak, ditolak BPJS atau berhenti yang bisa diganti, "
+        "dan masing-masing sekali."]
+    assert Nominee.objects.count() == 2
 
 
 @pytest.mark.parametrize(("url_name", "service"), [("nominee-update", "nominee_update"),
@@ -593,8 +717,8 @@ def test_an_add_sent_twice_is_told_the_first_saved_it(login, officer, niur, prog
     assert first["Location"] == village_url(niur)
     assert second.redirect_chain == [(village_url(niur), 302)]
     nominee = Nominee.objects.get()
-    saved_at = timezone.localtime(nominee.created_at, dt.timezone(dt.timedelta(hours=7)))
-    assert (f"Budi Santoso 1 sudah tersimpan di daftar pukul {saved_at:%H.%M} (kiriman pertama Anda); "
+    saved_at = timezone.localtime(nominee.created_at, ZoneInfo("Asia/Jakarta"))
+    assert (f"Budi Santoso 1 sudah tersimpan di daftar pada {format_datetime(saved_at)} (kiriman pertama Anda); "
             "kiriman kedua tidak menambah apa-apa.") in messages_of(second)
 
 
@@ -620,9 +744,8 @@ def test_a_send_sent_twice_is_told_the_first_sent_it(login, officer, niur, progr
     second = client.post(url, data, follow=True)
 
     assert second.redirect_chain == [(village_url(niur), 302)]
-    sent_at = timezone.localtime(VillageSubmission.objects.get().last_submitted_at,
-                                 dt.timezone(dt.timedelta(hours=7)))
-    assert (f"Daftar sudah dikirim ke kabupaten pukul {sent_at:%H.%M} (kiriman pertama Anda); "
+    sent_at = timezone.localtime(VillageSubmission.objects.get().last_submitted_at, ZoneInfo("Asia/Jakarta"))
+    assert (f"Daftar sudah dikirim ke kabupaten pada {format_datetime(sent_at)} (kiriman pertama Anda); "
             "kiriman kedua tidak mengubah apa-apa.") in messages_of(second)
     nominee.refresh_from_db()
     assert nominee.status == S.SUBMITTED and nominee.events.filter(to_status=S.SUBMITTED).count() == 1
@@ -667,3 +790,102 @@ def test_two_clicks_at_once_on_tambah_save_one_nominee_and_show_no_error(officer
     assert errors == []
     assert [answer.status_code for answer in answers] == [302, 302]
     assert Nominee.objects.count() == 1
+
+
+# --- The form's draft in the browser (common/drafts.py, static/js/drafts.js) -------------------------
+
+def draft_of(page: str) -> str:
+    """The name under which the page's nominee form keeps its draft in the browser."""
+    return re.search(r'<form [^>]*data-draft="([^"]+)"', page).group(1)
+
+
+def drafts_done(page: str) -> list[str]:
+    """The drafts the page tells the browser to delete (the server saved what they held)."""
+    return re.search(r'<meta name="drafts" [^>]*data-done="([^"]*)"', page).group(1).split()
+
+
+def test_the_nominee_forms_name_their_draft_by_user_village_and_form(login, officer, niur, add):
+    nominee = add(1)
+    rejected = set_status(add(2), S.REJECTED, "Sudah peserta aktif BPJS TK.")
+    client = login(officer)
+
+    names = [draft_of(client.get(reverse(name, args=[pk])).content.decode()) for name, pk in [
+        ("registrations:nominee-create", niur.pk), ("registrations:nominee-update", nominee.pk),
+        ("registrations:nominee-replace", rejected.pk)]]
+
+    assert names == [f"draft:{officer.pk}:nominee:{niur.pk}:tambah",
+                     f"draft:{officer.pk}:nominee:{niur.pk}:ubah:{nominee.pk}",
+                     f"draft:{officer.pk}:nominee:{niur.pk}:ganti:{rejected.pk}"]
+
+
+def test_every_signed_in_page_says_whose_drafts_it_keeps_and_for_how_long(login, officer, niur, programme, settings):
+    page = login(officer).get(village_url(niur)).content.decode()
+
+    assert (f'<meta name="drafts" data-owner="{officer.pk}" data-max-age="{settings.SESSION_COOKIE_AGE}" '
+            'data-done="">') in page
+    assert re.search(r'<script src="[^"]*js/drafts\.js" defer></script>', page)
+
+
+def test_the_login_page_leaves_the_drafts_alone(client, db):
+    # The officer whose session ended logs in again here: the draft waits for them.
+    page = client.get(reverse("accounts:login")).content.decode()
+
+    assert '<meta name="drafts"' not in page
+    assert "data-drafts-waiting hidden" in page
+
+
+def test_a_saved_nominee_tells_the_next_page_to_delete_its_draft_once(login, officer, niur, programme):
+    client = login(officer)
+    url = reverse("registrations:nominee-create", args=[niur.pk])
+
+    saved = client.post(url, nominee_data(1), follow=True)
+
+    assert drafts_done(saved.content.decode()) == [f"draft:{officer.pk}:nominee:{niur.pk}:tambah"]
+    assert drafts_done(client.get(village_url(niur)).content.decode()) == []
+
+
+def test_a_form_answered_with_errors_keeps_its_draft_and_shows_the_servers_answer(login, officer, niur, programme):
+    client = login(officer)
+
+    response = client.post(reverse("registrations:nominee-create", args=[niur.pk]), nominee_data(1, nik="1705"))
+
+    page = response.content.decode()
+    assert re.search(r'<form [^>]*data-draft="[^"]+" data-draft-bound>', page)
+    assert drafts_done(page) == []
+    assert Nominee.objects.count() == 0
+
+
+def test_a_send_whose_answer_was_lost_is_told_it_was_saved_and_its_draft_goes(login, officer, niur, programme):
+    """Poor signal: the first sending saved the person but its answer never reached the phone. The
+    draft the browser puts back carries the first page's time, so sending it again says so."""
+    client = login(officer)
+    url = reverse("registrations:nominee-create", args=[niur.pk])
+    data = {**nominee_data(1), **shown_field(client, url)}
+    client.post(url, data)  # the answer is lost on the way
+
+    again = client.post(url, data, follow=True)
+
+    assert "Budi Santoso 1 sudah tersimpan di daftar" in " ".join(messages_of(again))
+    assert drafts_done(again.content.decode()) == [f"draft:{officer.pk}:nominee:{niur.pk}:tambah"]
+    assert Nominee.objects.count() == 1
+
+
+def test_a_saved_edit_deletes_the_edit_draft(login, officer, niur, add):
+    nominee = add(1)
+    client = login(officer)
+
+    response = client.post(reverse("registrations:nominee-update", args=[nominee.pk]),
+                           nominee_data(1, full_name="Budi Santosa"), follow=True)
+
+    assert drafts_done(response.content.decode()) == [f"draft:{officer.pk}:nominee:{niur.pk}:ubah:{nominee.pk}"]
+
+
+def test_an_edit_of_a_locked_nominee_deletes_its_draft_as_it_can_never_be_saved(login, officer, niur, add):
+    nominee = set_status(add(1), S.SUBMITTED)
+    client = login(officer)
+
+    response = client.post(reverse("registrations:nominee-update", args=[nominee.pk]),
+                           nominee_data(1, full_name="Budi Santosa"), follow=True)
+
+    assert "tidak bisa diubah lagi" in response.content.decode()
+    assert drafts_done(response.content.decode()) == [f"draft:{officer.pk}:nominee:{niur.pk}:ubah:{nominee.pk}"]

@@ -1,8 +1,8 @@
-"""registrations/phones.py: the stored form of a phone number and the form an office types."""
+"""common/phones.py: the stored form of a phone number and the form an office types."""
 
 import pytest
 
-from registrations.phones import phone_national, phone_normalised
+from common.phones import phone_national, phone_normalised
 
 
 @pytest.mark.parametrize(("stored", "typed"), [

@@ -1,0 +1,52 @@
+"""A form's draft kept in the browser, so that what an officer typed survives a send that never
+arrived (no signal, a timeout, the browser's error page) or a session that expired meanwhile (the
+send lands on the login page). static/js/drafts.js does the work in the browser; this module is the
+server's half: the draft's name, and the word that the server saved what the form sent.
+
+Where the draft lives, and for how long (it holds NIK, KK and other personal data of someone who is
+not the officer, UU 27/2022):
+- in the tab's sessionStorage, not localStorage: it survives the error page, the back button, a
+  reload and the login page in that tab, and is gone when the tab or the browser is closed, so a
+  village office's shared phone does not keep it for the next person;
+- only from the moment the form is sent (not while typing), under a name that carries the user and
+  the village (and the nominee), so it comes back only on that person's same form;
+- deleted by the browser when the server says it saved the form (`draft_done`, read on the next
+  page), when the officer discards it or presses *Batal*, at *Keluar*, on any page of another
+  user (someone else logged in on that tab), and once older than a login session
+  (`SESSION_COOKIE_AGE`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+PREFIX = "draft"
+SESSION_KEY = "drafts_done"
+
+
+def draft_key(user, *parts) -> str:
+    """The draft's name in the browser: the user first (a page of another user deletes it), then
+    what identifies the form, e.g. ("nominee", village_pk, "tambah")."""
+    return ":".join([PREFIX, str(user.pk), *(str(part) for part in parts)])
+
+
+def draft_done(request, key: str) -> None:
+    """The server saved what the form named `key` sent (or it can no longer be saved): the next page
+    rendered tells the browser to delete that draft."""
+    done = request.session.get(SESSION_KEY, [])
+    if key not in done:
+        request.session[SESSION_KEY] = [*done, key]
+
+
+def drafts_done_pop(request) -> list[str]:
+    """The drafts to delete, once: the keys `draft_done` stored, removed from the session."""
+    session = getattr(request, "session", None)
+    if session is None or SESSION_KEY not in session:
+        return []
+    return session.pop(SESSION_KEY)
+
+
+def drafts(request) -> dict:
+    """Context processor for base.html's drafts meta tag. The keys are read (and popped) only when
+    the page renders the tag, so a fragment without it (htmx) does not swallow them."""
+    return {"drafts_done": lambda: drafts_done_pop(request), "draft_max_age": settings.SESSION_COOKIE_AGE}
