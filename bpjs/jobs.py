@@ -2,12 +2,14 @@
 preview and apply, with more rows than settings.BPJS_INLINE_MAX_ROWS. Smaller ones run in the
 request (views.py), with the same services, outcomes and messages.
 
-- `export_batch_work`: services.export_batch_create, as in the request; its result links the file
-  (its download is logged, as every download of a batch) and the hand-over record.
+- `export_batch_work`: services.export_batch_create, as in the request, of exactly as many nominees
+  as the person confirmed (`expected`); its result links the file (its download is logged, as every
+  download of a batch) and the hand-over record.
 - `answer_preview_work`: answers.answer_preview of the staged upload; the per-row outcome is
   stored beside the upload (uploads.store_preview) for the preview page, which the result links.
-- `answer_apply_work`: answers.answer_apply of the staged upload, then the upload is deleted (a
-  second confirmation hears "already imported", as in the request).
+- `answer_apply_work`: answers.answer_apply of the staged upload, then the upload is deleted and
+  what it recorded is stored for the result page (uploads.store_result), which the result links:
+  a second confirmation is sent there, as in the request.
 
 The tasks (tasks.py) call these through common.jobs.job_run; the views start them by task name
 (`*_start`), after commit. The preview-then-apply discipline holds: the apply job checks the file
@@ -66,7 +68,7 @@ def answer_applied_message(report: answers.AnswerReport) -> str:
 def export_batch_start(*, programme: Programme, user, rows: int) -> Job:
     return job_start(kind="bpjs.batch", title=f"Membuat batch kirim BPJS: {format_number(rows)} calon",
                      task_name="bpjs.create_export_batch", user=user, regency_id=programme.regency_id,
-                     params={"programme_id": programme.pk}, total=rows,
+                     params={"programme_id": programme.pk, "expected": rows}, total=rows,
                      return_url=reverse("registrations:export-batch-list", args=[programme.pk]))
 
 
@@ -74,7 +76,8 @@ def export_batch_work(job: Job, progress) -> JobResult:
     programme = Programme.objects.select_related("regency").get(pk=job.params["programme_id"])
     progress(0)
     try:
-        batch = services.export_batch_create(programme=programme, created_by=job.requested_by)
+        batch = services.export_batch_create(programme=programme, created_by=job.requested_by,
+                                             expected=job.params.get("expected"))
     except ValidationError as error:
         raise JobRefused(" ".join(error.messages)) from None
     progress(batch.row_count, batch.row_count)
@@ -139,9 +142,14 @@ def answer_apply_work(job: Job, progress) -> JobResult:
     except (WorkbookError, workflow.TransitionError) as error:
         raise JobRefused(str(error)) from None
     uploads.delete(job.params["token"])
+    uploads.store_result(job.params["token"], answers.report_to_json(report))
     logger.info("%s imported a BPJS answer file for %s: %s", job.requested_by.username, job.regency.code,
                 report.summary)
     progress(len(report.rows), len(report.rows))
-    return JobResult(lines=[answer_applied_message(report)],
-                     links=[("Halaman BPJS", reverse("registrations:bpjs-regency", args=[job.regency_id]))],
-                     data=report.applied_totals)
+    to_fix = len(report.rows_to_fix)
+    return JobResult(
+        lines=[answer_applied_message(report)],
+        links=[("Lihat hasil dan baris yang perlu diperbaiki" if to_fix else "Lihat hasil",
+                reverse("registrations:bpjs-answer-result", args=[job.regency_id, job.params["token"]])),
+               ("Kembali ke batch kirim BPJS", reverse("registrations:bpjs-regency", args=[job.regency_id]))],
+        warning=bool(to_fix), data=report.applied_totals)

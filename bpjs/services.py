@@ -15,13 +15,13 @@ from django.utils import timezone
 from common import events
 from common.access_log import ExportKind, export_record
 from registrations import workflow
-from registrations.enums import NomineeStatus as S
-from registrations.models import Nominee, Programme
+from registrations.models import Programme
 from villages.models import Regency, Village
 
 from . import registration_file
 from .models import ExportBatch, RegistrationFileLayout
 from .permissions import can_create_export_batch
+from .selectors import BATCH_ORDER, export_batch_pending
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +43,6 @@ def layout_set(*, regency: Regency, columns: list[dict], changed_by) -> Registra
 
 
 
-def export_batch_pending(programme: Programme, village: Village | None = None):
-    """Approved nominees of the programme not yet in a batch: what the next batch would take."""
-    pending = Nominee.objects.filter(programme=programme, status=S.APPROVED, export_batch__isnull=True)
-    return pending.filter(village=village) if village is not None else pending
-
-
 def _export_batch_number(regency: Regency, year: int) -> str:
     """BPJS-1705-2026-001: per regency and year, counting on from the highest number given. The
     caller holds the regency's row lock, so two offices clicking at once get 001 and 002."""
@@ -59,13 +53,22 @@ def _export_batch_number(regency: Regency, year: int) -> str:
     return f"{prefix}{last + 1:03d}"
 
 
-def export_batch_create(*, programme: Programme, created_by, village: Village | None = None) -> ExportBatch:
+# ValidationError.code of a batch whose nominees changed since the person confirmed its list.
+BATCH_CHANGED = "changed"
+
+
+def export_batch_create(*, programme: Programme, created_by, village: Village | None = None,
+                        expected: int | None = None) -> ExportBatch:
     """Makes the next BPJS export batch of the programme: every approved nominee not yet in a
     batch (only `village`'s, when given: the demo hands villages over one by one), in one
     transaction: the batch number, the registration file in the regency's column layout of the
     moment (stored with the batch, so it can be downloaded again unchanged), and each nominee
     moved to "sent to BPJS" through workflow.nominees_send_to_bpjs (event rows; one coverage
     recompute for the whole batch), and the export log's row for it (common.access_log).
+
+    `expected`: how many nominees the person confirmed (the confirmation page's count); when the
+    approved nominees waiting are no longer that many, nothing is made (ValidationError with the
+    code BATCH_CHANGED), so a batch never holds people the person was not shown.
 
     Who: the regency admin or approver (`can_create_export_batch`). Raises ValidationError when
     the user may not, or when there is nothing to send. Logged: who, batch number, row count."""
@@ -80,10 +83,14 @@ def export_batch_create(*, programme: Programme, created_by, village: Village | 
             nominees = list(
                 export_batch_pending(programme, village).select_for_update(of=("self",))
                 .select_related("village__subdistrict", "occupation")
-                .order_by("village__subdistrict__code", "village__code", "full_name", "pk")
+                .order_by(*BATCH_ORDER)
             )
             if not nominees:
                 raise ValidationError("Tidak ada calon berstatus disetujui yang belum dikirim ke BPJS.")
+            if expected is not None and len(nominees) != expected:
+                raise ValidationError(
+                    f"Sejak daftar dibuka, calon disetujui yang menunggu dikirim berubah dari {expected} menjadi "
+                    f"{len(nominees)}. Periksa daftarnya lagi, lalu buat batch.", code=BATCH_CHANGED)
             number = _export_batch_number(regency, timezone.localdate().year)
             content = registration_file.registration_workbook(rows=registration_file.registration_rows(nominees, programme),
                                                               layout=layout_for(regency))

@@ -1,5 +1,5 @@
 # BPJS export batches (views.py): the programme's batches, making one, the file, the hand-over record;
-# the branch's answer file: upload, preview, confirm.
+# the branch's answer file: upload, preview, confirm, result.
 from django.urls import path
 
 from . import views as bpjs_views
@@ -16,4 +16,6 @@ urlpatterns = [
          name="bpjs-answer-preview"),
     path("kabupaten/<int:regency_pk>/bpjs/jawaban/<str:token>/simpan/", bpjs_views.answer_confirm,
          name="bpjs-answer-confirm"),
+    path("kabupaten/<int:regency_pk>/bpjs/jawaban/<str:token>/hasil/", bpjs_views.answer_result,
+         name="bpjs-answer-result"),
 ]

@@ -6,12 +6,15 @@ Who:
   answer upload): the BPJS officer's start page; anyone who may download batches or import answers;
 - the list and the hand-over record (berita acara serah terima data: counts per village, no
   personal data): anyone who sees the programme's regency as a whole; out of scope is a 404;
-- making a batch: the regency admin or approver (can_create_export_batch); anyone else gets a 404;
+- making a batch (a confirmation page with the nominees it would take, then its button): the
+  regency admin or approver (can_create_export_batch); anyone else gets a 404;
 - the file (NIKs in clear): the regency's admin, reviewer, approver and BPJS officer
   (can_download_export_batch); anyone else gets the same 404 as for a missing batch;
-- the branch's answer file (upload, preview, confirm): the BPJS officer and the regency admin of
-  the regency (can_import_bpjs_results); anyone else gets a 404. The file waits in storage
+- the branch's answer file (upload, preview, confirm, result): the BPJS officer and the regency
+  admin of the regency (can_import_bpjs_results); anyone else gets a 404. The file waits in storage
   under a random token (uploads.store); the session holds only token → regency id and row count.
+  After saving, the result (what was recorded, what is left to fix and why) waits beside it
+  (uploads.store_result) for the result page, which leads back to the regency's BPJS page.
 
 A batch, or an answer file, of more than settings.BPJS_INLINE_MAX_ROWS rows is made, previewed and
 applied by the worker (jobs.py): the view starts the job and sends the person to its progress page.
@@ -30,14 +33,16 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can_manage_regency
 from accounts.scope import regency_get_for_user
 from common import uploads, workbooks
 from common.access_log import ExportKind, export_record
-from common.formatting import format_rupiah
+from common.formatting import format_datetime, format_rupiah
 from common.jobs import job_url
+from common.replays import shown_at
 from registrations.models import Nominee
 from registrations.premiums import funded_premium
 from registrations.selectors import programme_get_for_user
@@ -50,7 +55,13 @@ from . import services
 from .forms import AnswerUploadForm, RegistrationFileLayoutForm
 from .models import ExportBatch
 from .permissions import can_create_export_batch, can_download_export_batch, can_import_bpjs_results
-from .selectors import export_batches_with_status
+from .selectors import (
+    export_batch_job_since,
+    export_batch_pending,
+    export_batch_made_since,
+    export_batch_preview,
+    export_batches_with_status,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -102,31 +113,81 @@ def batch_list(request, pk):
         "programme": programme,
         "regency": regency,
         "batches": batches,
-        "pending_count": services.export_batch_pending(programme).count(),
+        "pending_count": export_batch_pending(programme).count(),
         "can_create": can_create_export_batch(request.user, regency),
         "can_download": can_download_export_batch(request.user, regency),
         "can_import": can_import_bpjs_results(request.user, regency),
     })
 
 
+BATCH_CONFIRM_PER_PAGE = 100
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def batch_create(request, pk):
-    """Up to settings.BPJS_INLINE_MAX_ROWS nominees the batch is made in the request; more, by the
-    worker while the person watches its progress page (jobs.py)."""
+    """GET: the confirmation: how many approved nominees from how many villages the batch would
+    take, and who they are (name, village, the NIK as the role sees it), BATCH_CONFIRM_PER_PAGE to
+    a page. POST (its button): makes the batch of exactly the nominees confirmed (`expected`; if
+    their number changed meanwhile, the page is shown again saying so). Up to
+    settings.BPJS_INLINE_MAX_ROWS nominees the batch is made in the request; more, by the worker
+    while the person watches its progress page (jobs.py). The same form sent twice (common.replays)
+    is told of the batch, or the job, the first made."""
     programme = _programme_for_regency_staff(request.user, pk)
     if not can_create_export_batch(request.user, programme.regency):
         raise Http404
-    rows = services.export_batch_pending(programme).count()
+    if request.method == "GET":
+        return _batch_confirm_page(request, programme)
+    since = shown_at(request.POST)
+    if since and (already := _batch_made_already(request, programme, since)):
+        return already
+    expected = request.POST.get("expected", "")
+    expected = int(expected) if expected.isdigit() else None
+    rows = export_batch_pending(programme).count()
+    if rows and expected is not None and rows != expected:
+        return _batch_confirm_page(request, programme, changed_from=expected)
     if rows and not bpjs_jobs.runs_inline(rows):
         return redirect(job_url(bpjs_jobs.export_batch_start(programme=programme, user=request.user, rows=rows)))
     try:
-        batch = services.export_batch_create(programme=programme, created_by=request.user)
+        batch = services.export_batch_create(programme=programme, created_by=request.user, expected=expected)
     except ValidationError as error:
+        # Two clicks at once: this one waited for the first's lock and found nothing left to send.
+        if since and (already := _batch_made_already(request, programme, since)):
+            return already
+        if error.code == services.BATCH_CHANGED:
+            return _batch_confirm_page(request, programme, changed_from=expected)
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, bpjs_jobs.batch_made_message(batch))
     return redirect("registrations:export-batch-list", pk=programme.pk)
+
+
+def _batch_confirm_page(request, programme, *, changed_from: int | None = None):
+    preview = export_batch_preview(request.user, programme)
+    page = Paginator(preview["rows"], BATCH_CONFIRM_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "bpjs/export_batch_create.html", {
+        "programme": programme, "regency": programme.regency, "count": preview["count"],
+        "village_count": preview["village_count"], "page": page, "changed_from": changed_from,
+        "in_background": not bpjs_jobs.runs_inline(preview["count"]),
+    })
+
+
+def _batch_made_already(request, programme, since):
+    """A replay of the confirmed form: the first sending's batch (to the list, saying so) or its
+    job (to its progress page); None when this user made neither since the page was shown."""
+    batch = export_batch_made_since(user=request.user, programme=programme, since=since)
+    if batch is not None:
+        messages.info(request, f"Batch {batch.number} ({batch.row_count} calon) sudah dibuat pada "
+                               f"{format_datetime(timezone.localtime(batch.created_at))} oleh kiriman pertama Anda; "
+                               "kiriman kedua tidak membuat batch baru.")
+        return redirect("registrations:export-batch-list", pk=programme.pk)
+    job = export_batch_job_since(user=request.user, programme=programme, since=since)
+    if job is not None:
+        messages.info(request, f"Batch kirim BPJS sedang dibuat oleh kiriman pertama Anda (diminta pada "
+                               f"{format_datetime(timezone.localtime(job.created_at))}); kiriman kedua tidak membuat "
+                               "batch baru.")
+        return redirect(job_url(job))
+    return None
 
 
 @login_required
@@ -234,6 +295,8 @@ def answer_preview(request, regency_pk, token):
     rows = _pending_answer(request, regency, token)
     content = uploads.read(token)
     if content is None:
+        if uploads.read_result(token) is not None:  # saved already: back to the preview, say where it went
+            return _saved_already(request, regency, token)
         messages.warning(request, "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi.")
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
     if bpjs_jobs.runs_inline(rows):
@@ -261,6 +324,8 @@ def answer_confirm(request, regency_pk, token):
     rows = _pending_answer(request, regency, token)
     content = uploads.read(token)
     if content is None:
+        if uploads.read_result(token) is not None:
+            return _saved_already(request, regency, token)
         messages.warning(request, bpjs_jobs.UPLOAD_GONE)
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
     # The token stays in the session: a second click on Simpan then hears "already imported".
@@ -273,9 +338,45 @@ def answer_confirm(request, regency_pk, token):
         messages.error(request, str(error))
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
     uploads.delete(token)
+    if not uploads.store_result(token, bpjs_import.report_to_json(report)):
+        # Two clicks at once: the first stored what it recorded; this one found it all done.
+        return _saved_already(request, regency, token)
     logger.info("%s imported a BPJS answer file for %s: %s", request.user.username, regency.code, report.summary)
     messages.success(request, bpjs_jobs.answer_applied_message(report))
-    return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
+    return redirect("registrations:bpjs-answer-result", regency_pk=regency.pk, token=token)
+
+
+def _saved_already(request, regency, token):
+    messages.info(request, "Berkas jawaban ini sudah disimpan oleh kiriman pertama Anda; kiriman kedua tidak "
+                           "mengubah apa pun. Hasilnya di bawah.")
+    return redirect("registrations:bpjs-answer-result", regency_pk=regency.pk, token=token)
+
+
+RESULT_ROWS_PER_PAGE = 100
+
+
+@login_required
+def answer_result(request, regency_pk, token):
+    """What saving the answer file did: how many KPJ numbers and refusals were recorded, how many
+    rows the portal already held, and the rows not recorded with why (masked NIKs, as in the
+    preview), then the way back to the batches. Read from the result the save stored beside the
+    upload (in the request or by its job): nothing is worked out again."""
+    regency = _regency_for_importer(request.user, regency_pk)
+    _pending_answer(request, regency, token)
+    stored = uploads.read_result(token)
+    if stored is None:
+        if uploads.exists(token):  # not saved yet
+            return redirect("registrations:bpjs-answer-preview", regency_pk=regency.pk, token=token)
+        messages.warning(request, "Hasil impor itu sudah tidak tersedia (disimpan paling lama 1 hari). Status setiap "
+                                  "batch ada di halaman ini.")
+        return redirect("registrations:bpjs-regency", regency_pk=regency.pk)
+    report = bpjs_import.report_from_json(stored)
+    to_fix = report.rows_to_fix
+    page = Paginator(to_fix, RESULT_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "bpjs/answer_result.html", {
+        "regency": regency, "token": token, "report": report, "row_count": len(report.rows),
+        "to_fix_count": len(to_fix), "page": page,
+    })
 
 
 @login_required

@@ -3,7 +3,8 @@
 An import reads the upload, shows its preview, and applies only when the user confirms. Between the
 two the file waits in Django's storage (default_storage) under a random token
 (imports/<token>.xlsx), never in the session: it holds NIKs. The session keeps only token → the
-region it belongs to. A rejected-rows file, or a preview a background job prepared, waits beside it.
+region it belongs to. A rejected-rows file, or a preview a background job prepared, waits beside it;
+after the upload is applied and deleted, the result its page shows (the BPJS answer import's) may.
 Everything older than settings.UPLOAD_MAX_AGE_HOURS is deleted by beat every hour (`purge`, the task
 common.purge_staged_uploads) and at the next upload. An upload is stored only once its file passed
 the import's checks, so a refused file leaves nothing behind. The files are the owner's only
@@ -22,7 +23,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 FOLDER = "imports"
-REJECTED, PREVIEW, CHOICES = "-ditolak.xlsx", "-pratinjau.json", "-pilihan.json"
+REJECTED, PREVIEW, CHOICES, RESULT = "-ditolak.xlsx", "-pratinjau.json", "-pilihan.json", "-hasil.json"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
@@ -106,8 +107,28 @@ def read_choices(token: str) -> bytes | None:
     return _read(_name(token, CHOICES))
 
 
+def store_result(token: str, content: bytes) -> bool:
+    """What applying the upload `token` did, for its result page (after the upload itself is
+    deleted; purged with the rest after settings.UPLOAD_MAX_AGE_HOURS). The first result stays:
+    returns False, writing nothing, when one is already there (a second confirmation that ran
+    at the same time found everything done, and its result would say only that)."""
+    name = _name(token, RESULT)
+    if default_storage.exists(name):
+        return False
+    try:
+        _write(name, content)
+    except FileExistsError:
+        return False
+    return True
+
+
+def read_result(token: str) -> bytes | None:
+    return _read(_name(token, RESULT))
+
+
 def delete(token: str, *, keep_rejected: bool = False) -> None:
-    """The upload, its preview and its choices; its rejected-rows file too unless `keep_rejected`."""
+    """The upload, its preview and its choices; its rejected-rows file too unless `keep_rejected`. A
+    result (`store_result`) stays for its page until the purge."""
     for suffix in (".xlsx", PREVIEW, CHOICES) if keep_rejected else (".xlsx", PREVIEW, CHOICES, REJECTED):
         name = _name(token, suffix)
         if name:

@@ -1,12 +1,16 @@
 """Who may do what with programmes and nominees. Scope (which villages) is villages.selectors'."""
 
-from accounts.enums import DECISION_ROLES, OFFICE_ROLES, REVIEW_PAGE_ROLES, REVIEW_WORK_ROLES, Role
+from accounts.enums import (
+    DECISION_ROLES,
+    OFFICE_ROLES,
+    PROGRAMME_MANAGER_ROLES,
+    REVIEW_PAGE_ROLES,
+    REVIEW_WORK_ROLES,
+    Role,
+)
 from accounts.scope import region_scope
 
 from .enums import EDITABLE_STATES
-
-# The regency admin and the staff who decide on nominees set up programmes and village quotas.
-PROGRAMME_MANAGERS = DECISION_ROLES | {Role.REGENCY_ADMIN}
 
 
 def can_edit_village_list(user, village) -> bool:
@@ -29,7 +33,10 @@ def _regency_staff_or_sysadmin(user, regency, roles: frozenset) -> bool:
 
 
 def can_manage_programmes(user, regency) -> bool:
-    return _regency_staff_or_sysadmin(user, regency, PROGRAMME_MANAGERS)
+    """Create and edit the regency's programmes and set village quotas: the regency admin
+    (accounts.enums.PROGRAMME_MANAGER_ROLES, which says why not the reviewers and approvers) or the
+    system administrator. The one rule: the programme pages, their buttons and the services ask here."""
+    return _regency_staff_or_sysadmin(user, regency, PROGRAMME_MANAGER_ROLES)
 
 
 def can_import_nominees(user, regency) -> bool:

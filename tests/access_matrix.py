@@ -19,6 +19,7 @@ from accounts.enums import (
     DECISION_ROLES,
     EXPORT_BATCH_DOWNLOAD_ROLES,
     OFFICE_ROLES,
+    PROGRAMME_MANAGER_ROLES,
     REGENCY_ROLES,
     REVIEW_PAGE_ROLES,
     Role,
@@ -155,7 +156,7 @@ ACCESS: dict[str, Access] = {}
 
 ADMINS = frozenset({Role.REGENCY_ADMIN, Role.SYSTEM_ADMIN})
 REVIEW_PAGES = REVIEW_PAGE_ROLES | SYSADMIN
-PROGRAMME_MANAGERS = DECISION_ROLES | ADMINS
+PROGRAMME_MANAGERS = PROGRAMME_MANAGER_ROLES | SYSADMIN  # registrations.permissions.can_manage_programmes
 IMPORTERS = OFFICE_ROLES | SYSADMIN
 COVERAGE_ENTRY = frozenset({Role.REGENCY_ADMIN, Role.REGENCY_APPROVER}) | SYSADMIN  # reports.permissions
 EXPORT_LOG = REGENCY_ROLES | SYSADMIN
@@ -238,13 +239,15 @@ ACCESS.update({
     # --- BPJS -------------------------------------------------------------------------------------------
     "registrations:bpjs-regency": page(BPJS_PAGES),
     "registrations:export-batch-list": page(ABOVE_VILLAGE, pk="programme"),
-    "registrations:export-batch-create": action(OFFICE_ROLES, pk="programme", post_answer=REDIRECTED),
+    # GET: the confirmation with the nominees it would take; POST: makes the batch (or says there is nothing).
+    "registrations:export-batch-create": form(OFFICE_ROLES, pk="programme", post_answer=REDIRECTED),
     "registrations:export-batch-download": page(EXPORT_BATCH_DOWNLOAD_ROLES),
     "registrations:export-batch-record": page(ABOVE_VILLAGE),
     "registrations:bpjs-layout": form(ADMINS),
     "registrations:bpjs-answer-upload": form(BPJS_ROLES),
     "registrations:bpjs-answer-preview": form(BPJS_ROLES, get_answer=STALE, post_answer=STALE),
     "registrations:bpjs-answer-confirm": action(BPJS_ROLES, post_answer=STALE),
+    "registrations:bpjs-answer-result": page(BPJS_ROLES, answer=STALE),
     # --- coverage ---------------------------------------------------------------------------------------
     "reports:province-detail": read_only({Role.PROVINCE_VIEWER, Role.SYSTEM_ADMIN}, pk="province"),
     "reports:regency-detail": read_only(ABOVE_VILLAGE, pk="regency"),

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.enums import DECISION_ROLES
 from accounts.scope import regency_get_for_user
 from common.formatting import format_number, format_rupiah
 from registrations import services
@@ -53,10 +54,13 @@ def programme_list(request, regency_pk):
         programme.window_label = _window_label(programme, today)
         programme.premium_label = format_rupiah(programme.premium_per_month)
         programme.quota_rule_label = quota_rule_label(programme)
+    can_manage = can_manage_programmes(request.user, regency)
     return render(request, "registrations/programme_list.html", {
         "regency": regency,
         "programmes": programmes,
-        "can_manage": can_manage_programmes(request.user, regency),
+        "can_manage": can_manage,
+        # Reviewers and approvers were once told (and may still expect) that they set up programmes.
+        "managed_by_admin_note": not can_manage and request.user.role in DECISION_ROLES,
     })
 
 

@@ -27,6 +27,37 @@ document.addEventListener("submit", function (event) {
   }, 15000);
 });
 
+// A form marked data-download answers with a file: the page stays where it was and cannot show
+// what the request did. The form sends a random nonce; the file comes with the cookie
+// download_done set to it (common/downloads.py); when the cookie appears the page reloads itself
+// and shows the message the request left ("202 akun operator desa dibuat").
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.hasAttribute("data-download") || event.defaultPrevented) return;
+  var bytes = new Uint8Array(16);
+  window.crypto.getRandomValues(bytes);
+  var nonce = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  var field = form.querySelector("input[name=download_nonce]");
+  if (!field) {
+    field = document.createElement("input");
+    field.type = "hidden";
+    field.name = "download_nonce";
+    form.appendChild(field);
+  }
+  field.value = nonce;
+  var started = Date.now();
+  var timer = setInterval(function () {
+    var found = document.cookie.split("; ").some(function (pair) { return pair === "download_done=" + nonce; });
+    if (found) {
+      clearInterval(timer);
+      document.cookie = "download_done=; Max-Age=0; path=/; SameSite=Strict";
+      window.location.replace(window.location.href);
+    } else if (Date.now() - started > 180000) {
+      clearInterval(timer);
+    }
+  }, 500);
+});
+
 // A button marked data-print prints the page (the one-page coverage summary): no inline script.
 document.addEventListener("click", function (event) {
   if (event.target.closest("[data-print]")) window.print();

@@ -496,3 +496,134 @@ def test_the_admin_form_stores_the_phone_as_e164(officer):
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["phone"] == "+6281234567890"
+
+
+# --- Akun pengguna: what a click made, and the search -------------------------------------------
+
+def accounts_url(regency, **params):
+    url = reverse("accounts:regency-accounts", args=[regency.pk])
+    return f"{url}?{'&'.join(f'{key}={value}' for key, value in params.items())}" if params else url
+
+
+def test_after_making_village_accounts_the_page_says_how_many(login, regency_admin, officer, seluma):
+    client = login(regency_admin)
+
+    response = client.post(village_accounts_url(seluma), {"download_nonce": "a1b2c3d4e5f6a7b8"})
+
+    assert response["Content-Type"] == XLSX
+    # The page that sent the form reloads itself when the file has come (static/js/app.js).
+    assert response.cookies["download_done"].value == "a1b2c3d4e5f6a7b8"
+    assert not response.cookies["download_done"]["httponly"]
+    filename = re.search(r'filename="([^"]+)"', response["Content-Disposition"]).group(1)
+    page = client.get(accounts_url(seluma)).content.decode()
+    assert (f"201 akun operator desa dibuat. Nama pengguna dan kata sandi awalnya ada di file {filename} yang baru "
+            "diunduh") in page
+    assert "Daftar akun (203)" in page  # the new accounts are listed: 201 officers, op-niur and the admin
+    # Said once.
+    assert "akun operator desa dibuat" not in client.get(accounts_url(seluma)).content.decode()
+
+
+@pytest.mark.parametrize("nonce", ["", "pendek", "<script>alert(1)</script>"])
+def test_a_missing_or_odd_nonce_sets_no_cookie(login, regency_admin, seluma, nonce):
+    response = login(regency_admin).post(village_accounts_url(seluma), {"download_nonce": nonce})
+
+    assert response["Content-Type"] == XLSX
+    assert "download_done" not in response.cookies
+
+
+def test_after_resetting_the_village_passwords_the_page_says_how_many(login, regency_admin, officer,
+                                                                     neighbour_officer, seluma):
+    client = login(regency_admin)
+
+    response = client.post(reverse("accounts:regency-village-passwords-reset", args=[seluma.pk]),
+                           {"download_nonce": "0123456789abcdef"})
+
+    assert response["Content-Type"] == XLSX and response.cookies["download_done"].value == "0123456789abcdef"
+    page = client.get(accounts_url(seluma)).content.decode()
+    assert "Kata sandi baru untuk 2 operator desa dibuat" in page
+
+
+@pytest.fixture
+def village_accounts(login, regency_admin, seluma):
+    """An operator account for each of Seluma's 202 villages, as the button makes them (op-1705012002)."""
+    login(regency_admin).post(village_accounts_url(seluma))
+
+
+def listed(response) -> list[str]:
+    return [user.username for user in response.context["page"].object_list]
+
+
+@pytest.mark.parametrize(("search", "expected"), [
+    ("op-1705012002", ["op-1705012002"]),  # the username
+    ("OP-170501200", "17.05.01.200"),  # any part of it, any case: every village whose code starts so
+    ("Rahmat", ["admin-seluma"]),  # the person's name
+    ("Operator Niur", ["op-1705012002"]),  # first and last name together
+    ("niur", ["op-1705012002"]),  # the village's name (the officer's last name is the village's too)
+    ("17.05.01.2002", ["op-1705012002"]),  # the village's code, dotted
+    ("1705012002", ["op-1705012002"]),  # or as Excel writes it
+    ("  17.05.01.2003 ", ["op-1705012003"]),
+])
+def test_accounts_are_searched_by_username_name_village_and_code(login, regency_admin, seluma, village_accounts,
+                                                                  search, expected):
+    if not isinstance(expected, list):
+        expected = ["op-" + code.replace(".", "") for code in Village.objects.filter(
+            code__startswith=expected).order_by("code").values_list("code", flat=True)]
+        assert len(expected) > 1
+    response = login(regency_admin).get(accounts_url(seluma), {"q": search})
+
+    assert listed(response) == expected
+    page = response.content.decode()
+    assert f"{len(expected)} akun cocok dengan" in page
+    assert f'value="{search.strip()}"' in page  # the box keeps what was typed
+
+
+def test_a_subdistrict_code_finds_its_village_officers(login, regency_admin, seluma, village_accounts, sukaraja):
+    response = login(regency_admin).get(accounts_url(seluma), {"q": "170501"})
+
+    assert response.context["page"].paginator.count == sukaraja.villages.count() == 21
+
+
+def test_a_search_that_finds_nobody_says_so(login, regency_admin, seluma, village_accounts):
+    page = login(regency_admin).get(accounts_url(seluma), {"q": "Bengkulu Selatan"}).content.decode()
+
+    assert "Tidak ada akun yang cocok dengan “Bengkulu Selatan”." in page
+    assert "Tampilkan semua akun" in page
+
+
+def test_the_search_keeps_to_the_regency(login, regency_admin, other_admin, other_regency, seluma, village_accounts):
+    # Bengkulu Selatan's admin and its village officers never show in Seluma's search.
+    login(other_admin).post(village_accounts_url(other_regency))
+
+    response = login(regency_admin).get(accounts_url(seluma), {"q": "op-"})
+
+    assert response.context["page"].paginator.count == 202
+    assert all(name.startswith("op-1705") for name in listed(response))
+
+
+def test_the_pages_of_a_search_keep_the_search(login, regency_admin, seluma, village_accounts):
+    client = login(regency_admin)
+
+    first = client.get(accounts_url(seluma), {"q": "op-1705"})
+    second = client.get(accounts_url(seluma), {"q": "op-1705", "page": "2"})
+
+    assert (first.context["page"].paginator.count, first.context["page"].paginator.num_pages) == (202, 5)
+    assert "?q=op-1705&amp;page=2" in first.content.decode()
+    everyone = sorted("op-" + code.replace(".", "") for code in
+                      Village.objects.filter(subdistrict__regency=seluma).values_list("code", flat=True))
+    assert listed(first) == everyone[:50] and listed(second) == everyone[50:100]
+
+
+@pytest.mark.parametrize("officers", [1, 3])
+def test_a_search_costs_the_same_queries_for_1_and_3_accounts(login, regency_admin, seluma, officers,
+                                                              django_assert_num_queries):
+    for village in Village.objects.filter(subdistrict__regency=seluma).order_by("code")[:officers]:
+        user_create(username=f"op-{village.code}", role=Role.VILLAGE_OFFICER, regions=[village])
+    client = login(regency_admin)
+
+    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
+    # 5 the paginator's count, 6 the page of users, 7 their region assignments with the regions,
+    # 8 the unread notices (header): the search is a subquery of the count and the page.
+    with django_assert_num_queries(8):
+        response = client.get(accounts_url(seluma), {"q": "op-17.05"})
+
+    assert len(listed(response)) == officers

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from bpjs import answers as bpjs_import
 from bpjs import services as bpjs_services
-from common import workbooks
+from common import uploads, workbooks
 from registrations.enums import NomineeStatus
 from registrations.models import Nominee, NomineeEvent, Notice
 
@@ -209,7 +209,10 @@ def test_apply_registers_and_refuses_through_the_workflow(nominees, seluma, bpjs
     with django_capture_on_commit_callbacks(execute=True):
         report = bpjs_import.answer_apply(content=one_of_each(), regency=seluma, actor=bpjs_officer)
 
-    assert report.summary == "1 terdaftar, 1 ditolak BPJS, 5 dilewati"
+    assert report.summary == "1 nomor KPJ dicatat, 1 penolakan dicatat, 2 tidak berubah, 3 belum tercatat"
+    assert report.result_totals == {"registered": 1, "refused": 1, "unchanged": 2, "not_recorded": 3}
+    assert [(row.row, row.problem_label) for row in report.rows_to_fix] == [
+        (4, "NIK tidak dikenal"), (5, "Belum pernah dikirim"), (8, "Baris tidak sah")]
     registered = Nominee.objects.get(pk=nominees[1].pk)
     assert (registered.status, registered.kpj_number, registered.registered_on, registered.paid_until) == (
         S.REGISTERED, "00012345678", dt.date(2026, 7, 1), dt.date(2026, 9, 30))
@@ -245,7 +248,7 @@ def test_an_import_tells_each_village_once_who_was_registered_with_the_kpj_and_n
     with django_capture_on_commit_callbacks(execute=True):
         report = bpjs_import.answer_apply(content=content, regency=seluma, actor=bpjs_officer)
 
-    assert report.summary == "3 terdaftar, 0 ditolak BPJS, 0 dilewati"
+    assert report.summary == "3 nomor KPJ dicatat, 0 penolakan dicatat, 0 tidak berubah, 0 belum tercatat"
     programme = "Perlindungan Pekerja Rentan 2026 — Tahap 1"
     assert sorted(Notice.objects.values_list("recipient__username", "text")) == [
         ("op-lubuk-sahung", f"1 calon peserta Desa Lubuk Sahung terdaftar di BPJS Ketenagakerjaan ({programme}): "
@@ -267,7 +270,7 @@ def test_reimporting_the_same_file_changes_nothing(nominees, seluma, regency_adm
     with django_capture_on_commit_callbacks(execute=True):
         again = bpjs_import.answer_apply(content=one_of_each(), regency=seluma, actor=regency_admin)
 
-    assert again.summary == "0 terdaftar, 0 ditolak BPJS, 7 dilewati"
+    assert again.summary == "0 nomor KPJ dicatat, 0 penolakan dicatat, 4 tidak berubah, 3 belum tercatat"
     assert [row.outcome for row in again.rows][:2] == ["already_registered", "already_decided"]
     assert (NomineeEvent.objects.count(), Notice.objects.count()) == (events, notices)
     assert dict(Nominee.objects.values_list("pk", "status")) == statuses
@@ -311,11 +314,16 @@ def test_upload_preview_confirm(request, login, nominees, seluma, persona, djang
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(preview_url + "simpan/", follow=True)
 
-    assert "Jawaban BPJS diimpor: 1 terdaftar, 1 ditolak BPJS, 5 dilewati." in response.content.decode()
+    result_url = preview_url + "hasil/"
+    assert response.redirect_chain == [(result_url, 302)]
+    assert ("Jawaban BPJS diimpor: 1 nomor KPJ dicatat, 1 penolakan dicatat, 2 tidak berubah, 3 belum tercatat."
+            in response.content.decode())
     assert Nominee.objects.get(pk=nominees[1].pk).kpj_number == "00012345678"
-    # The file is gone: confirming again imports nothing.
+    # The file is gone: confirming again imports nothing, and says where the first went.
     again = client.post(preview_url + "simpan/", follow=True)
-    assert "sudah tidak tersedia" in again.content.decode()
+    assert again.redirect_chain == [(result_url, 302)]
+    assert "sudah disimpan oleh kiriman pertama Anda; kiriman kedua tidak mengubah apa pun" in again.content.decode()
+    assert Nominee.objects.get(pk=nominees[1].pk).kpj_number == "00012345678"
 
 
 def test_without_masa_iur_the_nominee_is_registered_and_paid_until_stays_empty(nominees, seluma, bpjs_officer):
@@ -413,6 +421,94 @@ def test_someone_elses_upload_is_a_404(login, nominees, seluma, bpjs_officer, re
     assert other.post(preview_url + "simpan/").status_code == 404
 
 
+def saved(client, regency, content, capture) -> str:
+    """Uploads `content`, saves it, and returns the result page's URL."""
+    preview_url = client.post(upload_url(regency), {"file": SimpleUploadedFile("jawaban.xlsx", content)}).url
+    with capture(execute=True):
+        response = client.post(preview_url + "simpan/")
+    assert response.url == preview_url + "hasil/"
+    return response.url
+
+
+def test_the_result_says_what_was_recorded_what_is_left_to_fix_and_leads_back_to_the_batches(
+        login, nominees, seluma, bpjs_officer, django_capture_on_commit_callbacks):
+    client = login(bpjs_officer)
+
+    response = client.get(saved(client, seluma, one_of_each(), django_capture_on_commit_callbacks))
+
+    assert response.status_code == 200
+    assert [(label, count) for _, label, count in response.context["report"].result_counts] == [
+        ("Nomor KPJ dicatat", 1), ("Penolakan BPJS dicatat", 1), ("Tidak berubah (sudah tercatat)", 2),
+        ("Belum tercatat: perlu diperbaiki", 3)]
+    # Only the rows left to fix are listed, each with why; NIKs masked as in the preview.
+    assert [(row.row, row.full_name, row.problem_label) for row in response.context["page"].object_list] == [
+        (4, "Orang Lain", "NIK tidak dikenal"), (5, "Calon 3", "Belum pernah dikirim"),
+        (8, "Calon 6", "Baris tidak sah")]
+    page = response.content.decode()
+    assert "Yang perlu diperbaiki" in page and "(3 baris belum tercatat)" in page
+    assert "Tidak ada calon peserta dengan NIK ini di kabupaten/kota ini." in page
+    assert "Calon 3 ada di portal (status &#x27;dikirim ke kabupaten&#x27;) tetapi belum pernah dikirim" in page
+    assert "************" + nik(9)[12:] in page and nik(9) not in page
+    assert "Calon 1" not in page  # recorded: nothing to fix
+    assert f'href="{reverse("registrations:bpjs-regency", args=[seluma.pk])}">Kembali ke batch kirim BPJS</a>' in page
+
+
+def test_a_result_with_nothing_to_fix_says_so(login, nominees, seluma, regency_admin,
+                                              django_capture_on_commit_callbacks):
+    client = login(regency_admin)
+    content = answer_file([[nik(1), "Calon 1", "00012345678", "01-07-2026", "", "aktif", ""],
+                           [nik(4), "Calon 4", "00000000099", dt.date(2026, 6, 1), "", "aktif", ""]])
+
+    page = client.get(saved(client, seluma, content, django_capture_on_commit_callbacks)).content.decode()
+
+    assert "Tidak ada yang perlu diperbaiki" in page and "Yang perlu diperbaiki" not in page
+
+
+def test_the_preview_of_a_saved_file_leads_to_its_result(login, nominees, seluma, bpjs_officer,
+                                                         django_capture_on_commit_callbacks):
+    client = login(bpjs_officer)
+    result_url = saved(client, seluma, one_of_each(), django_capture_on_commit_callbacks)
+
+    response = client.get(result_url.removesuffix("hasil/"))  # the browser's back button
+
+    assert response.url == result_url
+
+
+def test_a_result_not_saved_yet_leads_to_the_preview_and_a_purged_one_to_the_bpjs_page(
+        login, nominees, seluma, bpjs_officer):
+    client = login(bpjs_officer)
+    preview_url = client.post(upload_url(seluma), {"file": SimpleUploadedFile("j.xlsx", one_of_each())}).url
+
+    assert client.get(preview_url + "hasil/").url == preview_url
+    uploads.delete(preview_url.rstrip("/").rsplit("/", 1)[1])
+    gone = client.get(preview_url + "hasil/", follow=True)
+    assert gone.redirect_chain == [(reverse("registrations:bpjs-regency", args=[seluma.pk]), 302)]
+    assert "Hasil impor itu sudah tidak tersedia" in gone.content.decode()
+
+
+def test_someone_elses_result_is_a_404(login, nominees, seluma, bpjs_officer, regency_admin,
+                                       django_capture_on_commit_callbacks):
+    result_url = saved(login(bpjs_officer), seluma, one_of_each(), django_capture_on_commit_callbacks)
+
+    assert login(regency_admin).get(result_url).status_code == 404
+
+
+@pytest.mark.parametrize("unknown", [1, 3])
+def test_the_result_page_costs_the_same_queries_for_1_and_3_rows_to_fix(
+        login, nominees, seluma, bpjs_officer, django_assert_num_queries, django_capture_on_commit_callbacks,
+        unknown):
+    client = login(bpjs_officer)
+    content = answer_file([[nik(20 + n), f"Orang {n}", f"0001234{n:04d}", "01-07-2026", "", "aktif", ""]
+                           for n in range(unknown)])
+    url = saved(client, seluma, content, django_capture_on_commit_callbacks)
+
+    # session, user, the user's regions (scope), the regency, the unread notices (header): the
+    # rows come from the stored result, none from the database.
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert len(response.context["page"].object_list) == unknown
+
+
 def test_batch_list_links_to_the_answer_import(login, open_programme, bpjs_officer, viewer, seluma):
     url = reverse("registrations:export-batch-list", args=[open_programme.pk])
 
@@ -445,7 +541,8 @@ def test_command_dry_run_json_writes_nothing(nominees, answer_path, capsys):
 def test_command_applies_as_the_bpjs_officer(nominees, answer_path, bpjs_officer, capsys):
     call_command("import_bpjs_results", str(answer_path), "--regency", "17.05", "--as", bpjs_officer.username)
 
-    assert "Jawaban BPJS diimpor: 1 terdaftar, 1 ditolak BPJS, 5 dilewati." in capsys.readouterr().out
+    assert ("Jawaban BPJS diimpor: 1 nomor KPJ dicatat, 1 penolakan dicatat, 2 tidak berubah, 3 belum tercatat."
+            in capsys.readouterr().out)
     assert Nominee.objects.get(pk=nominees[1].pk).kpj_number == "00012345678"
     assert Nominee.objects.get(pk=nominees[2].pk).status == S.REFUSED_BY_BPJS
 
@@ -478,7 +575,7 @@ def test_applying_an_answer_costs_the_same_queries_for_1_and_3_rows(open_program
     with django_assert_num_queries(9):
         report = bpjs_import.answer_apply(content=content, regency=seluma, actor=regency_admin)
 
-    assert report.summary == f"{count} terdaftar, 0 ditolak BPJS, 0 dilewati"
+    assert report.summary == f"{count} nomor KPJ dicatat, 0 penolakan dicatat, 0 tidak berubah, 0 belum tercatat"
     assert sorted(Nominee.objects.values_list("kpj_number", flat=True)) == [
         f"000123456{serial:02d}" for serial in range(1, count + 1)]
 
@@ -499,6 +596,6 @@ def test_refusals_tell_the_village_in_the_same_queries_for_1_and_3_rows(
     with django_assert_num_queries(11), django_capture_on_commit_callbacks(execute=True):
         report = bpjs_import.answer_apply(content=content, regency=seluma, actor=regency_admin)
 
-    assert report.summary == f"0 terdaftar, {count} ditolak BPJS, 0 dilewati"
+    assert report.summary == f"0 nomor KPJ dicatat, {count} penolakan dicatat, 0 tidak berubah, 0 belum tercatat"
     assert sorted(Notice.objects.filter(recipient=officer).values_list("text", flat=True)) == [
         f"Calon {serial}: ditolak BPJS. Alasan: {REFUSAL}" for serial in range(1, count + 1)]

@@ -7,6 +7,7 @@ import threading
 import zipfile
 from io import BytesIO
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from openpyxl import load_workbook
 from bpjs import registration_file as bpjs_export
 from bpjs import services as bpjs_services
 from bpjs.models import ExportBatch
+from common.formatting import format_datetime
 from common.models import ExportRecord
 from registrations import workflow
 from registrations.enums import Action, NomineeStatus
@@ -31,6 +33,7 @@ HEADERS = ["No", "NIK", "Nama", "Tempat lahir", "Tanggal lahir", "Jenis kelamin"
            "Desa/Kelurahan", "Kecamatan", "No. HP", "Email", "Pekerjaan", "Penghasilan", "Program",
            "Iuran per bulan", "Periode (bulan)", "Tanggal mulai", "Kode wadah"]
 YEAR = timezone.localdate().year
+WIB = ZoneInfo("Asia/Jakarta")  # Seluma's time zone: the page speaks the regency's local time
 
 
 @pytest.fixture(autouse=True)
@@ -383,24 +386,212 @@ def list_url(programme):
     return reverse("registrations:export-batch-list", args=[programme.pk])
 
 
-def test_approver_makes_a_batch_from_the_list(login, open_programme, two_approved, approver):
-    client = login(approver)
-    page = client.get(list_url(open_programme))
-    assert "Buat batch kirim BPJS (2 calon disetujui)" in page.content.decode()
+def create_url(programme):
+    return reverse("registrations:export-batch-create", args=[programme.pk])
 
-    response = client.post(reverse("registrations:export-batch-create", args=[open_programme.pk]), follow=True)
+
+def confirm_form(page) -> dict:
+    """The confirmation page's form as the browser sends it: the moment it was shown and the count."""
+    html = page.content.decode()
+    return {"shown": re.search(r'name="shown" value="([^"]+)"', html).group(1),
+            "expected": re.search(r'name="expected" value="(\d+)"', html).group(1)}
+
+
+def test_approver_confirms_the_list_then_makes_the_batch(login, open_programme, two_approved, approver):
+    client = login(approver)
+    listed = client.get(list_url(open_programme)).content.decode()
+    assert f'href="{create_url(open_programme)}">Buat batch kirim BPJS (2 calon disetujui)</a>' in listed
+
+    confirm = client.get(create_url(open_programme))
+
+    # The confirmation shows who would go, and makes nothing yet.
+    page = confirm.content.decode()
+    assert "<strong>2 calon disetujui</strong> dari <strong>2 desa/kelurahan</strong> akan masuk batch ini." in page
+    shown = confirm.context["page"].object_list
+    assert [(row["full_name"], row["village__name"], row["nik_shown"]) for row in shown] == [
+        ("Budi", "Niur", two_approved["niur"].nik), ("Ani", "Lubuk Sahung", two_approved["lubuk"].nik)]
+    assert "Calon 3" not in page and "Calon 4" not in page  # verified, submitted: not yet
+    assert "Ya, buat batch kirim BPJS (2 calon)" in page
+    assert ExportBatch.objects.count() == 0
+    assert Nominee.objects.filter(status=S.SENT_TO_BPJS).count() == 0
+
+    response = client.post(create_url(open_programme), confirm_form(confirm), follow=True)
 
     batch = ExportBatch.objects.get()
     assert response.redirect_chain == [(list_url(open_programme), 302)]
     content = response.content.decode()
     assert f"Batch {batch.number} dibuat: 2 calon tercatat dikirim ke BPJS." in content
-    assert batch.number in content and "Buat batch kirim BPJS" not in content
+    assert batch.number in content and "Buat batch kirim BPJS (" not in content
     assert "Tidak ada calon disetujui yang menunggu dikirim ke BPJS." in content
 
 
+def test_the_confirmation_shows_the_nik_as_the_role_sees_it(login, open_programme, two_approved, regency_admin):
+    from accounts.enums import FULL_IDENTIFIER_ROLES, OFFICE_ROLES
+
+    # Both roles that make batches work with the person (and hand the file with NIKs to BPJS).
+    assert OFFICE_ROLES <= FULL_IDENTIFIER_ROLES
+    page = login(regency_admin).get(create_url(open_programme)).content.decode()
+
+    assert two_approved["niur"].nik in page and two_approved["lubuk"].nik in page
+
+
+def test_a_large_list_is_shown_a_page_at_a_time_and_the_count_is_for_the_whole(
+        login, open_programme, niur, regency_admin, add_nominees):
+    add_nominees(open_programme, niur, 105, status=S.APPROVED)
+    client = login(regency_admin)
+
+    first = client.get(create_url(open_programme))
+    second = client.get(create_url(open_programme), {"page": "2"})
+
+    assert [len(first.context["page"].object_list), len(second.context["page"].object_list)] == [100, 5]
+    page = first.content.decode()
+    assert "<strong>105 calon disetujui</strong> dari <strong>1 desa/kelurahan</strong>" in page
+    assert "Halaman 1 dari 2" in page and "?page=2" in page
+    assert confirm_form(first)["expected"] == confirm_form(second)["expected"] == "105"
+    assert '<td class="num">101</td>' in second.content.decode()  # numbered on from the first page
+    assert "Batch sebesar ini dibuat di latar belakang" not in page  # 105 is made in the request
+
+
+def test_a_batch_over_the_inline_limit_says_it_is_made_in_the_background(login, open_programme, two_approved,
+                                                                         regency_admin, settings):
+    settings.BPJS_INLINE_MAX_ROWS = 1
+
+    page = login(regency_admin).get(create_url(open_programme)).content.decode()
+
+    assert "Batch sebesar ini dibuat di latar belakang" in page
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_confirmation_costs_the_same_queries_for_1_and_3_nominees(
+        login, open_programme, nominee_in, niur, officer, regency_admin, django_assert_num_queries, count):
+    for serial in range(1, count + 1):
+        nominee_in(niur, officer, serial, S.APPROVED)
+    client = login(regency_admin)
+
+    # session, user, the user's regions (scope), the programme with its regency, the regency
+    # (scope check), the count of nominees and villages, the paginator's count, the page of
+    # nominees with their villages, the unread notices (header).
+    with django_assert_num_queries(9):
+        response = client.get(create_url(open_programme))
+    assert len(response.context["page"].object_list) == count
+
+
+def test_a_list_that_changed_since_it_was_confirmed_is_shown_again(login, open_programme, two_approved, nominee_in,
+                                                                    niur, officer, regency_admin):
+    client = login(regency_admin)
+    form = confirm_form(client.get(create_url(open_programme)))
+    nominee_in(niur, officer, 7, S.APPROVED, full_name="Dewi")  # approved meanwhile
+
+    response = client.post(create_url(open_programme), form)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "calon disetujui yang menunggu dikirim berubah dari 2 menjadi 3. Batch belum dibuat." in page
+    assert "Dewi" in page and confirm_form(response)["expected"] == "3"
+    assert ExportBatch.objects.count() == 0
+    assert client.post(create_url(open_programme), confirm_form(response)).status_code == 302
+    assert ExportBatch.objects.get().row_count == 3
+
+
+def test_the_service_refuses_a_count_that_changed(open_programme, two_approved, regency_admin):
+    with pytest.raises(ValidationError) as error:
+        bpjs_services.export_batch_create(programme=open_programme, created_by=regency_admin, expected=3)
+
+    assert error.value.code == bpjs_services.BATCH_CHANGED
+    assert (ExportBatch.objects.count(), Nominee.objects.filter(status=S.SENT_TO_BPJS).count()) == (0, 0)
+
+
+def test_the_same_confirmation_sent_twice_makes_one_batch_and_says_so(login, open_programme, two_approved,
+                                                                      nominee_in, niur, officer, regency_admin):
+    client = login(regency_admin)
+    form = confirm_form(client.get(create_url(open_programme)))
+    client.post(create_url(open_programme), form)
+    nominee_in(niur, officer, 7, S.APPROVED, full_name="Dewi")  # even with someone new waiting
+
+    again = client.post(create_url(open_programme), form, follow=True)
+
+    batch = ExportBatch.objects.get()
+    assert again.redirect_chain == [(list_url(open_programme), 302)]
+    assert (f"Batch {batch.number} (2 calon) sudah dibuat pada "
+            f"{format_datetime(timezone.localtime(batch.created_at, WIB))} oleh kiriman pertama Anda; kiriman kedua "
+            "tidak membuat batch baru.") in again.content.decode()
+    assert Nominee.objects.get(full_name="Dewi").status == S.APPROVED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_the_confirmation_makes_one_batch_and_the_second_is_told(open_programme, two_approved,
+                                                                                    regency_admin):
+    """Two requests of the same form at once: the second waits for the regency's lock, finds
+    nothing left to send, and is told of the first's batch instead of "nothing to send"."""
+    from django.test import Client
+
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(regency_admin)
+    form = confirm_form(clients[0].get(create_url(open_programme)))
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def click(client):
+        try:
+            barrier.wait(timeout=10)
+            # The page's text, not response.context: the test client's template capture is global
+            # and would mix the two threads' pages.
+            answers.append(client.post(create_url(open_programme), form, follow=True).content.decode())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    batch = ExportBatch.objects.get()
+    assert batch.row_count == 2
+    made = f"Batch {batch.number} dibuat: 2 calon tercatat dikirim ke BPJS."
+    told = (f"Batch {batch.number} (2 calon) sudah dibuat pada "
+            f"{format_datetime(timezone.localtime(batch.created_at, WIB))} oleh kiriman pertama Anda; kiriman kedua "
+            "tidak membuat batch baru.")
+    assert sorted((made in page, told in page) for page in answers) == [(False, True), (True, False)]
+    assert not any("Tidak ada calon berstatus disetujui" in page for page in answers)
+
+
+def test_a_large_batch_confirmed_twice_starts_one_job(login, open_programme, two_approved, regency_admin, settings):
+    """Above BPJS_INLINE_MAX_ROWS the worker makes the batch (bpjs/jobs.py, tests/bpjs/test_jobs.py):
+    the same form sent again while it works is sent to the first job's progress page."""
+    from common.models import Job
+
+    settings.BPJS_INLINE_MAX_ROWS = 1
+    client = login(regency_admin)
+    form = confirm_form(client.get(create_url(open_programme)))
+
+    first = client.post(create_url(open_programme), form)
+    again = client.post(create_url(open_programme), form, follow=True)
+
+    job = Job.objects.get()
+    assert (job.kind, job.params, job.total) == ("bpjs.batch", {"programme_id": open_programme.pk, "expected": 2}, 2)
+    assert first.url == again.redirect_chain[0][0] == reverse("job-status", args=[job.pk])
+    assert "Batch kirim BPJS sedang dibuat oleh kiriman pertama Anda" in again.content.decode()
+
+
+def test_a_new_confirmation_makes_the_next_batch(login, open_programme, two_approved, nominee_in, niur, officer,
+                                                 regency_admin):
+    client = login(regency_admin)
+    client.post(create_url(open_programme), confirm_form(client.get(create_url(open_programme))))
+    nominee_in(niur, officer, 7, S.APPROVED, full_name="Dewi")
+
+    client.post(create_url(open_programme), confirm_form(client.get(create_url(open_programme))))
+
+    assert list(ExportBatch.objects.order_by("pk").values_list("row_count", flat=True)) == [2, 1]
+
+
 def test_making_a_batch_with_nothing_to_send_says_so(login, open_programme, regency_admin):
-    response = login(regency_admin).post(reverse("registrations:export-batch-create", args=[open_programme.pk]),
-                                         follow=True)
+    client = login(regency_admin)
+    confirm = client.get(create_url(open_programme)).content.decode()
+    assert "Tidak ada calon disetujui yang menunggu dikirim ke BPJS" in confirm and "Ya, buat batch" not in confirm
+
+    response = client.post(create_url(open_programme), follow=True)
 
     assert "Tidak ada calon berstatus disetujui yang belum dikirim ke BPJS." in response.content.decode()
     assert ExportBatch.objects.count() == 0
@@ -443,9 +634,11 @@ def test_who_sees_the_list_and_who_makes_batches(request, login, open_programme,
     client = login(request.getfixturevalue(persona))
 
     listed = client.get(list_url(open_programme))
-    created = client.post(reverse("registrations:export-batch-create", args=[open_programme.pk]))
+    confirm = client.get(create_url(open_programme))
+    created = client.post(create_url(open_programme))
 
     assert (listed.status_code, created.status_code) == (list_status, create_status)
+    assert confirm.status_code == (200 if create_status == 302 else 404)
     assert ExportBatch.objects.count() == (1 if create_status == 302 else 0)
     if list_status == 200:
         assert ("Buat batch kirim BPJS" in listed.content.decode()) == (persona == "regency_admin")

@@ -4,6 +4,7 @@ steps in the request: the same batch, the same KPJ numbers and refusals, the sam
 threshold is lowered here so that three nominees make a "large" batch."""
 
 import datetime as dt
+import re
 from io import BytesIO
 
 import pytest
@@ -64,7 +65,13 @@ def test_a_batch_and_its_answer_end_the_same_in_the_request_and_on_the_worker(
     client.force_login(regency_admin)
     batch_list = reverse("registrations:export-batch-list", args=[open_programme.pk])
 
-    made = client.post(reverse("registrations:export-batch-create", args=[open_programme.pk]))
+    # The confirmation first (the nominees the batch would take), then its button.
+    create_url = reverse("registrations:export-batch-create", args=[open_programme.pk])
+    confirm = client.get(create_url).content.decode()
+    assert "<strong>3 calon disetujui</strong>" in confirm
+    assert ("Batch sebesar ini dibuat di latar belakang" in confirm) == (path == "job")
+    made = client.post(create_url, {"shown": re.search(r'name="shown" value="([^"]+)"', confirm).group(1),
+                                    "expected": "3"})
 
     job = job_from(made) if path == "job" else None
     batch = ExportBatch.objects.get()
@@ -116,13 +123,22 @@ def test_a_batch_and_its_answer_end_the_same_in_the_request_and_on_the_worker(
 
     confirmed = client.post(preview_url + "simpan/")
 
-    applied = "Jawaban BPJS diimpor: 2 terdaftar, 1 ditolak BPJS, 1 dilewati."
+    applied = "Jawaban BPJS diimpor: 2 nomor KPJ dicatat, 1 penolakan dicatat, 0 tidak berubah, 1 belum tercatat."
+    result_url = reverse("registrations:bpjs-answer-result", args=[seluma.pk, token])
     if path == "job":
         job = job_from(confirmed)
         assert (job.status, job.kind, job.result["lines"]) == (JobStatus.DONE, "bpjs.answer_apply", [applied])
+        assert job.result["links"] == [["Lihat hasil dan baris yang perlu diperbaiki", result_url],
+                                       ["Kembali ke batch kirim BPJS",
+                                        reverse("registrations:bpjs-regency", args=[seluma.pk])]]
         assert applied in client.get(reverse("job-status", args=[job.pk])).content.decode()
     else:
+        assert confirmed.url == result_url
         assert applied in client.get(confirmed.url).content.decode()
+    # The same result page either way: the stranger's row is left to fix, with why.
+    result = client.get(result_url)
+    assert [(row.full_name, row.problem_label) for row in result.context["page"].object_list] == [
+        ("ORANG LAIN", "NIK tidak dikenal")]
     assert uploads.read(token) is None and uploads.read_preview(token) is None
     assert outcome() == {
         "batches": [(batch.number, 3)],
@@ -131,9 +147,10 @@ def test_a_batch_and_its_answer_end_the_same_in_the_request_and_on_the_worker(
                      ("Budi", S.REGISTERED, KPJ["Budi"], JOINED, PAID_UNTIL, registered_reason("Budi")),
                      ("Citra", S.REFUSED_BY_BPJS, "", None, None, REFUSAL)],
     }
-    # Confirming again imports nothing: the file is gone.
+    # Confirming again imports nothing: the file is gone, and the second click is shown the first's result.
     again = client.post(preview_url + "simpan/", follow=True)
-    assert "sudah tidak tersedia atau sudah diimpor" in again.content.decode()
+    assert again.redirect_chain == [(result_url, 302)]
+    assert "sudah disimpan oleh kiriman pertama Anda" in again.content.decode()
 
 
 def test_a_second_batch_job_with_nothing_left_to_send_is_refused_with_the_rules_message(
@@ -148,3 +165,15 @@ def test_a_second_batch_job_with_nothing_left_to_send_is_refused_with_the_rules_
     assert (refused.status, refused.error) == (JobStatus.FAILED,
                                                "Tidak ada calon berstatus disetujui yang belum dikirim ke BPJS.")
     assert ExportBatch.objects.get().row_count == 3
+
+
+def test_a_batch_job_whose_list_changed_since_it_was_confirmed_makes_nothing(
+        worker, worker_media, open_programme, approved, regency_admin):  # noqa: F811
+    with transaction.atomic():
+        job = bpjs_jobs.export_batch_start(programme=open_programme, user=regency_admin, rows=2)
+
+    refused = finished(job.pk)
+    assert (refused.status, refused.error) == (
+        JobStatus.FAILED, "Sejak daftar dibuka, calon disetujui yang menunggu dikirim berubah dari 2 menjadi 3. "
+                          "Periksa daftarnya lagi, lalu buat batch.")
+    assert not ExportBatch.objects.exists()

@@ -161,7 +161,9 @@ def test_layout_batch_answer_and_coverage_round_trip(worker, prompt, client, sel
 
     confirmed = client.post(preview_url + "simpan/", follow=True)
 
-    assert "Jawaban BPJS diimpor: 2 terdaftar, 1 ditolak BPJS, 0 dilewati." in confirmed.content.decode()
+    assert ("Jawaban BPJS diimpor: 2 nomor KPJ dicatat, 1 penolakan dicatat, 0 tidak berubah, 0 belum tercatat."
+            in confirmed.content.decode())
+    assert "Tidak ada yang perlu diperbaiki" in confirmed.content.decode()
     registered = {nominee.full_name: nominee for nominee in Nominee.objects.filter(status=S.REGISTERED)}
     assert {name: (n.kpj_number, n.registered_on, n.paid_until) for name, n in registered.items()} == {
         "Ani": ("0012345678901", JOINED, PAID_UNTIL), "Budi": ("0012345678902", JOINED, PAID_UNTIL)}
@@ -195,7 +197,8 @@ def test_layout_batch_answer_and_coverage_round_trip(worker, prompt, client, sel
         "already_decided": 1, "kpj_taken": 0, "malformed": 0}
     reconfirmed = client.post(again_url + "simpan/", follow=True)
 
-    assert "Jawaban BPJS diimpor: 0 terdaftar, 0 ditolak BPJS, 3 dilewati." in reconfirmed.content.decode()
+    assert ("Jawaban BPJS diimpor: 0 nomor KPJ dicatat, 0 penolakan dicatat, 3 tidak berubah, 0 belum tercatat."
+            in reconfirmed.content.decode())
     # No recompute waiting to start. One scheduled and already started would have cleared this mark
     # (the delay is 0 here): the recompute_runs check below is what shows none ran.
     assert cache.get(triggers.pending_key(seluma.pk)) is None

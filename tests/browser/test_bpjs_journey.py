@@ -29,6 +29,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(tra
 
 ANSWER_HEADERS = ["NIK", "Nama", "Nomor KPJ", "Tanggal kepesertaan", "Masa iur s.d.", "Status", "Keterangan"]
 REFUSAL = "NIK terdaftar sebagai peserta penerima upah"
+STRANGER_NIK = "1705014101800009"
 
 
 @pytest.fixture(autouse=True)
@@ -90,6 +91,8 @@ def answer_for(downloaded: bytes) -> bytes:
             out.append([row["NIK"], row["Nama"], f"00{index + 1:09d}", today, paid_until, "aktif", ""])
         else:
             out.append([row["NIK"], row["Nama"], "", "", "", "ditolak", REFUSAL])
+    # A person the branch answers who was never nominated in Seluma: left to fix.
+    out.append([STRANGER_NIK, "SITI RAHAYU", "00000000009", today, "", "aktif", ""])
     for cell in out["A"] + out["C"]:
         cell.number_format = "@"
     buffer = BytesIO()
@@ -135,8 +138,25 @@ def test_bpjs_officer_answers_a_batch_and_the_regent_sees_the_new_coverage(
     expect(desk.get_by_text("akan ditolak BPJS")).to_have_count(1)
     assert Nominee.objects.filter(status=S.SENT_TO_BPJS).count() == 3
     screenshot(desk, "bpjs-answer-preview")
+    expect(desk.get_by_text("NIK tidak dikenal").first).to_be_visible()
     desk.get_by_role("button", name="Simpan 3 baris yang cocok").click()
-    expect(desk.get_by_text("Jawaban BPJS diimpor")).to_be_visible()
+
+    # The result: what was recorded, what is left to fix and why, and the way back to the batches.
+    expect(desk.get_by_role("heading", name="Hasil impor jawaban BPJS")).to_be_visible()
+    expect(desk.get_by_text("Jawaban BPJS diimpor: 2 nomor KPJ dicatat, 1 penolakan dicatat, 0 tidak berubah, "
+                            "1 belum tercatat.")).to_be_visible()
+    to_fix = desk.get_by_role("row", name="SITI RAHAYU")
+    expect(to_fix).to_contain_text("NIK tidak dikenal")
+    expect(to_fix).to_contain_text("Tidak ada calon peserta dengan NIK ini di kabupaten/kota ini.")
+    expect(to_fix).to_contain_text("************0009")
+    assert STRANGER_NIK not in desk.content()
+    screenshot(desk, "bpjs-answer-result")
+    desk.get_by_role("link", name="Kembali ke batch kirim BPJS").click()
+    expect(desk.get_by_role("heading", name="Data untuk BPJS Ketenagakerjaan")).to_be_visible()
+    cells = cells_by_header(desk.locator("table.batches"), desk.get_by_role("row", name=sent_batch.number))
+    expect(cells["Menunggu jawaban"]).to_have_text("0")
+    expect(cells["Terdaftar"]).to_have_text("2")
+    expect(cells["Ditolak BPJS"]).to_have_text("1")
 
     statuses = dict(Nominee.objects.values_list("full_name", "status"))
     assert statuses == {"Budi Santoso": S.REGISTERED, "Agus Salim": S.REGISTERED, "Joko Widodo": S.REFUSED_BY_BPJS}

@@ -33,8 +33,8 @@ def test_programme_create_defaults_the_office_to_the_regency_settings(seluma, re
     assert programme.implementing_office == seluma.settings.office_name != ""
 
 
-@pytest.mark.parametrize("persona", ["viewer", "officer", "other_admin"])
-def test_programme_create_is_for_the_regencys_staff_only(request, seluma, persona):
+@pytest.mark.parametrize("persona", ["reviewer", "approver", "viewer", "officer", "other_admin"])
+def test_programme_create_is_for_the_regency_admin_only(request, seluma, persona):
     user = request.getfixturevalue(persona)
 
     with pytest.raises(PermissionDenied):
@@ -43,10 +43,28 @@ def test_programme_create_is_for_the_regencys_staff_only(request, seluma, person
     assert Programme.objects.count() == 0
 
 
-def test_programme_update_recomputes_the_premium_with_jht(open_programme, reviewer):
-    programme = services.programme_update(programme=open_programme, changed_by=reviewer, includes_jht=True)
+def test_programme_update_recomputes_the_premium_with_jht(open_programme, regency_admin):
+    programme = services.programme_update(programme=open_programme, changed_by=regency_admin, includes_jht=True)
 
     assert Programme.objects.get(pk=programme.pk).premium_per_month == 36_800
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "approver", "viewer", "other_admin"])
+def test_programme_update_is_for_the_regency_admin_only(request, open_programme, persona):
+    with pytest.raises(PermissionDenied):
+        services.programme_update(programme=open_programme, changed_by=request.getfixturevalue(persona),
+                                  name="Dirusak")
+    assert Programme.objects.get(pk=open_programme.pk).name == open_programme.name
+
+
+@pytest.mark.parametrize(("persona", "allowed"), [
+    ("regency_admin", True), ("sysadmin", True), ("reviewer", False), ("approver", False), ("viewer", False),
+    ("bpjs_officer", False), ("officer", False), ("other_admin", False),
+])
+def test_who_manages_programmes_is_one_rule(request, seluma, persona, allowed):
+    from registrations.permissions import can_manage_programmes
+
+    assert can_manage_programmes(request.getfixturevalue(persona), seluma) is allowed
 
 
 def test_programme_update_refuses_a_window_out_of_order(open_programme, regency_admin):
@@ -216,8 +234,8 @@ def test_village_quota_cannot_go_below_the_places_taken(open_programme, niur, of
     assert VillageQuota.objects.count() == 0
 
 
-@pytest.mark.parametrize("persona", ["viewer", "officer", "other_admin"])
-def test_village_quota_set_is_for_the_regencys_staff(request, open_programme, niur, persona):
+@pytest.mark.parametrize("persona", ["reviewer", "approver", "viewer", "officer", "other_admin"])
+def test_village_quota_set_is_for_the_regency_admin_only(request, open_programme, niur, persona):
     with pytest.raises(PermissionDenied):
         services.village_quota_set(programme=open_programme, village=niur, quota=3,
                                    changed_by=request.getfixturevalue(persona))

@@ -78,17 +78,23 @@ def test_list_shows_the_quota_rule_and_the_window_as_written(login, reviewer, se
     assert "<td>1 Januari – 31 Maret 2027" in page and "<td>1–15 Mei 2027" in page
 
 
-def test_viewer_sees_no_create_button(login, viewer, seluma, open_programme):
-    response = login(viewer).get(reverse("registrations:programme-list", args=[seluma.pk]))
+@pytest.mark.parametrize(("persona", "shown"), [
+    ("regency_admin", True), ("sysadmin", True), ("reviewer", False), ("approver", False), ("viewer", False),
+])
+def test_only_the_regency_admin_sees_the_create_button(login, request, persona, shown, seluma, open_programme):
+    response = login(request.getfixturevalue(persona)).get(reverse("registrations:programme-list", args=[seluma.pk]))
 
-    assert response.context["can_manage"] is False
-    assert "Buat program baru" not in response.content.decode()
+    page = response.content.decode()
+    assert response.context["can_manage"] is shown
+    assert ("Buat program baru" in page) is shown
+    told = "Program dan kuota desa dibuat dan diubah oleh admin kabupaten/kota" in page
+    assert told is (persona in ("reviewer", "approver"))
 
 
 # --- Detail -----------------------------------------------------------------------------------
 
-def test_detail_shows_premium_budget_quota_and_window(login, reviewer, open_programme):
-    response = login(reviewer).get(reverse("registrations:programme-detail", args=[open_programme.pk]))
+def test_detail_shows_premium_budget_quota_and_window(login, regency_admin, open_programme):
+    response = login(regency_admin).get(reverse("registrations:programme-detail", args=[open_programme.pk]))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -111,8 +117,10 @@ def test_detail_out_of_scope_is_404(login, persona, request, open_programme):
     assert response.status_code == 404
 
 
-def test_viewer_sees_detail_without_edit_controls(login, viewer, open_programme):
-    response = login(viewer).get(reverse("registrations:programme-detail", args=[open_programme.pk]))
+@pytest.mark.parametrize("persona", ["viewer", "reviewer", "approver"])
+def test_others_see_detail_without_edit_controls(login, request, persona, open_programme):
+    response = login(request.getfixturevalue(persona)).get(
+        reverse("registrations:programme-detail", args=[open_programme.pk]))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -150,9 +158,11 @@ def test_create_form_errors_are_in_indonesian(login, regency_admin, seluma):
     assert Programme.objects.count() == 0
 
 
-# The bupati's viewer reads the programmes but may not change them: refused with the same 404 as a
-# missing regency or programme, like an outsider, never a 403 that says "it is there".
-@pytest.mark.parametrize("persona", ["viewer", "other_reviewer", "officer"])
+# The bupati's viewer, the reviewer and the approver read the programmes but may not change them
+# (the reviewers and approvers decide by the programme's rules, so they do not set them): refused
+# with the same 404 as a missing regency or programme, like an outsider, never a 403 that says "it
+# is there".
+@pytest.mark.parametrize("persona", ["viewer", "reviewer", "approver", "other_reviewer", "officer"])
 def test_create_is_refused_to_others_as_if_the_regency_were_missing(login, persona, request, seluma):
     client = login(request.getfixturevalue(persona))
     url = reverse("registrations:programme-create", args=[seluma.pk])
@@ -165,17 +175,17 @@ def test_create_is_refused_to_others_as_if_the_regency_were_missing(login, perso
     assert Programme.objects.count() == 0
 
 
-def test_edit_updates_and_recomputes(login, approver, open_programme):
-    response = login(approver).post(reverse("registrations:programme-edit", args=[open_programme.pk]),
+def test_edit_updates_and_recomputes(login, regency_admin, open_programme):
+    response = login(regency_admin).post(reverse("registrations:programme-edit", args=[open_programme.pk]),
                                     programme_post(name="Tahap I (diperbaiki)", income_tier="2000000"))
 
     programme = Programme.objects.get()
     assert response.status_code == 302
     assert (programme.name, programme.premium_per_month) == ("Tahap I (diperbaiki)", 26_800)
-    assert programme.history.first().history_user == approver
+    assert programme.history.first().history_user == regency_admin
 
 
-@pytest.mark.parametrize("persona", ["viewer", "other_reviewer", "officer"])
+@pytest.mark.parametrize("persona", ["viewer", "reviewer", "approver", "other_reviewer", "officer"])
 def test_edit_is_refused_to_others_as_if_the_programme_were_missing(login, persona, request, open_programme):
     client = login(request.getfixturevalue(persona))
     url = reverse("registrations:programme-edit", args=[open_programme.pk])
@@ -228,7 +238,7 @@ def test_village_quota_of_another_regencys_village_is_not_a_choice(login, regenc
     assert response.context["quota_form"].errors["village"] == ["Pilih desa/kelurahan dari daftar."]
 
 
-@pytest.mark.parametrize("persona", ["viewer", "other_reviewer", "officer"])
+@pytest.mark.parametrize("persona", ["viewer", "reviewer", "approver", "other_reviewer", "officer"])
 def test_village_quota_is_refused_to_others_as_if_the_programme_were_missing(login, persona, request,
                                                                              open_programme, niur):
     client = login(request.getfixturevalue(persona))
