@@ -18,8 +18,8 @@ from accounts.enums import DECISION_ROLES
 from accounts.scope import provinces_for_user, regencies_for_user, regency_get_for_user, villages_for_user
 from common import downloads
 from common.access_log import ExportKind, export_record, password_reset_record
-from common.formatting import format_datetime, format_number
-from common.phones import phone_masked, phone_national
+from common.formatting import format_datetime, format_number, format_phone
+from common.phones import phone_masked
 from common.replays import shown_at
 from common.workbooks import xlsx_download
 
@@ -106,7 +106,7 @@ def regency_accounts(request, pk):
     )
     page = Paginator(users, ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
     resettable = {account.pk for account in page.object_list if can_reset_password(request.user, account, regency)}
-    shown_phone = phone_national if can_see_phone_numbers(request.user) else phone_masked
+    shown_phone = format_phone if can_see_phone_numbers(request.user) else phone_masked
     for account in page.object_list:
         account.shown_phone = shown_phone(account.phone)
     return render(request, "accounts/regency_accounts.html", {

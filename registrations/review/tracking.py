@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from accounts.models import RegionAssignment
-from common.formatting import format_date
-from common.phones import phone_masked, phone_national, whatsapp_link
+from common.formatting import format_date, format_phone
+from common.phones import phone_masked, whatsapp_link
 from common.working_days import working_days
 from registrations import quotas
 from registrations.enums import ACTIVE_STATES
@@ -203,7 +203,7 @@ def officer_contacts(row: SubmissionRow, *, programme: Programme, today: dt.date
             continue
         link = whatsapp_link(officer.phone, reminder_text(programme=programme, row=row, officer=officer,
                                                           today=today, sender=sender)) if row.not_sent else ""
-        contacts.append(Contact(name=name, phone=phone_national(officer.phone), whatsapp=link))
+        contacts.append(Contact(name=name, phone=format_phone(officer.phone) if officer.phone else "", whatsapp=link))
     return contacts
 
 

@@ -444,7 +444,7 @@ def test_regency_admin_gives_a_village_officer_a_name_and_phone(login, regency_a
     assert "Nama dan nomor HP akun op-niur disimpan." in response.content.decode()
     assert officer.history.first().history_user == regency_admin
     # The list shows the number as the office dials it.
-    assert "081234567890" in response.content.decode()
+    assert "0812-3456-7890" in response.content.decode()
 
 
 def test_a_phone_that_is_no_indonesian_number_is_refused(login, regency_admin, officer, seluma):
@@ -484,7 +484,7 @@ def test_system_administrator_sees_the_phone_masked_on_the_accounts_page(login, 
 
     page = login(sysadmin).get(reverse("accounts:regency-accounts", args=[seluma.pk])).content.decode()
 
-    assert "0812****7890" in page and "081234567890" not in page
+    assert "0812****7890" in page and "0812-3456-7890" not in page
 
 
 def test_the_admin_form_stores_the_phone_as_e164(officer):

@@ -412,7 +412,7 @@ def test_reviewer_sees_the_officers_and_a_whatsapp_link_for_villages_that_have_n
     response = login(reviewer).get(page_url(phones, kecamatan=sukaraja.pk))
 
     [niur] = contacts_of(response, "Niur")
-    assert (niur.name, niur.phone) == ("Siti Aminah (op-niur)", "081234567890")
+    assert (niur.name, niur.phone) == ("Siti Aminah (op-niur)", "0812-3456-7890")
     assert niur.whatsapp.startswith("https://wa.me/6281234567890?text=")
     closes = format_date(phones.nomination_closes)
     assert message_of(niur.whatsapp) == (
@@ -420,10 +420,10 @@ def test_reviewer_sees_the_officers_and_a_whatsapp_link_for_villages_that_have_n
         f"belum dikirim ke kabupaten. Mohon dilengkapi dan dikirim paling lambat {closes}. Caranya: masuk ke "
         "Jamsostek Portal, menu Desa saya, lalu Kirim ke kabupaten. Terima kasih. — Disnakertrans Kabupaten Seluma")
     # Sent already: nothing to chase. A landline: the number, but no WhatsApp.
-    assert [(c.phone, c.whatsapp) for c in contacts_of(response, "Babatan")] == [("081298765432", "")]
+    assert [(c.phone, c.whatsapp) for c in contacts_of(response, "Babatan")] == [("0812-9876-5432", "")]
     assert [(c.phone, c.whatsapp) for c in contacts_of(response, "Lubuk Sahung")] == [("0736123456", "")]
     page = response.content.decode()
-    assert "Siti Aminah (op-niur)" in page and "HP 081234567890" in page
+    assert "Siti Aminah (op-niur)" in page and "HP 0812-3456-7890" in page
     assert niur.whatsapp.replace("&", "&amp;") in page
     # A village without an officer account says so.
     assert page.count("belum ada akun operator") == 18
@@ -446,7 +446,7 @@ def test_roles_that_call_nobody_see_masked_numbers_and_no_links(request, login, 
     assert [(c.name, c.phone, c.whatsapp) for c in contacts_of(response, "Niur")] == [
         ("Siti Aminah (op-niur)", "0812****7890", "")]
     page = response.content.decode()
-    assert "081234567890" not in page and "6281234567890" not in page and "wa.me" not in page
+    assert "0812-3456-7890" not in page and "6281234567890" not in page and "wa.me" not in page
 
 
 def test_export_has_the_officers_numbers_and_links_for_the_staff_who_call(login, reviewer, phones, sukaraja):
@@ -455,10 +455,10 @@ def test_export_has_the_officers_numbers_and_links_for_the_staff_who_call(login,
     sheet = load_workbook(BytesIO(response.content)).active
     rows = {row[1]: row[12:] for row in sheet.iter_rows(min_row=6, values_only=True)}
     niur_name, niur_phone, niur_link = rows["Niur"]
-    assert (niur_name, niur_phone) == ("Siti Aminah (op-niur)", "081234567890")
+    assert (niur_name, niur_phone) == ("Siti Aminah (op-niur)", "0812-3456-7890")
     assert niur_link.startswith("https://wa.me/6281234567890?text=") and "Desa%20Niur" in niur_link
     assert sheet.cell(row=6 + list(rows).index("Niur"), column=14).data_type == "s"  # the leading 0 kept
-    assert rows["Babatan"] == ("op-babatan", "081298765432", None)
+    assert rows["Babatan"] == ("op-babatan", "0812-9876-5432", None)
     assert rows["Lubuk Sahung"] == ("Joko Susilo (op-lubuk-sahung)", "0736123456", None)
 
 
