@@ -340,27 +340,27 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    """A page on a 360 px wide phone screen, pointed at the live server."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, locale="id-ID",
-                                  base_url=live_server.url)
+def browser_page(browser, live_server, **screen):
+    """A page in a fresh browser context of this screen (Playwright's new_context options), pointed
+    at the live server, in Indonesian; a generator for the page fixtures (yield from it)."""
+    context = browser.new_context(locale="id-ID", base_url=live_server.url, **screen)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A page on a 360 px wide phone screen, pointed at the live server."""
+    yield from browser_page(browser, live_server, viewport={"width": 360, "height": 740}, device_scale_factor=2,
+                            is_mobile=True, has_touch=True)
 
 
 @pytest.fixture
 def desk(browser, live_server):
     """A page on an office computer's screen (the regency staff work at desks), on the live server."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID",
-                                  base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    yield from browser_page(browser, live_server, viewport={"width": 1280, "height": 800})
 
 
 @pytest.fixture

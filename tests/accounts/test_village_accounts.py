@@ -2,14 +2,13 @@
 error, a lost file is replaced by a bulk password reset (accounts/services.py, views.py)."""
 
 import re
-import threading
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.messages import get_messages
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from accounts.enums import Role
 from accounts.models import User
 from common.formatting import format_datetime
 from common.models import ExportKind, ExportRecord
+from tests.clicks import at_once
 
 WIB = ZoneInfo("Asia/Jakarta")  # Seluma's time zone: the page speaks the regency's local time
 
@@ -40,26 +40,12 @@ def credentials(response) -> dict[str, str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_clicks_at_once_make_each_account_once_and_no_error(seluma, regency_admin):
-    barrier, outcomes, errors = threading.Barrier(2), [], []
+    def create(_):
+        with transaction.atomic():
+            return len(services.village_officers_create_for_regency(regency=seluma, created_by=regency_admin))
 
-    def click():
-        try:
-            barrier.wait()
-            with transaction.atomic():
-                outcomes.append(len(services.village_officers_create_for_regency(regency=seluma,
-                                                                                  created_by=regency_admin)))
-        except Exception as error:  # noqa: BLE001 - the test reports any error of either click
-            errors.append(error)
-        finally:
-            connection.close()
+    outcomes = at_once([1, 2], create)
 
-    threads = [threading.Thread(target=click) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
     assert sorted(outcomes) == [0, village_count(seluma)] == [0, 202]
     assert User.objects.filter(role=Role.VILLAGE_OFFICER).count() == 202
 
@@ -163,24 +149,8 @@ def test_a_double_click_on_the_bulk_reset_resets_once(seluma, regency_admin):
     page = clients[0].get(reverse("accounts:regency-accounts", args=[seluma.pk])).content.decode()
     data = {"shown": re.search(r'name="shown" value="([^"]+)"', page).group(1)}
     url = reverse("accounts:regency-village-passwords-reset", args=[seluma.pk])
-    barrier, answers, errors = threading.Barrier(2), [], []
+    answers = at_once(clients, lambda client: client.post(url, data))
 
-    def click(client):
-        try:
-            barrier.wait()
-            answers.append(client.post(url, data))
-        except Exception as error:  # noqa: BLE001 - the test reports any error of either click
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=click, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
     assert sorted(answer.status_code for answer in answers) == [200, 302]
     file = next(answer for answer in answers if answer.status_code == 200)
     username, password = sorted(credentials(file).items())[0]

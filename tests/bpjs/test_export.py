@@ -25,6 +25,7 @@ from registrations import workflow
 from registrations.enums import Action, NomineeStatus
 from registrations.models import Nominee, NomineeEvent
 from villages.services import regency_settings_ensure
+from tests.clicks import at_once
 
 from .conftest import nik_for
 
@@ -529,23 +530,10 @@ def test_a_double_click_on_the_confirmation_makes_one_batch_and_the_second_is_to
     for client in clients:
         client.force_login(regency_admin)
     form = confirm_form(clients[0].get(create_url(open_programme)))
-    barrier = threading.Barrier(2)
-    answers = []
-
-    def click(client):
-        try:
-            barrier.wait(timeout=10)
-            # The page's text, not response.context: the test client's template capture is global
-            # and would mix the two threads' pages.
-            answers.append(client.post(create_url(open_programme), form, follow=True).content.decode())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=click, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    # The page's text, not response.context: the test client's template capture is global and
+    # would mix the two threads' pages.
+    answers = at_once(clients, lambda client: client.post(create_url(open_programme), form, follow=True)
+                      .content.decode())
 
     batch = ExportBatch.objects.get()
     assert batch.row_count == 2

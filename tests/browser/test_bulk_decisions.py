@@ -15,6 +15,7 @@ from registrations.enums import NomineeStatus as S
 from registrations.models import Nominee, OccupationCategory
 from registrations.validation import check_nominee
 
+from ..conftest import browser_page
 from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,11 +27,7 @@ NAMES = ["Budi Santoso", "Agus Salim", "Joko Widodo", "Dedi Kurnia", "Eko Praset
 
 @pytest.fixture
 def office(browser, live_server):
-    context = browser.new_context(viewport=OFFICE_SCREEN, locale="id-ID", base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    yield from browser_page(browser, live_server, viewport=OFFICE_SCREEN)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from registrations import services
 from registrations.models import OccupationCategory
 from registrations.validation import check_nominee
 
+from ..conftest import browser_page
 from .conftest import PEOPLE, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,12 +25,8 @@ TAP = 44  # px: the smallest target a thumb hits reliably (WCAG 2.5.5, Apple and
 @pytest.fixture
 def officer_phone(browser, live_server):
     """The phone of the report: 390×844 CSS pixels."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True,
-                                  has_touch=True, locale="id-ID", base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    yield from browser_page(browser, live_server, viewport={"width": 390, "height": 844}, device_scale_factor=3,
+                            is_mobile=True, has_touch=True)
 
 
 @pytest.fixture

@@ -3,12 +3,10 @@ nominee and "kirim ke kabupaten", tried by the officer of the village and by eve
 
 import datetime as dt
 import re
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +17,7 @@ from registrations.enums import NomineeStatus as S
 from registrations.enums import QuotaRule
 from registrations.forms import NomineeForm
 from registrations.models import Nominee, OccupationCategory, Programme, VillageSubmission
+from tests.clicks import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -770,24 +769,8 @@ def test_two_clicks_at_once_on_tambah_save_one_nominee_and_show_no_error(officer
         client.force_login(officer)
     url = reverse("registrations:nominee-create", args=[niur.pk])
     data = {**nominee_data(1), **shown_field(clients[0], url)}
-    barrier, answers, errors = threading.Barrier(2), [], []
+    answers = at_once(clients, lambda client: client.post(url, data))
 
-    def click(client):
-        try:
-            barrier.wait()
-            answers.append(client.post(url, data))
-        except Exception as error:  # noqa: BLE001 - the test reports any error of either click
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=click, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
     assert [answer.status_code for answer in answers] == [302, 302]
     assert Nominee.objects.count() == 1
 
