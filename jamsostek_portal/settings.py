@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "villages",
     "registrations",
     "bpjs",
+    "membership",
     "reports",
     "api",
     "demo",
@@ -389,6 +390,7 @@ CELERY_TASK_ROUTES = {
     "reports.purge_old_export_files": {"queue": TASK_QUEUE_FILES},
     "bpjs.*": {"queue": TASK_QUEUE_FILES},
     "registrations.*": {"queue": TASK_QUEUE_FILES},  # bulk decision jobs, nominee imports
+    "membership.*": {"queue": TASK_QUEUE_FILES},  # participant files, membership updates
     "common.purge_staged_uploads": {"queue": TASK_QUEUE_FILES},
 }
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("wilayah/", include((region_urls.urlpatterns, "villages"))),
     path("usulan/", include((registrations_urls.urlpatterns + bpjs_urls.urlpatterns, "registrations"))),
+    path("kepesertaan/", include("membership.urls")),
     path("cakupan/", include("reports.urls")),
     path("api/v1/", include("api.urls")),
     path("tugas/<int:pk>/", common_views.job_status, name="job-status"),
