@@ -3,10 +3,12 @@
 from django import forms
 
 from common import workbooks
+from common.fields import RupiahField
+from registrations.forms import DateInput, WrittenDateField
 
 from . import imports as claim_import
 from membership.enums import BeneficiaryRelation, Benefit
-from .services import MAX_AMOUNT, REFERENCE_MAX
+from .services import REFERENCE_MAX
 
 
 class MemberSearchForm(forms.Form):
@@ -18,15 +20,12 @@ class MemberSearchForm(forms.Form):
 class ClaimForm(forms.Form):
     benefit = forms.ChoiceField(label="Jenis manfaat", choices=[("", "— pilih —"), *Benefit.choices],
                                 error_messages={"required": "Pilih jenis manfaat."})
-    paid_on = forms.DateField(label="Tanggal klaim dibayar", input_formats=["%d-%m-%Y", "%Y-%m-%d"],
-                              widget=forms.DateInput(attrs={"placeholder": "HH-BB-TTTT"}),
-                              error_messages={"required": "Isi tanggal klaim dibayar.",
-                                              "invalid": "Tulis tanggal sebagai HH-BB-TTTT, mis. 14-11-2026."})
-    amount = forms.IntegerField(label="Jumlah dibayar (Rp)", min_value=1, max_value=MAX_AMOUNT,
-                                error_messages={"required": "Isi jumlah yang dibayar.",
-                                                "invalid": "Tulis jumlah sebagai angka utuh, tanpa titik.",
-                                                "min_value": "Jumlah klaim harus lebih dari Rp0.",
-                                                "max_value": "Jumlah klaim tidak wajar; periksa lagi angkanya."})
+    paid_on = WrittenDateField(label="Tanggal klaim dibayar", widget=DateInput(), input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+                               error_messages={"required": "Isi tanggal klaim dibayar.",
+                                               "invalid": "Tanggal \"%(value)s\" tidak terbaca."})
+    # The limits are services.claim_problems' (MAX_AMOUNT): the form only reads the number.
+    amount = RupiahField(label="Jumlah dibayar (Rp)", help_text="Misalnya 42.000.000.",
+                         error_messages={"required": "Isi jumlah yang dibayar."})
     relation = forms.ChoiceField(label="Penerima", choices=[("", "— pilih —"), *BeneficiaryRelation.choices],
                                  error_messages={"required": "Pilih penerima manfaat."})
     beneficiary_name = forms.CharField(label="Nama penerima", max_length=120, required=False)
