@@ -4,10 +4,10 @@ from django import forms
 
 from common import workbooks
 from common.fields import RupiahField
+from membership.enums import BeneficiaryRelation, Benefit
 from registrations.forms import DateInput, WrittenDateField
 
 from . import imports as claim_import
-from membership.enums import BeneficiaryRelation, Benefit
 from .services import REFERENCE_MAX
 
 
@@ -20,7 +20,8 @@ class MemberSearchForm(forms.Form):
 class ClaimForm(forms.Form):
     benefit = forms.ChoiceField(label="Jenis manfaat", choices=[("", "— pilih —"), *Benefit.choices],
                                 error_messages={"required": "Pilih jenis manfaat."})
-    paid_on = WrittenDateField(label="Tanggal klaim dibayar", widget=DateInput(), input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+    paid_on = WrittenDateField(label="Tanggal klaim dibayar", widget=DateInput(),
+                               input_formats=["%Y-%m-%d", "%d-%m-%Y"],
                                error_messages={"required": "Isi tanggal klaim dibayar.",
                                                "invalid": "Tanggal \"%(value)s\" tidak terbaca."})
     # The limits are services.claim_problems' (MAX_AMOUNT): the form only reads the number.

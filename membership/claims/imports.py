@@ -29,12 +29,12 @@ from django.utils import timezone
 
 from common import workbooks
 from common.formatting import format_date, format_number, format_rupiah, read_whole_number
+from membership.enums import BeneficiaryRelation, Benefit
+from membership.models import BenefitClaim
 from registrations.identifiers import masked_typed_nik
 from registrations.nik import nik_search_hash, normalise_nik, strip_separators
 from registrations.nominee_import.workbook import numeric_identifier_message
 
-from membership.enums import BeneficiaryRelation, Benefit
-from membership.models import BenefitClaim
 from .permissions import can_record_claims
 from .selectors import members_of_regency
 from .services import ClaimError, claim_problems
@@ -63,7 +63,8 @@ _ALIASES = {
     "amount": ["jumlah", "jumlah rp", "nominal", "jumlah klaim", "nilai klaim", "jumlah dibayar"],
     "relation": ["penerima", "hubungan", "hubungan penerima", "hubungan ahli waris", "ahli waris"],
     "beneficiary_name": ["nama penerima", "nama ahli waris"],
-    "bpjs_reference": ["nomor referensi", "no referensi", "referensi", "nomor klaim", "no klaim", "nomor referensi bpjs"],
+    "bpjs_reference": ["nomor referensi", "no referensi", "referensi", "nomor klaim", "no klaim",
+                       "nomor referensi bpjs"],
 }
 FIELDS_BY_HEADER = {header: name for name, headers in _ALIASES.items() for header in headers}
 _BENEFIT_WORDS = {"jkm": Benefit.JKM, "jaminan kematian": Benefit.JKM, "kematian": Benefit.JKM,

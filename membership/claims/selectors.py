@@ -7,12 +7,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from membership.enums import Benefit
+from membership.models import BenefitClaim
 from registrations.enums import EndReason, NomineeStatus
 from registrations.models import Nominee, NomineeEvent
 from registrations.nik import nik_search_hash, strip_separators
-
-from membership.enums import Benefit
-from membership.models import BenefitClaim
 
 # A claim is for a member: a nominee BPJS registered (with a KPJ number), whatever became of the
 # membership since (a death ends it; the claim comes after).

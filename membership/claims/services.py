@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.formatting import format_date, format_rupiah
-
 from membership.enums import HEIR_RELATIONS, Benefit, BeneficiaryRelation
 from membership.models import BenefitClaim
+
 from .permissions import can_record_claims
 from .selectors import MEMBER_STATES
 

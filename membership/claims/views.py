@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.scope import regency_get_for_user
 from common import uploads, workbooks
 from common.formatting import format_number, format_rupiah
+from membership.enums import Benefit
 from registrations import workflow
 from registrations.enums import Action, EndReason, NomineeStatus
 from registrations.identifiers import identifiers_visible, shown_nik
@@ -35,7 +36,6 @@ from registrations.selectors import nominee_get_for_user
 
 from . import imports as claim_import
 from . import selectors, services
-from membership.enums import Benefit
 from .forms import ClaimForm, ClaimUploadForm, MemberSearchForm
 from .permissions import can_record_claims, can_see_claims
 

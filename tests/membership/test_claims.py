@@ -18,8 +18,8 @@ PAID_ON = dt.date(2026, 8, 14)
 
 
 def record(nominee, actor, **overrides):
-    fields = {"benefit": Benefit.JKK, "paid_on": PAID_ON, "amount": 3_250_000, "relation": BeneficiaryRelation.MEMBER,
-              "bpjs_reference": "KLM-0001", **overrides}
+    fields = {"benefit": Benefit.JKK, "paid_on": PAID_ON, "amount": 3_250_000,
+              "relation": BeneficiaryRelation.MEMBER, "bpjs_reference": "KLM-0001", **overrides}
     return services.claim_record(nominee=nominee, actor=actor, **fields)
 
 
@@ -28,7 +28,8 @@ def record(nominee, actor, **overrides):
 def test_the_bpjs_officer_records_a_work_accident_claim(members, bpjs_officer, seluma):
     claim = record(members[1], bpjs_officer)
 
-    assert list(BenefitClaim.objects.values_list("nominee_id", "regency_id", "benefit", "amount", "bpjs_reference")) == [
+    assert list(BenefitClaim.objects.values_list("nominee_id", "regency_id", "benefit", "amount",
+                                                 "bpjs_reference")) == [
         (members[1].pk, seluma.pk, Benefit.JKK, 3_250_000, "KLM-0001")]
     assert claim.recorded_by == bpjs_officer
 
