@@ -12,6 +12,7 @@ from django.db import transaction
 
 from accounts.enums import Role
 from accounts.models import RegionAssignment, User
+from demo.claims import demo_claims_load
 from villages.loader import load_regions
 from villages.models import Province, Regency, Village
 from villages.services import regency_settings_ensure
@@ -85,6 +86,7 @@ def demo_load() -> list[DemoUser]:
 
     with collected():  # one coverage recompute for the whole demo, not one per nominee
         demo_programme_load(seluma)
+        demo_claims_load(seluma)  # demo/claims.py: a JKM claim after a death, a JKK claim
     demo_coverage_load(seluma)
     return DEMO_USERS
 

@@ -48,6 +48,7 @@ from common.formatting import (
     format_rupiah,
 )
 from common.workbooks import xlsx_download
+from membership.claims.selectors import benefit_totals
 from registrations.permissions import can_see_review_pages, works_in_review
 from registrations.selectors import current_programme
 from villages.models import Subdistrict, Village
@@ -315,6 +316,7 @@ def regency_detail(request, pk):
         "regency": regency, "snapshot": head, "total": total,
         "can_enter": can_enter_coverage(request.user, regency),
         "commitment": _commitment(regency, year=figures.year),
+        "benefits": benefit_totals(regency_ids=[regency.pk]),
         "stage": programme and dashboard.stage_progress(programme),
         "can_review": can_see_review_pages(request.user, regency),
         "can_see_export_log": can_see_export_log(request.user, regency),
@@ -394,6 +396,7 @@ def province_detail(request, pk):
     return render(request, "reports/province_detail.html", {
         "province": province, "snapshot": head, "total": RegionRow.from_figures(figures),
         "target_lines": target_lines, "not_computed": not_computed,
+        "benefits": benefit_totals(regency_ids=[regency.pk for regency in regencies]),
         **_sorted_table(request, regency_rows, total=RegionRow.from_figures(figures), first_label="Kabupaten/kota",
                         chart_id="grafik-kabupaten", chart_title=f"Angka program per kabupaten/kota, {province.name}",
                         anchor="per-kabupaten", caption="Angka program dan UCJ per kabupaten/kota"),

@@ -269,6 +269,15 @@ ACCESS.update({
     # reports.permissions.can_open_export: the requester, or regency staff who see the same (masked) NIKs.
     "reports:export-status": read_only({Role.REGENCY_ADMIN, Role.REGENCY_VIEWER}, pk="export"),
     "reports:export-download": read_only({Role.REGENCY_ADMIN, Role.REGENCY_VIEWER}, pk="export"),
+    # --- membership: benefit claims (membership.claims.permissions) -------------------------------------
+    "membership:claim-list": read_only(ABOVE_VILLAGE),
+    # GET: the member search; POST (nothing filled in): the search again, with its error.
+    "membership:claim-create": form(BPJS_ROLES),
+    "membership:claim-import-upload": form(BPJS_ROLES),
+    "membership:claim-import-preview": read_only(BPJS_ROLES, get_answer=STALE),
+    "membership:claim-import-confirm": action(BPJS_ROLES, post_answer=STALE),
+    # The nominee page's claims part (htmx): empty for those who see the nominee but not claims.
+    "membership:nominee-claims": read_only(EVERYONE, pk="nominee"),
     # --- the API (session or token; JSON; GET only) ------------------------------------------------------
     "api:region-list": read_only(EVERYONE, api=True, scoped=False),
     "api:coverage-detail": read_only(ABOVE_VILLAGE, api=True),
