@@ -12,6 +12,7 @@ from django.db import transaction
 
 from accounts.enums import Role
 from accounts.models import RegionAssignment, User
+from demo.budget import demo_budget_load
 from villages.loader import load_regions
 from villages.models import Province, Regency, Village
 from villages.services import regency_settings_ensure
@@ -86,6 +87,7 @@ def demo_load() -> list[DemoUser]:
     with collected():  # one coverage recompute for the whole demo, not one per nominee
         demo_programme_load(seluma)
     demo_coverage_load(seluma)
+    demo_budget_load(seluma, programme_name=DEMO_PROGRAMME_NAME, admin_username="admin.seluma")
     return DEMO_USERS
 
 

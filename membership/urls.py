@@ -1,5 +1,9 @@
 """The membership pages (DOMAIN.md §9), under /kepesertaan/."""
 
+from django.urls import include, path
+
 app_name = "membership"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("membership.budget.urls")),
+]
