@@ -143,7 +143,8 @@ def bill_problems(values: BillValues, *, programme: Programme, other_periods: It
     if values.last_month < values.first_month:
         problems.append((LAST_MONTH, "Periode sampai tidak boleh sebelum periode mulai."))
     elif values.first_month < month_start(programme.coverage_start):
-        problems.append((FIRST_MONTH, f"Periode mulai sebelum program mulai ({format_date(programme.coverage_start)})."))
+        starts = format_date(programme.coverage_start)
+        problems.append((FIRST_MONTH, f"Periode mulai sebelum program mulai ({starts})."))
     else:
         for first, last in other_periods:
             if first != values.first_month and first <= values.last_month and values.first_month <= last:

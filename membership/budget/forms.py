@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 
 from common import workbooks
-from common.fields import RupiahField
+from common.fields import CountField, RupiahField
 from registrations.forms import DateInput
 
 from ..enums import BUDGET_SOURCE_CHOICES
@@ -50,13 +50,14 @@ class BillForm(forms.Form):
     last_month = MonthField(label="Periode sampai (bulan)",
                             error_messages={"required": "Isi bulan terakhir tagihan (sama dengan bulan mulai untuk "
                                                         "tagihan satu bulan)."})
-    members = forms.IntegerField(label="Jumlah peserta ditagih", min_value=1,
+    members = CountField(label="Jumlah peserta ditagih", min_value=1,
                                  error_messages={"required": "Isi jumlah peserta di tagihan BPJS.",
                                                  "min_value": "Jumlah peserta harus lebih dari 0.",
                                                  "invalid": "Tulis jumlah peserta sebagai angka bulat."})
     amount = RupiahField(label="Jumlah tagihan (Rp)", error_messages={"required": "Isi jumlah tagihan."})
     due_on = forms.DateField(label="Jatuh tempo", widget=DateInput(),
-                             error_messages={"required": "Isi tanggal jatuh tempo.", "invalid": "Tulis tanggal yang valid."})
+                             error_messages={"required": "Isi tanggal jatuh tempo.",
+                                             "invalid": "Tulis tanggal yang valid."})
     paid_on = forms.DateField(label="Tanggal bayar (SP2D)", widget=DateInput(), required=False,
                               help_text="Kosongkan bila belum dibayar.",
                               error_messages={"invalid": "Tulis tanggal yang valid."})

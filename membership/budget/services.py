@@ -67,13 +67,15 @@ def bills_record(*, programme: Programme, rows: Sequence[rules.BillValues], reco
         for row in rows:
             problems = rules.bill_problems(row, programme=programme, other_periods=periods.values(), today=today)
             if problems:
-                raise ValidationError(f"Tagihan {row.first_month:%m-%Y}: {' '.join(message for _, message in problems)}")
+                messages = " ".join(message for _, message in problems)
+                raise ValidationError(f"Tagihan {row.first_month:%m-%Y}: {messages}")
             existing = stored.get(row.first_month)
             change = bill_change(existing, row)
             result[change] += 1
             if change == "new":
-                created.append(PremiumBill(programme=programme, first_month=row.first_month, created_by=recorded_by,
-                                           updated_by=recorded_by, **{name: getattr(row, name) for name in BILL_FIELDS}))
+                created.append(PremiumBill(
+                    programme=programme, first_month=row.first_month, created_by=recorded_by, updated_by=recorded_by,
+                    **{name: getattr(row, name) for name in BILL_FIELDS}))
             elif change == "update":
                 for name in BILL_FIELDS:
                     setattr(existing, name, getattr(row, name))

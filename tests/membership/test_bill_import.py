@@ -43,7 +43,8 @@ BRANCH_ROWS = [
 
 
 def _upload(client, programme, content, name="tagihan.xlsx"):
-    return client.post(reverse("membership:bill-import", args=[programme.pk]), {"file": SimpleUploadedFile(name, content)})
+    return client.post(reverse("membership:bill-import", args=[programme.pk]),
+                       {"file": SimpleUploadedFile(name, content)})
 
 
 def _token(response) -> str:
@@ -111,7 +112,8 @@ def test_one_bad_row_saves_nothing_and_says_which_cell(login, regency_admin, pro
     preview = client.get(response["Location"])
     outcomes = {row.row: row.errors for row in preview.context["report"].rows}
     assert outcomes[2] == []
-    assert outcomes[3] == [("Jatuh tempo", "\"31-02-2026\" bukan tanggal yang valid; tulis HH-BB-TTTT, mis. 15-03-2026.")]
+    assert outcomes[3] == [("Jatuh tempo",
+                            "\"31-02-2026\" bukan tanggal yang valid; tulis HH-BB-TTTT, mis. 15-03-2026.")]
     assert outcomes[4] == [("Periode mulai", "\"3.2026\" bukan bulan yang valid; tulis BB-TTTT, mis. 03-2026.")]
     assert outcomes[5] == [("Jumlah peserta", "Jumlah peserta harus bilangan bulat, bukan \"lima\".")]
     assert "Simpan" not in preview.content.decode().split("Unggah berkas lain")[0].split("<dl")[1]

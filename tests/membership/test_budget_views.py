@@ -114,7 +114,7 @@ def test_a_budget_entry_needs_an_amount_above_zero_and_a_perbup(login, regency_a
 def test_the_office_records_a_bill_then_its_payment(login, regency_admin, programme):
     client = login(regency_admin)
     response = client.post(_url("bill-record", programme), {
-        "first_month": "2026-03", "last_month": "2026-05", "members": "2020", "amount": "101.808.000",
+        "first_month": "2026-03", "last_month": "2026-05", "members": "2.020", "amount": "101.808.000",
         "due_on": "2026-03-15", "paid_on": "", "payment_document": ""})
     assert response.status_code == 302
 
@@ -125,8 +125,8 @@ def test_the_office_records_a_bill_then_its_payment(login, regency_admin, progra
         "due_on": "2026-03-15", "paid_on": "2026-03-10", "payment_document": "0007/SP2D-LS/BPKAD/2026"}, follow=True)
 
     stored = PremiumBill.objects.get(programme=programme)
-    assert (stored.first_month, stored.last_month, stored.paid_on, stored.payment_document) == (
-        MARCH, MAY, dt.date(2026, 3, 10), "0007/SP2D-LS/BPKAD/2026")
+    assert (stored.first_month, stored.last_month, stored.members, stored.paid_on, stored.payment_document) == (
+        MARCH, MAY, 2020, dt.date(2026, 3, 10), "0007/SP2D-LS/BPKAD/2026")
     assert "Tagihan Maret – Mei 2026 diperbarui." in response.content.decode()
 
 
@@ -167,3 +167,24 @@ def test_the_regents_dashboard_shows_the_same_figures(login, viewer, seluma, mon
     panel = page[page.index('id="anggaran-tagihan"'):]
     assert _url("budget-detail", money) in panel
     assert "Rp106.808.000" in panel and "Rp84.000" in panel
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_overlapping_bills_saved_at_the_same_moment_one_wins(regency_admin, approver, programme):
+    from django.test import Client
+
+    from tests.clicks import at_once
+
+    posts = {}
+    for user, months in ((regency_admin, ("2026-03", "2026-04")), (approver, ("2026-04", "2026-05"))):
+        client = Client()
+        client.force_login(user)
+        posts[client] = {"first_month": months[0], "last_month": months[1]}
+
+    answers = at_once(list(posts), lambda client: client.post(_url("bill-record", programme), {
+        **posts[client], "members": "5", "amount": "168.000", "due_on": "2026-03-15"}))
+
+    assert sorted(answer.status_code for answer in answers) == [200, 302]
+    refused = next(answer for answer in answers if answer.status_code == 200)
+    assert "bertumpang tindih" in refused.content.decode()
+    assert PremiumBill.objects.count() == 1
