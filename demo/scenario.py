@@ -13,6 +13,7 @@ from django.db import transaction
 from accounts.enums import Role
 from accounts.models import RegionAssignment, User
 from demo.claims import demo_claims_load
+from demo.budget import demo_budget_load
 from villages.loader import load_regions
 from villages.models import Province, Regency, Village
 from villages.services import regency_settings_ensure
@@ -88,6 +89,7 @@ def demo_load() -> list[DemoUser]:
         demo_programme_load(seluma)
         demo_claims_load(seluma)  # demo/claims.py: a JKM claim after a death, a JKK claim
     demo_coverage_load(seluma)
+    demo_budget_load(seluma, programme_name=DEMO_PROGRAMME_NAME, admin_username="admin.seluma")
     return DEMO_USERS
 
 

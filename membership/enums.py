@@ -1,5 +1,9 @@
+"""The membership app's choices and their named groups."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from registrations.enums import FundingSource
 
 
 class Benefit(models.TextChoices):
@@ -24,3 +28,8 @@ class BeneficiaryRelation(models.TextChoices):
 
 # A death benefit goes to the heirs, never to the member.
 HEIR_RELATIONS = frozenset(set(BeneficiaryRelation) - {BeneficiaryRelation.MEMBER})
+
+# A programme's budget is set in the regency's budget (APBD) and topped up in its amendment
+# (APBD-P): the two sources a budget entry may name (DOMAIN.md §9).
+BUDGET_SOURCES = (FundingSource.APBD, FundingSource.APBD_P)
+BUDGET_SOURCE_CHOICES = [(source.value, source.label) for source in BUDGET_SOURCES]

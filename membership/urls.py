@@ -6,4 +6,5 @@ app_name = "membership"
 
 urlpatterns: list = [
     path("", include("membership.claims.urls")),  # benefit claims
+    path("", include("membership.budget.urls")),  # the budget and premium bills
 ]

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common import workbooks
-from common.formatting import read_percent_number, read_whole_number
+from common.fields import CountField
+from common.formatting import read_percent_number
 from villages.models import Subdistrict
 
 from . import excel
@@ -35,21 +36,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class CountField(forms.IntegerField):
-    """A whole number as people write it: "100000", "100.000" or "100,000". Django's IntegerField
-    would read "100.000" as 100 (it drops a trailing ".000"), a thousandfold error in a denominator."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip()
-        if isinstance(value, str) and value:
-            try:
-                value = read_whole_number(value)
-            except ValueError:
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        return super().to_python(value)
 
 
 class PercentField(forms.DecimalField):

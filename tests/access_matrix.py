@@ -292,3 +292,17 @@ ACCESS.update({
     "job-status": read_only(ADMINS, pk="job", note="the requester's (the fixture's job: the regency admin's)"),
     "healthz": Access(public=True, get_answer=frozenset({200}), post_answer=frozenset({405}), scoped=False),
 })
+
+# --- membership: a programme's budget and premium bills (membership.permissions.can_manage_budget:
+# the office that pays writes; everyone who reads the programme page reads the budget page) ---------
+BUDGET_MANAGERS = OFFICE_ROLES | SYSADMIN
+ACCESS.update({
+    "membership:budget-detail": read_only(ABOVE_VILLAGE, pk="programme"),
+    "membership:budget-recap": read_only(ABOVE_VILLAGE, pk="programme"),
+    "membership:budget-entry-create": form(BUDGET_MANAGERS, pk="programme"),
+    "membership:bill-record": form(BUDGET_MANAGERS, pk="programme"),
+    "membership:bill-import": form(BUDGET_MANAGERS, pk="programme"),
+    "membership:bill-import-template": read_only(BUDGET_MANAGERS, pk="programme"),
+    "membership:bill-import-preview": read_only(BUDGET_MANAGERS, pk="programme", get_answer=STALE),
+    "membership:bill-import-confirm": action(BUDGET_MANAGERS, pk="programme", post_answer=STALE),
+})

@@ -415,9 +415,10 @@ def test_regency_dashboard_query_count_does_not_grow_with_subdistricts(login, vi
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
     # 5 the latest snapshots of the regency and its subdistricts, 6 the subdistricts' codes and ids
     # (links), 7-8 the current stage (none open today, then the latest), 9 the premium committed,
-    # 10 the benefits paid, 11 the stage's progress over villages, 12 the regency's trend, 13 the
-    # unread notices (header).
-    with django_assert_num_queries(13):
+    # 10 the benefits paid, 11 the stage's progress over villages, 12 the premium bills panel's
+    # programmes with a budget (none: membership.budget.selectors.regency_budget_figures), 13 the
+    # regency's trend, 14 the unread notices (header).
+    with django_assert_num_queries(14):
         response = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"urut": "-terdaftar"})
 
     assert [row.registered for row in response.context["rows"]] == list(range(subdistricts, 0, -1))

@@ -343,9 +343,9 @@ def test_regency_page_query_count_does_not_grow_with_subdistricts(login, viewer,
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
     # 5 the latest snapshots of the regency and its subdistricts, 6 the subdistricts' codes and ids
     # (links), 7-8 the current stage (none open today, none at all), 9 the premium committed,
-    # 10 the benefits paid, 11 the regency's trend, 12 the unread notices (header). With a stage:
-    # tests/reports/test_dashboard.py.
-    with django_assert_num_queries(12):
+    # 10 the benefits paid, 11 the premium bills panel's programmes with a budget (none), 12 the
+    # regency's trend, 13 the unread notices (header). With a stage: tests/reports/test_dashboard.py.
+    with django_assert_num_queries(13):
         response = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"tambah": "10", "target": "50"})
 
     assert [row.registered for row in response.context["rows"]] == list(range(1, subdistricts + 1))
