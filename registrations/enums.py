@@ -115,7 +115,7 @@ class EndReason(models.TextChoices):
     DIED = "died", _("Meninggal dunia")
     MOVED = "moved", _("Pindah domisili")
     TURNED_65 = "turned_65", _("Berusia 65 tahun")
-    WAGED = "waged", _("Menjadi pekerja penerima upah (didaftarkan pemberi kerja)")
+    WAGED = "waged", _("Menjadi pekerja penerima upah")
     REPLACED = "replaced", _("Diganti peserta lain")
     # The village's confirmation of a continuing programme (registrations.continuation).
     CONTINUED = "continued", _("Dilanjutkan di program berikutnya")

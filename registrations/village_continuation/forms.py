@@ -5,10 +5,13 @@ from __future__ import annotations
 from django import forms
 
 from registrations.continuation import CONTINUE, LEAVE, Choice
-from registrations.enums import LEAVING_REASONS
+from registrations.enums import LEAVING_REASONS, EndReason
 
 FATES = [(CONTINUE, "Lanjut"), (LEAVE, "Berhenti")]
-REASONS = [("", "— pilih alasan berhenti —"), *((str(reason), reason.label) for reason in LEAVING_REASONS)]
+# As the village knows it: a waged worker is one whose employer registers them with BPJS.
+_SAID = {EndReason.WAGED: "Menjadi pekerja penerima upah (didaftarkan pemberi kerja)"}
+REASONS = [("", "— pilih alasan berhenti —"),
+           *((str(reason), _SAID.get(reason, reason.label)) for reason in LEAVING_REASONS)]
 
 
 class ContinuationForm(forms.Form):
