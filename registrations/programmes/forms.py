@@ -26,6 +26,7 @@ class ProgrammeForm(forms.ModelForm):
         # Only the regency's other programmes (continuation.py checks which of them may be continued).
         self.fields["continues_from"].queryset = continuation_sources(self.instance, regency.pk)
         self.fields["continues_from"].empty_label = "— Tidak, peserta diusulkan baru —"
+        self.fields["continues_from"].error_messages["invalid_choice"] = "Pilih program sebelumnya dari daftar."
 
     def clean(self):
         cleaned = super().clean()
