@@ -13,6 +13,7 @@ from registrations.enums import NomineeStatus as S
 from registrations.enums import QuotaRule
 from registrations.models import Nominee
 
+from ..conftest import SCREENSHOTS
 from .conftest import log_in, no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,3 +55,25 @@ def test_officer_confirms_who_continues_and_who_leaves(phone, screenshot, seeded
     screenshot(phone, "continuation-confirmed")
     assert sorted(Nominee.objects.filter(programme=next_stage).values_list("full_name", flat=True)) == [
         "Agus Salim", "Budi Santoso"]
+
+
+def test_dashboard_planner_prices_continuing_members_and_new_places(desk, screenshot, seeded, officer, niur, seluma,
+                                                                     regency_admin, programme, add_nominees):
+    add_nominees(programme, niur, 3, status=S.ACTIVE, registered_on=dt.date(2026, 3, 1))
+    today = timezone.localdate()
+    services.programme_create(
+        regency=seluma, created_by=regency_admin, name="Perlindungan Pekerja Rentan 2027", year=2027, stage=1,
+        implementing_office="Dinas Tenaga Kerja Kabupaten Seluma", coverage_start=dt.date(2027, 1, 1),
+        nomination_opens=today - dt.timedelta(days=1), nomination_closes=today + dt.timedelta(days=30),
+        quota_rule=QuotaRule.REGENCY_TOTAL, quota_total=2_020, months_paid=3, continues_from=programme)
+
+    log_in(desk, regency_admin)
+    desk.goto(f"/cakupan/kabupaten/{seluma.pk}/#perencana")
+
+    block = desk.locator("#anggaran-lanjutan")
+    expect(block).to_contain_text("Peserta lanjutan (0 dikonfirmasi desa, 3 menunggu konfirmasi)")
+    expect(block).to_contain_text("Rp151.200")  # 3 × Rp16.800 × 3 months
+    expect(block).to_contain_text("Rp101.808.000")  # 2.020 places × Rp16.800 × 3 months
+    block.scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    block.screenshot(path=str(SCREENSHOTS / "planner-continuation.png"))
