@@ -152,7 +152,8 @@ def test_a_programme_that_continues_nobody_has_nothing_to_confirm(programme, niu
                                                   choices=[_continue(members[0])], today=dt.date(2026, 2, 1))
 
 
-def test_continued_members_bring_no_notice_but_leavers_do(next_stage, niur, officer, members, django_capture_on_commit_callbacks):
+def test_continued_members_bring_no_notice_but_leavers_do(next_stage, niur, officer, members,
+                                                         django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         continuation.village_continuation_confirm(
             programme=next_stage, village=niur, actor=officer,
