@@ -29,6 +29,9 @@ EDITABLE_STATES = frozenset({NomineeStatus.DRAFT, NomineeStatus.RETURNED})
 # still in the running, or a member. Not drafts (never sent), not returned ones (back at the village
 # for correction: they reappear when sent again), not rejected, refused by BPJS or ended.
 NOMINATIVE_LIST_STATES = ACTIVE_STATES - EDITABLE_STATES
+# Members a later programme may continue (registrations.continuation): registered with BPJS, active
+# or in arrears (lapsed) — a membership with a KPJ number that the new stage's funding takes over.
+CONTINUABLE_STATES = frozenset({NomineeStatus.REGISTERED, NomineeStatus.ACTIVE, NomineeStatus.LAPSED})
 
 
 class Sex(models.TextChoices):
@@ -89,6 +92,7 @@ class Action(models.TextChoices):
     ACTIVATE = "activate", _("catat aktif")
     LAPSE = "lapse", _("catat menunggak")
     END = "end", _("hentikan kepesertaan")
+    CONFIRM_CONTINUATION = "confirm_continuation", _("konfirmasi kelanjutan oleh desa")
 
 
 class ReviewReason(models.TextChoices):
@@ -113,4 +117,12 @@ class EndReason(models.TextChoices):
     TURNED_65 = "turned_65", _("Berusia 65 tahun")
     WAGED = "waged", _("Menjadi pekerja penerima upah")
     REPLACED = "replaced", _("Diganti peserta lain")
+    # The village's confirmation of a continuing programme (registrations.continuation).
+    CONTINUED = "continued", _("Dilanjutkan di program berikutnya")
+    DECLINED = "declined", _("Menolak melanjutkan kepesertaan")
+
+
+# Why a member of the previous programme leaves when the village confirms a continuation: what the
+# village knows (moved, died, now waged with an employer who registers them, declined, turned 65).
+LEAVING_REASONS = (EndReason.MOVED, EndReason.DIED, EndReason.WAGED, EndReason.DECLINED, EndReason.TURNED_65)
 

@@ -90,6 +90,14 @@ class Programme(models.Model):
         _("wajib unggah berita acara musdes"), default=False,
         help_text=_("Desa harus mengunggah berita acara musyawarah desa (PDF atau foto) saat mengirim daftar."),
     )
+    # A later stage or year that continues this earlier one's members without re-nomination: each
+    # village confirms who continues and who leaves (registrations.continuation).
+    continues_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="continued_by",
+        verbose_name=_("lanjutkan peserta dari program"),
+        help_text=_("Peserta program sebelumnya dilanjutkan tanpa diusulkan ulang; tiap desa mengonfirmasi "
+                    "siapa yang lanjut dan siapa yang berhenti."),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -153,6 +161,10 @@ class Nominee(models.Model):
     status_changed_at = models.DateTimeField(_("status berubah"), null=True, blank=True, editable=False)
     replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="replaced_by", verbose_name=_("pengganti untuk"))
+    # The previous programme's nomination this one continues (registrations.continuation): the same
+    # person and KPJ, carried over once (the one-to-one keeps a second confirmation from duplicating).
+    continued_from = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="continued_as", verbose_name=_("lanjutan dari"))
 
     nik = EncryptedTextField(_("NIK"))
     nik_hash = models.CharField(max_length=64, editable=False)

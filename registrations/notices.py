@@ -54,6 +54,8 @@ def statuses_changed(*, nominee_pks: Iterable[int]) -> None:
     recorded in one bulk change, announced once: one notice per village per import). Three
     queries whatever their number: the nominees, their villages' officers, the notices."""
     nominees = list(Nominee.objects.filter(pk__in=list(nominee_pks), status__in=sorted(VILLAGE_IS_TOLD))
+                    # A membership the village itself carried into the next programme asks nothing of it.
+                    .exclude(status=S.ENDED, continued_as__isnull=False)
                     .select_related("village", "programme")
                     .only("pk", "full_name", "status", "status_reason", "kpj_number", "village__name",
                           "village__kind", "programme__name", "programme__stage")

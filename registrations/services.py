@@ -56,6 +56,7 @@ def programme_create(*, regency: Regency, created_by, **fields) -> Programme:
     if not fields.get("implementing_office"):
         fields["implementing_office"] = regency_settings_get(regency).office_name
     programme = Programme(regency=regency, created_by=created_by, **fields)
+    _check_continuation(programme)
     _set_premium(programme)
     programme._history_user = created_by
     programme.full_clean()
@@ -71,11 +72,20 @@ def programme_update(*, programme: Programme, changed_by, **fields) -> Programme
         setattr(programme, name, value)
     if not programme.implementing_office:  # the form allows it blank, as on create
         programme.implementing_office = regency_settings_get(programme.regency).office_name
+    _check_continuation(programme)
     _set_premium(programme)
     programme._history_user = changed_by
     programme.full_clean()
     programme.save()
     return programme
+
+
+def _check_continuation(programme: Programme) -> None:
+    """The previous programme it continues must be one it may continue (continuation.py's rule)."""
+    from .continuation import continuation_source_problem  # continuation.py builds on this module
+
+    if problem := continuation_source_problem(programme, programme.continues_from):
+        raise ValidationError({"continues_from": problem})
 
 
 def _set_premium(programme: Programme) -> None:

@@ -26,6 +26,10 @@ Rules that live here and nowhere else:
   not be the person who verified (four eyes); a regency set to one step approves from "submitted";
 - return and reject need a reason from enums.ReviewReason ("Lainnya" needs the text), reopen and a
   BPJS refusal need a text, ending needs an enums.EndReason;
+- a continuing programme's village confirmation (registrations.continuation) ends the previous
+  programme's memberships: the village officer of the member's village, only from a member's
+  states (enums.CONTINUABLE_STATES), with an enums.EndReason ("continued" or why they leave), and
+  only through `nominees_end_for_continuation` (Action.CONFIRM_CONTINUATION);
 - approved data is locked (only draft and returned are editable, permissions.can_edit_nominee);
   `Action.REOPEN` sends an approved or rejected nominee back to the queue, with a reason.
 """
@@ -50,7 +54,7 @@ from common.formatting import format_date, format_datetime
 from villages.enums import ApprovalSteps
 from villages.models import Village
 
-from .enums import ACTIVE_STATES, INACTIVE_STATES, Action, EndReason, ReviewReason
+from .enums import ACTIVE_STATES, CONTINUABLE_STATES, INACTIVE_STATES, Action, EndReason, ReviewReason
 from .enums import NomineeStatus as S
 from .models import Nominee, NomineeEvent
 from .permissions import can_edit_village_list
@@ -152,12 +156,16 @@ ACTION_TARGETS: dict[str, str] = {
     Action.ACTIVATE: S.ACTIVE,
     Action.LAPSE: S.LAPSED,
     Action.END: S.ENDED,
+    Action.CONFIRM_CONTINUATION: S.ENDED,
 }
+# The village's confirmation of a continuing programme: its own rule, not the office's `_end`.
+_CONTINUATION_END = Rule(_village_officer, reasons=EndReason)
 # The decisions the review pages offer, in the order the buttons appear.
 REVIEW_ACTIONS = (Action.VERIFY, Action.APPROVE, Action.RETURN, Action.REJECT, Action.REOPEN)
 # What _bulk_transition may do: the review decisions (a selection, a whole village, a job) and the
 # BPJS steps, which move a batch or an answer file at once.
-BULK_ACTIONS = frozenset({*REVIEW_ACTIONS, Action.SEND_TO_BPJS, Action.REGISTER, Action.REFUSE_BY_BPJS})
+BULK_ACTIONS = frozenset({*REVIEW_ACTIONS, Action.SEND_TO_BPJS, Action.REGISTER, Action.REFUSE_BY_BPJS,
+                          Action.CONFIRM_CONTINUATION})
 
 
 def rule_for(action: str, from_status: str) -> Rule | None:
@@ -165,6 +173,8 @@ def rule_for(action: str, from_status: str) -> Rule | None:
         return None
     if action == Action.REOPEN and from_status not in (S.APPROVED, S.REJECTED):
         return None
+    if action == Action.CONFIRM_CONTINUATION:
+        return _CONTINUATION_END if from_status in CONTINUABLE_STATES else None
     return TRANSITIONS.get((from_status, ACTION_TARGETS[action]))
 
 
@@ -479,14 +489,15 @@ def _write_moves(nominees: list[Nominee], fields: list[str], *, actor, at) -> No
 _HISTORY_OWN = ("history_id", "history_date", "history_change_reason", "history_type", "history_user_id")
 
 
-def _history_rows_insert(pks: list[int], *, actor, at) -> None:
-    """INSERT … SELECT of the nominees' history rows ("~" changed, by `actor`, at `at`): portable SQL
-    built by the ORM, so it runs on SQLite (the demo) as on PostgreSQL."""
+def _history_rows_insert(pks: list[int], *, actor, at, history_type: str = "~") -> None:
+    """INSERT … SELECT of the nominees' history rows ("~" changed, or "+" created: the continued
+    nominations, by `actor`, at `at`): portable SQL built by the ORM, so it runs on SQLite (the
+    demo) as on PostgreSQL."""
     history = Nominee.history.model
     copied = [f.attname for f in history._meta.concrete_fields if f.column not in _HISTORY_OWN]
     rows = (Nominee.objects.filter(pk__in=pks).order_by()
             .annotate(_history_date=Value(at, output_field=DateTimeField()),
-                      _history_type=Value("~", output_field=CharField()),
+                      _history_type=Value(history_type, output_field=CharField()),
                       _history_user_id=Value(actor.pk, output_field=IntegerField()))
             .values_list(*copied, "_history_date", "_history_type", "_history_user_id"))
     select, params = rows.query.sql_with_params()
@@ -531,6 +542,8 @@ def nominee_decide(*, nominee: Nominee, action: str, actor, reason_code: str = "
         raise TransitionError("Pendaftaran di BPJS dicatat bersama nomor KPJ dan tanggal kepesertaannya.")
     if action == Action.SEND_TO_BPJS:  # the file and the batch number go with it: services.export_batch_create
         raise TransitionError("Calon dikirim ke BPJS hanya lewat batch kirim BPJS.")
+    if action == Action.CONFIRM_CONTINUATION:  # the new nominations go with it: continuation.py
+        raise TransitionError("Kelanjutan peserta dikonfirmasi hanya lewat halaman konfirmasi desa.")
     return _transition(nominee_pk=nominee.pk, action=action, actor=actor, reason_code=reason_code,
                        reason=reason, seen_status=seen_status)
 
@@ -584,6 +597,25 @@ def nominee_register(*, nominee: Nominee, actor, kpj_number: str, registered_on,
                          paid_until=paid_until, seen_status=seen_status)
     return _transition(nominee_pk=move.nominee_pk, action=move.action, actor=actor, seen_status=move.seen_status,
                        reason=move.reason, fields=move.fields)
+
+
+def continuation_move(*, nominee_pk: int, seen_status: str, reason_code: str, reason: str = "") -> Move:
+    """A previous programme's member, as the village confirms a continuation: ended because they
+    continue in the new programme (EndReason.CONTINUED, `reason` naming it) or because they leave
+    (the EndReason the village chose)."""
+    return Move(nominee_pk=nominee_pk, action=Action.CONFIRM_CONTINUATION, seen_status=seen_status,
+                reason_code=reason_code, reason=reason)
+
+
+def nominees_end_for_continuation(*, moves: Iterable[Move], actor) -> list[Nominee]:
+    """The previous programme's memberships the village confirmed (`continuation_move`), ended at
+    once with bulk writes (`_bulk_transition`). All or nothing: a member moved meanwhile raises
+    TransitionError and nothing is written, so the continuation (registrations.continuation, which
+    creates the continuing nominations in the same transaction) rolls back with it."""
+    moves = list(moves)
+    if any(move.action != Action.CONFIRM_CONTINUATION for move in moves):
+        raise TransitionError("Konfirmasi kelanjutan hanya mengakhiri kepesertaan program sebelumnya.")
+    return _bulk_transition(moves, actor=actor, all_or_nothing=True).changed
 
 
 def paid_until_problem(*, registered_on, paid_until) -> str:

@@ -6,6 +6,12 @@
   premium per month and per year.
 
 Both need a region with a denominator (an official figure or a target's working population).
+
+- "What does the next stage cost, continuing the current members?" → `continuation_budget(...)`:
+  a programme that continues an earlier one's members (registrations.continuation) needs premium
+  for the members it continues (confirmed by their village, plus those still awaiting: until a
+  village says someone leaves, the place is theirs) and for the new places its quota leaves, each
+  at the programme's premium for its months paid; computed before the Perbup is drafted.
 Input errors are ValidationError with Indonesian messages, for the planner form and the command.
 """
 
@@ -107,4 +113,47 @@ def cost_of_target(figures: CoverageFigures, target_percent) -> TargetCost:
         premium_per_month_rp=premium,
         monthly_premium_rp=premium_cost(members=needed, premium_per_month=premium),
         annual_premium_rp=premium_cost(members=needed, premium_per_month=premium, months=MONTHS_PER_YEAR),
+    )
+
+
+@dataclass(frozen=True)
+class ContinuationBudget:
+    """A continuing programme's premium, continuing members and new places apart."""
+
+    continuing: int  # confirmed by their village
+    awaiting: int  # the previous programme's members their village has yet to confirm
+    new_places: int | None  # the quota's places beyond the continuing members; None without quota
+    over_quota: int  # continuing members beyond the quota (the office raises it, or villages confirm leavers)
+    premium_per_month_rp: int
+    months: int
+    continuing_monthly_rp: int
+    continuing_premium_rp: int  # for the programme's months paid
+    new_places_monthly_rp: int | None
+    new_places_premium_rp: int | None
+    total_premium_rp: int  # both, for the months paid
+
+    @property
+    def expected(self) -> int:
+        return self.continuing + self.awaiting
+
+
+def continuation_budget(*, continuing: int, awaiting: int, quota: int | None, premium_per_month: int,
+                        months: int) -> ContinuationBudget:
+    """The premium a continuing programme needs (see the module docstring): continuing members
+    (confirmed + awaiting) and the new places left in `quota` (None: a programme without quota,
+    whose new places are not known), each per month and for `months`."""
+    expected = continuing + awaiting
+    new_places = None if quota is None else max(quota - expected, 0)
+    over_quota = 0 if quota is None else max(expected - quota, 0)
+    new_monthly = None if new_places is None else premium_cost(members=new_places, premium_per_month=premium_per_month)
+    new_total = None if new_places is None else premium_cost(members=new_places, premium_per_month=premium_per_month,
+                                                             months=months)
+    continuing_total = premium_cost(members=expected, premium_per_month=premium_per_month, months=months)
+    return ContinuationBudget(
+        continuing=continuing, awaiting=awaiting, new_places=new_places, over_quota=over_quota,
+        premium_per_month_rp=premium_per_month, months=months,
+        continuing_monthly_rp=premium_cost(members=expected, premium_per_month=premium_per_month),
+        continuing_premium_rp=continuing_total,
+        new_places_monthly_rp=new_monthly, new_places_premium_rp=new_total,
+        total_premium_rp=continuing_total + (new_total or 0),
     )

@@ -54,6 +54,7 @@ from registrations.selectors import current_programme
 from villages.models import Subdistrict, Village
 
 from . import charts, dashboard, excel, imports, planner, services
+from .continuation_plan import continuation_plan
 from .coverage import CoverageFigures, coverage_today, ucj_percent
 from .forms import CoverageTargetForm, FigureUploadForm, OfficialFigureForm, PlannerForm, VillageDenominatorsForm
 from .models import CoverageSnapshot, CoverageTarget, OfficialFigure, RegionLevel, VillageDenominator
@@ -318,6 +319,7 @@ def regency_detail(request, pk):
         "commitment": _commitment(regency, year=figures.year),
         "benefits": benefit_totals(regency_ids=[regency.pk]),
         "stage": programme and dashboard.stage_progress(programme),
+        "continuation": continuation_plan(programme),  # the planner's continuing members and new places
         "can_review": can_see_review_pages(request.user, regency),
         "can_see_export_log": can_see_export_log(request.user, regency),
         **_sorted_table(request, subdistrict_rows, total=total, first_label="Kecamatan", chart_id="grafik-kecamatan",

@@ -199,6 +199,8 @@ ACCESS.update({
     "registrations:nominee-update": form(OFFICER, pk="nominee", get_answer=REDIRECTED),
     "registrations:nominee-delete": form(OFFICER, pk="nominee", get_answer=REDIRECTED),
     "registrations:nominee-replace": form(OFFICER, pk="nominee", get_answer=REDIRECTED),
+    # The village's confirmation of a continuing programme's members (the officer of the village only).
+    "registrations:continuation-confirm": form(OFFICER),
     # --- programmes -----------------------------------------------------------------------------------
     "registrations:programme-list": page(ABOVE_VILLAGE),
     "registrations:programme-create": form(PROGRAMME_MANAGERS),

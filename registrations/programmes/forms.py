@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from registrations.continuation import continuation_sources
 from registrations.enums import MonthsPaid
 from registrations.forms import DateInput
 from registrations.models import Programme
@@ -15,13 +16,17 @@ class ProgrammeForm(forms.ModelForm):
         fields = ["name", "year", "stage", "legal_basis", "implementing_office", "funding_source",
                   "bpjs_funding_code", "includes_jht", "income_tier", "months_paid", "coverage_start",
                   "nomination_opens", "nomination_closes", "min_age", "max_age_exclusive", "quota_rule",
-                  "quota_per_village", "quota_total", "requires_minutes"]
+                  "quota_per_village", "quota_total", "requires_minutes", "continues_from"]
         widgets = {"coverage_start": DateInput(), "nomination_opens": DateInput(), "nomination_closes": DateInput(),
                    "months_paid": forms.Select(choices=MonthsPaid.choices)}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, regency, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["implementing_office"].required = False
+        # Only the regency's other programmes (continuation.py checks which of them may be continued).
+        self.fields["continues_from"].queryset = continuation_sources(self.instance, regency.pk)
+        self.fields["continues_from"].empty_label = "— Tidak, peserta diusulkan baru —"
+        self.fields["continues_from"].error_messages["invalid_choice"] = "Pilih program sebelumnya dari daftar."
 
     def clean(self):
         cleaned = super().clean()

@@ -71,7 +71,7 @@ def programme_create(request, regency_pk):
         raise Http404("Kabupaten/kota tidak ditemukan.")
     today = timezone.localdate()
     initial = {"year": today.year, "implementing_office": regency_settings_get(regency).office_name}
-    form = ProgrammeForm(request.POST or None, initial=initial)
+    form = ProgrammeForm(request.POST or None, initial=initial, regency=regency)
     if request.method == "POST" and form.is_valid():
         try:
             programme = services.programme_create(regency=regency, created_by=request.user, **form.cleaned_data)
@@ -87,7 +87,7 @@ def programme_create(request, regency_pk):
 @login_required
 def programme_edit(request, pk):
     programme = _programme_to_manage(request.user, pk)
-    form = ProgrammeForm(request.POST or None, instance=programme)
+    form = ProgrammeForm(request.POST or None, instance=programme, regency=programme.regency)
     if request.method == "POST" and form.is_valid():
         try:
             programme = services.programme_update(programme=programme, changed_by=request.user, **form.cleaned_data)

@@ -20,7 +20,7 @@ from accounts.services import user_create
 from bpjs.models import ExportBatch
 from common.formatting import format_datetime
 from registrations import services, workflow
-from registrations.enums import Action, NomineeStatus
+from registrations.enums import CONTINUABLE_STATES, Action, NomineeStatus
 from registrations.models import Nominee, NomineeEvent, Notice
 from villages.enums import ApprovalSteps
 from villages.models import Village
@@ -90,8 +90,10 @@ ONE_STEP_ONLY = {(S.SUBMITTED, S.APPROVED)}
 
 ALLOWED = [(move, persona) for move, step in STEPS.items() for persona in sorted(step.allowed)]
 NOT_ALLOWED = [(move, persona) for move, step in STEPS.items() for persona in PERSONAS if persona not in step.allowed]
+# The village's confirmation of a continuation has its own rule and path (its tests at the end).
+TABLE_ACTIONS = [action for action in Action if action != Action.CONFIRM_CONTINUATION]
 # Every (status, action) the table has no row for: 12 statuses × 12 actions − the 20 rows.
-FORBIDDEN = [(status, action) for status in S for action in Action
+FORBIDDEN = [(status, action) for status in S for action in TABLE_ACTIONS
              if STEPS.get((status, workflow.ACTION_TARGETS[action]), Step("", frozenset())).action != action]
 # Someone who may take the action somewhere, so only the missing row refuses it.
 ACTOR_FOR = {step.action: sorted(step.allowed)[0] for step in STEPS.values()}
@@ -175,7 +177,7 @@ def decide(nominee, step, actor, **overrides):
 def test_every_transition_has_a_row_here():
     assert set(STEPS) == set(workflow.TRANSITIONS)
     assert all(workflow.ACTION_TARGETS[step.action] == to for (_, to), step in STEPS.items())
-    assert len(FORBIDDEN) == len(S) * len(Action) - len(STEPS)
+    assert len(FORBIDDEN) == len(S) * len(TABLE_ACTIONS) - len(STEPS)
 
 
 @pytest.mark.parametrize(("move", "persona"), ALLOWED, ids=[f"{move_id(m)}-{p}" for m, p in ALLOWED])
@@ -741,3 +743,49 @@ def test_reopen_refused_when_the_nik_was_nominated_again(
                                 "kembali.")
     assert state(submitted) == before
     assert Nominee.objects.get(pk=again.pk).status == S.DRAFT
+
+
+# --- The village's confirmation of a continuation (registrations.continuation) -------------------
+
+@pytest.mark.parametrize("status", sorted(CONTINUABLE_STATES))
+def test_village_officer_ends_a_membership_for_a_continuation(nominee, officer, status):
+    put_in(nominee, status)
+
+    ended = workflow.nominees_end_for_continuation(
+        moves=[workflow.continuation_move(nominee_pk=nominee.pk, seen_status=status, reason_code="moved")],
+        actor=officer)
+
+    assert [(n.pk, n.status, n.status_reason) for n in ended] == [(nominee.pk, S.ENDED, "Pindah domisili")]
+    assert events(nominee)[-1] == (officer.pk, status, S.ENDED, "moved", "Pindah domisili")
+
+
+@pytest.mark.parametrize("persona", ["regency_admin", "approver", "bpjs_officer", "neighbour_officer"])
+def test_continuation_ending_is_the_villages_own(request, nominee, persona):
+    put_in(nominee, S.ACTIVE)
+    before = state(nominee)
+
+    with pytest.raises(workflow.TransitionError):
+        workflow.nominees_end_for_continuation(
+            moves=[workflow.continuation_move(nominee_pk=nominee.pk, seen_status=S.ACTIVE, reason_code="moved")],
+            actor=request.getfixturevalue(persona))
+
+    assert state(nominee) == before
+
+
+@pytest.mark.parametrize("status", sorted(set(S) - CONTINUABLE_STATES))
+def test_continuation_ends_only_members(nominee, officer, status):
+    put_in(nominee, status)
+
+    with pytest.raises(workflow.TransitionError):
+        workflow.nominees_end_for_continuation(
+            moves=[workflow.continuation_move(nominee_pk=nominee.pk, seen_status=status, reason_code="moved")],
+            actor=officer)
+    assert workflow.rule_for(Action.CONFIRM_CONTINUATION, status) is None
+
+
+def test_continuation_is_not_a_single_decision(nominee, officer):
+    put_in(nominee, S.ACTIVE)
+
+    with pytest.raises(workflow.TransitionError, match="hanya lewat halaman konfirmasi desa"):
+        workflow.nominee_decide(nominee=nominee, action=Action.CONFIRM_CONTINUATION, actor=officer,
+                                reason_code="moved")

@@ -1,0 +1,34 @@
+"""The planner's continuation part (reports.planner.continuation_budget) for the regency dashboard:
+when the current stage continues an earlier programme's members (registrations.continuation), the
+premium it needs for the members it continues and for its new places, apart, before the Perbup is
+drafted. No query for a stage that continues nobody; otherwise four (the counts, the quota)."""
+
+from __future__ import annotations
+
+from common.formatting import format_rupiah
+from registrations.continuation import continuation_counts
+from registrations.models import Programme
+from registrations.quotas import programme_quota_total
+
+from .planner import ContinuationBudget, continuation_budget
+
+
+def continuation_plan(programme: Programme | None) -> dict | None:
+    """The template's continuation block for `programme` (the dashboard's current stage), or None."""
+    if programme is None or programme.continues_from_id is None:
+        return None
+    counts = continuation_counts(programme)
+    budget: ContinuationBudget = continuation_budget(
+        continuing=counts.continuing, awaiting=counts.awaiting, quota=programme_quota_total(programme),
+        premium_per_month=programme.premium_per_month, months=programme.months_paid)
+    return {
+        "programme": programme,
+        "source": programme.continues_from,
+        "budget": budget,
+        "premium_label": format_rupiah(budget.premium_per_month_rp),
+        "continuing_monthly_label": format_rupiah(budget.continuing_monthly_rp),
+        "continuing_label": format_rupiah(budget.continuing_premium_rp),
+        "new_monthly_label": None if budget.new_places is None else format_rupiah(budget.new_places_monthly_rp),
+        "new_label": None if budget.new_places is None else format_rupiah(budget.new_places_premium_rp),
+        "total_label": format_rupiah(budget.total_premium_rp),
+    }
