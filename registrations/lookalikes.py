@@ -15,7 +15,7 @@ queue's "mungkin orang yang sama" filter (`lookalike_filter`), and the nominee i
 (`lookalike_places`: one query for the whole file, a warning per row that never says whose).
 
 The name normalisation folds what differs between two clerks typing the same KTP name: case,
-accents, spaces and punctuation, the old spelling (oe→u Soekarno/Sukarno, dj→j, tj→c, ch→kh, j→y
+accents, spaces and punctuation, the old spelling (oe→u Soekarno/Sukarno, dj→j, tj→c, ch→kh→h, j→y
 Jahja/Yahya, so also sj→sy and nj→ny), double letters, a y after a consonant (Rudy/Rudi),
 titles before the name (H., Hj., Drs., Ir., …), degrees after it (", S.Pd", "S.E."), and the ways
 of writing Muhammad (Mohammad, Muhamad, Moh., M., …); apart from those words, spaces do not count
@@ -52,19 +52,21 @@ _DEGREES = frozenset({
     "sp", "spt", "sthi", "shi", "sei", "sm", "ssn", "mm", "mpd", "msi", "mh", "mag", "mt", "mkes", "amd", "amk",
     "ama", "ampd", "bsc", "ba",
 })
-# Muhammad and the ways it is written, after the old-spelling rules (so "Mochammad" is "mokhamad").
+# Muhammad and the ways it is written, after the old-spelling rules (so "Mochammad" is "mohamad").
 # Not "mhd": a d before the next word's j would be read as the old "dj" ("M. Jusuf").
 _MUHAMMAD = "mhm"
 _MUHAMMAD_VARIANTS = frozenset({
-    "muhamad", "mohamad", "muhamat", "mohamat", "mokhamad", "mukhamad", "muhamed", "mohamed", "mamad",
-    "moh", "muh", "mhd", "md", "m", "mohd", "muhd", "mukh", "mokh",
+    "muhamad", "mohamad", "muhamat", "mohamat", "muhamed", "mohamed", "mamad", "moh", "muh", "mhd", "md",
+    "m", "mohd", "muhd",
 })
 # Old (pre-1972) spelling → modern, applied in this order; j and y are then one letter, which makes
 # sj→sy and nj→ny too.
 # The words that name_key drops or replaces when they stand apart in a name of more words; anywhere
 # else (inside a word, a one-word name) they are letters like any other.
 FOLDED_WORDS = _PREFIXES | _DEGREES | _MUHAMMAD_VARIANTS
-_OLD_SPELLING = (("oe", "u"), ("dj", "j"), ("tj", "c"), ("ch", "kh"), ("j", "y"))
+# kh, the new spelling of ch, is then h: "Achmad", "Akhmad" and "Ahmad", "Rachmat" and "Rahmat" are
+# the same names.
+_OLD_SPELLING = (("oe", "u"), ("dj", "j"), ("tj", "c"), ("ch", "kh"), ("kh", "h"), ("j", "y"))
 _DOUBLE = re.compile(r"(.)\1+")
 _Y_AFTER_CONSONANT = re.compile(r"(?<=[^aeiouy])y")
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
@@ -99,7 +101,7 @@ def name_key(full_name: str) -> str:
             words.pop(0)
         while len(words) > 1 and words[-1] in _DEGREES:
             words.pop()
-        # Muhammad however spelled ("Mochammad" is "mokhamad" here); other words are spelled below,
+        # Muhammad however spelled ("Mochammad" is "mohamad" here); other words are spelled below,
         # joined, so that a space never decides how the letters around it are read.
         words = [_MUHAMMAD if _spelled(word) in _MUHAMMAD_VARIANTS else word for word in words]
     return _spelled("".join(words))
