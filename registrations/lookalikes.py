@@ -160,12 +160,19 @@ _CANDIDATE_FIELDS = ("pk", "nik_hash", "name_key", "birth_date", "mother_name_ha
                      "village__subdistrict__regency__province_id", "status")
 
 
+# Up to this many (name, birth date) pairs (a page of the queue has 50) are asked as ORed pairs,
+# which PostgreSQL answers from the index nominee_lookalike one pair at a time (a bitmap OR), also
+# when the caller ORs them with other conditions (review_checks: the page's NIKs). More (a file)
+# go as two arrays joined to the table, which an OR beside them would turn into a scan.
+PAIRS_ASKED_ONE_BY_ONE = 200
+
+
 def _pairs_filter(pairs: Sequence[tuple[str, dt.date]]) -> Q:
     """Q on Nominee for rows whose (name_key, birth_date) is one of `pairs`; served by the index
-    nominee_lookalike. On PostgreSQL one array parameter per column, however many pairs."""
+    nominee_lookalike."""
     if not pairs:
         return Q(pk__in=[])
-    if connection.vendor == "postgresql":
+    if len(pairs) > PAIRS_ASKED_ONE_BY_ONE and connection.vendor == "postgresql":
         table = Nominee._meta.db_table
         return Q(RawSQL(f"({table}.name_key, {table}.birth_date) IN (SELECT * FROM unnest(%s::text[], %s::date[]))",
                         ([key for key, _ in pairs], [day for _, day in pairs]), output_field=BooleanField()))
@@ -251,11 +258,15 @@ class LookalikeRow:
 
 def lookalike_places(rows: Sequence[LookalikeRow]) -> list[list[_Candidate]]:
     """Per row of a file, the active nominations that may be the same person. One query for the
-    whole file."""
+    whole file (on PostgreSQL)."""
     wanted = [row for row in rows if row.name_key and row.birth_date]
     if not wanted:
         return [[] for _ in rows]
-    candidates = candidate_values(Nominee.objects.filter(candidates_filter(wanted)).order_by("pk"))
+    if connection.vendor == "postgresql":
+        candidates = candidate_values(Nominee.objects.filter(candidates_filter(wanted)).order_by("pk"))
+    else:  # the embedded SQLite (a village's few rows): its limit on parameters
+        candidates = [candidate for start in range(0, len(wanted), 400) for candidate in candidate_values(
+            Nominee.objects.filter(candidates_filter(wanted[start:start + 400])).order_by("pk"))]
     by_pair: dict[tuple[str, dt.date], list[_Candidate]] = {}
     for candidate in candidates:
         by_pair.setdefault((candidate.name_key, candidate.birth_date), []).append(candidate)

@@ -316,7 +316,8 @@ def _outcome(row: excel.SheetRow, check: RowCheck, *, sheet: excel.SheetData, ca
 def _lookalikes(checks: list[RowCheck]) -> list[list]:
     """Per row, the active nominations that may be the same person under another NIK
     (registrations.lookalikes): one query for the whole file. Rows without a sound NIK, name or
-    birth date are not asked."""
+    birth date are not asked. (Two rows of one file alike each other are not compared: the file
+    is checked against what is saved.)"""
     rows = []
     for check in checks:
         name, birth_date = check.cleaned.get("full_name"), check.cleaned.get("birth_date")

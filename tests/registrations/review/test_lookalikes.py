@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.enums import Role
 from accounts.services import user_create
-from registrations import services, workflow
+from registrations import lookalikes, services, workflow
 from registrations.enums import Action
 from registrations.lookalikes import lookalike_keys, name_key
 from registrations.models import Nominee
@@ -108,6 +108,17 @@ def test_spelling_variants_in_another_village_are_flagged_both_ways(login, revie
     assert flags(response, "Mochammad Soekarno") == [(True, "M. Sukarno", "Lubuk Sahung", "draf")]
     assert flags(response, "M. Sukarno") == [(True, "Mochammad Soekarno", "Niur", "draf")]
     assert flags(response, "Budi Santoso") == []
+    assert "Mungkin orang yang sama:" in response.content.decode()
+
+
+def test_the_village_review_page_flags_them_too(login, reviewer, open_programme, niur, lubuk_sahung, officer,
+                                                neighbour_officer, add):
+    add(niur, officer, "Budi Santoso", 1)
+    add(lubuk_sahung, neighbour_officer, "Boedi Santoso", 2)
+
+    response = login(reviewer).get(reverse("registrations:review-village", args=[open_programme.pk, niur.pk]))
+
+    assert flags(response, "Budi Santoso") == [(True, "Boedi Santoso", "Lubuk Sahung", "draf")]
     assert "Mungkin orang yang sama:" in response.content.decode()
 
 
@@ -232,9 +243,12 @@ def test_queue_query_count_does_not_grow_with_lookalikes(login, reviewer, niur, 
 
 # --- The import's preview -----------------------------------------------------------------------
 
+# A page's pairs are asked one by one, a file's as two arrays: both ways give the same answer.
+@pytest.mark.parametrize("one_by_one", [200, 1])
 def test_the_import_preview_warns_per_row_without_saying_whose(open_programme, niur, lubuk_sahung, officer,
-                                                               neighbour_officer, add, elsewhere,
-                                                               django_assert_max_num_queries):
+                                                               neighbour_officer, add, elsewhere, one_by_one,
+                                                               monkeypatch):
+    monkeypatch.setattr(lookalikes, "PAIRS_ASKED_ONE_BY_ONE", one_by_one)
     add(niur, officer, "Siti Rahma", 1)
     add(lubuk_sahung, neighbour_officer, "Ahmad Fauzi", 2)
     rows = [{**VALID_ROW, "NIK": nik_for(BORN, "L", 11), "Nama lengkap": "Siti Rachma"},
@@ -255,3 +269,4 @@ def test_the_import_preview_warns_per_row_without_saying_whose(open_programme, n
     assert "di desa/kelurahan lain di kabupaten/kota ini" in warnings[1][0]
     assert "di kabupaten/kota lain" in warnings[2][0]
     assert not any("Ahmad" in w or "Boedi" in w for row in warnings for w in row)
+
