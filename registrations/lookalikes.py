@@ -21,6 +21,10 @@ titles before the name (H., Hj., Drs., Ir., …), degrees after it (", S.Pd", "S
 of writing Muhammad (Mohammad, Muhamad, Moh., M., …); apart from those words, spaces do not count
 ("Nur Aini" is "Nuraini"). It is a key for equality, not a spelling
 to show: "Joko" and "Yoko" share a key, and a reviewer reads the flag as "look again", not as proof.
+
+Changing `name_key` or `mother_name_hash` changes what every saved nominee should hold: ship the
+change with a migration that fills the keys again (as 0012_nominee_lookalike_keys does), or old
+and new entries of the same person stop matching.
 """
 
 from __future__ import annotations
@@ -73,25 +77,30 @@ _NOT_NAME = re.compile(r"[^a-z0-9]+")
 _DROPPED = re.compile(r"['’`.]")  # inside a word: "Ma'ruf", "S.Pd", "Moh." stay one word
 
 
+_FOLDABLE = re.compile(r"oe|dj|tj|ch|kh|j|(.)\1|[^aeiouy]y")
+
+
 def _spelled(text: str) -> str:
     """The old spelling, double letters and a y after a consonant (Rudy/Rudi, Surya/Suria) folded,
     until nothing changes (folding a double letter can make a new pair: "ooe")."""
-    while True:
+    while _FOLDABLE.search(text):
         folded = text
         for old, new in _OLD_SPELLING:
             folded = folded.replace(old, new)
-        folded = _Y_AFTER_CONSONANT.sub("i", _DOUBLE.sub(r"\1", folded))
-        if folded == text:
-            return text
-        text = folded
+        text = _Y_AFTER_CONSONANT.sub("i", _DOUBLE.sub(r"\1", folded))
+    return text
 
 
 def name_key(full_name: str) -> str:
     """The normalised form of a name, as stored in Nominee.name_key: lower-case letters and digits
     only, titles, degrees and spelling variants folded (module docstring). "" for a name with
     nothing left. Idempotent: name_key(name_key(x)) == name_key(x)."""
-    text = unicodedata.normalize("NFKD", str(full_name or "")).casefold()
-    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = str(full_name or "")
+    if text.isascii():  # nearly every name on a list: no accents to take off
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKD", text).casefold()
+        text = "".join(char for char in text if not unicodedata.combining(char))
     text = text.split(",", 1)[0]  # degrees follow a comma: "Siti Aminah, S.Pd., M.Pd."
     words = [word for word in _NOT_NAME.split(_DROPPED.sub("", text)) if word]
     if len(words) > 1:

@@ -42,7 +42,8 @@ def test_case_spaces_and_punctuation_do_not_matter(words):
 def test_old_spelling_collapses_onto_the_new(words):
     modern = " ".join(words)
     # u was oe, y was j (but dj and tj were other letters: j and c).
-    old = re.sub(r"(?<![dt])y", "j", modern.replace("u", "oe"))
+    old = re.sub(r"(?<![dt])(?<![dt] )y", "j", modern.replace("u", "oe"))  # spaces do not count
+    assume(not FOLDED_WORDS.intersection(old.split()))  # "hy" in the old spelling is the title "Hj."
 
     assert name_key(old) == name_key(modern)
 
