@@ -155,7 +155,8 @@ _IMPORT_COLUMNS = [
     "programme_id", "village_id", "status", "status_reason", "nik", "nik_hash", "nik_masked", "kk", "kk_masked",
     "full_name", "birth_place", "birth_date", "sex", "address", "rt", "rw", "postal_code", "phone", "email",
     "occupation_id", "monthly_income", "data_source", "decile", "mother_maiden_name", "kpj_number",
-    "name_key", "mother_name_hash", "confirmed_warnings", "consent_at", "consent_by_id", "created_by_id", "created_at", "updated_at",
+    "name_key", "mother_name_hash", "confirmed_warnings", "consent_at", "consent_by_id", "created_by_id", "created_at",
+    "updated_at",
 ]
 
 
@@ -240,7 +241,8 @@ def _import_values(programme: Programme, created_by, rows: Sequence[tuple[Villag
             warnings_json[codes] = json.dumps(list(codes))
         name_key, mother_name_hash = lookalike_keys(kwargs["full_name"], kwargs["mother_maiden_name"] or "")
         yield ordered({
-            **kwargs, **fixed, "village_id": village.pk, "name_key": name_key, "mother_name_hash": mother_name_hash, "nik": tokens[index], "nik_masked": mask_identifier(kwargs["nik"]),
+            **kwargs, **fixed, "village_id": village.pk, "name_key": name_key, "mother_name_hash": mother_name_hash,
+            "nik": tokens[index], "nik_masked": mask_identifier(kwargs["nik"]),
             "kk": tokens[count + index], "kk_masked": mask_identifier(kwargs["kk"]),
             "mother_maiden_name": tokens[2 * count + index], "confirmed_warnings": warnings_json[codes],
         })

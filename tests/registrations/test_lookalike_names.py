@@ -51,7 +51,8 @@ def test_old_spelling_collapses_onto_the_new(words):
 @given(WORDS)
 def test_double_letters_collapse(words):
     plain = " ".join(words)
-    assume(not any(pair in "".join(words) for pair in ("oe", "dj", "tj", "ch", "kh")))  # "ddjj" is no way of writing "dj"
+    # "ddjj" is no way of writing "dj".
+    assume(not any(pair in "".join(words) for pair in ("oe", "dj", "tj", "ch", "kh")))
     doubled = "".join(char * 2 if char.isalpha() else char for char in plain)
 
     assert name_key(doubled) == name_key(plain)

@@ -202,8 +202,8 @@ def test_the_nominee_page_names_the_other_entry_with_a_link(login, reviewer, off
     page = login(reviewer).get(reverse("registrations:nominee-detail", args=[budi.pk])).content.decode()
 
     assert "Mungkin orang yang sama:" in page
-    assert f'<a href="{reverse("registrations:nominee-detail", args=[other.pk])}">BUDI SANTOSO, S.E.</a>, Lubuk Sahung' \
-        in page
+    link = reverse("registrations:nominee-detail", args=[other.pk])
+    assert f'<a href="{link}">BUDI SANTOSO, S.E.</a>, Lubuk Sahung' in page
     # The village officer's own view of the page has no review checks, so no flag and no neighbour's name.
     own = login(officer).get(reverse("registrations:nominee-detail", args=[budi.pk])).content.decode()
     assert "Mungkin orang yang sama:" not in own and "BUDI SANTOSO, S.E." not in own
