@@ -19,7 +19,7 @@ from registrations.validation import check_nominee
 from villages.models import Village
 
 from ..conftest import TODAY, nik_for, nominee_fields
-from ..nominee_import.test_importing import VALID_ROW
+from ..nominee_import.test_importing import VALID_ROW, upload, upload_url
 from ..workbooks import workbook_bytes
 
 pytestmark = pytest.mark.django_db
@@ -270,3 +270,18 @@ def test_the_import_preview_warns_per_row_without_saying_whose(open_programme, n
     assert "di kabupaten/kota lain" in warnings[2][0]
     assert not any("Ahmad" in w or "Boedi" in w for row in warnings for w in row)
 
+
+
+def test_the_village_sees_the_warning_on_its_preview_page(login, open_programme, niur, lubuk_sahung, officer,
+                                                          neighbour_officer, add, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    add(lubuk_sahung, neighbour_officer, "Budi Santoso", 1)
+    client = login(officer)
+    rows = [{**VALID_ROW, "NIK": nik_for(BORN, "L", 31), "Nama lengkap": "Boedi Santoso"}]
+
+    uploaded = client.post(upload_url(niur), {"file": upload(workbook_bytes(rows))})
+    page = client.get(uploaded["Location"]).content.decode()
+
+    assert ("Mungkin orang yang sama dengan calon yang sudah diusulkan di desa/kelurahan lain di kabupaten/kota ini"
+            in page)
+    assert "Lubuk Sahung" not in page  # where in words, never whose or which village
