@@ -41,6 +41,11 @@ class RegionScope:
             return Q()
         return Q(pk__in=self.regency_ids) | Q(province_id__in=self.province_ids)
 
+    def sees_village(self, village_id: int, regency_id: int, province_id: int) -> bool:
+        """`village_filter` for one village already read (its regency and province known): no query."""
+        return (self.everything or village_id in self.village_ids or regency_id in self.regency_ids
+                or province_id in self.province_ids)
+
     @property
     def is_village_level(self) -> bool:
         return not self.everything and not self.regency_ids and not self.province_ids

@@ -109,7 +109,7 @@ NOMINEE_COLUMNS = [
     "programme_id", "village_id", "status", "status_reason", "status_changed_at", "nik", "nik_hash", "nik_masked",
     "kk", "kk_masked", "full_name", "birth_place", "birth_date", "sex", "address", "rt", "rw", "postal_code",
     "phone", "email", "occupation_id", "monthly_income", "data_source", "decile", "mother_maiden_name",
-    "export_batch_id", "kpj_number", "registered_on", "paid_until", "confirmed_warnings", "consent_at",
+    "name_key", "mother_name_hash", "export_batch_id", "kpj_number", "registered_on", "paid_until", "confirmed_warnings", "consent_at",
     "consent_by_id", "created_by_id", "created_at", "updated_at",
 ]
 
@@ -130,6 +130,7 @@ def build_rows(job: _Job) -> bytes:
 
     from registrations.crypto import encrypt
     from registrations.identifiers import mask_identifier
+    from registrations.lookalikes import lookalike_keys
     from registrations.nik import nik_search_hash
 
     settings.PERSONAL_DATA_KEY = job.personal_data_key  # a spawned worker reads its own environment
@@ -172,7 +173,7 @@ def build_rows(job: _Job) -> bytes:
                 f"+628{rng.randrange(11, 99)}{rng.randrange(10_000_000, 99_999_999)}", "",
                 rng.choice(job.occupation_ids), None,
                 DataSource.DTSEN if rng.random() < 0.6 else DataSource.VILLAGE, rng.randrange(1, 5), "",
-                job.batch_id if status in _IN_BATCH else None,
+                *lookalike_keys(full_name, ""), job.batch_id if status in _IN_BATCH else None,
                 f"{job.programme_id:05d}{index:06d}" if registered else "",
                 registered_on.isoformat() if registered_on else None,
                 paid_until.isoformat() if paid_until else None,

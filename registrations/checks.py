@@ -4,7 +4,9 @@ the village review page and the nominee page all read these.
 - NIK result: the NIK checked again against the birth date and sex on the form (nik.check_nik);
 - warnings the village officer confirmed when saving (Nominee.confirmed_warnings);
 - other nominations of the same NIK (any status, any programme, by the keyed hash);
-- age at the coverage start, and whether the person reaches the upper age limit within a year.
+- age at the coverage start, and whether the person reaches the upper age limit within a year;
+- other active nominations that may be the same person under another NIK ("mungkin orang yang
+  sama": the rule is lookalikes.py's), named only inside the reader's region scope.
 """
 
 from __future__ import annotations
@@ -15,7 +17,11 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, TextChoices
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import RegionScope
+
+from . import lookalikes
 from .enums import NomineeStatus
+from .lookalikes import Lookalike
 from .models import Nominee, Programme
 from .nik import age_on, check_nik
 
@@ -35,6 +41,7 @@ class ReviewFlag(TextChoices):
     NIK_WARNING = "nik", _("NIK tidak cocok (peringatan dikonfirmasi desa)")
     AGE_LIMIT = "age", _("Mencapai batas usia dalam 12 bulan")
     OTHER_NOMINATION = "other_nomination", _("NIK pernah/sedang diusulkan di tempat lain")
+    LOOKALIKE = "lookalike", _("Mungkin orang yang sama (nama dan tanggal lahir sama, NIK beda)")
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -64,6 +71,8 @@ def flag_filter(flag: str, programme: Programme) -> Q:
         return Q(birth_date__lte=age_limit_born_before(programme))
     if flag == ReviewFlag.OTHER_NOMINATION:
         return Q(other_nomination_exists())
+    if flag == ReviewFlag.LOOKALIKE:
+        return lookalikes.lookalike_filter()
     raise ValueError(flag)
 
 
@@ -85,21 +94,32 @@ class NomineeChecks:
     other_nominations: list[OtherNomination] = field(default_factory=list)
     age_at_start: int = 0
     near_age_limit: bool = False
+    lookalikes: list[Lookalike] = field(default_factory=list)
 
     @property
     def has_warnings(self) -> bool:
-        return not self.nik_ok or bool(self.confirmed_warnings or self.other_nominations or self.near_age_limit)
+        return not self.nik_ok or bool(self.confirmed_warnings or self.other_nominations or self.near_age_limit
+                                       or self.lookalikes)
 
 
-def review_checks(programme: Programme, nominees: list[Nominee]) -> dict[int, NomineeChecks]:
+def review_checks(programme: Programme, nominees: list[Nominee], *,
+                  scope: RegionScope | None = None) -> dict[int, NomineeChecks]:
     """The checks for a page of nominees of one programme, keyed by pk. One query (the other
-    nominations of all their NIKs), whatever the number of rows; NIKs are decrypted in memory."""
+    nominations of all their NIKs, and the active nominations that look like them), whatever the
+    number of rows; NIKs are decrypted in memory. `scope` is the reader's (accounts.scope.
+    region_scope): a lookalike outside it is only said to exist (None: none is named)."""
     hashes = {n.nik_hash for n in nominees}
     others: dict[str, list[Nominee]] = {}
-    rows = (Nominee.objects.filter(nik_hash__in=hashes).select_related("village", "programme")
-            .only("pk", "nik_hash", "status", "village__name", "programme__name", "programme__stage"))
+    rows = (Nominee.objects.filter(Q(nik_hash__in=hashes) | lookalikes.candidates_filter(nominees))
+            .select_related("village__subdistrict__regency", "programme")
+            .only("pk", "nik_hash", "status", "full_name", "name_key", "birth_date", "mother_name_hash",
+                  "village__name", "village__subdistrict__regency__province_id", "programme__name",
+                  "programme__stage"))
+    candidates = []
     for other in rows:
         others.setdefault(other.nik_hash, []).append(other)
+        candidates.append(lookalikes.candidate_from(other))
+    alike = lookalikes.lookalikes_among(nominees, candidates, scope=scope)
     born_before = age_limit_born_before(programme)
     result = {}
     for nominee in nominees:
@@ -114,5 +134,6 @@ def review_checks(programme: Programme, nominees: list[Nominee]) -> dict[int, No
             ],
             age_at_start=age_on(nominee.birth_date, programme.coverage_start),
             near_age_limit=nominee.birth_date <= born_before,
+            lookalikes=alike.get(nominee.pk, []),
         )
     return result

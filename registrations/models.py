@@ -188,6 +188,10 @@ class Nominee(models.Model):
                                    default=DataSource.VILLAGE)
     decile = models.PositiveSmallIntegerField(_("desil"), null=True, blank=True)
     mother_maiden_name = EncryptedTextField(_("nama ibu kandung"), blank=True)
+    # The possible-duplicate check (lookalikes.py): the normalised name, and the keyed hash of the
+    # normalised mother's name ("" when not given); both written through lookalikes.lookalike_keys.
+    name_key = models.CharField(max_length=120, blank=True, default="", editable=False)
+    mother_name_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     # BPJS's answer: the membership number (KPJ, text: leading zeros matter), the membership date
     # and the date premiums are paid up to ("masa iur s.d."; after it, three unpaid months lapse it).
     export_batch = models.ForeignKey("bpjs.ExportBatch", null=True, blank=True, on_delete=models.PROTECT,
@@ -201,7 +205,8 @@ class Nominee(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["nik", "kk", "mother_maiden_name", "nik_hash"])
+    history = HistoricalRecords(excluded_fields=["nik", "kk", "mother_maiden_name", "nik_hash", "name_key",
+                                                 "mother_name_hash"])
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -225,6 +230,9 @@ class Nominee(models.Model):
             models.Index(fields=["programme", "village", "status", "registered_on"], name="nominee_coverage_count"),
             # Exact NIK search by staff, and the duplicate check's lookup of inactive history.
             models.Index(fields=["nik_hash"], name="nominee_nik_hash"),
+            # "Mungkin orang yang sama" (lookalikes.py): the review pages, the queue's filter and the
+            # import's preview look up other nominations by normalised name and birth date.
+            models.Index(fields=["name_key", "birth_date"], name="nominee_lookalike"),
         ]
 
     def __str__(self) -> str:

@@ -25,6 +25,7 @@ from .crypto import encrypt_many
 from .enums import ACTIVE_STATES, EDITABLE_STATES, INACTIVE_STATES, QuotaRule
 from .enums import NomineeStatus as S
 from .identifiers import mask_identifier
+from .lookalikes import lookalike_keys
 from .models import Nominee, NomineeEvent, Programme, VillageQuota, VillageSubmission
 from .permissions import (
     can_edit_nominee,
@@ -146,6 +147,7 @@ def nominee_create(*, programme: Programme, village: Village, created_by, nik: s
                 kk=kk, kk_masked=mask_identifier(kk), phone=phone, confirmed_warnings=confirmed_warnings or [],
                 replaces=replaces, consent_at=now, consent_by=created_by, created_by=created_by, **fields,
             )
+            nominee.name_key, nominee.mother_name_hash = lookalike_keys(nominee.full_name, nominee.mother_maiden_name)
             nominee._history_user = created_by
             nominee.save()
             NomineeEvent.objects.create(nominee=nominee, actor=created_by, from_status="", to_status=S.DRAFT,
@@ -163,7 +165,8 @@ _IMPORT_COLUMNS = [
     "programme_id", "village_id", "status", "status_reason", "nik", "nik_hash", "nik_masked", "kk", "kk_masked",
     "full_name", "birth_place", "birth_date", "sex", "address", "rt", "rw", "postal_code", "phone", "email",
     "occupation_id", "monthly_income", "data_source", "decile", "mother_maiden_name", "kpj_number",
-    "confirmed_warnings", "consent_at", "consent_by_id", "created_by_id", "created_at", "updated_at",
+    "name_key", "mother_name_hash", "confirmed_warnings", "consent_at", "consent_by_id", "created_by_id", "created_at",
+    "updated_at",
 ]
 
 
@@ -232,7 +235,8 @@ def _lock_quotas(programme: Programme, village_ids) -> None:
 
 def _import_values(programme: Programme, created_by, rows: Sequence[tuple[Village, dict]], now) -> Iterator[tuple]:
     """Each row's values in _IMPORT_COLUMNS order: NIK, KK and mother's maiden name encrypted
-    (all of them at once, crypto.encrypt_many), their masks, the fixed columns of a new draft."""
+    (all of them at once, crypto.encrypt_many), their masks, the name key and mother's-name hash
+    (lookalikes.lookalike_keys), the fixed columns of a new draft."""
     count = len(rows)
     tokens = encrypt_many([kwargs["nik"] for _, kwargs in rows] + [kwargs["kk"] for _, kwargs in rows]
                           + [kwargs["mother_maiden_name"] or "" for _, kwargs in rows])
@@ -245,8 +249,10 @@ def _import_values(programme: Programme, created_by, rows: Sequence[tuple[Villag
         codes = tuple(kwargs["confirmed_warnings"])
         if codes not in warnings_json:
             warnings_json[codes] = json.dumps(list(codes))
+        name_key, mother_name_hash = lookalike_keys(kwargs["full_name"], kwargs["mother_maiden_name"] or "")
         yield ordered({
-            **kwargs, **fixed, "village_id": village.pk, "nik": tokens[index], "nik_masked": mask_identifier(kwargs["nik"]),
+            **kwargs, **fixed, "village_id": village.pk, "name_key": name_key, "mother_name_hash": mother_name_hash,
+            "nik": tokens[index], "nik_masked": mask_identifier(kwargs["nik"]),
             "kk": tokens[count + index], "kk_masked": mask_identifier(kwargs["kk"]),
             "mother_maiden_name": tokens[2 * count + index], "confirmed_warnings": warnings_json[codes],
         })
@@ -322,6 +328,7 @@ def nominee_update(*, nominee: Nominee, changed_by, nik: str, nik_hash: str, kk:
     nominee.confirmed_warnings = confirmed_warnings or []
     for name, value in fields.items():
         setattr(nominee, name, value)
+    nominee.name_key, nominee.mother_name_hash = lookalike_keys(nominee.full_name, nominee.mother_maiden_name)
     nominee._history_user = changed_by
     try:
         with transaction.atomic():

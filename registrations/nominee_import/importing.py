@@ -34,6 +34,7 @@ from django.core.exceptions import PermissionDenied
 from registrations import services
 from registrations.enums import DataSource
 from registrations.identifiers import masked_typed_nik
+from registrations.lookalikes import LookalikeRow, lookalike_keys, lookalike_places, lookalike_warning
 from registrations.models import OccupationCategory, Programme
 from registrations.nik import strip_separators
 from registrations.permissions import can_edit_village_list, can_import_nominees
@@ -163,15 +164,21 @@ def import_preview(*, programme: Programme, village: Village | None = None, cont
         fill = fill_row(row, choices, names) if choices is not None else None
         checked.append((row, fill, checker.check(fill.values if fill is not None else row.values)))
     active = active_nominations(check.nik_hash for _, _, check in checked if check.nik_hash)
+    alike = _lookalikes([check for _, _, check in checked])
     outcomes = []
-    for row, fill, check in checked:
+    for (row, fill, check), others in zip(checked, alike, strict=True):
         target, village_problem = villages.place(row.values.get(excel.VILLAGE_FIELD, ""))
         other = active.get(check.nik_hash) if check.nik_hash else None
         if other is not None:
             check.errors["nik"] = [duplicate_text(other, village_id=target.pk if target else None,
                                                   regency_id=programme.regency_id)]
-        outcomes.append(_outcome(row, check, sheet=sheet, categories=categories, village=target,
-                                 village_problem=village_problem, fill=fill))
+        outcome = _outcome(row, check, sheet=sheet, categories=categories, village=target,
+                           village_problem=village_problem, fill=fill)
+        if others and outcome.status != ERROR:
+            outcome.warnings.append(Problem(_ROW_COLUMN, lookalike_warning(
+                others, village_id=target.pk if target else None, regency_id=programme.regency_id)))
+            outcome.status = WARNING
+        outcomes.append(outcome)
     _flag_repeated_niks(outcomes)
     return ImportReport(kind=sheet.kind, rows=outcomes, layout=sheet.layout, columns=sheet.columns,
                         choosing=choices is not None, occupations=categories)
@@ -304,6 +311,22 @@ def _outcome(row: excel.SheetRow, check: RowCheck, *, sheet: excel.SheetData, ca
         outcome.status = WARNING if outcome.warnings else OK
         outcome.service_kwargs = check.service_kwargs()
     return outcome
+
+
+def _lookalikes(checks: list[RowCheck]) -> list[list]:
+    """Per row, the active nominations that may be the same person under another NIK
+    (registrations.lookalikes): one query for the whole file. Rows without a sound NIK, name or
+    birth date are not asked. (Two rows of one file alike each other are not compared: the file
+    is checked against what is saved.)"""
+    rows = []
+    for check in checks:
+        name, birth_date = check.cleaned.get("full_name"), check.cleaned.get("birth_date")
+        if check.nik_hash and name and birth_date:
+            key, mother = lookalike_keys(name, check.cleaned.get("mother_maiden_name") or "")
+            rows.append(LookalikeRow(check.nik_hash, key, birth_date, mother))
+        else:
+            rows.append(LookalikeRow("", "", None, ""))
+    return lookalike_places(rows)
 
 
 def _source_name(sheet: excel.SheetData) -> str:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from accounts.permissions import can_manage_regency
+from accounts.scope import region_scope
 from accounts.selectors import approval_shortfall
 from common.access_log import reveal_record
 from common.formatting import format_rupiah
@@ -123,7 +124,8 @@ def _page(request, nominee: Nominee, *, decision_form=None, end_form=None):
         # The village review page's checks include reads `row.checks`.
         "approval_blocked": blocked,
         "can_manage_regency": can_manage_regency(user, regency),
-        "checks_row": {"checks": review_checks(nominee.programme, [nominee])[nominee.pk]} if is_staff else None,
+        "checks_row": {"checks": review_checks(nominee.programme, [nominee], scope=region_scope(user))[nominee.pk]}
+        if is_staff else None,
         "replaces": nominee.replaces,
         "replaced_by": getattr(nominee, "replaced_by", None),
         "timeline": nominee_timeline(nominee, full_identifiers=full_identifiers),

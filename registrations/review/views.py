@@ -104,7 +104,7 @@ def _decision_form(user, programme):
 
 
 def _rows(user, programme, nominees) -> list[dict]:
-    checks = review_checks(programme, nominees)
+    checks = review_checks(programme, nominees, scope=region_scope(user))
     full = identifiers_visible(user)
     return [{"nominee": n, "nik": shown_nik(n, full=full), "checks": checks[n.pk]} for n in nominees]
 

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from demo import scale
 from registrations.enums import NomineeStatus as S
 from registrations.enums import QuotaRule
+from registrations.lookalikes import name_key
 from registrations.models import Nominee, NomineeEvent, Programme, VillageSubmission
 from registrations.nik import age_on, check_kk, check_nik
 from reports.models import CoverageTarget, OfficialFigure
@@ -43,6 +44,7 @@ def test_every_nominee_passes_the_projects_own_checks(seluma, monkeypatch):
         assert programme.min_age <= age_on(nominee.birth_date, TODAY) < programme.max_age_exclusive
         assert nominee.nik_masked == "*" * 12 + nominee.nik[12:]
         assert len(nominee.full_name.split()) >= 2
+        assert (nominee.name_key, nominee.mother_name_hash) == (name_key(nominee.full_name), "")  # lookalikes
 
 
 @pytest.mark.django_db(transaction=True)

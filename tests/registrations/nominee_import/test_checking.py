@@ -215,9 +215,10 @@ def test_preview_and_apply_cost_the_same_queries_for_3_or_30_rows(programme, niu
     rows = [_sheet_row(BASE, nik=f"17050115059{i:05d}", village_code="17.05.01.2002") for i in range(1, count + 1)]
     content = workbook_bytes(rows)
 
-    # preview: categories, villages, active NIKs; apply: + its preview, the scope, the quota lock,
+    # preview: categories, villages, active NIKs, possible duplicates under another NIK (lookalikes);
+    # apply: + its preview, the scope, the quota lock,
     # overrides, places taken, savepoints, the sort's work_mem, the temporary table, COPY, the insert, the drop.
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         imports.import_preview(content=content, programme=programme)
     with django_assert_max_num_queries(16):
         report = imports.import_apply(content=content, programme=programme, created_by=regency_admin)

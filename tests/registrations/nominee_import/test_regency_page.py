@@ -342,6 +342,7 @@ def test_the_inline_preview_costs_the_same_queries_whatever_its_rows(count, clie
 
 
 # The session, the user, the region scope, the programme with its regency; the check: the active
-# occupations, the regency's villages, the NIKs already active (one query for the file); the
-# session saved (savepoint, UPDATE, release).
-QUERIES_OF_AN_INLINE_UPLOAD = 10
+# occupations, the regency's villages, the NIKs already active (one query for the file), the
+# possible duplicates under another NIK (one query for the file); the session saved (savepoint,
+# UPDATE, release).
+QUERIES_OF_AN_INLINE_UPLOAD = 11
