@@ -45,7 +45,7 @@ def fill_lookalike_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("registrations", "0011_notice_text_longer"),
+        ("registrations", "0012_programme_continuation"),
     ]
 
     operations = [
