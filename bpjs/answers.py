@@ -33,7 +33,7 @@ from django.conf import settings
 from common import workbooks
 from common.formatting import format_date, format_number
 from registrations import workflow
-from registrations.enums import NomineeStatus
+from registrations.enums import MEMBER_STATES, NomineeStatus
 from registrations.identifiers import masked_typed_nik
 from registrations.models import Nominee
 from registrations.nik import nik_search_hash, normalise_nik, strip_separators
@@ -441,7 +441,7 @@ def _classify(row: AnswerRow, nominee: Nominee | None) -> None:
             row.message = (f"{nominee.full_name} akan dicatat ditolak BPJS. Alasan yang dikirim ke desa: "
                            f"{row.refusal_reason}")
     elif row.action == REGISTER and nominee.kpj_number == row.kpj_number and nominee.status in (
-            S.REGISTERED, S.ACTIVE, S.LAPSED, S.ENDED):
+            *MEMBER_STATES, S.ENDED):
         row.outcome = ALREADY_REGISTERED
         row.message = f"{nominee.full_name} sudah terdaftar dengan KPJ {row.kpj_number}; tidak diubah."
     else:

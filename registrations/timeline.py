@@ -72,7 +72,8 @@ _TITLES = {
     S.REGISTERED: "Terdaftar di BPJS",
     S.REFUSED_BY_BPJS: "Ditolak BPJS",
     S.ACTIVE: "Aktif",
-    S.LAPSED: "Menunggak iuran",
+    S.ARREARS: "Menunggak iuran",
+    S.LAPSED: "Tidak aktif: lewat masa tenggang iuran",
     S.ENDED: "Kepesertaan dihentikan",
 }
 _TITLES_FROM = {
@@ -80,6 +81,7 @@ _TITLES_FROM = {
     (S.APPROVED, S.SUBMITTED): "Dibuka kembali",
     (S.REJECTED, S.SUBMITTED): "Dibuka kembali",
     (S.LAPSED, S.ACTIVE): "Aktif kembali",
+    (S.ARREARS, S.ACTIVE): "Aktif kembali: iuran dibayar",
 }
 
 # Written by every workflow save: those records are the events.
