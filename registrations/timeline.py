@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils import timezone
 
+from accounts.system import is_system_account
 from common.formatting import format_date, format_datetime, format_phone, format_rupiah
 
 from .checks import WARNING_LABELS
@@ -104,7 +105,9 @@ def _name(user) -> str:
 
 
 def _role(user) -> str:
-    return str(user.get_role_display()) if user is not None else ""
+    if user is None or is_system_account(user):  # the daily update: no person, no role
+        return ""
+    return str(user.get_role_display())
 
 
 def nominee_timeline(nominee: Nominee, *, full_identifiers: bool = True) -> list[TimelineEntry]:

@@ -106,6 +106,7 @@ def test_demo_decisions_are_made_by_the_demo_user_whose_job_it_is(db):
         "registered": {"bpjs.seluma"},
         "refused_by_bpjs": {"bpjs.seluma"},
         "active": {"bpjs.seluma"},
+        "arrears": {"sistem-otomatis"},  # the daily membership update: Supriyadi's paid period ended
         "lapsed": {"bpjs.seluma"},
         "ended": {"admin.seluma"},
     }
