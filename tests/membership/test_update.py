@@ -183,3 +183,17 @@ def test_a_member_whose_paid_period_ended_drops_out_of_the_dashboards_figure(log
     assert (after.covered, after.active, after.registered) == (38_453, 3, 5)  # two in arrears, still members
     page = " ".join(login(viewer).get(reverse("reports:regency-detail", args=[seluma.pk])).content.decode().split())
     assert "<dt>Peserta aktif tercakup</dt><dd>38.453</dd>" in page
+
+
+def test_the_system_account_sees_every_regency_but_cannot_log_in(db):
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+
+    from accounts.scope import region_scope
+    from accounts.system import system_account
+
+    account = system_account()
+
+    assert region_scope(account).everything and not account.has_usable_password()
+    assert authenticate(RequestFactory().post("/masuk/"), username=SYSTEM_USERNAME, password="") is None
+    assert system_account().pk == account.pk  # made once
