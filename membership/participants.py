@@ -20,7 +20,8 @@ The file is read by common.workbooks.read_table (the archive checks against bomb
 and its cells by bpjs.answers' readers (numeric NIK and KPJ cells, dates as Excel or people write
 them), as the answer file is. The status moves go through registrations.workflow
 (nominees_follow_payment: bulk writes, event rows by the importer, one coverage recompute); a
-paid-up date extended without a status change is one bulk UPDATE. Who: the BPJS officer and the
+paid-up date extended without a status change is one bulk UPDATE with its history rows
+(workflow.nominees_paid_until_record). Who: the BPJS officer and the
 office (bpjs.permissions.can_import_bpjs_results), as for the answer file.
 """
 
@@ -37,7 +38,6 @@ from django.db import transaction
 from bpjs import answers
 from bpjs.permissions import can_import_bpjs_results
 from common import workbooks
-from common.database import update_rows
 from common.formatting import format_date, format_number
 from registrations import workflow
 from registrations.enums import MEMBER_STATES
@@ -314,10 +314,12 @@ def participants_apply(*, content: bytes, regency, actor, on: dt.date) -> Partic
                           "perbaiki barisnya lalu unggah lagi.")
     changing = [row for row in report.rows if row.outcome in CHANGING]
     with transaction.atomic():
-        dated = [Nominee(pk=row.nominee_pk, paid_until=row.paid_until) for row in changing]
-        update_rows(Nominee, dated, ["paid_until"])
+        workflow.nominees_paid_until_record(
+            paid_until={row.nominee_pk: row.paid_until for row in changing if row.to_status == row.from_status},
+            actor=actor)
         moves = [workflow.payment_move(nominee_pk=row.nominee_pk, to_status=row.to_status, seen_status=row.from_status,
-                                       reason=_reason(row, on=on)) for row in changing if row.to_status != row.from_status]
+                                       reason=_reason(row, on=on), fields={"paid_until": row.paid_until})
+                 for row in changing if row.to_status != row.from_status]
         result = workflow.nominees_follow_payment(moves=moves, actor=actor)
         refused = dict(result.refused)
         for row in changing:

@@ -670,3 +670,16 @@ def nominees_follow_payment(*, moves: Iterable[Move], actor) -> BulkResult:
             result.refused += chunk.refused
             result.summaries += chunk.summaries
     return result
+
+
+def nominees_paid_until_record(*, paid_until: dict[int, object], actor) -> None:
+    """BPJS's new "masa iur s.d." for members whose status stays as it is (a move carries its date
+    in `payment_move`'s fields instead): not a status change, so no event row, but the history
+    rows say who recorded it. One UPDATE and one history INSERT per BULK_SIZE members."""
+    at = timezone.now()
+    rows = [Nominee(pk=pk, paid_until=day, updated_at=at) for pk, day in sorted(paid_until.items())]
+    with transaction.atomic():
+        for start in range(0, len(rows), BULK_SIZE):
+            batch = rows[start:start + BULK_SIZE]
+            update_rows(Nominee, batch, ["paid_until", "updated_at"])
+            _history_rows_insert([nominee.pk for nominee in batch], actor=actor, at=at)

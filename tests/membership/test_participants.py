@@ -263,3 +263,45 @@ def test_command_refuses_a_malformed_file(people, seluma, bpjs_officer, tmp_path
 
     with pytest.raises(CommandError, match="Berkas ditolak"):
         call_command("import_bpjs_participants", str(path), "--regency", "17.05", "--as", bpjs_officer.username)
+
+
+def test_a_paid_up_date_extended_without_a_move_is_in_the_members_history(people, seluma, bpjs_officer):
+    content = participant_file([row(people, 3, "aktif", "14-03-2027")])  # active, paid further
+
+    report = participants.participants_apply(content=content, regency=seluma, actor=bpjs_officer, on=ON)
+
+    member = Nominee.objects.get(pk=people[3][0].pk)
+    assert (report.rows[0].outcome, member.status, member.paid_until) == ("paid", S.ACTIVE, dt.date(2027, 3, 14))
+    assert (member.history.latest().history_user, member.events.count()) == (bpjs_officer, 0)
+
+
+def _apply_queries(content, seluma, actor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+
+    actor = User.objects.get(pk=actor.pk)  # as a request has it: its regions not read yet
+    with CaptureQueriesContext(connection) as queries:
+        participants.participants_apply(content=content, regency=seluma, actor=actor, on=ON)
+    return len(queries)
+
+
+def test_the_import_costs_the_same_queries_for_one_member_or_three(people, seluma, bpjs_officer, members):
+    more = members(4, S.ARREARS, dt.date(2026, 6, 14))
+    from registrations.nik import nik_search_hash
+
+    rows = []
+    for index, member in enumerate(more):
+        nik = f"17050101019{index + 50:05d}"
+        Nominee.objects.filter(pk=member.pk).update(nik_hash=nik_search_hash(nik), kpj_number=f"0007700000{index}")
+        rows.append([f"0007700000{index}", nik, "Peserta", "aktif", "14-12-2026"])
+    # One member paid again and one with a later date only; then three paid again, one moved by
+    # its date passing, one with a later date only. The file's reads (its members, those it leaves
+    # out, the grace period), the regions of the officer, the date UPDATE and its history rows,
+    # and the bulk move: the same statements whatever the rows.
+    one = _apply_queries(participant_file([rows[0], row(people, 3, "aktif", "14-01-2027")]), seluma, bpjs_officer)
+    three = _apply_queries(participant_file([*rows[1:], row(people, 3, "aktif", "14-02-2027"),
+                                             row(people, 0, "aktif", "14-06-2026")]), seluma, bpjs_officer)
+
+    assert one == three
