@@ -197,3 +197,13 @@ def test_the_system_account_sees_every_regency_but_cannot_log_in(db):
     assert region_scope(account).everything and not account.has_usable_password()
     assert authenticate(RequestFactory().post("/masuk/"), username=SYSTEM_USERNAME, password="") is None
     assert system_account().pk == account.pk  # made once
+
+
+def test_the_beat_task_updates_as_of_today(members, monkeypatch):
+    from membership import rules, tasks
+
+    monkeypatch.setattr(rules, "membership_today", lambda: dt.date(2026, 7, 20))
+    members(2, S.ACTIVE, PAID_UNTIL)
+
+    assert tasks.update_memberships() == {"on": "2026-07-20", "moved": {S.ARREARS: 2}, "refused": 0}
+    assert tasks.update_memberships()["moved"] == {}  # the same day again: nothing
