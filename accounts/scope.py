@@ -14,6 +14,8 @@ from django.http import Http404
 
 from villages.models import Province, Regency, Subdistrict, Village
 
+from .system import is_system_account
+
 
 @dataclass(frozen=True)
 class RegionScope:
@@ -58,7 +60,7 @@ def region_scope(user) -> RegionScope:
     cached = getattr(user, "_region_scope", None)
     if cached is not None:
         return cached
-    if user.is_system_admin:
+    if user.is_system_admin or is_system_account(user):
         scope = RegionScope(everything=True)
     else:
         rows = list(user.region_assignments.values_list("province_id", "regency_id", "village_id"))

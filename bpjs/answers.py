@@ -33,7 +33,7 @@ from django.conf import settings
 from common import workbooks
 from common.formatting import format_date, format_number
 from registrations import workflow
-from registrations.enums import NomineeStatus
+from registrations.enums import MEMBER_STATES, NomineeStatus
 from registrations.identifiers import masked_typed_nik
 from registrations.models import Nominee
 from registrations.nik import nik_search_hash, normalise_nik, strip_separators
@@ -240,45 +240,10 @@ def read_rows(content: bytes, *, first: int | None = None) -> list[tuple[int, di
     stops after BLANK_RUN blank rows in a row, or after the `first` data rows when given (the
     upload's quick look at a file large enough for a job). Raises workbooks.WorkbookError when the
     file is not an .xlsx, too large (bytes, archive, rows), or lacks a required column."""
-    max_rows = settings.BPJS_ANSWER_MAX_ROWS
-    with workbooks.opened_workbook(content, max_bytes=MAX_BYTES) as workbook:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # a declared A1:XFD1048576 would pad every row to 16,384 cells
-        columns: dict[int, str] = {}
-        rows: list[tuple[int, dict]] = []
-        blank_run = 0
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if not columns:
-                if number > _HEADER_ROWS:
-                    break
-                found = workbooks.map_header(values, FIELDS_BY_HEADER)
-                if "nik" in found.values():
-                    columns = found
-                    missing = [COLUMNS[name] for name in REQUIRED if name not in columns.values()]
-                    if missing:
-                        raise workbooks.WorkbookError(
-                            f"Kolom {', '.join(missing)} tidak ditemukan di baris judul. Berkas jawaban BPJS "
-                            f"harus berkolom: {' · '.join(COLUMNS.values())}.")
-                continue
-            if not any(workbooks.filled(value) for value in values):
-                blank_run += 1
-                if blank_run > BLANK_RUN:
-                    break
-                continue
-            blank_run = 0
-            if len(rows) == first:
-                break
-            if len(rows) >= max_rows:
-                raise workbooks.WorkbookError(
-                    f"Berkas berisi lebih dari {format_number(max_rows)} baris data. Bagi menjadi beberapa berkas.")
-            rows.append((number, {name: values[index] if index < len(values) else None
-                                  for index, name in columns.items()}))
-    if not columns:
-        raise workbooks.WorkbookError(f"Baris judul tidak ditemukan: lembar pertama harus berkolom "
-                                 f"{' · '.join(COLUMNS.values())}.")
-    if not rows:
-        raise workbooks.WorkbookError("Berkas tidak berisi baris data di bawah baris judul.")
-    return rows
+    return workbooks.read_table(content, max_bytes=MAX_BYTES, max_rows=settings.BPJS_ANSWER_MAX_ROWS,
+                                fields_by_header=FIELDS_BY_HEADER, labels=COLUMNS, required=REQUIRED, key="nik",
+                                what="Berkas jawaban BPJS", first=first, header_rows=_HEADER_ROWS,
+                                blank_run=BLANK_RUN)
 
 
 def _is_number(value) -> bool:
@@ -293,23 +258,52 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
+def read_nik_cell(raw) -> tuple[str, str]:
+    """(the NIK, "") from a cell of a BPJS file, or ("", why it cannot be read): a number cell has
+    lost its 16th digit, an empty cell, not 16 digits. The answer and participant files share it."""
+    if _is_number(raw):
+        return "", numeric_identifier_message("nik")
+    typed = strip_separators(_text(raw))
+    if not typed:
+        return "", "NIK kosong."
+    if (nik := normalise_nik(typed)) is None:
+        return "", f"NIK harus 16 angka (terbaca {len(typed)} karakter)."
+    return nik, ""
+
+
+def read_kpj_cell(raw) -> tuple[str, str]:
+    """(the KPJ number as text, "" or why it cannot be trusted) from a cell of a BPJS file; an empty
+    cell gives ("", ""): whether it may be empty is the caller's rule."""
+    if _is_number(raw):
+        # A number cell has dropped the KPJ's leading zeros (and past 15 digits, its last ones).
+        return "", (f"{_KPJ_HEADER} tersimpan sebagai angka, sehingga angka 0 di depan bisa hilang dan nomornya "
+                    f"tidak bisa dipercaya. Format kolom {_KPJ_HEADER} sebagai Teks, lalu ketik ulang nomornya dari "
+                    f"data BPJS.")
+    kpj_number = strip_separators(_text(raw))
+    if kpj_number and not kpj_number.isdigit():
+        return kpj_number, f"{_KPJ_HEADER} \"{kpj_number}\" harus berupa angka."
+    if len(kpj_number) > Nominee._meta.get_field("kpj_number").max_length:
+        return kpj_number, f"{_KPJ_HEADER} terlalu panjang ({len(kpj_number)} angka)."
+    return kpj_number, ""
+
+
+def read_date_cell(raw, *, label: str) -> tuple[dt.date | None, str]:
+    """(the date or None for an empty cell, "" or why it is not a date) from a cell of a BPJS file."""
+    if not workbooks.filled(raw):
+        return None, ""
+    day = workbooks.cell_date(raw)
+    return day, ("" if day is not None else f"{label} \"{_text(raw)}\" bukan tanggal (tulis HH-BB-TTTT).")
+
+
 def _parse(number: int, values: dict) -> AnswerRow:
     """The row as read, MALFORMED with every problem found, or (provisionally) MATCHED."""
     row = AnswerRow(row=number, outcome=MATCHED, message="", full_name=_text(values.get("full_name")),
                     remarks=_text(values.get("remarks")))
     problems: list[str] = []
 
-    raw_nik = values.get("nik")
-    if _is_number(raw_nik):
-        problems.append(numeric_identifier_message("nik"))
-    else:
-        typed = strip_separators(_text(raw_nik))
-        if not typed:
-            problems.append("NIK kosong.")
-        elif (nik := normalise_nik(typed)) is None:
-            problems.append(f"NIK harus 16 angka (terbaca {len(typed)} karakter).")
-        else:
-            row.nik = nik
+    row.nik, problem = read_nik_cell(values.get("nik"))
+    if problem:
+        problems.append(problem)
 
     status = _text(values.get("bpjs_status")).lower()
     row.action = _STATUS_WORDS.get(status, "")
@@ -317,33 +311,20 @@ def _parse(number: int, values: dict) -> AnswerRow:
         problems.append(f"Status \"{_text(values.get('bpjs_status'))}\" tidak dikenal: isi aktif atau ditolak."
                         if status else "Status kosong: isi aktif atau ditolak.")
 
-    raw_kpj = values.get("kpj_number")
-    if _is_number(raw_kpj):
-        # A number cell has dropped the KPJ's leading zeros (and past 15 digits, its last ones).
-        problems.append(f"{_KPJ_HEADER} tersimpan sebagai angka, sehingga angka 0 di depan bisa hilang dan "
-                        f"nomornya tidak bisa dipercaya. Format kolom {_KPJ_HEADER} sebagai Teks, lalu ketik ulang "
-                        f"nomornya dari data BPJS.")
-    else:
-        row.kpj_number = strip_separators(_text(raw_kpj))
-        if row.kpj_number and not row.kpj_number.isdigit():
-            problems.append(f"{_KPJ_HEADER} \"{row.kpj_number}\" harus berupa angka.")
-        elif len(row.kpj_number) > Nominee._meta.get_field("kpj_number").max_length:
-            problems.append(f"{_KPJ_HEADER} terlalu panjang ({len(row.kpj_number)} angka).")
-        elif row.action == REGISTER and not row.kpj_number:
-            problems.append(f"{_KPJ_HEADER} kosong, padahal status aktif.")
+    row.kpj_number, problem = read_kpj_cell(values.get("kpj_number"))
+    if problem:
+        problems.append(problem)
+    elif row.action == REGISTER and not row.kpj_number:
+        problems.append(f"{_KPJ_HEADER} kosong, padahal status aktif.")
 
-    raw_date = values.get("registered_on")
-    if workbooks.filled(raw_date):
-        row.registered_on = workbooks.cell_date(raw_date)
-        if row.registered_on is None:
-            problems.append(f"Tanggal kepesertaan \"{_text(raw_date)}\" bukan tanggal (tulis HH-BB-TTTT).")
-    elif row.action == REGISTER:
+    row.registered_on, problem = read_date_cell(values.get("registered_on"), label="Tanggal kepesertaan")
+    if problem:
+        problems.append(problem)
+    elif row.action == REGISTER and not workbooks.filled(values.get("registered_on")):
         problems.append("Tanggal kepesertaan kosong, padahal status aktif.")
-    raw_paid = values.get("paid_until")
-    if workbooks.filled(raw_paid):
-        row.paid_until = workbooks.cell_date(raw_paid)
-        if row.paid_until is None:
-            problems.append(f"Masa iur s.d. \"{_text(raw_paid)}\" bukan tanggal (tulis HH-BB-TTTT).")
+    row.paid_until, problem = read_date_cell(values.get("paid_until"), label="Masa iur s.d.")
+    if problem:
+        problems.append(problem)
     if row.action == REGISTER and (problem := workflow.paid_until_problem(registered_on=row.registered_on,
                                                                          paid_until=row.paid_until)):
         problems.append(problem)
@@ -441,7 +422,7 @@ def _classify(row: AnswerRow, nominee: Nominee | None) -> None:
             row.message = (f"{nominee.full_name} akan dicatat ditolak BPJS. Alasan yang dikirim ke desa: "
                            f"{row.refusal_reason}")
     elif row.action == REGISTER and nominee.kpj_number == row.kpj_number and nominee.status in (
-            S.REGISTERED, S.ACTIVE, S.LAPSED, S.ENDED):
+            *MEMBER_STATES, S.ENDED):
         row.outcome = ALREADY_REGISTERED
         row.message = f"{nominee.full_name} sudah terdaftar dengan KPJ {row.kpj_number}; tidak diubah."
     else:

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from accounts.scope import regencies_for_user
 from common.models import Job
-from registrations.enums import NomineeStatus
+from registrations.enums import MEMBER_STATES, NomineeStatus
 from registrations.identifiers import identifiers_visible, shown_identifier_fields
 from registrations.models import Nominee, Programme
 from villages.models import Village
@@ -23,7 +23,7 @@ BATCH_ORDER = ("village__subdistrict__code", "village__code", "full_name", "pk")
 # page and the API) sum up. Ended memberships count as registered: BPJS did take them.
 BATCH_STATUS_GROUPS = {
     "waiting": (NomineeStatus.SENT_TO_BPJS,),
-    "registered": (NomineeStatus.REGISTERED, NomineeStatus.ACTIVE, NomineeStatus.LAPSED, NomineeStatus.ENDED),
+    "registered": (*sorted(MEMBER_STATES), NomineeStatus.ENDED),
     "refused": (NomineeStatus.REFUSED_BY_BPJS,),
 }
 

@@ -35,7 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from python_calamine import CalamineError, CalamineWorkbook
 
-from .formatting import format_megabytes
+from .formatting import format_megabytes, format_number
 
 logger = logging.getLogger(__name__)
 
@@ -284,3 +284,52 @@ def cell_date(value) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+def read_table(content: bytes, *, max_bytes: int, max_rows: int, fields_by_header: dict[str, str],
+               labels: dict[str, str], required: Sequence[str], key: str, what: str,
+               first: int | None = None, header_rows: int = 10, blank_run: int = 1000) -> list[tuple[int, dict]]:
+    """(row number, {field: raw cell value}) for each non-blank row under the header of the first
+    sheet, read as a stream (openpyxl read-only): the header is the first of the top `header_rows`
+    rows naming the `key` field (a title above the table is tolerated); the file is refused at its
+    `max_rows` + 1st data row; reading stops after `blank_run` blank rows in a row (a sheet
+    formatted far below its last row), or after the `first` data rows when given. `labels` names
+    every field as the file's header should (for the messages), `what` the kind of file ("Berkas
+    jawaban BPJS"). Raises WorkbookError when the file is not an .xlsx, too large (bytes, archive,
+    rows), or lacks a required column. Used by the BPJS answer and participant files."""
+    with opened_workbook(content, max_bytes=max_bytes) as workbook:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # a declared A1:XFD1048576 would pad every row to 16,384 cells
+        columns: dict[int, str] = {}
+        rows: list[tuple[int, dict]] = []
+        blanks = 0
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if not columns:
+                if number > header_rows:
+                    break
+                found = map_header(values, fields_by_header)
+                if key in found.values():
+                    columns = found
+                    missing = [labels[name] for name in required if name not in columns.values()]
+                    if missing:
+                        raise WorkbookError(f"Kolom {', '.join(missing)} tidak ditemukan di baris judul. {what} "
+                                            f"harus berkolom: {' · '.join(labels.values())}.")
+                continue
+            if not any(filled(value) for value in values):
+                blanks += 1
+                if blanks > blank_run:
+                    break
+                continue
+            blanks = 0
+            if len(rows) == first:
+                break
+            if len(rows) >= max_rows:
+                raise WorkbookError(f"Berkas berisi lebih dari {format_number(max_rows)} baris data. Bagi menjadi "
+                                    "beberapa berkas.")
+            rows.append((number, {name: values[index] if index < len(values) else None
+                                  for index, name in columns.items()}))
+    if not columns:
+        raise WorkbookError(f"Baris judul tidak ditemukan: lembar pertama harus berkolom {' · '.join(labels.values())}.")
+    if not rows:
+        raise WorkbookError("Berkas tidak berisi baris data di bawah baris judul.")
+    return rows

@@ -18,6 +18,8 @@ from villages.loader import load_regions
 from villages.models import Province, Regency, Village
 from villages.services import regency_settings_ensure
 
+from .memberships import demo_memberships_load
+
 DEMO_REGENCY_CODE = "17.05"  # Kabupaten Seluma, Bengkulu
 DEMO_PASSWORD = "demo-jamsostek"
 
@@ -87,6 +89,7 @@ def demo_load() -> list[DemoUser]:
 
     with collected():  # one coverage recompute for the whole demo, not one per nominee
         demo_programme_load(seluma)
+        demo_memberships_load(seluma)
         demo_claims_load(seluma)  # demo/claims.py: a JKM claim after a death, a JKK claim
     demo_coverage_load(seluma)
     demo_budget_load(seluma, programme_name=DEMO_PROGRAMME_NAME, admin_username="admin.seluma")

@@ -294,6 +294,9 @@ CELERY_BEAT_SCHEDULE = {
     # After midnight, so each regency gets the new day's snapshot row (history accumulates even on
     # days without changes) and any recompute a change failed to schedule is repaired.
     "recompute-all-coverage-nightly": {"task": "reports.recompute_all_coverage", "schedule": crontab(hour=1, minute=0)},
+    # Before the nightly recompute: members whose paid period ended go into arrears or lapse
+    # (membership.services.memberships_update); the moves schedule their regencies' recomputes.
+    "update-memberships-daily": {"task": "membership.update_memberships", "schedule": crontab(hour=0, minute=30)},
     # Export files hold personal data: each is kept EXPORT_FILE_RETENTION_DAYS, then deleted.
     "purge-old-export-files-nightly": {"task": "reports.purge_old_export_files", "schedule": crontab(hour=2, minute=0)},
     # Coverage recomputes a change could not schedule while Redis was down (reports.triggers).

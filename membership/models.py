@@ -1,9 +1,12 @@
-"""The membership app's records (DOMAIN.md §9): benefit claims, budget entries, premium bills."""
+"""The membership app's records (DOMAIN.md §9): the grace period, benefit claims, budget entries,
+premium bills."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from common.formatting import format_date
 
 from .enums import BUDGET_SOURCE_CHOICES, BUDGET_SOURCES, BeneficiaryRelation, Benefit
 
@@ -129,3 +132,21 @@ class PremiumBill(models.Model):
         from .bills import period_label
 
         return period_label(self.first_month, self.last_month)
+
+
+class GracePeriod(models.Model):
+    """How many unpaid months after the paid period ("masa iur s.d.") a membership stays in arrears
+    before it lapses, in force from a date (DOMAIN.md §3: "lapses after more than 3 months unpaid").
+    A change of regulation is a new row; membership.rules.grace_months_on reads the one in force."""
+
+    valid_from = models.DateField(_("berlaku mulai"), unique=True)
+    months = models.PositiveSmallIntegerField(_("masa tenggang (bulan)"))
+    legal_basis = models.CharField(_("dasar hukum"), max_length=200)
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("masa tenggang iuran")
+        verbose_name_plural = _("masa tenggang iuran")
+
+    def __str__(self) -> str:
+        return f"{self.months} bulan sejak {format_date(self.valid_from)}"

@@ -15,7 +15,10 @@ class NomineeStatus(models.TextChoices):
     REGISTERED = "registered", _("terdaftar di BPJS")
     REFUSED_BY_BPJS = "refused_by_bpjs", _("ditolak BPJS")
     ACTIVE = "active", _("aktif")
-    LAPSED = "lapsed", _("menunggak")
+    # DOMAIN.md §9: after the paid period ("masa iur s.d.") the member is in arrears; after more
+    # than the grace period unpaid (membership.rules) the membership lapses until paid again.
+    ARREARS = "arrears", _("menunggak")
+    LAPSED = "lapsed", _("tidak aktif (lewat masa tenggang)")
     ENDED = "ended", _("berhenti")
 
 
@@ -29,9 +32,13 @@ EDITABLE_STATES = frozenset({NomineeStatus.DRAFT, NomineeStatus.RETURNED})
 # still in the running, or a member. Not drafts (never sent), not returned ones (back at the village
 # for correction: they reappear when sent again), not rejected, refused by BPJS or ended.
 NOMINATIVE_LIST_STATES = ACTIVE_STATES - EDITABLE_STATES
-# Members a later programme may continue (registrations.continuation): registered with BPJS, active
-# or in arrears (lapsed) — a membership with a KPJ number that the new stage's funding takes over.
-CONTINUABLE_STATES = frozenset({NomineeStatus.REGISTERED, NomineeStatus.ACTIVE, NomineeStatus.LAPSED})
+# Registered with BPJS and not ended: the members whose status follows their payment (DOMAIN.md §9,
+# membership.services.memberships_update and BPJS's participant file).
+MEMBER_STATES = frozenset({NomineeStatus.REGISTERED, NomineeStatus.ACTIVE, NomineeStatus.ARREARS,
+                           NomineeStatus.LAPSED})
+# Members a later programme may continue (registrations.continuation): registered with BPJS and not
+# ended, whatever their payment: the new stage's funding takes the membership over (same KPJ).
+CONTINUABLE_STATES = MEMBER_STATES
 
 
 class Sex(models.TextChoices):
@@ -90,7 +97,8 @@ class Action(models.TextChoices):
     REGISTER = "register", _("catat terdaftar di BPJS")
     REFUSE_BY_BPJS = "refuse_by_bpjs", _("catat ditolak BPJS")
     ACTIVATE = "activate", _("catat aktif")
-    LAPSE = "lapse", _("catat menunggak")
+    FALL_INTO_ARREARS = "arrears", _("catat menunggak")
+    LAPSE = "lapse", _("catat tidak aktif")
     END = "end", _("hentikan kepesertaan")
     CONFIRM_CONTINUATION = "confirm_continuation", _("konfirmasi kelanjutan oleh desa")
 

@@ -23,7 +23,7 @@ of writing Muhammad (Mohammad, Muhamad, Moh., M., …); apart from those words, 
 to show: "Joko" and "Yoko" share a key, and a reviewer reads the flag as "look again", not as proof.
 
 Changing `name_key` or `mother_name_hash` changes what every saved nominee should hold: ship the
-change with a migration that fills the keys again (as 0013_nominee_lookalike_keys does), or old
+change with a migration that fills the keys again (as 0014_nominee_lookalike_keys does), or old
 and new entries of the same person stop matching.
 """
 

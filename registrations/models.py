@@ -225,9 +225,11 @@ class Nominee(models.Model):
         indexes = [
             # The village officer's page and the quota count: one village's nominees in a programme;
             # and the coverage recompute's counts (reports.coverage.statement), read from this index
-            # alone: every column they need (programme, village, status, BPJS membership date) is in
-            # it, in the order they are grouped, so the count needs neither the rows nor a sort.
-            models.Index(fields=["programme", "village", "status", "registered_on"], name="nominee_coverage_count"),
+            # alone: every column they need (programme, village, status, BPJS membership date, and
+            # the paid-up date that keeps a member counted: rules.paid_on_q) is in it, in the order
+            # they are grouped, so the count needs neither the rows nor a sort.
+            models.Index(fields=["programme", "village", "status", "registered_on", "paid_until"],
+                         name="nominee_coverage_count"),
             # Exact NIK search by staff, and the duplicate check's lookup of inactive history.
             models.Index(fields=["nik_hash"], name="nominee_nik_hash"),
             # "Mungkin orang yang sama" (lookalikes.py): the review pages, the queue's filter and the

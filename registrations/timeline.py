@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils import timezone
 
+from accounts.system import is_system_account
 from common.formatting import format_date, format_datetime, format_phone, format_rupiah
 
 from .checks import WARNING_LABELS
@@ -72,7 +73,8 @@ _TITLES = {
     S.REGISTERED: "Terdaftar di BPJS",
     S.REFUSED_BY_BPJS: "Ditolak BPJS",
     S.ACTIVE: "Aktif",
-    S.LAPSED: "Menunggak iuran",
+    S.ARREARS: "Menunggak iuran",
+    S.LAPSED: "Tidak aktif: lewat masa tenggang iuran",
     S.ENDED: "Kepesertaan dihentikan",
 }
 _TITLES_FROM = {
@@ -80,6 +82,7 @@ _TITLES_FROM = {
     (S.APPROVED, S.SUBMITTED): "Dibuka kembali",
     (S.REJECTED, S.SUBMITTED): "Dibuka kembali",
     (S.LAPSED, S.ACTIVE): "Aktif kembali",
+    (S.ARREARS, S.ACTIVE): "Aktif kembali: iuran dibayar",
 }
 
 # Written by every workflow save: those records are the events.
@@ -102,7 +105,9 @@ def _name(user) -> str:
 
 
 def _role(user) -> str:
-    return str(user.get_role_display()) if user is not None else ""
+    if user is None or is_system_account(user):  # the daily update: no person, no role
+        return ""
+    return str(user.get_role_display())
 
 
 def nominee_timeline(nominee: Nominee, *, full_identifiers: bool = True) -> list[TimelineEntry]:

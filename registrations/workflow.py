@@ -47,6 +47,7 @@ from lokal.samaran import mask_pii
 
 from accounts.enums import APPROVE_ROLES, BPJS_ROLES, DECISION_ROLES, OFFICE_ROLES
 from accounts.scope import region_scope
+from accounts.system import is_system_account
 from common import events as announcements
 from common.database import update_rows
 from common.events import ChangeKind
@@ -113,6 +114,9 @@ class Rule:
 _review, _approve, _office, _bpjs = (_role_in(DECISION_ROLES), _role_in(APPROVE_ROLES), _role_in(OFFICE_ROLES),
                                      _role_in(BPJS_ROLES))
 _return_or_reject = Rule(_review, reasons=ReviewReason)
+# A payment-driven move: BPJS's officers (and the office) with the branch's list, or the system
+# account's daily update (accounts.services.system_account), which acts in every regency.
+_payment = Rule(lambda user, nominee: is_system_account(user) or _bpjs(user, nominee))
 _end = Rule(_office, reasons=EndReason)
 
 TRANSITIONS: dict[tuple[str, str], Rule] = {
@@ -134,11 +138,21 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (S.APPROVED, S.SENT_TO_BPJS): Rule(_office),
     (S.SENT_TO_BPJS, S.REGISTERED): Rule(_bpjs),
     (S.SENT_TO_BPJS, S.REFUSED_BY_BPJS): Rule(_bpjs, text_required=True),
-    (S.REGISTERED, S.ACTIVE): Rule(_bpjs),
-    (S.ACTIVE, S.LAPSED): Rule(_bpjs),
-    (S.LAPSED, S.ACTIVE): Rule(_bpjs),
+    # Membership follows payment (DOMAIN.md §9): the daily update (membership.services, the system
+    # account) and BPJS's participant file (a BPJS officer or the office) move members between
+    # active, arrears (paid period over) and lapsed (unpaid beyond the grace period), and back on
+    # payment.
+    (S.REGISTERED, S.ACTIVE): _payment,
+    (S.REGISTERED, S.ARREARS): _payment,
+    (S.REGISTERED, S.LAPSED): _payment,
+    (S.ACTIVE, S.ARREARS): _payment,
+    (S.ACTIVE, S.LAPSED): _payment,
+    (S.ARREARS, S.ACTIVE): _payment,
+    (S.ARREARS, S.LAPSED): _payment,
+    (S.LAPSED, S.ACTIVE): _payment,
     (S.REGISTERED, S.ENDED): _end,
     (S.ACTIVE, S.ENDED): _end,
+    (S.ARREARS, S.ENDED): _end,
     (S.LAPSED, S.ENDED): _end,
 }
 
@@ -154,6 +168,7 @@ ACTION_TARGETS: dict[str, str] = {
     Action.REGISTER: S.REGISTERED,
     Action.REFUSE_BY_BPJS: S.REFUSED_BY_BPJS,
     Action.ACTIVATE: S.ACTIVE,
+    Action.FALL_INTO_ARREARS: S.ARREARS,
     Action.LAPSE: S.LAPSED,
     Action.END: S.ENDED,
     Action.CONFIRM_CONTINUATION: S.ENDED,
@@ -164,8 +179,11 @@ _CONTINUATION_END = Rule(_village_officer, reasons=EndReason)
 REVIEW_ACTIONS = (Action.VERIFY, Action.APPROVE, Action.RETURN, Action.REJECT, Action.REOPEN)
 # What _bulk_transition may do: the review decisions (a selection, a whole village, a job) and the
 # BPJS steps, which move a batch or an answer file at once.
+# BPJS steps, which move a batch or an answer file at once, the payment moves (the daily
+# membership update, BPJS's participant file) and the village's confirmation of a continuation.
+PAYMENT_ACTIONS = frozenset({Action.ACTIVATE, Action.FALL_INTO_ARREARS, Action.LAPSE})
 BULK_ACTIONS = frozenset({*REVIEW_ACTIONS, Action.SEND_TO_BPJS, Action.REGISTER, Action.REFUSE_BY_BPJS,
-                          Action.CONFIRM_CONTINUATION})
+                          *PAYMENT_ACTIONS, Action.CONFIRM_CONTINUATION})
 
 
 def rule_for(action: str, from_status: str) -> Rule | None:
@@ -656,3 +674,43 @@ def nominees_decide(*, nominee_pks: Iterable[int], action: str, actor, reason_co
             result.refused += chunk.refused
             result.summaries += chunk.summaries
     return result
+
+
+def payment_move(*, nominee_pk: int, to_status: str, reason: str, seen_status: str | None = None,
+                 fields: dict | None = None) -> Move:
+    """A member's move that follows payment (DOMAIN.md §9): to active, arrears or lapsed, with the
+    words saying why (the paid-up date, the months unpaid) and the fields the step brings (the new
+    "masa iur s.d." from BPJS's participant file)."""
+    action = {S.ACTIVE: Action.ACTIVATE, S.ARREARS: Action.FALL_INTO_ARREARS, S.LAPSED: Action.LAPSE}[to_status]
+    return Move(nominee_pk=nominee_pk, action=action, seen_status=seen_status, reason=reason, fields=fields or {})
+
+
+def nominees_follow_payment(*, moves: Iterable[Move], actor) -> BulkResult:
+    """Members moved by their payment at once (`payment_move`s of the daily update, by the system
+    account, or of BPJS's participant file, by a BPJS officer or the office), with bulk writes
+    (`_bulk_transition`), BULK_SIZE per transaction. Announced once for the whole call
+    (common.events.collected): one coverage recompute per regency touched."""
+    moves = list(moves)
+    if any(move.action not in PAYMENT_ACTIONS for move in moves):
+        raise TransitionError("Pembayaran hanya mengubah status menjadi aktif, menunggak atau tidak aktif.")
+    result = BulkResult()
+    with announcements.collected():
+        for start in range(0, len(moves), BULK_SIZE):
+            chunk = _bulk_transition(moves[start:start + BULK_SIZE], actor=actor)
+            result.changed += chunk.changed
+            result.refused += chunk.refused
+            result.summaries += chunk.summaries
+    return result
+
+
+def nominees_paid_until_record(*, paid_until: dict[int, object], actor) -> None:
+    """BPJS's new "masa iur s.d." for members whose status stays as it is (a move carries its date
+    in `payment_move`'s fields instead): not a status change, so no event row, but the history
+    rows say who recorded it. One UPDATE and one history INSERT per BULK_SIZE members."""
+    at = timezone.now()
+    rows = [Nominee(pk=pk, paid_until=day, updated_at=at) for pk, day in sorted(paid_until.items())]
+    with transaction.atomic():
+        for start in range(0, len(rows), BULK_SIZE):
+            batch = rows[start:start + BULK_SIZE]
+            update_rows(Nominee, batch, ["paid_until", "updated_at"])
+            _history_rows_insert([nominee.pk for nominee in batch], actor=actor, at=at)

@@ -250,6 +250,11 @@ ACCESS.update({
     "registrations:bpjs-answer-preview": form(BPJS_ROLES, get_answer=STALE, post_answer=STALE),
     "registrations:bpjs-answer-confirm": action(BPJS_ROLES, post_answer=STALE),
     "registrations:bpjs-answer-result": page(BPJS_ROLES, answer=STALE),
+    # --- membership: BPJS's participant file (the same people as the answer file) ------------------------
+    "membership:participant-upload": form(BPJS_ROLES),
+    "membership:participant-preview": page(BPJS_ROLES, answer=STALE),
+    "membership:participant-confirm": action(BPJS_ROLES, post_answer=STALE),
+    "membership:participant-result": page(BPJS_ROLES, answer=STALE),
     # --- coverage ---------------------------------------------------------------------------------------
     "reports:province-detail": read_only({Role.PROVINCE_VIEWER, Role.SYSTEM_ADMIN}, pk="province"),
     "reports:regency-detail": read_only(ABOVE_VILLAGE, pk="regency"),

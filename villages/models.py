@@ -83,6 +83,13 @@ class RegencySettings(models.Model):
     time_zone = models.CharField(_("zona waktu"), max_length=20, choices=TimeZone.choices, default=TimeZone.WIB)
     approval_steps = models.PositiveSmallIntegerField(_("alur persetujuan"), choices=ApprovalSteps.choices,
                                                       default=ApprovalSteps.TWO)
+    # DOMAIN.md §9: most regencies count a member active from registration, within the paid
+    # period; some wait for BPJS's participant list to say "aktif" (membership.rules).
+    registration_means_active = models.BooleanField(
+        _("terdaftar berarti aktif"), default=True,
+        help_text=_("Peserta yang baru terdaftar di BPJS dianggap aktif selama masa iurnya, tanpa menunggu "
+                    "daftar peserta BPJS."),
+    )
     # Branches differ (DOMAIN.md §8): the columns of the BPJS registration file, in order, as
     history = HistoricalRecords()
 

@@ -11,7 +11,7 @@ class RegencySettingsForm(forms.ModelForm):
     class Meta:
         model = RegencySettings
         fields = ["office_name", "office_short_name", "head_name", "head_title", "head_nip", "time_zone",
-                  "approval_steps"]
+                  "approval_steps", "registration_means_active"]
 
     def clean_head_nip(self):
         nip = self.cleaned_data["head_nip"].replace(" ", "")

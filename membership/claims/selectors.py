@@ -9,14 +9,14 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from membership.enums import Benefit
 from membership.models import BenefitClaim
+from registrations import enums
 from registrations.enums import EndReason, NomineeStatus
 from registrations.models import Nominee, NomineeEvent
 from registrations.nik import nik_search_hash, strip_separators
 
 # A claim is for a member: a nominee BPJS registered (with a KPJ number), whatever became of the
 # membership since (a death ends it; the claim comes after).
-MEMBER_STATES = frozenset({NomineeStatus.REGISTERED, NomineeStatus.ACTIVE, NomineeStatus.LAPSED,
-                           NomineeStatus.ENDED})
+MEMBER_STATES = frozenset(enums.MEMBER_STATES | {NomineeStatus.ENDED})
 
 
 def members_of_regency(regency) -> QuerySet[Nominee]:

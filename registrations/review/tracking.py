@@ -30,13 +30,13 @@ from common.formatting import format_date, format_phone
 from common.phones import phone_masked, whatsapp_link
 from common.working_days import working_days
 from registrations import quotas
-from registrations.enums import ACTIVE_STATES
+from registrations.enums import ACTIVE_STATES, MEMBER_STATES
 from registrations.enums import NomineeStatus as S
 from registrations.models import Nominee, Programme, VillageSubmission
 from villages.models import Village
 
 # Approved, and everything after it that still holds a place: the office counts them as "done".
-APPROVED_AND_LATER = frozenset({S.APPROVED, S.SENT_TO_BPJS, S.REGISTERED, S.ACTIVE, S.LAPSED})
+APPROVED_AND_LATER = frozenset({S.APPROVED, S.SENT_TO_BPJS, *MEMBER_STATES})
 
 
 class SubmissionState(models.TextChoices):

@@ -32,7 +32,7 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from common.formatting import PERCENT_DECIMAL_PLACES, display_percent
-from registrations.enums import ACTIVE_STATES, NomineeStatus
+from registrations.enums import ACTIVE_STATES, MEMBER_STATES, NomineeStatus
 from registrations.premiums import funded_premium_expression
 from villages.models import Province, Regency, Subdistrict
 
@@ -43,6 +43,7 @@ __all__ = [
     "HUNDRED", "STORED_PLACES", "NOMINATED_STATES", "SUBMITTED_STATES",
     "APPROVED_STATES", "REGISTERED_STATES", "ACTIVE_MEMBER_STATES", "COVERED_STATES", "LATEST_PROGRAMME_ORDER",
     "coverage_today", "period_for", "default_year", "official_figure_on", "official_figures_on", "covered_workers_q",
+    "paid_on_q",
     "programme_count_filters", "premium_committed_expression", "covered_workers", "ucj_percent", "contribution_points",
     "target_achievement_percent", "workers_needed_for_target", "ucj_points_between", "published_percent",
     "stored_percent",
@@ -67,10 +68,11 @@ NOMINATED_STATES = ACTIVE_STATES
 #: submitted: reached the regency (every place-holding state but a draft still at the village).
 SUBMITTED_STATES = ACTIVE_STATES - {S.DRAFT}
 #: approved by the regency, whatever BPJS did next (a lapsed member was approved too).
-APPROVED_STATES = frozenset({S.APPROVED, S.SENT_TO_BPJS, S.REGISTERED, S.ACTIVE, S.LAPSED})
+APPROVED_STATES = frozenset({S.APPROVED, S.SENT_TO_BPJS, *MEMBER_STATES})
 #: registered with BPJS at some point and not ended: the premium was committed for them.
-REGISTERED_STATES = frozenset({S.REGISTERED, S.ACTIVE, S.LAPSED})
-#: active programme members; also the states that still count toward UCJ (lapsed and ended do not).
+REGISTERED_STATES = MEMBER_STATES
+#: active programme members; also the states that still count toward UCJ (arrears, lapsed and ended
+#: do not), inside their paid period (covered_workers_q).
 ACTIVE_MEMBER_STATES = frozenset({S.REGISTERED, S.ACTIVE})
 COVERED_STATES = ACTIVE_MEMBER_STATES
 
@@ -126,17 +128,26 @@ def official_figures_on(*, on: dt.date, regency_ids: Sequence[int], level: str) 
 def covered_workers_q(*, on: dt.date, after=None, prefix: str = "") -> Q:
     """DOMAIN §4, the programme addition: the programme's workers registered with BPJS after the
     official figure's as-of date (registered_on > after) and on or before `on`, and still covered
-    (registered or active; lapsed and ended no longer count). A worker registered on or before the
+    (registered or active, and paid on `on`: `paid_on_q`; arrears, lapsed and ended no longer
+    count). A worker registered on or before the
     as-of date is already inside the official numerator and must not be counted twice. With no
     official figure (`after` None) every covered worker registered by `on` is an addition.
     `after` may be an SQL expression (each regency's own as-of date in the set-based recompute); a
     NULL there means no official figure, as None does."""
     query = Q(**{f"{prefix}status__in": sorted(COVERED_STATES), f"{prefix}registered_on__lte": on})
+    query &= paid_on_q(on=on, prefix=prefix)
     if _is_sql(after):
         after = Coalesce(after, Value(dt.date.min), output_field=DateField())
     if after is not None:
         query &= Q(**{f"{prefix}registered_on__gt": after})
     return query
+
+
+def paid_on_q(*, on: dt.date, prefix: str = "") -> Q:
+    """DOMAIN §9: a member counts as active on `on` only inside the paid period: premiums paid up to
+    `on` or later (membership.rules.is_paid_on, in SQL). A member BPJS gave no paid-up date for yet
+    (an answer without "masa iur s.d.") is inside the paid period its registration opened."""
+    return Q(**{f"{prefix}paid_until__isnull": True}) | Q(**{f"{prefix}paid_until__gte": on})
 
 
 def programme_count_filters(*, programme_ids: Sequence[int], prefix: str = "") -> dict[str, Q]:

@@ -12,7 +12,7 @@ decided per regency (the year, the premium, the official figure or the target be
 regency's UCJ, the latest subdistrict figures) is decided in Python with the same functions as the
 live figures, over a few queries for all regencies at once, and passed in as arrays.
 
-Counts are read per programme, from the index nominee_coverage_count (programme, village, state,
+Counts are read per programme, from the index nominee_coverage_count (programme, village, state, paid-up date,
 BPJS membership date) alone: the nominees of the year's programmes (all stages of the current year)
 and the covered workers of the regency's other programmes, so a regency's cost follows its current
 programme rather than every nominee its villages ever had, and no nominee row is read.

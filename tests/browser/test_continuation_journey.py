@@ -24,7 +24,7 @@ NAMES = ["Agus Salim", "Budi Santoso", "Joko Widodo"]
 def test_officer_confirms_who_continues_and_who_leaves(phone, screenshot, seeded, officer, niur, seluma,
                                                        regency_admin, programme, add_nominees):
     members = add_nominees(programme, niur, 3, status=S.ACTIVE, registered_on=dt.date(2026, 3, 1))
-    for member, name, status in zip(members, NAMES, [S.ACTIVE, S.ACTIVE, S.LAPSED], strict=True):
+    for member, name, status in zip(members, NAMES, [S.ACTIVE, S.ACTIVE, S.ARREARS], strict=True):
         member.full_name, member.status, member.paid_until = name, status, dt.date(2026, 5, 31)
     Nominee.objects.bulk_update(members, ["full_name", "status", "paid_until"])
     today = timezone.localdate()

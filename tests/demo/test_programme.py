@@ -156,7 +156,7 @@ def test_demo_active_nominees_fit_their_quotas(demo):
 def test_demo_hands_each_village_over_in_one_export_batch(demo):
     """Everyone who reached BPJS went in their village's batch (services.export_batch_create);
     the approved ones still wait for the next batch."""
-    sent_or_later = {S.SENT_TO_BPJS, S.REGISTERED, S.REFUSED_BY_BPJS, S.ACTIVE, S.LAPSED, S.ENDED}
+    sent_or_later = {S.SENT_TO_BPJS, S.REGISTERED, S.REFUSED_BY_BPJS, S.ACTIVE, S.ARREARS, S.LAPSED, S.ENDED}
     rows = list(Nominee.objects.filter(programme=demo).values_list("village__code", "status", "export_batch__number"))
 
     batches = {code: number for code, status, number in rows if status in sent_or_later}

@@ -21,6 +21,7 @@ EXPECTED = {
     "registrations.preview_regency_import": "files",
     "registrations.apply_regency_import": "files",
     "common.purge_staged_uploads": "files",
+    "membership.update_memberships": "files",
     "common.fail_stale_jobs": "celery",
     "reports.recompute_owed": "celery",  # a sweep: it only queues the owed recomputes (on "coverage")
     "jamsostek_portal.health": "celery",
@@ -52,7 +53,7 @@ def test_beat_entries_route_by_name_and_there_are_only_these_queues():
 
     assert queues == {"reports.recompute_all_coverage": "coverage", "reports.purge_old_export_files": "files",
                       "reports.recompute_owed": "celery", "common.fail_stale_jobs": "celery",
-                      "common.purge_staged_uploads": "files"}
+                      "common.purge_staged_uploads": "files", "membership.update_memberships": "files"}
     assert set(EXPECTED.values()) == set(settings.TASK_QUEUES) == {"celery", "coverage", "files"}
     assert app.conf.task_default_queue == "celery"
 

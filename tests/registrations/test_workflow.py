@@ -80,10 +80,16 @@ STEPS = {
     (S.SENT_TO_BPJS, S.REFUSED_BY_BPJS): Step(Action.REFUSE_BY_BPJS, BPJS, reason="NIK sudah peserta BPU",
                                               status_reason="NIK sudah peserta BPU"),
     (S.REGISTERED, S.ACTIVE): Step(Action.ACTIVATE, BPJS),
+    (S.REGISTERED, S.ARREARS): Step(Action.FALL_INTO_ARREARS, BPJS),
+    (S.REGISTERED, S.LAPSED): Step(Action.LAPSE, BPJS),
+    (S.ACTIVE, S.ARREARS): Step(Action.FALL_INTO_ARREARS, BPJS),
     (S.ACTIVE, S.LAPSED): Step(Action.LAPSE, BPJS),
+    (S.ARREARS, S.ACTIVE): Step(Action.ACTIVATE, BPJS),
+    (S.ARREARS, S.LAPSED): Step(Action.LAPSE, BPJS),
     (S.LAPSED, S.ACTIVE): Step(Action.ACTIVATE, BPJS),
     (S.REGISTERED, S.ENDED): _END,
     (S.ACTIVE, S.ENDED): _END,
+    (S.ARREARS, S.ENDED): _END,
     (S.LAPSED, S.ENDED): _END,
 }
 ONE_STEP_ONLY = {(S.SUBMITTED, S.APPROVED)}
@@ -92,7 +98,7 @@ ALLOWED = [(move, persona) for move, step in STEPS.items() for persona in sorted
 NOT_ALLOWED = [(move, persona) for move, step in STEPS.items() for persona in PERSONAS if persona not in step.allowed]
 # The village's confirmation of a continuation has its own rule and path (its tests at the end).
 TABLE_ACTIONS = [action for action in Action if action != Action.CONFIRM_CONTINUATION]
-# Every (status, action) the table has no row for: 12 statuses × 12 actions − the 20 rows.
+# Every (status, action) the table has no row for: 13 statuses × 13 actions − the 26 rows.
 FORBIDDEN = [(status, action) for status in S for action in TABLE_ACTIONS
              if STEPS.get((status, workflow.ACTION_TARGETS[action]), Step("", frozenset())).action != action]
 # Someone who may take the action somewhere, so only the missing row refuses it.

@@ -85,8 +85,8 @@ def test_the_list_holds_what_reached_the_regency_and_was_not_turned_away(program
     names = [row[3] for row in table(written(regency_admin, request))]
 
     assert export_jobs.NOMINATIVE_LIST_STATES == {S.SUBMITTED, S.VERIFIED, S.APPROVED, S.SENT_TO_BPJS,
-                                                  S.REGISTERED, S.ACTIVE, S.LAPSED}
-    assert names == ["Calon active", "Calon approved", "Calon lapsed", "Calon registered", "Calon sent_to_bpjs",
+                                                  S.REGISTERED, S.ACTIVE, S.ARREARS, S.LAPSED}
+    assert names == ["Calon active", "Calon approved", "Calon arrears", "Calon lapsed", "Calon registered", "Calon sent_to_bpjs",
                      "Calon submitted", "Calon verified"]  # by name within the village
 
 

@@ -47,11 +47,13 @@ def mixed(seluma, other_regency, sysadmin, add_nominees):
         programme = other if village in other_villages else [stage_1, stage_2, stage_3, last_year][index % 4]
         for offset, status in enumerate(S):
             registered_on = dates[(index + offset) % len(dates)] if status in (
-                S.REGISTERED, S.ACTIVE, S.LAPSED, S.ENDED) else None
+                S.REGISTERED, S.ACTIVE, S.ARREARS, S.LAPSED, S.ENDED) else None
             added = add_nominees(programme, village, 1 + (index + offset) % 3, status, registered_on)
             if status in (S.REGISTERED, S.ACTIVE):
+                # Paid 3 months or a year: some members still paid on each date, some no longer.
+                paid_days = 90 if (index + offset) % 2 else 365
                 Nominee.objects.filter(pk__in=[nominee.pk for nominee in added]).update(
-                    paid_until=registered_on + dt.timedelta(days=90))
+                    paid_until=registered_on + dt.timedelta(days=paid_days))
     VillageQuota.objects.bulk_create([VillageQuota(programme=stage_1, village=villages[1], quota=15),
                                       VillageQuota(programme=stage_1, village=villages[50], quota=0),
                                       VillageQuota(programme=other, village=other_villages[2], quota=3)])

@@ -83,7 +83,7 @@ def test_create_edit_and_import_write_the_keys(open_programme, niur, officer, ad
 
 def test_the_migration_fills_the_keys_of_nominees_saved_before_it(niur, officer, add):
     from importlib import import_module
-    migration = import_module("registrations.migrations.0013_nominee_lookalike_keys")
+    migration = import_module("registrations.migrations.0014_nominee_lookalike_keys")
     budi = add(niur, officer, "Budi Santoso", 1, mother="Siti Juleha")
     plain = add(niur, officer, "Drs. Joko", 2)
     Nominee.objects.update(name_key="", mother_name_hash="")

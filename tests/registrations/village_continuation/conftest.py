@@ -30,7 +30,7 @@ def next_stage(seluma, regency_admin, programme):
 def members(programme, niur, add_nominees):
     """Three members of 2026 stage I in Niur: registered, active and in arrears (lapsed)."""
     rows = add_nominees(programme, niur, 3, status=S.ACTIVE, registered_on=REGISTERED_ON)
-    statuses = [S.REGISTERED, S.ACTIVE, S.LAPSED]
+    statuses = [S.REGISTERED, S.ACTIVE, S.ARREARS]
     for nominee, status in zip(rows, statuses, strict=True):
         nominee.status = status
         nominee.paid_until = dt.date(2026, 5, 31)

@@ -43,7 +43,7 @@ def test_continuing_members_keep_their_kpj_and_state_in_the_new_programme(next_s
              carried[m.pk].nik_hash, carried[m.pk].nik, carried[m.pk].full_name) for m in (registered, lapsed)] == [
         (S.REGISTERED, registered.kpj_number, REGISTERED_ON, dt.date(2026, 5, 31), registered.nik_hash,
          registered.nik, registered.full_name),
-        (S.LAPSED, lapsed.kpj_number, REGISTERED_ON, dt.date(2026, 5, 31), lapsed.nik_hash, lapsed.nik,
+        (S.ARREARS, lapsed.kpj_number, REGISTERED_ON, dt.date(2026, 5, 31), lapsed.nik_hash, lapsed.nik,
          lapsed.full_name),
     ]
     event = NomineeEvent.objects.get(nominee=carried[registered.pk])
@@ -68,7 +68,7 @@ def test_previous_nominations_end_continued_or_with_the_leavers_reason(next_stag
     events = NomineeEvent.objects.filter(nominee__in=members).values_list("nominee", "from_status", "reason_code",
                                                                           "actor")
     assert set(events) == {(registered.pk, S.REGISTERED, "continued", officer.pk),
-                           (active.pk, S.ACTIVE, "died", officer.pk), (lapsed.pk, S.LAPSED, "declined", officer.pk)}
+                           (active.pk, S.ACTIVE, "died", officer.pk), (lapsed.pk, S.ARREARS, "declined", officer.pk)}
 
 
 def test_a_second_confirmation_duplicates_nothing(next_stage, niur, officer, members):
@@ -108,7 +108,7 @@ def test_continuing_members_who_do_not_fit_the_quota_are_refused_and_nothing_is_
 
     assert Nominee.objects.filter(programme=next_stage, continued_from__isnull=False).count() == 0
     assert set(Nominee.objects.filter(pk__in=[m.pk for m in members]).values_list("status", flat=True)) == {
-        S.REGISTERED, S.ACTIVE, S.LAPSED}
+        S.REGISTERED, S.ACTIVE, S.ARREARS}
 
 
 def test_a_leaver_needs_a_reason(next_stage, niur, officer, members):

@@ -45,7 +45,7 @@ def fill_lookalike_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("registrations", "0012_programme_continuation"),
+        ("registrations", "0013_membership_arrears"),
     ]
 
     operations = [

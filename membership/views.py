@@ -1,0 +1,134 @@
+"""BPJS's participant file (participants.py): upload, preview, confirm, result.
+
+Who: the BPJS officer and the office of the regency (bpjs.permissions.can_import_bpjs_results);
+anyone else, or anyone on another regency, gets the 404 of a missing regency. The file waits in
+storage under a random token (common.uploads.store), never in the session: it holds NIKs; the
+session holds only token → regency id. After saving, the result (what moved, the members BPJS no
+longer lists) waits beside it (uploads.store_result) for the result page. Files run to the answer
+file's row limit and are read in the request (a regency's members: thousands, not millions)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.scope import regency_get_for_user
+from bpjs.permissions import can_import_bpjs_results
+from common import uploads, workbooks
+from registrations import workflow
+
+from . import participants, rules
+from .forms import ParticipantUploadForm
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "bpjs_participant_imports"
+KEEP_IN_SESSION = 10
+ROWS_PER_PAGE = 200
+
+
+def _regency_for_importer(user, regency_pk):
+    regency = regency_get_for_user(user, regency_pk)
+    if not can_import_bpjs_results(user, regency):
+        raise Http404("Kabupaten/kota tidak ditemukan.")
+    return regency
+
+
+def _check_pending(request, regency, token) -> None:
+    if request.session.get(SESSION_KEY, {}).get(token) != regency.pk:
+        raise Http404("Unggahan tidak ditemukan.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_upload(request, regency_pk):
+    """The file is read whole here, so an unusable one is refused before it is kept."""
+    regency = _regency_for_importer(request.user, regency_pk)
+    form = ParticipantUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["file"].read()
+        try:
+            participants.read_rows(content)
+        except workbooks.WorkbookError as error:
+            form.add_error("file", str(error))
+        else:
+            token = uploads.store(content)
+            pending = request.session.get(SESSION_KEY, {})
+            pending[token] = regency.pk
+            request.session[SESSION_KEY] = dict(list(pending.items())[-KEEP_IN_SESSION:])
+            return redirect("membership:participant-preview", regency_pk=regency.pk, token=token)
+    return render(request, "membership/participant_upload.html", {"regency": regency, "form": form})
+
+
+@login_required
+def participant_preview(request, regency_pk, token):
+    regency = _regency_for_importer(request.user, regency_pk)
+    _check_pending(request, regency, token)
+    content = uploads.read(token)
+    if content is None:
+        if uploads.read_result(token) is not None:
+            return redirect("membership:participant-result", regency_pk=regency.pk, token=token)
+        messages.warning(request, "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi.")
+        return redirect("membership:participant-upload", regency_pk=regency.pk)
+    try:
+        report = participants.participants_preview(content=content, regency=regency, on=rules.membership_today())
+    except workbooks.WorkbookError as error:
+        messages.error(request, str(error))
+        return redirect("membership:participant-upload", regency_pk=regency.pk)
+    page = Paginator(report.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "membership/participant_preview.html", {
+        "regency": regency, "token": token, "report": report, "page": page, "row_count": len(report.rows),
+    })
+
+
+@login_required
+@require_POST
+def participant_confirm(request, regency_pk, token):
+    regency = _regency_for_importer(request.user, regency_pk)
+    _check_pending(request, regency, token)
+    content = uploads.read(token)
+    if content is None:
+        if uploads.read_result(token) is not None:
+            messages.info(request, "Daftar peserta ini sudah disimpan; kiriman kedua tidak mengubah apa pun.")
+            return redirect("membership:participant-result", regency_pk=regency.pk, token=token)
+        messages.warning(request, "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi.")
+        return redirect("membership:participant-upload", regency_pk=regency.pk)
+    try:
+        report = participants.participants_apply(content=content, regency=regency, actor=request.user,
+                                                 on=rules.membership_today())
+    except (participants.FileRefused, workbooks.WorkbookError, workflow.TransitionError) as error:
+        messages.error(request, str(error))
+        return redirect("membership:participant-preview", regency_pk=regency.pk, token=token)
+    uploads.delete(token)
+    if not uploads.store_result(token, participants.report_to_json(report)):
+        messages.info(request, "Daftar peserta ini sudah disimpan; kiriman kedua tidak mengubah apa pun.")
+        return redirect("membership:participant-result", regency_pk=regency.pk, token=token)
+    logger.info("%s imported a BPJS participant file for %s: %s", request.user.username, regency.code,
+                report.summary)
+    messages.success(request, f"Daftar peserta BPJS disimpan: {report.summary}.")
+    return redirect("membership:participant-result", regency_pk=regency.pk, token=token)
+
+
+@login_required
+def participant_result(request, regency_pk, token):
+    """What saving did, read from the stored result: the rows that changed, those left as they were
+    and why, and the members BPJS no longer lists."""
+    regency = _regency_for_importer(request.user, regency_pk)
+    _check_pending(request, regency, token)
+    stored = uploads.read_result(token)
+    if stored is None:
+        if uploads.exists(token):
+            return redirect("membership:participant-preview", regency_pk=regency.pk, token=token)
+        messages.warning(request, "Hasil impor itu sudah tidak tersedia (disimpan paling lama 1 hari).")
+        return redirect("membership:participant-upload", regency_pk=regency.pk)
+    report = participants.report_from_json(stored)
+    page = Paginator(report.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "membership/participant_result.html", {
+        "regency": regency, "token": token, "report": report, "page": page, "row_count": len(report.rows),
+    })
