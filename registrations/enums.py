@@ -114,3 +114,12 @@ class EndReason(models.TextChoices):
     WAGED = "waged", _("Menjadi pekerja penerima upah")
     REPLACED = "replaced", _("Diganti peserta lain")
 
+
+
+class BodyKind(models.TextChoices):
+    """What kind of office or institution nominates beside the villages (lembaga pengusul, DOMAIN §9)."""
+
+    ELECTION = "election", _("Penyelenggara pemilu (KPPS/PPS/PPK ad hoc)")
+    RELIGIOUS_AFFAIRS = "religious", _("Kantor Kementerian Agama (marbot, guru ngaji)")
+    HEALTH = "health", _("Dinas Kesehatan (kader kesehatan)")
+    OTHER = "other", _("Lembaga lain")

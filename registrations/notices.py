@@ -18,7 +18,7 @@ from common.events import ChangeKind
 from villages.models import Village
 
 from .enums import NomineeStatus as S
-from .models import NOTICE_TEXT_MAX, Nominee, Notice, Programme
+from .models import NOTICE_TEXT_MAX, NominatingBody, Nominee, Notice, Programme
 
 # The statuses a village officer must hear about, because they ask something of the village.
 VILLAGE_NEEDS_TO_KNOW = frozenset({S.RETURNED, S.REJECTED, S.REFUSED_BY_BPJS, S.ENDED})
@@ -119,6 +119,16 @@ def list_submitted(*, programme_pk: int, village_pk: int, count: int) -> None:
     )
     text = f"{village.get_kind_display()} {village.name} mengirim {count} calon untuk {programme}."
     url = reverse("registrations:review-village", args=[programme.pk, village.pk])
+    Notice.objects.bulk_create([Notice(recipient=user, text=text[:NOTICE_TEXT_MAX], url=url) for user in staff])
+
+
+def body_list_submitted(*, programme_pk: int, body_pk: int, count: int) -> None:
+    """Tells the regency's reviewers and approvers that a nominating body sent its list."""
+    programme = Programme.objects.select_related("regency").get(pk=programme_pk)
+    body = NominatingBody.objects.get(pk=body_pk)
+    staff = _active_users().filter(Q(role__in=sorted(DECISION_ROLES)), region_assignments__regency=programme.regency)
+    text = f"{body.name} (lembaga pengusul) mengirim {count} calon untuk {programme}."
+    url = reverse("registrations:review-queue")
     Notice.objects.bulk_create([Notice(recipient=user, text=text[:NOTICE_TEXT_MAX], url=url) for user in staff])
 
 
