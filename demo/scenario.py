@@ -82,9 +82,10 @@ def demo_load() -> list[DemoUser]:
             field = {Province: "province", Regency: "regency", Village: "village"}[type(region)]
             RegionAssignment.objects.create(user=user, **{field: region})
     from common.events import collected
+    from demo.bodies import demo_bodies_load
 
     with collected():  # one coverage recompute for the whole demo, not one per nominee
-        demo_programme_load(seluma)
+        demo_bodies_load(demo_programme_load(seluma))
     demo_coverage_load(seluma)
     return DEMO_USERS
 

@@ -55,12 +55,14 @@ def statuses_changed(*, nominee_pks: Iterable[int]) -> None:
     queries whatever their number: the nominees, their villages' officers, the notices."""
     nominees = list(Nominee.objects.filter(pk__in=list(nominee_pks), status__in=sorted(VILLAGE_IS_TOLD))
                     .select_related("village", "programme")
-                    .only("pk", "full_name", "status", "status_reason", "kpj_number", "village__name",
+                    .only("pk", "full_name", "status", "status_reason", "kpj_number", "nominating_body_id", "village__name",
                           "village__kind", "programme__name", "programme__stage")
                     .order_by("pk"))
     if not nominees:
         return
     officers_by_village = _village_officers({n.village_id for n in nominees})
+    # A nominating body's nominee: what asks for a correction goes to the body's officers, who keep it.
+    officers_by_body = _body_officers({n.nominating_body_id for n in nominees if n.nominating_body_id})
     notices = []
     registered_by_village: dict[int, list[Nominee]] = {}
     for nominee in nominees:
@@ -70,9 +72,13 @@ def statuses_changed(*, nominee_pks: Iterable[int]) -> None:
         text = f"{nominee.full_name}: {S(nominee.status).label}."
         if nominee.status_reason:
             text += f" Alasan: {nominee.status_reason}"
-        url = reverse("registrations:village", args=[nominee.village_id])
-        notices += [Notice(recipient=officer, text=text[:NOTICE_TEXT_MAX], url=url)
-                    for officer in officers_by_village.get(nominee.village_id, [])]
+        if nominee.nominating_body_id:
+            url = reverse("registrations:body", args=[nominee.nominating_body_id])
+            recipients = officers_by_body.get(nominee.nominating_body_id, [])
+        else:
+            url = reverse("registrations:village", args=[nominee.village_id])
+            recipients = officers_by_village.get(nominee.village_id, [])
+        notices += [Notice(recipient=officer, text=text[:NOTICE_TEXT_MAX], url=url) for officer in recipients]
     for village_id, registered in registered_by_village.items():
         text = _registered_text(sorted(registered, key=lambda n: (n.full_name, n.pk)))
         url = reverse("registrations:village", args=[village_id])
@@ -87,6 +93,16 @@ def _village_officers(village_ids) -> dict[int, list]:
                     .annotate(village_id=F("region_assignments__village"))):
         officers_by_village.setdefault(officer.village_id, []).append(officer)
     return officers_by_village
+
+
+def _body_officers(body_ids) -> dict[int, list]:
+    """nominating body id → its active officers, in one query (none without bodies)."""
+    officers_by_body: dict[int, list] = {}
+    if not body_ids:
+        return officers_by_body
+    for officer in _active_users().filter(body_post__body__in=set(body_ids)).annotate(body_id=F("body_post__body")):
+        officers_by_body.setdefault(officer.body_id, []).append(officer)
+    return officers_by_body
 
 
 def _registered_text(registered: list[Nominee]) -> str:

@@ -256,3 +256,22 @@ def test_the_regency_admin_records_a_body_sets_its_quota_and_makes_its_account(a
     assert account.role == Role.INSTITUTION_OFFICER
     assert account.username in page.content.decode()
     assert list(selectors.bodies_for_user(account)) == [body]
+
+
+def test_a_returned_body_nominee_is_told_to_the_body_not_the_village(accepted, niur, officer, kemenag,
+                                                                     kemenag_officer, reviewer,
+                                                                     make_body_nominee,
+                                                                     django_capture_on_commit_callbacks):
+    from registrations import workflow
+    from registrations.enums import Action
+    from registrations.models import Notice
+
+    marbot = make_body_nominee(accepted, niur, kemenag_officer, full_name="Hasan Marbot")
+    body_services.body_list_submit(programme=accepted, body=kemenag, submitted_by=kemenag_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.nominee_decide(nominee=marbot, action=Action.RETURN, actor=reviewer,
+                                reason_code="nik_mismatch", reason="Cocokkan dengan KTP asli")
+
+    told = Notice.objects.filter(text__startswith="Hasan Marbot")
+    assert [(notice.recipient, notice.url) for notice in told] == [
+        (kemenag_officer, reverse("registrations:body", args=[kemenag.pk]))]
