@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.scope import regency_get_for_user
 from common.access_log import reveal_record
 from common.formatting import format_period
+from common.working_days import working_days
 from registrations import body_services, quotas, selectors, services
 from registrations.enums import EDITABLE_STATES
 from registrations.enums import NomineeStatus as S
@@ -90,7 +91,9 @@ def body(request, pk):
                  "editable": can_edit and nominee.status in EDITABLE_STATES} for nominee in page.object_list]
         pending = nominees.filter(status__in=EDITABLE_STATES).count() if can_edit else 0
         context.update({
-            "is_open": is_open, "quota": standing, "rows": rows, "page": page, "pending": pending,
+            "is_open": is_open, "not_yet_open": today < programme.nomination_opens,
+            "working_days_left": working_days(today, programme.nomination_closes) if is_open else None,
+            "quota": standing, "rows": rows, "page": page, "pending": pending,
             "can_add": can_edit and is_open and not standing.is_full,
             "can_submit": can_edit and pending > 0,
             "returned_count": nominees.filter(status=S.RETURNED).count(),
