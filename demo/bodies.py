@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accounts.enums import Role
-from accounts.models import RegionAssignment, User
-from demo.scenario import DEMO_PASSWORD, DemoNominee, demo_kk, demo_nik
+from accounts.models import User
+from demo.scenario import DemoNominee, demo_kk, demo_nik
 from registrations import body_services, services
 from registrations.enums import BodyKind
 from registrations.models import BodyOfficer, NominatingBody, Nominee, OccupationCategory, Programme, ProgrammeBody
@@ -29,9 +28,9 @@ DEMO_MARBOTS = [
 
 def demo_bodies_load(programme: Programme) -> NominatingBody:
     """Kemenag Seluma, accepted by the demo programme with DEMO_BODY_QUOTA places, its officer
-    (DEMO_BODY_OFFICER, password DEMO_PASSWORD) and three marbot, two of them sent to the regency.
-    Made through the services, as the regency admin and the body's officer would; a second run
-    changes nothing but the officer's password."""
+    (DEMO_BODY_OFFICER, one of DEMO_USERS) bound to it, and three marbot, two of them sent to the
+    regency. Made through the services, as the regency admin and the body's officer would; a second
+    run changes nothing."""
     seluma = programme.regency
     admin = User.objects.get(username="admin.seluma")
     body = NominatingBody.objects.filter(regency=seluma, name=DEMO_BODY_NAME).first()
@@ -40,14 +39,7 @@ def demo_bodies_load(programme: Programme) -> NominatingBody:
                                                     kind=BodyKind.RELIGIOUS_AFFAIRS, created_by=admin)
     if not ProgrammeBody.objects.filter(programme=programme, body=body).exists():
         body_services.programme_body_set(programme=programme, body=body, quota=DEMO_BODY_QUOTA, changed_by=admin)
-    officer, _ = User.objects.update_or_create(
-        username=DEMO_BODY_OFFICER,
-        defaults={"role": Role.INSTITUTION_OFFICER, "first_name": "Operator", "last_name": "Kemenag Seluma",
-                  "is_active": True, "must_change_password": False},
-    )
-    officer.set_password(DEMO_PASSWORD)
-    officer.save()
-    RegionAssignment.objects.get_or_create(user=officer, regency=seluma)
+    officer = User.objects.get(username=DEMO_BODY_OFFICER)  # one of DEMO_USERS, made by demo_load
     BodyOfficer.objects.update_or_create(user=officer, defaults={"body": body})
     if Nominee.objects.filter(programme=programme, nominating_body=body).exists():
         return body

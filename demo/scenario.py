@@ -42,6 +42,8 @@ DEMO_USERS = [
     # Two more villages with sample nominees further along (BPJS registration, active, lapsed …).
     DemoUser("op-1705021010", Role.VILLAGE_OFFICER, "Operator Kelurahan Pasar Tais", "17.05.02.1010"),
     DemoUser("op-1705032002", Role.VILLAGE_OFFICER, "Operator Desa Napal Melintang", "17.05.03.2002"),
+    # A nominating body's officer (lembaga pengusul): Kemenag Seluma's marbot (demo/bodies.py).
+    DemoUser("lembaga.kemenag.seluma", Role.INSTITUTION_OFFICER, "Operator Kemenag Seluma", "17.05"),
 ]
 
 

@@ -140,7 +140,7 @@ def test_moving_models_to_common_and_bpjs_keeps_every_row(seluma, other_regency)
         # on the moved rows.
         assert row(ExportRecord, record.pk) == {**before["record"], "nominee_ref": None, "account_id": None,
                                                 "heartbeat_at": None}
-        assert row(Nominee, nominee.pk) == before["nominee"]
+        assert row(Nominee, nominee.pk) == {**before["nominee"], "nominating_body_id": None}  # a village's
         assert (ExportBatch.objects.count(), ExportRecord.objects.count()) == (counts["batch"], counts["record"])
 
         # The nominee is still in its batch, now a bpjs.ExportBatch, and the foreign key still
