@@ -275,3 +275,33 @@ def test_a_returned_body_nominee_is_told_to_the_body_not_the_village(accepted, n
     told = Notice.objects.filter(text__startswith="Hasan Marbot")
     assert [(notice.recipient, notice.url) for notice in told] == [
         (kemenag_officer, reverse("registrations:body", args=[kemenag.pk]))]
+
+
+def test_a_body_nominee_takes_no_place_in_a_regency_wide_total(seluma, regency_admin, niur, officer, kemenag,
+                                                               kemenag_officer, make_body_nominee):
+    from registrations.enums import QuotaRule
+    from tests.registrations.conftest import TODAY
+
+    programme = services.programme_create(
+        regency=seluma, created_by=regency_admin, name="Program kuota kabupaten", year=2026, stage=2,
+        implementing_office="Dinas", coverage_start=TODAY + dt.timedelta(days=14),
+        nomination_opens=TODAY - dt.timedelta(days=7), nomination_closes=TODAY + dt.timedelta(days=7),
+        quota_rule=QuotaRule.REGENCY_TOTAL, quota_total=100,
+    )
+    body_services.programme_body_set(programme=programme, body=kemenag, quota=3, changed_by=regency_admin)
+    make_body_nominee(programme, niur, kemenag_officer)
+
+    standing = quotas.quota_standing(programme, niur)
+    assert (standing.regency_taken, standing.village_taken) == (0, 0)
+    assert quotas.programme_quota_total(programme) == 103
+
+
+def test_the_submission_tracking_counts_the_villages_own_list(accepted, niur, officer, kemenag_officer,
+                                                             make_nominee, make_body_nominee):
+    from registrations.review.tracking import submission_rows
+
+    make_nominee(accepted, niur, officer)
+    make_body_nominee(accepted, niur, kemenag_officer, nik=NIK_WOMAN, sex="P")
+
+    row = next(row for row in submission_rows(accepted, today=dt.date.today()) if row.village.pk == niur.pk)
+    assert (row.filled, row.drafts) == (1, 1)
