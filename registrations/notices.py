@@ -52,11 +52,13 @@ def statuses_changed(*, nominee_pks: Iterable[int]) -> None:
     notice per nominee returned, rejected, refused by BPJS or ended, with the reason; and ONE
     notice per village naming those BPJS registered, with their KPJ numbers (an answer file is
     recorded in one bulk change, announced once: one notice per village per import). Three
-    queries whatever their number: the nominees, their villages' officers, the notices."""
+    queries whatever their number: the nominees, their villages' officers, the notices (a fourth,
+    the bodies' officers, when some are a nominating body's: those asking for a correction go to
+    the body, which keeps them)."""
     nominees = list(Nominee.objects.filter(pk__in=list(nominee_pks), status__in=sorted(VILLAGE_IS_TOLD))
                     .select_related("village", "programme")
-                    .only("pk", "full_name", "status", "status_reason", "kpj_number", "nominating_body_id", "village__name",
-                          "village__kind", "programme__name", "programme__stage")
+                    .only("pk", "full_name", "status", "status_reason", "kpj_number", "nominating_body_id",
+                          "village__name", "village__kind", "programme__name", "programme__stage")
                     .order_by("pk"))
     if not nominees:
         return
