@@ -262,6 +262,7 @@ def body_manage(request, pk):
         user, password = body_services.body_officer_create(body=body, created_by=request.user,
                                                            full_name=officer_form.cleaned_data["full_name"])
         new_account = {"username": user.username, "password": password}
+        officer_form = BodyOfficerForm()  # made: the form is empty again for another officer
     places = ProgrammeBody.objects.filter(body=body).select_related("programme").order_by("-programme__coverage_start")
     officers = body.officers.select_related("user").order_by("user__username")
     return render(request, "registrations/body_manage.html", {

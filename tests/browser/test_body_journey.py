@@ -63,3 +63,34 @@ def test_the_body_adds_a_marbot_and_the_village_reads_it(desk, phone, screenshot
     expect(card).to_contain_text("Diusulkan oleh Kantor Kementerian Agama Kabupaten Seluma")
     expect(card.get_by_role("link", name="Ubah")).to_have_count(0)
     screenshot(phone, "village-body-nominee-phone")
+
+
+def test_the_regency_admin_records_a_body_gives_it_places_and_an_account(desk, screenshot, seeded, seluma,
+                                                                          regency_admin):
+    today = timezone.localdate()
+    programme = services.programme_create(
+        regency=seluma, created_by=regency_admin, name="Perlindungan Pekerja Rentan", year=today.year, stage=1,
+        coverage_start=today + dt.timedelta(days=40), nomination_opens=today - dt.timedelta(days=1),
+        nomination_closes=today + dt.timedelta(days=30), quota_per_village=10,
+    )
+    log_in(desk, regency_admin)
+    desk.goto(f"/usulan/program/{programme.pk}/")
+    desk.get_by_role("link", name="Lembaga pengusul").click()
+    expect(desk.get_by_text("Belum ada lembaga pengusul.")).to_be_visible()
+
+    desk.get_by_label("Nama lembaga").fill("Kantor Kementerian Agama Kabupaten Seluma")
+    desk.get_by_label("Jenis lembaga").select_option(label="Kantor Kementerian Agama (marbot, guru ngaji)")
+    desk.get_by_role("button", name="Simpan lembaga").click()
+
+    desk.get_by_label("Program", exact=True).select_option(label=str(programme))
+    desk.get_by_label("Kuota lembaga (orang)").fill("15")
+    desk.get_by_role("button", name="Simpan kuota").click()
+    expect(desk.get_by_text("Kuota Kantor Kementerian Agama Kabupaten Seluma disimpan.")).to_be_visible()
+
+    desk.get_by_label("Nama operator").fill("Ahmad Fauzi")
+    desk.get_by_role("button", name="Buat akun operator").click()
+    expect(desk.get_by_text("Akun operator dibuat.")).to_be_visible()
+    screenshot(desk, "body-manage")
+    body = seluma.nominating_bodies.get()
+    assert body.officers.get().user.get_full_name() == "Ahmad Fauzi"
+    assert body.programme_places.get().quota == 15
