@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     BPJS_OFFICER = "bpjs_officer", _("Petugas BPJS Ketenagakerjaan")
     PROVINCE_VIEWER = "province_viewer", _("Pemantau provinsi")
     SYSTEM_ADMIN = "system_admin", _("Administrator sistem")
+    INSTITUTION_OFFICER = "institution_officer", _("Operator lembaga pengusul")
 
 
 # The level of region a role is assigned to; a role's scope is everything below its regions.
@@ -19,6 +20,11 @@ REGENCY_ROLES = frozenset({
     Role.REGENCY_ADMIN, Role.REGENCY_REVIEWER, Role.REGENCY_APPROVER, Role.REGENCY_VIEWER, Role.BPJS_OFFICER,
 })
 PROVINCE_ROLES = frozenset({Role.PROVINCE_VIEWER})
+# An office or institution that nominates beside the villages (lembaga pengusul: the election
+# commission's ad hoc officers, Kemenag's marbot, the health office's cadres). Its officer is
+# assigned to the regency (its office name and time zone frame the pages) and bound to one body
+# (registrations.BodyOfficer); it sees no region as such, only its body's nominees (accounts.scope).
+INSTITUTION_ROLES = frozenset({Role.INSTITUTION_OFFICER})
 # Role.SYSTEM_ADMIN has no region: it sees everything (User.is_system_admin, accounts.scope).
 
 # --- Role groups: who does what, in one place (the predicates in each app's permissions.py and
@@ -40,7 +46,9 @@ APPROVE_ROLES = frozenset({Role.REGENCY_APPROVER})
 CONTACT_ROLES = DECISION_ROLES | {Role.REGENCY_ADMIN}
 
 # Roles that work with the person, not the statistics, and so see NIK and KK in full.
-FULL_IDENTIFIER_ROLES = DECISION_ROLES | {Role.VILLAGE_OFFICER, Role.REGENCY_ADMIN, Role.BPJS_OFFICER}
+FULL_IDENTIFIER_ROLES = DECISION_ROLES | {
+    Role.VILLAGE_OFFICER, Role.INSTITUTION_OFFICER, Role.REGENCY_ADMIN, Role.BPJS_OFFICER,
+}
 
 # Regency staff who read the review pages (queue, village review, nominee page, submission
 # tracking, the event export); deciding is workflow.TRANSITIONS' business.

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from villages.models import Province, Regency, Subdistrict, Village
 
+from .enums import INSTITUTION_ROLES
 from .system import is_system_account
 
 
@@ -62,6 +63,11 @@ def region_scope(user) -> RegionScope:
         return cached
     if user.is_system_admin or is_system_account(user):
         scope = RegionScope(everything=True)
+    elif user.role in INSTITUTION_ROLES:
+        # A nominating body's officer (lembaga pengusul) is assigned to its regency but sees no
+        # region as such: no village list, no coverage page. What it sees is its body's nominees,
+        # wherever in the regency they live (registrations.selectors.nominees_for_user).
+        scope = RegionScope()
     else:
         rows = list(user.region_assignments.values_list("province_id", "regency_id", "village_id"))
         scope = RegionScope(

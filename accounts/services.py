@@ -13,7 +13,7 @@ from django.utils.crypto import get_random_string
 
 from villages.models import Province, Regency, Village
 
-from .enums import PROVINCE_ROLES, REGENCY_ROLES, VILLAGE_ROLES, Role
+from .enums import INSTITUTION_ROLES, PROVINCE_ROLES, REGENCY_ROLES, VILLAGE_ROLES, Role
 from .exports import CredentialRow
 from .hashers import InitialPasswordHasher
 from .models import RegionAssignment, User
@@ -29,7 +29,7 @@ INITIAL_PASSWORD_LENGTH = 10
 def _region_field(role: str) -> tuple[str, type]:
     if role in VILLAGE_ROLES:
         return "village", Village
-    if role in REGENCY_ROLES:
+    if role in REGENCY_ROLES or role in INSTITUTION_ROLES:
         return "regency", Regency
     if role in PROVINCE_ROLES:
         return "province", Province

@@ -24,7 +24,7 @@ from common.replays import shown_at
 from common.workbooks import xlsx_download
 
 from . import selectors, services
-from .enums import PROVINCE_ROLES, REGENCY_ROLES, RESET_BY_SYSTEM_ADMIN_ROLES, Role
+from .enums import INSTITUTION_ROLES, PROVINCE_ROLES, REGENCY_ROLES, RESET_BY_SYSTEM_ADMIN_ROLES, Role
 from .exports import PASSWORD_RESET_FILE_PREFIX, credentials_workbook
 from .forms import AccountContactForm, LoginForm, PasswordChangeIndonesianForm
 from .models import RegionAssignment
@@ -75,6 +75,9 @@ def home(request):
             # The village officer's work is the nominee list ("Desa saya").
             return redirect("registrations:village", village_pk=villages[0].pk)
         return render(request, "accounts/home_villages.html", {"villages": villages})
+    if user.role in INSTITUTION_ROLES:
+        # A nominating body's officer works on its body's list (registrations.bodies).
+        return redirect("registrations:body-home")
     if user.role in DECISION_ROLES:
         # Reviewers and approvers work in the queue; it counts what waits for them per status.
         return redirect("registrations:review-queue")

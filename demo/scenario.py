@@ -46,6 +46,8 @@ DEMO_USERS = [
     # Two more villages with sample nominees further along (BPJS registration, active, lapsed …).
     DemoUser("op-1705021010", Role.VILLAGE_OFFICER, "Operator Kelurahan Pasar Tais", "17.05.02.1010"),
     DemoUser("op-1705032002", Role.VILLAGE_OFFICER, "Operator Desa Napal Melintang", "17.05.03.2002"),
+    # A nominating body's officer (lembaga pengusul): Kemenag Seluma's marbot (demo/bodies.py).
+    DemoUser("lembaga.kemenag.seluma", Role.INSTITUTION_OFFICER, "Operator Kemenag Seluma", "17.05"),
 ]
 
 
@@ -86,11 +88,13 @@ def demo_load() -> list[DemoUser]:
             field = {Province: "province", Regency: "regency", Village: "village"}[type(region)]
             RegionAssignment.objects.create(user=user, **{field: region})
     from common.events import collected
+    from demo.bodies import demo_bodies_load
 
     with collected():  # one coverage recompute for the whole demo, not one per nominee
-        demo_programme_load(seluma)
+        programme = demo_programme_load(seluma)
         demo_memberships_load(seluma)
         demo_claims_load(seluma)  # demo/claims.py: a JKM claim after a death, a JKK claim
+        demo_bodies_load(programme)
     demo_coverage_load(seluma)
     demo_budget_load(seluma, programme_name=DEMO_PROGRAMME_NAME, admin_username="admin.seluma")
     return DEMO_USERS

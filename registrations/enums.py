@@ -134,3 +134,12 @@ class EndReason(models.TextChoices):
 # village knows (moved, died, now waged with an employer who registers them, declined, turned 65).
 LEAVING_REASONS = (EndReason.MOVED, EndReason.DIED, EndReason.WAGED, EndReason.DECLINED, EndReason.TURNED_65)
 
+
+
+class BodyKind(models.TextChoices):
+    """What kind of office or institution nominates beside the villages (lembaga pengusul, DOMAIN §9)."""
+
+    ELECTION = "election", _("Penyelenggara pemilu (KPPS/PPS/PPK ad hoc)")
+    RELIGIOUS_AFFAIRS = "religious", _("Kantor Kementerian Agama (marbot, guru ngaji)")
+    HEALTH = "health", _("Dinas Kesehatan (kader kesehatan)")
+    OTHER = "other", _("Lembaga lain")

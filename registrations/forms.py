@@ -99,7 +99,8 @@ class NomineeForm(forms.ModelForm):
             self.initial.setdefault("consent", True)
             if instance.phone:  # shown as people write it; validation stores it as +62… again
                 self.initial["phone"] = format_phone(instance.phone)
-        if not self.is_bound and not (instance and instance.pk) and village.postal_code:
+        # No village yet: a nominating body's officer picks it on the form (body_list.forms).
+        if not self.is_bound and not (instance and instance.pk) and village is not None and village.postal_code:
             self.initial.setdefault("postal_code", village.postal_code)
         self.nominee_check = None
 

@@ -11,6 +11,7 @@ from common.formatting import format_date
 from .crypto import EncryptedTextField
 from .enums import (
     ACTIVE_STATES,
+    BodyKind,
     BpjsFundingCode,
     DataSource,
     FundingSource,
@@ -146,6 +147,50 @@ class VillageSubmission(models.Model):
         constraints = [models.UniqueConstraint(fields=["programme", "village"], name="village_submission_unique")]
 
 
+class NominatingBody(models.Model):
+    """An office or institution that nominates workers beside the villages (lembaga pengusul): the
+    election commission's ad hoc officers, the religious affairs office's mosque caretakers, the
+    health office's cadres. A programme accepts it with a quota (ProgrammeBody); its officers
+    (BodyOfficer) keep its list. Its nominees still live in a village of the regency."""
+
+    regency = models.ForeignKey("villages.Regency", on_delete=models.PROTECT, related_name="nominating_bodies")
+    name = models.CharField(_("nama lembaga"), max_length=200)
+    kind = models.CharField(_("jenis lembaga"), max_length=16, choices=BodyKind.choices, default=BodyKind.OTHER)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("lembaga pengusul")
+        verbose_name_plural = _("lembaga pengusul")
+        constraints = [models.UniqueConstraint(fields=["regency", "name"], name="nominating_body_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgrammeBody(models.Model):
+    """A programme accepts nominations from a body, with the body's own quota (quotas.body_standing)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="body_places")
+    body = models.ForeignKey(NominatingBody, on_delete=models.PROTECT, related_name="programme_places")
+    quota = models.PositiveIntegerField(_("kuota lembaga"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme", "body"], name="programme_body_unique")]
+
+
+class BodyOfficer(models.Model):
+    """Binds an account with the role "Operator lembaga pengusul" to its one body."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="body_post")
+    body = models.ForeignKey(NominatingBody, on_delete=models.PROTECT, related_name="officers")
+
+    class Meta:
+        verbose_name = _("operator lembaga pengusul")
+        verbose_name_plural = _("operator lembaga pengusul")
+
+
 class Nominee(models.Model):
     """A worker a village puts forward for a programme (DOMAIN.md §6).
 
@@ -159,6 +204,10 @@ class Nominee(models.Model):
                               default=NomineeStatus.DRAFT)
     status_reason = models.TextField(_("alasan status"), blank=True)
     status_changed_at = models.DateTimeField(_("status berubah"), null=True, blank=True, editable=False)
+    # Put forward by an office or institution, not by the village where the person lives (who then
+    # only reads them): the body's officer keeps them, and they take a place in the body's quota.
+    nominating_body = models.ForeignKey(NominatingBody, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="nominees", verbose_name=_("lembaga pengusul"))
     replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="replaced_by", verbose_name=_("pengganti untuk"))
     # The previous programme's nomination this one continues (registrations.continuation): the same
@@ -235,6 +284,10 @@ class Nominee(models.Model):
             # "Mungkin orang yang sama" (lookalikes.py): the review pages, the queue's filter and the
             # import's preview look up other nominations by normalised name and birth date.
             models.Index(fields=["name_key", "birth_date"], name="nominee_lookalike"),
+            # A body's list and its quota count (registrations.bodies, quotas.body_standing): the
+            # few nominees a body put forward, apart from the villages' many.
+            models.Index(fields=["nominating_body", "programme", "status"], name="nominee_body_list",
+                         condition=Q(nominating_body__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ from common.events import ChangeKind
 from villages.models import Village
 
 from .enums import NomineeStatus as S
-from .models import NOTICE_TEXT_MAX, Nominee, Notice, Programme
+from .models import NOTICE_TEXT_MAX, NominatingBody, Nominee, Notice, Programme
 
 # The statuses a village officer must hear about, because they ask something of the village.
 VILLAGE_NEEDS_TO_KNOW = frozenset({S.RETURNED, S.REJECTED, S.REFUSED_BY_BPJS, S.ENDED})
@@ -52,17 +52,21 @@ def statuses_changed(*, nominee_pks: Iterable[int]) -> None:
     notice per nominee returned, rejected, refused by BPJS or ended, with the reason; and ONE
     notice per village naming those BPJS registered, with their KPJ numbers (an answer file is
     recorded in one bulk change, announced once: one notice per village per import). Three
-    queries whatever their number: the nominees, their villages' officers, the notices."""
+    queries whatever their number: the nominees, their villages' officers, the notices (a fourth,
+    the bodies' officers, when some are a nominating body's: those asking for a correction go to
+    the body, which keeps them)."""
     nominees = list(Nominee.objects.filter(pk__in=list(nominee_pks), status__in=sorted(VILLAGE_IS_TOLD))
                     # A membership the village itself carried into the next programme asks nothing of it.
                     .exclude(status=S.ENDED, continued_as__isnull=False)
                     .select_related("village", "programme")
-                    .only("pk", "full_name", "status", "status_reason", "kpj_number", "village__name",
-                          "village__kind", "programme__name", "programme__stage")
+                    .only("pk", "full_name", "status", "status_reason", "kpj_number", "nominating_body_id",
+                          "village__name", "village__kind", "programme__name", "programme__stage")
                     .order_by("pk"))
     if not nominees:
         return
     officers_by_village = _village_officers({n.village_id for n in nominees})
+    # A nominating body's nominee: what asks for a correction goes to the body's officers, who keep it.
+    officers_by_body = _body_officers({n.nominating_body_id for n in nominees if n.nominating_body_id})
     notices = []
     registered_by_village: dict[int, list[Nominee]] = {}
     for nominee in nominees:
@@ -72,9 +76,13 @@ def statuses_changed(*, nominee_pks: Iterable[int]) -> None:
         text = f"{nominee.full_name}: {S(nominee.status).label}."
         if nominee.status_reason:
             text += f" Alasan: {nominee.status_reason}"
-        url = reverse("registrations:village", args=[nominee.village_id])
-        notices += [Notice(recipient=officer, text=text[:NOTICE_TEXT_MAX], url=url)
-                    for officer in officers_by_village.get(nominee.village_id, [])]
+        if nominee.nominating_body_id:
+            url = reverse("registrations:body", args=[nominee.nominating_body_id])
+            recipients = officers_by_body.get(nominee.nominating_body_id, [])
+        else:
+            url = reverse("registrations:village", args=[nominee.village_id])
+            recipients = officers_by_village.get(nominee.village_id, [])
+        notices += [Notice(recipient=officer, text=text[:NOTICE_TEXT_MAX], url=url) for officer in recipients]
     for village_id, registered in registered_by_village.items():
         text = _registered_text(sorted(registered, key=lambda n: (n.full_name, n.pk)))
         url = reverse("registrations:village", args=[village_id])
@@ -89,6 +97,16 @@ def _village_officers(village_ids) -> dict[int, list]:
                     .annotate(village_id=F("region_assignments__village"))):
         officers_by_village.setdefault(officer.village_id, []).append(officer)
     return officers_by_village
+
+
+def _body_officers(body_ids) -> dict[int, list]:
+    """nominating body id → its active officers, in one query (none without bodies)."""
+    officers_by_body: dict[int, list] = {}
+    if not body_ids:
+        return officers_by_body
+    for officer in _active_users().filter(body_post__body__in=set(body_ids)).annotate(body_id=F("body_post__body")):
+        officers_by_body.setdefault(officer.body_id, []).append(officer)
+    return officers_by_body
 
 
 def _registered_text(registered: list[Nominee]) -> str:
@@ -121,6 +139,16 @@ def list_submitted(*, programme_pk: int, village_pk: int, count: int) -> None:
     )
     text = f"{village.get_kind_display()} {village.name} mengirim {count} calon untuk {programme}."
     url = reverse("registrations:review-village", args=[programme.pk, village.pk])
+    Notice.objects.bulk_create([Notice(recipient=user, text=text[:NOTICE_TEXT_MAX], url=url) for user in staff])
+
+
+def body_list_submitted(*, programme_pk: int, body_pk: int, count: int) -> None:
+    """Tells the regency's reviewers and approvers that a nominating body sent its list."""
+    programme = Programme.objects.select_related("regency").get(pk=programme_pk)
+    body = NominatingBody.objects.get(pk=body_pk)
+    staff = _active_users().filter(Q(role__in=sorted(DECISION_ROLES)), region_assignments__regency=programme.regency)
+    text = f"{body.name} (lembaga pengusul) mengirim {count} calon untuk {programme}."
+    url = reverse("registrations:review-queue")
     Notice.objects.bulk_create([Notice(recipient=user, text=text[:NOTICE_TEXT_MAX], url=url) for user in staff])
 
 

@@ -1,7 +1,10 @@
 """Who may do what with programmes and nominees. Scope (which villages) is villages.selectors'."""
 
+from django.db.models import Q
+
 from accounts.enums import (
     DECISION_ROLES,
+    INSTITUTION_ROLES,
     OFFICE_ROLES,
     PROGRAMME_MANAGER_ROLES,
     REVIEW_PAGE_ROLES,
@@ -19,8 +22,43 @@ def can_edit_village_list(user, village) -> bool:
             and village.pk in region_scope(user).village_ids)
 
 
+def officer_body_id(user) -> int | None:
+    """The nominating body a "lembaga pengusul" officer is bound to (BodyOfficer), None for anyone
+    else; read once per request object (one query) and kept on the user, like the region scope."""
+    if not user.is_authenticated or not user.is_active or user.role not in INSTITUTION_ROLES:
+        return None
+    if not hasattr(user, "_body_id"):
+        from .models import BodyOfficer
+
+        user._body_id = BodyOfficer.objects.filter(user=user).values_list("body_id", flat=True).first()
+    return user._body_id
+
+
+def nominee_scope(user) -> Q:
+    """Q over Nominee for the nominees the user may see: those living in the user's regions; a
+    nominating body's officer (no region as such, accounts.scope) sees its body's nominees,
+    wherever they live. selectors.nominees_for_user and the workflow's lookup both start here."""
+    body_id = officer_body_id(user)
+    if body_id is not None:
+        return Q(nominating_body_id=body_id)
+    return region_scope(user).village_filter("village__")
+
+
+def can_edit_body_list(user, body) -> bool:
+    """Add, edit, remove and submit a nominating body's nominees: only the body's own officer."""
+    return body is not None and officer_body_id(user) == body.pk
+
+
+def can_keep_nominee(user, nominee) -> bool:
+    """Whose list the nominee is on, whatever its status: the body's officer for a body's nominee
+    (the village where the person lives only reads it), else the village's officer."""
+    if nominee.nominating_body_id is not None:
+        return officer_body_id(user) == nominee.nominating_body_id
+    return can_edit_village_list(user, nominee.village)
+
+
 def can_edit_nominee(user, nominee) -> bool:
-    return nominee.status in EDITABLE_STATES and can_edit_village_list(user, nominee.village)
+    return nominee.status in EDITABLE_STATES and can_keep_nominee(user, nominee)
 
 
 def _regency_staff_or_sysadmin(user, regency, roles: frozenset) -> bool:

@@ -16,6 +16,7 @@ VillageQuota), one regency-wide total, or none. Only nominees in ACTIVE_STATES t
   the other (the Excel import, services.nominees_import): two queries, then arithmetic.
 - `programme_quota_total`: all places of a programme (its budget, the programme page).
 - `quota_rule_label`: the rule as the programme list and page write it ("10 orang per desa/kelurahan").
+- `VILLAGE_PLACES` and `body_standing`: the rule for nominating bodies (lembaga pengusul), below.
 """
 
 from __future__ import annotations
@@ -30,7 +31,51 @@ from common.formatting import format_number
 from villages.models import Village
 
 from .enums import ACTIVE_STATES, QuotaRule
-from .models import Nominee, Programme, VillageQuota
+from .models import NominatingBody, Nominee, Programme, ProgrammeBody, VillageQuota
+
+# --- The rule for nominating bodies (lembaga pengusul) ----------------------------------------------
+# A nominee put forward by a nominating body takes a place in that body's quota for the programme
+# (ProgrammeBody.quota) and in no other: not in the quota of the village where the person lives, nor
+# in a regency-wide total (both are the villages' places). A body the programme does not accept has
+# no place at all. The person still counts in the village's coverage (they live there) and in the
+# programme's budget (`programme_quota_total` adds the bodies' quotas).
+# Every count of the villages' places below reads VILLAGE_PLACES; the bodies' read `body_standing`.
+VILLAGE_PLACES = Q(nominating_body__isnull=True)
+
+
+@dataclass(frozen=True)
+class BodyStanding:
+    """Where one nominating body stands with a programme: accepted or not, its quota, places taken."""
+
+    accepted: bool
+    quota: int
+    taken: int
+
+    @property
+    def left(self) -> int:
+        return max(self.quota - self.taken, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return not self.accepted or is_full(quota=self.quota, taken=self.taken)
+
+    @property
+    def full_message(self) -> str | None:
+        """Why one more nominee of the body does not fit, or None when it does."""
+        if not self.accepted:
+            return "Program ini tidak menerima usulan dari lembaga ini. Hubungi dinas."
+        if self.is_full:
+            return (f"Kuota lembaga sudah penuh ({self.taken} dari {self.quota}). Hapus calon draf yang batal "
+                    "diusulkan, atau minta dinas menambah kuota lembaga.")
+        return None
+
+
+def body_standing(programme: Programme, body: NominatingBody) -> BodyStanding:
+    """The body's standing in `programme`: two queries. Call it with the body's quota row locked
+    (services._lock_body_quota) before taking a place."""
+    quota = ProgrammeBody.objects.filter(programme=programme, body=body).values_list("quota", flat=True).first()
+    taken = Nominee.objects.filter(programme=programme, nominating_body=body, status__in=ACTIVE_STATES).count()
+    return BodyStanding(accepted=quota is not None, quota=quota or 0, taken=taken)
 
 
 def per_village_quota(programme: Programme, override: int | None) -> int | None:
@@ -100,7 +145,7 @@ def quota_standing(programme: Programme, village: Village) -> QuotaStanding:
     override, the village's places), one otherwise. Before taking a place, call it with the lock held
     (services._lock_quota), or two officers may both take the last place."""
     if programme.quota_rule == QuotaRule.REGENCY_TOTAL:
-        counts = Nominee.objects.filter(programme=programme, status__in=ACTIVE_STATES).aggregate(
+        counts = Nominee.objects.filter(VILLAGE_PLACES, programme=programme, status__in=ACTIVE_STATES).aggregate(
             regency=Count("pk"), village=Count("pk", filter=Q(village=village)))
         return QuotaStanding(rule=programme.quota_rule, village_taken=counts["village"],
                              regency_quota=programme.quota_total, regency_taken=counts["regency"])
@@ -149,8 +194,9 @@ class QuotaLedger:
 
 
 def places_taken(programme: Programme, village: Village | None = None) -> int:
-    """Places held in `programme`, in one village or (None) in the whole regency."""
-    nominees = Nominee.objects.filter(programme=programme, status__in=ACTIVE_STATES)
+    """The villages' places held in `programme`, in one village or (None) in the whole regency
+    (a nominating body's nominees hold the body's places, not these: VILLAGE_PLACES)."""
+    nominees = Nominee.objects.filter(VILLAGE_PLACES, programme=programme, status__in=ACTIVE_STATES)
     if village is not None:
         nominees = nominees.filter(village=village)
     return nominees.count()
@@ -162,7 +208,7 @@ def places_taken_by_village(programme: Programme, village_ids: Iterable[int]) ->
     if not village_ids:
         return {}
     return dict(
-        programme.nominees.filter(status__in=ACTIVE_STATES, village__in=village_ids)
+        programme.nominees.filter(VILLAGE_PLACES, status__in=ACTIVE_STATES, village__in=village_ids)
         .values("village").annotate(n=Count("pk")).values_list("village", "n")
     )
 
@@ -179,9 +225,15 @@ def quota_rule_label(programme: Programme) -> str:
 
 
 def programme_quota_total(programme: Programme) -> int | None:
-    """All places in the programme; None for a programme without quota."""
+    """All places in the programme, the nominating bodies' included; None for a programme without
+    quota."""
     if programme.quota_rule == QuotaRule.NONE:
         return None
+    bodies = programme.body_places.aggregate(total=Sum("quota"))["total"] or 0
+    return _villages_quota_total(programme) + bodies
+
+
+def _villages_quota_total(programme: Programme) -> int:
     if programme.quota_rule == QuotaRule.REGENCY_TOTAL:
         return programme.quota_total
     villages = Village.objects.filter(subdistrict__regency_id=programme.regency_id, is_retired=False)

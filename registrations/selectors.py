@@ -16,8 +16,8 @@ from villages.models import Subdistrict, Village
 from . import workflow
 from .checks import flag_filter
 from .enums import EDITABLE_STATES, INACTIVE_STATES, NomineeStatus
-from .models import Nominee, NomineeEvent, Programme, VillageSubmission
-from .permissions import can_see_review_pages
+from .models import NominatingBody, Nominee, NomineeEvent, Programme, VillageSubmission
+from .permissions import can_see_review_pages, nominee_scope, officer_body_id
 
 # A village's Kemendagri code, "11.08.01.2001": how the queue's village box names one exactly.
 VILLAGE_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
@@ -52,7 +52,9 @@ def current_programme(regency_id: int, today: dt.date | None = None) -> Programm
 
 
 def nominees_for_user(user) -> QuerySet[Nominee]:
-    return Nominee.objects.filter(region_scope(user).village_filter("village__"))
+    """The nominees the user sees: those living in the user's regions; a nominating body's officer
+    (who has no region as such, accounts.scope) sees its body's nominees, wherever they live."""
+    return Nominee.objects.filter(nominee_scope(user))
 
 
 def nominee_get_for_user(user, pk) -> Nominee:
@@ -67,8 +69,9 @@ def village_nominees(programme: Programme, village: Village) -> QuerySet[Nominee
     """The village's list, returned items first (they need the officer), then in entry order."""
     return (
         Nominee.objects.filter(programme=programme, village=village)
-        # replaced_by: services.nominee_can_be_replaced asks it of every row (one query, not N).
-        .select_related("occupation", "replaced_by")
+        # replaced_by: services.nominee_can_be_replaced asks it of every row (one query, not N);
+        # nominating_body: a body's nominee living here is shown with the body's name, read only.
+        .select_related("occupation", "replaced_by", "nominating_body")
         .annotate(returned_first=Case(When(status=NomineeStatus.RETURNED, then=Value(0)), default=Value(1),
                                       output_field=IntegerField()))
         .order_by("returned_first", "created_at", "pk")
@@ -130,7 +133,8 @@ def review_queue(user, programme: Programme, filters: ReviewFilters) -> QuerySet
     """The regency's queue for one programme: the user's nominees with the filters applied and the
     rows ready to show (village, subdistrict, occupation loaded). `q` searches names; a NIK search
     comes as its keyed hash (`nik_hash`), so the NIK is neither in the URL nor compared in clear."""
-    nominees = (_programme_nominees(user, programme).select_related("village__subdistrict", "occupation")
+    nominees = (_programme_nominees(user, programme).select_related("village__subdistrict", "occupation",
+                                                                    "nominating_body")
                 # Encrypted and not shown in the queue: not decrypted for each of its 50 rows.
                 .defer("kk", "mother_maiden_name"))
     if filters.subdistrict_id:
@@ -317,3 +321,48 @@ def nominees_decided_since(*, user, target: str, since: dt.datetime, nominee_pks
     else:
         events = events.filter(nominee__programme=programme, nominee__village=village)
     return dict(events.order_by("created_at").values_list("nominee_id", "created_at"))
+
+
+# --- Nominating bodies (lembaga pengusul) --------------------------------------------------------
+
+def bodies_for_user(user) -> QuerySet[NominatingBody]:
+    """The nominating bodies the user sees: its own for a body's officer; the bodies of the user's
+    regencies for regency staff (the system administrator: all)."""
+    body_id = officer_body_id(user)
+    bodies = NominatingBody.objects.select_related("regency")
+    if body_id is not None:
+        return bodies.filter(pk=body_id)
+    scope = region_scope(user)
+    if scope.everything:
+        return bodies
+    return bodies.filter(regency_id__in=scope.regency_ids)
+
+
+def body_get_for_user(user, pk) -> NominatingBody:
+    try:
+        return bodies_for_user(user).get(pk=pk)
+    except (NominatingBody.DoesNotExist, ValueError):
+        raise Http404("Lembaga pengusul tidak ditemukan.") from None
+
+
+def body_programme(body: NominatingBody, today: dt.date | None = None) -> Programme | None:
+    """The stage a body works on: among the programmes that accept it, the one whose window is open
+    today, else the latest."""
+    today = today or timezone.localdate()
+    programmes = Programme.objects.filter(regency_id=body.regency_id, body_places__body=body)
+    return (
+        programmes.filter(nomination_opens__lte=today, nomination_closes__gte=today).order_by("-coverage_start").first()
+        or programmes.order_by("-coverage_start", "-pk").first()
+    )
+
+
+def body_nominees(programme: Programme, body: NominatingBody) -> QuerySet[Nominee]:
+    """The body's list, returned items first, then in entry order, with the village each lives in."""
+    return (
+        Nominee.objects.filter(programme=programme, nominating_body=body)
+        .select_related("occupation", "village__subdistrict")
+        .defer("kk", "mother_maiden_name")
+        .annotate(returned_first=Case(When(status=NomineeStatus.RETURNED, then=Value(0)), default=Value(1),
+                                      output_field=IntegerField()))
+        .order_by("returned_first", "created_at", "pk")
+    )

@@ -26,15 +26,16 @@ from .enums import ACTIVE_STATES, EDITABLE_STATES, INACTIVE_STATES, QuotaRule
 from .enums import NomineeStatus as S
 from .identifiers import mask_identifier
 from .lookalikes import lookalike_keys
-from .models import Nominee, NomineeEvent, Programme, VillageQuota, VillageSubmission
+from .models import NominatingBody, Nominee, NomineeEvent, Programme, ProgrammeBody, VillageQuota, VillageSubmission
 from .permissions import (
+    can_edit_body_list,
     can_edit_nominee,
     can_edit_village_list,
     can_import_nominees,
     can_manage_programmes,
 )
 from .premiums import premium_per_month, rate_on
-from .quotas import QuotaLedger, QuotaStanding, places_taken, quota_standing
+from .quotas import QuotaLedger, QuotaStanding, body_standing, places_taken, quota_standing
 from .validation import active_nominations, duplicate_message, duplicate_text
 
 logger = logging.getLogger(__name__)
@@ -117,35 +118,54 @@ def _lock_quota(programme: Programme, village: Village) -> None:
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
 
 
+def _lock_body_quota(programme: Programme, body: NominatingBody) -> None:
+    """Serialises everyone taking a place in a nominating body's quota: its ProgrammeBody row."""
+    ProgrammeBody.objects.select_for_update().filter(programme=programme, body=body).first()
+
+
 def nominee_create(*, programme: Programme, village: Village, created_by, nik: str, nik_hash: str, kk: str,
                    phone: str = "", confirmed_warnings: list[str] | None = None, replaces: Nominee | None = None,
-                   today: dt.date | None = None, **fields) -> Nominee:
-    """Adds a draft nominee to the village's list. Identifiers come checked and normalised from
+                   nominating_body: NominatingBody | None = None, today: dt.date | None = None,
+                   **fields) -> Nominee:
+    """Adds a draft nominee to the village's list, or (`nominating_body`) to the body's list, the
+    person living in `village`. Identifiers come checked and normalised from
     validation.check_nominee (through NomineeForm). With `replaces`, the new nominee stands for that
     one (nominee_can_be_replaced, read again under the lock). Raises ValidationError when the window
-    is closed, the quota is full, `replaces` cannot be replaced, or the NIK became active elsewhere
-    meanwhile."""
-    if not can_edit_village_list(created_by, village) or village.subdistrict.regency_id != programme.regency_id:
+    is closed, the quota is full (the village's, or the body's: quotas.VILLAGE_PLACES), `replaces`
+    cannot be replaced, or the NIK became active elsewhere meanwhile."""
+    if nominating_body is not None:
+        allowed = (can_edit_body_list(created_by, nominating_body) and replaces is None
+                   and nominating_body.regency_id == programme.regency_id)
+    else:
+        allowed = can_edit_village_list(created_by, village)
+    if not allowed or village.subdistrict.regency_id != programme.regency_id:
         raise PermissionDenied
     if not nomination_is_open(programme, today):
         raise ValidationError(_window_closed_message(programme))
     now = timezone.now()
     try:
         with transaction.atomic():
-            _lock_quota(programme, village)
+            if nominating_body is not None:
+                _lock_body_quota(programme, nominating_body)
+            else:
+                _lock_quota(programme, village)
             if replaces is not None:
                 # Read again under the lock: another tab may have replaced it meanwhile.
                 replaces = Nominee.objects.select_for_update(of=("self",)).select_related("replaced_by").get(
                     pk=replaces.pk)
                 if not nominee_can_be_replaced(replaces):
                     raise ValidationError(nominee_replacement_refusal(replaces))
-            full = quota_standing(programme, village).full_message
+            if nominating_body is not None:
+                full = body_standing(programme, nominating_body).full_message
+            else:
+                full = quota_standing(programme, village).full_message
             if full:
                 raise ValidationError(full)
             nominee = Nominee(
                 programme=programme, village=village, nik=nik, nik_hash=nik_hash, nik_masked=mask_identifier(nik),
                 kk=kk, kk_masked=mask_identifier(kk), phone=phone, confirmed_warnings=confirmed_warnings or [],
-                replaces=replaces, consent_at=now, consent_by=created_by, created_by=created_by, **fields,
+                replaces=replaces, nominating_body=nominating_body, consent_at=now, consent_by=created_by,
+                created_by=created_by, **fields,
             )
             nominee.name_key, nominee.mother_name_hash = lookalike_keys(nominee.full_name, nominee.mother_maiden_name)
             nominee._history_user = created_by
@@ -395,7 +415,9 @@ def village_list_submit(*, programme: Programme, village: Village, submitted_by,
     once per nominee). Returns how many were sent. Raises ValidationError with the reason when it cannot."""
     if not can_edit_village_list(submitted_by, village):
         raise PermissionDenied
-    pending = list(Nominee.objects.filter(programme=programme, village=village, status__in=EDITABLE_STATES))
+    # A nominating body's nominees living here are the body's to send (body_services.body_list_submit).
+    pending = list(Nominee.objects.filter(programme=programme, village=village, status__in=EDITABLE_STATES,
+                                          nominating_body__isnull=True))
     if not pending:
         raise ValidationError("Tidak ada calon berstatus draf atau dikembalikan yang bisa dikirim.")
     only_corrections = all(n.status == S.RETURNED for n in pending)

@@ -58,7 +58,7 @@ from villages.models import Village
 from .enums import ACTIVE_STATES, CONTINUABLE_STATES, INACTIVE_STATES, Action, EndReason, ReviewReason
 from .enums import NomineeStatus as S
 from .models import Nominee, NomineeEvent
-from .permissions import can_edit_village_list
+from .permissions import can_keep_nominee, nominee_scope
 
 _IDENTIFIERS_IN_REASONS = ("NIK", "KK", "PHONE", "EMAIL")
 
@@ -91,7 +91,8 @@ def _role_in(roles: frozenset) -> Callable:
 
 
 def _village_officer(user, nominee) -> bool:
-    return can_edit_village_list(user, nominee.village)
+    """The officer who keeps the nominee's list: the village's, or the nominating body's."""
+    return can_keep_nominee(user, nominee)
 
 
 def _one_step_approval(user, nominee) -> bool:
@@ -303,7 +304,7 @@ def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", r
         try:
             # Only nominees in the actor's regions: the messages below name the person and who
             # decided, so someone else's nominee gets the same answer as a missing one.
-            nominee = (Nominee.objects.filter(region_scope(actor).village_filter("village__"))
+            nominee = (Nominee.objects.filter(nominee_scope(actor))
                        .select_for_update(of=("self",))
                        .select_related("village__subdistrict__regency__settings").get(pk=nominee_pk))
         except Nominee.DoesNotExist:
@@ -390,7 +391,7 @@ class Move:
 _STATUS_FIELDS = ("status", "status_reason", "status_changed_at", "updated_at")
 # What the checks read of a locked nominee in a bulk change (`_check_move`, the rules, four eyes,
 # the reopen check): nothing else is loaded, so nothing is decrypted.
-_CHECKED_FIELDS = ("id", "status", "full_name", "nik_hash", "village_id")
+_CHECKED_FIELDS = ("id", "status", "full_name", "nik_hash", "village_id", "nominating_body_id")
 
 
 def _bulk_transition(moves: list[Move], *, actor, all_or_nothing: bool = False) -> BulkResult:
@@ -462,7 +463,7 @@ def _lock_for_moves(pks: set[int], *, actor) -> dict[int, Nominee]:
     """pk → the nominee, locked (FOR UPDATE), of those within the actor's regions, with what the
     checks read: its village, subdistrict, regency and regency settings, read once per village
     (two queries), not once per nominee."""
-    nominees = list(Nominee.objects.filter(region_scope(actor).village_filter("village__"))
+    nominees = list(Nominee.objects.filter(nominee_scope(actor))
                     .select_for_update(of=("self",)).only(*_CHECKED_FIELDS).filter(pk__in=pks).order_by("pk"))
     villages = Village.objects.select_related("subdistrict__regency__settings").in_bulk(
         {nominee.village_id for nominee in nominees})

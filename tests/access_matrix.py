@@ -35,7 +35,12 @@ NOT_CHECKED_NAMESPACES = frozenset({"admin"})
 
 EVERYONE = frozenset(Role.values)
 SYSADMIN = frozenset({Role.SYSTEM_ADMIN})
-ABOVE_VILLAGE = EVERYONE - {Role.VILLAGE_OFFICER}
+# A nominating body's officer (lembaga pengusul) sees no region as such (accounts.scope): only its
+# body's list and nominees. Pages of a region or a village are everyone's but its.
+BODY_OFFICER = frozenset({Role.INSTITUTION_OFFICER})
+IN_REGIONS = EVERYONE - BODY_OFFICER
+BODY_OBJECTS = frozenset({"body", "body_nominee"})
+ABOVE_VILLAGE = IN_REGIONS - {Role.VILLAGE_OFFICER}
 OFFICER = frozenset({Role.VILLAGE_OFFICER})
 NOBODY = frozenset()
 
@@ -120,6 +125,8 @@ def expected_answer(access: Access, role: str, scope: str, method: str) -> Expec
         return Expected(frozenset({405}), refused=True)
     allowed = access.get if method == "GET" else access.post
     in_scope = scope == "in" or not access.scoped or role == Role.SYSTEM_ADMIN
+    if role in BODY_OFFICER and access.scoped and access.pk not in BODY_OBJECTS:
+        in_scope = False  # a body's officer has no region: every region's object is out of its scope
     if role in allowed and in_scope:
         return Expected(access.get_answer if method == "GET" else access.post_answer)
     return Expected(access.refused_in_scope if in_scope else frozenset({404}), refused=True)
@@ -191,9 +198,9 @@ ACCESS.update({
     "villages:regency-detail": page(ABOVE_VILLAGE, pk="regency"),
     "villages:regency-settings-edit": form(ADMINS, pk="regency"),
     "villages:subdistrict-detail": page(ABOVE_VILLAGE, pk="subdistrict"),
-    "villages:village-detail": page(EVERYONE, pk="village"),
+    "villages:village-detail": page(IN_REGIONS, pk="village"),
     # --- the village's list (the fixture's nominee is already sent: editing it leads back to the list)
-    "registrations:village": page(EVERYONE),
+    "registrations:village": page(IN_REGIONS),
     "registrations:nominee-create": form(OFFICER),
     "registrations:village-submit": form(OFFICER),
     "registrations:nominee-update": form(OFFICER, pk="nominee", get_answer=REDIRECTED),
@@ -201,6 +208,15 @@ ACCESS.update({
     "registrations:nominee-replace": form(OFFICER, pk="nominee", get_answer=REDIRECTED),
     # The village's confirmation of a continuing programme's members (the officer of the village only).
     "registrations:continuation-confirm": form(OFFICER),
+    # --- a nominating body's list (lembaga pengusul; the fixture's body nominee is already sent) -------
+    "registrations:body-home": page(BODY_OFFICER, scoped=False, answer=REDIRECTED),
+    "registrations:body": page(BODY_OFFICER | REVIEW_PAGES, pk="body"),
+    "registrations:body-nominee-create": form(BODY_OFFICER, pk="body"),
+    "registrations:body-submit": form(BODY_OFFICER, pk="body"),
+    "registrations:body-nominee-update": form(BODY_OFFICER, pk="body_nominee", get_answer=REDIRECTED),
+    "registrations:body-nominee-delete": form(BODY_OFFICER, pk="body_nominee", get_answer=REDIRECTED),
+    "registrations:regency-bodies": form(PROGRAMME_MANAGERS),
+    "registrations:body-manage": form(PROGRAMME_MANAGERS, pk="body"),
     # --- programmes -----------------------------------------------------------------------------------
     "registrations:programme-list": page(ABOVE_VILLAGE),
     "registrations:programme-create": form(PROGRAMME_MANAGERS),
@@ -228,7 +244,7 @@ ACCESS.update({
     "registrations:review-village": page(REVIEW_PAGES),
     "registrations:review-village-search": read_only(REVIEW_PAGES),  # the queue's village box (htmx)
     "registrations:review-bulk": action(DECISION_ROLES, post_answer=REDIRECTED, data=_bulk_decision),
-    "registrations:nominee-detail": page(EVERYONE, pk="nominee"),
+    "registrations:nominee-detail": page(IN_REGIONS, pk="nominee"),
     # A verification tried by a role that sees the nominee but may not decide: told so on its page
     # (302 back to it, nothing changed); out of its regions, the 404.
     "registrations:nominee-decide": action(DECISION_ROLES, pk="nominee", post_answer=REDIRECTED,
@@ -268,7 +284,7 @@ ACCESS.update({
     "reports:subdistrict-detail": read_only(ABOVE_VILLAGE, pk="subdistrict"),
     "reports:denominator-edit": form(COVERAGE_ENTRY, pk="subdistrict"),
     # --- exports (the fixture's export: a masked file the regency admin asked for) ---------------------
-    "reports:nominative-village": read_only(EVERYONE, pk="village"),
+    "reports:nominative-village": read_only(IN_REGIONS, pk="village"),
     "reports:nominative-subdistrict": read_only(ABOVE_VILLAGE, pk="subdistrict"),
     "reports:nominative-regency": read_only(ABOVE_VILLAGE, pk="regency"),
     "reports:coverage-recap": read_only(ABOVE_VILLAGE, pk="regency"),

@@ -123,8 +123,10 @@ def submission_rows(programme: Programme, *, today: dt.date,
         .annotate(
             quota_override=quotas.quota_override_subquery(programme),
             last_submitted_at=Subquery(submission.values("last_submitted_at")[:1]),
-            # Only this programme's nominees join, so each count is of this programme alone.
-            listed=FilteredRelation("nominees", condition=Q(nominees__programme=programme)),
+            # Only this programme's nominees join, so each count is of this programme alone; and only
+            # the village's own list: a nominating body's nominees living here are the body's to send.
+            listed=FilteredRelation("nominees", condition=Q(nominees__programme=programme,
+                                                             nominees__nominating_body__isnull=True)),
         )
         .annotate(
             total=Count("listed"),

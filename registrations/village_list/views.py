@@ -69,11 +69,13 @@ def _programme_context(user, programme, village, can_edit) -> dict:
     blocker = services.replacement_blocker(programme, village, standing=standing, today=today) if can_edit else None
     rows = []
     for nominee in selectors.village_nominees(programme, village):
-        replaceable = can_edit and services.nominee_can_be_replaced(nominee)
+        # A nominating body's nominee living here: the village reads it, the body keeps it.
+        keeps = can_edit and nominee.nominating_body_id is None
+        replaceable = keeps and services.nominee_can_be_replaced(nominee)
         rows.append({
             "nominee": nominee,
             "nik": shown_nik(nominee, full=full_identifiers),
-            "editable": can_edit and nominee.status in EDITABLE_STATES,
+            "editable": keeps and nominee.status in EDITABLE_STATES,
             "replaceable": replaceable and blocker is None,
             "replace_blocked": blocker if replaceable else None,
         })
@@ -117,6 +119,10 @@ def _nominee_for_editing(request, pk):
     nominee = selectors.nominee_get_for_user(request.user, pk)
     if not can_edit_village_list(request.user, nominee.village):
         raise Http404("Calon peserta tidak ditemukan.")
+    if nominee.nominating_body_id is not None:
+        messages.error(request, (f"{nominee.full_name} diusulkan oleh {nominee.nominating_body.name}: hanya "
+                                 "lembaga itu yang bisa mengubah datanya."))
+        return nominee, redirect("registrations:village", village_pk=nominee.village_id)
     if not can_edit_nominee(request.user, nominee):
         # What the officer typed can no longer be saved: the browser need not keep it.
         draft_done(request, _draft_key(request.user, nominee.village, nominee=nominee))
@@ -165,7 +171,7 @@ def nominee_replace(request, pk):
     """Replace a rejected, refused or ended nominee with a new one, who takes a place in the quota
     (services.nominee_replacement_refusal says when that cannot work and what to do first)."""
     old = selectors.nominee_get_for_user(request.user, pk)
-    if not can_edit_village_list(request.user, old.village):
+    if not can_edit_village_list(request.user, old.village) or old.nominating_body_id is not None:
         raise Http404("Calon peserta tidak ditemukan.")
     draft = _draft_key(request.user, old.village, replaces=old)
     if request.method == "POST" and (already := _added_already(request, old.programme, old.village, draft=draft)):

@@ -28,6 +28,7 @@ def _media(settings, tmp_path):
 
 @pytest.fixture
 def demo(db):
+    # The villages' demo nominees below; the nominating body's are tests/demo/test_bodies.py's.
     call_command("load_demo", stdout=StringIO())
     return Programme.objects.get(name=DEMO_PROGRAMME_NAME)
 
@@ -47,13 +48,13 @@ def test_demo_programme_is_open_seluma_stage_one(demo):
 
 
 def test_demo_has_every_state(demo):
-    assert set(Nominee.objects.filter(programme=demo).values_list("status", flat=True)) == set(NomineeStatus)
-    assert Nominee.objects.filter(programme=demo).count() == len(DEMO_NOMINEES) == 27
+    assert set(Nominee.objects.filter(nominating_body=None, programme=demo).values_list("status", flat=True)) == set(NomineeStatus)
+    assert Nominee.objects.filter(nominating_body=None, programme=demo).count() == len(DEMO_NOMINEES) == 27
 
 
 def test_demo_officers_village_has_seven_of_ten_places_taken(demo):
     niur = Village.objects.get(code="17.05.01.2002")
-    statuses = sorted(Nominee.objects.filter(programme=demo, village=niur).values_list("status", flat=True))
+    statuses = sorted(Nominee.objects.filter(nominating_body=None, programme=demo, village=niur).values_list("status", flat=True))
 
     assert places_taken(demo, niur) == 7
     assert statuses == sorted(["draft", "draft", "returned", "submitted", "submitted", "verified", "approved",
@@ -66,15 +67,15 @@ def test_demo_officers_village_has_seven_of_ten_places_taken(demo):
 
 def test_demo_neighbours_queue_has_two_nominees_to_check(demo):
     lubuk_sahung = Village.objects.get(code="17.05.01.2003")
-    queue = list(Nominee.objects.filter(programme=demo, village=lubuk_sahung, status=S.SUBMITTED))
+    queue = list(Nominee.objects.filter(nominating_body=None, programme=demo, village=lubuk_sahung, status=S.SUBMITTED))
 
     checks = review_checks(demo, queue)
 
     assert places_taken(demo, lubuk_sahung) == 7
     assert sorted(n.full_name for n in queue if checks[n.pk].has_warnings) == ["Rosmawati", "Sukardi"]
-    assert list(Nominee.objects.filter(programme=demo).filter(flag_filter(ReviewFlag.NIK_WARNING, demo))
+    assert list(Nominee.objects.filter(nominating_body=None, programme=demo).filter(flag_filter(ReviewFlag.NIK_WARNING, demo))
                 .values_list("full_name", "confirmed_warnings")) == [("Rosmawati", ["nik_sex_mismatch"])]
-    assert list(Nominee.objects.filter(programme=demo).filter(flag_filter(ReviewFlag.AGE_LIMIT, demo))
+    assert list(Nominee.objects.filter(nominating_body=None, programme=demo).filter(flag_filter(ReviewFlag.AGE_LIMIT, demo))
                 .values_list("full_name", flat=True)) == ["Sukardi"]
     sukardi = Nominee.objects.get(programme=demo, full_name="Sukardi")
     assert age_on(sukardi.birth_date, demo.coverage_start) == 64
@@ -82,7 +83,7 @@ def test_demo_neighbours_queue_has_two_nominees_to_check(demo):
 
 
 def test_every_demo_nominee_has_a_consistent_timeline(demo):
-    for nominee in Nominee.objects.filter(programme=demo):
+    for nominee in Nominee.objects.filter(nominating_body=None, programme=demo):
         steps = list(nominee.events.values_list("from_status", "to_status"))
         assert steps[0] == ("", S.DRAFT)
         assert all(before[1] == after[0] for before, after in zip(steps, steps[1:], strict=False))
@@ -96,7 +97,7 @@ def test_every_demo_nominee_has_a_consistent_timeline(demo):
 def test_every_demo_step_is_a_transition_its_actor_may_make(demo):
     """Each event after the draft is a row of workflow.TRANSITIONS, made by someone that row allows,
     with the reason it asks for; an approval is never by the person who verified."""
-    for nominee in Nominee.objects.filter(programme=demo).select_related("village__subdistrict__regency"):
+    for nominee in Nominee.objects.filter(nominating_body=None, programme=demo).select_related("village__subdistrict__regency"):
         events = list(nominee.events.select_related("actor"))
         verified_by = None
         for event in events[1:]:
@@ -122,7 +123,7 @@ def test_demo_identifiers_are_valid_and_unique(demo):
         assert (nik[:4], result.errors, sorted(w.code for w in result.warnings)) == (
             "1705", [], sorted(demo_nominee.confirmed_warnings))
         assert check_kk(demo_kk(demo_nominee))[1] == []
-    assert sorted(Nominee.objects.filter(programme=demo).values_list("nik_masked", flat=True)) == sorted(
+    assert sorted(Nominee.objects.filter(nominating_body=None, programme=demo).values_list("nik_masked", flat=True)) == sorted(
         f"************{nik[12:]}" for nik in niks)
 
 
@@ -148,8 +149,8 @@ def test_second_run_changes_nothing(demo):
 
 
 def test_demo_active_nominees_fit_their_quotas(demo):
-    for village_id in Nominee.objects.filter(programme=demo).values_list("village", flat=True).distinct():
-        active = Nominee.objects.filter(programme=demo, village_id=village_id, status__in=ACTIVE_STATES).count()
+    for village_id in Nominee.objects.filter(nominating_body=None, programme=demo).values_list("village", flat=True).distinct():
+        active = Nominee.objects.filter(nominating_body=None, programme=demo, village_id=village_id, status__in=ACTIVE_STATES).count()
         assert active <= 10
 
 
@@ -157,7 +158,8 @@ def test_demo_hands_each_village_over_in_one_export_batch(demo):
     """Everyone who reached BPJS went in their village's batch (services.export_batch_create);
     the approved ones still wait for the next batch."""
     sent_or_later = {S.SENT_TO_BPJS, S.REGISTERED, S.REFUSED_BY_BPJS, S.ACTIVE, S.ARREARS, S.LAPSED, S.ENDED}
-    rows = list(Nominee.objects.filter(programme=demo).values_list("village__code", "status", "export_batch__number"))
+    rows = list(Nominee.objects.filter(nominating_body=None, programme=demo).values_list(
+        "village__code", "status", "export_batch__number"))
 
     batches = {code: number for code, status, number in rows if status in sent_or_later}
     assert sorted(set(batches.items())) == [("17.05.02.1010", f"BPJS-1705-{dt.date.today().year}-001"),

@@ -85,7 +85,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from common.models import ExportKind, Job
     from registrations import services as registration_services
     from registrations.enums import NomineeStatus, QuotaRule
-    from registrations.models import Nominee, OccupationCategory
+    from registrations.models import BodyOfficer, NominatingBody, Nominee, OccupationCategory, ProgrammeBody
     from villages.loader import load_regions
     from villages.models import Province, Regency, Subdistrict, Village
 
@@ -147,6 +147,18 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                     address="Jalan Desa", rt="001", occupation=occupation,
                     consent_at=dt.datetime(2026, 1, 10, tzinfo=dt.UTC), consent_by=admin, created_by=officer,
                 )
+                body = NominatingBody.objects.create(regency=place["regency"], name=f"Lembaga {scope}")
+                ProgrammeBody.objects.create(programme=programme, body=body, quota=5)
+                if scope == "in":
+                    BodyOfficer.objects.create(user=users[Role.INSTITUTION_OFFICER], body=body)
+                body_nominee = Nominee.objects.create(
+                    programme=programme, village=place["village"], nominating_body=body,
+                    status=NomineeStatus.SUBMITTED, nik=f"{place['village'].code.replace('.', '')[:6]}0101900003"[:16],
+                    nik_hash=uuid.uuid4().hex, nik_masked="************0003", kk="1705010101200003",
+                    full_name=f"Marbot {scope}", birth_place="Tais", birth_date=dt.date(1990, 1, 1), sex="L",
+                    address="Jalan Masjid", rt="001", occupation=occupation,
+                    consent_at=dt.datetime(2026, 1, 10, tzinfo=dt.UTC), consent_by=admin, created_by=admin,
+                )
                 job = Job.objects.create(kind="matrix", title="Pekerjaan uji", requested_by=admin,
                                          regency=place["regency"])
                 export = export_record(kind=ExportKind.values[0], requested_by=admin, regency=place["regency"],
@@ -155,7 +167,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 objects[scope] = {
                     **place, "programme": programme, "nominee": nominee, "batch": batch, "job": job,
                     "export": export, "account": officer, "token": FAKE_TOKEN, "batch_number": number,
-                    "region_code": place["regency"].code,
+                    "region_code": place["regency"].code, "body": body, "body_nominee": body_nominee,
                 }
             sessions = {}
             for role, user in users.items():

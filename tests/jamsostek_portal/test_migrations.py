@@ -143,10 +143,11 @@ def test_moving_models_to_common_and_bpjs_keeps_every_row(seluma, other_regency)
         # The nominee gained the keys of the possible-duplicate check, filled by the migration that
         # added them (registrations.lookalikes: the normalised name, the mother's name's keyed hash).
         from registrations.lookalikes import lookalike_keys
-        # It also gained the link a continued membership keeps to its earlier nomination (none here).
+        # It also gained the link a continued membership keeps to its earlier nomination (none here)
+        # and its nominating body (none: a village's).
         assert row(Nominee, nominee.pk) == {**before["nominee"], "name_key": "wargamigrasi",
                                             "mother_name_hash": lookalike_keys("", "Ibu Uji")[1],
-                                            "continued_from_id": None}
+                                            "continued_from_id": None, "nominating_body_id": None}
         assert (ExportBatch.objects.count(), ExportRecord.objects.count()) == (counts["batch"], counts["record"])
 
         # The nominee is still in its batch, now a bpjs.ExportBatch, and the foreign key still
