@@ -27,7 +27,7 @@ from django.urls import reverse
 
 from common import uploads
 from common.formatting import format_number
-from common.jobs import JobRefused, JobResult, job_start
+from common.jobs import JobRefused, JobResult, job_staged_upload, job_start, rows_label
 from common.models import Job
 from common.workbooks import WorkbookError
 from registrations import workflow
@@ -40,9 +40,6 @@ from .permissions import can_import_bpjs_results
 
 logger = logging.getLogger(__name__)
 
-UPLOAD_GONE = "Berkas unggahan sudah tidak tersedia atau sudah diimpor. Unggah lagi bila perlu."
-
-
 def runs_inline(rows: int | None) -> bool:
     """Whether a step of `rows` rows runs in the request (else as a job): settings.BPJS_INLINE_MAX_ROWS.
     None: more than that (an answer file whose upload read only its first rows)."""
@@ -50,8 +47,7 @@ def runs_inline(rows: int | None) -> bool:
 
 
 def _rows_label(rows: int | None) -> str:
-    return f"{format_number(rows)} baris" if rows is not None else (
-        f"lebih dari {format_number(settings.BPJS_INLINE_MAX_ROWS)} baris")
+    return rows_label(rows, limit=settings.BPJS_INLINE_MAX_ROWS)
 
 
 def batch_made_message(batch: ExportBatch) -> str:
@@ -104,17 +100,10 @@ def answer_apply_start(*, regency: Regency, user, token: str, rows: int | None) 
                      return_url=reverse("registrations:bpjs-answer-upload", args=[regency.pk]))
 
 
-def _staged_answer(job: Job) -> bytes:
-    content = uploads.read(job.params["token"])
-    if content is None:
-        raise JobRefused(UPLOAD_GONE)
-    return content
-
-
 def answer_preview_work(job: Job, progress) -> JobResult:
     if not can_import_bpjs_results(job.requested_by, job.regency):
         raise JobRefused("Anda tidak berwenang mengimpor jawaban BPJS untuk kabupaten/kota ini.")
-    content = _staged_answer(job)
+    content = job_staged_upload(job)
     progress(0)
     try:
         report = answers.answer_preview(content=content, regency=job.regency)
@@ -135,7 +124,7 @@ def answer_preview_work(job: Job, progress) -> JobResult:
 
 
 def answer_apply_work(job: Job, progress) -> JobResult:
-    content = _staged_answer(job)
+    content = job_staged_upload(job)
     progress(0)
     try:
         report = answers.answer_apply(content=content, regency=job.regency, actor=job.requested_by)

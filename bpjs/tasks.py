@@ -9,22 +9,13 @@ database connection is retried; after the last retry the job is marked failed.
 
 from __future__ import annotations
 
-from celery import Task, shared_task
+from celery import shared_task
 
 from common.database import RETRYABLE_DATABASE_ERRORS
-from common.jobs import job_fail, job_run
+from common.jobs import JOB_TASK_OPTIONS as RETRIES
+from common.jobs import JobTask, job_run
 
 from . import jobs
-
-RETRIES = {"acks_late": True, "autoretry_for": RETRYABLE_DATABASE_ERRORS, "max_retries": 3, "retry_backoff": 2,
-           "retry_backoff_max": 60, "retry_jitter": True}
-
-
-class JobTask(Task):
-    """Marks the job failed when the task finally fails (its retries spent): the page stops waiting."""
-
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
-        job_fail(args[0] if args else kwargs["job_id"])
 
 
 @shared_task(name="bpjs.create_export_batch", base=JobTask, **RETRIES)

@@ -41,7 +41,7 @@ from accounts.scope import regency_get_for_user
 from common import uploads, workbooks
 from common.access_log import ExportKind, export_record
 from common.formatting import format_datetime, format_rupiah
-from common.jobs import job_url
+from common.jobs import UPLOAD_GONE, job_url
 from common.replays import shown_at
 from registrations.models import Nominee
 from registrations.premiums import funded_premium
@@ -326,7 +326,7 @@ def answer_confirm(request, regency_pk, token):
     if content is None:
         if uploads.read_result(token) is not None:
             return _saved_already(request, regency, token)
-        messages.warning(request, bpjs_jobs.UPLOAD_GONE)
+        messages.warning(request, UPLOAD_GONE)
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
     # The token stays in the session: a second click on Simpan then hears "already imported".
     if not bpjs_jobs.runs_inline(rows):

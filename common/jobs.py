@@ -38,14 +38,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from celery import current_app
+from celery import Task, current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from . import uploads
 from .database import RETRYABLE_DATABASE_ERRORS
+from .formatting import format_number
 from .models import ExportRecord, ExportStatus, Job, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ NOT_STARTED_MESSAGE = ("Pekerjaan tidak dapat dimulai sekarang karena antrean la
                        "Tidak ada yang berubah; coba lagi beberapa menit lagi.")
 STALE_MESSAGE = "Pekerjaan berhenti sebelum selesai (pekerja latar belakang terhenti). Coba lagi."
 EXPORT_STALE_MESSAGE = "Berkas berhenti dibuat sebelum selesai (pekerja latar belakang terhenti). Gagal, coba lagi."
+UPLOAD_GONE = "Berkas unggahan sudah tidak tersedia atau sudah diimpor. Unggah lagi bila perlu."
 
 Progress = Callable[..., None]
 
@@ -118,6 +121,36 @@ def _enqueue(job_id: int, task_name: str) -> None:
 
 def job_url(job: Job) -> str:
     return reverse("job-status", args=[job.pk])
+
+
+def rows_label(rows: int | None, *, limit: int) -> str:
+    """A job's title words for a file of `rows` rows; None: more than `limit` (an upload whose
+    quick look read only its first rows, the rest is the job's to read)."""
+    return f"{format_number(rows)} baris" if rows is not None else f"lebih dari {format_number(limit)} baris"
+
+
+def job_staged_upload(job: Job) -> bytes:
+    """The staged upload (common.uploads) named by the job's params["token"]; JobRefused with
+    UPLOAD_GONE when it was purged or a first apply already imported and deleted it."""
+    content = uploads.read(job.params["token"])
+    if content is None:
+        raise JobRefused(UPLOAD_GONE)
+    return content
+
+
+# The Celery options of a job's task: delivered at least once (acks_late; the work is safe to run
+# again), a lost database connection retried a few times.
+JOB_TASK_OPTIONS = {"acks_late": True, "autoretry_for": RETRYABLE_DATABASE_ERRORS, "max_retries": 3,
+                    "retry_backoff": 2, "retry_backoff_max": 60, "retry_jitter": True}
+
+
+class JobTask(Task):
+    """The base of a job's task (its first argument the job's id): marks the job failed when the
+    task finally fails, its retries spent (Celery calls on_failure then, not for a retry), so the
+    page stops waiting."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        job_fail(args[0] if args else kwargs["job_id"])
 
 
 def job_run(job_id: int, work: Callable[[Job, Progress], JobResult], *,

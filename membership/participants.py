@@ -181,12 +181,13 @@ def report_from_json(content: bytes) -> ParticipantReport:
 
 # --- Reading the file -----------------------------------------------------------------------
 
-def read_rows(content: bytes) -> list[tuple[int, dict]]:
+def read_rows(content: bytes, *, first: int | None = None) -> list[tuple[int, dict]]:
     """The file's rows under its header (common.workbooks.read_table, with the answer file's
-    limits). Raises workbooks.WorkbookError for an unusable file."""
+    limits), or only its `first` data rows when given (the upload's quick look at a file large
+    enough for a job, as bpjs.answers.read_rows). Raises workbooks.WorkbookError for an unusable file."""
     return workbooks.read_table(content, max_bytes=MAX_BYTES, max_rows=settings.BPJS_ANSWER_MAX_ROWS,
                                 fields_by_header=FIELDS_BY_HEADER, labels=COLUMNS, required=REQUIRED, key="nik",
-                                what="Berkas daftar peserta BPJS")
+                                what="Berkas daftar peserta BPJS", first=first)
 
 
 def _parse(number: int, values: dict) -> ParticipantRow:

@@ -299,6 +299,7 @@ ACCESS.update({
     "membership:claim-import-upload": form(BPJS_ROLES),
     "membership:claim-import-preview": read_only(BPJS_ROLES, get_answer=STALE),
     "membership:claim-import-confirm": action(BPJS_ROLES, post_answer=STALE),
+    "membership:claim-import-result": read_only(BPJS_ROLES, get_answer=STALE),
     # The nominee page's claims part (htmx): empty for those who see the nominee but not claims.
     "membership:nominee-claims": read_only(EVERYONE, pk="nominee"),
     # --- the API (session or token; JSON; GET only) ------------------------------------------------------

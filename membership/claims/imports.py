@@ -20,13 +20,16 @@ confirmation the file waits under a random token (common.uploads), never in the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from bpjs import answers
 from common import workbooks
 from common.formatting import format_date, format_number, format_rupiah, read_whole_number
 from membership.enums import BeneficiaryRelation, Benefit
@@ -39,8 +42,9 @@ from .permissions import can_record_claims
 from .selectors import members_of_regency
 from .services import ClaimError, claim_problems
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000  # a branch pays a few claims a month per regency: more is not a claims file
+# The BPJS answer file's limits (bpjs.answers, settings.BPJS_ANSWER_MAX_ROWS); above
+# settings.BPJS_INLINE_MAX_ROWS rows the file is previewed and saved by the worker (jobs.py).
+MAX_BYTES = answers.MAX_BYTES
 _HEADER_ROWS = 10
 BLANK_RUN = 1000
 
@@ -135,50 +139,44 @@ class ClaimReport:
     def can_apply(self) -> bool:
         return self.to_fix == 0 and self.count(NEW) > 0
 
+    @property
+    def already_recorded_count(self) -> int:
+        return self.count(ALREADY_RECORDED)
+
+    @property
+    def summary(self) -> str:
+        """What saving the file did (or would do)."""
+        return (f"{format_number(self.count(NEW))} klaim dicatat, {format_number(self.already_recorded_count)} "
+                "sudah tercatat sebelumnya (tidak berubah)")
+
+
+def report_to_json(report: ClaimReport) -> bytes:
+    """The report as a job's preview or the result page keeps it beside the upload (common.uploads)."""
+    rows = [{**asdict(row), "paid_on": row.paid_on and row.paid_on.isoformat()} for row in report.rows]
+    return json.dumps({"rows": rows}, separators=(",", ":")).encode()
+
+
+def report_from_json(content: bytes) -> ClaimReport:
+    return ClaimReport(rows=[ClaimRow(**{**row, "paid_on": row["paid_on"] and dt.date.fromisoformat(row["paid_on"])})
+                             for row in json.loads(content)["rows"]])
+
 
 # --- Reading the file -----------------------------------------------------------------------
 
-def read_rows(content: bytes) -> list[tuple[int, dict]]:
-    """(row number, {field: raw cell value}) for each non-blank row under the header. Raises
+def read_rows(content: bytes, *, first: int | None = None) -> list[tuple[int, dict]]:
+    """(row number, {field: raw cell value}) for each non-blank row under the header
+    (common.workbooks.read_table, with the BPJS answer file's limits), or only its `first` data
+    rows when given (the upload's quick look at a file large enough for a job). Raises
     workbooks.WorkbookError for a file that is not an .xlsx, too large (bytes, archive, rows), or
     lacks a required column: then nothing is kept."""
-    with workbooks.opened_workbook(content, max_bytes=MAX_BYTES) as workbook:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-        columns: dict[int, str] = {}
-        rows: list[tuple[int, dict]] = []
-        blank_run = 0
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if not columns:
-                if number > _HEADER_ROWS:
-                    break
-                found = workbooks.map_header(values, FIELDS_BY_HEADER)
-                if "bpjs_reference" in found.values():
-                    columns = found
-                    missing = [COLUMNS[name] for name in REQUIRED if name not in columns.values()]
-                    if "nik" not in columns.values() and "kpj_number" not in columns.values():
-                        missing.insert(0, "NIK atau Nomor KPJ")
-                    if missing:
-                        raise workbooks.WorkbookError(
-                            f"Kolom {', '.join(missing)} tidak ditemukan di baris judul. Berkas klaim harus "
-                            f"berkolom: {' · '.join(COLUMNS.values())}.")
-                continue
-            if not any(workbooks.filled(value) for value in values):
-                blank_run += 1
-                if blank_run > BLANK_RUN:
-                    break
-                continue
-            blank_run = 0
-            if len(rows) >= MAX_ROWS:
-                raise workbooks.WorkbookError(
-                    f"Berkas berisi lebih dari {format_number(MAX_ROWS)} baris data. Bagi menjadi beberapa berkas.")
-            rows.append((number, {name: values[index] if index < len(values) else None
-                                  for index, name in columns.items()}))
-    if not columns:
-        raise workbooks.WorkbookError(f"Baris judul tidak ditemukan: lembar pertama harus berkolom "
-                                      f"{' · '.join(COLUMNS.values())}.")
-    if not rows:
-        raise workbooks.WorkbookError("Berkas tidak berisi baris data di bawah baris judul.")
+    rows = workbooks.read_table(content, max_bytes=MAX_BYTES, max_rows=settings.BPJS_ANSWER_MAX_ROWS,
+                                fields_by_header=FIELDS_BY_HEADER, labels=COLUMNS, required=REQUIRED,
+                                key="bpjs_reference", what="Berkas klaim", first=first, header_rows=_HEADER_ROWS,
+                                blank_run=BLANK_RUN)
+    # Each row holds every column the header named: a file with neither identifier names no member.
+    if "nik" not in rows[0][1] and "kpj_number" not in rows[0][1]:
+        raise workbooks.WorkbookError(f"Kolom NIK atau Nomor KPJ tidak ditemukan di baris judul. Berkas klaim harus "
+                                      f"berkolom: {' · '.join(COLUMNS.values())}.")
     return rows
 
 

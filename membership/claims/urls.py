@@ -12,5 +12,7 @@ urlpatterns = [
          name="claim-import-preview"),
     path("kabupaten/<int:regency_pk>/klaim/impor/<str:token>/simpan/", views.claim_import_confirm,
          name="claim-import-confirm"),
+    path("kabupaten/<int:regency_pk>/klaim/impor/<str:token>/hasil/", views.claim_import_result,
+         name="claim-import-result"),
     path("calon/<int:pk>/klaim/", views.nominee_claims, name="nominee-claims"),
 ]

@@ -5,7 +5,7 @@ Who:
   whole (permissions.can_see_claims); NIKs in full only for the roles that work with the person
   (registrations.identifiers.identifiers_visible), masked for the others;
 - recording a claim (find the member by KPJ number or NIK, then the form) and importing the branch's
-  file (upload, preview, confirm): the BPJS officer and the regency admin of the regency
+  file (upload, preview, confirm, result): the BPJS officer and the regency admin of the regency
   (permissions.can_record_claims);
 - a member's claims on the nominee page (an htmx fragment the registrations page loads: that app
   does not import this one): whoever sees the nominee and may read claims; others get an empty one.
@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -26,8 +27,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scope import regency_get_for_user
+from bpjs.jobs import runs_inline
 from common import uploads, workbooks
-from common.formatting import format_number, format_rupiah
+from common.formatting import format_rupiah
+from common.jobs import job_url
 from membership.enums import Benefit
 from registrations import workflow
 from registrations.enums import Action, EndReason, NomineeStatus
@@ -35,6 +38,7 @@ from registrations.identifiers import identifiers_visible, shown_nik
 from registrations.selectors import nominee_get_for_user
 
 from . import imports as claim_import
+from . import jobs as claim_jobs
 from . import selectors, services
 from .forms import ClaimForm, ClaimUploadForm, MemberSearchForm
 from .permissions import can_record_claims, can_see_claims
@@ -42,7 +46,8 @@ from .permissions import can_record_claims, can_see_claims
 logger = logging.getLogger(__name__)
 
 CLAIMS_PER_PAGE = 50
-IMPORT_SESSION_KEY = "membership_claim_imports"  # token → regency id; never a NIK or a name
+# token → {"regency": id, "rows": count, or None above BPJS_INLINE_MAX_ROWS}; never a NIK or a name
+IMPORT_SESSION_KEY = "membership_claim_imports"
 KEEP_IN_SESSION = 10
 
 
@@ -143,72 +148,129 @@ def nominee_claims(request, pk):
 
 
 # --- The branch's claims file -----------------------------------------------------------------
+# A file of more than settings.BPJS_INLINE_MAX_ROWS rows is previewed and saved by the worker
+# (jobs.py) while the person watches its progress page, as BPJS's answer file is (bpjs.views).
 
-def _pending(request, regency, token) -> None:
-    if request.session.get(IMPORT_SESSION_KEY, {}).get(token) != regency.pk:
+def _pending(request, regency, token) -> int | None:
+    """The row count of this user's waiting upload for this regency, None when it is above
+    settings.BPJS_INLINE_MAX_ROWS (404 if not theirs)."""
+    entry = request.session.get(IMPORT_SESSION_KEY, {}).get(token)
+    if isinstance(entry, int):  # kept by a page served before large files ran as jobs: read in the request
+        entry = {"regency": entry, "rows": 0}
+    if not isinstance(entry, dict) or entry.get("regency") != regency.pk:
         raise Http404("Unggahan tidak ditemukan.")
+    return entry["rows"]
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_import_upload(request, regency_pk):
     """The file is read here to refuse what cannot be used before it is kept (a refused file leaves
-    nothing behind); its preview runs in the next request."""
+    nothing behind); its preview runs in the next request, or, above settings.BPJS_INLINE_MAX_ROWS
+    rows, as a job (which reads the rest of the file)."""
     regency = _regency_to_record(request.user, regency_pk)
     form = ClaimUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["file"].read()
         try:
-            claim_import.read_rows(content)
+            rows = len(claim_import.read_rows(content, first=settings.BPJS_INLINE_MAX_ROWS + 1))
         except workbooks.WorkbookError as error:
             form.add_error("file", str(error))
         else:
+            rows = rows if runs_inline(rows) else None  # None: more than the threshold
             token = uploads.store(content)
             pending = request.session.get(IMPORT_SESSION_KEY, {})
-            pending[token] = regency.pk
+            pending[token] = {"regency": regency.pk, "rows": rows}
             request.session[IMPORT_SESSION_KEY] = dict(list(pending.items())[-KEEP_IN_SESSION:])
+            if not runs_inline(rows):
+                return redirect(job_url(claim_jobs.claims_preview_start(regency=regency, user=request.user,
+                                                                        token=token, rows=rows)))
             return redirect("membership:claim-import-preview", regency_pk=regency.pk, token=token)
-    return render(request, "membership/claim_import_upload.html", {"regency": regency, "form": form})
+    return render(request, "membership/claim_import_upload.html", {
+        "regency": regency, "form": form, "inline_max_rows": settings.BPJS_INLINE_MAX_ROWS})
 
 
 @login_required
 @require_GET
 def claim_import_preview(request, regency_pk, token):
+    """The per-row outcome: worked out now, or, for a large file, as its preview job stored it (a
+    preview not ready, or gone, is worked out again by a new job)."""
     regency = _regency_to_record(request.user, regency_pk)
-    _pending(request, regency, token)
+    rows = _pending(request, regency, token)
     content = uploads.read(token)
     if content is None:
+        if uploads.read_result(token) is not None:
+            return redirect("membership:claim-import-result", regency_pk=regency.pk, token=token)
         messages.warning(request, "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi.")
         return redirect("membership:claim-import-upload", regency_pk=regency.pk)
-    try:
-        report = claim_import.claims_preview(content=content, regency=regency)
-    except workbooks.WorkbookError as error:
-        messages.error(request, str(error))
-        return redirect("membership:claim-import-upload", regency_pk=regency.pk)
+    if runs_inline(rows):
+        try:
+            report = claim_import.claims_preview(content=content, regency=regency)
+        except workbooks.WorkbookError as error:
+            messages.error(request, str(error))
+            return redirect("membership:claim-import-upload", regency_pk=regency.pk)
+    elif (stored := uploads.read_preview(token)) is not None:
+        report = claim_import.report_from_json(stored)
+    else:
+        return redirect(job_url(claim_jobs.claims_preview_start(regency=regency, user=request.user, token=token,
+                                                                rows=rows)))
     page = Paginator(report.rows, 200).get_page(request.GET.get("page"))
     return render(request, "membership/claim_import_preview.html", {
         "regency": regency, "token": token, "report": report, "page": page,
     })
 
 
+def _saved_already(request, regency, token):
+    messages.info(request, "Berkas klaim ini sudah disimpan oleh kiriman pertama Anda; kiriman kedua tidak mengubah "
+                           "apa pun. Hasilnya di bawah.")
+    return redirect("membership:claim-import-result", regency_pk=regency.pk, token=token)
+
+
 @login_required
 @require_POST
 def claim_import_confirm(request, regency_pk, token):
     regency = _regency_to_record(request.user, regency_pk)
-    _pending(request, regency, token)
+    rows = _pending(request, regency, token)
     content = uploads.read(token)
     if content is None:
+        if uploads.read_result(token) is not None:
+            return _saved_already(request, regency, token)
         messages.info(request, "Berkas ini sudah disimpan atau sudah tidak tersedia; daftar klaim di bawah.")
         return redirect("membership:claim-list", regency_pk=regency.pk)
+    # The token stays in the session: a second click on Simpan is then shown the first one's result.
+    if not runs_inline(rows):
+        return redirect(job_url(claim_jobs.claims_apply_start(regency=regency, user=request.user, token=token,
+                                                              rows=rows)))
     try:
         report = claim_import.claims_apply(content=content, regency=regency, actor=request.user)
     except (services.ClaimError, workbooks.WorkbookError) as error:
         messages.error(request, str(error))
         return redirect("membership:claim-import-preview", regency_pk=regency.pk, token=token)
     uploads.delete(token)
-    recorded, unchanged = report.count(claim_import.NEW), report.count(claim_import.ALREADY_RECORDED)
-    logger.info("%s imported a claims file for %s: %d recorded, %d unchanged", request.user.username, regency.code,
-                recorded, unchanged)
-    messages.success(request, f"{format_number(recorded)} klaim dicatat, {format_number(unchanged)} sudah tercatat "
-                              "sebelumnya (tidak berubah).")
-    return redirect("membership:claim-list", regency_pk=regency.pk)
+    if not uploads.store_result(token, claim_import.report_to_json(report)):
+        return _saved_already(request, regency, token)  # two clicks at once: the first stored what it recorded
+    logger.info("%s imported a claims file for %s: %s", request.user.username, regency.code, report.summary)
+    messages.success(request, claim_jobs.saved_message(report))
+    return redirect("membership:claim-import-result", regency_pk=regency.pk, token=token)
+
+
+@login_required
+@require_GET
+def claim_import_result(request, regency_pk, token):
+    """What saving the claims file did: the claims recorded and those already recorded, row by row
+    (masked NIKs, as in the preview), read from the result the save stored beside the upload (in
+    the request or by its job): nothing is worked out again. Then the way to the claims list."""
+    regency = _regency_to_record(request.user, regency_pk)
+    _pending(request, regency, token)
+    stored = uploads.read_result(token)
+    if stored is None:
+        if uploads.exists(token):  # not saved yet
+            return redirect("membership:claim-import-preview", regency_pk=regency.pk, token=token)
+        messages.warning(request, "Hasil impor itu sudah tidak tersedia (disimpan paling lama 1 hari). Klaim yang "
+                                  "tercatat ada di daftar ini.")
+        return redirect("membership:claim-list", regency_pk=regency.pk)
+    report = claim_import.report_from_json(stored)
+    page = Paginator(report.rows, 200).get_page(request.GET.get("page"))
+    return render(request, "membership/claim_import_result.html", {
+        "regency": regency, "token": token, "report": report, "page": page,
+    })

@@ -22,6 +22,10 @@ EXPECTED = {
     "registrations.apply_regency_import": "files",
     "common.purge_staged_uploads": "files",
     "membership.update_memberships": "files",
+    "membership.preview_participants": "files",
+    "membership.apply_participants": "files",
+    "membership.preview_claims": "files",
+    "membership.apply_claims": "files",
     "common.fail_stale_jobs": "celery",
     "reports.recompute_owed": "celery",  # a sweep: it only queues the owed recomputes (on "coverage")
     "jamsostek_portal.health": "celery",

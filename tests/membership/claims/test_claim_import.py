@@ -55,8 +55,13 @@ def test_a_good_file_is_previewed_then_saved_and_the_same_file_again_changes_not
         (claim_import.NEW, members[1].pk), (claim_import.NEW, members[2].pk)]
     assert BenefitClaim.objects.count() == 0  # the preview writes nothing
 
-    saved = client.post(preview_url + "simpan/")
-    assert saved.url == reverse("membership:claim-list", args=[seluma.pk])
+    saved = client.post(preview_url + "simpan/", follow=True)
+    token = preview_url.rstrip("/").rsplit("/", 1)[1]
+    assert saved.redirect_chain == [(reverse("membership:claim-import-result", args=[seluma.pk, token]), 302)]
+    page = " ".join(saved.content.decode().split())
+    assert "Berkas klaim disimpan: 2 klaim dicatat, 0 sudah tercatat sebelumnya (tidak berubah)." in page
+    assert reverse("membership:claim-list", args=[seluma.pk]) in page and member_nik(1) not in page
+    assert [(row.row, row.outcome) for row in saved.context["page"].object_list] == [(2, "new"), (3, "new")]
     assert sorted(BenefitClaim.objects.values_list("bpjs_reference", "nominee_id", "benefit", "amount", "relation",
                                                    "beneficiary_name")) == [
         ("KLM-1", members[1].pk, Benefit.JKM, 42_000_000, "spouse", "Siti Aminah"),
