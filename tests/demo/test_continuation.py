@@ -11,6 +11,7 @@ from demo.continuation import STAGE_TWO_NAME
 from demo.scenario import DEMO_PROGRAMME_NAME
 from membership.rules import add_months
 from registrations import continuation
+from registrations.continuation_status.selectors import village_continuation_rows
 from registrations.enums import EndReason
 from registrations.enums import NomineeStatus as S
 from registrations.models import Nominee, NomineeEvent, Programme
@@ -76,3 +77,13 @@ def test_second_load_changes_nothing(stages):
     assert (list(Programme.objects.order_by("pk").values_list("pk", "continues_from")),
             list(Nominee.objects.order_by("pk").values_list("pk", "status", "updated_at")),
             NomineeEvent.objects.count()) == before
+
+
+def test_office_sees_pasar_tais_confirmed_and_napal_melintang_waiting(stages):
+    _, second = stages
+
+    rows = [(row.village_name, row.state, row.continuing, row.leaving, row.awaiting)
+            for row in village_continuation_rows(second)]
+
+    # Sarmini (moved) and Supriyadi (died) ended during the first stage: no choice of Pasar Tais.
+    assert rows == [("Napal Melintang", "belum", 0, 0, 1), ("Pasar Tais", "sudah", 2, 1, 0)]
