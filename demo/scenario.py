@@ -14,6 +14,7 @@ from accounts.enums import Role
 from accounts.models import RegionAssignment, User
 from demo.claims import demo_claims_load
 from demo.budget import demo_budget_load
+from demo.continuation import demo_continuation_load
 from villages.loader import load_regions
 from villages.models import Province, Regency, Village
 from villages.services import regency_settings_ensure
@@ -96,6 +97,8 @@ def demo_load() -> list[DemoUser]:
         demo_claims_load(seluma)  # demo/claims.py: a JKM claim after a death, a JKK claim
         demo_bodies_load(programme)
     demo_coverage_load(seluma)
+    # Tahap II (demo/continuation.py), before the bills count the first stage's members.
+    demo_continuation_load(seluma, programme_name=DEMO_PROGRAMME_NAME, admin_username="admin.seluma")
     demo_budget_load(seluma, programme_name=DEMO_PROGRAMME_NAME, admin_username="admin.seluma")
     return DEMO_USERS
 

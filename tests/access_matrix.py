@@ -251,6 +251,8 @@ ACCESS.update({
                                            refused_in_scope=REDIRECTED, data=_decision),
     "registrations:programme-submissions": page(REVIEW_PAGES, pk="programme"),
     "registrations:programme-submissions-export": page(REVIEW_PAGES, pk="programme"),
+    # The office's read-only view of a continuing programme's villages (GET only).
+    "registrations:programme-continuation": read_only(REVIEW_PAGES, pk="programme"),
     "registrations:audit-events": page(REVIEW_PAGES),
     "registrations:notices": page(EVERYONE, scoped=False),
     "registrations:notices-read": action(EVERYONE, scoped=False, post_answer=REDIRECTED),
