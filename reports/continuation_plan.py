@@ -1,7 +1,9 @@
 """The planner's continuation part (reports.planner.continuation_budget) for the regency dashboard:
 when the current stage continues an earlier programme's members (registrations.continuation), the
 premium it needs for the members it continues and for its new places, apart, before the Perbup is
-drafted. No query for a stage that continues nobody; otherwise four (the counts, the quota)."""
+drafted. When the current stage continues nobody, the stage being prepared to continue it (the next
+stage or year, whose Perbup is drafted while the current one runs) is planned instead: one query to
+find it; then four (the counts, the quota)."""
 
 from __future__ import annotations
 
@@ -14,9 +16,15 @@ from .planner import ContinuationBudget, continuation_budget
 
 
 def continuation_plan(programme: Programme | None) -> dict | None:
-    """The template's continuation block for `programme` (the dashboard's current stage), or None."""
-    if programme is None or programme.continues_from_id is None:
+    """The template's continuation block for `programme` (the dashboard's current stage) or for the
+    stage that continues it, or None."""
+    if programme is None:
         return None
+    if programme.continues_from_id is None:
+        # A programme is continued at most once (registrations.continuation), so this is the one.
+        programme = Programme.objects.filter(continues_from=programme).select_related("continues_from").first()
+        if programme is None:
+            return None
     counts = continuation_counts(programme)
     budget: ContinuationBudget = continuation_budget(
         continuing=counts.continuing, awaiting=counts.awaiting, quota=programme_quota_total(programme),

@@ -71,3 +71,28 @@ def test_dashboard_without_a_continuing_stage_shows_no_continuation(login, viewe
 
     assert response.context["continuation"] is None
     assert "peserta lanjutan dan tempat baru" not in response.content.decode()
+
+
+def test_while_the_current_stage_runs_the_planner_shows_the_stage_prepared_to_continue_it(
+        login, viewer, niur, seluma, regency_admin, add_nominees):
+    """The Perbup of the next stage is drafted while the current one still runs: the dashboard's
+    current stage continues nobody, and the planner shows the stage that continues it (its window
+    not open yet, so every member still waits for the village's confirmation)."""
+    def stage(number, opens, continues_from=None):
+        return services.programme_create(
+            regency=seluma, created_by=regency_admin, name="Perlindungan Pekerja Rentan 2026", year=2026,
+            stage=number, implementing_office="Dinas", coverage_start=opens + dt.timedelta(days=60),
+            nomination_opens=opens, nomination_closes=opens + dt.timedelta(days=20), quota_rule=QuotaRule.REGENCY_TOTAL,
+            quota_total=10, months_paid=3, continues_from=continues_from)
+
+    running = stage(1, TODAY - dt.timedelta(days=5))
+    add_nominees(running, niur, 3, status=S.ACTIVE, registered_on=dt.date(2026, 3, 1))
+    stage(2, TODAY + dt.timedelta(days=30), continues_from=running)
+
+    response = login(viewer).get(reverse("reports:regency-detail", args=[seluma.pk]))
+
+    assert response.context["stage"].programme == running  # the dashboard's stage is still the running one
+    budget = response.context["continuation"]["budget"]
+    assert (budget.continuing, budget.awaiting, budget.new_places) == (0, 3, 7)
+    assert "Anggaran Perlindungan Pekerja Rentan 2026 — Tahap 2: peserta lanjutan dan tempat baru" in (
+        response.content.decode())

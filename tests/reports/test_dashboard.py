@@ -417,8 +417,9 @@ def test_regency_dashboard_query_count_does_not_grow_with_subdistricts(login, vi
     # (links), 7-8 the current stage (none open today, then the latest), 9 the premium committed,
     # 10 the benefits paid, 11 the stage's progress over villages, 12 the premium bills panel's
     # programmes with a budget (none: membership.budget.selectors.regency_budget_figures), 13 the
-    # regency's trend, 14 the unread notices (header).
-    with django_assert_num_queries(14):
+    # regency's trend, 14 the stage that continues this one, if any (the planner: none here), 15 the
+    # unread notices (header).
+    with django_assert_num_queries(15):
         response = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"urut": "-terdaftar"})
 
     assert [row.registered for row in response.context["rows"]] == list(range(subdistricts, 0, -1))
