@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 
 from common import workbooks
 from common.formatting import parse_percent, read_whole_number
-from common.workbooks import DATE, TEXT, Column, WorkbookError
+from common.workbooks import DATE, TEXT, Column, WorkbookError  # noqa: F401 (the views catch excel.WorkbookError)
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 500  # a regency and its subdistricts over a few years of dates; more means the wrong file
