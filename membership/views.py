@@ -48,12 +48,7 @@ def _regency_for_importer(user, regency_pk):
 def _check_pending(request, regency, token) -> int | None:
     """The row count of this user's waiting upload for this regency, None when it is above
     settings.BPJS_INLINE_MAX_ROWS (404 if not theirs)."""
-    entry = request.session.get(SESSION_KEY, {}).get(token)
-    if isinstance(entry, int):  # kept by a page served before large files ran as jobs: read in the request
-        entry = {"regency": entry, "rows": 0}
-    if not isinstance(entry, dict) or entry.get("regency") != regency.pk:
-        raise Http404("Unggahan tidak ditemukan.")
-    return entry["rows"]
+    return uploads.staged_rows(request.session, SESSION_KEY, token, regency_id=regency.pk)
 
 
 @login_required
@@ -74,10 +69,8 @@ def participant_upload(request, regency_pk):
             form.add_error("file", str(error))
         else:
             rows = rows if runs_inline(rows) else None  # None: more than the threshold
-            token = uploads.store(content)
-            pending = request.session.get(SESSION_KEY, {})
-            pending[token] = {"regency": regency.pk, "rows": rows}
-            request.session[SESSION_KEY] = dict(list(pending.items())[-KEEP_IN_SESSION:])
+            token = uploads.stage(request.session, SESSION_KEY, content, regency_id=regency.pk, rows=rows,
+                                  keep=KEEP_IN_SESSION)
             if not runs_inline(rows):
                 return redirect(job_url(participant_jobs.participant_preview_start(
                     regency=regency, user=request.user, token=token, rows=rows, on=rules.membership_today())))
