@@ -25,9 +25,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from common import uploads
 from common.formatting import format_number
-from common.jobs import JobRefused, JobResult, job_staged_upload, job_start, rows_label
+from common.jobs import JobRefused, JobResult, checked_line, job_start, rows_label, staged_apply_run, staged_preview_run
 from common.models import Job
 from common.workbooks import WorkbookError
 from registrations import workflow
@@ -103,19 +102,11 @@ def answer_apply_start(*, regency: Regency, user, token: str, rows: int | None) 
 def answer_preview_work(job: Job, progress) -> JobResult:
     if not can_import_bpjs_results(job.requested_by, job.regency):
         raise JobRefused("Anda tidak berwenang mengimpor jawaban BPJS untuk kabupaten/kota ini.")
-    content = job_staged_upload(job)
-    progress(0)
-    try:
-        report = answers.answer_preview(content=content, regency=job.regency)
-    except WorkbookError as error:
-        uploads.delete(job.params["token"])  # an unusable file is not kept (its upload read only its first rows)
-        raise JobRefused(str(error)) from None
-    uploads.store_preview(job.params["token"], answers.report_to_json(report))
-    progress(len(report.rows), len(report.rows))
-    counts = ", ".join(f"{label} {format_number(count)}" for _, label, count in report.outcome_counts if count)
+    report = staged_preview_run(job, progress, to_json=answers.report_to_json,
+                                preview=lambda content: answers.answer_preview(content=content, regency=job.regency))
     matched = report.count(answers.MATCHED)
     return JobResult(
-        lines=[f"{format_number(len(report.rows))} baris diperiksa: {counts}. Belum ada yang disimpan.",
+        lines=[checked_line(report),
                f"{format_number(matched)} baris yang cocok akan dicatat bila Anda menekan Simpan di halaman "
                "pratinjau." if matched else "Tidak ada baris yang akan dicatat."],
         links=[("Lihat pratinjau per baris", reverse("registrations:bpjs-answer-preview",
@@ -124,17 +115,12 @@ def answer_preview_work(job: Job, progress) -> JobResult:
 
 
 def answer_apply_work(job: Job, progress) -> JobResult:
-    content = job_staged_upload(job)
-    progress(0)
-    try:
-        report = answers.answer_apply(content=content, regency=job.regency, actor=job.requested_by)
-    except (WorkbookError, workflow.TransitionError) as error:
-        raise JobRefused(str(error)) from None
-    uploads.delete(job.params["token"])
-    uploads.store_result(job.params["token"], answers.report_to_json(report))
+    report = staged_apply_run(job, progress, to_json=answers.report_to_json,
+                              refused=(WorkbookError, workflow.TransitionError),
+                              apply=lambda content: answers.answer_apply(content=content, regency=job.regency,
+                                                                         actor=job.requested_by))
     logger.info("%s imported a BPJS answer file for %s: %s", job.requested_by.username, job.regency.code,
                 report.summary)
-    progress(len(report.rows), len(report.rows))
     to_fix = len(report.rows_to_fix)
     return JobResult(
         lines=[answer_applied_message(report)],

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
 
-from accounts.scope import regencies_for_user
+from accounts.scope import regencies_for_user, regency_get_for_user
 from common.models import Job
 from registrations.enums import MEMBER_STATES, NomineeStatus
 from registrations.identifiers import identifiers_visible, shown_identifier_fields
@@ -14,6 +15,7 @@ from registrations.models import Nominee, Programme
 from villages.models import Village
 
 from .models import ExportBatch
+from .permissions import can_import_bpjs_results
 
 # The order a batch's file lists its nominees in (services.export_batch_create): the confirmation
 # page shows them the same way.
@@ -76,3 +78,13 @@ def export_batch_job_since(*, user, programme: Programme, since: dt.datetime) ->
     (a large batch, bpjs/jobs.py), or None: a replayed form is sent to its progress page."""
     return (Job.objects.filter(kind="bpjs.batch", requested_by=user, params__programme_id=programme.pk,
                                created_at__gte=since).order_by("-created_at", "-pk").first())
+
+
+def regency_get_for_importer(user, regency_pk):
+    """The regency, for whoever may import the BPJS branch's files into it (its BPJS officer or
+    admin: permissions.can_import_bpjs_results); anyone else gets the 404 of a missing regency.
+    Used by the answer file's pages and the participant file's (membership)."""
+    regency = regency_get_for_user(user, regency_pk)
+    if not can_import_bpjs_results(user, regency):
+        raise Http404("Kabupaten/kota tidak ditemukan.")
+    return regency

@@ -61,6 +61,7 @@ from .selectors import (
     export_batch_made_since,
     export_batch_preview,
     export_batches_with_status,
+    regency_get_for_importer,
 )
 
 logger = logging.getLogger(__name__)
@@ -241,21 +242,10 @@ KEEP_IN_SESSION = 10
 ANSWER_ROWS_PER_PAGE = 1000
 
 
-def _regency_for_importer(user, regency_pk):
-    """The regency, for its BPJS officer or admin: anyone else gets the 404 of a missing regency."""
-    regency = regency_get_for_user(user, regency_pk)
-    if not can_import_bpjs_results(user, regency):
-        raise Http404("Kabupaten/kota tidak ditemukan.")
-    return regency
-
-
 def _pending_answer(request, regency, token) -> int | None:
     """The row count of this user's waiting upload for this regency, None when it is above
     settings.BPJS_INLINE_MAX_ROWS (404 if not theirs)."""
-    entry = request.session.get(ANSWER_SESSION_KEY, {}).get(token)
-    if not isinstance(entry, dict) or entry.get("regency") != regency.pk:
-        raise Http404("Unggahan tidak ditemukan.")
-    return entry["rows"]
+    return uploads.staged_rows(request.session, ANSWER_SESSION_KEY, token, regency_id=regency.pk)
 
 
 @login_required
@@ -263,7 +253,7 @@ def _pending_answer(request, regency, token) -> int | None:
 def answer_upload(request, regency_pk):
     """The file is read here to refuse what cannot be used before it is kept; its preview then runs
     in the next request, or, above settings.BPJS_INLINE_MAX_ROWS rows, as a job."""
-    regency = _regency_for_importer(request.user, regency_pk)
+    regency = regency_get_for_importer(request.user, regency_pk)
     form = AnswerUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["file"].read()
@@ -276,10 +266,8 @@ def answer_upload(request, regency_pk):
             form.add_error("file", str(error))
         else:
             rows = rows if bpjs_jobs.runs_inline(rows) else None  # None: more than the threshold
-            token = uploads.store(content)
-            pending = request.session.get(ANSWER_SESSION_KEY, {})
-            pending[token] = {"regency": regency.pk, "rows": rows}
-            request.session[ANSWER_SESSION_KEY] = dict(list(pending.items())[-KEEP_IN_SESSION:])
+            token = uploads.stage(request.session, ANSWER_SESSION_KEY, content, regency_id=regency.pk, rows=rows,
+                                  keep=KEEP_IN_SESSION)
             if not bpjs_jobs.runs_inline(rows):
                 return redirect(job_url(bpjs_jobs.answer_preview_start(regency=regency, user=request.user,
                                                                        token=token, rows=rows)))
@@ -291,7 +279,7 @@ def answer_upload(request, regency_pk):
 def answer_preview(request, regency_pk, token):
     """The per-row outcome: worked out now, or, for a large file, as its preview job stored it (a
     preview not ready, or gone, is worked out again by a new job)."""
-    regency = _regency_for_importer(request.user, regency_pk)
+    regency = regency_get_for_importer(request.user, regency_pk)
     rows = _pending_answer(request, regency, token)
     content = uploads.read(token)
     if content is None:
@@ -320,7 +308,7 @@ def answer_preview(request, regency_pk, token):
 @login_required
 @require_POST
 def answer_confirm(request, regency_pk, token):
-    regency = _regency_for_importer(request.user, regency_pk)
+    regency = regency_get_for_importer(request.user, regency_pk)
     rows = _pending_answer(request, regency, token)
     content = uploads.read(token)
     if content is None:
@@ -361,7 +349,7 @@ def answer_result(request, regency_pk, token):
     rows the portal already held, and the rows not recorded with why (masked NIKs, as in the
     preview), then the way back to the batches. Read from the result the save stored beside the
     upload (in the request or by its job): nothing is worked out again."""
-    regency = _regency_for_importer(request.user, regency_pk)
+    regency = regency_get_for_importer(request.user, regency_pk)
     _pending_answer(request, regency, token)
     stored = uploads.read_result(token)
     if stored is None:

@@ -49,6 +49,7 @@ from . import uploads
 from .database import RETRYABLE_DATABASE_ERRORS
 from .formatting import format_number
 from .models import ExportRecord, ExportStatus, Job, JobStatus
+from .workbooks import WorkbookError
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +137,48 @@ def job_staged_upload(job: Job) -> bytes:
     if content is None:
         raise JobRefused(UPLOAD_GONE)
     return content
+
+
+def staged_preview_run(job: Job, progress: Progress, *, preview: Callable[[bytes], object],
+                       to_json: Callable[[object], bytes]):
+    """The preview of the job's staged upload (params["token"]): `preview(content)`, whose per-row
+    outcome is stored beside the upload (uploads.store_preview) for the preview page. A file found
+    unusable there (WorkbookError) is deleted, as its upload read only its first rows, and the job
+    refused with the reason. Returns the report (it has `rows`). Used by the BPJS answer,
+    participant and claims files."""
+    content = job_staged_upload(job)
+    progress(0)
+    try:
+        report = preview(content)
+    except WorkbookError as error:
+        uploads.delete(job.params["token"])  # an unusable file is not kept (its upload read only its first rows)
+        raise JobRefused(str(error)) from None
+    uploads.store_preview(job.params["token"], to_json(report))
+    progress(len(report.rows), len(report.rows))
+    return report
+
+
+def staged_apply_run(job: Job, progress: Progress, *, apply: Callable[[bytes], object],
+                     to_json: Callable[[object], bytes], refused: tuple[type[Exception], ...]):
+    """The saving of the job's staged upload (params["token"]): `apply(content)`, the job refused
+    with the message of an error of `refused`; then the upload is deleted and what it did stored
+    for the result page (uploads.store_result). Returns the report (it has `rows`)."""
+    content = job_staged_upload(job)
+    progress(0)
+    try:
+        report = apply(content)
+    except refused as error:
+        raise JobRefused(str(error)) from None
+    uploads.delete(job.params["token"])
+    uploads.store_result(job.params["token"], to_json(report))
+    progress(len(report.rows), len(report.rows))
+    return report
+
+
+def checked_line(report) -> str:
+    """The first line of a file preview job's result: the rows checked, counted per outcome."""
+    counts = ", ".join(f"{label} {format_number(count)}" for _, label, count in report.outcome_counts if count)
+    return f"{format_number(len(report.rows))} baris diperiksa: {counts}. Belum ada yang disimpan."
 
 
 # The Celery options of a job's task: delivered at least once (acks_late; the work is safe to run

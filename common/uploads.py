@@ -20,6 +20,7 @@ import secrets
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import Http404
 from django.utils import timezone
 
 FOLDER = "imports"
@@ -56,6 +57,29 @@ def store(content: bytes) -> str:
     token = secrets.token_urlsafe(24)
     _write(_name(token), content)
     return token
+
+
+def stage(session, key: str, content: bytes, *, regency_id: int, rows: int | None, keep: int = 10) -> str:
+    """Stores an upload (`store`) and remembers it in the session under `key` as token →
+    {"regency": regency_id, "rows": rows}, the newest `keep` only; never a NIK or a name. `rows`:
+    the file's row count, or None when it is too large to be worked on in a request. Returns the
+    token. Used by the BPJS answer, participant and claims files."""
+    token = store(content)
+    pending = session.get(key, {})
+    pending[token] = {"regency": regency_id, "rows": rows}
+    session[key] = dict(list(pending.items())[-keep:])
+    return token
+
+
+def staged_rows(session, key: str, token: str, *, regency_id: int) -> int | None:
+    """The row count `stage` kept for this user's upload `token` of this regency (None: too large
+    for a request); a 404 when the session holds no such upload for the regency."""
+    entry = session.get(key, {}).get(token)
+    if isinstance(entry, int):  # kept by a page served before large files ran as jobs: read in the request
+        entry = {"regency": entry, "rows": 0}
+    if not isinstance(entry, dict) or entry.get("regency") != regency_id:
+        raise Http404("Unggahan tidak ditemukan.")
+    return entry["rows"]
 
 
 def read(token: str) -> bytes | None:

@@ -2,8 +2,9 @@
 header row, widths, text and date columns) and its "Petunjuk" sheet, the file checks before and
 while opening an upload, the header row, and dates however Excel or the officer wrote them.
 
-Used by the nominee workbook (registrations/nominee_import/workbook.py) and the official-figures workbook
-(reports/excel.py), which each keep their own columns, limits and messages. It lives here because
+Used by the nominee workbook (registrations/nominee_import/workbook.py), the official-figures workbook
+(reports/excel.py) and the premium bills workbook (membership/budget/workbook.py), which each keep their
+own columns, limits and cell readers. It lives here because
 reports already builds on registrations. Pure functions, no database.
 
 Also the one way every workbook leaves the portal as a download (`xlsx_download`,
@@ -18,7 +19,7 @@ import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
@@ -284,6 +285,43 @@ def cell_date(value) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+def read_data_sheet(content: bytes, *, max_bytes: int, title: str, columns: Sequence[Column], max_rows: int,
+                    read_row: Callable[[int, dict], object], cells: bool = False) -> list:
+    """The rows of a portal template's data sheet (the sheet named `title`, else the first sheet),
+    each turned by `read_row(number, raw)`: `number` is the row number Excel shows, `raw` maps each
+    field found in the header to the cell's value (to the openpyxl cell with `cells`, for a reader
+    that needs a cell's number format), None where the row is short. The header is row 1 and must
+    name every required column; blank rows are skipped. Raises WorkbookError (wrong type, too
+    large, a bomb, missing columns, more than `max_rows` data rows, no data). Used by the
+    official-figures and the premium bills workbooks."""
+    fields_by_header = {normalise_header(column.header): column.field for column in columns}
+    value_of = (lambda cell: getattr(cell, "value", None)) if cells else (lambda value: value)
+    with opened_workbook(content, max_bytes=max_bytes) as workbook:
+        names = {name.strip().lower(): name for name in workbook.sheetnames}
+        sheet_name = names.get(title.lower(), workbook.sheetnames[0])
+        worksheet = workbook[sheet_name]
+        worksheet.reset_dimensions()
+        rows = worksheet.iter_rows(values_only=not cells)
+        header = next(rows, None) or ()
+        found = map_header([value_of(cell) for cell in header], fields_by_header)
+        missing = [column.header for column in columns if column.required and column.field not in found.values()]
+        if missing:
+            raise WorkbookError(f"Kolom wajib tidak ditemukan di baris pertama lembar \"{sheet_name}\": "
+                                f"{', '.join(missing)}. Pakai template dari portal dan jangan ubah judul kolom.")
+        result = []
+        for number, row in enumerate(rows, start=2):
+            raw = {name: row[index] if index < len(row) else None for index, name in found.items()}
+            if not any(filled(value_of(cell)) for cell in raw.values()):
+                continue
+            if len(result) >= max_rows:
+                raise WorkbookError(f"Berkas berisi lebih dari {max_rows} baris data. Bagi menjadi beberapa berkas.")
+            result.append(read_row(number, raw))
+    if not result:
+        raise WorkbookError(f"Lembar \"{sheet_name}\" tidak berisi data. Isi mulai baris 2, di bawah judul kolom, "
+                            "lalu unggah lagi.")
+    return result
 
 
 def read_table(content: bytes, *, max_bytes: int, max_rows: int, fields_by_header: dict[str, str],

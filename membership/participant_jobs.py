@@ -25,9 +25,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from bpjs.permissions import can_import_bpjs_results
-from common import uploads
 from common.formatting import format_number
-from common.jobs import JobRefused, JobResult, job_staged_upload, job_start, rows_label
+from common.jobs import JobRefused, JobResult, checked_line, job_start, rows_label, staged_apply_run, staged_preview_run
 from common.models import Job
 from common.workbooks import WorkbookError
 from registrations import workflow
@@ -68,17 +67,10 @@ def _preview_url(job: Job) -> str:
 def participant_preview_work(job: Job, progress) -> JobResult:
     if not can_import_bpjs_results(job.requested_by, job.regency):
         raise JobRefused("Anda tidak berwenang mengimpor daftar peserta BPJS untuk kabupaten/kota ini.")
-    content = job_staged_upload(job)
-    progress(0)
-    try:
-        report = participants.participants_preview(content=content, regency=job.regency,
-                                                   on=dt.date.fromisoformat(job.params["on"]))
-    except WorkbookError as error:
-        uploads.delete(job.params["token"])  # an unusable file is not kept (its upload read only its first rows)
-        raise JobRefused(str(error)) from None
-    uploads.store_preview(job.params["token"], participants.report_to_json(report))
-    progress(len(report.rows), len(report.rows))
-    counts = ", ".join(f"{label} {format_number(count)}" for _, label, count in report.outcome_counts if count)
+    on = dt.date.fromisoformat(job.params["on"])
+    report = staged_preview_run(job, progress, to_json=participants.report_to_json,
+                                preview=lambda content: participants.participants_preview(
+                                    content=content, regency=job.regency, on=on))
     if report.refused:
         verdict = (f"Berkas ditolak: {format_number(report.count(participants.MALFORMED))} baris tidak sah. "
                    "Tidak ada yang akan disimpan; perbaiki barisnya lalu unggah lagi.")
@@ -88,25 +80,20 @@ def participant_preview_work(job: Job, progress) -> JobResult:
     else:
         verdict = "Tidak ada yang berubah: portal sudah mencatat daftar ini."
     return JobResult(
-        lines=[f"{format_number(len(report.rows))} baris diperiksa: {counts}. Belum ada yang disimpan.", verdict],
+        lines=[checked_line(report), verdict],
         links=[("Lihat pratinjau per baris", _preview_url(job))],
         warning=report.refused or not report.changing_count,
         data={"rows": len(report.rows), **{outcome: report.count(outcome) for outcome in participants.OUTCOMES}})
 
 
 def participant_apply_work(job: Job, progress) -> JobResult:
-    content = job_staged_upload(job)
-    progress(0)
-    try:
-        report = participants.participants_apply(content=content, regency=job.regency, actor=job.requested_by,
-                                                 on=dt.date.fromisoformat(job.params["on"]))
-    except (participants.FileRefused, WorkbookError, workflow.TransitionError) as error:
-        raise JobRefused(str(error)) from None
-    uploads.delete(job.params["token"])
-    uploads.store_result(job.params["token"], participants.report_to_json(report))
+    on = dt.date.fromisoformat(job.params["on"])
+    report = staged_apply_run(job, progress, to_json=participants.report_to_json,
+                              refused=(participants.FileRefused, WorkbookError, workflow.TransitionError),
+                              apply=lambda content: participants.participants_apply(
+                                  content=content, regency=job.regency, actor=job.requested_by, on=on))
     logger.info("%s imported a BPJS participant file for %s: %s", job.requested_by.username, job.regency.code,
                 report.summary)
-    progress(len(report.rows), len(report.rows))
     return JobResult(
         lines=[saved_message(report)],
         links=[("Lihat hasil dan peserta yang tidak ada di daftar BPJS" if report.unlisted else "Lihat hasil",

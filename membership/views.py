@@ -17,13 +17,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.scope import regency_get_for_user
 from bpjs.jobs import runs_inline
-from bpjs.permissions import can_import_bpjs_results
+from bpjs.selectors import regency_get_for_importer
 from common import uploads, workbooks
 from common.jobs import job_url
 from registrations import workflow
@@ -38,22 +36,10 @@ KEEP_IN_SESSION = 10
 ROWS_PER_PAGE = 200
 
 
-def _regency_for_importer(user, regency_pk):
-    regency = regency_get_for_user(user, regency_pk)
-    if not can_import_bpjs_results(user, regency):
-        raise Http404("Kabupaten/kota tidak ditemukan.")
-    return regency
-
-
 def _check_pending(request, regency, token) -> int | None:
     """The row count of this user's waiting upload for this regency, None when it is above
     settings.BPJS_INLINE_MAX_ROWS (404 if not theirs)."""
-    entry = request.session.get(SESSION_KEY, {}).get(token)
-    if isinstance(entry, int):  # kept by a page served before large files ran as jobs: read in the request
-        entry = {"regency": entry, "rows": 0}
-    if not isinstance(entry, dict) or entry.get("regency") != regency.pk:
-        raise Http404("Unggahan tidak ditemukan.")
-    return entry["rows"]
+    return uploads.staged_rows(request.session, SESSION_KEY, token, regency_id=regency.pk)
 
 
 @login_required
@@ -61,7 +47,7 @@ def _check_pending(request, regency, token) -> int | None:
 def participant_upload(request, regency_pk):
     """The file is read here to refuse what cannot be used before it is kept; its preview then runs
     in the next request, or, above settings.BPJS_INLINE_MAX_ROWS rows, as a job."""
-    regency = _regency_for_importer(request.user, regency_pk)
+    regency = regency_get_for_importer(request.user, regency_pk)
     form = ParticipantUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["file"].read()
@@ -74,10 +60,8 @@ def participant_upload(request, regency_pk):
             form.add_error("file", str(error))
         else:
             rows = rows if runs_inline(rows) else None  # None: more than the threshold
-            token = uploads.store(content)
-            pending = request.session.get(SESSION_KEY, {})
-            pending[token] = {"regency": regency.pk, "rows": rows}
-            request.session[SESSION_KEY] = dict(list(pending.items())[-KEEP_IN_SESSION:])
+            token = uploads.stage(request.session, SESSION_KEY, content, regency_id=regency.pk, rows=rows,
+                                  keep=KEEP_IN_SESSION)
             if not runs_inline(rows):
                 return redirect(job_url(participant_jobs.participant_preview_start(
                     regency=regency, user=request.user, token=token, rows=rows, on=rules.membership_today())))
@@ -90,7 +74,7 @@ def participant_upload(request, regency_pk):
 def participant_preview(request, regency_pk, token):
     """The per-row outcome: worked out now, or, for a large file, as its preview job stored it (a
     preview not ready, or gone, is worked out again by a new job)."""
-    regency = _regency_for_importer(request.user, regency_pk)
+    regency = regency_get_for_importer(request.user, regency_pk)
     rows = _check_pending(request, regency, token)
     content = uploads.read(token)
     if content is None:
@@ -119,7 +103,7 @@ def participant_preview(request, regency_pk, token):
 @login_required
 @require_POST
 def participant_confirm(request, regency_pk, token):
-    regency = _regency_for_importer(request.user, regency_pk)
+    regency = regency_get_for_importer(request.user, regency_pk)
     rows = _check_pending(request, regency, token)
     content = uploads.read(token)
     if content is None:
@@ -152,7 +136,7 @@ def participant_confirm(request, regency_pk, token):
 def participant_result(request, regency_pk, token):
     """What saving did, read from the stored result: the rows that changed, those left as they were
     and why, and the members BPJS no longer lists."""
-    regency = _regency_for_importer(request.user, regency_pk)
+    regency = regency_get_for_importer(request.user, regency_pk)
     _check_pending(request, regency, token)
     stored = uploads.read_result(token)
     if stored is None:

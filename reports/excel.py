@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 
 from common import workbooks
 from common.formatting import parse_percent, read_whole_number
-from common.workbooks import DATE, TEXT, Column, WorkbookError
+from common.workbooks import DATE, TEXT, Column, WorkbookError  # noqa: F401 (the views catch excel.WorkbookError)
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 500  # a regency and its subdistricts over a few years of dates; more means the wrong file
@@ -49,7 +49,6 @@ COLUMNS = [
 HEADERS = [column.header for column in COLUMNS]
 HEADER_BY_FIELD = {column.field: column.header for column in COLUMNS}
 COUNT_FIELDS = ("active_pu", "active_bpu", "active_jakon", "active_pmi", "denominator")
-_FIELD_BY_HEADER = {workbooks.normalise_header(column.header): column.field for column in COLUMNS}
 
 
 @dataclass
@@ -87,33 +86,8 @@ def template_workbook(*, regions: Sequence[tuple[str, str]] = ()) -> bytes:
 def read_workbook(content: bytes) -> list[SheetRow]:
     """The rows of the data sheet (ours by name, else the first sheet), typed, with a problem per
     unreadable cell. Raises WorkbookError (wrong type, too large, missing columns, no data)."""
-    with workbooks.opened_workbook(content, max_bytes=MAX_BYTES) as workbook:
-        names = {name.strip().lower(): name for name in workbook.sheetnames}
-        sheet_name = names.get(DATA_SHEET.lower(), workbook.sheetnames[0])
-        worksheet = workbook[sheet_name]
-        worksheet.reset_dimensions()
-        return _read_rows(worksheet.iter_rows(), sheet_name)
-
-
-def _read_rows(rows, sheet_name: str) -> list[SheetRow]:
-    header = next(rows, None) or ()
-    columns = workbooks.map_header([cell.value for cell in header], _FIELD_BY_HEADER)
-    missing = [column.header for column in COLUMNS if column.required and column.field not in columns.values()]
-    if missing:
-        raise WorkbookError(f"Kolom wajib tidak ditemukan di baris pertama lembar \"{sheet_name}\": "
-                            f"{', '.join(missing)}. Pakai template dari portal dan jangan ubah judul kolom.")
-    result = []
-    for number, cells in enumerate(rows, start=2):
-        raw = {name: cells[index] if index < len(cells) else None for index, name in columns.items()}
-        if not any(workbooks.filled(getattr(cell, "value", None)) for cell in raw.values()):
-            continue
-        if len(result) >= MAX_ROWS:
-            raise WorkbookError(f"Berkas berisi lebih dari {MAX_ROWS} baris data. Bagi menjadi beberapa berkas.")
-        result.append(_read_row(number, raw))
-    if not result:
-        raise WorkbookError(f"Lembar \"{sheet_name}\" tidak berisi data. Isi mulai baris 2, di bawah judul kolom, "
-                            "lalu unggah lagi.")
-    return result
+    return workbooks.read_data_sheet(content, max_bytes=MAX_BYTES, title=DATA_SHEET, columns=COLUMNS,
+                                     max_rows=MAX_ROWS, read_row=_read_row, cells=True)
 
 
 def _read_row(number: int, raw: dict) -> SheetRow:

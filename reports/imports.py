@@ -28,14 +28,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from common.formatting import format_date, format_number
+from common.row_imports import ERROR, NEW, OK, UNCHANGED, UPDATE, RowsReport
 from villages.models import Province, Regency, Subdistrict, Village
 
 from . import excel
 from .models import OfficialFigure
 from .permissions import can_enter_coverage
 
-OK, ERROR = "ok", "error"
-NEW, UPDATE, UNCHANGED = "new", "update", "unchanged"  # what an OK row does to the stored figures
 ACTION_LABELS = {NEW: "baru", UPDATE: "memperbarui angka tersimpan", UNCHANGED: "sama dengan yang tersimpan"}
 ROW_COLUMN = "Baris"
 FIGURE_FIELDS = ("active_pu", "active_bpu", "active_jakon", "active_pmi", "denominator", "published_percent",
@@ -83,22 +82,12 @@ class RowOutcome:
                 "errors": [f"{column}: {message}" for column, message in self.errors]}
 
 
-@dataclass
-class ImportReport:
+class ImportReport(RowsReport):
     rows: list[RowOutcome]
-
-    def count(self, *, status: str | None = None, action: str | None = None) -> int:
-        return sum(1 for row in self.rows
-                   if (status is None or row.status == status) and (action is None or row.action == action))
 
     @property
     def valid_rows(self) -> list[RowOutcome]:
         return [row for row in self.rows if row.is_valid]
-
-    @property
-    def totals(self) -> dict[str, int]:
-        return {"rows": len(self.rows), ERROR: self.count(status=ERROR), NEW: self.count(action=NEW),
-                UPDATE: self.count(action=UPDATE), UNCHANGED: self.count(action=UNCHANGED)}
 
     @property
     def changes(self) -> int:

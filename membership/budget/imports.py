@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from common.row_imports import ERROR, NEW, OK, UNCHANGED, UPDATE, RowsReport
 from registrations.models import Programme
 
 from .. import bills as rules
 from ..models import PremiumBill
 from . import services, workbook
 
-OK, ERROR = "ok", "error"
-NEW, UPDATE, UNCHANGED = "new", "update", "unchanged"
 ACTION_LABELS = {NEW: "tagihan baru", UPDATE: "memperbarui tagihan tersimpan", UNCHANGED: "sama dengan yang tersimpan"}
 ROW_COLUMN = "Baris"
 
@@ -48,18 +47,8 @@ class RowOutcome:
             paid_on=self.values.get("paid_on"), payment_document=self.values.get("payment_document") or "")
 
 
-@dataclass
-class ImportReport:
+class ImportReport(RowsReport):
     rows: list[RowOutcome]
-
-    def count(self, *, status: str | None = None, action: str | None = None) -> int:
-        return sum(1 for row in self.rows
-                   if (status is None or row.status == status) and (action is None or row.action == action))
-
-    @property
-    def totals(self) -> dict[str, int]:
-        return {"rows": len(self.rows), ERROR: self.count(status=ERROR), NEW: self.count(action=NEW),
-                UPDATE: self.count(action=UPDATE), UNCHANGED: self.count(action=UNCHANGED)}
 
     @property
     def can_apply(self) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from common import workbooks
 from common.formatting import MONTHS, read_whole_number
-from common.workbooks import DATE, TEXT, Column, WorkbookError
+from common.workbooks import DATE, TEXT, Column
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 500  # a bill a month for decades; more means the wrong file
@@ -36,7 +36,6 @@ COLUMNS = [
            "0123/SP2D-LS/BPKAD/2026", 28, number_format=TEXT),
 ]
 HEADER_BY_FIELD = {column.field: column.header for column in COLUMNS}
-_FIELD_BY_HEADER = {workbooks.normalise_header(column.header): column.field for column in COLUMNS}
 _SERIAL_2000 = 36526  # Excel's serial number of 1 January 2000: a smaller number is no billing month
 _MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(MONTHS, start=1)}
 _NUMERIC_MONTH = re.compile(r"(\d{1,2})[-/.](\d{4})|(\d{4})[-/.](\d{1,2})")
@@ -65,30 +64,8 @@ def template_workbook() -> bytes:
 def read_workbook(content: bytes) -> list[SheetRow]:
     """The rows of the data sheet (ours by name, else the first sheet), typed, with a problem per
     unreadable cell. Raises WorkbookError (wrong type, too large, a bomb, missing columns, no data)."""
-    with workbooks.opened_workbook(content, max_bytes=MAX_BYTES) as workbook:
-        names = {name.strip().lower(): name for name in workbook.sheetnames}
-        sheet_name = names.get(DATA_SHEET.lower(), workbook.sheetnames[0])
-        worksheet = workbook[sheet_name]
-        worksheet.reset_dimensions()
-        rows = worksheet.iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        columns = workbooks.map_header(header, _FIELD_BY_HEADER)
-        missing = [column.header for column in COLUMNS if column.required and column.field not in columns.values()]
-        if missing:
-            raise WorkbookError(f"Kolom wajib tidak ditemukan di baris pertama lembar \"{sheet_name}\": "
-                                f"{', '.join(missing)}. Pakai template dari portal dan jangan ubah judul kolom.")
-        result = []
-        for number, cells in enumerate(rows, start=2):
-            raw = {name: cells[index] if index < len(cells) else None for index, name in columns.items()}
-            if not any(workbooks.filled(value) for value in raw.values()):
-                continue
-            if len(result) >= MAX_ROWS:
-                raise WorkbookError(f"Berkas berisi lebih dari {MAX_ROWS} baris data. Bagi menjadi beberapa berkas.")
-            result.append(_read_row(number, raw))
-    if not result:
-        raise WorkbookError(f"Lembar \"{sheet_name}\" tidak berisi data. Isi mulai baris 2, di bawah judul kolom, "
-                            "lalu unggah lagi.")
-    return result
+    return workbooks.read_data_sheet(content, max_bytes=MAX_BYTES, title=DATA_SHEET, columns=COLUMNS,
+                                     max_rows=MAX_ROWS, read_row=_read_row)
 
 
 def _read_row(number: int, raw: dict) -> SheetRow:

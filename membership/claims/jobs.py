@@ -20,9 +20,8 @@ import logging
 from django.conf import settings
 from django.urls import reverse
 
-from common import uploads
 from common.formatting import format_number
-from common.jobs import JobRefused, JobResult, job_staged_upload, job_start, rows_label
+from common.jobs import JobRefused, JobResult, checked_line, job_start, rows_label, staged_apply_run, staged_preview_run
 from common.models import Job
 from common.workbooks import WorkbookError
 
@@ -58,16 +57,8 @@ def claims_apply_start(*, regency, user, token: str, rows: int | None) -> Job:
 def claims_preview_work(job: Job, progress) -> JobResult:
     if not can_record_claims(job.requested_by, job.regency):
         raise JobRefused("Anda tidak berwenang mencatat klaim untuk kabupaten/kota ini.")
-    content = job_staged_upload(job)
-    progress(0)
-    try:
-        report = imports.claims_preview(content=content, regency=job.regency)
-    except WorkbookError as error:
-        uploads.delete(job.params["token"])  # an unusable file is not kept (its upload read only its first rows)
-        raise JobRefused(str(error)) from None
-    uploads.store_preview(job.params["token"], imports.report_to_json(report))
-    progress(len(report.rows), len(report.rows))
-    counts = ", ".join(f"{label} {format_number(count)}" for _, label, count in report.outcome_counts if count)
+    report = staged_preview_run(job, progress, to_json=imports.report_to_json,
+                                preview=lambda content: imports.claims_preview(content=content, regency=job.regency))
     if report.can_apply:
         verdict = f"{format_number(report.new_count)} klaim akan dicatat bila Anda menekan Simpan di halaman pratinjau."
     elif report.to_fix:
@@ -76,7 +67,7 @@ def claims_preview_work(job: Job, progress) -> JobResult:
     else:
         verdict = "Semua klaim di berkas ini sudah tercatat; tidak ada yang perlu disimpan."
     return JobResult(
-        lines=[f"{format_number(len(report.rows))} baris diperiksa: {counts}. Belum ada yang disimpan.", verdict],
+        lines=[checked_line(report), verdict],
         links=[("Lihat pratinjau per baris",
                 reverse("membership:claim-import-preview", args=[job.regency_id, job.params["token"]]))],
         warning=not report.can_apply,
@@ -84,16 +75,10 @@ def claims_preview_work(job: Job, progress) -> JobResult:
 
 
 def claims_apply_work(job: Job, progress) -> JobResult:
-    content = job_staged_upload(job)
-    progress(0)
-    try:
-        report = imports.claims_apply(content=content, regency=job.regency, actor=job.requested_by)
-    except (ClaimError, WorkbookError) as error:
-        raise JobRefused(str(error)) from None
-    uploads.delete(job.params["token"])
-    uploads.store_result(job.params["token"], imports.report_to_json(report))
+    report = staged_apply_run(job, progress, to_json=imports.report_to_json, refused=(ClaimError, WorkbookError),
+                              apply=lambda content: imports.claims_apply(content=content, regency=job.regency,
+                                                                         actor=job.requested_by))
     logger.info("%s imported a claims file for %s: %s", job.requested_by.username, job.regency.code, report.summary)
-    progress(len(report.rows), len(report.rows))
     return JobResult(
         lines=[saved_message(report)],
         links=[("Lihat hasil", reverse("membership:claim-import-result", args=[job.regency_id, job.params["token"]])),

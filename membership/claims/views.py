@@ -154,12 +154,7 @@ def nominee_claims(request, pk):
 def _pending(request, regency, token) -> int | None:
     """The row count of this user's waiting upload for this regency, None when it is above
     settings.BPJS_INLINE_MAX_ROWS (404 if not theirs)."""
-    entry = request.session.get(IMPORT_SESSION_KEY, {}).get(token)
-    if isinstance(entry, int):  # kept by a page served before large files ran as jobs: read in the request
-        entry = {"regency": entry, "rows": 0}
-    if not isinstance(entry, dict) or entry.get("regency") != regency.pk:
-        raise Http404("Unggahan tidak ditemukan.")
-    return entry["rows"]
+    return uploads.staged_rows(request.session, IMPORT_SESSION_KEY, token, regency_id=regency.pk)
 
 
 @login_required
@@ -178,10 +173,8 @@ def claim_import_upload(request, regency_pk):
             form.add_error("file", str(error))
         else:
             rows = rows if runs_inline(rows) else None  # None: more than the threshold
-            token = uploads.store(content)
-            pending = request.session.get(IMPORT_SESSION_KEY, {})
-            pending[token] = {"regency": regency.pk, "rows": rows}
-            request.session[IMPORT_SESSION_KEY] = dict(list(pending.items())[-KEEP_IN_SESSION:])
+            token = uploads.stage(request.session, IMPORT_SESSION_KEY, content, regency_id=regency.pk, rows=rows,
+                                  keep=KEEP_IN_SESSION)
             if not runs_inline(rows):
                 return redirect(job_url(claim_jobs.claims_preview_start(regency=regency, user=request.user,
                                                                         token=token, rows=rows)))

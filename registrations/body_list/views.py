@@ -23,9 +23,8 @@ from django.utils import timezone
 
 from accounts.scope import regency_get_for_user
 from common.access_log import reveal_record
-from common.formatting import format_period
 from common.working_days import working_days
-from registrations import body_services, quotas, selectors, services
+from registrations import body_services, list_pages, quotas, selectors, services
 from registrations.enums import EDITABLE_STATES
 from registrations.enums import NomineeStatus as S
 from registrations.identifiers import identifiers_visible, shown_nik
@@ -43,10 +42,6 @@ from .forms import BodyNomineeForm, BodyOfficerForm, NominatingBodyForm, Program
 
 NOMINEES_PER_PAGE = 50
 BODIES_PER_PAGE = 50
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 @login_required
@@ -109,21 +104,14 @@ def _programme_or_message(request, body):
     return programme
 
 
-def _why_no_place(programme, body) -> str | None:
-    if not services.nomination_is_open(programme):
-        return (f"Pengusulan dibuka {format_period(programme.nomination_opens, programme.nomination_closes)}; "
-                "hari ini di luar jadwal.")
-    return quotas.body_standing(programme, body).full_message
-
-
 @login_required
 def body_nominee_create(request, pk):
     body = _body_for_editing(request.user, pk)
     programme = _programme_or_message(request, body)
     if programme is None:
         return redirect("registrations:body", pk=body.pk)
-    blocked = _why_no_place(programme, body) if request.method == "GET" else None
-    form = BodyNomineeForm(_posted(request), body=body, programme=programme)
+    blocked = list_pages.why_no_place(programme, body=body) if request.method == "GET" else None
+    form = BodyNomineeForm(list_pages.posted(request), body=body, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
             nominee = services.nominee_create(programme=programme, created_by=request.user, nominating_body=body,
@@ -145,10 +133,7 @@ def _nominee_for_editing(request, pk):
     if nominee.nominating_body_id is None or not can_edit_body_list(request.user, nominee.nominating_body):
         raise Http404("Calon peserta tidak ditemukan.")
     if not can_edit_nominee(request.user, nominee):
-        messages.error(request, (
-            f"Data {nominee.full_name} tidak bisa diubah lagi (status: {S(nominee.status).label}). "
-            "Data hanya bisa diubah selama berstatus draf atau dikembalikan untuk diperbaiki."
-        ))
+        messages.error(request, list_pages.locked_message(nominee))
         return nominee, redirect("registrations:body", pk=nominee.nominating_body_id)
     return nominee, None
 
@@ -159,7 +144,7 @@ def body_nominee_update(request, pk):
     if refused:
         return refused
     body = nominee.nominating_body
-    form = BodyNomineeForm(_posted(request), body=body, programme=nominee.programme, instance=nominee)
+    form = BodyNomineeForm(list_pages.posted(request), body=body, programme=nominee.programme, instance=nominee)
     if request.method == "POST" and form.is_valid():
         try:
             nominee = services.nominee_update(nominee=nominee, changed_by=request.user, **form.service_kwargs())
@@ -222,7 +207,7 @@ def regency_bodies(request, regency_pk):
     regency = regency_get_for_user(request.user, regency_pk)
     if not can_manage_programmes(request.user, regency):
         raise Http404("Kabupaten/kota tidak ditemukan.")
-    form = NominatingBodyForm(_posted(request))
+    form = NominatingBodyForm(list_pages.posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             created = body_services.nominating_body_create(regency=regency, created_by=request.user,
@@ -244,7 +229,7 @@ def body_manage(request, pk):
     body = selectors.body_get_for_user(request.user, pk)
     if not can_manage_programmes(request.user, body.regency):
         raise Http404("Lembaga pengusul tidak ditemukan.")
-    posted = _posted(request)
+    posted = list_pages.posted(request)
     what = request.POST.get("what") if posted is not None else None
     quota_form = ProgrammeBodyForm(posted if what == "quota" else None, body=body)
     officer_form = BodyOfficerForm(posted if what == "officer" else None)

@@ -26,10 +26,10 @@ from accounts.enums import Role
 from accounts.scope import village_get_for_user
 from common.access_log import reveal_record
 from common.drafts import draft_done, draft_key
-from common.formatting import format_datetime, format_period
+from common.formatting import format_datetime
 from common.replays import shown_at
 from common.working_days import working_days
-from registrations import quotas, selectors, services
+from registrations import list_pages, quotas, selectors, services
 from registrations.enums import EDITABLE_STATES
 from registrations.enums import NomineeStatus as S
 from registrations.forms import NomineeForm
@@ -126,10 +126,7 @@ def _nominee_for_editing(request, pk):
     if not can_edit_nominee(request.user, nominee):
         # What the officer typed can no longer be saved: the browser need not keep it.
         draft_done(request, _draft_key(request.user, nominee.village, nominee=nominee))
-        messages.error(request, (
-            f"Data {nominee.full_name} tidak bisa diubah lagi (status: {S(nominee.status).label}). "
-            "Data hanya bisa diubah selama berstatus draf atau dikembalikan untuk diperbaiki."
-        ))
+        messages.error(request, list_pages.locked_message(nominee))
         return nominee, redirect("registrations:village", village_pk=nominee.village_id)
     return nominee, None
 
@@ -142,12 +139,6 @@ def _refused_now(request, pk):
     if refused is None:
         raise Http404("Calon peserta tidak ditemukan.")
     return refused
-
-
-def _posted(request):
-    """The POST data, or None for a GET. Not `request.POST or None`: a POST with only a file (or
-    nothing at all) has an empty QueryDict and must still bind the form."""
-    return request.POST if request.method == "POST" else None
 
 
 def _programme_or_message(request, village):
@@ -204,11 +195,11 @@ def _added_already(request, programme, village, *, draft):
 
 
 def _nominee_form_page(request, *, programme, village, replaces):
-    blocked = _why_no_place(programme, village) if request.method == "GET" else None
+    blocked = list_pages.why_no_place(programme, village=village) if request.method == "GET" else None
     draft = _draft_key(request.user, village, replaces=replaces)
     if request.method == "POST" and (already := _added_already(request, programme, village, draft=draft)):
         return already
-    form = NomineeForm(_posted(request), programme=programme, village=village)
+    form = NomineeForm(list_pages.posted(request), programme=programme, village=village)
     if request.method == "POST" and form.is_valid():
         try:
             nominee = services.nominee_create(programme=programme, village=village, created_by=request.user,
@@ -229,20 +220,13 @@ def _nominee_form_page(request, *, programme, village, replaces):
     })
 
 
-def _why_no_place(programme, village) -> str | None:
-    """Told before the officer types sixteen fields, not after (the service checks again on save)."""
-    if not services.nomination_is_open(programme):
-        return (f"Pengusulan dibuka {format_period(programme.nomination_opens, programme.nomination_closes)}; "
-                "hari ini di luar jadwal.")
-    return quotas.quota_standing(programme, village).full_message
-
-
 @login_required
 def nominee_update(request, pk):
     nominee, refused = _nominee_for_editing(request, pk)
     if refused:
         return refused
-    form = NomineeForm(_posted(request), instance=nominee, programme=nominee.programme, village=nominee.village)
+    form = NomineeForm(list_pages.posted(request), instance=nominee, programme=nominee.programme,
+                       village=nominee.village)
     if request.method == "POST" and form.is_valid():
         try:
             nominee = services.nominee_update(nominee=nominee, changed_by=request.user, **form.service_kwargs())
@@ -288,7 +272,7 @@ def village_submit(request, village_pk):
         return redirect("registrations:village", village_pk=village.pk)
     submission = programme.submissions.filter(village=village).first()
     has_minutes = bool(submission and submission.minutes)
-    form = VillageSubmitForm(_posted(request), request.FILES if request.method == "POST" else None,
+    form = VillageSubmitForm(list_pages.posted(request), request.FILES if request.method == "POST" else None,
                              minutes_required=programme.requires_minutes and not has_minutes)
     if request.method == "POST" and (already := _sent_already(request, programme, village)):
         return already
