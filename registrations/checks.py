@@ -25,11 +25,13 @@ from .lookalikes import Lookalike
 from .models import Nominee, Programme
 from .nik import age_on, check_nik
 
-# The labels of the warning codes nik.check_nik gives, as a reviewer reads them.
+# The labels of the warning codes nik.check_nik and the nominee form (lookalikes.LOOKALIKE_WARNING) give,
+# as a reviewer reads them.
 WARNING_LABELS = {
     "nik_region_unknown": "Kode wilayah di NIK tidak dikenal",
     "nik_birth_date_mismatch": "Tanggal lahir berbeda dengan NIK",
     "nik_sex_mismatch": "Jenis kelamin berbeda dengan NIK",
+    "lookalike": "Mungkin orang yang sama dengan calon lain (nama dan tanggal lahir sama, NIK beda)",
 }
 # A person who reaches the upper age limit within this many months of the start is flagged.
 AGE_LIMIT_WINDOW_MONTHS = 12

@@ -5,7 +5,9 @@ from common.fields import RupiahField
 from common.formatting import format_phone
 
 from .enums import Sex
+from .lookalikes import LOOKALIKE_WARNING, entry_lookalike_warning
 from .models import Nominee, OccupationCategory
+from .nik import Issue
 from .validation import check_nominee
 
 
@@ -36,7 +38,10 @@ class NomineeForm(forms.ModelForm):
     """The validation of one nominee typed in on the village page. `clean()` runs
     validation.check_nominee. The Excel import checks a whole file at once with the same fields,
     the same `clean_*` rules below and validation.check_nominee_data (nominee_import/checking.py);
-    tests/registrations/nominee_import/test_checking.py holds the two to the same outcomes."""
+    tests/registrations/nominee_import/test_checking.py holds the two to the same outcomes.
+    `scope` (the officer's accounts.scope.region_scope) decides whether the "mungkin orang yang
+    sama" warning may name the other nomination's village; the import warns of the same in its
+    preview (lookalikes.lookalike_places)."""
 
     nik = forms.CharField(label=_("NIK"), max_length=24, help_text=_("16 digit sesuai KTP."),
                           error_messages={"required": _("NIK wajib diisi: 16 angka dari KTP/KK.")},
@@ -84,9 +89,9 @@ class NomineeForm(forms.ModelForm):
             "occupation": {"required": _("Pilih pekerjaan.")},
         }
 
-    def __init__(self, *args, programme, village, instance=None, **kwargs):
+    def __init__(self, *args, programme, village, instance=None, scope=None, **kwargs):
         super().__init__(*args, instance=instance, **kwargs)
-        self.programme, self.village = programme, village
+        self.programme, self.village, self.scope = programme, village, scope
         self.fields["occupation"].queryset = OccupationCategory.objects.filter(is_active=True)
         # Selects open on a prompt that says what to choose, not Django's "---------".
         self.fields["occupation"].empty_label = _("— pilih pekerjaan —")
@@ -124,6 +129,13 @@ class NomineeForm(forms.ModelForm):
         )
         for issue in self.nominee_check.errors:
             self.add_error(issue.field if issue.field in self.fields else None, issue.message)
+        if not self.errors:  # one query, only for a person otherwise ready to save
+            lookalike = entry_lookalike_warning(
+                full_name=cleaned.get("full_name", ""), birth_date=cleaned.get("birth_date"),
+                mother_maiden_name=cleaned.get("mother_maiden_name") or "", nik_hash=self.nominee_check.nik_hash,
+                exclude_pk=self.instance.pk, scope=self.scope)
+            if lookalike:
+                self.nominee_check.warnings.append(Issue("full_name", LOOKALIKE_WARNING, lookalike))
         if self.nominee_check.warnings and not cleaned.get("confirm_warnings") and not self.errors:
             self.add_error("confirm_warnings", _("Ada peringatan di atas. Cocokkan dengan KTP, lalu centang kotak ini."))
         return cleaned

@@ -11,8 +11,11 @@ through `lookalike_keys`.
 
 Who reads it: checks.review_checks (the review queue, a village's review page, the nominee page:
 one query for a whole page, the other entry shown only inside the reader's region scope), the
-queue's "mungkin orang yang sama" filter (`lookalike_filter`), and the nominee import's preview
-(`lookalike_places`: one query for the whole file, a warning per row that never says whose).
+queue's "mungkin orang yang sama" filter (`lookalike_filter`), the nominee import's preview
+(`lookalike_places`: one query for the whole file, a warning per row that never says whose; and
+`lookalikes_in_file`: two rows of the same file, in memory, the later one warned naming the
+earlier row's number), and the nominee form (`entry_lookalike_warning`: one query, the village
+named only inside the officer's scope).
 
 The name normalisation folds what differs between two clerks typing the same KTP name: case,
 accents, spaces and punctuation, the old spelling (oe→u Soekarno/Sukarno, dj→j, tj→c, ch→kh→h, j→y
@@ -296,6 +299,67 @@ def lookalike_warning(others: Sequence[_Candidate], *, village_id: int | None, r
             "NIK berbeda. Periksa NIK pada KTP; bila orangnya sama, hapus baris ini.")
 
 
-__all__ = ["Lookalike", "LookalikeRow", "candidate_from", "candidate_values", "candidates_filter", "lookalike_filter",
-           "lookalike_keys", "lookalike_places", "lookalike_warning", "lookalikes_among", "mother_name_hash",
-           "mothers_agree", "name_key"]
+def _rows_alike(row: LookalikeRow, other: LookalikeRow) -> bool:
+    return (bool(row.name_key) and row.nik_hash != other.nik_hash and row.name_key == other.name_key
+            and row.birth_date == other.birth_date and mothers_agree(row.mother_name_hash, other.mother_name_hash))
+
+
+def lookalikes_in_file(rows: Sequence[LookalikeRow]) -> list[list[int]]:
+    """Per row of a file, the positions of the EARLIER rows of the same file that may be the same
+    person (the same rule as against what is saved, under another NIK of the file). In memory, no
+    query. Only the later row is warned: the first one is the entry the officer meant to keep.
+    Rows without a NIK hash, name key or birth date are neither compared nor compared with."""
+    by_pair: dict[tuple[str, dt.date], list[int]] = {}
+    result: list[list[int]] = []
+    for index, row in enumerate(rows):
+        if not (row.nik_hash and row.name_key and row.birth_date):
+            result.append([])
+            continue
+        earlier = by_pair.setdefault((row.name_key, row.birth_date), [])
+        result.append([position for position in earlier if _rows_alike(row, rows[position])])
+        earlier.append(index)
+    return result
+
+
+def in_file_warning(row_numbers: Sequence[int]) -> str:
+    """The preview's warning for a row that looks like earlier rows of its own file."""
+    numbers = ", ".join(str(number) for number in row_numbers)
+    return (f"Mungkin orang yang sama dengan baris {numbers} berkas ini: nama dan tanggal lahir sama, NIK berbeda. "
+            "Periksa NIK pada KTP; bila orangnya sama, hapus salah satu baris.")
+
+
+# --- The nominee form -----------------------------------------------------------------------
+
+LOOKALIKE_WARNING = "lookalike"  # the warning's code, kept in Nominee.confirmed_warnings once confirmed
+
+
+def entry_lookalike_warning(*, full_name: str, birth_date: dt.date | None, mother_maiden_name: str,
+                            nik_hash: str | None, exclude_pk: int | None,
+                            scope: RegionScope | None) -> str | None:
+    """The nominee form's warning when the person typed in looks like an active nomination
+    elsewhere, None otherwise. One query (none without a name key, birth date or NIK hash).
+    `scope` is the officer's (accounts.scope.region_scope): a village inside it is named, one
+    outside is only said to exist ("di luar wilayah Anda"); never whose."""
+    key, mother = lookalike_keys(full_name, mother_maiden_name or "")
+    if not (key and birth_date and nik_hash):
+        return None
+    row = LookalikeRow(nik_hash, key, birth_date, mother, pk=exclude_pk)
+    others = [other for other in candidate_values(Nominee.objects.filter(candidates_filter([row]))
+                                                  .order_by("village__name", "pk"))
+              if _is_lookalike(row, other)]
+    if not others:
+        return None
+    places = []
+    for other in others:
+        seen = scope is not None and scope.sees_village(other.village_id, other.regency_id, other.province_id)
+        place = f"desa/kelurahan {other.village_name}" if seen else "di luar wilayah Anda"
+        if place not in places:
+            places.append(place)
+    return (f"Mungkin orang yang sama dengan calon yang sudah diusulkan ({'; '.join(places)}): nama dan tanggal "
+            "lahir sama, NIK berbeda. Periksa NIK pada KTP; bila orangnya sama, jangan simpan data ini.")
+
+
+__all__ = ["LOOKALIKE_WARNING", "Lookalike", "LookalikeRow", "candidate_from", "candidate_values", "candidates_filter",
+           "entry_lookalike_warning", "in_file_warning", "lookalike_filter", "lookalike_keys", "lookalike_places",
+           "lookalike_warning", "lookalikes_among", "lookalikes_in_file", "mother_name_hash", "mothers_agree",
+           "name_key"]

@@ -34,7 +34,9 @@ from django.core.exceptions import PermissionDenied
 from registrations import services
 from registrations.enums import DataSource
 from registrations.identifiers import masked_typed_nik
-from registrations.lookalikes import LookalikeRow, lookalike_keys, lookalike_places, lookalike_warning
+from registrations.lookalikes import (
+    LookalikeRow, in_file_warning, lookalike_keys, lookalike_places, lookalike_warning, lookalikes_in_file,
+)
 from registrations.models import OccupationCategory, Programme
 from registrations.nik import strip_separators
 from registrations.permissions import can_edit_village_list, can_import_nominees
@@ -164,9 +166,11 @@ def import_preview(*, programme: Programme, village: Village | None = None, cont
         fill = fill_row(row, choices, names) if choices is not None else None
         checked.append((row, fill, checker.check(fill.values if fill is not None else row.values)))
     active = active_nominations(check.nik_hash for _, _, check in checked if check.nik_hash)
-    alike = _lookalikes([check for _, _, check in checked])
+    lookalike_rows = _lookalike_rows([check for _, _, check in checked])
+    alike = lookalike_places(lookalike_rows)
+    earlier_alike = lookalikes_in_file(lookalike_rows)
     outcomes = []
-    for (row, fill, check), others in zip(checked, alike, strict=True):
+    for (row, fill, check), others, earlier in zip(checked, alike, earlier_alike, strict=True):
         target, village_problem = villages.place(row.values.get(excel.VILLAGE_FIELD, ""))
         other = active.get(check.nik_hash) if check.nik_hash else None
         if other is not None:
@@ -177,6 +181,10 @@ def import_preview(*, programme: Programme, village: Village | None = None, cont
         if others and outcome.status != ERROR:
             outcome.warnings.append(Problem(_ROW_COLUMN, lookalike_warning(
                 others, village_id=target.pk if target else None, regency_id=programme.regency_id)))
+            outcome.status = WARNING
+        if earlier and outcome.status != ERROR:
+            outcome.warnings.append(Problem(_ROW_COLUMN, in_file_warning(
+                [checked[position][0].number for position in earlier])))
             outcome.status = WARNING
         outcomes.append(outcome)
     _flag_repeated_niks(outcomes)
@@ -313,11 +321,10 @@ def _outcome(row: excel.SheetRow, check: RowCheck, *, sheet: excel.SheetData, ca
     return outcome
 
 
-def _lookalikes(checks: list[RowCheck]) -> list[list]:
-    """Per row, the active nominations that may be the same person under another NIK
-    (registrations.lookalikes): one query for the whole file. Rows without a sound NIK, name or
-    birth date are not asked. (Two rows of one file alike each other are not compared: the file
-    is checked against what is saved.)"""
+def _lookalike_rows(checks: list[RowCheck]) -> list[LookalikeRow]:
+    """Per row, what registrations.lookalikes compares: against the active nominations
+    (lookalike_places, one query for the whole file) and against the file's earlier rows
+    (lookalikes_in_file, in memory). Rows without a sound NIK, name or birth date are not asked."""
     rows = []
     for check in checks:
         name, birth_date = check.cleaned.get("full_name"), check.cleaned.get("birth_date")
@@ -326,7 +333,7 @@ def _lookalikes(checks: list[RowCheck]) -> list[list]:
             rows.append(LookalikeRow(check.nik_hash, key, birth_date, mother))
         else:
             rows.append(LookalikeRow("", "", None, ""))
-    return lookalike_places(rows)
+    return rows
 
 
 def _source_name(sheet: excel.SheetData) -> str:

@@ -23,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.enums import Role
-from accounts.scope import village_get_for_user
+from accounts.scope import region_scope, village_get_for_user
 from common.access_log import reveal_record
 from common.drafts import draft_done, draft_key
 from common.formatting import format_datetime
@@ -199,7 +199,8 @@ def _nominee_form_page(request, *, programme, village, replaces):
     draft = _draft_key(request.user, village, replaces=replaces)
     if request.method == "POST" and (already := _added_already(request, programme, village, draft=draft)):
         return already
-    form = NomineeForm(list_pages.posted(request), programme=programme, village=village)
+    form = NomineeForm(list_pages.posted(request), programme=programme, village=village,
+                       scope=region_scope(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             nominee = services.nominee_create(programme=programme, village=village, created_by=request.user,
@@ -226,7 +227,7 @@ def nominee_update(request, pk):
     if refused:
         return refused
     form = NomineeForm(list_pages.posted(request), instance=nominee, programme=nominee.programme,
-                       village=nominee.village)
+                       village=nominee.village, scope=region_scope(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             nominee = services.nominee_update(nominee=nominee, changed_by=request.user, **form.service_kwargs())

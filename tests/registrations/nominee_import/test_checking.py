@@ -109,14 +109,15 @@ def _sheet_row(values, **changes):
 
 def mixed_rows(village_code=None):
     extra = {"village_code": village_code} if village_code else {}
-    return [_sheet_row(BASE, **extra),                                               # 2 saved
-            _sheet_row(BASE, nik="1705011505900002", sex="P", **extra),              # 3 warning, saved
-            _sheet_row(BASE, nik="1705011505900003", rt="", **extra),                # 4 error
-            _sheet_row(BASE, nik="1705011505900004", **extra),                       # 5 repeated
-            _sheet_row(BASE, nik="1705011505900004", full_name="Budi S.", **extra),  # 6 repeated
-            _sheet_row(BASE, nik="1705011505900009", **extra),                       # 7 nominated elsewhere
-            _sheet_row(BASE, nik="1705011505900005", **extra),                       # 8 over the quota
-            _sheet_row(BASE, nik="1705011505900006", phone="12", **extra)]           # 9 error
+    return [_sheet_row(BASE, **extra),                                                                # 2 saved
+            _sheet_row(BASE, nik="1705011505900002", full_name="Ani Lestari", sex="P", **extra),     # 3 warning, saved
+            _sheet_row(BASE, nik="1705011505900003", full_name="Candra Wijaya", rt="", **extra),     # 4 error
+            _sheet_row(BASE, nik="1705011505900004", full_name="Dedi Kurniawan", **extra),           # 5 repeated
+            _sheet_row(BASE, nik="1705011505900004", full_name="Budi S.", **extra),                  # 6 repeated
+            _sheet_row(BASE, nik="1705011505900009", full_name="Eko Prasetyo", **extra),             # 7 nominated elsewhere
+            _sheet_row(BASE, nik="1705011505900005", full_name="Fajar Nugroho", **extra),            # 8 over the quota
+            _sheet_row(BASE, nik="1705011505900006", full_name="Gita Permata", phone="12", **extra),  # 9 error
+            _sheet_row(BASE, nik="1705011505900007", full_name="BUDI SANTOSO", **extra)]             # 10 like row 2
 
 
 def outcomes(report):
@@ -126,8 +127,8 @@ def outcomes(report):
 def test_a_village_file_and_the_regency_wide_file_give_the_same_outcomes(programme, niur, lubuk_sahung, officer,
                                                                         neighbour_officer, regency_admin):
     services.programme_update(programme=programme, changed_by=regency_admin, quota_per_village=2)
-    imports.import_apply(content=workbook_bytes([_sheet_row(BASE, nik="1705011505900009")]), programme=programme,
-                         village=lubuk_sahung, created_by=neighbour_officer)
+    imports.import_apply(content=workbook_bytes([_sheet_row(BASE, nik="1705011505900009", full_name="Eko Prasetyo")]),
+                         programme=programme, village=lubuk_sahung, created_by=neighbour_officer)
 
     small = imports.import_apply(content=workbook_bytes(mixed_rows()), programme=programme, village=niur,
                                  created_by=officer)
@@ -139,7 +140,11 @@ def test_a_village_file_and_the_regency_wide_file_give_the_same_outcomes(program
     assert outcomes(bulk) == outcomes(small)
     assert [(r.row, r.status) for r in small.rows] == [
         (2, "saved"), (3, "saved"), (4, "error"), (5, "error"), (6, "error"), (7, "error"), (8, "not_saved"),
-        (9, "error")]
+        (9, "error"), (10, "not_saved")]
+    assert [r.row for r in small.rows if r.warnings] == [3, 10]
+    assert small.rows[8].warnings == [imports.Problem("Baris", (
+        "Mungkin orang yang sama dengan baris 2 berkas ini: nama dan tanggal lahir sama, NIK berbeda. "
+        "Periksa NIK pada KTP; bila orangnya sama, hapus salah satu baris."))]
     assert small.rows[6].errors[-1].message.startswith("Kuota desa sudah penuh (2 dari 2).")
     assert small.rows[5].errors[0].message == "NIK ini sudah diusulkan oleh desa lain di Kabupaten Seluma, status: draf."
     assert sorted(Nominee.objects.filter(village=niur).values_list("nik_masked", "status")) == saved_small == [

@@ -99,7 +99,7 @@ def test_numeric_nik_is_refused_with_the_fifteen_digit_explanation(programme, ni
 
 def test_same_nik_twice_in_the_file_refuses_both_rows(programme, niur):
     report = imports.import_preview(content=workbook_bytes([VALID_ROW, row(Nama_lengkap="Budi S."), row(
-        NIK="1705011505900002")]), programme=programme, village=niur)
+        NIK="1705011505900002", Nama_lengkap="Andi Saputra")]), programme=programme, village=niur)
 
     assert [r.status for r in report.rows] == ["error", "error", "ok"]
     assert report.rows[0].errors == [imports.Problem(
