@@ -349,13 +349,17 @@ def entry_lookalike_warning(*, full_name: str, birth_date: dt.date | None, mothe
               if _is_lookalike(row, other)]
     if not others:
         return None
-    places = []
+    named, outside = [], False
     for other in others:
-        seen = scope is not None and scope.sees_village(other.village_id, other.regency_id, other.province_id)
-        place = f"desa/kelurahan {other.village_name}" if seen else "di luar wilayah Anda"
-        if place not in places:
-            places.append(place)
-    return (f"Mungkin orang yang sama dengan calon yang sudah diusulkan ({'; '.join(places)}): nama dan tanggal "
+        if scope is not None and scope.sees_village(other.village_id, other.regency_id, other.province_id):
+            if other.village_name not in named:
+                named.append(other.village_name)
+        else:
+            outside = True
+    places = [f"di desa/kelurahan {', '.join(named)}"] if named else []
+    if outside:
+        places.append("di luar wilayah Anda")
+    return (f"Mungkin orang yang sama dengan calon yang sudah diusulkan {' dan '.join(places)}: nama dan tanggal "
             "lahir sama, NIK berbeda. Periksa NIK pada KTP; bila orangnya sama, jangan simpan data ini.")
 
 
