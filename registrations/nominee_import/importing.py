@@ -9,7 +9,8 @@ by services.nominees_import, which holds the nomination window, the quota and th
 nomination rule exactly as services.nominee_create does for one nominee. Warnings (sex or birth
 date that disagree with the NIK, an old regency code, "mungkin orang yang sama" with an active
 nomination or with an earlier row of the same file: registrations.lookalikes) are confirmed by
-confirming the import after reading them in the preview. A village's preview can also complete what its file lacks (OpenSID's
+confirming the import after reading them in the preview. A village's preview can also complete
+what its file lacks (OpenSID's
 files: the sex from the NIK, the occupation and the consent for the whole file or per row, a
 missing KK): choices.py, kept beside the upload in imports/<token>-pilihan.json until confirmed.
 

@@ -109,15 +109,15 @@ def _sheet_row(values, **changes):
 
 def mixed_rows(village_code=None):
     extra = {"village_code": village_code} if village_code else {}
-    return [_sheet_row(BASE, **extra),                                                                # 2 saved
-            _sheet_row(BASE, nik="1705011505900002", full_name="Ani Lestari", sex="P", **extra),     # 3 warning, saved
-            _sheet_row(BASE, nik="1705011505900003", full_name="Candra Wijaya", rt="", **extra),     # 4 error
-            _sheet_row(BASE, nik="1705011505900004", full_name="Dedi Kurniawan", **extra),           # 5 repeated
-            _sheet_row(BASE, nik="1705011505900004", full_name="Budi S.", **extra),                  # 6 repeated
-            _sheet_row(BASE, nik="1705011505900009", full_name="Eko Prasetyo", **extra),             # 7 nominated elsewhere
-            _sheet_row(BASE, nik="1705011505900005", full_name="Fajar Nugroho", **extra),            # 8 over the quota
+    return [_sheet_row(BASE, **extra),                                                            # 2 saved
+            _sheet_row(BASE, nik="1705011505900002", full_name="Ani Lestari", sex="P", **extra),  # 3 warning, saved
+            _sheet_row(BASE, nik="1705011505900003", full_name="Candra Wijaya", rt="", **extra),  # 4 error
+            _sheet_row(BASE, nik="1705011505900004", full_name="Dedi Kurniawan", **extra),        # 5 repeated
+            _sheet_row(BASE, nik="1705011505900004", full_name="Budi S.", **extra),               # 6 repeated
+            _sheet_row(BASE, nik="1705011505900009", full_name="Eko Prasetyo", **extra),          # 7 elsewhere
+            _sheet_row(BASE, nik="1705011505900005", full_name="Fajar Nugroho", **extra),         # 8 over the quota
             _sheet_row(BASE, nik="1705011505900006", full_name="Gita Permata", phone="12", **extra),  # 9 error
-            _sheet_row(BASE, nik="1705011505900007", full_name="BUDI SANTOSO", **extra)]             # 10 like row 2
+            _sheet_row(BASE, nik="1705011505900007", full_name="BUDI SANTOSO", **extra)]          # 10 like row 2
 
 
 def outcomes(report):

@@ -38,7 +38,8 @@ def nominee_file(tmp_path):
     sheet.title = "Calon peserta"
     sheet.append(HEADERS)
     for values in [VALID_ROW, {**VALID_ROW, "NIK": 1705011505900002, "Nama lengkap": "Andi Saputra"},
-                   {**VALID_ROW, "NIK": "1705011505900003", "Nama lengkap": "Citra Lestari", "Jenis kelamin (L/P)": "P"}]:
+                   {**VALID_ROW, "NIK": "1705011505900003", "Nama lengkap": "Citra Lestari",
+                    "Jenis kelamin (L/P)": "P"}]:
         sheet.append([values.get(header) for header in HEADERS])
     path = tmp_path / "calon.xlsx"
     workbook.save(path)
