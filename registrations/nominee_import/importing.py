@@ -10,9 +10,8 @@ nomination rule exactly as services.nominee_create does for one nominee. Warning
 date that disagree with the NIK, an old regency code, "mungkin orang yang sama" with an active
 nomination or with an earlier row of the same file: registrations.lookalikes) are confirmed by
 confirming the import after reading them in the preview. A village's preview can also complete
-what its file lacks (OpenSID's
-files: the sex from the NIK, the occupation and the consent for the whole file or per row, a
-missing KK): choices.py, kept beside the upload in imports/<token>-pilihan.json until confirmed.
+what its file lacks (OpenSID's files: the sex from the NIK, the occupation and the consent for
+the whole file or per row, a missing KK): choices.py, kept beside the upload in imports/<token>-pilihan.json until confirmed.
 
 Between preview and confirmation the uploaded file waits in storage, not in the session:
 imports/<token>.xlsx (common.uploads), where <token> is random and unguessable. The session holds only the
