@@ -285,7 +285,7 @@ def answer_preview(request, regency_pk, token):
     if content is None:
         if uploads.read_result(token) is not None:  # saved already: back to the preview, say where it went
             return _saved_already(request, regency, token)
-        messages.warning(request, "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi.")
+        messages.warning(request, uploads.EXPIRED_MESSAGE)
         return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
     if bpjs_jobs.runs_inline(rows):
         try:

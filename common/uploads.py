@@ -24,6 +24,9 @@ from django.http import Http404
 from django.utils import timezone
 
 FOLDER = "imports"
+# What an import page says when its staged upload is gone (purged after UPLOAD_MAX_AGE_HOURS, 24 by
+# default), so every import says it the same way.
+EXPIRED_MESSAGE = "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi."
 REJECTED, PREVIEW, CHOICES, RESULT = "-ditolak.xlsx", "-pratinjau.json", "-pilihan.json", "-hasil.json"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 

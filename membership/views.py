@@ -80,7 +80,7 @@ def participant_preview(request, regency_pk, token):
     if content is None:
         if uploads.read_result(token) is not None:
             return redirect("membership:participant-result", regency_pk=regency.pk, token=token)
-        messages.warning(request, "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi.")
+        messages.warning(request, uploads.EXPIRED_MESSAGE)
         return redirect("membership:participant-upload", regency_pk=regency.pk)
     if runs_inline(rows):
         try:
@@ -110,7 +110,7 @@ def participant_confirm(request, regency_pk, token):
         if uploads.read_result(token) is not None:
             messages.info(request, "Daftar peserta ini sudah disimpan; kiriman kedua tidak mengubah apa pun.")
             return redirect("membership:participant-result", regency_pk=regency.pk, token=token)
-        messages.warning(request, "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi.")
+        messages.warning(request, uploads.EXPIRED_MESSAGE)
         return redirect("membership:participant-upload", regency_pk=regency.pk)
     # The token stays in the session: a second click on Simpan is then shown the first one's result.
     if not runs_inline(rows):

@@ -194,7 +194,7 @@ def claim_import_preview(request, regency_pk, token):
     if content is None:
         if uploads.read_result(token) is not None:
             return redirect("membership:claim-import-result", regency_pk=regency.pk, token=token)
-        messages.warning(request, "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi.")
+        messages.warning(request, uploads.EXPIRED_MESSAGE)
         return redirect("membership:claim-import-upload", regency_pk=regency.pk)
     if runs_inline(rows):
         try:

@@ -110,7 +110,7 @@ def _pending_upload(request, village, token):
         return redirect("registrations:import-result", village_pk=village.pk, token=token), None, None
     content = uploads.read(token)
     if content is None:
-        messages.warning(request, "Berkas unggahan sudah tidak tersedia (disimpan paling lama 1 hari). Unggah lagi.")
+        messages.warning(request, uploads.EXPIRED_MESSAGE)
         return redirect("registrations:import-upload", village_pk=village.pk), None, None
     return entry, programme, content
 
