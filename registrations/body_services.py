@@ -98,19 +98,19 @@ def body_officer_create(*, body: NominatingBody, created_by, full_name: str = ""
 
 def body_list_submit(*, programme: Programme, body: NominatingBody, submitted_by, today: dt.date | None = None) -> int:
     """Sends the body's draft and corrected nominees to the regency (the same move as a village's
-    list: workflow.nominee_submit) and locks them; after commit the regency's reviewers get a notice.
+    list: workflow.nominees_submit) and locks them; after commit the regency's reviewers get a notice.
     Returns how many were sent; ValidationError with the reason when it cannot."""
     if not can_edit_body_list(submitted_by, body):
         raise PermissionDenied
-    pending = list(Nominee.objects.filter(programme=programme, nominating_body=body, status__in=EDITABLE_STATES))
+    pending = list(Nominee.objects.filter(programme=programme, nominating_body=body, status__in=EDITABLE_STATES)
+                   .only("pk", "status"))
     if not pending:
         raise ValidationError("Tidak ada calon berstatus draf atau dikembalikan yang bisa dikirim.")
     only_corrections = all(nominee.status == S.RETURNED for nominee in pending)
     if not only_corrections and not nomination_is_open(programme, today):
         raise ValidationError(f"Pengusulan sudah ditutup pada {format_date(programme.nomination_closes)}.")
     with transaction.atomic(), events.collected():
-        for nominee in pending:
-            workflow.nominee_submit(nominee=nominee, actor=submitted_by)
+        workflow.nominees_submit(nominee_pks=[nominee.pk for nominee in pending], actor=submitted_by)
         transaction.on_commit(partial(notices.body_list_submitted, programme_pk=programme.pk, body_pk=body.pk,
                                       count=len(pending)))
     return len(pending)

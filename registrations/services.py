@@ -417,7 +417,7 @@ def village_list_submit(*, programme: Programme, village: Village, submitted_by,
         raise PermissionDenied
     # A nominating body's nominees living here are the body's to send (body_services.body_list_submit).
     pending = list(Nominee.objects.filter(programme=programme, village=village, status__in=EDITABLE_STATES,
-                                          nominating_body__isnull=True))
+                                          nominating_body__isnull=True).only("pk", "status"))
     if not pending:
         raise ValidationError("Tidak ada calon berstatus draf atau dikembalikan yang bisa dikirim.")
     only_corrections = all(n.status == S.RETURNED for n in pending)
@@ -428,8 +428,7 @@ def village_list_submit(*, programme: Programme, village: Village, submitted_by,
         raise ValidationError("Unggah berita acara musyawarah desa (PDF atau foto) sebelum mengirim daftar.")
     now = timezone.now()
     with transaction.atomic(), events.collected():
-        for nominee in pending:
-            workflow.nominee_submit(nominee=nominee, actor=submitted_by)
+        workflow.nominees_submit(nominee_pks=[nominee.pk for nominee in pending], actor=submitted_by)
         submission, _ = VillageSubmission.objects.get_or_create(
             programme=programme, village=village,
             defaults={"first_submitted_at": now, "last_submitted_at": now, "last_submitted_by": submitted_by},

@@ -178,12 +178,12 @@ ACTION_TARGETS: dict[str, str] = {
 _CONTINUATION_END = Rule(_village_officer, reasons=EndReason)
 # The decisions the review pages offer, in the order the buttons appear.
 REVIEW_ACTIONS = (Action.VERIFY, Action.APPROVE, Action.RETURN, Action.REJECT, Action.REOPEN)
-# What _bulk_transition may do: the review decisions (a selection, a whole village, a job) and the
-# BPJS steps, which move a batch or an answer file at once.
-# BPJS steps, which move a batch or an answer file at once, the payment moves (the daily
-# membership update, BPJS's participant file) and the village's confirmation of a continuation.
+# What _bulk_transition may do: a list sent by its village or nominating body, the review decisions
+# (a selection, a whole village, a job), the BPJS steps, which move a batch or an answer file at
+# once, the payment moves (the daily membership update, BPJS's participant file) and the village's
+# confirmation of a continuation.
 PAYMENT_ACTIONS = frozenset({Action.ACTIVATE, Action.FALL_INTO_ARREARS, Action.LAPSE})
-BULK_ACTIONS = frozenset({*REVIEW_ACTIONS, Action.SEND_TO_BPJS, Action.REGISTER, Action.REFUSE_BY_BPJS,
+BULK_ACTIONS = frozenset({Action.SUBMIT, *REVIEW_ACTIONS, Action.SEND_TO_BPJS, Action.REGISTER, Action.REFUSE_BY_BPJS,
                           *PAYMENT_ACTIONS, Action.CONFIRM_CONTINUATION})
 
 
@@ -545,8 +545,18 @@ def _write_status(nominee: Nominee, *, to: str, actor, reason: str, reason_code:
 # --- Public functions -------------------------------------------------------------------------------
 
 def nominee_submit(*, nominee: Nominee, actor) -> Nominee:
-    """Draft or returned → submitted (the village sends its list; services.village_list_submit)."""
+    """Draft or returned → submitted, one nominee."""
     return _transition(nominee_pk=nominee.pk, action=Action.SUBMIT, actor=actor)
+
+
+def nominees_submit(*, nominee_pks: Iterable[int], actor) -> list[Nominee]:
+    """Draft or returned → submitted for a whole list at once (a village's list,
+    services.village_list_submit; a nominating body's, body_services.body_list_submit), each
+    nominee checked as `nominee_submit` checks it, with bulk writes (`_bulk_transition`): a constant
+    number of statements whatever the list's length. All or nothing: a nominee that cannot be sent
+    (changed or removed since the list was read) raises TransitionError and nothing is written."""
+    moves = [Move(nominee_pk=pk, action=Action.SUBMIT) for pk in nominee_pks]
+    return _bulk_transition(moves, actor=actor, all_or_nothing=True).changed
 
 
 def nominee_decide(*, nominee: Nominee, action: str, actor, reason_code: str = "", reason: str = "",

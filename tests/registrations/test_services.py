@@ -5,7 +5,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from common.formatting import format_period
 from registrations import services
@@ -13,7 +14,7 @@ from registrations.crypto import keyed_hash
 from registrations.enums import NomineeStatus, QuotaRule
 from registrations.models import Nominee, NomineeEvent, Programme, VillageQuota, VillageSubmission
 
-from .conftest import KK, NIK_MAN, NIK_WOMAN, TODAY, nominee_fields
+from .conftest import KK, NIK_MAN, NIK_WOMAN, TODAY, nik_for, nominee_fields
 
 # --- Programmes -----------------------------------------------------------------------------
 
@@ -189,6 +190,26 @@ def test_village_list_submit_sends_drafts_and_records_the_submission(open_progra
         (first.pk, NomineeStatus.SUBMITTED), (second.pk, NomineeStatus.SUBMITTED)]
     submission = VillageSubmission.objects.get()
     assert (submission.programme, submission.village, submission.last_submitted_by) == (open_programme, niur, officer)
+
+
+def test_village_list_submit_costs_the_same_statements_for_any_list(open_programme, niur, officer, make_nominee):
+    """The deadline: every village sends at once, so a list of 1 or of 7 is written with the same
+    statements (one locked read, one UPDATE, the history and event rows in bulk), each nominee
+    still getting its own event and history row. (The first sending also records the submission.)"""
+    def send(serials):
+        for serial in serials:
+            make_nominee(open_programme, niur, officer, nik=nik_for(dt.date(1990, 5, 15), serial=serial),
+                         full_name=f"Warga {serial}")
+        with CaptureQueriesContext(connection) as statements:
+            assert services.village_list_submit(programme=open_programme, village=niur,
+                                                submitted_by=officer) == len(serials)
+        return len(statements)
+
+    send(range(1, 3))
+    assert send(range(3, 4)) == send(range(4, 11))
+    assert Nominee.objects.filter(status=NomineeStatus.SUBMITTED).count() == 10
+    assert NomineeEvent.objects.filter(from_status=NomineeStatus.DRAFT, to_status=NomineeStatus.SUBMITTED).count() == 10
+    assert Nominee.history.filter(status=NomineeStatus.SUBMITTED, history_user=officer).count() == 10
 
 
 def test_village_list_submit_with_nothing_to_send(open_programme, niur, officer):
