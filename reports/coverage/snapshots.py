@@ -9,13 +9,13 @@ latest rows summed, against the province's own target and official figure.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, DateField, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from common.formatting import display_percent, format_number, format_percent
@@ -23,9 +23,9 @@ from registrations.models import Nominee, Programme
 from registrations.premiums import premium_for_new_workers
 from villages.models import Province, Regency
 
-from ..models import CoverageSnapshot, CoverageTarget, RegionLevel
+from ..models import CoverageSnapshot, CoverageTarget, OfficialFigure, RegionLevel
 from .figures import CoverageFigures, ProgrammeFigures, _regency_figures, _top_ucj
-from .rules import LATEST_PROGRAMME_ORDER, covered_workers_q, default_year, official_figure_on, period_for
+from .rules import LATEST_PROGRAMME_ORDER, covered_workers_q, default_year, period_for
 from .statement import recompute_statement
 
 
@@ -133,18 +133,17 @@ def _recompute_live(regency_id: int, *, on: dt.date) -> RecomputeResult:
 def recompute_provinces(province_ids, *, on: dt.date | None = None) -> int:
     """Writes the day's row of each province (CoverageSnapshot level province, no regency), from
     its regencies' latest stored rows and the province's own target and official figure
-    (`_province_figures_from_rows`). The province rows are locked first, in id order, so two
-    recomputes of regencies of one province write one after the other and the later one's row,
-    read after the earlier committed, stands. Called inside the regencies' recompute transaction
-    (after their rows are written), and after a province's own target or official figure changes.
-    Returns the rows written."""
+    (`_province_figures_from_rows`, all provinces at once). The province rows are locked first, in
+    id order, so two recomputes of regencies of one province write one after the other and the
+    later one's row, read after the earlier committed, stands. Called inside the regencies'
+    recompute transaction (after their rows are written), and after a province's own target or
+    official figure changes. Returns the rows written."""
     _, on = period_for(year=None, on=on)
     with transaction.atomic():
         provinces = list(Province.objects.select_for_update().filter(pk__in=list(province_ids)).order_by("pk"))
         computed_at = timezone.now()
-        rows = [CoverageSnapshot(regency=None, computed_on=on, computed_at=computed_at,
-                                 **_province_figures_from_rows(province, on=on).snapshot_fields())
-                for province in provinces]
+        rows = [CoverageSnapshot(regency=None, computed_on=on, computed_at=computed_at, **figures.snapshot_fields())
+                for figures in _province_figures_from_rows(provinces, on=on)]
         CoverageSnapshot.objects.bulk_create(rows, update_conflicts=True, unique_fields=["region_code", "computed_on"],
                                              update_fields=SNAPSHOT_UPDATE_FIELDS)
     return len(rows)
@@ -153,31 +152,71 @@ def recompute_provinces(province_ids, *, on: dt.date | None = None) -> int:
 _PROGRAMME_SUMS = ("nominated", "submitted", "approved", "registered", "active", "premium_committed_rp")
 
 
-def _province_figures_from_rows(province: Province, *, on: dt.date) -> CoverageFigures:
-    """A province's figures as figures._province_figures defines them, without reading its villages
-    one by one: the programme figures are the sums of its regencies' latest regency rows of the
-    year (each the sum of its villages, by the same rules; a regency is recomputed after every
-    change, so its latest row is its current one), and the UCJ addition is ONE count of the
-    province's covered workers registered after the province's official as-of date
-    (rules.covered_workers_q). A constant handful of queries whatever the province's size."""
-    programmes = list(Programme.objects.filter(regency__province=province).order_by(*LATEST_PROGRAMME_ORDER))
-    targets = {target.year: target for target in CoverageTarget.objects.filter(province=province)}
-    year = default_year(on=on, targets=targets, programmes=(programme.year for programme in programmes))
-    official = official_figure_on(province=province, on=on)
-    latest_day = (CoverageSnapshot.objects.filter(regency=OuterRef("regency"), level=RegionLevel.REGENCY,
-                                                  computed_on__lte=on)
-                  .order_by("-computed_on").values("computed_on")[:1])
-    sums = CoverageSnapshot.objects.filter(
-        level=RegionLevel.REGENCY, regency__province=province, year=year, computed_on=Subquery(latest_day),
-    ).aggregate(quota=Sum("quota"), **{name: Coalesce(Sum(name), 0) for name in _PROGRAMME_SUMS})
-    addition = Nominee.objects.filter(
-        programme__in=[programme.pk for programme in programmes if programme.year == year],
-    ).filter(covered_workers_q(on=on, after=official.as_of if official else None)).count()
-    return CoverageFigures(
-        level=RegionLevel.PROVINCE, region_code=province.code, region_name=province.name, year=year, on=on,
-        premium_per_month_rp=premium_for_new_workers(programmes, on),
-        programme=ProgrammeFigures(**sums), **_top_ucj(official, targets.get(year), addition=addition),
-    )
+def _province_figures_from_rows(provinces: Sequence[Province], *, on: dt.date) -> list[CoverageFigures]:
+    """The provinces' figures as figures._province_figures defines them, without reading their
+    villages one by one: the programme figures are the sums of each province's regencies' latest
+    regency rows of the year (each the sum of its villages, by the same rules; a regency is
+    recomputed after every change, so its latest row is its current one), and the UCJ addition is
+    the count of the province's covered workers registered after its official as-of date
+    (rules.covered_workers_q). The same few queries for one province or all 38: the programmes,
+    targets and official figures of all of them, each regency's latest row found through the
+    (region_code, computed_on) index (one row read, however many days the table holds), and one
+    count per distinct as-of date, grouped by programme from the index nominee_coverage_count."""
+    ids = [province.pk for province in provinces]
+    programmes: dict[int, list[Programme]] = defaultdict(list)
+    for programme in (Programme.objects.filter(regency__province__in=ids)
+                      .annotate(of_province=F("regency__province_id")).order_by(*LATEST_PROGRAMME_ORDER)):
+        programmes[programme.of_province].append(programme)
+    targets: dict[int, dict[int, CoverageTarget]] = defaultdict(dict)
+    for target in CoverageTarget.objects.filter(province__in=ids):
+        targets[target.province_id][target.year] = target
+    officials: dict[int, OfficialFigure] = {}
+    for figure in OfficialFigure.objects.filter(province__in=ids, as_of__lte=on).order_by("province", "-as_of"):
+        officials.setdefault(figure.province_id, figure)
+    years = {pk: default_year(on=on, targets=targets[pk], programmes=(programme.year for programme in programmes[pk]))
+             for pk in ids}
+
+    latest = (CoverageSnapshot.objects.filter(region_code=OuterRef("code"), level=RegionLevel.REGENCY,
+                                              computed_on__lte=on).order_by("-computed_on").values("pk")[:1])
+    sums: dict[int, list[dict]] = defaultdict(list)
+    for row in CoverageSnapshot.objects.filter(
+        pk__in=Regency.objects.filter(province__in=ids).annotate(latest=Subquery(latest)).values("latest"),
+    ).values("regency__province_id", "year", "quota", *_PROGRAMME_SUMS):
+        if row["year"] == years[row["regency__province_id"]]:
+            sums[row["regency__province_id"]].append(row)
+
+    # The addition: ONE count grouped by programme, each programme's nominees counted after its
+    # province's official as-of date (NULL, no official figure: every covered worker counts).
+    of_year = {programme.pk: pk for pk in ids for programme in programmes[pk] if programme.year == years[pk]}
+    after = Case(*(When(programme_id__in=[programme_id for programme_id, pk in of_year.items() if pk == province_pk],
+                        then=Value(figure.as_of)) for province_pk, figure in officials.items()),
+                 default=None, output_field=DateField())
+    additions: dict[int, int] = defaultdict(int)
+    for programme_id, count in (Nominee.objects.filter(programme__in=list(of_year))
+                                .filter(covered_workers_q(on=on, after=after if officials else None)).order_by()
+                                .values_list("programme_id").annotate(count=Count("*"))):
+        additions[of_year[programme_id]] += count
+
+    default_premium = None
+    result = []
+    for province in provinces:
+        own = programmes[province.pk]
+        if own:
+            premium = premium_for_new_workers(own, on)
+        else:
+            default_premium = default_premium or premium_for_new_workers([], on)
+            premium = default_premium
+        rows = sums[province.pk]
+        quotas = [row["quota"] for row in rows if row["quota"] is not None]
+        programme = ProgrammeFigures(quota=sum(quotas) if quotas else None,
+                                     **{name: sum(row[name] for row in rows) for name in _PROGRAMME_SUMS})
+        result.append(CoverageFigures(
+            level=RegionLevel.PROVINCE, region_code=province.code, region_name=province.name, year=years[province.pk],
+            on=on, premium_per_month_rp=premium, programme=programme,
+            **_top_ucj(officials.get(province.pk), targets[province.pk].get(years[province.pk]),
+                       addition=additions[province.pk]),
+        ))
+    return result
 
 
 def regencies_to_recompute() -> list[int]:

@@ -5,6 +5,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from common.formatting import display_percent
 from registrations import services as registration_services
@@ -13,8 +15,9 @@ from registrations.enums import QuotaRule
 from registrations.models import VillageQuota
 from registrations.quotas import programme_quota_total
 from reports import coverage
-from reports.models import CoverageTarget, OfficialFigure, RegionLevel, VillageDenominator
-from villages.models import Province, Subdistrict, Village
+from reports.models import CoverageSnapshot, CoverageTarget, OfficialFigure, RegionLevel, VillageDenominator
+from villages.loader import load_regions
+from villages.models import Province, Regency, Subdistrict, Village
 
 from .conftest import AS_OF, ON, YEAR
 
@@ -401,6 +404,41 @@ def test_province_figures_sum_its_regencies(seluma, other_regency, programme, wo
     assert figures.programme.registered == 13 + 7
     assert figures.workers_needed_for_target == 550_000 - 500_012
     assert figures.premium_per_month_rp == 16_800
+
+
+def test_stored_province_rows_match_the_live_figures_for_any_number_of_provinces(
+        seluma, other_regency, programme, workers, sysadmin, add_nominees):
+    """The recompute writes every province's row from its regencies' stored rows, all provinces
+    in the same few statements; each row says what the live province figures say."""
+    load_regions(["12.18"])
+    serdang = Regency.objects.get(code="12.18")
+    bengkulu, sumut = Province.objects.get(code="17"), Province.objects.get(code="12")
+    OfficialFigure.objects.create(province=bengkulu, as_of=AS_OF, active_pu=500_000, denominator=1_000_000,
+                                  entered_by=sysadmin)
+    OfficialFigure.objects.create(province=sumut, as_of=dt.date(2026, 7, 15), active_pu=900_000,
+                                  denominator=3_000_000, entered_by=sysadmin)
+    CoverageTarget.objects.create(province=sumut, year=YEAR, target_percent=Decimal("40.00"),
+                                  working_population=3_000_000, entered_by=sysadmin)
+    serdang_programme = registration_services.programme_create(
+        regency=serdang, created_by=sysadmin, name="Serdang Bedagai", year=YEAR, implementing_office="Dinsos",
+        coverage_start=dt.date(2026, 3, 1), nomination_opens=dt.date(2026, 1, 5),
+        nomination_closes=dt.date(2026, 2, 20), quota_per_village=3)
+    village = Village.objects.filter(subdistrict__regency=serdang).order_by("code").first()
+    add_nominees(serdang_programme, village, 2, S.ACTIVE, dt.date(2026, 7, 1))  # before Sumut's as-of date
+    add_nominees(serdang_programme, village, 1, S.ACTIVE, dt.date(2026, 8, 1))
+
+    coverage.recompute_regencies([seluma.pk, other_regency.pk, serdang.pk], on=ON)
+
+    for province in (bengkulu, sumut):
+        stored = CoverageSnapshot.objects.get(region_code=province.code, computed_on=ON)
+        live = coverage.figures_for(province, on=ON).snapshot_fields()
+        assert {name: getattr(stored, name) for name in live} == live
+    assert CoverageSnapshot.objects.get(region_code="12", computed_on=ON).programme_addition == 1
+    with CaptureQueriesContext(connection) as one:
+        coverage.recompute_provinces([bengkulu.pk], on=ON)
+    with CaptureQueriesContext(connection) as both:
+        coverage.recompute_provinces([bengkulu.pk, sumut.pk], on=ON)
+    assert len(both) == len(one)
 
 
 def test_another_regencys_workers_do_not_count(seluma, other_regency, official, sysadmin, add_nominees):
