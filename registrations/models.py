@@ -276,7 +276,9 @@ class Nominee(models.Model):
             # and the coverage recompute's counts (reports.coverage.statement), read from this index
             # alone: every column they need (programme, village, status, BPJS membership date, and
             # the paid-up date that keeps a member counted: rules.paid_on_q) is in it, in the order
-            # they are grouped, so the count needs neither the rows nor a sort.
+            # they are grouped, so the count needs neither the rows nor a sort. The regent's
+            # dashboard reads it alone too (reports.dashboard: the stage's progress, the premium
+            # committed).
             models.Index(fields=["programme", "village", "status", "registered_on", "paid_until"],
                          name="nominee_coverage_count"),
             # Exact NIK search by staff, and the duplicate check's lookup of inactive history.

@@ -12,7 +12,7 @@ from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from common.models import ExportRecord
-from villages.models import Province, Regency
+from villages.models import Province, Regency, Subdistrict
 
 from .coverage import CoverageFigures, figures_for, regency_figures
 from .models import CoverageSnapshot, RegionLevel
@@ -35,6 +35,24 @@ def latest_snapshots(regency: Regency, *, level: str | None = None) -> QuerySet[
     if level is not None:
         rows = rows.filter(level=level)
     return rows.order_by("level", "region_code")
+
+
+def regency_head_snapshot(regency: Regency) -> CoverageSnapshot | None:
+    """The regency's own row of its latest computed day, or None before the first recompute: one
+    query (the unique index on region code and day, read backwards). Every recompute rewrites it
+    with a new computed_at, in the transaction that writes the day's other rows, so the row
+    (pk, computed_at) names the version of everything stored for the regency that day."""
+    return (CoverageSnapshot.objects.filter(region_code=regency.code, level=RegionLevel.REGENCY)
+            .order_by("-computed_on").first())
+
+
+def subdistrict_snapshots(head: CoverageSnapshot) -> QuerySet[CoverageSnapshot]:
+    """The subdistrict rows stored with the regency row `head` (same regency, same day), by code,
+    each with `subdistrict_pk`, the subdistrict's id (its page's link): one query."""
+    subdistrict = Subdistrict.objects.filter(code=OuterRef("region_code")).values("pk")[:1]
+    return (CoverageSnapshot.objects.filter(regency_id=head.regency_id, computed_on=head.computed_on,
+                                            level=RegionLevel.SUBDISTRICT)
+            .annotate(subdistrict_pk=Subquery(subdistrict)).order_by("region_code"))
 
 
 def snapshot_trend(region_code: str) -> QuerySet[CoverageSnapshot]:

@@ -6,11 +6,12 @@ Who: the pages are for `permissions.can_view_coverage` (everyone above the villa
 entry is for `permissions.can_enter_coverage` (the regency's admin or approver, the system
 administrator). Anyone else gets a 404, as for a missing region, on GET and POST alike.
 
-What the pages read: the latest stored snapshots (selectors.latest_snapshots), so a page costs the
-same few queries however many subdistricts or villages there are. Before the first recompute the
-page says so and shows live figures (coverage.regency_figures). The headline figures, the needed
-workers and the planner all go through reports.coverage / reports.planner, built from the regency's
-snapshot row, so they agree with what the snapshot stored.
+What the pages read: the latest stored snapshots (selectors.latest_snapshots; for the regency's
+pages its latest row, selectors.regency_head_snapshot, and what is kept under it, `_stored_rows`),
+so a page costs the same few queries however many subdistricts or villages there are. Before the
+first recompute the page says so and shows live figures (coverage.regency_figures). The headline
+figures, the needed workers and the planner all go through reports.coverage / reports.planner,
+built from the regency's snapshot row, so they agree with what the snapshot stored.
 
 The regency page is the regent's dashboard (issue #6): besides those, the trend over the stored
 days, the current stage's progress over villages and the premium committed (reports.dashboard), and
@@ -55,11 +56,17 @@ from villages.models import Subdistrict, Village
 
 from . import charts, dashboard, excel, imports, planner, services
 from .continuation_plan import continuation_plan
-from .coverage import CoverageFigures, coverage_today, ucj_percent
+from .coverage import CoverageFigures, coverage_today, regency_figures, ucj_percent
 from .forms import CoverageTargetForm, FigureUploadForm, OfficialFigureForm, PlannerForm, VillageDenominatorsForm
 from .models import CoverageSnapshot, CoverageTarget, OfficialFigure, RegionLevel, VillageDenominator
 from .permissions import can_enter_coverage, can_see_export_log, can_view_coverage
-from .selectors import coverage_rows, province_coverage_rows, snapshot_trend
+from .selectors import (
+    coverage_rows,
+    province_coverage_rows,
+    regency_head_snapshot,
+    snapshot_trend,
+    subdistrict_snapshots,
+)
 
 IMPORT_SESSION_KEY = "coverage_figure_imports"
 KEEP_IN_SESSION = 5
@@ -200,9 +207,8 @@ def _sorted_table(request, rows: list[RegionRow], *, total: RegionRow | None, fi
     order = request.GET.get(dashboard.SORT_PARAM)
     rows = dashboard.sort_rows(rows, order)
     columns = dashboard.sort_columns(order, first_label=first_label, query=request.GET)
-    drawn_from = repr((REGION_TABLE_TEMPLATE, chart_id, chart_title, first_label, anchor, caption,
-                       request.GET.urlencode(), total, rows))
-    key = f"coverage-table:{hashlib.sha256(drawn_from.encode()).hexdigest()}"
+    key = _cache_key("coverage-table", (REGION_TABLE_TEMPLATE, chart_id, chart_title, first_label, anchor, caption,
+                                        request.GET.urlencode(), total, rows))
     cached = _cache_get(key)
     if cached is None:
         groups = [charts.BarGroup(label=row.name, outline=row.quota,
@@ -221,6 +227,14 @@ def _sorted_table(request, rows: list[RegionRow], *, total: RegionRow | None, fi
 
 REGION_TABLE_TEMPLATE = "reports/includes_region_table_and_chart.html"
 REGION_TABLE_SECONDS = 24 * 60 * 60  # a new recompute makes new keys; this only lets old ones go
+# The namespace of `_stored_rows`' keys (tests give each test its own: Redis outlives the test
+# database, whose ids and hand-written computed_at come back the same in the next run).
+STORED_ROWS_CACHE = "coverage-rows"
+
+
+def _cache_key(namespace: str, drawn_from) -> str:
+    """A cache key made of everything a cached part is drawn from: other figures make another key."""
+    return f"{namespace}:{hashlib.sha256(repr(drawn_from).encode()).hexdigest()}"
 
 
 def _cache_get(key):
@@ -237,13 +251,21 @@ def _cache_set(key, value) -> None:
         pass
 
 
-def _trend(region_code: str, figures: CoverageFigures, *, chart_id: str = "tren-ucj") -> dict:
-    """The UCJ trend of the figures' year (selectors.snapshot_trend, one query) as a line chart with
+def _trend_rows(region_code: str, *, year: int) -> list[tuple]:
+    """The region's stored days of `year` as dashboard.ucj_trend reads them (selectors.snapshot_trend,
+    one query)."""
+    return list(snapshot_trend(region_code).filter(year=year).values_list(
+        "computed_on", "official_as_of", "official_numerator", "covered", "denominator"))
+
+
+def _trend(region_code: str, figures: CoverageFigures, *, chart_id: str = "tren-ucj",
+           rows: list[tuple] | None = None) -> dict:
+    """The UCJ trend of the figures' year (`rows`, else `_trend_rows`: one query) as a line chart with
     that year's target: another year's UCJ was measured against another target and often another
     denominator. Each point is dated by its data (dashboard.ucj_trend): the official figures' dates,
     then the latest computed day. A chart needs two points; fewer leave the page's empty-state text."""
-    rows = list(snapshot_trend(region_code).filter(year=figures.year).values_list(
-        "computed_on", "official_as_of", "official_numerator", "covered", "denominator"))
+    if rows is None:
+        rows = _trend_rows(region_code, year=figures.year)
     trend = dashboard.ucj_trend(rows)
     points = [charts.TrendPoint(x=point.day.toordinal(), label=format_axis_date(point.day),
                                 value=point.ucj) for point in trend]
@@ -276,24 +298,60 @@ def _village_href(programme, village_pk: int | None) -> str | None:
     return reverse("registrations:village", args=[village_pk])
 
 
-def _regency_rows(regency) -> tuple[CoverageSnapshot | None, CoverageFigures, RegionRow, list[RegionRow]]:
-    """(the regency's latest snapshot row or None, its figures, its table total, a row per
-    subdistrict linking to the subdistrict's page): the latest snapshots (one query) and the
-    subdistricts' ids (one query); live figures before the first recompute."""
-    head, rows = coverage_rows(regency, levels=[RegionLevel.SUBDISTRICT])
-    subdistrict_ids = dict(Subdistrict.objects.filter(regency=regency).values_list("code", "pk"))
-    figures = total = None
-    subdistrict_rows = []
-    for level, row in rows:
-        make = RegionRow.from_snapshot if head is not None else RegionRow.from_figures
-        if level == RegionLevel.REGENCY:
-            figures = CoverageFigures.from_snapshot(row) if head is not None else row
-            total = make(row)
-        else:
-            subdistrict_pk = subdistrict_ids.get(row.region_code)
-            href = subdistrict_pk and reverse("reports:subdistrict-detail", args=[subdistrict_pk])
-            subdistrict_rows.append(make(row, pk=subdistrict_pk, href=href))
-    return head, figures, total, subdistrict_rows
+@dataclass(frozen=True)
+class RegencyRows:
+    """What the regency's pages show of its figures (`_regency_rows`)."""
+
+    snapshot: CoverageSnapshot | None  # the regency's latest row; None before the first recompute
+    figures: CoverageFigures
+    total: RegionRow  # the tables' total line
+    subdistricts: list[RegionRow]  # a row per subdistrict, linking to the subdistrict's page
+    trend: list[tuple]  # the stored days of the figures' year (`_trend`)
+
+
+def _regency_rows(regency) -> RegencyRows:
+    """The regency's figures from its latest snapshot row (one query). The subdistricts' rows with
+    their links and the trend's days change only with a recompute, which rewrites that row with a
+    new computed_at: they are kept in the cache under the row's id and computed_at (`_stored_rows`),
+    so a page costs this one query while the figures stand. Before the first recompute, live figures
+    (coverage.regency_figures: nothing stored, nothing kept, no trend)."""
+    head = regency_head_snapshot(regency)
+    if head is None:
+        live = regency_figures(regency)
+        subdistrict_ids = dict(Subdistrict.objects.filter(regency=regency).values_list("code", "pk"))
+        figures = next(row for row in live if row.level == RegionLevel.REGENCY)
+        return RegencyRows(
+            snapshot=None, figures=figures, total=RegionRow.from_figures(figures),
+            subdistricts=[_subdistrict_row(RegionRow.from_figures, row, subdistrict_ids.get(row.region_code))
+                          for row in live if row.level == RegionLevel.SUBDISTRICT],
+            trend=[])  # nothing stored yet, so no day to draw
+    figures = CoverageFigures.from_snapshot(head)
+    subdistricts, trend = _stored_rows(head, figures)
+    return RegencyRows(snapshot=head, figures=figures, total=RegionRow.from_snapshot(head),
+                       subdistricts=subdistricts, trend=trend)
+
+
+def _stored_rows(head: CoverageSnapshot, figures: CoverageFigures) -> tuple[list[RegionRow], list[tuple]]:
+    """The subdistricts' rows stored with `head` (selectors.subdistrict_snapshots: one query, their
+    ids included) and the trend's days (one query), from the cache when the same head was read
+    before. The key is made of what they are drawn from, as `_sorted_table`'s: the head row's id,
+    day and computed_at (every recompute writes a new one, so nothing is invalidated by hand and
+    nothing stale is shown), its figures, and the shape of RegionRow (a deploy that changes it reads
+    nothing kept before). Nothing in them depends on who reads: the callers check the reader's scope
+    first. Without the cache (Redis down) they are read for each request."""
+    key = _cache_key(STORED_ROWS_CACHE, (head.regency_id, head.pk, head.computed_on, head.computed_at, figures,
+                                         tuple(RegionRow.__dataclass_fields__)))
+    cached = _cache_get(key)
+    if cached is None:
+        cached = ([_subdistrict_row(RegionRow.from_snapshot, row, row.subdistrict_pk)
+                   for row in subdistrict_snapshots(head)], _trend_rows(head.region_code, year=figures.year))
+        _cache_set(key, cached)
+    return cached
+
+
+def _subdistrict_row(make, row, subdistrict_pk: int | None) -> RegionRow:
+    href = subdistrict_pk and reverse("reports:subdistrict-detail", args=[subdistrict_pk])
+    return make(row, pk=subdistrict_pk, href=href)
 
 
 # --- Pages ---------------------------------------------------------------------------------------
@@ -306,15 +364,17 @@ def regency_detail(request, pk):
     the premium committed, the trend over the stored days, the current stage's progress over
     villages, the planner, and a sortable line and bar per subdistrict.
 
-    Queries, the same whatever the regency's size: the regency; the latest snapshots of the regency
-    and its subdistricts; the subdistricts' ids (links); the regency's trend; the premium committed;
-    the current stage (one query when its window is open, two otherwise) and its villages' progress.
-    The same figures on one A4 landscape page for a meeting: `regency_summary`."""
+    Queries, the same whatever the regency's size: the regency (the reader's scope, checked before
+    anything kept is read); the regency's latest snapshot row; its subdistricts' rows with their ids
+    (links) and the trend, only when not kept since the last recompute (`_regency_rows`); the premium
+    committed; the current stage (one query when its window is open, two otherwise) and its
+    villages' progress. The same figures on one A4 landscape page for a meeting: `regency_summary`."""
     regency = _regency_to_view(request, pk)
-    head, figures, total, subdistrict_rows = _regency_rows(regency)
+    stored = _regency_rows(regency)
+    figures, total = stored.figures, stored.total
     programme = current_programme(regency.pk, today=coverage_today())
     return render(request, "reports/regency_detail.html", {
-        "regency": regency, "snapshot": head, "total": total,
+        "regency": regency, "snapshot": stored.snapshot, "total": total,
         "can_enter": can_enter_coverage(request.user, regency),
         "commitment": _commitment(regency, year=figures.year),
         "benefits": benefit_totals(regency_ids=[regency.pk]),
@@ -322,10 +382,10 @@ def regency_detail(request, pk):
         "continuation": continuation_plan(programme),  # the planner's continuing members and new places
         "can_review": can_see_review_pages(request.user, regency),
         "can_see_export_log": can_see_export_log(request.user, regency),
-        **_sorted_table(request, subdistrict_rows, total=total, first_label="Kecamatan", chart_id="grafik-kecamatan",
+        **_sorted_table(request, stored.subdistricts, total=total, first_label="Kecamatan", chart_id="grafik-kecamatan",
                         chart_title=f"Angka program per kecamatan, {regency.name}", anchor="per-kecamatan",
                         caption="Angka program dan UCJ per kecamatan"),
-        **_trend(regency.code, figures), **_headline(figures), **_planner(request, figures),
+        **_trend(regency.code, figures, rows=stored.trend), **_headline(figures), **_planner(request, figures),
     })
 
 
@@ -338,17 +398,19 @@ def regency_summary(request, pk):
     kecamatan furthest behind (dashboard.furthest_subdistricts says how they are ranked). The
     same figures as the dashboard, from the same snapshot row through the same rules.
 
-    Queries, the same whatever the regency's size: the regency; the latest snapshots of the regency
-    and its subdistricts; the subdistricts' ids; the trend; the premium committed."""
+    Queries, the same whatever the regency's size: the regency; its latest snapshot row; its
+    subdistricts' rows with their ids and the trend, when not kept (`_regency_rows`); the premium
+    committed."""
     regency = _regency_to_view(request, pk)
-    head, figures, _, subdistrict_rows = _regency_rows(regency)
-    ranking, behind = dashboard.furthest_subdistricts(subdistrict_rows, target=figures.target_percent)
+    stored = _regency_rows(regency)
+    figures = stored.figures
+    ranking, behind = dashboard.furthest_subdistricts(stored.subdistricts, target=figures.target_percent)
     return render(request, "reports/regency_summary.html", {
-        "regency": regency, "snapshot": head, "printed_on": coverage_today(),
+        "regency": regency, "snapshot": stored.snapshot, "printed_on": coverage_today(),
         "commitment": _commitment(regency, year=figures.year),
-        "ranking": ranking, "behind": behind, "subdistricts": len(subdistrict_rows),
+        "ranking": ranking, "behind": behind, "subdistricts": len(stored.subdistricts),
         "ranked_by_ucj": ranking == dashboard.BEHIND_BY_UCJ,
-        **_trend(regency.code, figures, chart_id="tren-ucj-ringkas"), **_headline(figures),
+        **_trend(regency.code, figures, chart_id="tren-ucj-ringkas", rows=stored.trend), **_headline(figures),
     })
 
 

@@ -16,6 +16,8 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from registrations import services as registration_services
+from registrations import workflow
+from registrations.enums import Action
 from registrations.enums import NomineeStatus as S
 from registrations.selectors import current_programme
 from reports import dashboard, services
@@ -413,19 +415,25 @@ def test_regency_dashboard_query_count_does_not_grow_with_subdistricts(login, vi
     client = login(viewer)
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
-    # 5 the latest snapshots of the regency and its subdistricts, 6 the subdistricts' codes and ids
-    # (links), 7-8 the current stage (none open today, then the latest), 9 the premium committed,
-    # 10 the benefits paid, 11 the stage's progress over villages, 12 the premium bills panel's
-    # programmes with a budget (none: membership.budget.selectors.regency_budget_figures), 13 the
-    # regency's trend, 14 the stage that continues this one, if any (the planner: none here), 15 the
-    # unread notices (header).
+    # 5 the regency's latest snapshot row, 6 its subdistricts' rows with their ids (links), 7 the
+    # regency's trend, 8-9 the current stage (none open today, then the latest), 10 the premium
+    # committed, 11 the benefits paid, 12 the stage's progress over villages, 13 the premium bills
+    # panel's programmes with a budget (none: membership.budget.selectors.regency_budget_figures),
+    # 14 the stage that continues this one, if any (the planner: none here), 15 the unread notices
+    # (header).
     with django_assert_num_queries(15):
         response = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"urut": "-terdaftar"})
+    # The same figures again: the subdistricts' rows and the trend (6, 7) are kept in the cache
+    # under the regency row read in 5; everything else is read again.
+    with django_assert_num_queries(13):
+        again = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"urut": "-terdaftar"})
 
     assert [row.registered for row in response.context["rows"]] == list(range(subdistricts, 0, -1))
     assert response.context["stage"].registered == subdistricts
     assert response.context["commitment"]["result"].workers == subdistricts * (subdistricts + 1) // 2
     assert response.context["trend_chart"] is not None and response.context["region_chart"] is not None
+    assert again.context["rows"] == response.context["rows"]
+    assert again.context["trend_chart"] == response.context["trend_chart"]
 
 
 @pytest.mark.parametrize("villages", [1, 3])
@@ -448,3 +456,44 @@ def test_subdistrict_dashboard_query_count_does_not_grow_with_villages(login, re
 
     assert [row.active for row in response.context["rows"]] == list(range(1, villages + 1))
     assert all(row.href.startswith(f"/usulan/verifikasi/{programme.pk}/desa/") for row in response.context["rows"])
+
+
+# --- Kept figures follow the recompute; live figures follow the change -------------------------------
+
+def test_kept_rows_are_read_again_after_the_recompute_and_the_stage_at_once(
+        login, viewer, approver, seluma, regency_admin, programme, add_nominees, niur, lubuk_sahung):
+    """A nominee approved: the stage's progress (read for each request) shows it at once; the
+    kecamatan table and the trend (kept under the regency's snapshot row) show it once the recompute
+    has written the row again, as the snapshot figures always did, and never before."""
+    _figures(seluma, regency_admin)
+    add_nominees(programme, niur, 2_020, S.ACTIVE, dt.date(2026, 7, 15))
+    [waiting] = add_nominees(programme, lubuk_sahung, 1, S.VERIFIED)
+    recompute_regency(seluma.pk, on=ON)  # as the worker does: a new computed_at each time
+    client = login(viewer)
+    url = reverse("reports:regency-detail", args=[seluma.pk])
+
+    def sukaraja(response):
+        [row] = [row for row in response.context["rows"] if row.code == lubuk_sahung.subdistrict.code]
+        return row.approved
+
+    first = client.get(url)
+    workflow.nominee_decide(nominee=waiting, action=Action.APPROVE, actor=approver)
+    changed = client.get(url)
+    recompute_regency(seluma.pk, on=ON)
+    recomputed = client.get(url)
+
+    assert (sukaraja(first), first.context["stage"].fully_approved) == (2_020, 1)
+    assert (sukaraja(changed), changed.context["stage"].fully_approved) == (2_020, 2)
+    assert (sukaraja(recomputed), recomputed.context["stage"].fully_approved) == (2_021, 2)
+    assert "2.021" in _page(recomputed)
+
+
+def test_kept_rows_are_shown_only_after_the_readers_scope_is_checked(login, viewer, other_reviewer,
+                                                                     seluma_dashboard):
+    """The kept rows hold no reader's data, and a reader outside the regency still gets the 404,
+    with the page's figures kept by an earlier reader."""
+    url = reverse("reports:regency-detail", args=[seluma_dashboard.pk])
+    assert login(viewer).get(url).status_code == 200
+
+    assert login(other_reviewer).get(url).status_code == 404
+    assert login(other_reviewer).get(reverse("reports:regency-summary", args=[seluma_dashboard.pk])).status_code == 404
