@@ -381,10 +381,12 @@ previous AS (
 ),
 written AS (
   INSERT INTO {SNAPSHOT} (region_code, regency_id, computed_on, computed_at, {figure_list})
-  SELECT c.region_code, c.regency_id, {on_param}, {at_param}, {new_values} FROM computed c
+  SELECT c.region_code, c.regency_id, {on_param}, {at_param}, {new_values}
+  FROM computed c JOIN previous_day d ON d.regency_id = c.regency_id
   -- A rerun the same day offers only the rows whose figures moved since its earlier run: a plain
-  -- index probe per row, cheaper than the conflict check and row lock of ON CONFLICT.
-  WHERE c.level = 'regency' OR NOT EXISTS (
+  -- index probe per row, cheaper than the conflict check and row lock of ON CONFLICT. A regency
+  -- with no rows yet that day (a new day) needs no probe at all.
+  WHERE c.level = 'regency' OR d.day IS DISTINCT FROM {today_param} OR NOT EXISTS (
     SELECT FROM {SNAPSHOT} t WHERE t.region_code = c.region_code AND t.computed_on = {today_param}
     AND NOT {today_distinct})
   ON CONFLICT (region_code, computed_on) DO UPDATE SET {update_set}
