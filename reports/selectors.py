@@ -60,12 +60,6 @@ def snapshot_trend(region_code: str) -> QuerySet[CoverageSnapshot]:
     return CoverageSnapshot.objects.filter(region_code=region_code).order_by("computed_on")
 
 
-def data_as_of(regency: Regency) -> dt.datetime | None:
-    """When the regency's figures shown on the dashboard were computed ("data per …")."""
-    return (CoverageSnapshot.objects.filter(regency=regency, level=RegionLevel.REGENCY)
-            .aggregate(at=Max("computed_at"))["at"])
-
-
 def export_record_get_for_user(user, pk) -> ExportRecord:
     """The export, if `can_open_export`; Http404 for missing and forbidden alike."""
     try:

@@ -39,14 +39,7 @@ def test_latest_snapshots_of_one_level(seluma, two_days):
 
 def test_a_regency_never_computed_has_no_snapshots(seluma):
     assert list(selectors.latest_snapshots(seluma)) == []
-    assert selectors.data_as_of(seluma) is None
 
 
 def test_snapshot_trend_is_one_row_per_day(seluma, two_days):
     assert [row.computed_on for row in selectors.snapshot_trend("17.05.01")] == [ON, NEXT_DAY]
-
-
-def test_data_as_of_is_when_the_latest_figures_were_computed(seluma, two_days):
-    latest = CoverageSnapshot.objects.get(region_code="17.05", computed_on=NEXT_DAY)
-
-    assert selectors.data_as_of(seluma) == latest.computed_at
