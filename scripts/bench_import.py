@@ -78,7 +78,9 @@ def staff_workbook(villages, occupations: list[str], rows: int, today: dt.date) 
         sex = "L" if rng.random() < 0.55 else "P"
         birth = today - dt.timedelta(days=rng.randrange(20 * 365, 55 * 365))
         key = f"{prefix}{birth.day + (40 if sex == 'P' else 0):02d}{birth:%m%y}"
-        serials[key] = serial = serials.get(key, 5000) + 1
+        # Serials from 8001: clear of the scale data's (demo.scale_rows.SERIAL_BASE, 5001 on), which
+        # `make bench` has put in this regency before this step, and of the demo's and tests' small ones.
+        serials[key] = serial = serials.get(key, 8000) + 1
         first, last = names[sex]
         values = {
             "nik": f"{key}{serial:04d}", "kk": f"{prefix}{rng.randrange(1, 28):02d}{rng.randrange(1, 13):02d}"
@@ -115,20 +117,6 @@ def floor(content: bytes) -> float:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_import_floor")
     return elapsed
-
-
-def programme_empty(programme) -> None:
-    from django.db import connection
-
-    from registrations.models import Nominee, NomineeEvent
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {NomineeEvent._meta.db_table} WHERE nominee_id IN "
-                       f"(SELECT id FROM {Nominee._meta.db_table} WHERE programme_id = %s)", [programme.pk])
-        cursor.execute(f"DELETE FROM {Nominee.history.model._meta.db_table} WHERE programme_id = %s", [programme.pk])
-        cursor.execute(f"DELETE FROM {Nominee._meta.db_table} WHERE programme_id = %s", [programme.pk])
-        for table in (Nominee._meta.db_table, NomineeEvent._meta.db_table, Nominee.history.model._meta.db_table):
-            cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def main() -> int:
@@ -174,7 +162,7 @@ def main() -> int:
     print(f"Workbook: {ROWS:,} rows over {len(villages)} villages, {len(content) / 1e6:.1f} MB "
           f"(built in {time.perf_counter() - started:.1f} s)")
 
-    programme_empty(programme)
+    common.programme_empty(programme)
     imports_s, floors_s, reads_s, checks_s, inserts_s = [], [], [], [], []
     statements: list[float] = []
 
@@ -197,7 +185,7 @@ def main() -> int:
         if saved != ROWS:
             problems = [(r.row, [p.message for p in r.errors]) for r in report.rows if r.status != imports.SAVED][:3]
             sys.exit(f"Only {saved:,} of {ROWS:,} rows saved: {problems}")
-        programme_empty(programme)
+        common.programme_empty(programme)
         # Where the time goes: the read alone, then the checks of what was read (preview).
         started = time.perf_counter()
         sheet = imports.read_upload(content, regency_wide=True)
