@@ -35,6 +35,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
 
 from accounts.permissions import can_manage_regency
 from accounts.scope import regency_get_for_user
@@ -43,6 +44,7 @@ from common.access_log import ExportKind, export_record
 from common.formatting import format_datetime, format_rupiah
 from common.jobs import UPLOAD_GONE, job_url
 from common.replays import shown_at
+from common.views import staged_preview
 from registrations.models import Nominee
 from registrations.premiums import funded_premium
 from registrations.selectors import programme_get_for_user
@@ -281,23 +283,15 @@ def answer_preview(request, regency_pk, token):
     preview not ready, or gone, is worked out again by a new job)."""
     regency = regency_get_for_importer(request.user, regency_pk)
     rows = _pending_answer(request, regency, token)
-    content = uploads.read(token)
-    if content is None:
-        if uploads.read_result(token) is not None:  # saved already: back to the preview, say where it went
-            return _saved_already(request, regency, token)
-        messages.warning(request, uploads.EXPIRED_MESSAGE)
-        return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
-    if bpjs_jobs.runs_inline(rows):
-        try:
-            report = bpjs_import.answer_preview(content=content, regency=regency)
-        except workbooks.WorkbookError as error:
-            messages.error(request, str(error))
-            return redirect("registrations:bpjs-answer-upload", regency_pk=regency.pk)
-    elif (stored := uploads.read_preview(token)) is not None:
-        report = bpjs_import.report_from_json(stored)
-    else:
-        return redirect(job_url(bpjs_jobs.answer_preview_start(regency=regency, user=request.user, token=token,
-                                                               rows=rows)))
+    report, instead = staged_preview(
+        request, token, inline=bpjs_jobs.runs_inline(rows),
+        preview=lambda content: bpjs_import.answer_preview(content=content, regency=regency),
+        from_json=bpjs_import.report_from_json,
+        start_job=lambda: bpjs_jobs.answer_preview_start(regency=regency, user=request.user, token=token, rows=rows),
+        saved=lambda: _saved_already(request, regency, token),  # back to the preview, saying where it went
+        upload=reverse("registrations:bpjs-answer-upload", args=[regency.pk]))
+    if instead:
+        return instead
     page = Paginator(report.rows, ANSWER_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "registrations/bpjs_answer_preview.html", {
         "regency": regency, "token": token, "report": report, "rows": page.object_list, "page": page,

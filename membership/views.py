@@ -19,11 +19,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
 
 from bpjs.jobs import runs_inline
 from bpjs.selectors import regency_get_for_importer
 from common import uploads, workbooks
 from common.jobs import job_url
+from common.views import staged_preview
 from registrations import workflow
 
 from . import participant_jobs, participants, rules
@@ -76,24 +78,17 @@ def participant_preview(request, regency_pk, token):
     preview not ready, or gone, is worked out again by a new job)."""
     regency = regency_get_for_importer(request.user, regency_pk)
     rows = _check_pending(request, regency, token)
-    content = uploads.read(token)
-    if content is None:
-        if uploads.read_result(token) is not None:
-            return redirect("membership:participant-result", regency_pk=regency.pk, token=token)
-        messages.warning(request, uploads.EXPIRED_MESSAGE)
-        return redirect("membership:participant-upload", regency_pk=regency.pk)
-    if runs_inline(rows):
-        try:
-            report = participants.participants_preview(content=content, regency=regency,
-                                                       on=rules.membership_today())
-        except workbooks.WorkbookError as error:
-            messages.error(request, str(error))
-            return redirect("membership:participant-upload", regency_pk=regency.pk)
-    elif (stored := uploads.read_preview(token)) is not None:
-        report = participants.report_from_json(stored)
-    else:
-        return redirect(job_url(participant_jobs.participant_preview_start(
-            regency=regency, user=request.user, token=token, rows=rows, on=rules.membership_today())))
+    on = rules.membership_today()
+    report, instead = staged_preview(
+        request, token, inline=runs_inline(rows),
+        preview=lambda content: participants.participants_preview(content=content, regency=regency, on=on),
+        from_json=participants.report_from_json,
+        start_job=lambda: participant_jobs.participant_preview_start(regency=regency, user=request.user,
+                                                                     token=token, rows=rows, on=on),
+        saved=lambda: redirect("membership:participant-result", regency_pk=regency.pk, token=token),
+        upload=reverse("membership:participant-upload", args=[regency.pk]))
+    if instead:
+        return instead
     page = Paginator(report.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "membership/participant_preview.html", {
         "regency": regency, "token": token, "report": report, "page": page, "row_count": len(report.rows),

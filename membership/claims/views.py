@@ -31,6 +31,7 @@ from bpjs.jobs import runs_inline
 from common import uploads, workbooks
 from common.formatting import format_rupiah
 from common.jobs import job_url
+from common.views import staged_preview
 from membership.enums import Benefit
 from registrations import workflow
 from registrations.enums import Action, EndReason, NomineeStatus
@@ -190,23 +191,15 @@ def claim_import_preview(request, regency_pk, token):
     preview not ready, or gone, is worked out again by a new job)."""
     regency = _regency_to_record(request.user, regency_pk)
     rows = _pending(request, regency, token)
-    content = uploads.read(token)
-    if content is None:
-        if uploads.read_result(token) is not None:
-            return redirect("membership:claim-import-result", regency_pk=regency.pk, token=token)
-        messages.warning(request, uploads.EXPIRED_MESSAGE)
-        return redirect("membership:claim-import-upload", regency_pk=regency.pk)
-    if runs_inline(rows):
-        try:
-            report = claim_import.claims_preview(content=content, regency=regency)
-        except workbooks.WorkbookError as error:
-            messages.error(request, str(error))
-            return redirect("membership:claim-import-upload", regency_pk=regency.pk)
-    elif (stored := uploads.read_preview(token)) is not None:
-        report = claim_import.report_from_json(stored)
-    else:
-        return redirect(job_url(claim_jobs.claims_preview_start(regency=regency, user=request.user, token=token,
-                                                                rows=rows)))
+    report, instead = staged_preview(
+        request, token, inline=runs_inline(rows),
+        preview=lambda content: claim_import.claims_preview(content=content, regency=regency),
+        from_json=claim_import.report_from_json,
+        start_job=lambda: claim_jobs.claims_preview_start(regency=regency, user=request.user, token=token, rows=rows),
+        saved=lambda: redirect("membership:claim-import-result", regency_pk=regency.pk, token=token),
+        upload=reverse("membership:claim-import-upload", args=[regency.pk]))
+    if instead:
+        return instead
     page = Paginator(report.rows, 200).get_page(request.GET.get("page"))
     return render(request, "membership/claim_import_preview.html", {
         "regency": regency, "token": token, "report": report, "page": page,
