@@ -44,7 +44,7 @@ from common.access_log import ExportKind, export_record
 from common.formatting import format_datetime, format_rupiah
 from common.jobs import UPLOAD_GONE, job_url
 from common.replays import shown_at
-from common.views import staged_preview
+from common.views import staged_preview, staged_result
 from registrations.models import Nominee
 from registrations.premiums import funded_premium
 from registrations.selectors import programme_get_for_user
@@ -345,14 +345,13 @@ def answer_result(request, regency_pk, token):
     upload (in the request or by its job): nothing is worked out again."""
     regency = regency_get_for_importer(request.user, regency_pk)
     _pending_answer(request, regency, token)
-    stored = uploads.read_result(token)
-    if stored is None:
-        if uploads.exists(token):  # not saved yet
-            return redirect("registrations:bpjs-answer-preview", regency_pk=regency.pk, token=token)
-        messages.warning(request, "Hasil impor itu sudah tidak tersedia (disimpan paling lama 1 hari). Status setiap "
-                                  "batch ada di halaman ini.")
-        return redirect("registrations:bpjs-regency", regency_pk=regency.pk)
-    report = bpjs_import.report_from_json(stored)
+    report, instead = staged_result(
+        request, token, from_json=bpjs_import.report_from_json,
+        preview=reverse("registrations:bpjs-answer-preview", args=[regency.pk, token]),
+        gone=reverse("registrations:bpjs-regency", args=[regency.pk]),
+        gone_hint="Status setiap batch ada di halaman ini.")
+    if instead:
+        return instead
     to_fix = report.rows_to_fix
     page = Paginator(to_fix, RESULT_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "bpjs/answer_result.html", {

@@ -1,5 +1,5 @@
 """The progress page of a background job (common.jobs), which htmx polls until the job ends; and the
-preview step that the staged-upload imports share (`staged_preview`)."""
+preview and result steps that the staged-upload imports share (`staged_preview`, `staged_result`)."""
 
 from collections.abc import Callable
 
@@ -46,3 +46,22 @@ def staged_preview(request, token: str, *, inline: bool, preview: Callable[[byte
     if (stored := uploads.read_preview(token)) is not None:
         return from_json(stored), None
     return None, redirect(job_url(start_job()))
+
+
+RESULT_GONE = "Hasil impor itu sudah tidak tersedia (disimpan paling lama 1 hari)."
+
+
+def staged_result(request, token: str, *, from_json: Callable[[bytes], object], preview: str, gone: str,
+                  gone_hint: str = "") -> tuple[object | None, HttpResponse | None]:
+    """The result page's report for a staged upload: what the save stored beside the upload (in
+    the request or by its job), nothing worked out again. Returns (report, None), or (None, the
+    response to give instead): the preview (`preview`, its URL) while the file is not saved yet;
+    `gone` (a URL) with RESULT_GONE and `gone_hint` (where to look instead) once the result has
+    expired."""
+    stored = uploads.read_result(token)
+    if stored is not None:
+        return from_json(stored), None
+    if uploads.exists(token):  # not saved yet
+        return None, redirect(preview)
+    messages.warning(request, f"{RESULT_GONE} {gone_hint}".strip())
+    return None, redirect(gone)

@@ -25,7 +25,7 @@ from bpjs.jobs import runs_inline
 from bpjs.selectors import regency_get_for_importer
 from common import uploads, workbooks
 from common.jobs import job_url
-from common.views import staged_preview
+from common.views import staged_preview, staged_result
 from registrations import workflow
 
 from . import participant_jobs, participants, rules
@@ -133,13 +133,12 @@ def participant_result(request, regency_pk, token):
     and why, and the members BPJS no longer lists."""
     regency = regency_get_for_importer(request.user, regency_pk)
     _check_pending(request, regency, token)
-    stored = uploads.read_result(token)
-    if stored is None:
-        if uploads.exists(token):
-            return redirect("membership:participant-preview", regency_pk=regency.pk, token=token)
-        messages.warning(request, "Hasil impor itu sudah tidak tersedia (disimpan paling lama 1 hari).")
-        return redirect("membership:participant-upload", regency_pk=regency.pk)
-    report = participants.report_from_json(stored)
+    report, instead = staged_result(
+        request, token, from_json=participants.report_from_json,
+        preview=reverse("membership:participant-preview", args=[regency.pk, token]),
+        gone=reverse("membership:participant-upload", args=[regency.pk]))
+    if instead:
+        return instead
     page = Paginator(report.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "membership/participant_result.html", {
         "regency": regency, "token": token, "report": report, "page": page, "row_count": len(report.rows),

@@ -31,7 +31,7 @@ from bpjs.jobs import runs_inline
 from common import uploads, workbooks
 from common.formatting import format_rupiah
 from common.jobs import job_url
-from common.views import staged_preview
+from common.views import staged_preview, staged_result
 from membership.enums import Benefit
 from registrations import workflow
 from registrations.enums import Action, EndReason, NomineeStatus
@@ -248,14 +248,12 @@ def claim_import_result(request, regency_pk, token):
     the request or by its job): nothing is worked out again. Then the way to the claims list."""
     regency = _regency_to_record(request.user, regency_pk)
     _pending(request, regency, token)
-    stored = uploads.read_result(token)
-    if stored is None:
-        if uploads.exists(token):  # not saved yet
-            return redirect("membership:claim-import-preview", regency_pk=regency.pk, token=token)
-        messages.warning(request, "Hasil impor itu sudah tidak tersedia (disimpan paling lama 1 hari). Klaim yang "
-                                  "tercatat ada di daftar ini.")
-        return redirect("membership:claim-list", regency_pk=regency.pk)
-    report = claim_import.report_from_json(stored)
+    report, instead = staged_result(
+        request, token, from_json=claim_import.report_from_json,
+        preview=reverse("membership:claim-import-preview", args=[regency.pk, token]),
+        gone=reverse("membership:claim-list", args=[regency.pk]), gone_hint="Klaim yang tercatat ada di daftar ini.")
+    if instead:
+        return instead
     page = Paginator(report.rows, 200).get_page(request.GET.get("page"))
     return render(request, "membership/claim_import_result.html", {
         "regency": regency, "token": token, "report": report, "page": page,

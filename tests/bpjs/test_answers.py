@@ -486,6 +486,17 @@ def test_a_result_not_saved_yet_leads_to_the_preview_and_a_purged_one_to_the_bpj
     assert "Hasil impor itu sudah tidak tersedia" in gone.content.decode()
 
 
+def test_a_preview_whose_upload_is_gone_leads_back_to_the_upload_page(login, nominees, seluma, bpjs_officer):
+    client = login(bpjs_officer)
+    preview_url = client.post(upload_url(seluma), {"file": SimpleUploadedFile("j.xlsx", one_of_each())}).url
+    uploads.delete(preview_url.rstrip("/").rsplit("/", 1)[1])
+
+    gone = client.get(preview_url, follow=True)
+
+    assert gone.redirect_chain == [(upload_url(seluma), 302)]
+    assert uploads.EXPIRED_MESSAGE in gone.content.decode()
+
+
 def test_someone_elses_result_is_a_404(login, nominees, seluma, bpjs_officer, regency_admin,
                                        django_capture_on_commit_callbacks):
     result_url = saved(login(bpjs_officer), seluma, one_of_each(), django_capture_on_commit_callbacks)
