@@ -81,10 +81,16 @@ def django_setup() -> None:
 
 def regions_delete() -> None:
     """Empties the database (regions and everything that hangs off them: the review benchmark's
-    nominees, programmes, snapshots…), so the next load starts from nothing."""
+    nominees, programmes, snapshots…), so the next load starts from nothing. The reference rows the
+    migrations seed (premium rate, occupation categories) go with them and are written again: the
+    scale data's nominees need the categories."""
     from django.core.management import call_command
 
+    from registrations.models import OccupationCategory, PremiumRate
+    from registrations.reference_data import seed_reference_data
+
     call_command("flush", interactive=False, verbosity=0)
+    seed_reference_data(PremiumRate, OccupationCategory)
 
 
 def programme_empty(programme) -> None:

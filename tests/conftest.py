@@ -78,14 +78,29 @@ def _own_coverage_rows_cache(monkeypatch):
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """A transactional test (browser, Celery, concurrency) flushes every table when it ends,
-    migration-seeded rows included; put the premium rate and categories back before each test."""
+    migration-seeded rows included; put the premium rate and categories back before each test.
+
+    Such a test without the worker runs its tasks inline, as the embedded demo does. Queued, they
+    would reach the session's worker (started by an earlier test) seconds later, a recompute's
+    countdown after the change: a worker transaction still open while the test's flush truncates
+    every table can deadlock with it."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
         name in request.fixturenames for name in ("transactional_db", "live_server"))
     if marker is None and not transactional and "db" not in request.fixturenames:
+        yield
         return
     request.getfixturevalue("transactional_db" if transactional else "db")
     ensure_reference_data()
+    if not transactional or "celery_worker" in request.fixturenames:
+        yield
+        return
+    from jamsostek_portal.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
 
 
 def ensure_reference_data():
