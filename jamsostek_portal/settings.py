@@ -131,6 +131,10 @@ TEMPLATES = [
         },
     },
 ]
+# Form widgets (each <input>, <select> and <option>) are drawn by Django's own Jinja2 widget
+# templates: the same HTML as its DTL ones, about three times faster. The nominee form's sixteen
+# fields took two thirds of its page's time (measured: docs/BENCHMARKS.md, "The deadline").
+FORM_RENDERER = "django.forms.renderers.Jinja2"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'jamsostek.sqlite3'}"),

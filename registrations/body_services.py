@@ -111,8 +111,7 @@ def body_list_submit(*, programme: Programme, body: NominatingBody, submitted_by
         raise ValidationError(f"Pengusulan sudah ditutup pada {format_date(programme.nomination_closes)}.")
     with transaction.atomic(), events.collected():
         workflow.nominees_submit(nominee_pks=[nominee.pk for nominee in pending], actor=submitted_by)
-        transaction.on_commit(partial(notices.body_list_submitted, programme_pk=programme.pk, body_pk=body.pk,
-                                      count=len(pending)))
+        transaction.on_commit(partial(notices.body_list_submitted, programme=programme, body=body, count=len(pending)))
     return len(pending)
 
 

@@ -129,24 +129,20 @@ def _registered_text(registered: list[Nominee]) -> str:
     return (head + "; ".join(names) + tail)[:NOTICE_TEXT_MAX]
 
 
-def list_submitted(*, programme_pk: int, village_pk: int, count: int) -> None:
+def list_submitted(*, programme: Programme, village: Village, count: int) -> None:
     """Tells the regency's reviewers and approvers that a village sent its list."""
-    programme = Programme.objects.select_related("regency").get(pk=programme_pk)
-    village = Village.objects.get(pk=village_pk)
     staff = _active_users().filter(
         Q(role__in=sorted(DECISION_ROLES)),
-        region_assignments__regency=programme.regency,
+        region_assignments__regency_id=programme.regency_id,
     )
     text = f"{village.get_kind_display()} {village.name} mengirim {count} calon untuk {programme}."
     url = reverse("registrations:review-village", args=[programme.pk, village.pk])
     Notice.objects.bulk_create([Notice(recipient=user, text=text[:NOTICE_TEXT_MAX], url=url) for user in staff])
 
 
-def body_list_submitted(*, programme_pk: int, body_pk: int, count: int) -> None:
+def body_list_submitted(*, programme: Programme, body: NominatingBody, count: int) -> None:
     """Tells the regency's reviewers and approvers that a nominating body sent its list."""
-    programme = Programme.objects.select_related("regency").get(pk=programme_pk)
-    body = NominatingBody.objects.get(pk=body_pk)
-    staff = _active_users().filter(Q(role__in=sorted(DECISION_ROLES)), region_assignments__regency=programme.regency)
+    staff = _active_users().filter(Q(role__in=sorted(DECISION_ROLES)), region_assignments__regency_id=programme.regency_id)
     text = f"{body.name} (lembaga pengusul) mengirim {count} calon untuk {programme}."
     url = reverse("registrations:review-queue")
     Notice.objects.bulk_create([Notice(recipient=user, text=text[:NOTICE_TEXT_MAX], url=url) for user in staff])

@@ -423,21 +423,19 @@ def village_list_submit(*, programme: Programme, village: Village, submitted_by,
     only_corrections = all(n.status == S.RETURNED for n in pending)
     if not only_corrections and not nomination_is_open(programme, today):
         raise ValidationError(f"Pengusulan sudah ditutup pada {format_date(programme.nomination_closes)}.")
-    submission = VillageSubmission.objects.filter(programme=programme, village=village).first()
-    if programme.requires_minutes and not minutes and not (submission and submission.minutes):
+    if programme.requires_minutes and not minutes and not VillageSubmission.objects.filter(
+            programme=programme, village=village).exclude(minutes="").exists():
         raise ValidationError("Unggah berita acara musyawarah desa (PDF atau foto) sebelum mengirim daftar.")
     now = timezone.now()
+    sent = {"last_submitted_at": now, "last_submitted_by": submitted_by} | ({"minutes": minutes} if minutes else {})
     with transaction.atomic(), events.collected():
         workflow.nominees_submit(nominee_pks=[nominee.pk for nominee in pending], actor=submitted_by)
-        submission, _ = VillageSubmission.objects.get_or_create(
-            programme=programme, village=village,
-            defaults={"first_submitted_at": now, "last_submitted_at": now, "last_submitted_by": submitted_by},
-        )
-        submission.last_submitted_at, submission.last_submitted_by = now, submitted_by
-        if minutes:
-            submission.minutes = minutes
-        submission.save()
-        transaction.on_commit(partial(notices.list_submitted, programme_pk=programme.pk, village_pk=village.pk,
+        # The village's one submission row, written or brought up to date in one statement: the
+        # first sending's time stays, the minutes only change when new ones come.
+        VillageSubmission.objects.bulk_create(
+            [VillageSubmission(programme=programme, village=village, first_submitted_at=now, **sent)],
+            update_conflicts=True, unique_fields=["programme", "village"], update_fields=list(sent))
+        transaction.on_commit(partial(notices.list_submitted, programme=programme, village=village,
                                       count=len(pending)))
     return len(pending)
 

@@ -182,7 +182,7 @@ def test_a_registration_notice_of_many_names_counts_the_rest(everyone, open_prog
 # --- list_submitted ----------------------------------------------------------------------------------
 
 def test_list_submitted_tells_the_regencys_active_reviewers_and_approvers(everyone, open_programme, niur):
-    notices.list_submitted(programme_pk=open_programme.pk, village_pk=niur.pk, count=3)
+    notices.list_submitted(programme=open_programme, village=niur, count=3)
 
     assert recipients() == ["penyetuju-seluma", "verifikator-seluma"]
     assert set(Notice.objects.values_list("text", "url")) == {

@@ -571,6 +571,28 @@ def test_minutes_as_pdf_or_photo_are_kept(login, officer, niur, minutes_required
     assert submission.minutes.read() == content
 
 
+def test_sending_again_keeps_the_first_sending_and_its_minutes(login, officer, niur, minutes_required, add):
+    """A returned nominee corrected and sent again: the list still shows when it was first sent, and
+    the minutes sent the first time stand (none is asked for again)."""
+    nominee = add(1)
+    client = login(officer)
+    client.post(reverse("registrations:village-submit", args=[niur.pk]),
+                {"minutes": upload("ba.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")})
+    first = VillageSubmission.objects.get()
+    set_status(nominee, S.RETURNED, "Tanggal lahir tidak cocok dengan KTP.")
+
+    response = client.post(reverse("registrations:village-submit", args=[niur.pk]))
+
+    assert response.status_code == 302
+    nominee.refresh_from_db()
+    assert nominee.status == S.SUBMITTED
+    again = VillageSubmission.objects.get()
+    assert again.first_submitted_at == first.first_submitted_at
+    assert again.last_submitted_at > first.last_submitted_at
+    assert (again.last_submitted_by, again.minutes.name) == (officer, first.minutes.name)
+    assert again.minutes.read() == b"%PDF-1.4\n%%EOF\n"
+
+
 # --- Returned first -------------------------------------------------------------------------------
 
 def test_returned_nominees_come_first_with_the_reviewers_reason(login, officer, niur, add):
