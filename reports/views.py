@@ -216,10 +216,33 @@ def _drawn_table(request, rows: list[RegionRow], *, total: RegionRow | None, fir
 
 def _sorted_table(request, rows: list[RegionRow], *, total: RegionRow | None, **titles) -> dict:
     """`_drawn_table`, kept under everything it is drawn from (the rows with their links, the total,
-    the sort and the other query parameters, the titles): for a page whose rows have no version of
-    their own (the province's), new figures make a new key."""
-    return _safe_parts(kept("coverage-table", (titles, request.GET.urlencode(), total, rows),
-                            lambda: _drawn_table(request, rows, total=total, **titles)))
+    the sort, the titles): for a page whose rows have no version of their own (the province's), new
+    figures make a new key."""
+    return _kept_parts(request, "coverage-table", (titles, total, rows),
+                       lambda: _drawn_table(request, rows, total=total, **titles))
+
+
+def _kept_parts(request, part: str, drawn_from: tuple, draw) -> dict:
+    """`draw()`'s parts, kept (reports.kept) under `drawn_from` and the table's order, or drawn for
+    this request alone when the page was asked more than an order (`_kept_order`)."""
+    order = _kept_order(request)
+    if order is None:
+        return _safe_parts(draw())
+    return _safe_parts(kept(part, (*drawn_from, order), draw))
+
+
+def _kept_order(request) -> str | None:
+    """The one thing a kept part may vary with besides the figures: the table's order (?urut=, one
+    of dashboard.SORT_KEYS, or none: ""). A page asked anything else (the planner's question, any
+    other parameter, an unknown order) is drawn without being kept: a made-up query string never
+    adds an entry to the cache."""
+    if set(request.GET) - {dashboard.SORT_PARAM}:
+        return None
+    asked = request.GET.get(dashboard.SORT_PARAM, "")
+    key, descending = dashboard.parse_sort(asked)
+    if key is None:
+        return "" if not asked.strip() else None
+    return ("-" if descending else "") + key.param
 
 
 def _safe_parts(parts: dict) -> dict:
@@ -333,8 +356,8 @@ def _regency_parts(request, regency, head: CoverageSnapshot | None, *, can_enter
     (`trend_section`) and the kecamatan table with its chart (`region_table`), rendered.
 
     Kept under the head row's version (reports.kept) with everything else they show: the regency's
-    name, the entry links of a reader who may enter figures (`can_enter`) and the query string (the
-    sort, and the planner's question that the sort links keep). So while the figures stand a
+    name, the entry links of a reader who may enter figures (`can_enter`) and the table's order (the
+    sort; a page asked the planner's question is drawn for that request alone). So while the figures stand a
     dashboard reads one snapshot row and one kept entry for all of them; a recompute writes a new
     head row, and the next request draws them again. Before the first recompute, drawn live for
     each request."""
@@ -354,8 +377,7 @@ def _regency_parts(request, regency, head: CoverageSnapshot | None, *, can_enter
 
     if head is None:
         return _safe_parts(draw())
-    return _safe_parts(kept("regency-page", (head_version(head), regency.name, can_enter, request.GET.urlencode()),
-                            draw))
+    return _kept_parts(request, "regency-page", (head_version(head), regency.name, can_enter), draw)
 
 
 def _subdistrict_parts(request, subdistrict, head: CoverageSnapshot | None, *, programme) -> dict:
@@ -364,7 +386,7 @@ def _subdistrict_parts(request, subdistrict, head: CoverageSnapshot | None, *, p
     the regency's latest row (selectors.subdistrict_village_snapshots: one query, the villages'
     ids included). Kept under the head row's version with everything else they show: the
     subdistrict's name, the stage the villages' names lead to (`_village_href`: `programme`) and the
-    query string. Before the first recompute, live figures for each request (coverage_rows)."""
+    table's order. Before the first recompute, live figures for each request (coverage_rows)."""
     def draw() -> dict:
         if head is None:
             _, live = coverage_rows(subdistrict.regency, levels=[RegionLevel.SUBDISTRICT, RegionLevel.VILLAGE],
@@ -388,8 +410,8 @@ def _subdistrict_parts(request, subdistrict, head: CoverageSnapshot | None, *, p
 
     if head is None:
         return _safe_parts(draw())
-    return _safe_parts(kept("subdistrict-page", (head_version(head), subdistrict.pk, subdistrict.name,
-                                                 programme and programme.pk, request.GET.urlencode()), draw))
+    return _kept_parts(request, "subdistrict-page",
+                       (head_version(head), subdistrict.pk, subdistrict.name, programme and programme.pk), draw)
 
 
 # --- Pages ---------------------------------------------------------------------------------------

@@ -478,6 +478,26 @@ def test_subdistrict_dashboard_query_count_does_not_grow_with_villages(login, re
     assert again.context["region_table"] == response.context["region_table"]
 
 
+@pytest.mark.parametrize("asked", [{"x": "1"}, {"urut": "bukan-kolom"}, {"urut": "aktif", "tambah": "50"}])
+def test_a_page_asked_more_than_an_order_is_drawn_not_kept(login, reviewer, seluma, sukaraja, django_assert_num_queries,
+                                                           asked):
+    """Only the table's order varies what is kept: a made-up parameter, an unknown order or the
+    planner's question draws the page for that request alone, so nobody fills the cache with
+    made-up query strings; the page shows the same rows."""
+    _snapshot(seluma, "17.05", RegionLevel.REGENCY, "Kabupaten Seluma")
+    _snapshot(seluma, "17.05.01", RegionLevel.SUBDISTRICT, "Sukaraja")
+    village = sukaraja.villages.order_by("code").first()
+    _snapshot(seluma, village.code, RegionLevel.VILLAGE, village.name, active=3, quota=10)
+    client = login(reviewer)
+    url = reverse("reports:subdistrict-detail", args=[sukaraja.pk])
+
+    first = client.get(url, asked)
+    with django_assert_num_queries(9):  # the village rows read again (8): nothing was kept
+        again = client.get(url, asked)
+
+    assert [row.active for row in again.context["rows"]] == [row.active for row in first.context["rows"]] == [3]
+
+
 # --- Kept figures follow the recompute; live figures follow the change -------------------------------
 
 def test_kept_rows_are_read_again_after_the_recompute_and_the_stage_at_once(
