@@ -22,9 +22,11 @@ def continuation_plan(programme: Programme | None) -> dict | None:
         return None
     if programme.continues_from_id is None:
         # A programme is continued at most once (registrations.continuation), so this is the one.
-        programme = Programme.objects.filter(continues_from=programme).select_related("continues_from").first()
-        if programme is None:
+        # What it continues is the programme in hand: set here, not joined (which doubled the time).
+        continuing = Programme.objects.filter(continues_from=programme).first()
+        if continuing is None:
             return None
+        continuing.continues_from, programme = programme, continuing
     counts = continuation_counts(programme)
     budget: ContinuationBudget = continuation_budget(
         continuing=counts.continuing, awaiting=counts.awaiting, quota=programme_quota_total(programme),

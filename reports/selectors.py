@@ -12,7 +12,7 @@ from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from common.models import ExportRecord
-from villages.models import Province, Regency, Subdistrict
+from villages.models import Province, Regency, Subdistrict, Village
 
 from .coverage import CoverageFigures, figures_for, regency_figures
 from .models import CoverageSnapshot, RegionLevel
@@ -53,6 +53,17 @@ def subdistrict_snapshots(head: CoverageSnapshot) -> QuerySet[CoverageSnapshot]:
     return (CoverageSnapshot.objects.filter(regency_id=head.regency_id, computed_on=head.computed_on,
                                             level=RegionLevel.SUBDISTRICT)
             .annotate(subdistrict_pk=Subquery(subdistrict)).order_by("region_code"))
+
+
+def subdistrict_village_snapshots(head: CoverageSnapshot, subdistrict: Subdistrict) -> QuerySet[CoverageSnapshot]:
+    """The rows stored with the regency row `head` (same regency, same day) of `subdistrict` itself
+    and of its villages, by level then code, each with `village_pk`: the id of the subdistrict's
+    village of that code (its link), None on the subdistrict's own row. One query."""
+    village = Village.objects.filter(subdistrict=subdistrict, code=OuterRef("region_code")).values("pk")[:1]
+    return (CoverageSnapshot.objects.filter(regency_id=head.regency_id, computed_on=head.computed_on)
+            .filter(Q(level=RegionLevel.SUBDISTRICT, region_code=subdistrict.code)
+                    | Q(level=RegionLevel.VILLAGE, region_code__startswith=f"{subdistrict.code}."))
+            .annotate(village_pk=Subquery(village)).order_by("level", "region_code"))
 
 
 def snapshot_trend(region_code: str) -> QuerySet[CoverageSnapshot]:

@@ -7,8 +7,10 @@ entry is for `permissions.can_enter_coverage` (the regency's admin or approver, 
 administrator). Anyone else gets a 404, as for a missing region, on GET and POST alike.
 
 What the pages read: the latest stored snapshots (selectors.latest_snapshots; for the regency's
-pages its latest row, selectors.regency_head_snapshot, and what is kept under it, `_stored_rows`),
-so a page costs the same few queries however many subdistricts or villages there are. Before the
+and the subdistrict's pages the regency's latest row, selectors.regency_head_snapshot, and what is
+kept under it, reports.kept: the rows, and the parts drawn from them rendered, `_regency_parts`,
+`_subdistrict_parts`), so a page costs the same few queries however many subdistricts or villages
+there are. Before the
 first recompute the page says so and shows live figures (coverage.regency_figures). The headline
 figures, the needed workers and the planner all go through reports.coverage / reports.planner,
 built from the regency's snapshot row, so they agree with what the snapshot stored.
@@ -21,13 +23,11 @@ no JavaScript, readable in black and white); still a constant number of queries.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -60,12 +60,14 @@ from .coverage import CoverageFigures, coverage_today, regency_figures, ucj_perc
 from .forms import CoverageTargetForm, FigureUploadForm, OfficialFigureForm, PlannerForm, VillageDenominatorsForm
 from .models import CoverageSnapshot, CoverageTarget, OfficialFigure, RegionLevel, VillageDenominator
 from .permissions import can_enter_coverage, can_see_export_log, can_view_coverage
+from .kept import head_version, kept
 from .selectors import (
     coverage_rows,
     province_coverage_rows,
     regency_head_snapshot,
     snapshot_trend,
     subdistrict_snapshots,
+    subdistrict_village_snapshots,
 )
 
 IMPORT_SESSION_KEY = "coverage_figure_imports"
@@ -193,62 +195,65 @@ def _planner(request, figures: CoverageFigures) -> dict:
     }
 
 
-def _sorted_table(request, rows: list[RegionRow], *, total: RegionRow | None, first_label: str, chart_id: str,
-                  chart_title: str, anchor: str, caption: str) -> dict:
+def _drawn_table(request, rows: list[RegionRow], *, total: RegionRow | None, first_label: str, chart_id: str,
+                 chart_title: str, anchor: str, caption: str) -> dict:
     """The rows in the order asked by ?urut=, the sortable headers, the bar chart of the same rows
-    in the same order, and the table and chart rendered (`region_table`).
-
-    The chart and the rendered table are most of a coverage page's time (a subdistrict's 75
-    villages: ~1,300 numbers formatted, a bar group each), yet they change only when the figures
-    do. They are kept in the cache under a key made of everything they are drawn from (the rows
-    with their links, the total, the sort and the other query parameters, the titles): new
-    snapshot rows make a new key, so nothing is ever invalidated by hand and nothing stale is
-    shown. Without the cache (Redis down) they are drawn for each request, as before."""
+    in the same order, and the table and chart rendered (`region_table`, text: mark it safe with
+    `_safe_parts` when showing it). Most of a coverage page's time (a subdistrict's 75 villages:
+    ~1,300 numbers formatted, a bar group each): the callers keep it (reports.kept)."""
     order = request.GET.get(dashboard.SORT_PARAM)
     rows = dashboard.sort_rows(rows, order)
     columns = dashboard.sort_columns(order, first_label=first_label, query=request.GET)
-    key = _cache_key("coverage-table", (REGION_TABLE_TEMPLATE, chart_id, chart_title, first_label, anchor, caption,
-                                        request.GET.urlencode(), total, rows))
-    cached = _cache_get(key)
-    if cached is None:
-        groups = [charts.BarGroup(label=row.name, outline=row.quota,
-                                  values={"nominated": row.nominated, "approved": row.approved,
-                                          "registered": row.registered, "active": row.active})
-                  for row in rows]
-        chart = charts.region_bars(chart_id=chart_id, title=chart_title, groups=groups) if rows else None
-        table = render_to_string(REGION_TABLE_TEMPLATE, {"rows": rows, "total": total, "columns": columns,
-                                                         "anchor": anchor, "caption": caption, "chart": chart})
-        cached = (chart, str(table))
-        _cache_set(key, cached)
-    chart, table = cached
-    # mark_safe: our own template rendered it (escaping included), the cache only kept the text.
-    return {"rows": rows, "columns": columns, "region_chart": chart, "region_table": mark_safe(table)}
+    groups = [charts.BarGroup(label=row.name, outline=row.quota,
+                              values={"nominated": row.nominated, "approved": row.approved,
+                                      "registered": row.registered, "active": row.active})
+              for row in rows]
+    chart = charts.region_bars(chart_id=chart_id, title=chart_title, groups=groups) if rows else None
+    table = render_to_string(REGION_TABLE_TEMPLATE, {"rows": rows, "total": total, "columns": columns,
+                                                     "anchor": anchor, "caption": caption, "chart": chart})
+    return {"rows": rows, "columns": columns, "region_chart": chart, "region_table": str(table)}
+
+
+def _sorted_table(request, rows: list[RegionRow], *, total: RegionRow | None, **titles) -> dict:
+    """`_drawn_table`, kept under everything it is drawn from (the rows with their links, the total,
+    the sort, the titles): for a page whose rows have no version of their own (the province's), new
+    figures make a new key."""
+    return _kept_parts(request, "coverage-table", (titles, total, rows),
+                       lambda: _drawn_table(request, rows, total=total, **titles))
+
+
+def _kept_parts(request, part: str, drawn_from: tuple, draw) -> dict:
+    """`draw()`'s parts, kept (reports.kept) under `drawn_from` and the table's order, or drawn for
+    this request alone when the page was asked more than an order (`_kept_order`)."""
+    order = _kept_order(request)
+    if order is None:
+        return _safe_parts(draw())
+    return _safe_parts(kept(part, (*drawn_from, order), draw))
+
+
+def _kept_order(request) -> str | None:
+    """The one thing a kept part may vary with besides the figures: the table's order (?urut=, one
+    of dashboard.SORT_KEYS, or none: ""). A page asked anything else (the planner's question, any
+    other parameter, an unknown order) is drawn without being kept: a made-up query string never
+    adds an entry to the cache."""
+    if set(request.GET) - {dashboard.SORT_PARAM}:
+        return None
+    asked = request.GET.get(dashboard.SORT_PARAM, "")
+    key, descending = dashboard.parse_sort(asked)
+    if key is None:
+        return "" if not asked.strip() else None
+    return ("-" if descending else "") + key.param
+
+
+def _safe_parts(parts: dict) -> dict:
+    """A kept part's rendered texts marked safe again: our own templates rendered them (escaping
+    included), the cache only kept the text."""
+    return {name: mark_safe(value) if name in RENDERED_PARTS else value for name, value in parts.items()}
 
 
 REGION_TABLE_TEMPLATE = "reports/includes_region_table_and_chart.html"
-REGION_TABLE_SECONDS = 24 * 60 * 60  # a new recompute makes new keys; this only lets old ones go
-# The namespace of `_stored_rows`' keys (tests give each test its own: Redis outlives the test
-# database, whose ids and hand-written computed_at come back the same in the next run).
-STORED_ROWS_CACHE = "coverage-rows"
-
-
-def _cache_key(namespace: str, drawn_from) -> str:
-    """A cache key made of everything a cached part is drawn from: other figures make another key."""
-    return f"{namespace}:{hashlib.sha256(repr(drawn_from).encode()).hexdigest()}"
-
-
-def _cache_get(key):
-    try:
-        return cache.get(key)
-    except Exception:  # noqa: BLE001 - the cache is an aid: without Redis the page is drawn in full
-        return None
-
-
-def _cache_set(key, value) -> None:
-    try:
-        cache.set(key, value, REGION_TABLE_SECONDS)
-    except Exception:  # noqa: BLE001, S110 - as in _cache_get
-        pass
+# The context names of the texts rendered before they are kept (`_safe_parts`).
+RENDERED_PARTS = frozenset({"region_table", "ucj_headline", "trend_section"})
 
 
 def _trend_rows(region_code: str, *, year: int) -> list[tuple]:
@@ -309,13 +314,12 @@ class RegencyRows:
     trend: list[tuple]  # the stored days of the figures' year (`_trend`)
 
 
-def _regency_rows(regency) -> RegencyRows:
-    """The regency's figures from its latest snapshot row (one query). The subdistricts' rows with
-    their links and the trend's days change only with a recompute, which rewrites that row with a
-    new computed_at: they are kept in the cache under the row's id and computed_at (`_stored_rows`),
-    so a page costs this one query while the figures stand. Before the first recompute, live figures
-    (coverage.regency_figures: nothing stored, nothing kept, no trend)."""
-    head = regency_head_snapshot(regency)
+def _regency_rows(regency, head: CoverageSnapshot | None) -> RegencyRows:
+    """The regency's figures from `head`, its latest snapshot row (selectors.regency_head_snapshot).
+    The subdistricts' rows with their links and the trend's days change only with a recompute,
+    which rewrites that row with a new computed_at: they are kept under it (`_stored_rows`), so
+    they cost nothing more while the figures stand. Before the first recompute (`head` None), live
+    figures (coverage.regency_figures: nothing stored, nothing kept, no trend)."""
     if head is None:
         live = regency_figures(regency)
         subdistrict_ids = dict(Subdistrict.objects.filter(regency=regency).values_list("code", "pk"))
@@ -333,25 +337,81 @@ def _regency_rows(regency) -> RegencyRows:
 
 def _stored_rows(head: CoverageSnapshot, figures: CoverageFigures) -> tuple[list[RegionRow], list[tuple]]:
     """The subdistricts' rows stored with `head` (selectors.subdistrict_snapshots: one query, their
-    ids included) and the trend's days (one query), from the cache when the same head was read
-    before. The key is made of what they are drawn from, as `_sorted_table`'s: the head row's id,
-    day and computed_at (every recompute writes a new one, so nothing is invalidated by hand and
-    nothing stale is shown), its figures, and the shape of RegionRow (a deploy that changes it reads
-    nothing kept before). Nothing in them depends on who reads: the callers check the reader's scope
-    first. Without the cache (Redis down) they are read for each request."""
-    key = _cache_key(STORED_ROWS_CACHE, (head.regency_id, head.pk, head.computed_on, head.computed_at, figures,
-                                         tuple(RegionRow.__dataclass_fields__)))
-    cached = _cache_get(key)
-    if cached is None:
-        cached = ([_subdistrict_row(RegionRow.from_snapshot, row, row.subdistrict_pk)
-                   for row in subdistrict_snapshots(head)], _trend_rows(head.region_code, year=figures.year))
-        _cache_set(key, cached)
-    return cached
+    ids included) and the trend's days (one query), kept under the head row's version, its figures
+    and the shape of RegionRow (a deploy that changes it reads nothing kept before). Nothing in them
+    depends on who reads: the callers check the reader's scope first."""
+    return kept("regency-rows", (head_version(head), figures, tuple(RegionRow.__dataclass_fields__)),
+                lambda: ([_subdistrict_row(RegionRow.from_snapshot, row, row.subdistrict_pk)
+                          for row in subdistrict_snapshots(head)], _trend_rows(head.region_code, year=figures.year)))
 
 
 def _subdistrict_row(make, row, subdistrict_pk: int | None) -> RegionRow:
     href = subdistrict_pk and reverse("reports:subdistrict-detail", args=[subdistrict_pk])
     return make(row, pk=subdistrict_pk, href=href)
+
+
+def _regency_parts(request, regency, head: CoverageSnapshot | None, *, can_enter: bool) -> dict:
+    """The dashboard's parts drawn from the regency's stored figures alone: the figures and the
+    tables' total, the headline (UCJ against the target, `ucj_headline`), the trend
+    (`trend_section`) and the kecamatan table with its chart (`region_table`), rendered.
+
+    Kept under the head row's version (reports.kept) with everything else they show: the regency's
+    name, the entry links of a reader who may enter figures (`can_enter`) and the table's order (the
+    sort; a page asked the planner's question is drawn for that request alone). So while the figures stand a
+    dashboard reads one snapshot row and one kept entry for all of them; a recompute writes a new
+    head row, and the next request draws them again. Before the first recompute, drawn live for
+    each request."""
+    def draw() -> dict:
+        stored = _regency_rows(regency, head)
+        headline = _headline(stored.figures)
+        trend = _trend(regency.code, stored.figures, rows=stored.trend)
+        return {
+            "figures": stored.figures, "total": stored.total, **headline, **trend,
+            **_drawn_table(request, stored.subdistricts, total=stored.total, first_label="Kecamatan",
+                           chart_id="grafik-kecamatan", chart_title=f"Angka program per kecamatan, {regency.name}",
+                           anchor="per-kecamatan", caption="Angka program dan UCJ per kecamatan"),
+            "ucj_headline": render_to_string("reports/includes_ucj_headline.html",
+                                             {**headline, "can_enter": can_enter, "regency": regency}),
+            "trend_section": render_to_string("reports/includes_trend.html", {**trend, "target": headline["target"]}),
+        }
+
+    if head is None:
+        return _safe_parts(draw())
+    return _kept_parts(request, "regency-page", (head_version(head), regency.name, can_enter), draw)
+
+
+def _subdistrict_parts(request, subdistrict, head: CoverageSnapshot | None, *, programme) -> dict:
+    """The subdistrict page's parts drawn from stored figures alone: its own line (`own`) and its
+    villages' table with its chart (`region_table`), rendered, from the rows stored with `head`,
+    the regency's latest row (selectors.subdistrict_village_snapshots: one query, the villages'
+    ids included). Kept under the head row's version with everything else they show: the
+    subdistrict's name, the stage the villages' names lead to (`_village_href`: `programme`) and the
+    table's order. Before the first recompute, live figures for each request (coverage_rows)."""
+    def draw() -> dict:
+        if head is None:
+            _, live = coverage_rows(subdistrict.regency, levels=[RegionLevel.SUBDISTRICT, RegionLevel.VILLAGE],
+                                    code_prefix=subdistrict.code)
+            village_ids = dict(Village.objects.filter(subdistrict=subdistrict).values_list("code", "pk"))
+            make = RegionRow.from_figures
+            rows = [(level, row, village_ids.get(row.region_code)) for level, row in live]
+        else:
+            make = RegionRow.from_snapshot
+            rows = [(row.level, row, row.village_pk) for row in subdistrict_village_snapshots(head, subdistrict)]
+        own, villages = None, []
+        for level, row, village_pk in rows:
+            if level == RegionLevel.SUBDISTRICT and row.region_code == subdistrict.code:
+                own = make(row)
+            elif level == RegionLevel.VILLAGE:
+                villages.append(make(row, pk=village_pk, href=_village_href(programme, village_pk)))
+        return {"own": own, **_drawn_table(
+            request, villages, total=own, first_label="Desa/kelurahan", chart_id="grafik-desa",
+            chart_title=f"Angka program per desa/kelurahan, Kecamatan {subdistrict.name}", anchor="per-desa",
+            caption="Angka program dan UCJ per desa/kelurahan")}
+
+    if head is None:
+        return _safe_parts(draw())
+    return _kept_parts(request, "subdistrict-page",
+                       (head_version(head), subdistrict.pk, subdistrict.name, programme and programme.pk), draw)
 
 
 # --- Pages ---------------------------------------------------------------------------------------
@@ -366,26 +426,25 @@ def regency_detail(request, pk):
 
     Queries, the same whatever the regency's size: the regency (the reader's scope, checked before
     anything kept is read); the regency's latest snapshot row; its subdistricts' rows with their ids
-    (links) and the trend, only when not kept since the last recompute (`_regency_rows`); the premium
-    committed; the current stage (one query when its window is open, two otherwise) and its
-    villages' progress. The same figures on one A4 landscape page for a meeting: `regency_summary`."""
+    (links) and the trend, only when not kept since the last recompute (`_regency_parts`); then,
+    live for each request, the premium committed, the benefits paid, the current stage (one query
+    when its window is open, two otherwise), its villages' progress and the stage that continues
+    it. The same figures on one A4 landscape page for a meeting: `regency_summary`."""
     regency = _regency_to_view(request, pk)
-    stored = _regency_rows(regency)
-    figures, total = stored.figures, stored.total
+    can_enter = can_enter_coverage(request.user, regency)
+    head = regency_head_snapshot(regency)
+    parts = _regency_parts(request, regency, head, can_enter=can_enter)
+    figures = parts["figures"]
     programme = current_programme(regency.pk, today=coverage_today())
     return render(request, "reports/regency_detail.html", {
-        "regency": regency, "snapshot": stored.snapshot, "total": total,
-        "can_enter": can_enter_coverage(request.user, regency),
+        "regency": regency, "snapshot": head, "can_enter": can_enter,
         "commitment": _commitment(regency, year=figures.year),
         "benefits": benefit_totals(regency_ids=[regency.pk]),
         "stage": programme and dashboard.stage_progress(programme),
         "continuation": continuation_plan(programme),  # the planner's continuing members and new places
         "can_review": can_see_review_pages(request.user, regency),
         "can_see_export_log": can_see_export_log(request.user, regency),
-        **_sorted_table(request, stored.subdistricts, total=total, first_label="Kecamatan", chart_id="grafik-kecamatan",
-                        chart_title=f"Angka program per kecamatan, {regency.name}", anchor="per-kecamatan",
-                        caption="Angka program dan UCJ per kecamatan"),
-        **_trend(regency.code, figures, rows=stored.trend), **_headline(figures), **_planner(request, figures),
+        **parts, **_planner(request, figures),
     })
 
 
@@ -402,7 +461,7 @@ def regency_summary(request, pk):
     subdistricts' rows with their ids and the trend, when not kept (`_regency_rows`); the premium
     committed."""
     regency = _regency_to_view(request, pk)
-    stored = _regency_rows(regency)
+    stored = _regency_rows(regency, regency_head_snapshot(regency))
     figures = stored.figures
     ranking, behind = dashboard.furthest_subdistricts(stored.subdistricts, target=figures.target_percent)
     return render(request, "reports/regency_summary.html", {
@@ -474,32 +533,20 @@ def province_detail(request, pk):
 def subdistrict_detail(request, pk):
     """A subdistrict's programme figures (and UCJ where it has an official figure) and a sortable
     line and bar per village, UCJ where the village has a denominator; each village's name leads
-    to its list (`_village_href`). Queries do not grow with the villages: the subdistrict, the
-    latest snapshots, the villages' ids, and for the staff who work the review the current stage
-    (1–2)."""
+    to its list (`_village_href`). Queries do not grow with the villages: the subdistrict (the
+    reader's scope, checked before anything kept is read), for the staff who work the review the
+    current stage (1–2), the regency's latest snapshot row, and its rows of the subdistrict and
+    its villages only when not kept since the last recompute (`_subdistrict_parts`)."""
     subdistrict = _subdistrict_to_view(request, pk)
     regency = subdistrict.regency
-    head, rows = coverage_rows(regency, levels=[RegionLevel.SUBDISTRICT, RegionLevel.VILLAGE],
-                                code_prefix=subdistrict.code)
-    village_ids = dict(Village.objects.filter(subdistrict=subdistrict).values_list("code", "pk"))
     programme = None
     if works_in_review(request.user, regency):
         programme = current_programme(regency.pk, today=coverage_today())
-    own, village_rows = None, []
-    for level, row in rows:
-        make = RegionRow.from_snapshot if head is not None else RegionRow.from_figures
-        if level == RegionLevel.SUBDISTRICT and row.region_code == subdistrict.code:
-            own = make(row)
-        elif level == RegionLevel.VILLAGE:
-            village_pk = village_ids.get(row.region_code)
-            village_rows.append(make(row, pk=village_pk,
-                                     href=_village_href(programme, village_pk)))
+    head = regency_head_snapshot(regency)
     return render(request, "reports/subdistrict_detail.html", {
-        "subdistrict": subdistrict, "regency": regency, "snapshot": head, "own": own,
+        "subdistrict": subdistrict, "regency": regency, "snapshot": head,
         "can_enter": can_enter_coverage(request.user, regency), "programme": programme,
-        **_sorted_table(request, village_rows, total=own, first_label="Desa/kelurahan", chart_id="grafik-desa",
-                        chart_title=f"Angka program per desa/kelurahan, Kecamatan {subdistrict.name}",
-                        anchor="per-desa", caption="Angka program dan UCJ per desa/kelurahan"),
+        **_subdistrict_parts(request, subdistrict, head, programme=programme),
     })
 
 

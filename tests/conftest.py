@@ -66,13 +66,13 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _own_coverage_rows_cache(monkeypatch):
-    """The dashboard keeps a regency's stored rows in the cache under the regency row's id and
-    computed_at (reports.views._stored_rows). Redis outlives the test database, and the next run's
+    """The coverage pages keep what they draw from a regency's stored figures in the cache under the
+    regency row's id and computed_at (reports.kept). Redis outlives the test database, and the next run's
     database hands out the same ids while tests write the same computed_at by hand: each test reads
     and writes its own namespace, so it starts with nothing kept, whatever ran before."""
-    from reports import views
+    from reports import kept
 
-    monkeypatch.setattr(views, "STORED_ROWS_CACHE", f"coverage-rows-test:{uuid.uuid4().hex}")
+    monkeypatch.setattr(kept, "NAMESPACE", f"coverage-kept-test:{uuid.uuid4().hex}")
 
 
 @pytest.fixture(autouse=True)

@@ -94,5 +94,7 @@ def test_while_the_current_stage_runs_the_planner_shows_the_stage_prepared_to_co
     assert response.context["stage"].programme == running  # the dashboard's stage is still the running one
     budget = response.context["continuation"]["budget"]
     assert (budget.continuing, budget.awaiting, budget.new_places) == (0, 3, 7)
+    assert response.context["continuation"]["source"] == running
     assert "Anggaran Perlindungan Pekerja Rentan 2026 — Tahap 2: peserta lanjutan dan tempat baru" in (
         response.content.decode())
+    assert "Melanjutkan peserta Perlindungan Pekerja Rentan 2026 — Tahap 1." in response.content.decode()

@@ -21,7 +21,13 @@ from registrations.enums import Action
 from registrations.enums import NomineeStatus as S
 from registrations.selectors import current_programme
 from reports import dashboard, services
-from reports.coverage import recompute_regency
+from reports.coverage import (
+    APPROVED_STATES,
+    NOMINATED_STATES,
+    REGISTERED_STATES,
+    SUBMITTED_STATES,
+    recompute_regency,
+)
 from reports.models import CoverageSnapshot, RegionLevel
 from reports.views import RegionRow
 from villages.models import Subdistrict, Village
@@ -99,6 +105,14 @@ def test_stage_progress_counts_villages_by_how_far_their_list_has_gone(seluma, r
     # registered: Niur. Kelurahan Sukaraja's nominees are stage II's.
     assert (progress.villages, progress.not_submitted, progress.submitted, progress.fully_approved,
             progress.registered) == (201, 197, 4, 2, 1)
+
+
+def test_stage_progress_steps_rely_on_the_state_groups_nesting():
+    """stage_progress ranks each place by how many groups hold its state: right only while each
+    group holds the next."""
+    assert NOMINATED_STATES >= SUBMITTED_STATES >= APPROVED_STATES >= REGISTERED_STATES
+    assert dashboard._STAGE_STEPS == {"draft": 0, "returned": 1, "submitted": 1, "verified": 1, "approved": 2,
+                                      "sent_to_bpjs": 2, "registered": 3, "active": 3, "arrears": 3, "lapsed": 3}
 
 
 def test_stage_progress_with_no_nominee_has_every_village_not_submitted(seluma, programme):
@@ -423,8 +437,9 @@ def test_regency_dashboard_query_count_does_not_grow_with_subdistricts(login, vi
     # (header).
     with django_assert_num_queries(15):
         response = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"urut": "-terdaftar"})
-    # The same figures again: the subdistricts' rows and the trend (6, 7) are kept in the cache
-    # under the regency row read in 5; everything else is read again.
+    # The same figures again: the subdistricts' rows and the trend (6, 7), drawn with the headline
+    # and the table, are kept in the cache under the regency row read in 5; everything else (the
+    # live figures) is read again.
     with django_assert_num_queries(13):
         again = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"urut": "-terdaftar"})
 
@@ -448,14 +463,39 @@ def test_subdistrict_dashboard_query_count_does_not_grow_with_villages(login, re
     client = login(reviewer)  # who works the review: its links need the current stage
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the subdistrict with its regency,
-    # 5 the latest snapshots of the regency, the subdistrict and its villages, 6 the villages' codes
-    # and ids (links), 7-8 the current stage for the review links (none open today, then the
-    # latest), 9 the unread notices.
+    # 5-6 the current stage for the review links (none open today, then the latest), 7 the regency's
+    # latest snapshot row, 8 the subdistrict's and its villages' rows of that day with the villages'
+    # ids (links), 9 the unread notices.
     with django_assert_num_queries(9):
         response = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]), {"urut": "aktif"})
+    # The same figures again: the rows, the table and the chart (8) are kept under the row read in 7.
+    with django_assert_num_queries(8):
+        again = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]), {"urut": "aktif"})
 
     assert [row.active for row in response.context["rows"]] == list(range(1, villages + 1))
     assert all(row.href.startswith(f"/usulan/verifikasi/{programme.pk}/desa/") for row in response.context["rows"])
+    assert again.context["rows"] == response.context["rows"]
+    assert again.context["region_table"] == response.context["region_table"]
+
+
+@pytest.mark.parametrize("asked", [{"x": "1"}, {"urut": "bukan-kolom"}, {"urut": "aktif", "tambah": "50"}])
+def test_a_page_asked_more_than_an_order_is_drawn_not_kept(login, reviewer, seluma, sukaraja, django_assert_num_queries,
+                                                           asked):
+    """Only the table's order varies what is kept: a made-up parameter, an unknown order or the
+    planner's question draws the page for that request alone, so nobody fills the cache with
+    made-up query strings; the page shows the same rows."""
+    _snapshot(seluma, "17.05", RegionLevel.REGENCY, "Kabupaten Seluma")
+    _snapshot(seluma, "17.05.01", RegionLevel.SUBDISTRICT, "Sukaraja")
+    village = sukaraja.villages.order_by("code").first()
+    _snapshot(seluma, village.code, RegionLevel.VILLAGE, village.name, active=3, quota=10)
+    client = login(reviewer)
+    url = reverse("reports:subdistrict-detail", args=[sukaraja.pk])
+
+    first = client.get(url, asked)
+    with django_assert_num_queries(9):  # the village rows read again (8): nothing was kept
+        again = client.get(url, asked)
+
+    assert [row.active for row in again.context["rows"]] == [row.active for row in first.context["rows"]] == [3]
 
 
 # --- Kept figures follow the recompute; live figures follow the change -------------------------------
@@ -497,3 +537,94 @@ def test_kept_rows_are_shown_only_after_the_readers_scope_is_checked(login, view
 
     assert login(other_reviewer).get(url).status_code == 404
     assert login(other_reviewer).get(reverse("reports:regency-summary", args=[seluma_dashboard.pk])).status_code == 404
+
+
+def test_kept_subdistrict_page_is_404_out_of_scope(login, viewer, other_reviewer, other_admin, seluma_dashboard,
+                                                   sukaraja):
+    """The subdistrict page kept by a reader of Seluma is still a 404 for a reader of another regency,
+    and the regency page kept too."""
+    urls = [reverse("reports:subdistrict-detail", args=[sukaraja.pk]),
+            reverse("reports:regency-detail", args=[seluma_dashboard.pk])]
+    assert [login(viewer).get(url).status_code for url in urls] == [200, 200]
+
+    assert [login(other_reviewer).get(url).status_code for url in urls] == [404, 404]
+    assert [login(other_admin).get(url).status_code for url in urls] == [404, 404]
+
+
+def test_kept_subdistrict_page_shows_the_recompute_at_once(login, viewer, seluma, regency_admin, programme,
+                                                           add_nominees, niur, lubuk_sahung, sukaraja):
+    """The village table is kept under the regency's latest row: more nominees show once the
+    recompute has written the day's rows again, on the same day, and never before."""
+    _figures(seluma, regency_admin)
+    add_nominees(programme, niur, 2_020, S.ACTIVE, dt.date(2026, 7, 15))
+    recompute_regency(seluma.pk, on=ON)  # as the worker does: a new computed_at each time
+    client = login(viewer)
+    url = reverse("reports:subdistrict-detail", args=[sukaraja.pk])
+
+    def lubuk_sahung_row(response):
+        return next(row for row in response.context["rows"] if row.code == lubuk_sahung.code)
+
+    first = client.get(url)
+    add_nominees(programme, lubuk_sahung, 7, S.SUBMITTED)
+    before_recompute = client.get(url)
+    recompute_regency(seluma.pk, on=ON)
+    recomputed = client.get(url)
+
+    assert [lubuk_sahung_row(response).submitted for response in (first, before_recompute, recomputed)] == [0, 0, 7]
+    assert "<title>Lubuk Sahung: kuota 10, diusulkan 7, disetujui 0, terdaftar 0, aktif 0</title>" in _page(recomputed)
+    assert recomputed.context["own"].submitted == first.context["own"].submitted + 7
+
+
+def test_kept_dashboard_headline_and_trend_follow_the_recompute_and_live_figures_move_at_once(
+        login, viewer, seluma, regency_admin, programme, add_nominees, niur):
+    """The headline (UCJ, achievement) and the trend are kept with the table under the regency's
+    latest row; the premium committed and the stage's progress are read for each request."""
+    _figures(seluma, regency_admin)
+    add_nominees(programme, niur, 2_020, S.ACTIVE, dt.date(2026, 7, 15))
+    recompute_regency(seluma.pk, on=ON)
+    client = login(viewer)
+    url = reverse("reports:regency-detail", args=[seluma.pk])
+
+    first = client.get(url)
+    add_nominees(programme, niur, 980, S.ACTIVE, dt.date(2026, 7, 20))
+    live = client.get(url)
+    recompute_regency(seluma.pk, on=ON)
+    recomputed = client.get(url)
+
+    # 38,450 + 2,020 = 40,470 of 100,000: 40,47 %, 86,47 % of 46,80 %; with 980 more, 41,45 % and 88,57 %.
+    assert [response.context["ucj"] for response in (first, live, recomputed)] == [
+        Decimal("40.47"), Decimal("40.47"), Decimal("41.45")]
+    assert "41,45%" not in _page(live) and "41,45%" in _page(recomputed)
+    assert "88,57% dari target" in _page(recomputed)
+    assert [response.context["commitment"]["result"].workers for response in (first, live, recomputed)] == [
+        2_020, 3_000, 3_000]
+    assert "Rp50.400.000" in _page(live)  # 3,000 × Rp16,800 a month, at once
+
+
+def test_kept_headline_has_the_entry_links_only_for_who_may_enter(login, viewer, regency_admin, seluma):
+    """The headline is kept once for readers who may enter figures and once for those who may not:
+    neither sees the other's links, whoever came first."""
+    services.official_figure_record(region=seluma, as_of=AS_OF, active_pu=20_000, active_bpu=15_000,
+                                    active_jakon=3_000, active_pmi=450, denominator=100_000,
+                                    published_percent=Decimal("38.45"), entered_by=regency_admin)
+    _recompute(seluma)  # UCJ from the official figure, but no target yet
+    url = reverse("reports:regency-detail", args=[seluma.pk])
+    target_link = f'<a href="{reverse("reports:target-edit", args=[seluma.pk])}">Isi target</a>'
+
+    pages = [_page(login(persona).get(url)) for persona in (viewer, regency_admin, viewer)]
+
+    assert ["Belum ada target UCJ tahun 2026." in page for page in pages] == [True, True, True]
+    assert [target_link in page for page in pages] == [False, True, False]
+
+
+def test_kept_village_links_follow_the_readers_role(login, viewer, reviewer, seluma_dashboard, programme, sukaraja,
+                                                    niur):
+    """The village table is kept once per place its names lead to: the reviewer's review page, the
+    regent's office's read-only list, whoever came first."""
+    url = reverse("reports:subdistrict-detail", args=[sukaraja.pk])
+
+    pages = [_page(login(persona).get(url)) for persona in (viewer, reviewer, viewer)]
+
+    review, village = f"/usulan/verifikasi/{programme.pk}/desa/{niur.pk}/", f"/usulan/desa/{niur.pk}/"
+    assert [(f'<a href="{review}">Niur</a>' in page, f'<a href="{village}">Niur</a>' in page) for page in pages] == [
+        (False, True), (True, False), (False, True)]
