@@ -132,8 +132,9 @@ TEMPLATES = [
     },
 ]
 # Form widgets (each <input>, <select> and <option>) are drawn by Django's own Jinja2 widget
-# templates: the same HTML as its DTL ones, about three times faster. The nominee form's sixteen
-# fields took two thirds of its page's time (measured: docs/BENCHMARKS.md, "The deadline").
+# templates: the same markup as its DTL ones (only whitespace between options differs), about
+# three times faster. The nominee form's sixteen fields took two thirds of its page's time
+# (measured: docs/BENCHMARKS.md, "The deadline").
 FORM_RENDERER = "django.forms.renderers.Jinja2"
 
 DATABASES = {
