@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.form_rendering import plain_widgets
 from registrations import selectors
 from registrations.checks import ReviewFlag
 from registrations.enums import Action, DataSource, EndReason, ReviewReason
@@ -43,6 +44,9 @@ REASON_CHOICES = [("", "— pilih alasan —"), *ReviewReason.choices]
 
 
 class DecisionForm(forms.Form):
+    # Drawn on every queue and village review page: the widgets written without the template engine.
+    default_renderer = plain_widgets
+
     action = forms.ChoiceField(label=_("Keputusan"), choices=[(a, Action(a).label) for a in REVIEW_ACTIONS])
     reason_code = forms.ChoiceField(label=_("Alasan"), choices=REASON_CHOICES, required=False,
                                     help_text=_("Wajib untuk mengembalikan atau menolak."))
@@ -79,6 +83,9 @@ class EndForm(forms.Form):
 class ReviewFilterForm(forms.Form):
     """The queue's filters, read from the GET URL (the page POSTs them first, see `queue`).
     Choices are limited to the programme's regency."""
+
+    # Drawn on every request of the queue: the widgets written without the template engine.
+    default_renderer = plain_widgets
 
     programme = forms.IntegerField(required=False, widget=forms.HiddenInput)
     q = forms.CharField(label="Cari nama atau NIK (16 digit)", required=False, max_length=80)

@@ -416,16 +416,16 @@ def test_regency_dashboard_query_count_does_not_grow_with_subdistricts(login, vi
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
     # 5 the regency's latest snapshot row, 6 its subdistricts' rows with their ids (links), 7 the
-    # regency's trend, 8-9 the current stage (none open today, then the latest), 10 the premium
-    # committed, 11 the benefits paid, 12 the stage's progress over villages, 13 the premium bills
-    # panel's programmes with a budget (none: membership.budget.selectors.regency_budget_figures),
-    # 14 the stage that continues this one, if any (the planner: none here), 15 the unread notices
-    # (header).
-    with django_assert_num_queries(15):
+    # regency's trend, 8 the current stage (the regency's programmes: none open today, so the
+    # latest), 9 the premium committed, 10 the benefits paid, 11 the stage's progress over villages,
+    # 12 the premium bills panel's programmes with a budget (none: membership.budget.selectors.
+    # regency_budget_figures), 13 the stage that continues this one, if any (the planner: none
+    # here), 14 the unread notices (header).
+    with django_assert_num_queries(14):
         response = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"urut": "-terdaftar"})
     # The same figures again: the subdistricts' rows and the trend (6, 7) are kept in the cache
     # under the regency row read in 5; everything else is read again.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         again = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"urut": "-terdaftar"})
 
     assert [row.registered for row in response.context["rows"]] == list(range(subdistricts, 0, -1))
@@ -449,9 +449,9 @@ def test_subdistrict_dashboard_query_count_does_not_grow_with_villages(login, re
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the subdistrict with its regency,
     # 5 the latest snapshots of the regency, the subdistrict and its villages, 6 the villages' codes
-    # and ids (links), 7-8 the current stage for the review links (none open today, then the
-    # latest), 9 the unread notices.
-    with django_assert_num_queries(9):
+    # and ids (links), 7 the current stage for the review links (the regency's programmes: none
+    # open today, so the latest), 8 the unread notices.
+    with django_assert_num_queries(8):
         response = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]), {"urut": "aktif"})
 
     assert [row.active for row in response.context["rows"]] == list(range(1, villages + 1))
