@@ -281,6 +281,13 @@ class Nominee(models.Model):
             # committed).
             models.Index(fields=["programme", "village", "status", "registered_on", "paid_until"],
                          name="nominee_coverage_count"),
+            # The review queue's page (registrations.selectors.review_queue_pks): a programme's
+            # nominees oldest first, which the page's 50 are read from in order, never sorted from
+            # the whole programme; the status rides along, so a status filter is answered from the
+            # index alone (a reviewer's default, "dikirim ke kabupaten") as is "semua status" (the
+            # regent's office's default).
+            models.Index(fields=["programme", "status_changed_at", "id"], include=["status"],
+                         name="nominee_review_queue"),
             # Exact NIK search by staff, and the duplicate check's lookup of inactive history.
             models.Index(fields=["nik_hash"], name="nominee_nik_hash"),
             # "Mungkin orang yang sama" (lookalikes.py): the review pages, the queue's filter and the

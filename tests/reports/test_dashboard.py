@@ -430,17 +430,17 @@ def test_regency_dashboard_query_count_does_not_grow_with_subdistricts(login, vi
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
     # 5 the regency's latest snapshot row, 6 its subdistricts' rows with their ids (links), 7 the
-    # regency's trend, 8-9 the current stage (none open today, then the latest), 10 the premium
-    # committed, 11 the benefits paid, 12 the stage's progress over villages, 13 the premium bills
-    # panel's programmes with a budget (none: membership.budget.selectors.regency_budget_figures),
-    # 14 the stage that continues this one, if any (the planner: none here), 15 the unread notices
-    # (header).
-    with django_assert_num_queries(15):
+    # regency's trend, 8 the current stage (the regency's programmes: none open today, so the
+    # latest), 9 the premium committed, 10 the benefits paid, 11 the stage's progress over villages,
+    # 12 the premium bills panel's programmes with a budget (none: membership.budget.selectors.
+    # regency_budget_figures), 13 the stage that continues this one, if any (the planner: none
+    # here), 14 the unread notices (header).
+    with django_assert_num_queries(14):
         response = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"urut": "-terdaftar"})
     # The same figures again: the subdistricts' rows and the trend (6, 7), drawn with the headline
     # and the table, are kept in the cache under the regency row read in 5; everything else (the
     # live figures) is read again.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         again = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"urut": "-terdaftar"})
 
     assert [row.registered for row in response.context["rows"]] == list(range(subdistricts, 0, -1))
@@ -463,13 +463,13 @@ def test_subdistrict_dashboard_query_count_does_not_grow_with_villages(login, re
     client = login(reviewer)  # who works the review: its links need the current stage
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the subdistrict with its regency,
-    # 5-6 the current stage for the review links (none open today, then the latest), 7 the regency's
-    # latest snapshot row, 8 the subdistrict's and its villages' rows of that day with the villages'
-    # ids (links), 9 the unread notices.
-    with django_assert_num_queries(9):
-        response = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]), {"urut": "aktif"})
-    # The same figures again: the rows, the table and the chart (8) are kept under the row read in 7.
+    # 5 the current stage for the review links (the regency's programmes: none open today, so the
+    # latest), 6 the regency's latest snapshot row, 7 the subdistrict's and its villages' rows of
+    # that day with the villages' ids (links), 8 the unread notices.
     with django_assert_num_queries(8):
+        response = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]), {"urut": "aktif"})
+    # The same figures again: the rows, the table and the chart (7) are kept under the row read in 6.
+    with django_assert_num_queries(7):
         again = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]), {"urut": "aktif"})
 
     assert [row.active for row in response.context["rows"]] == list(range(1, villages + 1))
@@ -492,7 +492,7 @@ def test_a_page_asked_more_than_an_order_is_drawn_not_kept(login, reviewer, selu
     url = reverse("reports:subdistrict-detail", args=[sukaraja.pk])
 
     first = client.get(url, asked)
-    with django_assert_num_queries(9):  # the village rows read again (8): nothing was kept
+    with django_assert_num_queries(8):  # the village rows read again (7): nothing was kept
         again = client.get(url, asked)
 
     assert [row.active for row in again.context["rows"]] == [row.active for row in first.context["rows"]] == [3]

@@ -342,11 +342,11 @@ def test_regency_page_query_count_does_not_grow_with_subdistricts(login, viewer,
 
     # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
     # 5 the regency's latest snapshot row, 6 its subdistricts' rows with their ids (links), 7 the
-    # regency's trend, 8-9 the current stage (none open today, none at all), 10 the premium
-    # committed, 11 the benefits paid, 12 the premium bills panel's programmes with a budget (none),
-    # 13 the unread notices (header). With a stage, and 6-7 kept for the next request:
+    # regency's trend, 8 the current stage (the regency's programmes: none at all), 9 the premium
+    # committed, 10 the benefits paid, 11 the premium bills panel's programmes with a budget (none),
+    # 12 the unread notices (header). With a stage, and 6-7 kept for the next request:
     # tests/reports/test_dashboard.py.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"tambah": "10", "target": "50"})
 
     assert [row.registered for row in response.context["rows"]] == list(range(1, subdistricts + 1))

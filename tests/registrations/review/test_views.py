@@ -464,6 +464,10 @@ def test_sysadmin_picks_a_programme_of_any_regency(login, sysadmin, people, open
     assert names(picked) == []
 
 
+# What the queue costs in queries, whatever the number of nominees, villages or pages (listed below).
+QUEUE_QUERIES = 12
+
+
 @pytest.mark.parametrize("villages", [1, 3])
 def test_queue_query_count_does_not_grow_with_rows(login, reviewer, open_programme, add, niur, lubuk_sahung, napal,
                                                    officer, neighbour_officer, napal_officer, villages,
@@ -476,14 +480,15 @@ def test_queue_query_count_does_not_grow_with_rows(login, reviewer, open_program
     client = login(reviewer)
     client.get(QUEUE)  # the first page view creates the regency settings: not what is measured
 
-    # 1 session, 2 user, 3 region assignments (scope), 4 programmes with regency and settings,
-    # 5 the current programme (open window), 6 status counts (one grouped count, which also gives
-    # the paginator its total), 7 the page of nominees with village, subdistrict and occupation,
-    # 8 other nominations of their NIKs (review_checks), 9 the unread notices badge (base.html),
-    # 10 the regency's approvers (accounts.selectors.approval_shortfall: this regency has none),
-    # 11 so its verified nominees nobody can approve, counted for the warning, 12 subdistrict
-    # choices, 13 occupation choices. The village filter is a search box: no query.
-    with django_assert_num_queries(13):
+    # 1 session, 2 user, 3 region assignments (scope), 4 programmes with regency and settings (the
+    # current one is chosen among them: no query), 5 status counts (one grouped count, which also
+    # gives the paginator its total), 6 the page of nominees with village, subdistrict and
+    # occupation (the page's pks chosen in a subquery), 7 other nominations of their NIKs and their
+    # lookalikes (review_checks, one UNION), 8 the regency's approvers (accounts.selectors.
+    # approval_shortfall: this regency has none), 9 so its verified nominees nobody can approve,
+    # counted for the warning, 10 the unread notices badge (base.html), 11 subdistrict choices,
+    # 12 occupation choices. The village filter is a search box: no query.
+    with django_assert_num_queries(QUEUE_QUERIES):
         response = client.get(QUEUE)
 
     assert len(response.context["rows"]) == villages * 2
@@ -497,12 +502,33 @@ def test_queue_query_count_and_size_do_not_grow_with_the_regency_villages(
     client = login(reviewer)
     client.get(QUEUE)
 
-    with django_assert_num_queries(13):  # as above
+    with django_assert_num_queries(QUEUE_QUERIES):  # as above
         response = client.get(QUEUE)
 
     assert sorted(names(response)) == ["Ahmad Fauzi", "Budi Santoso", "Siti Rahma"]
     assert "Desa Tambahan" not in response.content.decode()  # no <option> per village
     assert "Niur" not in re.sub(r"<tbody>.*</tbody>", "", response.content.decode(), flags=re.S)
+
+
+@pytest.mark.parametrize("per_village", [2, 60])
+def test_queue_query_count_does_not_grow_with_nominees_or_pages(login, reviewer, open_programme, niur, lubuk_sahung,
+                                                                add_nominees, per_village, django_assert_num_queries):
+    arranged = [*add_nominees(open_programme, niur, per_village, status=S.SUBMITTED),
+                *add_nominees(open_programme, lubuk_sahung, per_village, status=S.VERIFIED)]
+    client = login(reviewer)
+    client.get(QUEUE)
+    page_number = 2 if per_village == 60 else 1  # 120 nominees: the second of three pages
+
+    with django_assert_num_queries(QUEUE_QUERIES):  # as above: no COUNT of the paginator's own
+        response = client.get(queue_url(open_programme, status="all", page=page_number))
+
+    # Never sent, so no "waiting since": in entry order, 50 a page.
+    expected = sorted(nominee.pk for nominee in arranged)[(page_number - 1) * 50:page_number * 50]
+    assert [row["nominee"].pk for row in response.context["rows"]] == expected
+    page = response.context["page"]
+    assert (page.number, page.paginator.num_pages) == (page_number, 3 if per_village == 60 else 1)
+    assert [(link["label"], link["count"]) for link in response.context["status_links"]] == [
+        ("Semua status", per_village * 2), ("dikirim ke kabupaten", per_village), ("terverifikasi", per_village)]
 
 
 # --- The village review page ---------------------------------------------------------------------
