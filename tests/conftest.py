@@ -95,12 +95,18 @@ def _reference_data(request):
     if not transactional or "celery_worker" in request.fixturenames:
         yield
         return
+    from celery._state import _set_task_join_will_block
+
     from jamsostek_portal.celery import app
 
     saved = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = saved
+    # Celery marks "inside a task" while it runs one inline (no result.get() there) in a flag
+    # global to the process, set and put back around each task. Two tasks run at once by the live
+    # server's threads can leave it set, and every later test's result.get() would then refuse.
+    _set_task_join_will_block(False)
 
 
 def ensure_reference_data():
