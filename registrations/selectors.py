@@ -339,6 +339,12 @@ def nominee_added_since(*, user, programme, village, nik_hash: str | None, since
             .exclude(status__in=INACTIVE_STATES).order_by("-created_at").first())
 
 
+def minutes_on_file(programme: Programme, village: Village) -> bool:
+    """Whether the village already sent the musdes minutes for this programme (a later sending
+    needs none again). One query."""
+    return VillageSubmission.objects.filter(programme=programme, village=village).exclude(minutes="").exists()
+
+
 def village_list_sent_since(*, user, programme, village, since: dt.datetime) -> VillageSubmission | None:
     """The village's submission if `user` sent the list since `since` and nothing waits to be sent
     since, or None: a replayed "kirim ke kabupaten" form is told it was sent."""

@@ -20,7 +20,7 @@ from common.formatting import format_date, format_period
 from villages.models import Regency, Village
 from villages.selectors import regency_settings_get
 
-from . import notices, workflow
+from . import notices, selectors, workflow
 from .crypto import encrypt_many
 from .enums import ACTIVE_STATES, EDITABLE_STATES, INACTIVE_STATES, QuotaRule
 from .enums import NomineeStatus as S
@@ -423,8 +423,7 @@ def village_list_submit(*, programme: Programme, village: Village, submitted_by,
     only_corrections = all(n.status == S.RETURNED for n in pending)
     if not only_corrections and not nomination_is_open(programme, today):
         raise ValidationError(f"Pengusulan sudah ditutup pada {format_date(programme.nomination_closes)}.")
-    if programme.requires_minutes and not minutes and not VillageSubmission.objects.filter(
-            programme=programme, village=village).exclude(minutes="").exists():
+    if programme.requires_minutes and not minutes and not selectors.minutes_on_file(programme, village):
         raise ValidationError("Unggah berita acara musyawarah desa (PDF atau foto) sebelum mengirim daftar.")
     now = timezone.now()
     sent = {"last_submitted_at": now, "last_submitted_by": submitted_by} | ({"minutes": minutes} if minutes else {})

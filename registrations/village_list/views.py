@@ -271,8 +271,7 @@ def village_submit(request, village_pk):
     programme = _programme_or_message(request, village)
     if programme is None:
         return redirect("registrations:village", village_pk=village.pk)
-    submission = programme.submissions.filter(village=village).first()
-    has_minutes = bool(submission and submission.minutes)
+    has_minutes = selectors.minutes_on_file(programme, village)
     form = VillageSubmitForm(list_pages.posted(request), request.FILES if request.method == "POST" else None,
                              minutes_required=programme.requires_minutes and not has_minutes)
     if request.method == "POST" and (already := _sent_already(request, programme, village)):
