@@ -10,10 +10,10 @@ What the pages read: the latest stored snapshots (selectors.latest_snapshots; fo
 and the subdistrict's pages the regency's latest row, selectors.regency_head_snapshot, and what is
 kept under it, reports.kept: the rows, and the parts drawn from them rendered, `_regency_parts`,
 `_subdistrict_parts`), so a page costs the same few queries however many subdistricts or villages
-there are. Before the
-first recompute the page says so and shows live figures (coverage.regency_figures). The headline
-figures, the needed workers and the planner all go through reports.coverage / reports.planner,
-built from the regency's snapshot row, so they agree with what the snapshot stored.
+there are. Before the first recompute the page says so and shows live figures
+(coverage.regency_figures). The headline figures, the needed workers and the planner all go through
+reports.coverage / reports.planner, built from the regency's snapshot row, so they agree with what
+the snapshot stored.
 
 The regency page is the regent's dashboard (issue #6): besides those, the trend over the stored
 days, the current stage's progress over villages and the premium committed (reports.dashboard), and
