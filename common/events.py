@@ -49,6 +49,9 @@ class Change:
     kind: ChangeKind
     regency_id: int
     nominee_ids: tuple[int, ...] = ()
+    # For a status change: the statuses the nominees were moved into, so a listener that cares only
+    # for some (the village notices) need not read the nominees to find out. Empty: not said.
+    statuses: frozenset[str] = frozenset()
 
 
 class _Collection:
@@ -80,26 +83,29 @@ def _send(changes: tuple[Change, ...]) -> None:
             logger.error("listener %r failed on %s", receiver, changes, exc_info=outcome)
 
 
-def announce(kind: ChangeKind, regency_id: int, *, nominee_ids: Iterable[int] = ()) -> None:
+def announce(kind: ChangeKind, regency_id: int, *, nominee_ids: Iterable[int] = (),
+             statuses: Iterable[str] = ()) -> None:
     """Announces a change that HAS committed (call it from an on_commit callback), or, inside a
     `collected()` block, adds it to the block's announcement."""
-    announcement(kind, regency_id, nominee_ids=nominee_ids)()
+    announcement(kind, regency_id, nominee_ids=nominee_ids, statuses=statuses)()
 
 
-def announcement(kind: ChangeKind, regency_id: int, *, nominee_ids: Iterable[int] = ()) -> Callable[[], None]:
+def announcement(kind: ChangeKind, regency_id: int, *, nominee_ids: Iterable[int] = (),
+                 statuses: Iterable[str] = ()) -> Callable[[], None]:
     """The callable to hand to `transaction.on_commit` for a change made now. It joins the
     `collected()` block open now, even when the commit comes after that block has ended (a block
     run inside a caller's transaction)."""
-    change = Change(ChangeKind(kind), regency_id, tuple(nominee_ids))
+    change = Change(ChangeKind(kind), regency_id, tuple(nominee_ids), frozenset(statuses))
     collection = _current.get()
     if collection is not None:
         return lambda: collection.add(change)
     return lambda: _send((change,))
 
 
-def announce_on_commit(kind: ChangeKind, regency_id: int, *, nominee_ids: Iterable[int] = ()) -> None:
+def announce_on_commit(kind: ChangeKind, regency_id: int, *, nominee_ids: Iterable[int] = (),
+                       statuses: Iterable[str] = ()) -> None:
     """Announces the change being made now, once the current transaction commits."""
-    transaction.on_commit(announcement(kind, regency_id, nominee_ids=nominee_ids))
+    transaction.on_commit(announcement(kind, regency_id, nominee_ids=nominee_ids, statuses=statuses))
 
 
 @contextmanager

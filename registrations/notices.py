@@ -36,8 +36,10 @@ def _active_users() -> QuerySet:
 def on_change(sender, *, changes, **kwargs) -> None:
     """Listener of common.events.changed (connected in RegistrationsConfig.ready): the nominees of
     STATUS changes that ask something of their village, or that BPJS registered, are told to its
-    officers."""
-    nominee_pks = [pk for change in changes if change.kind == ChangeKind.STATUS for pk in change.nominee_ids]
+    officers. A change that says its statuses and names none the village hears of (a list sent, an
+    approval) costs no query."""
+    nominee_pks = [pk for change in changes if change.kind == ChangeKind.STATUS
+                   and (not change.statuses or change.statuses & VILLAGE_IS_TOLD) for pk in change.nominee_ids]
     if nominee_pks:
         statuses_changed(nominee_pks=nominee_pks)
 

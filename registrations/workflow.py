@@ -319,7 +319,7 @@ def _transition(*, nominee_pk: int, action: str, actor, reason_code: str = "", r
             # Reopening a rejected nominee whose NIK has since been nominated again elsewhere.
             raise _reopen_refusal(nominee) from None
         announcements.announce_on_commit(ChangeKind.STATUS, nominee.village.subdistrict.regency_id,
-                                  nominee_ids=[nominee.pk])
+                                         nominee_ids=[nominee.pk], statuses=[to])
     return nominee
 
 
@@ -453,9 +453,11 @@ def _bulk_transition(moves: list[Move], *, actor, all_or_nothing: bool = False) 
         by_regency: dict[int, list[int]] = {}
         for nominee in result.changed:
             by_regency.setdefault(nominee.village.subdistrict.regency_id, []).append(nominee.pk)
+        statuses = {nominee.status for nominee in result.changed}
         with announcements.collected():  # one announcement for the whole change
             for regency_id, nominee_ids in sorted(by_regency.items()):
-                announcements.announce_on_commit(ChangeKind.STATUS, regency_id, nominee_ids=nominee_ids)
+                announcements.announce_on_commit(ChangeKind.STATUS, regency_id, nominee_ids=nominee_ids,
+                                                 statuses=statuses)
     return result
 
 

@@ -120,6 +120,38 @@ def test_a_long_reason_is_cut_to_the_notice_length(everyone, nominee):
     assert {len(text) for text in Notice.objects.values_list("text", flat=True)} == {2000}
 
 
+def test_a_move_the_village_need_not_hear_of_reads_nothing_for_its_notices(
+        everyone, nominee, officer, approver, django_capture_on_commit_callbacks, django_assert_num_queries):
+    """A change says which statuses it moved nominees into; sending a list (and any other move the
+    village is not told of) then costs the notices no query, while one it is told of still is."""
+    from common.events import Change, ChangeKind, changed
+
+    heard = []
+
+    def listen(sender, *, changes, **kwargs):
+        heard.extend(changes)
+
+    changed.connect(listen)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.nominee_submit(nominee=nominee, actor=officer)
+    finally:
+        changed.disconnect(listen)
+    assert [(change.kind, change.nominee_ids, change.statuses) for change in heard] == [
+        (ChangeKind.STATUS, (nominee.pk,), frozenset({S.SUBMITTED}))]
+
+    regency_id = nominee.village.subdistrict.regency_id
+    sent = Change(ChangeKind.STATUS, regency_id, (nominee.pk,), frozenset({S.SUBMITTED, S.APPROVED}))
+    with django_assert_num_queries(0):
+        notices.on_change(sender=Change, changes=(sent,))
+    assert not Notice.objects.exists()
+
+    Nominee.objects.filter(pk=nominee.pk).update(status=S.RETURNED, status_reason="Foto KTP buram")
+    returned = Change(ChangeKind.STATUS, regency_id, (nominee.pk,), frozenset({S.RETURNED}))
+    notices.on_change(sender=Change, changes=(returned,))
+    assert recipients() == ["op-niur", "op-niur-2"]
+
+
 # --- statuses_changed: BPJS registered the village's nominees -------------------------------------
 
 def registered(nominee, kpj):
