@@ -109,6 +109,13 @@ class NomineeForm(forms.ModelForm):
             self.initial.setdefault("postal_code", village.postal_code)
         self.nominee_check = None
 
+    def _get_validation_exclusions(self):
+        # Checked once, by the form: the occupation was read by its field (an active one), and the
+        # decile's range by clean_decile. The model's own checks of the two would each cost a query
+        # on every save (the foreign key looked up again; the decile's CheckConstraint evaluated
+        # by the database), and the table's constraints still hold whatever reaches them.
+        return super()._get_validation_exclusions() | {"occupation", "decile"}
+
     def clean_rt(self):
         return clean_rt(self.cleaned_data["rt"])
 
