@@ -77,14 +77,24 @@ def nominee_get_for_user(user, pk) -> Nominee:
 def village_nominees(programme: Programme, village: Village) -> QuerySet[Nominee]:
     """The village's list, returned items first (they need the officer), then in entry order."""
     return (
-        Nominee.objects.filter(programme=programme, village=village)
+        _in_list_order(Nominee.objects.filter(programme=programme, village=village))
         # replaced_by: services.nominee_can_be_replaced asks it of every row (one query, not N);
         # nominating_body: a body's nominee living here is shown with the body's name, read only.
         .select_related("occupation", "replaced_by", "nominating_body")
-        .annotate(returned_first=Case(When(status=NomineeStatus.RETURNED, then=Value(0)), default=Value(1),
-                                      output_field=IntegerField()))
-        .order_by("returned_first", "created_at", "pk")
     )
+
+
+def village_nominees_to_send(programme: Programme, village: Village) -> QuerySet[Nominee]:
+    """The names and statuses "Kirim ke kabupaten" lists: the village's drafts and returned
+    nominees, in the list's order, without their identity columns (nothing to decrypt)."""
+    return _in_list_order(Nominee.objects.filter(programme=programme, village=village,
+                                                 status__in=sorted(EDITABLE_STATES))).only("pk", "full_name", "status")
+
+
+def _in_list_order(nominees: QuerySet[Nominee]) -> QuerySet[Nominee]:
+    return (nominees.annotate(returned_first=Case(When(status=NomineeStatus.RETURNED, then=Value(0)), default=Value(1),
+                                                  output_field=IntegerField()))
+            .order_by("returned_first", "created_at", "pk"))
 
 
 # --- The regency's review pages (registrations/review/views.py) ---------------------------------------------------

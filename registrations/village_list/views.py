@@ -289,7 +289,7 @@ def village_submit(request, village_pk):
     # Two clicks at once: this one met the nominees the first had just sent.
     if request.method == "POST" and (already := _sent_already(request, programme, village)):
         return already
-    pending = list(selectors.village_nominees(programme, village).filter(status__in=EDITABLE_STATES))
+    pending = list(selectors.village_nominees_to_send(programme, village))
     return render(request, "registrations/village_submit.html", {
         "form": form, "programme": programme, "village": village, "pending": pending, "has_minutes": has_minutes,
     })

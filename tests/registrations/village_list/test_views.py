@@ -697,6 +697,55 @@ def test_village_page_queries_do_not_grow_with_the_list(login, officer, niur, ad
     assert len(response.context["rows"]) == count
 
 
+def test_adding_a_nominee_checks_each_rule_once(login, officer, niur, programme, django_assert_num_queries):
+    """The deadline: 200 officers post at once, so the add costs only what its rules need. The
+    occupation and the decile are checked by the form alone (not again by the model: a query each)."""
+    client = login(officer)
+    url, data = reverse("registrations:nominee-create", args=[niur.pk]), nominee_data(1)
+
+    # 1 session, 2 user, 3 region assignments (scope), 4 village, 5 current programme, 6 the chosen
+    # occupation (its field), 7 the NIK's other nominations, 8 lookalikes, 9 the village row locked
+    # for the quota, 10 its quota override, 11 its places taken, 12 the nominee, 13 its history
+    # row, 14 its event, 15 the session (the draft to delete); and, inside the test's transaction,
+    # a savepoint and its release around the save and around the session's write (four).
+    with django_assert_num_queries(19):
+        response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert Nominee.objects.get().occupation == OccupationCategory.objects.first()
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("decile", "11", "Desil antara 1 dan 10."),
+    ("occupation", "inactive", "Masukkan pilihan yang valid."),
+])
+def test_the_form_alone_still_refuses_a_bad_decile_or_occupation(login, officer, niur, programme, field, value,
+                                                                   message):
+    if value == "inactive":
+        retired = OccupationCategory.objects.create(name="Profesi lama", is_active=False, order=99)
+        value = retired.pk
+    response = login(officer).post(reverse("registrations:nominee-create", args=[niur.pk]),
+                                   nominee_data(1, **{field: value}))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Nominee.objects.exists()
+
+
+def test_the_send_page_lists_names_without_reading_identities(login, officer, niur, programme, add):
+    first, second = add(1), add(2)
+    set_status(second, S.RETURNED, "Foto KTP buram")
+
+    response = login(officer).get(reverse("registrations:village-submit", args=[niur.pk]))
+
+    pending = response.context["pending"]
+    assert [nominee.pk for nominee in pending] == [second.pk, first.pk]  # returned first, as on the list
+    assert all({"nik", "kk", "mother_maiden_name"} <= nominee.get_deferred_fields() for nominee in pending)
+    page = response.content.decode()
+    assert "Budi Santoso 2 <span class=\"muted small\">(dikembalikan untuk diperbaiki)</span>" in page
+    assert "Budi Santoso 1 <span class=\"muted small\">(draf)</span>" in page
+
+
 @pytest.mark.parametrize(("typed", "stored"), [
     ("150.000", 150_000), ("1.500.000", 1_500_000), ("1,500,000", 1_500_000), ("Rp 750.000", 750_000),
     ("900000", 900_000), ("", None),
