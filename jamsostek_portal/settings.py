@@ -131,11 +131,11 @@ TEMPLATES = [
         },
     },
 ]
-# Form widgets (each <input>, <select> and <option>) are drawn by Django's own Jinja2 widget
-# templates: the same markup as its DTL ones (only whitespace between options differs), about
-# three times faster. The nominee form's sixteen fields took two thirds of its page's time
-# (measured: docs/BENCHMARKS.md, "The deadline").
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Form fields (each label, <input>, <select> and <option>) are drawn by Jinja2: Django's own
+# widget templates and the portal's field group (common/form_renderer.py), the same markup as the
+# template language gave (only whitespace differs), about three times faster. The nominee form's
+# seventeen fields took two thirds of its page's time (docs/BENCHMARKS.md, "The deadline").
+FORM_RENDERER = "common.form_renderer.FormRenderer"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'jamsostek.sqlite3'}"),

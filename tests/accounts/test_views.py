@@ -178,7 +178,7 @@ def test_password_change_mistakes_keep_the_obligation(client, new_officer, old, 
 
 
 def field_blocks(page: str) -> dict[str, str]:
-    """Each form field's block of the page (includes/field.html), by the name of its input."""
+    """Each form field's block of the page (common/jinja2/common/field.html), by the name of its input."""
     blocks = {}
     for block in page.split('<div class="field')[1:]:
         name = re.search(r'name="([^"]+)"', block)
