@@ -85,9 +85,12 @@ def village_nominees(programme: Programme, village: Village) -> QuerySet[Nominee
 
 
 def village_nominees_to_send(programme: Programme, village: Village) -> QuerySet[Nominee]:
-    """The names and statuses "Kirim ke kabupaten" lists: the village's drafts and returned
-    nominees, in the list's order, without their identity columns (nothing to decrypt)."""
-    return _in_list_order(Nominee.objects.filter(programme=programme, village=village,
+    """What "Kirim ke kabupaten" sends: the village's own drafts and returned nominees (a
+    nominating body's nominee living here is the body's to send), in the list's order, with their
+    names and statuses only (no identity column to decrypt). The send page lists them, the sending
+    (services.village_list_submit) sends them, and a replayed sending is told it was sent when none
+    is left (village_list_sent_since)."""
+    return _in_list_order(Nominee.objects.filter(programme=programme, village=village, nominating_body__isnull=True,
                                                  status__in=sorted(EDITABLE_STATES))).only("pk", "full_name", "status")
 
 
@@ -360,8 +363,7 @@ def village_list_sent_since(*, user, programme, village, since: dt.datetime) -> 
     since, or None: a replayed "kirim ke kabupaten" form is told it was sent."""
     submission = VillageSubmission.objects.filter(programme=programme, village=village, last_submitted_by=user,
                                                   last_submitted_at__gte=since).first()
-    if submission is None or Nominee.objects.filter(programme=programme, village=village,
-                                                    status__in=EDITABLE_STATES).exists():
+    if submission is None or village_nominees_to_send(programme, village).exists():
         return None
     return submission
 

@@ -22,7 +22,7 @@ from villages.selectors import regency_settings_get
 
 from . import notices, selectors, workflow
 from .crypto import encrypt_many
-from .enums import ACTIVE_STATES, EDITABLE_STATES, INACTIVE_STATES, QuotaRule
+from .enums import ACTIVE_STATES, INACTIVE_STATES, QuotaRule
 from .enums import NomineeStatus as S
 from .identifiers import mask_identifier
 from .lookalikes import lookalike_keys
@@ -415,9 +415,7 @@ def village_list_submit(*, programme: Programme, village: Village, submitted_by,
     once per nominee). Returns how many were sent. Raises ValidationError with the reason when it cannot."""
     if not can_edit_village_list(submitted_by, village):
         raise PermissionDenied
-    # A nominating body's nominees living here are the body's to send (body_services.body_list_submit).
-    pending = list(Nominee.objects.filter(programme=programme, village=village, status__in=EDITABLE_STATES,
-                                          nominating_body__isnull=True).only("pk", "status"))
+    pending = list(selectors.village_nominees_to_send(programme, village))
     if not pending:
         raise ValidationError("Tidak ada calon berstatus draf atau dikembalikan yang bisa dikirim.")
     only_corrections = all(n.status == S.RETURNED for n in pending)

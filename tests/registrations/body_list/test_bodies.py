@@ -2,6 +2,7 @@
 read-only view of the body's nominees living there, and one active NIK across villages and bodies."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -177,6 +178,26 @@ def test_the_village_sends_its_list_without_the_bodys_nominees(accepted, niur, o
     own.refresh_from_db()
     marbot.refresh_from_db()
     assert (own.status, marbot.status) == (S.SUBMITTED, S.DRAFT)
+
+
+def test_the_send_page_promises_what_the_sending_sends_and_a_replay_is_told(
+        accepted, niur, officer, kemenag_officer, make_nominee, make_body_nominee, login):
+    """The body's draft living in the village is neither listed on "Kirim ke kabupaten" nor sent;
+    once the village's own list is sent, sending the same form again is told it was sent."""
+    make_nominee(accepted, niur, officer, full_name="Budi Santoso")
+    make_body_nominee(accepted, niur, kemenag_officer, nik=NIK_WOMAN, sex="P", full_name="Siti Marbot")
+    client = login(officer)
+    url = reverse("registrations:village-submit", args=[niur.pk])
+
+    page = client.get(url)
+    assert [nominee.full_name for nominee in page.context["pending"]] == ["Budi Santoso"]
+    assert "1 calon akan dikirim" in page.content.decode()
+    shown = {"shown": re.search(r'name="shown" value="([^"]+)"', page.content.decode()).group(1)}
+    assert client.post(url, shown).status_code == 302
+
+    again = client.post(url, shown, follow=True)
+    assert "Daftar sudah dikirim ke kabupaten pada" in again.content.decode()
+    assert Nominee.objects.get(full_name="Siti Marbot").status == S.DRAFT
 
 
 # --- One active NIK across villages and bodies ---------------------------------------------------
