@@ -84,18 +84,18 @@ def villages_for_user(user) -> QuerySet[Village]:
 
 
 def village_get_for_user(user, pk) -> Village:
+    """The village by its key, then the scope's own rule for one village read (`sees_village`): no
+    scope filter built and sent on every page that starts from a village (every page of a village
+    officer). Out of scope and missing both answer 404."""
     scope = region_scope(user)
     try:
-        if scope.is_village_level:
-            # A village officer: the scope is a set of village ids, so the page's village is either
-            # one of them or answered 404 at once; no scope filter to build and send (every page
-            # of the village officer starts here).
-            if int(pk) not in scope.village_ids:
-                raise Village.DoesNotExist
-            return Village.objects.select_related("subdistrict__regency").get(pk=pk)
-        return villages_for_user(user).get(pk=pk)
+        village = Village.objects.select_related("subdistrict__regency").get(pk=pk)
     except (Village.DoesNotExist, ValueError, TypeError):
         raise Http404("Desa/kelurahan tidak ditemukan.") from None
+    regency = village.subdistrict.regency
+    if not scope.sees_village(village.pk, regency.pk, regency.province_id):
+        raise Http404("Desa/kelurahan tidak ditemukan.")
+    return village
 
 
 def regencies_for_user(user) -> QuerySet[Regency]:
