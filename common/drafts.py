@@ -10,10 +10,10 @@ not the officer, UU 27/2022):
   village office's shared phone does not keep it for the next person;
 - only from the moment the form is sent (not while typing), under a name that carries the user and
   the village (and the nominee), so it comes back only on that person's same form;
-- deleted by the browser when the server says it saved the form (`draft_done`, read on the next
-  page), when the officer discards it or presses *Batal*, at *Keluar*, on any page of another
-  user (someone else logged in on that tab), and once older than a login session
-  (`SESSION_COOKIE_AGE`).
+- deleted by the browser when the server says it saved the form (`draft_done`, carried in a
+  signed cookie to the next page, which reads it), when the officer discards it or presses
+  *Batal*, at *Keluar*, on any page of another user (someone else logged in on that tab), and
+  once older than a login session (`SESSION_COOKIE_AGE`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from __future__ import annotations
 from django.conf import settings
 
 PREFIX = "draft"
-SESSION_KEY = "drafts_done"
+COOKIE = "drafts_done"
+_SALT = "common.drafts.done"
+KEPT = 20  # keys waiting in the cookie at most: a name is about 40 characters
 
 
 def draft_key(user, *parts) -> str:
@@ -33,17 +35,51 @@ def draft_key(user, *parts) -> str:
 def draft_done(request, key: str) -> None:
     """The server saved what the form named `key` sent (or it can no longer be saved): the next page
     rendered tells the browser to delete that draft."""
-    done = request.session.get(SESSION_KEY, [])
+    done = _waiting(request)
     if key not in done:
-        request.session[SESSION_KEY] = [*done, key]
+        done.append(key)
+        request._drafts_done_changed = True
 
 
 def drafts_done_pop(request) -> list[str]:
-    """The drafts to delete, once: the keys `draft_done` stored, removed from the session."""
-    session = getattr(request, "session", None)
-    if session is None or SESSION_KEY not in session:
+    """The drafts to delete, once: the keys `draft_done` stored for this user, then forgotten."""
+    done = _waiting(request)
+    if not done:
         return []
-    return session.pop(SESSION_KEY)
+    request._drafts_done, request._drafts_done_changed = [], True
+    own = f"{PREFIX}:{request.user.pk}:"
+    return [key for key in done if key.startswith(own)]
+
+
+def _waiting(request) -> list[str]:
+    """The keys waiting for a page: those the browser brought back in its cookie, and this request's.
+
+    A cookie rather than the session: a saved nominee would otherwise cost two writes of the
+    session row (the save that stores the key, the page that reads it), each with its own commit,
+    on the village officer's busiest path. The cookie is signed, so a page lists only names this
+    server wrote; `DraftsDoneMiddleware` writes it back when a request changed it."""
+    if not hasattr(request, "_drafts_done"):
+        stored = request.get_signed_cookie(COOKIE, default="", salt=_SALT)
+        request._drafts_done, request._drafts_done_changed = stored.split(), False
+    return request._drafts_done
+
+
+class DraftsDoneMiddleware:
+    """Writes the waiting keys back to their cookie (or deletes it) when the request changed them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "_drafts_done_changed", False):
+            keys = request._drafts_done[-KEPT:]
+            if keys:
+                response.set_signed_cookie(COOKIE, " ".join(keys), salt=_SALT, httponly=True, samesite="Lax",
+                                           secure=settings.SESSION_COOKIE_SECURE)
+            else:
+                response.delete_cookie(COOKIE, samesite="Lax")
+        return response
 
 
 def drafts(request) -> dict:
