@@ -422,6 +422,11 @@ if REDIS_URL:
                           "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Login sessions: kept in PostgreSQL and, with Redis, read from Redis (common/sessions.py says how
+# a Redis outage is met); a copy lives there for SESSION_CACHE_SECONDS at most.
+if REDIS_URL:
+    SESSION_ENGINE = "common.sessions"
+SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=5 * 60)
 
 # Uploads: a village officer's photo of the musdes minutes or a nominee sheet, never more.
 # Content-Security-Policy (django-csp): every script, style, image and font comes from the app

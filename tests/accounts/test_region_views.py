@@ -152,9 +152,9 @@ def test_regency_page_query_count_does_not_grow_with_subdistricts(login, provinc
     regency_settings_ensure(regency=regency)  # the first view would create it: not what is measured
     client = login(province_viewer)
 
-    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
-    # 5 the subdistricts with village counts, 6 the regency settings, 7 the unread notices (header).
-    with django_assert_num_queries(7):
+    # 1 user, 2 the user's region assignments (scope), 3 the regency with its province,
+    # 4 the subdistricts with village counts, 5 the regency settings, 6 the unread notices (header).
+    with django_assert_num_queries(6):
         response = client.get(reverse("villages:regency-detail", args=[regency.pk]))
 
     assert response.status_code == 200
@@ -177,9 +177,9 @@ def test_subdistrict_page_query_count_does_not_grow_with_villages(login, reviewe
     subdistrict = Subdistrict.objects.get(code=subdistrict_code)
     client = login(reviewer)
 
-    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the subdistrict with its regency,
-    # 5 the paginator's count, 6 the page of villages with officer counts, 7 the unread notices (header).
-    with django_assert_num_queries(7):
+    # 1 user, 2 the user's region assignments (scope), 3 the subdistrict with its regency,
+    # 4 the paginator's count, 5 the page of villages with officer counts, 6 the unread notices (header).
+    with django_assert_num_queries(6):
         response = client.get(reverse("villages:subdistrict-detail", args=[subdistrict.pk]))
 
     assert len(response.context["page"].object_list) == subdistrict.villages.count()
@@ -201,9 +201,9 @@ def test_village_page_query_count_does_not_grow_with_officers(login, reviewer, n
         user_create(username=f"op-niur-{number}", role=Role.VILLAGE_OFFICER, regions=[niur])
     client = login(reviewer)
 
-    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the village with its subdistrict
-    # and regency, 5 the officers with their users, 6 the unread notices (header).
-    with django_assert_num_queries(6):
+    # 1 user, 2 the user's region assignments (scope), 3 the village with its subdistrict
+    # and regency, 4 the officers with their users, 5 the unread notices (header).
+    with django_assert_num_queries(5):
         response = client.get(reverse("villages:village-detail", args=[niur.pk]))
 
     assert len(response.context["officers"]) == officers

@@ -320,10 +320,10 @@ def test_regency_accounts_page_query_count_does_not_grow_with_accounts(login, re
         user_create(username=f"op-{village.code}", role=Role.VILLAGE_OFFICER, regions=[village])
     client = login(regency_admin)
 
-    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
-    # 5 the paginator's count, 6 the page of users, 7 their region assignments with the regions,
-    # 8 the unread notices (header).
-    with django_assert_num_queries(8):
+    # 1 user, 2 the user's region assignments (scope), 3 the regency with its province,
+    # 4 the paginator's count, 5 the page of users, 6 their region assignments with the regions,
+    # 7 the unread notices (header).
+    with django_assert_num_queries(7):
         response = client.get(reverse("accounts:regency-accounts", args=[seluma.pk]))
 
     assert len(response.context["page"].object_list) == officers + 1
@@ -620,10 +620,10 @@ def test_a_search_costs_the_same_queries_for_1_and_3_accounts(login, regency_adm
         user_create(username=f"op-{village.code}", role=Role.VILLAGE_OFFICER, regions=[village])
     client = login(regency_admin)
 
-    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
-    # 5 the paginator's count, 6 the page of users, 7 their region assignments with the regions,
-    # 8 the unread notices (header): the search is a subquery of the count and the page.
-    with django_assert_num_queries(8):
+    # 1 user, 2 the user's region assignments (scope), 3 the regency with its province,
+    # 4 the paginator's count, 5 the page of users, 6 their region assignments with the regions,
+    # 7 the unread notices (header): the search is a subquery of the count and the page.
+    with django_assert_num_queries(7):
         response = client.get(accounts_url(seluma), {"q": "op-17.05"})
 
     assert len(listed(response)) == officers

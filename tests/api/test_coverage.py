@@ -164,8 +164,9 @@ def test_province_children_queries_do_not_grow_with_the_regencies(api, test_prov
         recompute(make_regency(test_province, number, subdistricts=1))
     client = api(sysadmin)
 
-    # session, user, the province by code, its latest row, its regencies, their latest rows.
-    with django_assert_num_queries(6):
+    # The user, the province by code, its latest row, its regencies, their latest rows.
+    # The session is read from Redis.
+    with django_assert_num_queries(5):
         response = client.get("/api/v1/coverage/99/children/")
 
     assert [row["source"] for row in response.json()["results"]] == ["snapshot"] * count
@@ -224,8 +225,9 @@ def test_regions_queries_do_not_grow_with_the_regencies(api, test_province, djan
                        password="rahasia-uji-123", must_change_password=False)
     client = api(user)
 
-    # session, user, the user's region assignments (scope), the regencies with their province.
-    with django_assert_num_queries(4):
+    # The user, the user's region assignments (scope), the regencies with their province.
+    # The session is read from Redis.
+    with django_assert_num_queries(3):
         response = client.get("/api/v1/regions/")
 
     assert response.json()["count"] == count
@@ -277,8 +279,9 @@ def test_children_queries_do_not_grow_with_the_subdistricts(api, test_province, 
     recompute(regency)
     client = api(sysadmin)
 
-    # session, user, the regency by code, its latest snapshots (regency row + subdistricts).
-    with django_assert_num_queries(4):
+    # The user, the regency by code, its latest snapshots (regency row + subdistricts).
+    # The session is read from Redis.
+    with django_assert_num_queries(3):
         response = client.get("/api/v1/coverage/99.01/children/")
 
     assert [row["region_code"] for row in response.json()["results"]] == [
@@ -291,10 +294,11 @@ def test_live_children_queries_do_not_grow_with_the_subdistricts(api, test_provi
     make_regency(test_province, 1, subdistricts=count)
     client = api(sysadmin)
 
-    # session, user, the regency by code, its latest snapshots (none), then reports.coverage's live
+    # The user, the regency by code, its latest snapshots (none), then reports.coverage's live
     # figures: programmes, targets, the premium rate (no programme yet), the regency's official
     # figure, the subdistricts' official figures, the subdistricts, the grouped village query.
-    with django_assert_num_queries(11):
+    # The session is read from Redis.
+    with django_assert_num_queries(10):
         response = client.get("/api/v1/coverage/99.01/children/")
 
     assert {row["source"] for row in response.json()["results"]} == {"live"}

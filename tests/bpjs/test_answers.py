@@ -513,9 +513,9 @@ def test_the_result_page_costs_the_same_queries_for_1_and_3_rows_to_fix(
                            for n in range(unknown)])
     url = saved(client, seluma, content, django_capture_on_commit_callbacks)
 
-    # session, user, the user's regions (scope), the regency, the unread notices (header): the
-    # rows come from the stored result, none from the database.
-    with django_assert_num_queries(5):
+    # The user, the user's regions (scope), the regency, the unread notices (header): the
+    # rows come from the stored result, none from the database. The session is read from Redis.
+    with django_assert_num_queries(4):
         response = client.get(url)
     assert len(response.context["page"].object_list) == unknown
 

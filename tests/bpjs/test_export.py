@@ -469,10 +469,10 @@ def test_the_confirmation_costs_the_same_queries_for_1_and_3_nominees(
         nominee_in(niur, officer, serial, S.APPROVED)
     client = login(regency_admin)
 
-    # session, user, the user's regions (scope), the programme with its regency, the regency
+    # The user, the user's regions (scope), the programme with its regency, the regency
     # (scope check), the count of nominees and villages, the paginator's count, the page of
-    # nominees with their villages, the unread notices (header).
-    with django_assert_num_queries(9):
+    # nominees with their villages, the unread notices (header). The session is read from Redis.
+    with django_assert_num_queries(8):
         response = client.get(create_url(open_programme))
     assert len(response.context["page"].object_list) == count
 
@@ -652,9 +652,10 @@ def test_batch_list_query_count_is_constant(login, open_programme, regency_admin
                                    row_count=number, file=f"bpjs/{number}.xlsx")
     client = login(regency_admin)
     url = list_url(open_programme)
-    # session, user, the user's regions, the programme, the regency, the batches with their makers,
+    # The user, the user's regions, the programme, the regency, the batches with their makers,
     # the approved nominees waiting (a count), the unread notices (base template).
-    with django_assert_num_queries(8):
+    # The session is read from Redis.
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.content.decode().count("Berita acara") == count
 

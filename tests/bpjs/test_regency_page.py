@@ -75,9 +75,9 @@ def test_query_count_does_not_grow_with_the_batches(login, open_programme, make_
         batch_of(open_programme, make_nominee, niur, officer, regency_admin, [serial])
     client = login(bpjs_officer)
 
-    # session, user, regency, the user's regions (scope), the batch count, the batches with their
-    # counts, the unread notices of the header.
-    with django_assert_num_queries(7):
+    # The user, regency, the user's regions (scope), the batch count, the batches with their
+    # counts, the unread notices of the header. The session is read from Redis.
+    with django_assert_num_queries(6):
         response = client.get(page_url(seluma))
 
     assert len(response.context["page"].object_list) == batches

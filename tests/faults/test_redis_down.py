@@ -3,6 +3,8 @@
   cannot start now, and leaves no record waiting ("queued") for ever: each is failed with
   common.jobs.NOT_STARTED_MESSAGE, which its page shows;
 - the API keeps answering: its rate limit fails open, with a warning in the log (docs/api.md);
+- a signed-in person goes on working and can log out: the session is read from PostgreSQL
+  (common/sessions.py), with a warning in the log;
 - a change that moves a regency's coverage leaves a RecomputeOwed row in the database, and once
   Redis is back the owed-recompute beat task schedules it and the worker runs it, no waiting for
   the nightly recompute."""
@@ -58,6 +60,16 @@ def test_with_redis_down_jobs_refuse_cleanly_the_api_answers_and_owed_recomputes
     assert answer.status_code == 200 and answer["Content-Type"] == "application/json"
     assert [record.message for record in caplog.records if record.name == "api.throttling"] == [
         "API rate limit not applied: the cache is unreachable (ConnectionError)"]
+
+    # The session (made while Redis was down) is read from PostgreSQL; Keluar logs out.
+    with caplog.at_level(logging.WARNING, logger="common.sessions"):
+        assert client.get(reverse("registrations:notices")).status_code == 200
+        assert client.post(reverse("accounts:logout"))["Location"] == reverse("accounts:login")
+    assert client.get(reverse("registrations:notices")).status_code == 302
+    assert {record.message for record in caplog.records if record.name == "common.sessions"} == {
+        "Session cache not used (read): ConnectionError; the session is in PostgreSQL",
+        "Session cache not used (write): ConnectionError; the session is in PostgreSQL",
+        "Session cache not used (delete): ConnectionError; the session is in PostgreSQL"}
 
     # A change that moves Seluma's numbers: its recompute cannot be scheduled, so it is owed.
     events.announce(events.ChangeKind.COVERAGE_INPUT, programme.regency_id)

@@ -428,19 +428,19 @@ def test_regency_dashboard_query_count_does_not_grow_with_subdistricts(login, vi
         add_nominees(programme, subdistrict.villages.order_by("code").first(), index, S.ACTIVE, dt.date(2026, 7, 1))
     client = login(viewer)
 
-    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
-    # 5 the regency's latest snapshot row, 6 its subdistricts' rows with their ids (links), 7 the
-    # regency's trend, 8 the current stage (the regency's programmes: none open today, so the
-    # latest), 9 the premium committed, 10 the benefits paid, 11 the stage's progress over villages,
-    # 12 the premium bills panel's programmes with a budget (none: membership.budget.selectors.
-    # regency_budget_figures), 13 the stage that continues this one, if any (the planner: none
-    # here), 14 the unread notices (header).
-    with django_assert_num_queries(14):
+    # 1 user, 2 the user's region assignments (scope), 3 the regency with its province,
+    # 4 the regency's latest snapshot row, 5 its subdistricts' rows with their ids (links), 6 the
+    # regency's trend, 7 the current stage (the regency's programmes: none open today, so the
+    # latest), 8 the premium committed, 9 the benefits paid, 10 the stage's progress over villages,
+    # 11 the premium bills panel's programmes with a budget (none: membership.budget.selectors.
+    # regency_budget_figures), 12 the stage that continues this one, if any (the planner: none
+    # here), 13 the unread notices (header).
+    with django_assert_num_queries(13):
         response = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"urut": "-terdaftar"})
-    # The same figures again: the subdistricts' rows and the trend (6, 7), drawn with the headline
-    # and the table, are kept in the cache under the regency row read in 5; everything else (the
+    # The same figures again: the subdistricts' rows and the trend (5, 6), drawn with the headline
+    # and the table, are kept in the cache under the regency row read in 4; everything else (the
     # live figures) is read again.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         again = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"urut": "-terdaftar"})
 
     assert [row.registered for row in response.context["rows"]] == list(range(subdistricts, 0, -1))
@@ -462,14 +462,14 @@ def test_subdistrict_dashboard_query_count_does_not_grow_with_villages(login, re
         add_nominees(programme, village, index, S.ACTIVE, dt.date(2026, 7, 1))
     client = login(reviewer)  # who works the review: its links need the current stage
 
-    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the subdistrict with its regency,
-    # 5 the current stage for the review links (the regency's programmes: none open today, so the
-    # latest), 6 the regency's latest snapshot row, 7 the subdistrict's and its villages' rows of
-    # that day with the villages' ids (links), 8 the unread notices.
-    with django_assert_num_queries(8):
-        response = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]), {"urut": "aktif"})
-    # The same figures again: the rows, the table and the chart (7) are kept under the row read in 6.
+    # 1 user, 2 the user's region assignments (scope), 3 the subdistrict with its regency,
+    # 4 the current stage for the review links (the regency's programmes: none open today, so the
+    # latest), 5 the regency's latest snapshot row, 6 the subdistrict's and its villages' rows of
+    # that day with the villages' ids (links), 7 the unread notices.
     with django_assert_num_queries(7):
+        response = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]), {"urut": "aktif"})
+    # The same figures again: the rows, the table and the chart (6) are kept under the row read in 5.
+    with django_assert_num_queries(6):
         again = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]), {"urut": "aktif"})
 
     assert [row.active for row in response.context["rows"]] == list(range(1, villages + 1))
@@ -492,7 +492,7 @@ def test_a_page_asked_more_than_an_order_is_drawn_not_kept(login, reviewer, selu
     url = reverse("reports:subdistrict-detail", args=[sukaraja.pk])
 
     first = client.get(url, asked)
-    with django_assert_num_queries(8):  # the village rows read again (7): nothing was kept
+    with django_assert_num_queries(7):  # the village rows read again (6): nothing was kept
         again = client.get(url, asked)
 
     assert [row.active for row in again.context["rows"]] == [row.active for row in first.context["rows"]] == [3]

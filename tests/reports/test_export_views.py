@@ -108,12 +108,12 @@ def test_the_regency_list_costs_the_same_queries_for_1_or_3_villages(
             serial_start=10 * number + 1)
     client = login(regency_admin)
 
-    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency, 5 the current
+    # 1 user, 2 the user's region assignments (scope), 3 the regency, 4 the current
     # programme (the regency's programmes: open today? else the latest), then inside the export's
-    # transaction (a savepoint here, 6 and 11): 7 the count, 8 the regency settings (letterhead,
-    # time zone), 9 the nominees with village, subdistrict and occupation (one cursor), 10 the
+    # transaction (a savepoint here, 5 and 11): 6 the count, 7 the regency settings (letterhead,
+    # time zone), 8 the nominees with village, subdistrict and occupation (one cursor), 9 the
     # export log row.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(reverse("reports:nominative-regency", args=[seluma.pk]))
 
     assert len(table(content_of(response))) == 2 * villages

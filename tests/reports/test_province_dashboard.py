@@ -90,9 +90,9 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_regencies(client
         recompute_regency(regency.pk, on=ON)
     client.force_login(sysadmin)
 
-    # session, user, the province, its latest row, its regencies, their latest rows, the trend, the
-    # benefits paid to its regencies' people; the base page's notice count.
-    with django_assert_num_queries(9):
+    # The user, the province, its latest row, its regencies, their latest rows, the trend, the
+    # benefits paid to its regencies' people; the base page's notice count. The session is read from Redis.
+    with django_assert_num_queries(8):
         response = client.get(reverse("reports:province-detail", args=[province.pk]))
 
     assert len(response.context["rows"]) == count

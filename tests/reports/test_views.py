@@ -340,13 +340,13 @@ def test_regency_page_query_count_does_not_grow_with_subdistricts(login, viewer,
         _snapshot(seluma, f"17.05.0{index}", RegionLevel.SUBDISTRICT, f"Kecamatan {index}", registered=index)
     client = login(viewer)
 
-    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency with its province,
-    # 5 the regency's latest snapshot row, 6 its subdistricts' rows with their ids (links), 7 the
-    # regency's trend, 8 the current stage (the regency's programmes: none at all), 9 the premium
-    # committed, 10 the benefits paid, 11 the premium bills panel's programmes with a budget (none),
-    # 12 the unread notices (header). With a stage, and 6-7 kept for the next request:
+    # 1 user, 2 the user's region assignments (scope), 3 the regency with its province,
+    # 4 the regency's latest snapshot row, 5 its subdistricts' rows with their ids (links), 6 the
+    # regency's trend, 7 the current stage (the regency's programmes: none at all), 8 the premium
+    # committed, 9 the benefits paid, 10 the premium bills panel's programmes with a budget (none),
+    # 11 the unread notices (header). With a stage, and 6-7 kept for the next request:
     # tests/reports/test_dashboard.py.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(reverse("reports:regency-detail", args=[seluma.pk]), {"tambah": "10", "target": "50"})
 
     assert [row.registered for row in response.context["rows"]] == list(range(1, subdistricts + 1))
@@ -362,11 +362,11 @@ def test_subdistrict_page_query_count_does_not_grow_with_villages(login, viewer,
         _snapshot(seluma, f"17.05.01.200{index}", RegionLevel.VILLAGE, f"Desa {index}", active=index)
     client = login(viewer)
 
-    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the subdistrict with its regency,
-    # 5 the latest snapshots of the regency, the subdistrict and its villages, 6 the villages' codes
-    # and ids (links), 7 the unread notices. The regent's office reviews nothing: its village links
+    # 1 user, 2 the user's region assignments (scope), 3 the subdistrict with its regency,
+    # 4 the latest snapshots of the regency, the subdistrict and its villages, 5 the villages' codes
+    # and ids (links), 6 the unread notices. The regent's office reviews nothing: its village links
     # are the villages' own lists, with no stage to look up (a reviewer's: test_dashboard.py).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("reports:subdistrict-detail", args=[sukaraja.pk]))
 
     assert [row.active for row in response.context["rows"]] == list(range(1, villages + 1))

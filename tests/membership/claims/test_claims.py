@@ -232,10 +232,10 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_claims(login, me
         record(members[serial], bpjs_officer, bpjs_reference=f"KLM-{serial}")
     client = login(viewer)
 
-    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the regency, 5 the claims'
-    # count, 6 the page's claims with their members and villages, 7 the totals per benefit, 8 the
+    # 1 user, 2 the user's region assignments (scope), 3 the regency, 4 the claims'
+    # count, 5 the page's claims with their members and villages, 6 the totals per benefit, 7 the
     # unread notices (header).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(list_url(seluma))
 
     assert len(response.context["rows"]) == count

@@ -105,12 +105,13 @@ def test_queries_do_not_grow_with_villages(villages, login, reviewer, seluma, pr
         add_nominees(programme, village, 2, status=S.ACTIVE, registered_on=dt.date(2026, 3, 1))
     client = login(reviewer)
 
-    # The session, the user, the programme (with its regency and source), the reviewer's region
-    # assignments (scope), the rows (one grouped query), then the page's frame (unread notices).
+    # The user, the programme (with its regency and source), the reviewer's region assignments
+    # (scope), the rows (one grouped query), then the page's frame (unread notices). The session
+    # is read from Redis (common/sessions.py).
     with django_assert_num_queries(QUERIES):
         response = client.get(page_url(next_stage))
 
     assert len(response.context["page_rows"]) == villages
 
 
-QUERIES = 6
+QUERIES = 5

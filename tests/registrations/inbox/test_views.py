@@ -174,9 +174,9 @@ def test_list_query_count_does_not_grow(login, reviewer, django_assert_num_queri
         notice_for(reviewer, f"Kabar {number}")
     client = login(reviewer)
 
-    # 1 session, 2 user, 3 the paginator's count, 4 the page of notices, 5 the unread count
+    # 1 user, 2 the paginator's count, 3 the page of notices, 4 the unread count
     # (context processor).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(NOTICES_URL)
 
     assert len(response.context["page"].object_list) == count

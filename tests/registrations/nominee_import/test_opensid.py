@@ -24,12 +24,12 @@ from ..conftest import KK, NIK_MAN, NIK_WOMAN, nik_for
 from ..workbooks import opensid_export_bytes, opensid_report_bytes
 
 TODAY = dt.date.today()
-# The preview page, whatever the number of rows: the session, the user, their region assignments,
+# The preview page, whatever the number of rows (the session is read from Redis): the user, their region assignments,
 # the village (with its subdistrict), the programme, the active occupations (the checks and the
 # choices' lists), the regency, the active nominations of the file's NIKs, the possible duplicates
 # under another NIK (registrations.lookalikes), the village's quota and its places taken, the
 # unread notices of the menu.
-QUERIES_OF_A_PREVIEW = 12
+QUERIES_OF_A_PREVIEW = 11
 NIK_OLDER_WOMAN = nik_for(dt.date(1985, 3, 2), "P", serial=3)
 KK_OTHER = "1705010202180002"
 SITI = {"nik": NIK_WOMAN, "kk": KK, "name": "Siti Rahma", "birth_place": "Seluma", "birth_date": "1990-05-15",

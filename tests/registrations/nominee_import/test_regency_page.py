@@ -199,7 +199,7 @@ def test_the_preview_costs_the_same_queries_whatever_its_rows(problems, client, 
 
     # The session, the user, the user's region scope (assignments), the programme with its regency,
     # the menu's unread notices; the rows come from the stored summary, not the database.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         preview = client.get(url("preview", programme, token))
 
     assert len(preview.context["rows"]) == problems
@@ -341,8 +341,8 @@ def test_the_inline_preview_costs_the_same_queries_whatever_its_rows(count, clie
     assert response.status_code == 302 and not Nominee.objects.exists()
 
 
-# The session, the user, the region scope, the programme with its regency; the check: the active
+# The user, the region scope, the programme with its regency (the session is read from Redis); the check: the active
 # occupations, the regency's villages, the NIKs already active (one query for the file), the
 # possible duplicates under another NIK (one query for the file); the session saved (savepoint,
 # UPDATE, release).
-QUERIES_OF_AN_INLINE_UPLOAD = 11
+QUERIES_OF_AN_INLINE_UPLOAD = 10

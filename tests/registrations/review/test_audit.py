@@ -193,10 +193,10 @@ def test_query_count_does_not_grow_with_events(login, reviewer, open_programme, 
     NomineeEvent.objects.update(created_at=dt.datetime(2026, 3, 5, 9, 0, tzinfo=WIB))
     client = login(reviewer)
 
-    # session, user, region scope, regency, regency settings, then in one transaction (a savepoint
+    # The user, region scope, regency, regency settings, then in one transaction (a savepoint
     # here, two statements) the events (one streamed query) and the export log row
-    # (common.access_log).
-    with django_assert_num_queries(9):
+    # (common.access_log). The session is read from Redis.
+    with django_assert_num_queries(8):
         response = export(client, open_programme.regency)
 
     assert len(sheet_rows(response)[1]) == nominees

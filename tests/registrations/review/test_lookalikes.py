@@ -235,7 +235,7 @@ def test_queue_query_count_does_not_grow_with_lookalikes(login, reviewer, niur, 
 
     # As tests/registrations/review/test_views.py counts the queue: 12 queries, the lookalikes read
     # in the same query as the other nominations of the page's NIKs (review_checks).
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = queue(client)
 
     assert sum(len(row["checks"].lookalikes) for row in response.context["rows"]) == pairs * 2 + 1

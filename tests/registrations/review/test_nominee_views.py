@@ -269,10 +269,11 @@ def test_page_query_count_does_not_grow_with_the_story(login, reviewer, officer,
     workflow.nominee_submit(nominee=draft, actor=officer)
     client = login(reviewer)
 
-    # session, user, region scope, nominee (with programme, village, regency, occupation), regency
+    # The user, region scope, nominee (with programme, village, regency, occupation), regency
     # settings, other nominations of the NIK, replaced_by, events, history, occupation names, unread
     # notices (the header), and the reveal's row in the access log. `replaces` is empty, so no query.
-    with django_assert_num_queries(12):
+    # The session is read from Redis.
+    with django_assert_num_queries(11):
         response = page(client, draft)
 
     assert len(response.context["timeline"]) == edits + 2

@@ -298,14 +298,14 @@ def test_page_query_count_does_not_grow(login, reviewer, programme, make_nominee
         fill(make_nominee, programme, village, village_officer, 2, submit=True)
     client = login(reviewer)
 
-    # 1 session, 2 user, 3 the user's region assignments (scope), 4 the programme with its regency,
-    # 5 the subdistricts for the filter, 6 the villages with their counts, quota and last submission,
-    # 7 the village officers' names and phone numbers, 8 the unread notices (context processor).
-    with django_assert_num_queries(8):
+    # 1 user, 2 the user's region assignments (scope), 3 the programme with its regency,
+    # 4 the subdistricts for the filter, 5 the villages with their counts, quota and last submission,
+    # 6 the village officers' names and phone numbers, 7 the unread notices (context processor).
+    with django_assert_num_queries(7):
         response = client.get(page_url(programme))
     # The same without the template's notice count, plus the export log row (common.access_log),
     # the rows and the row in one transaction (a savepoint here, two statements).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         export = client.get(export_url(programme))
 
     assert sum(row.submitted for row in response.context["rows"]) == 2 * villages_with_nominees

@@ -465,7 +465,7 @@ def test_sysadmin_picks_a_programme_of_any_regency(login, sysadmin, people, open
 
 
 # What the queue costs in queries, whatever the number of nominees, villages or pages (listed below).
-QUEUE_QUERIES = 12
+QUEUE_QUERIES = 11
 
 
 @pytest.mark.parametrize("villages", [1, 3])
@@ -480,14 +480,15 @@ def test_queue_query_count_does_not_grow_with_rows(login, reviewer, open_program
     client = login(reviewer)
     client.get(QUEUE)  # the first page view creates the regency settings: not what is measured
 
-    # 1 session, 2 user, 3 region assignments (scope), 4 programmes with regency and settings (the
-    # current one is chosen among them: no query), 5 status counts (one grouped count, which also
-    # gives the paginator its total), 6 the page of nominees with village, subdistrict and
-    # occupation (the page's pks chosen in a subquery), 7 other nominations of their NIKs and their
-    # lookalikes (review_checks, one UNION), 8 the regency's approvers (accounts.selectors.
-    # approval_shortfall: this regency has none), 9 so its verified nominees nobody can approve,
-    # counted for the warning, 10 the unread notices badge (base.html), 11 subdistrict choices,
-    # 12 occupation choices. The village filter is a search box: no query.
+    # 1 user, 2 region assignments (scope), 3 programmes with regency and settings (the current one
+    # is chosen among them: no query), 4 status counts (one grouped count, which also gives the
+    # paginator its total), 5 the page of nominees with village, subdistrict and occupation (the
+    # page's pks chosen in a subquery), 6 other nominations of their NIKs and their lookalikes
+    # (review_checks, one UNION), 7 the regency's approvers (accounts.selectors.approval_shortfall:
+    # this regency has none), 8 so its verified nominees nobody can approve, counted for the
+    # warning, 9 the unread notices badge (base.html), 10 subdistrict choices, 11 occupation
+    # choices. The session is read from Redis (common/sessions.py); the village filter is a search
+    # box: no query for either.
     with django_assert_num_queries(QUEUE_QUERIES):
         response = client.get(QUEUE)
 
@@ -570,12 +571,12 @@ def test_village_page_query_count_does_not_grow_with_nominees(login, reviewer, o
     client = login(reviewer)
     client.get(village_url(open_programme, niur))  # the first page view creates the regency settings
 
-    # 1 session, 2 user, 3 region assignments (scope), 4 the programme with regency and settings,
-    # 5 the village with subdistrict and regency, 6 the village's nominees with occupation, 7 other
-    # nominations of their NIKs (review_checks), 8 the regency's approvers (approval_shortfall),
-    # 9 the submission with its sender, 10 the unread notices badge. (Verified nominees add one
+    # 1 user, 2 region assignments (scope), 3 the programme with regency and settings,
+    # 4 the village with subdistrict and regency, 5 the village's nominees with occupation, 6 other
+    # nominations of their NIKs (review_checks), 7 the regency's approvers (approval_shortfall),
+    # 8 the submission with its sender, 9 the unread notices badge. (Verified nominees add one
     # query for who verified them.)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(village_url(open_programme, niur))
 
     assert len(response.context["rows"]) == count

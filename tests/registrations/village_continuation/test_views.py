@@ -106,9 +106,10 @@ def test_page_queries_do_not_grow_with_members(count, login, officer, niur, next
     add_nominees(programme, niur, count, status=S.ACTIVE, registered_on=programme.coverage_start)
     client = login(officer)
 
-    # session, user, assignments (scope), village, programme, source programme, awaiting count + rows,
+    # The user, assignments (scope), village, programme, source programme, awaiting count + rows,
     # confirmed count (no rows: nothing confirmed), quota override + places, and the base page's own.
-    with django_assert_num_queries(13):
+    # The session is read from Redis.
+    with django_assert_num_queries(12):
         response = client.get(page_url(next_stage, niur))
 
     assert response.status_code == 200
