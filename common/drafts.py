@@ -75,10 +75,12 @@ class DraftsDoneMiddleware:
         if getattr(request, "_drafts_done_changed", False):
             keys = request._drafts_done[-KEPT:]
             if keys:
-                response.set_signed_cookie(COOKIE, " ".join(keys), salt=_SALT, httponly=True, samesite="Lax",
+                # Sent like the session cookie: over HTTPS only in production, never to another site.
+                response.set_signed_cookie(COOKIE, " ".join(keys), salt=_SALT, httponly=True,
+                                           samesite=settings.SESSION_COOKIE_SAMESITE,
                                            secure=settings.SESSION_COOKIE_SECURE)
             else:
-                response.delete_cookie(COOKIE, samesite="Lax")
+                response.delete_cookie(COOKIE, samesite=settings.SESSION_COOKIE_SAMESITE)
         return response
 
 

@@ -9,14 +9,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from common.sessions import SessionStore
+from tests.services import require
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _redis_sessions(settings):
-    if settings.SESSION_ENGINE != "common.sessions":
-        pytest.skip("sessions are read from Redis only when REDIS_URL is set")
+    # Without Redis (the demo) sessions are the database's; with it, they must be read from Redis.
+    require(bool(settings.REDIS_URL), "Redis (REDIS_URL unset: sessions are read from the database)")
+    assert settings.SESSION_ENGINE == "common.sessions"
 
 
 def session_queries(client, url) -> list[str]:

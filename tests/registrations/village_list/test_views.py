@@ -901,7 +901,8 @@ def test_a_saved_nominee_tells_the_next_page_to_delete_its_draft_once(login, off
 def test_a_saved_draft_is_told_only_to_its_own_user_and_only_by_this_server(login, officer, neighbour_officer,
                                                                             niur, programme, client):
     login(officer).post(reverse("registrations:nominee-create", args=[niur.pk]), nominee_data(1))
-    assert "drafts_done" in client.cookies
+    cookie = client.cookies["drafts_done"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"  # as the session cookie: no script, no other site
 
     # Someone else logs in on the same phone before a page read the key: it is not theirs to see.
     client.force_login(neighbour_officer)
