@@ -15,6 +15,8 @@ village officer of one of its villages and a province viewer of Aceh (11). Then 
 Pages, each driven for `--seconds` by `--clients` threads (one request after another each, the
 latency from the client), after a short warm-up; `--rounds` times over, the median of the rounds:
 - /healthz, the floor: one query, no session, no template;
+- a second reference, a signed-in page with nothing on it (the verifier's notices, none): what
+  every signed-in page pays before its own work;
 - the regent's dashboard of Aceh Utara (852 villages);
 - the review queue of Aceh Utara as its verifier;
 - the page of Aceh Utara's largest subdistrict;
@@ -49,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROVINCE, REGENCY = "11", "11.08"  # Aceh, Aceh Utara
 RPS_TARGET, P95_TARGET = 0.5, 3.0
 WARM_UP_SECONDS = 1.0
+SIGNED_IN_REFERENCE = "signed-in, nothing on it (notices)"
 PASSWORD = "bench-pages-not-a-real-password"
 
 
@@ -57,6 +60,7 @@ class Page:
     name: str
     path: str
     cookie: str = ""
+    reference: bool = False  # a reference like /healthz, not a page the target is set for
 
 
 def free_port() -> int:
@@ -128,7 +132,11 @@ def accounts_and_pages() -> tuple[list[Page], int]:
     print(f"{rows:,} nominees; Aceh Utara: {Village.objects.filter(subdistrict__regency=regency).count()} villages; "
           f"largest subdistrict {subdistrict.name}: {subdistrict.village_count} villages")
     pages = [
-        Page("/healthz", "/healthz"),
+        Page("/healthz", "/healthz", reference=True),
+        # A signed-in page with nothing on it: the verifier's notices, none of them (the session, the user,
+        # the unread count, the base template). Every page below pays at least this, so its ratio to
+        # /healthz is about the most any of them can reach.
+        Page(SIGNED_IN_REFERENCE, "/usulan/pemberitahuan/", reviewer, reference=True),
         Page("dashboard (Aceh Utara)", f"/cakupan/kabupaten/{regency.pk}/", viewer),
         Page("review queue (Aceh Utara)", "/usulan/verifikasi/", reviewer),
         Page(f"subdistrict page ({subdistrict.village_count} villages)", f"/cakupan/kecamatan/{subdistrict.pk}/", viewer),
@@ -218,7 +226,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--only", default="", help="drive only the pages whose name contains this (and /healthz)")
+    parser.add_argument("--only", default="", help="drive only the pages whose name contains this (and the references)")
     args = parser.parse_args()
 
     common.bench_database_config()
@@ -232,7 +240,7 @@ def main() -> int:
         cursor.execute("ANALYZE registrations_nominee, villages_village, villages_subdistrict, "
                        "reports_coveragesnapshot, django_session")
     if args.only:
-        pages = [page for page in pages if page.name == "/healthz" or args.only in page.name]
+        pages = [page for page in pages if page.reference or args.only in page.name]
     connections.close_all()
 
     port = free_port()
@@ -253,10 +261,11 @@ def main() -> int:
         errors = sum(run["errors"] for run in runs[page.name])
         size = max(run["bytes"] for run in runs[page.name]) / 1024
         rps_ratio, p95_ratio = rps / floor_rps, p95 / floor_p95
-        met = page.name == "/healthz" or (rps_ratio >= RPS_TARGET and p95_ratio <= P95_TARGET and not errors)
+        met = rps_ratio >= RPS_TARGET and p95_ratio <= P95_TARGET and not errors
+        verdict = "reference" if page.reference else ("met" if met else "NOT met")
         print(f"{page.name:<40} {rps:7.1f} {p50 * 1000:7.0f} {p95 * 1000:7.0f} {errors:6d} {size:6.1f} "
-              f"{rps_ratio:7.2f} {p95_ratio:7.2f}  {'' if page.name == '/healthz' else ('met' if met else 'NOT met')}")
-        if page.name != "/healthz":
+              f"{rps_ratio:7.2f} {p95_ratio:7.2f}  {verdict}")
+        if not page.reference:
             figures.append({"figure": f"page under 16 clients: {page.name}", "rows": rows,
                             "seconds": round(p95, 4), "floor_seconds": round(floor_p95, 4),
                             "ratio": round(p95_ratio, 2), "target": P95_TARGET, "rps": round(rps, 1),
