@@ -92,25 +92,23 @@ class ActiveNomination:
 
 
 def duplicate_message(nik_hash: str, *, village: Village, exclude_pk: int | None = None) -> str | None:
-    """Where the NIK is already active, in words the village officer may see; never whose it is."""
-    other = (
-        Nominee.objects.filter(nik_hash=nik_hash, status__in=ACTIVE_STATES)
-        .exclude(pk=exclude_pk)
-        .select_related("village__subdistrict__regency", "programme")
-        .first()
-    )
+    """Where the NIK is already active, in words the village officer may see; never whose it is.
+    One query, the file's own (`active_nominations`): the few columns the message names, not the
+    nomination's rows with their village, kecamatan, regency and programme."""
+    other = active_nominations([nik_hash], exclude_pk=exclude_pk).get(nik_hash)
     if other is None:
         return None
-    regency = other.village.subdistrict.regency
-    return duplicate_text(ActiveNomination(other.village_id, regency.pk, regency.name, other.status,
-                                           str(other.programme)),
-                         village_id=village.pk, regency_id=village.subdistrict.regency_id)
+    return duplicate_text(other, village_id=village.pk, regency_id=village.subdistrict.regency_id)
 
 
-def active_nominations(nik_hashes: Iterable[str]) -> dict[str, ActiveNomination]:
-    """nik_hash → where it is active, for many NIKs in one query (a file's import)."""
+def active_nominations(nik_hashes: Iterable[str], *, exclude_pk: int | None = None) -> dict[str, ActiveNomination]:
+    """nik_hash → where it is active, for many NIKs in one query (a file's import), or one
+    (`duplicate_message`, which leaves out the nominee being edited: `exclude_pk`). The one-active-
+    nomination index holds at most one active nomination per NIK."""
     hashes = list(nik_hashes)
     active = Nominee.objects.filter(status__in=ACTIVE_STATES)
+    if exclude_pk is not None:
+        active = active.exclude(pk=exclude_pk)
     if connection.vendor == "postgresql":  # one array parameter, however many NIKs
         table = Nominee._meta.db_table
         batches = [active.extra(where=[f"{table}.nik_hash = ANY(%s)"], params=[hashes])] if hashes else []
