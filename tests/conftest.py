@@ -76,6 +76,16 @@ def _own_coverage_rows_cache(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _blank_forms_drawn_anew():
+    """The blank nominee form is drawn once per process for what it shows (registrations.forms.
+    blank_fields): each test starts with nothing drawn, so its first add form costs what a
+    worker's first one does, whatever ran before."""
+    from registrations.forms import forget_blank_fields
+
+    forget_blank_fields()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """A transactional test (browser, Celery, concurrency) flushes every table when it ends,
     migration-seeded rows included; put the premium rate and categories back before each test.

@@ -32,7 +32,7 @@ from common.working_days import working_days
 from registrations import list_pages, quotas, selectors, services
 from registrations.enums import EDITABLE_STATES
 from registrations.enums import NomineeStatus as S
-from registrations.forms import NomineeForm
+from registrations.forms import NomineeForm, blank_fields
 from registrations.identifiers import identifiers_visible, shown_nik
 from registrations.nik import nik_search_hash
 from registrations.permissions import can_edit_nominee, can_edit_village_list
@@ -217,7 +217,7 @@ def _nominee_form_page(request, *, programme, village, replaces):
         return already
     return render(request, "registrations/nominee_form.html", {
         "form": form, "programme": programme, "village": village, "replaces": replaces, "blocked": blocked,
-        "draft": draft,
+        "draft": draft, "blank_fields": None if blocked else blank_fields(form),
     })
 
 

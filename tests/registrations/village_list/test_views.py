@@ -715,6 +715,61 @@ def test_adding_a_nominee_checks_each_rule_once(login, officer, niur, programme,
     assert Nominee.objects.get().occupation == OccupationCategory.objects.first()
 
 
+def _page_without_tokens(response) -> str:
+    """The page as the officer reads it, its per-request tokens (CSRF, the time it was shown) blanked."""
+    page = re.sub(r'name="(csrfmiddlewaretoken|shown)" value="[^"]*"', r'name="\1" value=""', response.content.decode())
+    return re.sub(r'"X-CSRFToken": "[^"]*"', '"X-CSRFToken": ""', page)
+
+
+def test_the_blank_form_drawn_once_is_the_form_drawn_anew(login, officer, niur, lubuk_sahung, programme, monkeypatch):
+    """A new nominee's blank form is drawn once per worker for what it shows (forms.blank_fields):
+    the officer reads the same page, byte for byte, as when it is drawn for the request."""
+    niur.postal_code, lubuk_sahung.postal_code = "38576", "38577"
+    niur.save(), lubuk_sahung.save()
+    client = login(officer)
+    url = reverse("registrations:nominee-create", args=[niur.pk])
+
+    first, kept = client.get(url), client.get(url)  # drawn, then read as drawn
+    monkeypatch.setattr("registrations.village_list.views.blank_fields", lambda form: None)
+    anew = client.get(url)
+
+    assert _page_without_tokens(first) == _page_without_tokens(kept) == _page_without_tokens(anew)
+    assert 'name="postal_code" value="38576"' in _page_without_tokens(kept)
+
+
+def test_the_blank_form_shows_each_villages_postal_code_and_the_occupations_of_now(
+        login, officer, neighbour_officer, niur, lubuk_sahung, programme):
+    niur.postal_code, lubuk_sahung.postal_code = "38576", "38577"
+    niur.save(), lubuk_sahung.save()
+    niur_form = reverse("registrations:nominee-create", args=[niur.pk])
+    assert 'value="38576"' in login(officer).get(niur_form).content.decode()
+
+    # Another village's officer, the same worker: its own postal code, not Niur's.
+    lubuk_sahung_form = reverse("registrations:nominee-create", args=[lubuk_sahung.pk])
+    page = login(neighbour_officer).get(lubuk_sahung_form).content.decode()
+    assert 'value="38577"' in page and "38576" not in page
+
+    # The office adds an occupation and retires another: the next blank form offers what is active now.
+    retired = OccupationCategory.objects.filter(is_active=True).order_by("pk").first()
+    retired.is_active = False
+    retired.save()
+    OccupationCategory.objects.create(name="Penyadap karet", is_active=True, order=98)
+    page = login(officer).get(niur_form).content.decode()
+    assert ">Penyadap karet</option>" in page
+    assert f'value="{retired.pk}"' not in page
+
+
+def test_the_form_with_errors_is_drawn_for_its_request(login, officer, niur, programme):
+    """What was typed, and what is wrong with it, is never kept: only the blank form is."""
+    client = login(officer)
+    url = reverse("registrations:nominee-create", args=[niur.pk])
+    client.get(url)
+
+    page = client.post(url, nominee_data(1, full_name="Rina Marlina", birth_place="")).content.decode()
+    assert 'value="Rina Marlina"' in page and "Isi tempat lahir." in page
+    assert "Rina Marlina" not in client.get(url).content.decode()
+
+
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("decile", "11", "Desil antara 1 dan 10."),
     ("occupation", "inactive", "Masukkan pilihan yang valid."),
