@@ -1,10 +1,17 @@
+import functools
+from pathlib import Path
+
+import django
 from django import forms
+from django.conf import settings
 from django.forms.models import ModelChoiceIterator
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from common.fields import RupiahField
+from common.kept import kept, sources_digest
 from common.formatting import format_phone
 
 from .enums import Sex
@@ -195,34 +202,36 @@ def _pad_neighbourhood(value: str, label: str) -> str:
 
 
 
+# --- A new nominee's blank form, drawn once for what it shows --------------------------------------
 
-# --- A new nominee's blank form, drawn once per process -----------------------------------------
-
-BLANK_FIELDS_TEMPLATE = "registrations/includes_nominee_fields.html"
-_BLANK_FIELDS_KEPT = 256  # sets of what a blank form shows (a village's postal code, the occupations)
-_blank_fields: dict[tuple, str] = {}
+BLANK_FIELDS_TEMPLATES = (  # the fields and what they include (their widgets: common/jinja2, Django's)
+    "registrations/includes_nominee_fields.html", "includes/form_errors.html", "registrations/nominee_checkbox.html",
+)
 
 
 def blank_fields(form: NomineeForm) -> str | None:
-    """The fields of a new nominee's form with nothing typed in yet (BLANK_FIELDS_TEMPLATE), drawn
-    once per process for each set of what they show: the language, the initial values (the
-    village's postal code) and the active occupations, read here in the one query the select would
-    make. At a deadline every village officer opens this form at once, and its seventeen fields
-    are about a third of the page's work. None for any other form (values typed, errors shown, an
-    existing nominee, a nominating body's form with its villages to choose): drawn for its request.
-    Nothing in it is personal: a blank form holds no one's data."""
+    """The fields of a new nominee's form with nothing typed in yet, kept once drawn (common.kept)
+    under everything they show: the language, the initial values (the village's postal code) and
+    the active occupations, read here in the one query the select would make; and how they are
+    drawn (`_blank_drawn_with`). At a deadline every village officer opens this form at once, and
+    its seventeen fields are about a third of the page's work. None for any other form (values
+    typed, errors shown, an existing nominee, a nominating body's form with its villages to
+    choose): drawn for its request. Nothing in it is personal: a blank form holds no one's data."""
     if type(form) is not NomineeForm or form.is_bound or form.instance.pk is not None:
         return None
     occupations = tuple((category.pk, str(category)) for category in form.fields["occupation"].queryset)
-    key = (get_language(), tuple(sorted((name, repr(value)) for name, value in form.initial.items())), occupations)
-    drawn = _blank_fields.get(key)
-    if drawn is None:
-        if len(_blank_fields) >= _BLANK_FIELDS_KEPT:
-            _blank_fields.clear()
-        drawn = _blank_fields[key] = render_to_string(BLANK_FIELDS_TEMPLATE, {"form": form})
-    return drawn
+    shown = (get_language(), tuple(sorted((name, repr(value)) for name, value in form.initial.items())), occupations)
+    def draw() -> str:
+        return str(render_to_string(BLANK_FIELDS_TEMPLATES[0], {"form": form}))
+
+    drawn = kept("blank-nominee-fields", shown, draw, drawn_with=_blank_drawn_with())
+    return mark_safe(drawn)  # noqa: S308 - our own templates drew it, escaping included; the cache kept the text
 
 
-def forget_blank_fields() -> None:
-    """Drops what `blank_fields` kept (tests start each from nothing)."""
-    _blank_fields.clear()
+@functools.cache
+def _blank_drawn_with() -> str:
+    """How the blank form is drawn: its templates, the field template every form uses, this module
+    (the fields, labels and widgets) and Django's version (its widget templates), once per process."""
+    field_template = Path(settings.BASE_DIR, "common", "jinja2", "common", "field.html")
+    return sources_digest(BLANK_FIELDS_TEMPLATES, field_template.read_text(encoding="utf-8"),
+                          Path(__file__).read_text(encoding="utf-8"), django.get_version())

@@ -65,24 +65,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _own_coverage_rows_cache(monkeypatch):
-    """The coverage pages keep what they draw from a regency's stored figures in the cache under the
-    regency row's id and computed_at (reports.kept). Redis outlives the test database, and the next run's
-    database hands out the same ids while tests write the same computed_at by hand: each test reads
-    and writes its own namespace, so it starts with nothing kept, whatever ran before."""
-    from reports import kept
+def _own_kept_cache(monkeypatch):
+    """Pages keep what they draw in the cache under what it is drawn from (common.kept: the coverage
+    pages under a regency row's id and computed_at, the blank nominee form under its occupations'
+    ids). Redis outlives the test database, and the next run's database hands out the same ids while
+    tests write the same computed_at by hand: each test reads and writes its own namespace, so it
+    starts with nothing kept, whatever ran before."""
+    from common import kept
 
-    monkeypatch.setattr(kept, "NAMESPACE", f"coverage-kept-test:{uuid.uuid4().hex}")
-
-
-@pytest.fixture(autouse=True)
-def _blank_forms_drawn_anew():
-    """The blank nominee form is drawn once per process for what it shows (registrations.forms.
-    blank_fields): each test starts with nothing drawn, so its first add form costs what a
-    worker's first one does, whatever ran before."""
-    from registrations.forms import forget_blank_fields
-
-    forget_blank_fields()
+    monkeypatch.setattr(kept, "NAMESPACE", f"kept-test:{uuid.uuid4().hex}")
 
 
 @pytest.fixture(autouse=True)

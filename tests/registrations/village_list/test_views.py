@@ -735,6 +735,11 @@ def test_the_blank_form_drawn_once_is_the_form_drawn_anew(login, officer, niur, 
 
     assert _page_without_tokens(first) == _page_without_tokens(kept) == _page_without_tokens(anew)
     assert 'name="postal_code" value="38576"' in _page_without_tokens(kept)
+    # Drawn for the first page only: the second read what the first drew.
+    fields = "registrations/includes_nominee_fields.html"
+    assert fields in {template.name for template in first.templates}
+    assert fields not in {template.name for template in kept.templates}
+    assert fields in {template.name for template in anew.templates}
 
 
 def test_the_blank_form_shows_each_villages_postal_code_and_the_occupations_of_now(
