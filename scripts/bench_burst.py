@@ -3,15 +3,16 @@
 through gunicorn on loopback, then the invariants are checked.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jamsostek_bench REDIS_URL=redis://127.0.0.1:6379/0 \\
-        .venv/bin/python scripts/bench_burst.py [--officers 200] [--workers 4]
+        .venv/bin/python scripts/bench_burst.py [--officers 200] [--workers N]
 
 Setup (not timed): Kabupaten Seluma (17.05, 202 villages) loaded, the nominees of earlier runs'
 programmes deleted (each run starts from the same data), a new programme with a quota of 10 per
 village, open today; every village's officer account (made or reset through
 accounts.services, as "Buat akun desa" does, with the password change done) and 9 draft nominees
-per village entered through services.nominee_create. Then gunicorn (`--workers`, sync, the
-project's gunicorn.conf.py, DEBUG off) and, with REDIS_URL, a Celery worker that runs the
-recomputes the sends queue, as in production.
+per village entered through services.nominee_create. Then gunicorn (sync workers, as many as the
+project's gunicorn.conf.py starts in production, one per core, unless `--workers` says; DEBUG
+off) and, with REDIS_URL, a Celery worker that runs the recomputes the sends queue, as in
+production.
 
 Timed, over HTTP with a cookie jar per officer (each request's latency from the client):
 1. the officers log in, 16 at a time (the login page, then the form: CSRF, Argon2id, axes);
@@ -261,11 +262,23 @@ def send(officer: Officer, base: str, timings: Timings) -> int:
     return status
 
 
-def start_server(port: int, workers: int, log) -> subprocess.Popen:
+def gunicorn_options(workers: int | None) -> list[str]:
+    """The project's gunicorn.conf.py, and `-w` only when asked: otherwise the production default."""
+    return ["jamsostek_portal.wsgi", "-c", "gunicorn.conf.py", *(["-w", str(workers)] if workers else [])]
+
+
+def workers_started(workers: int | None) -> int:
+    """How many workers gunicorn starts with these options, as it prints its settings."""
+    printed = subprocess.run([sys.executable, "-m", "gunicorn", "--print-config", *gunicorn_options(workers)],
+                             cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return int(next(line for line in printed.splitlines() if line.startswith("workers ")).split("=")[1])
+
+
+def start_server(port: int, workers: int | None, log) -> subprocess.Popen:
     """gunicorn on loopback; its log goes to `log` (a file: a pipe nobody reads would fill and stop it)."""
     env = {**os.environ, "DEBUG": "false", "DJANGO_SETTINGS_MODULE": "jamsostek_portal.settings"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "jamsostek_portal.wsgi", "-c", "gunicorn.conf.py",
-                               "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "120"],
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", *gunicorn_options(workers),
+                               "-b", f"127.0.0.1:{port}", "--timeout", "120"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -319,7 +332,8 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--officers", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="gunicorn's sync workers (default: gunicorn.conf.py's, one per core)")
     options = parser.parse_args()
     config = common.bench_database_config()
     common.database_ensure(config)
@@ -340,6 +354,8 @@ def main() -> int:
     worker = start_worker()
     server_log = tempfile.TemporaryFile()
     server = start_server(port, options.workers, server_log)
+    print(f"gunicorn: {workers_started(options.workers)} sync workers on {len(os.sched_getaffinity(0))} cores.",
+          flush=True)
     timings = Timings()
     try:
         started = time.perf_counter()

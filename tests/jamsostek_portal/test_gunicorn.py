@@ -1,5 +1,5 @@
 """gunicorn.conf.py: the access log of the real server holds the path of each request but never its
-query string, where a search may have put a NIK."""
+query string, where a search may have put a NIK; and the server starts one worker per core."""
 
 import os
 import socket
@@ -47,3 +47,17 @@ def test_the_access_log_has_the_path_but_not_the_query(db):
 
     assert '"GET /tidak-ada/" 404' in log
     assert NIK not in log
+
+
+def _workers(env: dict, *args: str) -> int:
+    """The number of workers gunicorn would start from this checkout, as it prints its settings."""
+    command = [Path(sys.executable).parent / "gunicorn", "--print-config", *args, "jamsostek_portal.wsgi"]
+    printed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True).stdout
+    return int(next(line for line in printed.splitlines() if line.startswith("workers ")).split("=")[1])
+
+
+def test_one_worker_per_core_unless_told_otherwise():
+    plain = {key: value for key, value in os.environ.items() if key != "WEB_CONCURRENCY"}
+    assert _workers(plain) == len(os.sched_getaffinity(0))  # gunicorn's own default would be 1
+    assert _workers(plain | {"WEB_CONCURRENCY": "5"}) == 5
+    assert _workers(plain | {"WEB_CONCURRENCY": "5"}, "-w", "3") == 3  # the command line wins
