@@ -201,7 +201,6 @@ def _pad_neighbourhood(value: str, label: str) -> str:
     return digits.zfill(3)
 
 
-
 # --- A new nominee's blank form, drawn once for what it shows --------------------------------------
 
 BLANK_FIELDS_TEMPLATES = (  # the fields and what they include (their widgets: common/jinja2, Django's)
@@ -221,6 +220,7 @@ def blank_fields(form: NomineeForm) -> str | None:
         return None
     occupations = tuple((category.pk, str(category)) for category in form.fields["occupation"].queryset)
     shown = (get_language(), tuple(sorted((name, repr(value)) for name, value in form.initial.items())), occupations)
+
     def draw() -> str:
         return str(render_to_string(BLANK_FIELDS_TEMPLATES[0], {"form": form}))
 

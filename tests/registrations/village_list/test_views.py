@@ -722,8 +722,9 @@ def _page_without_tokens(response) -> str:
 
 
 def test_the_blank_form_drawn_once_is_the_form_drawn_anew(login, officer, niur, lubuk_sahung, programme, monkeypatch):
-    """A new nominee's blank form is drawn once per worker for what it shows (forms.blank_fields):
-    the officer reads the same page, byte for byte, as when it is drawn for the request."""
+    """A new nominee's blank form is drawn once and kept in the shared cache for what it shows
+    (forms.blank_fields, common.kept): the officer reads the same page, byte for byte, as when it is
+    drawn for the request."""
     niur.postal_code, lubuk_sahung.postal_code = "38576", "38577"
     niur.save(), lubuk_sahung.save()
     client = login(officer)
